@@ -1,0 +1,49 @@
+# Overgang: `make run` and `make test` set up everything they need on a fresh machine.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := overgang.settings
+
+.PHONY: run test setup lint format migrate messages clean
+
+# Stamp files keep a second `make run` from reinstalling anything.
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+run: setup migrate
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "Overgang runs at http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: setup lint
+	OVERGANG_ENV=test $(VENV)/bin/pytest
+
+# Regenerate and compile translations (needs GNU gettext: apt-get install gettext).
+messages: setup
+	$(PY) manage.py makemessages --locale nb --locale da --locale en --ignore '.venv/*' --ignore 'node_modules/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,175 @@
+"""Access rules for cases, in one place.
+
+The ladder, from DOMAIN.md §5 and ASSURANCE.md:
+
+- A case is visible to the person it is about and to the current members of its
+  responsibility group (accepted, started, not ended). Anyone else, including an
+  officer of another prison, an admin and an analyst, gets the same 404 as for a case
+  that does not exist.
+- The case leads are the prison-service members (contact officer, social worker) from
+  the case's own institution. They see and change everything, except that a need the
+  person keeps private is visible to the person and the contact officer only.
+- Without an active consent, external members see that the group exists and who is in
+  it, and nothing of the needs.
+- An active consent covers the members named in its scope: they see the needs map,
+  except private needs. A covered volunteer sees only the needs the person shares with
+  volunteers.
+- Consent is read from the database on every request, in the request's transaction,
+  so a withdrawal takes effect on the next request.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from accounts.models import Role, User
+from cases.models import Case, Membership, membership_is_current
+from journal.models import AccessPurpose
+from journal.services import record_access
+
+LEAD_ROLES = frozenset({Role.CONTACT_OFFICER, Role.SOCIAL_WORKER})
+
+
+class Ability(enum.Enum):
+    VIEW_CASE = "view_case"
+    VIEW_NEEDS = "view_needs"
+    EDIT_NEEDS = "edit_needs"
+    MANAGE_GROUP = "manage_group"
+    VIEW_CONSENT = "view_consent"
+    RECORD_CONSENT = "record_consent"
+    WITHDRAW_CONSENT = "withdraw_consent"
+    BOOK_MEETING = "book_meeting"
+    VIEW_JOURNAL = "view_journal"
+    VIEW_ACCESS_LOG = "view_access_log"
+
+
+def can_open_cases(user: User) -> bool:
+    """Return whether the user may register a new case (intake) in their own prison."""
+    return user.is_authenticated and user.role in LEAD_ROLES and user.agency is not None and user.agency.is_prison
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Return the cases the user may see at all: their own, or those of their groups."""
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    if user.role == Role.PERSON:
+        return Case.objects.filter(person__user=user)
+    if user.role in {Role.ADMIN, Role.ANALYST}:
+        return Case.objects.none()
+    member_of = Membership.objects.filter(membership_is_current(), user=user).values("case_id")
+    return Case.objects.filter(id__in=member_of)
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What one viewer may do with one case, decided once per request."""
+
+    case: Case
+    viewer: User
+    membership: Membership | None
+    is_person: bool
+    consent_active: bool
+    covered_by_consent: bool
+
+    @property
+    def is_prison_staff(self) -> bool:
+        membership = self.membership
+        return (
+            membership is not None
+            and membership.role in LEAD_ROLES
+            and membership.agency_id == self.case.institution_id
+        )
+
+    @property
+    def is_volunteer(self) -> bool:
+        return self.membership is not None and self.membership.role == Role.VOLUNTEER
+
+    @property
+    def sees_private_needs(self) -> bool:
+        """A private need is for the person and the contact officer only."""
+        return self.is_person or (self.is_prison_staff and self.membership.role == Role.CONTACT_OFFICER)
+
+    @property
+    def sees_needs(self) -> bool:
+        return self.is_person or self.is_prison_staff or self.covered_by_consent
+
+    @property
+    def needs_filter(self) -> Q:
+        """Return the condition that limits a case's needs to those this viewer may see."""
+        if not self.sees_needs:
+            return Q(pk__in=[])
+        condition = Q()
+        if not self.sees_private_needs:
+            condition &= Q(private=False)
+        if not (self.is_person or self.is_prison_staff) and self.is_volunteer:
+            condition &= Q(shared_with_volunteers=True)
+        return condition
+
+    def can(self, ability: Ability) -> bool:
+        if ability is Ability.VIEW_CASE:
+            return True
+        if ability is Ability.VIEW_NEEDS:
+            return self.sees_needs
+        if ability in {Ability.VIEW_CONSENT, Ability.VIEW_ACCESS_LOG, Ability.WITHDRAW_CONSENT}:
+            return self.is_person or self.is_prison_staff
+        if ability in {
+            Ability.EDIT_NEEDS,
+            Ability.MANAGE_GROUP,
+            Ability.RECORD_CONSENT,
+            Ability.BOOK_MEETING,
+            Ability.VIEW_JOURNAL,
+        }:
+            return self.is_prison_staff
+        raise ValueError(f"Unknown ability {ability!r}")
+
+
+def access_for(user: User, case: Case) -> CaseAccess:
+    """Decide what the user may do with a case they can see; two queries at most."""
+    from consent.models import Consent
+
+    is_person = user.role == Role.PERSON and case.person.user_id == user.pk
+    membership = None
+    if not is_person:
+        membership = (
+            Membership.objects.filter(membership_is_current(), case=case, user=user).order_by("-is_lead").first()
+        )
+    consent = Consent.objects.filter(case=case, withdrawn_at__isnull=True).first()
+    covered = bool(consent is not None and membership is not None and consent.scope.filter(pk=membership.pk).exists())
+    return CaseAccess(
+        case=case,
+        viewer=user,
+        membership=membership,
+        is_person=is_person,
+        consent_active=consent is not None,
+        covered_by_consent=covered,
+    )
+
+
+def require_ability(access: CaseAccess, ability: Ability) -> None:
+    """Refuse with 403 when the case is visible but the action is not allowed."""
+    if not access.can(ability):
+        raise PermissionDenied
+
+
+def case_for_request(request: HttpRequest, code: str, ability: Ability = Ability.VIEW_CASE) -> CaseAccess:
+    """Fetch a case for the request's user, check the ability and log the read.
+
+    "Missing" and "not yours" give the same 404; visible but not allowed gives 403.
+    The access event is written in the request's transaction, so if it fails, nothing
+    is returned.
+    """
+    user = request.user
+    case = cases_visible_to(user).select_related("person", "institution").filter(code=code).first()
+    if case is None:
+        raise Http404
+    access = access_for(user, case)
+    require_ability(access, ability)
+    purpose = AccessPurpose.OWN_CASE if access.is_person else AccessPurpose.CASE_WORK
+    view_name = request.resolver_match.view_name if request.resolver_match else request.path
+    record_access(viewer=user, case_ids=[case.pk], purpose=purpose, view=view_name)
+    return access

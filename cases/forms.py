@@ -1,0 +1,99 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import GROUP_ROLES, SecurityLevel, User
+from cases.models import LegalStatus, MeetingKind
+from cases.validation import case_fact_errors
+from core.forms import DateInput, DateTimeInput, DsForm
+from reference.models import LifeArea
+
+
+class IntakeForm(DsForm):
+    """Register a person and a case at intake (POP step 1)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput)
+    national_id = forms.CharField(
+        label=_("National identity number (optional)"),
+        max_length=13,
+        required=False,
+        help_text=_("11 digits. Checked, stored safely, never shown in addresses or logs."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    home_municipality = forms.CharField(label=_("Home municipality"), max_length=100)
+    unit = forms.CharField(label=_("Unit"), max_length=100, required=False)
+    security_level = forms.ChoiceField(label=_("Security level"), choices=SecurityLevel.choices)
+    legal_status = forms.ChoiceField(label=_("Legal status"), choices=LegalStatus.choices)
+    intake_date = forms.DateField(label=_("Intake date"), widget=DateInput)
+    sentence_start = forms.DateField(label=_("Sentence start"), required=False, widget=DateInput)
+    sentence_days = forms.IntegerField(label=_("Sentence length in days"), min_value=1, required=False)
+    remand_days = forms.IntegerField(label=_("Days on remand"), min_value=0, initial=0)
+    isolation_days = forms.IntegerField(
+        label=_("Days in full isolation on remand"), min_value=0, initial=0, required=False
+    )
+    expected_release = forms.DateField(
+        label=_("Expected release date"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty if the date is not known, as often on remand."),
+    )
+    acute_life_area = forms.ModelChoiceField(
+        label=_("Acute need: life area"), queryset=LifeArea.objects.none(), required=False
+    )
+    acute_need = forms.CharField(
+        label=_("Acute need: what is needed now"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_meeting_at = forms.DateTimeField(
+        label=_("Next meeting (needs conversation)"), required=False, widget=DateTimeInput
+    )
+    next_meeting_place = forms.CharField(label=_("Place of the next meeting"), max_length=200, required=False)
+
+    def __init__(self, *args, country: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.country = country
+        self.fields["acute_life_area"].queryset = LifeArea.objects.filter(active=True).select_related("tangle")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["isolation_days"] = data.get("isolation_days") or 0
+        for field, messages in case_fact_errors(data, self.country).items():
+            for message in messages:
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, message)
+        if data.get("acute_need") and not data.get("acute_life_area"):
+            self.add_error("acute_life_area", _("Choose the life area of the acute need."))
+        if data.get("next_meeting_at") and not data.get("next_meeting_place"):
+            self.add_error("next_meeting_place", _("Give a place for the next meeting."))
+        return data
+
+
+class MemberAddForm(DsForm):
+    """Add a user of an agency to the responsibility group."""
+
+    user = forms.ModelChoiceField(label=_("Member"), queryset=User.objects.none())
+    purpose = forms.CharField(label=_("What they help with"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, role__in=GROUP_ROLES)
+            .select_related("agency")
+            .order_by("agency__name", "last_name", "first_name")
+        )
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user.display_name} – {user.get_role_display()}, {user.agency or _('no agency')}"
+        )
+
+
+class MeetingForm(DsForm):
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
+    starts_at = forms.DateTimeField(label=_("Time"), widget=DateTimeInput)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("place") and not data.get("video_link") and not self.errors:
+            self.add_error("place", _("Give a place or a video link."))
+        return data

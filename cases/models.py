@@ -1,0 +1,176 @@
+"""The person, their case (forløp), its responsibility group and its meetings (DOMAIN.md §3)."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency, Country, Role, SecurityLevel
+
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def new_case_code() -> str:
+    """Return a random, non-sequential case code for URLs (about 64 bits of entropy)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(13))
+
+
+class Person(models.Model):
+    """The person serving the sentence; may have several cases over time."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("birth date"))
+    # Never shown in URLs, logs or the journal; validated by checksum on input.
+    national_id = models.CharField(_("national identity number"), max_length=11, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("login"),
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"], condition=~Q(national_id=""), name="person_national_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class LegalStatus(models.TextChoices):
+    REMAND = "remand", _("Remand")
+    SENTENCED = "sentenced", _("Sentenced")
+    COMMUNITY = "community", _("Sentence in the community")
+
+
+class Stage(models.TextChoices):
+    PREPARATION = "preparation", _("Preparation")
+    UNDERSTAND_NEEDS = "understand_needs", _("Understand needs")
+    MAKE_PLAN = "make_plan", _("Make a plan")
+    CARRY_OUT = "carry_out", _("Carry out the plan")
+    HANDOVER = "handover", _("Hand over responsibility")
+    AFTER_RELEASE = "after_release", _("After release")
+    CLOSED = "closed", _("Closed")
+
+
+class Case(models.Model):
+    """One person's course through one sentence."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True, default=new_case_code, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person"))
+    institution = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="cases", verbose_name=_("institution")
+    )
+    unit = models.CharField(_("unit"), max_length=100, blank=True)
+    security_level = models.CharField(_("security level"), max_length=10, choices=SecurityLevel.choices)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    legal_status = models.CharField(_("legal status"), max_length=20, choices=LegalStatus.choices)
+    intake_date = models.DateField(_("intake date"))
+    sentence_start = models.DateField(_("sentence start"), null=True, blank=True)
+    sentence_days = models.PositiveIntegerField(_("sentence length in days"), null=True, blank=True)
+    remand_days = models.PositiveIntegerField(_("days on remand"), default=0)
+    isolation_days = models.PositiveIntegerField(_("days in full isolation on remand"), default=0)
+    expected_release = models.DateField(_("expected release date"), null=True, blank=True)
+    home_municipality = models.CharField(_("home municipality"), max_length=100)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.UNDERSTAND_NEEDS)
+    previous_case = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("earlier case")
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["institution", "stage"], name="case_institution_stage")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def membership_is_current(today=None) -> Q:
+    """Return the condition for memberships that count today: accepted, started, not ended."""
+    today = today or timezone.localdate()
+    return Q(accepted_at__isnull=False) & Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+class Membership(models.Model):
+    """A user's place in a case's responsibility group: an access grant that never vanishes."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("case"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role in the group"), max_length=30, choices=Role.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
+    is_lead = models.BooleanField(_("leads the group"), default=False)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
+        ordering = ["-is_lead", "start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"], condition=Q(end_date__isnull=True), name="membership_one_open_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(is_lead=True, end_date__isnull=True), name="membership_one_lead"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "end_date"], name="membership_user_end")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class MeetingKind(models.TextChoices):
+    INTAKE = "intake", _("Intake meeting")
+    NEEDS_CONVERSATION = "needs_conversation", _("Needs conversation")
+    WITH_PERSON = "with_person", _("Meeting with the person")
+    GROUP = "group", _("Group meeting")
+
+
+class Meeting(models.Model):
+    """A booked meeting; the full meeting work (agenda, minutes) builds on this."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
+    starts_at = models.DateTimeField(_("time"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), blank=True)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    booked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"

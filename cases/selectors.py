@@ -1,0 +1,96 @@
+"""Reads of cases, groups and meetings, scoped by the viewer through the access module."""
+
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from access.policy import Ability, CaseAccess, cases_visible_to
+from accounts.models import Role, User
+from cases.models import Case, Meeting, Membership, membership_is_current
+from consent.models import Consent
+from journal.models import AccessEvent, AccessPurpose, JournalEntry
+from journal.services import record_access
+
+
+def caseload_for(user: User) -> list[Case]:
+    """Return the user's caseload in one query, logging one access event per case listed."""
+    today = timezone.localdate()
+    lead = Membership.objects.filter(membership_is_current(today), case=OuterRef("pk"), is_lead=True)
+    mine = Membership.objects.filter(membership_is_current(today), case=OuterRef("pk"), user=user)
+    upcoming = Meeting.objects.filter(case=OuterRef("pk"), starts_at__gte=timezone.now()).order_by("starts_at")
+    cases = list(
+        cases_visible_to(user)
+        .select_related("person", "institution")
+        .annotate(
+            lead_name=Subquery(
+                lead.annotate(name=Concat(F("user__first_name"), Value(" "), F("user__last_name"))).values("name")[:1]
+            ),
+            my_role=Subquery(mine.values("role")[:1]),
+            consent_active=Exists(Consent.objects.filter(case=OuterRef("pk"), withdrawn_at__isnull=True)),
+            next_meeting=Subquery(upcoming.values("starts_at")[:1]),
+        )
+        .order_by("person__last_name", "person__first_name", "intake_date")
+    )
+    for case in cases:
+        case.my_role_label = Role(case.my_role).label if case.my_role else ""
+    if cases:
+        record_access(
+            viewer=user, case_ids=[case.pk for case in cases], purpose=AccessPurpose.CASELOAD, view="cases:caseload"
+        )
+    return cases
+
+
+def current_members(case: Case) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(membership_is_current(), case=case)
+        .select_related("user", "agency")
+        .order_by("-is_lead", "start_date", "id")
+    )
+
+
+def past_members(case: Case) -> QuerySet[Membership]:
+    today = timezone.localdate()
+    return (
+        Membership.objects.filter(case=case, end_date__lt=today)
+        .select_related("user", "agency")
+        .order_by("-end_date", "id")
+    )
+
+
+def upcoming_meetings(case: Case) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(case=case, starts_at__gte=timezone.now()).order_by("starts_at")
+
+
+def active_consent(case: Case) -> Consent | None:
+    return (
+        Consent.objects.filter(case=case, withdrawn_at__isnull=True)
+        .select_related("explained_by")
+        .prefetch_related("scope__user", "scope__agency")
+        .first()
+    )
+
+
+def consent_history(case: Case) -> QuerySet[Consent]:
+    return (
+        Consent.objects.filter(case=case)
+        .select_related("explained_by", "withdrawn_by", "recorded_by")
+        .prefetch_related("scope__user", "scope__agency")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+def latest_changes(access: CaseAccess, limit: int = 10) -> list[JournalEntry]:
+    """Return the case's latest journal entries; only the case leads see the change log."""
+    if not access.can(Ability.VIEW_JOURNAL):
+        return []
+    return list(
+        JournalEntry.objects.filter(case=access.case)
+        .select_related("actor", "actor_agency")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def access_events_for(access: CaseAccess) -> QuerySet[AccessEvent]:
+    """Return who read the case: the person sees every read of any of their cases."""
+    scope = {"case__person": access.case.person} if access.is_person else {"case": access.case}
+    return AccessEvent.objects.filter(**scope).select_related("user", "agency", "case").order_by("-at", "-id")

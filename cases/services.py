@@ -1,0 +1,242 @@
+"""Writes to cases, groups and meetings; each journaled in its own transaction."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import GROUP_ROLES, Agency, Role, SecurityLevel, User
+from cases.models import Case, LegalStatus, Meeting, MeetingKind, Membership, Person, Stage
+from cases.validation import case_fact_errors, normalise_national_id, raise_if_errors
+from journal.services import record_change, snapshot
+
+PERSON_FIELDS = ["first_name", "last_name", "birth_date", "national_id", "user"]
+CASE_FIELDS = [
+    "code",
+    "person",
+    "institution",
+    "unit",
+    "security_level",
+    "country",
+    "legal_status",
+    "intake_date",
+    "sentence_start",
+    "sentence_days",
+    "remand_days",
+    "isolation_days",
+    "expected_release",
+    "home_municipality",
+    "stage",
+]
+MEMBERSHIP_FIELDS = ["user", "role", "agency", "is_lead", "purpose", "start_date", "end_date", "accepted_at"]
+MEETING_FIELDS = ["kind", "starts_at", "place", "video_link"]
+
+
+@dataclass(frozen=True)
+class IntakeData:
+    first_name: str
+    last_name: str
+    birth_date: datetime.date
+    home_municipality: str
+    legal_status: str
+    intake_date: datetime.date
+    national_id: str = ""
+    unit: str = ""
+    security_level: str = ""
+    sentence_start: datetime.date | None = None
+    sentence_days: int | None = None
+    remand_days: int = 0
+    isolation_days: int = 0
+    expected_release: datetime.date | None = None
+
+
+def case_open(*, actor: User, data: IntakeData, person_user: User | None = None) -> Case:
+    """Register a person and a new case at intake; the actor becomes the group's lead.
+
+    The institution is always the actor's own prison, never taken from the form.
+    """
+    institution: Agency | None = actor.agency
+    if actor.role not in {Role.CONTACT_OFFICER, Role.SOCIAL_WORKER} or institution is None or not institution.is_prison:
+        raise ValidationError(_("Only prison staff can register a case at intake."))
+    country = institution.country
+    facts = {
+        "birth_date": data.birth_date,
+        "national_id": data.national_id,
+        "intake_date": data.intake_date,
+        "sentence_start": data.sentence_start,
+        "sentence_days": data.sentence_days,
+        "remand_days": data.remand_days,
+        "isolation_days": data.isolation_days,
+        "expected_release": data.expected_release,
+        "legal_status": data.legal_status,
+    }
+    raise_if_errors(case_fact_errors(facts, country))
+    if data.legal_status not in LegalStatus.values:
+        raise ValidationError({"legal_status": _("Choose a legal status.")})
+
+    with transaction.atomic():
+        national_id = normalise_national_id(data.national_id, country)
+        person = Person.objects.filter(national_id=national_id).first() if national_id else None
+        if person is None:
+            person = Person(
+                first_name=data.first_name.strip(),
+                last_name=data.last_name.strip(),
+                birth_date=data.birth_date,
+                national_id=national_id,
+                user=person_user,
+            )
+            person.full_clean()
+            person.save()
+            record_change(
+                actor=actor,
+                action="person.create",
+                obj=person,
+                case=None,
+                old=None,
+                new=snapshot(person, PERSON_FIELDS),
+            )
+        previous = person.cases.order_by("-intake_date", "-id").first() if person.pk else None
+        case = Case(
+            person=person,
+            institution=institution,
+            unit=data.unit.strip(),
+            security_level=data.security_level or institution.security_level or SecurityLevel.HIGH,
+            country=country,
+            legal_status=data.legal_status,
+            intake_date=data.intake_date,
+            sentence_start=data.sentence_start,
+            sentence_days=data.sentence_days,
+            remand_days=data.remand_days,
+            isolation_days=data.isolation_days,
+            expected_release=data.expected_release,
+            home_municipality=data.home_municipality.strip(),
+            stage=Stage.PREPARATION if data.intake_date > timezone.localdate() else Stage.UNDERSTAND_NEEDS,
+            previous_case=previous,
+            created_by=actor,
+        )
+        case.full_clean()
+        case.save()
+        record_change(actor=actor, action="case.open", obj=case, case=case, old=None, new=snapshot(case, CASE_FIELDS))
+        lead = Membership(
+            case=case,
+            user=actor,
+            role=actor.role,
+            agency=institution,
+            is_lead=True,
+            purpose=_("Responsible for the case in prison"),
+            start_date=min(data.intake_date, timezone.localdate()),
+            accepted_at=timezone.now(),
+            added_by=actor,
+        )
+        lead.full_clean()
+        lead.save()
+        record_change(
+            actor=actor, action="membership.add", obj=lead, case=case, old=None, new=snapshot(lead, MEMBERSHIP_FIELDS)
+        )
+    return case
+
+
+def membership_add(
+    *,
+    actor: User,
+    case: Case,
+    user: User,
+    purpose: str = "",
+    start_date: datetime.date | None = None,
+) -> Membership:
+    """Add a user to the case's responsibility group in the role they hold in their agency."""
+    if user.agency_id is None:
+        raise ValidationError({"user": _("This user belongs to no known agency and cannot join a group.")})
+    if user.role not in GROUP_ROLES:
+        raise ValidationError({"user": _("Users with this role cannot be group members.")})
+    if not user.is_active:
+        raise ValidationError({"user": _("This user is deactivated.")})
+    start = start_date or timezone.localdate()
+    with transaction.atomic():
+        if Membership.objects.select_for_update().filter(case=case, user=user, end_date__isnull=True).exists():
+            raise ValidationError({"user": _("This user is already a member of the group.")})
+        membership = Membership(
+            case=case,
+            user=user,
+            role=user.role,
+            agency_id=user.agency_id,
+            purpose=purpose.strip(),
+            start_date=start,
+            accepted_at=timezone.now(),
+            added_by=actor,
+        )
+        membership.full_clean()
+        membership.save()
+        record_change(
+            actor=actor,
+            action="membership.add",
+            obj=membership,
+            case=case,
+            old=None,
+            new=snapshot(membership, MEMBERSHIP_FIELDS),
+        )
+    return membership
+
+
+def membership_end(*, actor: User, membership: Membership, end_date: datetime.date | None = None) -> Membership:
+    """End a membership; the record stays. The lead cannot leave without a handover."""
+    end = end_date or timezone.localdate()
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.end_date is not None:
+            raise ValidationError(_("This membership has already ended."))
+        if membership.is_lead:
+            raise ValidationError(_("The lead cannot leave the group before someone else has taken over."))
+        if end < membership.start_date:
+            raise ValidationError(_("A membership cannot end before it started."))
+        old = snapshot(membership, MEMBERSHIP_FIELDS)
+        membership.end_date = end
+        membership.full_clean()
+        membership.save(update_fields=["end_date"])
+        record_change(
+            actor=actor,
+            action="membership.end",
+            obj=membership,
+            case=membership.case,
+            old=old,
+            new=snapshot(membership, MEMBERSHIP_FIELDS),
+        )
+    return membership
+
+
+def meeting_book(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    starts_at: datetime.datetime,
+    place: str = "",
+    video_link: str = "",
+) -> Meeting:
+    """Book a meeting on the case (the next meeting, booked at intake or after a session)."""
+    if kind not in MeetingKind.values:
+        raise ValidationError({"kind": _("Choose a kind of meeting.")})
+    if timezone.is_naive(starts_at):
+        raise ValueError("starts_at must be timezone-aware")
+    if starts_at < timezone.now() - datetime.timedelta(minutes=5):
+        raise ValidationError({"starts_at": _("A new meeting cannot be booked in the past.")})
+    if not place.strip() and not video_link.strip():
+        raise ValidationError({"place": _("Give a place or a video link.")})
+    with transaction.atomic():
+        meeting = Meeting(
+            case=case,
+            kind=kind,
+            starts_at=starts_at,
+            place=place.strip(),
+            video_link=video_link.strip(),
+            booked_by=actor,
+        )
+        meeting.full_clean()
+        meeting.save()
+        record_change(
+            actor=actor, action="meeting.book", obj=meeting, case=case, old=None, new=snapshot(meeting, MEETING_FIELDS)
+        )
+    return meeting

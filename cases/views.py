@@ -1,0 +1,192 @@
+"""Intake, caseload, case overview, the responsibility group and meetings."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.decorators import case_view, signed_in
+from access.policy import Ability, CaseAccess, can_open_cases
+from cases import selectors
+from cases.forms import IntakeForm, MeetingForm, MemberAddForm
+from cases.models import MeetingKind
+from cases.services import IntakeData, case_open, meeting_book, membership_add, membership_end
+from needs import selectors as need_selectors
+from needs.services import need_create
+
+
+@signed_in
+def caseload(request: HttpRequest) -> HttpResponse:
+    """List the signed-in user's cases. Any signed-in user; shows only their own cases."""
+    cases = selectors.caseload_for(request.user)
+    return render(
+        request,
+        "cases/caseload.html",
+        {"cases": cases, "can_open_cases": can_open_cases(request.user)},
+    )
+
+
+@signed_in
+def intake(request: HttpRequest) -> HttpResponse:
+    """Register a person and a case. Contact officers and social workers of a prison."""
+    if not can_open_cases(request.user):
+        raise PermissionDenied
+    country = request.user.agency.country
+    form = IntakeForm(
+        request.POST or None, country=country, initial={"security_level": request.user.agency.security_level}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                case = case_open(
+                    actor=request.user,
+                    data=IntakeData(
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
+                        birth_date=data["birth_date"],
+                        national_id=data["national_id"],
+                        home_municipality=data["home_municipality"],
+                        unit=data["unit"],
+                        security_level=data["security_level"],
+                        legal_status=data["legal_status"],
+                        intake_date=data["intake_date"],
+                        sentence_start=data["sentence_start"],
+                        sentence_days=data["sentence_days"],
+                        remand_days=data["remand_days"],
+                        isolation_days=data["isolation_days"],
+                        expected_release=data["expected_release"],
+                    ),
+                )
+                if data["acute_need"]:
+                    need_create(
+                        actor=request.user,
+                        case=case,
+                        life_area=data["acute_life_area"],
+                        summary=data["acute_need"],
+                        acute=True,
+                    )
+                if data["next_meeting_at"]:
+                    meeting_book(
+                        actor=request.user,
+                        case=case,
+                        kind=MeetingKind.NEEDS_CONVERSATION,
+                        starts_at=data["next_meeting_at"],
+                        place=data["next_meeting_place"],
+                    )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The case is registered."))
+            return redirect("cases:overview", code=case.code)
+    return render(request, "cases/intake.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@case_view(Ability.VIEW_CASE)
+def overview(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show the case: stage, needs by tangle, consent, group, changes. Anyone who sees the case."""
+    case = access.case
+    context = {
+        "access": access,
+        "case": case,
+        "members": list(selectors.current_members(case)),
+        "meetings": list(selectors.upcoming_meetings(case)[:3]),
+        "needs_by_tangle": need_selectors.needs_by_tangle(access) if access.sees_needs else None,
+        "resources": list(need_selectors.resources_for_case(access)),
+        "conversations": list(need_selectors.conversations_for_case(access)),
+        "consent": selectors.active_consent(case) if access.can(Ability.VIEW_CONSENT) else None,
+        "changes": selectors.latest_changes(access),
+    }
+    template = "cases/person_overview.html" if access.is_person else "cases/overview.html"
+    return render(request, template, context)
+
+
+@case_view(Ability.VIEW_CASE)
+def group(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show the responsibility group. Anyone who sees the case; the case staff may change it."""
+    return _render_group(request, access, MemberAddForm() if access.can(Ability.MANAGE_GROUP) else None)
+
+
+def _render_group(
+    request: HttpRequest, access: CaseAccess, form: MemberAddForm | None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "access": access,
+        "case": access.case,
+        "members": list(selectors.current_members(access.case)),
+        "past_members": list(selectors.past_members(access.case)) if access.can(Ability.MANAGE_GROUP) else [],
+        "form": form,
+    }
+    return render(request, "cases/group.html", context, status=status)
+
+
+@case_view(Ability.MANAGE_GROUP)
+@require_POST
+def member_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Add a member to the group. The case's prison staff."""
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            membership_add(
+                actor=request.user,
+                case=access.case,
+                user=form.cleaned_data["user"],
+                purpose=form.cleaned_data["purpose"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The member is added to the group."))
+            return redirect("cases:group", code=access.case.code)
+    return _render_group(request, access, form, status=400)
+
+
+@case_view(Ability.MANAGE_GROUP)
+@require_POST
+def member_end(request: HttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
+    """End a membership; the record is kept. The case's prison staff."""
+    membership = get_object_or_404(selectors.current_members(access.case), pk=membership_id)
+    try:
+        membership_end(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s has left the group.") % {"name": membership.user.display_name})
+    return redirect("cases:group", code=access.case.code)
+
+
+@case_view(Ability.BOOK_MEETING)
+def meeting_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Book a meeting. The case's prison staff."""
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_book(actor=request.user, case=access.case, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The meeting is booked."))
+            return redirect("cases:overview", code=access.case.code)
+    return render(
+        request,
+        "cases/meeting_form.html",
+        {"access": access, "case": access.case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@case_view(Ability.VIEW_JOURNAL)
+def changes(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show every change to the case with old and new values. The case's prison staff."""
+    entries = selectors.latest_changes(access, limit=200)
+    return render(request, "cases/changes.html", {"access": access, "case": access.case, "entries": entries})
+
+
+@case_view(Ability.VIEW_ACCESS_LOG)
+def access_log(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show who has looked at the case. The person and the case's prison staff."""
+    events = list(selectors.access_events_for(access)[:500])
+    return render(request, "cases/access_log.html", {"access": access, "case": access.case, "events": events})

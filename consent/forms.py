@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Membership
+from core.forms import DateInput, DsForm
+
+
+class ConsentForm(DsForm):
+    given_on = forms.DateField(label=_("Consent given on"), widget=DateInput)
+    explained_by = forms.ModelChoiceField(label=_("Explained by"), queryset=Membership.objects.none())
+    scope = forms.ModelMultipleChoiceField(
+        label=_("Who the consent covers"),
+        queryset=Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The members who may see the needs map and the plan. Private needs stay private."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, members, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["explained_by"].queryset = members
+        self.fields["explained_by"].label_from_instance = lambda m: m.user.display_name
+        self.fields["scope"].queryset = members.filter(is_lead=False)
+        self.fields["scope"].label_from_instance = lambda m: (
+            f"{m.user.display_name} – {m.get_role_display()}, {m.agency.name}"
+        )
+
+
+class WithdrawForm(DsForm):
+    note = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,88 @@
+"""Record and withdraw the comprehensive consent."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.decorators import case_view
+from access.policy import LEAD_ROLES, Ability, CaseAccess
+from cases import selectors as case_selectors
+from consent.forms import ConsentForm, WithdrawForm
+from consent.services import consent_give, consent_withdraw
+
+
+def _members(access: CaseAccess):
+    return case_selectors.current_members(access.case)
+
+
+def _consent_form(access: CaseAccess, data=None) -> ConsentForm:
+    members = _members(access)
+    form = ConsentForm(
+        data,
+        members=members,
+        initial={"given_on": timezone.localdate(), "explained_by": members.filter(user=access.viewer).first()},
+    )
+    form.fields["scope"].queryset = members.exclude(role__in=LEAD_ROLES, agency=access.case.institution)
+    return form
+
+
+def _page(request: HttpRequest, access: CaseAccess, form=None, withdraw_form=None, status: int = 200) -> HttpResponse:
+    context = {
+        "access": access,
+        "case": access.case,
+        "consent": case_selectors.active_consent(access.case),
+        "history": list(case_selectors.consent_history(access.case)),
+        "form": form if form is not None else (_consent_form(access) if access.can(Ability.RECORD_CONSENT) else None),
+        "withdraw_form": withdraw_form or WithdrawForm(),
+    }
+    return render(request, "consent/consent.html", context, status=status)
+
+
+@case_view(Ability.VIEW_CONSENT)
+def consent_page(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show the consent and its history. The person and the case's prison staff."""
+    return _page(request, access)
+
+
+@case_view(Ability.RECORD_CONSENT)
+@require_POST
+def consent_give_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Record the consent given at the end of the needs conversation. The case's prison staff."""
+    form = _consent_form(access, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent_give(
+                actor=request.user,
+                case=access.case,
+                given_on=data["given_on"],
+                explained_by=data["explained_by"].user,
+                scope=data["scope"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The consent is recorded."))
+            return redirect("consent:page", code=access.case.code)
+    return _page(request, access, form=form, status=400)
+
+
+@case_view(Ability.WITHDRAW_CONSENT)
+@require_POST
+def consent_withdraw_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Withdraw the consent at once. The person themself and the case's prison staff."""
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            consent_withdraw(actor=request.user, case=access.case, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The consent is withdrawn. The group can no longer see the needs."))
+            return redirect("consent:page", code=access.case.code)
+    return _page(request, access, withdraw_form=form, status=400)

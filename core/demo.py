@@ -1,0 +1,309 @@
+"""Demo data: agencies, one user per persona and seven cases at different stages.
+
+Built through the real services, so every demo change is journaled like a real one.
+The test suite loads the same world once per session and finds its personas here.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Agency, AgencyKind, Role, SecurityLevel, User
+from cases.models import Case, LegalStatus, MeetingKind
+from cases.services import IntakeData, case_open, meeting_book, membership_add
+from consent.services import consent_give, consent_withdraw
+from needs.services import conversation_record, need_create, resource_create
+from reference.models import LifeArea
+
+DEMO_MARKER_USERNAME = "kari.kontakt"
+
+#: username → (first name, last name, role, agency key, what the persona shows)
+USERS = {
+    "kari.kontakt": ("Kari", "Nilsen", Role.CONTACT_OFFICER, "bergen", "Contact officer, leads the demo cases"),
+    "sara.sosial": ("Sara", "Haugen", Role.SOCIAL_WORKER, "bergen", "Social worker in the same prison"),
+    "nils.nav": ("Nils", "Berg", Role.NAV, "nav", "NAV adviser in Jonas's group, covered by consent"),
+    "mona.kommune": ("Mona", "Lie", Role.MUNICIPALITY, "kommune", "Municipal worker in Jonas's group, not covered"),
+    "vera.frivillig": ("Vera", "Dahl", Role.VOLUNTEER, "rodekors", "Volunteer, sees only what is shared with her"),
+    "olav.oslo": ("Olav", "Strand", Role.CONTACT_OFFICER, "oslo", "Contact officer in another prison (outsider)"),
+    "jonas": ("Jonas", "Hansen", Role.PERSON, None, "The person: sees his own plan and who looked"),
+    "admin": ("Ada", "Admin", Role.ADMIN, None, "Administrator: users and reference data, no case content"),
+    "anna.analyse": ("Anna", "Aasen", Role.ANALYST, None, "Analyst: aggregated figures only, no cases"),
+}
+
+AGENCIES = {
+    "bergen": ("Bergen fengsel", AgencyKind.PRISON, "Bergen", SecurityLevel.HIGH),
+    "oslo": ("Oslo fengsel", AgencyKind.PRISON, "Oslo", SecurityLevel.HIGH),
+    "nav": ("NAV Bergenhus", AgencyKind.NAV, "Bergen", ""),
+    "kommune": ("Bergen kommune, boligkontoret", AgencyKind.MUNICIPALITY, "Bergen", ""),
+    "friomsorg": ("Friomsorgskontoret Vestland", AgencyKind.PROBATION, "Bergen", ""),
+    "rodekors": ("Røde Kors, Nettverk etter soning", AgencyKind.NGO, "Bergen", ""),
+}
+
+
+@dataclass
+class DemoWorld:
+    users: dict[str, User]
+    agencies: dict[str, Agency]
+    cases: dict[str, Case]
+
+
+def _area(slug: str) -> LifeArea:
+    return LifeArea.objects.get(slug=slug)
+
+
+@transaction.atomic
+def build_demo(password: str | None) -> DemoWorld:
+    """Create the demo world; with password None, users get no usable password (tests)."""
+    today = timezone.localdate()
+    agencies = {}
+    for key, (name, kind, municipality, level) in AGENCIES.items():
+        agencies[key] = Agency.objects.create(name=name, kind=kind, municipality=municipality, security_level=level)
+    users = {}
+    for username, (first, last, role, agency_key, _about) in USERS.items():
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=role,
+            agency=agencies.get(agency_key) if agency_key else None,
+            email=f"{username}@example.invalid",
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        users[username] = user
+
+    kari, sara, nils, mona, vera = (
+        users[u] for u in ["kari.kontakt", "sara.sosial", "nils.nav", "mona.kommune", "vera.frivillig"]
+    )
+    cases: dict[str, Case] = {}
+
+    def open_case(key: str, person_user: User | None = None, officer: User = kari, **facts) -> Case:
+        cases[key] = case_open(actor=officer, data=IntakeData(**facts), person_user=person_user)
+        return cases[key]
+
+    def days(n: int) -> datetime.date:
+        return today + datetime.timedelta(days=n)
+
+    def at(n_days: int, hour: int) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(days(n_days), datetime.time(hour, 0)))
+
+    # 1. Jonas: needs conversation held, consent given to NAV (not the municipality), a volunteer.
+    jonas = open_case(
+        "jonas",
+        person_user=users["jonas"],
+        first_name="Jonas",
+        last_name="Hansen",
+        birth_date=datetime.date(2003, 5, 14),
+        home_municipality="Bergen",
+        unit="Avdeling B",
+        legal_status=LegalStatus.SENTENCED,
+        intake_date=days(-40),
+        sentence_start=days(-40),
+        sentence_days=540,
+        remand_days=30,
+        expected_release=days(320),
+    )
+    membership_add(actor=kari, case=jonas, user=sara, purpose="Sosialfaglig oppfølging", start_date=days(-40))
+    nav_member = membership_add(
+        actor=kari, case=jonas, user=nils, purpose="Inntekt ved løslatelse", start_date=days(-38)
+    )
+    membership_add(actor=kari, case=jonas, user=mona, purpose="Bolig etter løslatelse", start_date=days(-38))
+    membership_add(actor=kari, case=jonas, user=vera, purpose="Fadder og fritid", start_date=days(-30))
+    session = conversation_record(actor=kari, case=jonas, held_on=days(-36), note="Første økt, god samtale.")
+    need_create(
+        actor=kari,
+        case=jonas,
+        life_area=_area("housing"),
+        own_words="Jeg har ikke noe sted å bo når jeg kommer ut.",
+        summary="Trenger bolig ved løslatelse.",
+        conversation=session,
+    )
+    need_create(
+        actor=kari,
+        case=jonas,
+        life_area=_area("debt"),
+        own_words="Jeg skylder penger, vet ikke hvor mye.",
+        summary="Usynlig gjeld, trenger oversikt (gjeldsrådgivning).",
+        conversation=session,
+    )
+    need_create(
+        actor=kari,
+        case=jonas,
+        life_area=_area("mental-health"),
+        own_words="Sover dårlig og har mye angst.",
+        summary="Ønsker samtale med psykolog.",
+        private=True,
+        conversation=session,
+    )
+    need_create(
+        actor=kari,
+        case=jonas,
+        life_area=_area("leisure"),
+        own_words="Vil begynne å trene igjen.",
+        summary="Fritid: trening, gjerne med fadder.",
+        shared_with_volunteers=True,
+        conversation=session,
+    )
+    session2 = conversation_record(actor=kari, case=jonas, held_on=days(-34), note="Andre økt.", completed=True)
+    need_create(
+        actor=kari,
+        case=jonas,
+        life_area=_area("income"),
+        summary="Inntekt fra dag én etter løslatelse.",
+        conversation=session2,
+    )
+    resource_create(
+        actor=kari, case=jonas, life_area=_area("work"), description="Har fagbrev-løp i tømrerfaget påbegynt."
+    )
+    consent_give(
+        actor=kari,
+        case=jonas,
+        given_on=days(-34),
+        explained_by=kari,
+        scope=[nav_member],
+        note="Forklart muntlig; kan trekkes når som helst.",
+    )
+    meeting_book(actor=kari, case=jonas, kind=MeetingKind.GROUP, starts_at=at(6, 10), place="Bergen fengsel, møterom 2")
+
+    # 2. Emil: a new intake today, an acute need, the needs conversation booked.
+    emil = open_case(
+        "emil",
+        first_name="Emil",
+        last_name="Johansen",
+        birth_date=datetime.date(2001, 11, 2),
+        home_municipality="Askøy",
+        unit="Avdeling A",
+        legal_status=LegalStatus.SENTENCED,
+        intake_date=today,
+        sentence_start=today,
+        sentence_days=120,
+        expected_release=days(120),
+    )
+    need_create(
+        actor=kari,
+        case=emil,
+        life_area=_area("substance-use"),
+        summary="Trenger LAR-medisin fra første dag.",
+        acute=True,
+    )
+    meeting_book(actor=kari, case=emil, kind=MeetingKind.NEEDS_CONVERSATION, starts_at=at(3, 13), place="Besøksrom 1")
+
+    # 3. Mohammed: the needs conversation held, consent not yet asked.
+    mohammed = open_case(
+        "mohammed",
+        first_name="Mohammed",
+        last_name="Ali",
+        birth_date=datetime.date(1998, 2, 20),
+        home_municipality="Bergen",
+        unit="Avdeling C",
+        legal_status=LegalStatus.SENTENCED,
+        intake_date=days(-10),
+        sentence_start=days(-10),
+        sentence_days=900,
+        expected_release=days(590),
+    )
+    session = conversation_record(actor=kari, case=mohammed, held_on=days(-5), completed=True)
+    need_create(
+        actor=kari,
+        case=mohammed,
+        life_area=_area("education"),
+        own_words="Jeg vil fullføre videregående.",
+        conversation=session,
+    )
+    need_create(
+        actor=kari,
+        case=mohammed,
+        life_area=_area("family"),
+        own_words="Vil ha kontakt med datteren min.",
+        conversation=session,
+    )
+    membership_add(actor=kari, case=mohammed, user=nils, purpose="Arbeid og inntekt", start_date=days(-6))
+
+    # 4. Sofie: consent given, then withdrawn.
+    sofie = open_case(
+        "sofie",
+        first_name="Sofie",
+        last_name="Larsen",
+        birth_date=datetime.date(2004, 8, 30),
+        home_municipality="Os",
+        unit="Avdeling B",
+        legal_status=LegalStatus.SENTENCED,
+        intake_date=days(-60),
+        sentence_start=days(-60),
+        sentence_days=365,
+        expected_release=days(180),
+    )
+    sofie_nav = membership_add(actor=kari, case=sofie, user=nils, purpose="Ungdomsgarantien", start_date=days(-55))
+    session = conversation_record(actor=kari, case=sofie, held_on=days(-56), completed=True)
+    need_create(
+        actor=kari, case=sofie, life_area=_area("work"), own_words="Vil ha jobb i butikk.", conversation=session
+    )
+    consent_give(actor=kari, case=sofie, given_on=days(-56), explained_by=kari, scope=[sofie_nav])
+    consent_withdraw(actor=kari, case=sofie, note="Sofie ønsket ikke å dele mer nå.")
+
+    # 5. Ahmad: remand, release date unknown.
+    open_case(
+        "ahmad",
+        first_name="Ahmad",
+        last_name="Karimi",
+        birth_date=datetime.date(2005, 1, 9),
+        home_municipality="Bergen",
+        unit="Varetekt",
+        legal_status=LegalStatus.REMAND,
+        intake_date=days(-3),
+    )
+
+    # 6. Thomas: a volunteer covered by consent sees only the shared need.
+    thomas = open_case(
+        "thomas",
+        officer=sara,
+        first_name="Thomas",
+        last_name="Berg",
+        birth_date=datetime.date(2000, 6, 1),
+        home_municipality="Bergen",
+        unit="Avdeling D",
+        legal_status=LegalStatus.SENTENCED,
+        intake_date=days(-90),
+        sentence_start=days(-120),
+        sentence_days=400,
+        remand_days=30,
+        expected_release=days(150),
+    )
+    membership_add(actor=sara, case=thomas, user=kari, purpose="Kontaktbetjent", start_date=days(-90))
+    thomas_vera = membership_add(actor=sara, case=thomas, user=vera, purpose="Likemann", start_date=days(-80))
+    session = conversation_record(actor=sara, case=thomas, held_on=days(-85), completed=True)
+    need_create(
+        actor=sara,
+        case=thomas,
+        life_area=_area("network"),
+        own_words="Trenger nye venner utenfor miljøet.",
+        shared_with_volunteers=True,
+        conversation=session,
+    )
+    need_create(
+        actor=sara, case=thomas, life_area=_area("debt"), summary="Inkassosaker, ca. 80 000 kr.", conversation=session
+    )
+    consent_give(actor=sara, case=thomas, given_on=days(-85), explained_by=sara, scope=[thomas_vera])
+
+    # 7. Lars, in another prison: the outsider's own case.
+    open_case(
+        "lars",
+        officer=users["olav.oslo"],
+        first_name="Lars",
+        last_name="Olsen",
+        birth_date=datetime.date(1995, 3, 3),
+        home_municipality="Oslo",
+        legal_status=LegalStatus.SENTENCED,
+        intake_date=days(-20),
+        sentence_start=days(-20),
+        sentence_days=200,
+        expected_release=days(180),
+    )
+    return DemoWorld(users=users, agencies=agencies, cases=cases)

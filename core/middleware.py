@@ -1,0 +1,63 @@
+"""Security headers and session limits for every response."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class SecurityHeadersMiddleware:
+    """Add the CSP to every response and forbid caching of anything but static files.
+
+    Case pages must never be served from a cache once consent is withdrawn, so every
+    dynamic response is ``no-store``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if not request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class SessionLimitsMiddleware:
+    """End a session that has lasted longer than the absolute limit, however active."""
+
+    KEY = "_overgang_login_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(self.KEY)
+            now = time.time()
+            if started is None:
+                request.session[self.KEY] = now
+            elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)

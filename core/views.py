@@ -1,0 +1,45 @@
+"""Start page, health check and error pages."""
+
+import uuid
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from access.decorators import public, signed_in
+from accounts.models import Role
+
+
+@signed_in
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to their start page. Any signed-in user."""
+    if request.user.role == Role.PERSON:
+        case = (
+            request.user.person.cases.order_by("-intake_date", "-id").first()
+            if hasattr(request.user, "person")
+            else None
+        )
+        if case is not None:
+            return redirect("cases:overview", code=case.code)
+    if request.user.role in {Role.ADMIN, Role.ANALYST}:
+        return render(request, "core/no_cases.html")
+    return redirect("cases:caseload")
+
+
+@public
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Report whether the database answers. Public; reveals nothing else."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A generic error page with a reference id; never a stack trace."""
+    reference = uuid.uuid4().hex[:12]
+    response = render(request, "500.html", {"reference": reference}, status=500)
+    return response

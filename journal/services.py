@@ -1,0 +1,83 @@
+"""Write the journal. Called by every service that changes case data, in its transaction."""
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+
+from accounts.models import User
+from journal.models import AccessEvent, AccessPurpose, JournalEntry
+
+#: Fields whose values never enter the journal, only the fact that they changed.
+REDACTED_FIELDS = frozenset({"national_id", "password"})
+REDACTED = "[redacted]"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Return the named fields of an instance as JSON-friendly values, redacting secrets."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            value = sorted(obj.pk for obj in getattr(instance, name).all()) if instance.pk else []
+        elif field.is_relation:
+            value = getattr(instance, field.attname)
+        else:
+            value = getattr(instance, name)
+        if name in REDACTED_FIELDS:
+            value = REDACTED if value else ""
+        values[name] = _plain(value)
+    return values
+
+
+def record_change(
+    *,
+    actor: User,
+    action: str,
+    obj: models.Model,
+    case: models.Model | None,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+) -> JournalEntry:
+    """Append one journal entry; must run inside the transaction that made the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_change must be called inside the transaction that makes the change.")
+    return JournalEntry.objects.create(
+        actor=actor,
+        actor_role=actor.role,
+        actor_agency_id=actor.agency_id,
+        case=case,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        old=old,
+        new=new,
+    )
+
+
+def record_access(*, viewer: User, case_ids: Iterable[int], purpose: AccessPurpose, view: str) -> None:
+    """Append one access event per case read in this request."""
+    AccessEvent.objects.bulk_create(
+        AccessEvent(
+            user=viewer,
+            role=viewer.role,
+            agency_id=viewer.agency_id,
+            case_id=case_id,
+            purpose=purpose,
+            view=view[:80],
+        )
+        for case_id in dict.fromkeys(case_ids)
+    )

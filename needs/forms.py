@@ -1,0 +1,78 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, DsForm
+from needs.models import ConversationPart, NeedStatus
+from reference.models import Knot, LifeArea
+
+
+class LifeAreaChoiceField(forms.ModelChoiceField):
+    """Life areas grouped under their tangle."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(queryset=LifeArea.objects.none(), **kwargs)
+
+    def set_choices(self) -> None:
+        areas = list(LifeArea.objects.filter(active=True).select_related("tangle").order_by("tangle__code", "position"))
+        self.queryset = LifeArea.objects.filter(active=True)
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for area in areas:
+            groups.setdefault(f"{area.tangle.code}. {area.tangle.name}", []).append((area.pk, area.name))
+        self.choices = [("", "---------"), *groups.items()]
+
+
+class NeedForm(DsForm):
+    life_area = LifeAreaChoiceField(label=_("Life area"))
+    knot = forms.ModelChoiceField(label=_("Knot (if known)"), queryset=Knot.objects.none(), required=False)
+    own_words = forms.CharField(
+        label=_("In the person's own words"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    acute = forms.BooleanField(label=_("Acute"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices, initial=NeedStatus.OPEN)
+    private = forms.BooleanField(
+        label=_("Keep private from the group"),
+        required=False,
+        help_text=_("Only the person and the contact officer will see it."),
+    )
+    shared_with_volunteers = forms.BooleanField(label=_("The person shares this with volunteers"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["life_area"].set_choices()
+        self.fields["knot"].queryset = Knot.objects.select_related("tangle").order_by("code")
+        self.fields["knot"].label_from_instance = lambda knot: f"{knot.code} {knot.name}"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("own_words") or "").strip() and not (data.get("summary") or "").strip():
+            self.add_error("own_words", _("Write the need in the person's own words, or a summary, or both."))
+        area, knot = data.get("life_area"), data.get("knot")
+        if area and knot and knot.tangle_id != area.tangle_id:
+            self.add_error("knot", _("The knot must belong to the same tangle as the life area."))
+        if data.get("private") and data.get("shared_with_volunteers"):
+            self.add_error("shared_with_volunteers", _("A private need cannot be shared with volunteers."))
+        return data
+
+
+class ResourceForm(DsForm):
+    life_area = LifeAreaChoiceField(label=_("Life area"), required=False)
+    description = forms.CharField(label=_("Strength"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["life_area"].set_choices()
+
+
+class ConversationForm(DsForm):
+    part = forms.TypedChoiceField(
+        label=_("Part"), choices=ConversationPart.choices, coerce=int, initial=ConversationPart.PART_1
+    )
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    completed = forms.BooleanField(
+        label=_("The conversation is completed"),
+        required=False,
+        help_text=_("Tick when every need has been discussed. Consent is asked at the end."),
+    )

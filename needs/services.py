@@ -1,0 +1,160 @@
+"""Writes to needs, resources and needs-conversation sessions; each journaled."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.models import Case
+from core.errors import ConcurrentEditError
+from journal.services import record_change, snapshot
+from needs.models import Need, NeedsConversation, NeedStatus, Resource
+from reference.models import Knot, LifeArea
+
+NEED_FIELDS = [
+    "tangle",
+    "life_area",
+    "knot",
+    "own_words",
+    "summary",
+    "acute",
+    "status",
+    "private",
+    "shared_with_volunteers",
+    "conversation",
+]
+EDITABLE_NEED_FIELDS = [field for field in NEED_FIELDS if field not in {"tangle", "conversation"}]
+CONVERSATION_FIELDS = ["part", "held_on", "note", "completed"]
+RESOURCE_FIELDS = ["life_area", "description"]
+
+
+def _check_taxonomy(life_area: LifeArea, knot: Knot | None) -> None:
+    if knot is not None and knot.tangle_id != life_area.tangle_id:
+        raise ValidationError({"knot": _("The knot must belong to the same tangle as the life area.")})
+
+
+def _check_words(own_words: str, summary: str) -> None:
+    if not own_words.strip() and not summary.strip():
+        raise ValidationError({"own_words": _("Write the need in the person's own words, or a summary, or both.")})
+
+
+def conversation_record(
+    *,
+    actor: User,
+    case: Case,
+    held_on: datetime.date,
+    part: int = 1,
+    note: str = "",
+    completed: bool = False,
+) -> NeedsConversation:
+    """Record one session of the needs conversation."""
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("A conversation cannot be recorded before it is held.")})
+    if held_on < case.intake_date:
+        raise ValidationError({"held_on": _("The conversation cannot be held before the intake date.")})
+    with transaction.atomic():
+        session = NeedsConversation(
+            case=case, part=part, held_on=held_on, note=note.strip(), completed=completed, recorded_by=actor
+        )
+        session.full_clean()
+        session.save()
+        record_change(
+            actor=actor,
+            action="conversation.record",
+            obj=session,
+            case=case,
+            old=None,
+            new=snapshot(session, CONVERSATION_FIELDS),
+        )
+    return session
+
+
+def need_create(
+    *,
+    actor: User,
+    case: Case,
+    life_area: LifeArea,
+    own_words: str = "",
+    summary: str = "",
+    knot: Knot | None = None,
+    acute: bool = False,
+    status: str = NeedStatus.OPEN,
+    private: bool = False,
+    shared_with_volunteers: bool = False,
+    conversation: NeedsConversation | None = None,
+) -> Need:
+    """Record a need; acute needs may be recorded at intake, before the conversation."""
+    _check_words(own_words, summary)
+    _check_taxonomy(life_area, knot)
+    if conversation is not None and conversation.case_id != case.pk:
+        raise ValidationError({"conversation": _("The session belongs to another case.")})
+    if private and shared_with_volunteers:
+        raise ValidationError({"shared_with_volunteers": _("A private need cannot be shared with volunteers.")})
+    with transaction.atomic():
+        need = Need(
+            case=case,
+            tangle_id=life_area.tangle_id,
+            life_area=life_area,
+            knot=knot,
+            own_words=own_words.strip(),
+            summary=summary.strip(),
+            acute=acute,
+            status=status,
+            private=private,
+            shared_with_volunteers=shared_with_volunteers,
+            conversation=conversation,
+            recorded_by=actor,
+        )
+        need.full_clean()
+        need.save()
+        record_change(actor=actor, action="need.create", obj=need, case=case, old=None, new=snapshot(need, NEED_FIELDS))
+    return need
+
+
+def need_update(*, actor: User, need: Need, version: int, **changes: object) -> Need:
+    """Change a need, refusing the edit if someone else saved it since `version` was read."""
+    unknown = set(changes) - set(EDITABLE_NEED_FIELDS)
+    if unknown:
+        raise ValueError(f"Fields that cannot be changed: {sorted(unknown)}")
+    with transaction.atomic():
+        current = Need.objects.select_for_update().get(pk=need.pk)
+        if current.version != version:
+            raise ConcurrentEditError(current)
+        old = snapshot(current, NEED_FIELDS)
+        for field, value in changes.items():
+            setattr(current, field, value.strip() if isinstance(value, str) else value)
+        _check_words(current.own_words, current.summary)
+        _check_taxonomy(current.life_area, current.knot)
+        if current.private and current.shared_with_volunteers:
+            raise ValidationError({"shared_with_volunteers": _("A private need cannot be shared with volunteers.")})
+        current.tangle_id = current.life_area.tangle_id
+        new = snapshot(current, NEED_FIELDS)
+        if new == old:
+            return current
+        current.version += 1
+        current.full_clean()
+        current.save(update_fields=[*changes.keys(), "tangle", "version", "updated_at"])
+        record_change(actor=actor, action="need.update", obj=current, case=current.case, old=old, new=new)
+    return current
+
+
+def resource_create(*, actor: User, case: Case, description: str, life_area: LifeArea | None = None) -> Resource:
+    """Record a strength the person brings."""
+    if not description.strip():
+        raise ValidationError({"description": _("Describe the strength.")})
+    with transaction.atomic():
+        resource = Resource(case=case, life_area=life_area, description=description.strip(), recorded_by=actor)
+        resource.full_clean()
+        resource.save()
+        record_change(
+            actor=actor,
+            action="resource.create",
+            obj=resource,
+            case=case,
+            old=None,
+            new=snapshot(resource, RESOURCE_FIELDS),
+        )
+    return resource

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from access.decorators import public
+from accounts import views as account_views
+from core import views as core_views
+
+admin.site.site_header = "Overgang"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", account_views.login, name="login"),
+    path("logout/", account_views.logout, name="logout"),
+    path("language/", public(set_language), name="set_language"),
+    path("cases/", include("cases.urls")),
+    path("cases/<str:code>/needs/", include("needs.urls")),
+    path("cases/<str:code>/consent/", include("consent.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = core_views.server_error
