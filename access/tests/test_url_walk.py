@@ -1,0 +1,186 @@
+"""Walk every URL pattern with every persona; any unexpected outcome fails.
+
+The table below is the access contract of the whole application. A new URL pattern
+fails this test until it has a row here, and a new view fails until it declares an
+access rule (``access.decorators``). Outcomes: ``L`` redirect to login, otherwise the
+HTTP status. POST-only views answer GET with 405 once access is granted; they are
+also POSTed to with an empty form, where every refused persona must get the same
+refusal and no allowed persona may get a server error.
+"""
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from access.policy import cases_visible_to
+from cases.models import Case, Membership
+from needs.models import Need
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = (
+    "anonymous",
+    "person",
+    "contact_officer",
+    "social_worker",
+    "nav_with_consent",
+    "municipal_without_consent",
+    "volunteer",
+    "outsider",
+    "admin",
+    "analyst",
+)
+
+# url name: outcomes in the order of PERSONAS
+#            anon person  co   sw   nav  muni  vol  out  adm  ana
+TABLE = {
+    "home": "L 302 302 302 302 302 302 302 200 200",
+    "healthz": "200 200 200 200 200 200 200 200 200 200",
+    "login": "200 302 302 302 302 302 302 302 302 302",
+    "logout": "405 405 405 405 405 405 405 405 405 405",
+    "set_language": "302 302 302 302 302 302 302 302 302 302",
+    "cases:caseload": "L 200 200 200 200 200 200 200 200 200",
+    "cases:intake": "L 403 200 200 403 403 403 200 403 403",
+    "cases:overview": "L 200 200 200 200 200 200 404 404 404",
+    "cases:group": "L 200 200 200 200 200 200 404 404 404",
+    "cases:member_add": "L 403 405 405 403 403 403 404 404 404",
+    "cases:member_end": "L 403 405 405 403 403 403 404 404 404",
+    "cases:meeting_new": "L 403 200 200 403 403 403 404 404 404",
+    "cases:changes": "L 403 200 200 403 403 403 404 404 404",
+    "cases:access_log": "L 200 200 200 403 403 403 404 404 404",
+    "needs:map": "L 200 200 200 200 403 403 404 404 404",
+    "needs:add": "L 403 405 405 403 403 403 404 404 404",
+    "needs:edit": "L 403 200 200 403 403 403 404 404 404",
+    "needs:resource_add": "L 403 405 405 403 403 403 404 404 404",
+    "needs:conversation_add": "L 403 405 405 403 403 403 404 404 404",
+    "consent:page": "L 200 200 200 403 403 403 404 404 404",
+    "consent:give": "L 403 405 405 403 403 403 404 404 404",
+    "consent:withdraw": "L 405 405 405 403 403 403 404 404 404",
+    "admin:index": "302 302 302 302 302 302 302 302 200 302",
+}
+# The Django admin has its own staff-only gate; its index stands for all its pages.
+ADMIN_NAMESPACE = "admin"
+
+
+def all_patterns(resolver=None, namespace: str | None = None, groups: frozenset = frozenset()):
+    """Yield (name, pattern, URL argument names) for every named pattern, includes followed."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        names = groups | set(entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+            yield from all_patterns(entry, inner, frozenset(names))
+        elif isinstance(entry, URLPattern) and entry.name:
+            entry.argument_names = frozenset(names)
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+def url_kwargs(pattern: URLPattern, case) -> dict:
+    names = pattern.argument_names
+    kwargs = {}
+    if "code" in names:
+        kwargs["code"] = case.code
+    if "need_id" in names:
+        need = Need.objects.filter(case=case, private=False).first()
+        kwargs["need_id"] = need.pk if need else 999999
+    if "membership_id" in names:
+        member = Membership.objects.filter(case=case, is_lead=False).first()
+        kwargs["membership_id"] = member.pk if member else 999999
+    return kwargs
+
+
+def without_tokens(content: bytes) -> bytes:
+    """Drop the per-request CSRF tokens so two pages can be compared."""
+    return re.sub(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', rb"\1", content)
+
+
+def outcome(response) -> str:
+    if response.status_code == 302 and urlparse(response["Location"]).path == reverse("login"):
+        return "L"
+    return str(response.status_code)
+
+
+def walked_patterns():
+    return [(name, pattern) for name, pattern in all_patterns() if not name.startswith(f"{ADMIN_NAMESPACE}:")] + [
+        ("admin:index", None)
+    ]
+
+
+def test_every_pattern_has_a_row_and_every_view_declares_its_rule():
+    patterns = walked_patterns()
+    assert len(patterns) > 10
+    missing = sorted(name for name, _ in patterns if name not in TABLE)
+    assert missing == [], f"URL patterns without a row in the access table: {missing}"
+    undeclared = sorted(
+        name for name, pattern in patterns if pattern is not None and not hasattr(pattern.callback, "access_rule")
+    )
+    assert undeclared == [], f"Views that declare no access rule: {undeclared}"
+    stale = sorted(set(TABLE) - {name for name, _ in patterns})
+    assert stale == [], f"Rows for URL patterns that no longer exist: {stale}"
+
+
+def test_walk_every_url_with_every_persona(client, personas, case):
+    users = dict(personas.items())
+    unexpected = []
+    visited = 0
+    for name, pattern in walked_patterns():
+        url = reverse(name, kwargs=url_kwargs(pattern, case) if pattern else {})
+        expected = dict(zip(PERSONAS, TABLE[name].split(), strict=True))
+        for persona in PERSONAS:
+            client.logout()
+            if persona != "anonymous":
+                client.force_login(users[persona])
+            got = outcome(client.get(url))
+            visited += 1
+            if got != expected[persona]:
+                unexpected.append(f"GET {name} as {persona}: expected {expected[persona]}, got {got}")
+            if expected[persona] == "405":
+                continue
+            if expected[persona] in {"L", "403", "404"} and pattern is not None:
+                posted = outcome(client.post(url, {}))
+                if posted != expected[persona]:
+                    unexpected.append(f"POST {name} as {persona}: expected {expected[persona]}, got {posted}")
+    assert visited == len(walked_patterns()) * len(PERSONAS)
+    assert unexpected == [], "\n".join(unexpected)
+
+
+def test_post_only_views_accept_an_empty_post_from_allowed_personas_without_error(client, personas, case):
+    users = dict(personas.items())
+    checked = 0
+    for name, pattern in walked_patterns():
+        if pattern is None:
+            continue
+        url = reverse(name, kwargs=url_kwargs(pattern, case))
+        for persona, expected in zip(PERSONAS, TABLE[name].split(), strict=True):
+            if expected != "405" or persona == "anonymous" or name == "logout":
+                continue
+            client.force_login(users[persona])
+            response = client.post(url, {})
+            checked += 1
+            assert response.status_code < 500, f"POST {name} as {persona} gave {response.status_code}"
+    assert checked > 0
+
+
+def test_another_cases_code_gives_the_same_404_as_a_missing_code(client, personas, case):
+    """IDOR: every case URL with a case the persona cannot see answers exactly like a missing one."""
+    missing = "nosuchcase234"
+    checked = 0
+    for persona, user in personas.items():
+        client.force_login(user)
+        hidden = Case.objects.exclude(pk__in=cases_visible_to(user).values("pk")).first()
+        assert hidden is not None
+        for name, pattern in all_patterns():
+            if "code" not in pattern.argument_names:
+                continue
+            kwargs = url_kwargs(pattern, hidden)
+            theirs = client.get(reverse(name, kwargs=kwargs))
+            nothing = client.get(reverse(name, kwargs={**kwargs, "code": missing}))
+            assert theirs.status_code == nothing.status_code == 404, (name, persona)
+            # The page echoes the requested address (language form); mask the two codes.
+            theirs_body = without_tokens(theirs.content).replace(hidden.code.encode(), b"CODE")
+            nothing_body = without_tokens(nothing.content).replace(missing.encode(), b"CODE")
+            assert theirs_body == nothing_body, (name, persona)
+            checked += 1
+    assert checked > 0

@@ -1,0 +1,88 @@
+"""Shared test fixtures: the demo world is built once per test session, and every test
+runs in a transaction that is rolled back, so each starts from the same world.
+
+Transactional tests (``transaction=True``) are not used: flushing would meet the
+journal's append-only triggers. Tests that need real concurrency or a real browser run
+against a separate server process with its own database (see ``core/tests/live.py``).
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from core.demo import build_demo
+
+    with django_db_blocker.unblock():
+        build_demo(password=None)
+
+
+@dataclass(frozen=True)
+class Personas:
+    """The personas of STYLE.md, around one case (Jonas's) in the demo world."""
+
+    person: object
+    contact_officer: object
+    social_worker: object
+    nav_with_consent: object
+    municipal_without_consent: object
+    volunteer: object
+    outsider: object
+    admin: object
+    analyst: object
+
+    def items(self) -> list[tuple[str, object]]:
+        return [(name, getattr(self, name)) for name in self.__dataclass_fields__]
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    from accounts.models import User
+
+    users = {user.username: user for user in User.objects.select_related("agency")}
+    return Personas(
+        person=users["jonas"],
+        contact_officer=users["kari.kontakt"],
+        social_worker=users["sara.sosial"],
+        nav_with_consent=users["nils.nav"],
+        municipal_without_consent=users["mona.kommune"],
+        volunteer=users["vera.frivillig"],
+        outsider=users["olav.oslo"],
+        admin=users["admin"],
+        analyst=users["anna.analyse"],
+    )
+
+
+@pytest.fixture
+def case(db):
+    """Jonas's case: consent covers NAV, not the municipality; one need is private."""
+    from cases.models import Case
+
+    return Case.objects.select_related("person", "institution").get(person__first_name="Jonas")
+
+
+@pytest.fixture
+def other_case(db):
+    """A case in another prison (Lars, Oslo fengsel)."""
+    from cases.models import Case
+
+    return Case.objects.get(person__first_name="Lars")
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a function that logs the test client in as a user (or out, for None)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
