@@ -9,6 +9,8 @@ against a separate server process with its own database (see ``core/tests/live.p
 import os
 from dataclasses import dataclass
 
+pytest_plugins = ["core.tests.live"]
+
 import pytest
 
 # Playwright's sync API runs an event loop in the test thread.

@@ -168,7 +168,7 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
 NODE_MODULES = BASE_DIR / "node_modules"
 # Designsystemet and htmx come from npm (package.json), served by whitenoise; no CDN.
 STATICFILES_DIRS = [
