@@ -83,11 +83,21 @@ def latest_changes(access: CaseAccess, limit: int = 10) -> list[JournalEntry]:
     """Return the case's latest journal entries; only the case leads see the change log."""
     if not access.can(Ability.VIEW_JOURNAL):
         return []
-    return list(
-        JournalEntry.objects.filter(case=access.case)
-        .select_related("actor", "actor_agency")
-        .order_by("-at", "-id")[:limit]
-    )
+    return list(journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")[:limit])
+
+
+def journal_for_case(access: CaseAccess) -> QuerySet[JournalEntry]:
+    """Return the case's journal without entries about needs this viewer may not see.
+
+    A need's privacy as it is now governs its whole history: once private, its earlier
+    values are hidden too.
+    """
+    from needs.models import Need
+
+    visible = Need.objects.filter(case=access.case).filter(access.needs_filter).values("pk")
+    hidden = Need.objects.filter(case=access.case).exclude(pk__in=visible).values("pk")
+    hidden_ids = [str(row["pk"]) for row in hidden]
+    return JournalEntry.objects.filter(case=access.case).exclude(object_type="needs.need", object_id__in=hidden_ids)
 
 
 def access_events_for(access: CaseAccess) -> QuerySet[AccessEvent]:

@@ -84,5 +84,5 @@ def consent_withdraw_view(request: HttpRequest, access: CaseAccess) -> HttpRespo
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The consent is withdrawn. The group can no longer see the needs."))
-            return redirect("consent:page", code=access.case.code)
+        return redirect("consent:page", code=access.case.code)
     return _page(request, access, withdraw_form=form, status=400)

@@ -1,0 +1,107 @@
+"""The access rules of DOMAIN.md §5, persona by persona, on Jonas's demo case."""
+
+import pytest
+from django.urls import reverse
+
+from access.policy import Ability, access_for, cases_visible_to
+from consent.services import consent_withdraw
+from needs.models import Need
+from needs.selectors import needs_for_case
+
+pytestmark = pytest.mark.django_db
+
+
+def visible_need_ids(user, case) -> set[int]:
+    return set(needs_for_case(access_for(user, case)).values_list("pk", flat=True))
+
+
+def test_contact_officer_sees_every_need_including_private(personas, case):
+    assert visible_need_ids(personas.contact_officer, case) == set(
+        Need.objects.filter(case=case).values_list("pk", flat=True)
+    )
+
+
+def test_social_worker_in_the_prison_sees_needs_but_not_private_ones(personas, case):
+    seen = visible_need_ids(personas.social_worker, case)
+    assert seen
+    assert not Need.objects.filter(pk__in=seen, private=True).exists()
+
+
+def test_person_sees_all_own_needs(personas, case):
+    assert Need.objects.filter(case=case, private=True).exists()
+    assert visible_need_ids(personas.person, case) == set(Need.objects.filter(case=case).values_list("pk", flat=True))
+
+
+def test_nav_adviser_covered_by_consent_sees_needs_except_private(personas, case):
+    expected = set(Need.objects.filter(case=case, private=False).values_list("pk", flat=True))
+    assert expected
+    assert visible_need_ids(personas.nav_with_consent, case) == expected
+
+
+def test_member_not_covered_by_consent_sees_no_needs(personas, case):
+    access = access_for(personas.municipal_without_consent, case)
+    assert access.can(Ability.VIEW_CASE)
+    assert not access.can(Ability.VIEW_NEEDS)
+    assert visible_need_ids(personas.municipal_without_consent, case) == set()
+
+
+def test_volunteer_covered_by_consent_sees_only_needs_shared_with_volunteers(personas):
+    from cases.models import Case
+
+    thomas = Case.objects.get(person__first_name="Thomas")
+    seen = Need.objects.filter(pk__in=visible_need_ids(personas.volunteer, thomas))
+    assert seen.count() == 1
+    assert all(need.shared_with_volunteers for need in seen)
+    assert Need.objects.filter(case=thomas).count() > 1
+
+
+def test_volunteer_not_covered_sees_no_needs(personas, case):
+    assert visible_need_ids(personas.volunteer, case) == set()
+
+
+@pytest.mark.parametrize("persona", ["outsider", "admin", "analyst"])
+def test_outsider_admin_and_analyst_see_no_case_of_the_prison(personas, case, persona):
+    user = getattr(personas, persona)
+    assert not cases_visible_to(user).filter(pk=case.pk).exists()
+
+
+def test_analyst_and_admin_see_no_case_at_all(personas):
+    assert cases_visible_to(personas.analyst).count() == 0
+    assert cases_visible_to(personas.admin).count() == 0
+
+
+def test_withdrawn_consent_hides_needs_on_the_next_request(client, personas, case):
+    url = reverse("needs:map", kwargs={"code": case.code})
+    client.force_login(personas.nav_with_consent)
+    before = client.get(url)
+    assert before.status_code == 200
+    private = Need.objects.get(case=case, private=True)
+    shared = Need.objects.filter(case=case, private=False).first()
+    assert shared.summary.encode() in before.content
+    assert private.summary.encode() not in before.content
+
+    consent_withdraw(actor=personas.person, case=case, note="")
+
+    after = client.get(url)
+    assert after.status_code == 403
+    assert shared.summary.encode() not in after.content
+    overview = client.get(reverse("cases:overview", kwargs={"code": case.code}))
+    assert overview.status_code == 200
+    assert shared.summary.encode() not in overview.content
+
+
+def test_ended_membership_loses_access(client, personas, case):
+    from cases.models import Membership
+    from cases.services import membership_end
+
+    membership = Membership.objects.get(case=case, user=personas.nav_with_consent, end_date__isnull=True)
+    membership_end(actor=personas.contact_officer, membership=membership)
+    # The membership ends today and still counts today; tomorrow it does not.
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.models import membership_is_current
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert not Membership.objects.filter(membership_is_current(tomorrow), pk=membership.pk).exists()
