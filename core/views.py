@@ -1,5 +1,6 @@
 """Start page, health check and error pages."""
 
+import logging
 import uuid
 
 from django.db import connection
@@ -8,6 +9,8 @@ from django.shortcuts import redirect, render
 
 from access.decorators import public, signed_in
 from accounts.models import Role
+
+logger = logging.getLogger(__name__)
 
 
 @signed_in
@@ -41,5 +44,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """A generic error page with a reference id; never a stack trace."""
     reference = uuid.uuid4().hex[:12]
-    response = render(request, "500.html", {"reference": reference}, status=500)
-    return response
+    logger.error("Server error, reference %s, path %s", reference, request.path)
+    return render(request, "500.html", {"reference": reference}, status=500)

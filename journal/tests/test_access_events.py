@@ -1,0 +1,79 @@
+"""Every read of case data leaves exactly one access event per case per request."""
+
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+from journal.models import AccessEvent, AccessPurpose
+
+pytestmark = pytest.mark.django_db
+
+CASE_PAGES = ["cases:overview", "cases:group", "needs:map", "consent:page", "cases:changes", "cases:access_log"]
+
+
+@pytest.mark.parametrize("name", CASE_PAGES)
+def test_each_case_page_read_logs_exactly_one_event(client, personas, case, name):
+    client.force_login(personas.contact_officer)
+    before = AccessEvent.objects.filter(case=case).count()
+    assert client.get(reverse(name, kwargs={"code": case.code})).status_code == 200
+    events = AccessEvent.objects.filter(case=case).order_by("-id")
+    assert events.count() == before + 1
+    event = events.first()
+    assert event.user == personas.contact_officer
+    assert event.agency == personas.contact_officer.agency
+    assert event.role == "contact_officer"
+    assert event.purpose == AccessPurpose.CASE_WORK
+
+
+def test_caseload_logs_one_event_per_listed_case(client, personas):
+    from access.policy import cases_visible_to
+
+    client.force_login(personas.contact_officer)
+    visible = set(cases_visible_to(personas.contact_officer).values_list("pk", flat=True))
+    assert len(visible) > 1
+    before = AccessEvent.objects.count()
+    assert client.get(reverse("cases:caseload")).status_code == 200
+    new = AccessEvent.objects.order_by("-id")[: AccessEvent.objects.count() - before]
+    assert sorted(event.case_id for event in new) == sorted(visible)
+
+
+def test_refused_reads_log_nothing(client, personas, case):
+    client.force_login(personas.municipal_without_consent)
+    before = AccessEvent.objects.count()
+    assert client.get(reverse("needs:map", kwargs={"code": case.code})).status_code == 403
+    client.force_login(personas.outsider)
+    assert client.get(reverse("cases:overview", kwargs={"code": case.code})).status_code == 404
+    assert AccessEvent.objects.count() == before
+
+
+def test_when_the_access_log_cannot_be_written_no_data_is_returned(client, personas, case, monkeypatch):
+    """ASSURANCE #10: make the access-event insert raise; the request must fail."""
+    from journal import services
+
+    def broken_bulk_create(*args, **kwargs):
+        raise DatabaseError("access log unavailable")
+
+    monkeypatch.setattr(services.AccessEvent.objects, "bulk_create", broken_bulk_create)
+    client.raise_request_exception = False
+    client.force_login(personas.contact_officer)
+    response = client.get(reverse("needs:map", kwargs={"code": case.code}))
+    assert response.status_code == 500
+    need = case.needs.filter(private=False).first()
+    assert need.summary.encode() not in response.content
+
+
+def test_the_person_sees_every_read_of_their_cases_and_none_of_others(client, personas, case, other_case):
+    client.force_login(personas.nav_with_consent)
+    client.get(reverse("cases:overview", kwargs={"code": case.code}))
+    client.force_login(personas.outsider)
+    client.get(reverse("cases:overview", kwargs={"code": other_case.code}))
+    client.force_login(personas.person)
+    response = client.get(reverse("cases:access_log", kwargs={"code": case.code}))
+    events = response.context["events"]
+    about_person = AccessEvent.objects.filter(case__person=case.person).count()
+    assert about_person > 0
+    # The page's own read is logged before the list is taken, so it is included.
+    assert len(events) == about_person
+    assert all(event.case.person_id == case.person_id for event in events)
+    assert "Nils Berg" in response.content.decode()
+    assert "NAV Bergenhus" in response.content.decode()
