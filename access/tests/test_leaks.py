@@ -64,3 +64,13 @@ def test_change_log_shows_private_need_history_to_the_contact_officer_only(clien
     body = client.get(url).content.decode()
     assert CANARY_SHARED in body
     assert CANARY_PRIVATE not in body
+
+
+def test_member_without_consent_sees_no_case_facts(client, personas, case):
+    url = reverse("cases:overview", kwargs={"code": case.code})
+    client.force_login(personas.municipal_without_consent)
+    body = client.get(url).content.decode()
+    assert 'id="facts-heading"' not in body
+    assert case.person.full_name in body  # they know whom the group is for
+    client.force_login(personas.nav_with_consent)
+    assert 'id="facts-heading"' in client.get(url).content.decode()
