@@ -28,3 +28,7 @@ class ConsentForm(DsForm):
 
 class WithdrawForm(DsForm):
     note = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "withdraw_%s")  # shares the consent page with ConsentForm: unique ids
+        super().__init__(*args, **kwargs)

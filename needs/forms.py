@@ -61,6 +61,7 @@ class ResourceForm(DsForm):
     description = forms.CharField(label=_("Strength"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "resource_%s")  # shares the needs map with NeedForm: unique ids
         super().__init__(*args, **kwargs)
         self.fields["life_area"].set_choices()
 
@@ -76,3 +77,7 @@ class ConversationForm(DsForm):
         required=False,
         help_text=_("Tick when every need has been discussed. Consent is asked at the end."),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "conversation_%s")  # shares the needs map with NeedForm: unique ids
+        super().__init__(*args, **kwargs)
