@@ -9,9 +9,9 @@ against a separate server process with its own database (see ``core/tests/live.p
 import os
 from dataclasses import dataclass
 
-pytest_plugins = ["core.tests.live"]
-
 import pytest
+
+pytest_plugins = ["core.tests.live"]
 
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Demo data is never loaded with production settings.")
         # A demo password for local demo data only; production refuses to load it above.
-        password = os.environ.get(DEMO_PASSWORD_ENV) or "demo-overgang-2026"  # noqa: S105
+        password = os.environ.get(DEMO_PASSWORD_ENV) or "demo-overgang-2026"
         if User.objects.filter(username=DEMO_MARKER_USERNAME).exists():
             self.stdout.write("Demo data is already loaded.")
         else:
