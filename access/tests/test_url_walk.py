@@ -70,7 +70,9 @@ def all_patterns(resolver=None, namespace: str | None = None, groups: frozenset 
     for entry in resolver.url_patterns:
         names = groups | set(entry.pattern.regex.groupindex)
         if isinstance(entry, URLResolver):
-            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+            inner = (
+                f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+            )
             yield from all_patterns(entry, inner, frozenset(names))
         elif isinstance(entry, URLPattern) and entry.name:
             entry.argument_names = frozenset(names)
