@@ -46,6 +46,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 STARTUP_SECONDS = 30
+LOG_TAIL_CHARS = 6000
 #: Static files every page needs; the harness refuses to run if one of them does not load.
 STYLESHEETS = [
     "/static/vendor/designsystemet/theme/designsystemet.css",
@@ -178,6 +179,7 @@ def live_site() -> Iterator[LiveSite]:
                     "60",
                     "--graceful-timeout",
                     "5",
+                    "--no-control-socket",  # the default socket path is shared by every gunicorn on the machine
                 ],
                 cwd=BASE_DIR,
                 env=site.env,
@@ -254,6 +256,16 @@ def new_page(browser, live_server_url: str) -> Iterator[Callable[..., object]]:
 def page(new_page):
     """A page in a fresh browser context for this test."""
     return new_page()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Attach the tail of the server's log to a failing test that used the live server."""
+    report = yield
+    site = getattr(item, "funcargs", {}).get("live_site")
+    if report.failed and isinstance(site, LiveSite):
+        report.sections.append(("live server log (tail)", site.log()[-LOG_TAIL_CHARS:]))
+    return report
 
 
 def login(page, username: str, password: str = LIVE_PASSWORD) -> None:

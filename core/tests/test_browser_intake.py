@@ -73,6 +73,7 @@ def _fill_intake(page: Page, *, first_name: str, last_name: str, **overrides: st
 def test_kari_takes_a_new_person_from_intake_to_consent_and_nils_loses_sight_when_it_is_withdrawn(new_page):
     kari = new_page()
     login(kari, "kari.kontakt")
+    kari.locator("header a[href='/cases/']").click()
     expect(kari.get_by_role("heading", name="My cases")).to_be_visible()
 
     # 1. Intake, with an acute need and the needs conversation booked.
@@ -166,6 +167,7 @@ def test_kari_takes_a_new_person_from_intake_to_consent_and_nils_loses_sight_whe
     # Nils, covered by the consent, sees the needs map but not the private need.
     nils = new_page()
     login(nils, "nils.nav")
+    nils.goto("/cases/")
     expect(nils.get_by_role("link", name="Ola Bakken")).to_be_visible()
     response = nils.goto(f"/cases/{code}/needs/")
     assert response.status == 200
