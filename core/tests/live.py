@@ -81,7 +81,8 @@ class _Database:
         if self.postgres:
             parts = urlsplit(run_database_url)
             base_name = parts.path.lstrip("/") or "overgang"
-            self.name = f"{base_name}_live_{os.getpid()}"
+            suffix = f"_live_{os.getpid()}"
+            self.name = base_name[: 63 - len(suffix)] + suffix  # PostgreSQL names have at most 63 bytes
             self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
             self.admin_url = urlunsplit(parts._replace(path="/postgres"))
             self._execute(f'DROP DATABASE IF EXISTS "{self.name}"')

@@ -230,6 +230,9 @@ def test_an_intake_with_release_before_intake_is_refused_next_to_the_field_and_s
     assert posted.value.status == 400
 
     expect(page.get_by_role("alert")).to_contain_text("Nothing is saved yet.")
+    # Designsystemet's stylesheet is applied, not just served: the error summary has its colour.
+    background = page.get_by_role("alert").evaluate("element => getComputedStyle(element).backgroundColor")
+    assert background not in {"rgba(0, 0, 0, 0)", "transparent"}, background
     error = page.locator("#id_expected_release_error")
     expect(error).to_have_text("The release date cannot be before the intake date.")
     field = page.locator("#id_expected_release")
