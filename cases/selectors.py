@@ -8,6 +8,7 @@ from access.policy import Ability, CaseAccess, cases_visible_to
 from accounts.models import Role, User
 from cases.models import Case, Meeting, Membership, membership_is_current
 from consent.models import Consent
+from journal.display import describe_changes
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 from journal.services import record_access
 
@@ -79,11 +80,16 @@ def consent_history(case: Case) -> QuerySet[Consent]:
     )
 
 
-def latest_changes(access: CaseAccess, limit: int = 10) -> list[JournalEntry]:
-    """Return the case's latest journal entries; only the case leads see the change log."""
+def latest_changes(access: CaseAccess, limit: int = 10, *, describe: bool = False) -> list[JournalEntry]:
+    """Return the case's latest journal entries; only the case's prison staff see the change log.
+
+    With ``describe``, each entry's old and new values are put in words, at one query per
+    kind of related object; without it the query count does not depend on the entries.
+    """
     if not access.can(Ability.VIEW_JOURNAL):
         return []
-    return list(journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")[:limit])
+    entries = list(journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")[:limit])
+    return describe_changes(entries) if describe else entries
 
 
 def journal_for_case(access: CaseAccess) -> QuerySet[JournalEntry]:

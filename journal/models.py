@@ -37,6 +37,12 @@ class JournalEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
+    @property
+    def action_label(self) -> str:
+        from journal.display import action_label
+
+        return action_label(self.action)
+
     def changed_fields(self) -> list[tuple[str, object, object]]:
         """Return (field, old, new) for every field whose value changed."""
         old = self.old or {}

@@ -1,0 +1,30 @@
+"""The change log speaks in names and labels, not ids, and never names a need by its words."""
+
+import pytest
+from django.urls import reverse
+
+from needs.models import Need
+
+pytestmark = pytest.mark.django_db
+
+
+def test_change_log_shows_names_not_ids(client, personas, case):
+    client.force_login(personas.contact_officer)
+    body = client.get(reverse("cases:changes", kwargs={"code": case.code})).content.decode()
+    assert "Nils Berg" in body  # a consent's scope and a membership's user, by name
+    assert "NAV Bergenhus" in body
+    housing = Need.objects.filter(case=case, life_area__slug="housing").first()
+    assert housing.life_area.name in body
+    assert "[3]" not in body and "scope</strong>: [" not in body
+
+
+def test_related_needs_are_named_by_number_only(personas, case):
+    from journal.display import describe_changes
+    from journal.models import JournalEntry
+
+    need = Need.objects.filter(case=case, private=True).first()
+    entry = JournalEntry(object_type="needs.resource", old=None, new={"description": "x"})
+    entry_with_need = JournalEntry(object_type="needs.need", old=None, new={"conversation": None})
+    described = describe_changes([entry, entry_with_need])
+    assert described[0].display == [("description", None, "x")]
+    assert need.own_words not in str([item.display for item in described])
