@@ -47,3 +47,9 @@ messages: setup
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+
+# The benchmark of issue 6: PostgreSQL on 127.0.0.1 (role overgang), 500 and 50,000 cases,
+# gunicorn with production settings, a separate load generator; writes bench/RESULTS.md.
+.PHONY: bench
+bench: setup
+	$(PY) bench/run.py

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "needs",
     "consent",
     "core",
+    "population",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,236 @@
+"""The Django side of the benchmark: pick personas, count queries per page, count access events.
+
+Run with the bench database in DATABASE_URL and the production settings in the
+environment, e.g. ``python bench/django_tasks.py personas --out personas.json``.
+Prints JSON on stdout (or writes it to --out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "overgang.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from bench.pages import DAILY_PAGES, FLOOR, case_pages_for  # noqa: E402
+from cases.models import Case, Membership, Stage, membership_is_current  # noqa: E402
+from consent.models import Consent  # noqa: E402
+from journal.models import AccessEvent, AccessPurpose  # noqa: E402
+from population.generator import USERNAME_PREFIX  # noqa: E402
+
+#: Clients of the load run: (label, role, how many)
+CLIENTS = [
+    ("contact_officer", Role.CONTACT_OFFICER, 4),
+    ("social_worker", Role.SOCIAL_WORKER, 1),
+    ("nav_with_consent", Role.NAV, 1),
+    ("municipality", Role.MUNICIPALITY, 1),
+    ("person", Role.PERSON, 1),
+]
+MAX_CASES_PER_PERSONA = 40
+
+
+def current_counts(role: str):
+    """Return users of the role with their number of current memberships, generated users only."""
+    return (
+        User.objects.filter(role=role, username__startswith=USERNAME_PREFIX)
+        .annotate(
+            current=Count("memberships", filter=Q(memberships__in=Membership.objects.filter(membership_is_current())))
+        )
+        .filter(current__gt=0)
+        .order_by("username")
+    )
+
+
+def typical(users, how_many: int) -> list[User]:
+    """Pick the users whose current caseload is closest to the median (ties by username)."""
+    users = list(users)
+    if not users:
+        return []
+    median = statistics.median(user.current for user in users)
+    return sorted(users, key=lambda user: (abs(user.current - median), user.username))[:how_many]
+
+
+def persona_cases(user: User) -> dict[str, list[str]]:
+    """The case codes each daily page is opened with, for this user: pages they may open."""
+    current = Membership.objects.filter(membership_is_current(), user=user).values("case_id")
+    cases = list(Case.objects.filter(pk__in=current).order_by("code").values_list("code", "pk")[:MAX_CASES_PER_PERSONA])
+    codes = [code for code, _pk in cases]
+    covered = list(
+        Consent.objects.filter(
+            case_id__in=[pk for _code, pk in cases], withdrawn_at__isnull=True, scope__user=user
+        ).values_list("case__code", flat=True)
+    )
+    return case_pages_for(user.role, codes, covered)
+
+
+def cmd_personas(args) -> dict:
+    """Choose the bench personas, give them the bench password, and describe their pages."""
+    password = os.environ["BENCH_PASSWORD"]
+    hashed = make_password(password)
+    clients = []
+    chosen: list[User] = []
+    for label, role, how_many in CLIENTS:
+        if role == Role.PERSON:
+            people = list(
+                User.objects.filter(role=Role.PERSON, username__startswith=USERNAME_PREFIX)
+                .filter(person__cases__stage=Stage.CARRY_OUT)
+                .order_by("username")[:how_many]
+            )
+        elif role == Role.NAV:
+            covered = Consent.objects.filter(withdrawn_at__isnull=True).values("scope__user")
+            people = typical(current_counts(role).filter(pk__in=covered), how_many)
+        else:
+            people = typical(current_counts(role), how_many)
+        for user in people:
+            pages = persona_cases(user)
+            if user.role == Role.PERSON:
+                own = Case.objects.filter(person__user=user).order_by("-intake_date").first()
+                pages = case_pages_for(Role.PERSON, [own.code], [own.code])
+            clients.append({"label": label, "username": user.username, "role": user.role, "pages": pages})
+            chosen.append(user)
+    floor_user = User.objects.get(username=f"{USERNAME_PREFIX}analyst")
+    chosen.append(floor_user)
+    User.objects.filter(pk__in=[user.pk for user in chosen]).update(password=hashed)
+    caseload_sizes = {
+        client["username"]: len(
+            Case.objects.filter(
+                pk__in=Membership.objects.filter(membership_is_current(), user__username=client["username"]).values(
+                    "case_id"
+                )
+            )
+        )
+        if client["role"] != Role.PERSON
+        else Case.objects.filter(person__user__username=client["username"]).count()
+        for client in clients
+    }
+    for client in clients:
+        client["caseload_size"] = caseload_sizes[client["username"]]
+    return {"clients": clients, "floor_user": floor_user.username, "floor_url": FLOOR["url"]}
+
+
+def count_queries(client: Client, url: str) -> tuple[int, int]:
+    """Return (status, queries) of one GET, without the test's own savepoint statements."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    queries = [q for q in captured.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
+    return response.status_code, len(queries)
+
+
+def cmd_queries(args) -> dict:
+    """Count the queries of every daily page for each persona, in a transaction rolled back."""
+    personas = json.loads(Path(args.personas).read_text())
+    result: dict[str, dict[str, int]] = {}
+    with transaction.atomic():
+        for client_spec in personas["clients"]:
+            user = User.objects.get(username=client_spec["username"])
+            client = Client(SERVER_NAME="127.0.0.1")
+            client.force_login(user)
+            for page, codes in client_spec["pages"].items():
+                if not codes:
+                    continue
+                url = DAILY_PAGES[page](codes[0])
+                status, queries = count_queries(client, url)
+                key = f"{page}@{client_spec['label']}"
+                if key not in result:
+                    result[key] = {"page": page, "persona": client_spec["label"], "status": status, "queries": queries}
+        analyst = User.objects.get(username=personas["floor_user"])
+        client = Client(SERVER_NAME="127.0.0.1")
+        client.force_login(analyst)
+        status, queries = count_queries(client, reverse("home"))
+        result["floor@analyst"] = {"page": "floor", "persona": "analyst", "status": status, "queries": queries}
+        transaction.set_rollback(True)
+    return result
+
+
+def cmd_events(args) -> dict:
+    """Count access events after a given id, by purpose."""
+    events = AccessEvent.objects.filter(pk__gt=args.after)
+    by_purpose = {row["purpose"]: row["n"] for row in events.values("purpose").annotate(n=Count("pk")).order_by()}
+    last = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return {
+        "last_id": last,
+        "case_pages": by_purpose.get(AccessPurpose.CASE_WORK, 0) + by_purpose.get(AccessPurpose.OWN_CASE, 0),
+        "caseload": by_purpose.get(AccessPurpose.CASELOAD, 0),
+    }
+
+
+def cmd_rows(args) -> dict:
+    """Count the rows of the main tables."""
+    from population.generator import counts
+
+    return counts()
+
+
+def cmd_explain(args) -> dict:
+    """EXPLAIN ANALYZE the slowest query of one page for one persona."""
+    personas = json.loads(Path(args.personas).read_text())
+    spec = next(client for client in personas["clients"] if client["label"] == args.persona)
+    user = User.objects.get(username=spec["username"])
+    url = DAILY_PAGES[args.page](spec["pages"][args.page][0])
+    client = Client(SERVER_NAME="127.0.0.1")
+    with transaction.atomic():
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    return {"url": url, "sql": slowest["sql"], "seconds": float(slowest["time"]), "plan": plan}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    personas = sub.add_parser("personas")
+    personas.add_argument("--out")
+    queries = sub.add_parser("queries")
+    queries.add_argument("--personas", required=True)
+    queries.add_argument("--out")
+    events = sub.add_parser("events")
+    events.add_argument("--after", type=int, default=0)
+    events.add_argument("--out")
+    rows = sub.add_parser("rows")
+    rows.add_argument("--out")
+    explain = sub.add_parser("explain")
+    explain.add_argument("--personas", required=True)
+    explain.add_argument("--page", required=True)
+    explain.add_argument("--persona", default="contact_officer")
+    explain.add_argument("--out")
+    args = parser.parse_args()
+    handler = {
+        "personas": cmd_personas,
+        "queries": cmd_queries,
+        "events": cmd_events,
+        "rows": cmd_rows,
+        "explain": cmd_explain,
+    }[args.command]
+    result = handler(args)
+    text = json.dumps(result, indent=2, default=str)
+    if args.out:
+        Path(args.out).write_text(text)
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""Render bench/RESULTS.md from a results dictionary (see bench/run.py)."""
+
+from __future__ import annotations
+
+PAGE_ORDER = ["my_cases", "what_is_due", "case_overview", "needs_map", "plan", "meeting", "group", "consent", "unit"]
+TARGET_P95_MS = 100
+TARGET_FLOOR_RATIO = 4
+TARGET_GROWTH = 1.5
+TARGET_LOAD_SECONDS = 15 * 60
+
+
+def _fmt(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def page_queries(size: dict, page: str) -> str:
+    """Query counts of a page at one size, per persona when they differ."""
+    counts = {entry["persona"]: entry["queries"] for entry in size["queries"].values() if entry["page"] == page}
+    if not counts:
+        return "–"
+    values = sorted(set(counts.values()))
+    if len(values) == 1:
+        return str(values[0])
+    return "/".join(str(value) for value in values)
+
+
+def summarise(results: dict) -> list[dict]:
+    sizes = sorted(results["sizes"], key=int)
+    small, large = results["sizes"][sizes[0]], results["sizes"][sizes[-1]]
+    floor_small = small["load"]["pages"].get("floor", {}).get("p95_ms")
+    floor_large = large["load"]["pages"].get("floor", {}).get("p95_ms")
+    rows = []
+    pages = [page for page in PAGE_ORDER if page in large["load"]["pages"]] + ["floor"]
+    for page in pages:
+        a, b = small["load"]["pages"].get(page, {}), large["load"]["pages"].get(page, {})
+        growth = b.get("p95_ms") / a["p95_ms"] if a.get("p95_ms") and b.get("p95_ms") else None
+        to_floor = b.get("p95_ms") / floor_large if floor_large and b.get("p95_ms") else None
+        queries_small, queries_large = page_queries(small, page), page_queries(large, page)
+        met = page == "floor" or (
+            b.get("p95_ms", 1e9) <= TARGET_P95_MS
+            and (to_floor or 1e9) <= TARGET_FLOOR_RATIO
+            and (growth or 1e9) <= TARGET_GROWTH
+            and queries_small == queries_large
+            and b.get("errors", 1) == 0
+        )
+        rows.append(
+            {
+                "page": page,
+                "p50_small": a.get("p50_ms"),
+                "p95_small": a.get("p95_ms"),
+                "p50_large": b.get("p50_ms"),
+                "p95_large": b.get("p95_ms"),
+                "p99_large": b.get("p99_ms"),
+                "growth": growth,
+                "to_floor": to_floor,
+                "to_floor_small": a.get("p95_ms") / floor_small if floor_small and a.get("p95_ms") else None,
+                "rps_large": b.get("req_per_s"),
+                "queries_small": queries_small,
+                "queries_large": queries_large,
+                "errors": (a.get("errors") or 0) + (b.get("errors") or 0),
+                "met": met,
+            }
+        )
+    return rows
+
+
+def render(results: dict, json_name: str) -> str:
+    sizes = sorted(results["sizes"], key=int)
+    small_n, large_n = int(sizes[0]), int(sizes[-1])
+    small, large = results["sizes"][sizes[0]], results["sizes"][sizes[-1]]
+    m = results["machine"]
+    s = results["settings"]
+    rows = summarise(results)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run of {results['date']} (`make bench`; raw figures in `bench/results/{json_name}`).",
+        "",
+        "## Machine and set-up",
+        "",
+        f"- {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB RAM, Linux {m['kernel']}; "
+        f"load average at start {', '.join(f'{x:.1f}' for x in m['load_average_at_start'])}",
+        f"- PostgreSQL {m['postgresql']} on 127.0.0.1; Python {m['python']}, Django {m['django']}, "
+        f"gunicorn {m['gunicorn']} with {s['gunicorn_workers']} sync workers; {s['environment']}",
+        f"- load generator: a separate process, {s['clients']} client threads on loopback, closed loop "
+        f"(no think time), {s['warmup']} s warm-up then {s['seconds']} s measured per size (at most "
+        f"{s['max_requests']:,} requests); personas log in through the login form",
+        f"- population seed {s['seed']}; the floor is the analyst's start page (signed in, base layout, no case)",
+        "",
+        "## Loading the population",
+        "",
+        "| cases | generate | VACUUM ANALYZE | journal rows | access events | needs | meetings |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key in sizes:
+        size = results["sizes"][key]
+        rows_count = size["rows"]
+        lines.append(
+            f"| {int(key):,} | {size['generate_seconds']:.0f} s | {size['vacuum_analyze_seconds']:.0f} s | "
+            f"{rows_count.get('journal.JournalEntry', 0):,} | {rows_count.get('journal.AccessEvent', 0):,} | "
+            f"{rows_count.get('needs.Need', 0):,} | {rows_count.get('cases.Meeting', 0):,} |"
+        )
+    load_ok = large["generate_seconds"] <= TARGET_LOAD_SECONDS
+    lines += [
+        "",
+        f"Target: {large_n:,} cases load in under 15 minutes: **{'met' if load_ok else 'missed'}** "
+        f"({large['generate_seconds'] / 60:.1f} min).",
+        "",
+        f"## Pages at {small_n:,} and {large_n:,} cases ({s['clients']} concurrent clients)",
+        "",
+        f"| page | p50 / p95 at {small_n:,} (ms) | p50 / p95 / p99 at {large_n:,} (ms) | p95 {large_n:,} ÷ {small_n:,} "
+        f"| p95 ÷ floor at {large_n:,} | req/s at {large_n:,} | queries at {small_n:,} | queries at {large_n:,} "
+        "| errors | targets |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['page']} | {_fmt(row['p50_small'])} / {_fmt(row['p95_small'])} | "
+            f"{_fmt(row['p50_large'])} / {_fmt(row['p95_large'])} / {_fmt(row['p99_large'])} | "
+            f"{_fmt(row['growth'], 2)} | {_fmt(row['to_floor'], 2)} | {_fmt(row['rps_large'])} | "
+            f"{row['queries_small']} | {row['queries_large']} | {row['errors']} | "
+            f"{'–' if row['page'] == 'floor' else ('met' if row['met'] else '**missed**')} |"
+        )
+    lines += [
+        "",
+        f"Throughput, all pages: {small['load']['req_per_s']} req/s at {small_n:,} cases, "
+        f"{large['load']['req_per_s']} req/s at {large_n:,}. Errors: {small['load']['errors']} and "
+        f"{large['load']['errors']}.",
+        "",
+        "Query counts are per request including the session and user queries, counted with the Django test "
+        "client in a rolled-back transaction against the same database; where personas differ they are shown "
+        "as a/b.",
+        "",
+        "## Access events",
+        "",
+        "| cases | case pages read | events written for them | cases listed on my cases "
+        "| events written for them | equal |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
+    for key in sizes:
+        events = results["sizes"][key]["access_events"]
+        lines.append(
+            f"| {int(key):,} | {events['read_case_pages']:,} | {events['written_case_pages']:,} | "
+            f"{events['listed_in_caseloads']:,} | {events['written_caseload']:,} | "
+            f"{'yes' if events['match'] else '**no**'} |"
+        )
+    lines += ["", "## Personas", ""]
+    for key in sizes:
+        personas = results["sizes"][key]["personas"]
+        described = ", ".join(f"{p['label']} ({p['caseload_size']} cases)" for p in personas)
+        lines.append(f"- {int(key):,} cases: {described}")
+    explain = large.get("explain")
+    if explain:
+        lines += [
+            "",
+            f"## Slowest query of the slowest case page ({explain['page']}) at {large_n:,} cases",
+            "",
+            "```sql",
+            explain["sql"][:2000],
+            "```",
+            "",
+            "```",
+            explain["plan"][:4000],
+            "```",
+        ]
+    notes = results.get("notes")
+    if notes:
+        lines += ["", "## Notes", "", notes]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,286 @@
+"""Run the benchmark end to end (``make bench``): PostgreSQL, gunicorn, a separate load generator.
+
+For each size (default 500 and 50,000 cases) it recreates its own database
+``overgang_bench_<size>`` through the ``overgang`` role, migrates it, generates the
+population (timed), picks the personas, counts the queries of every daily page, serves
+the application with gunicorn under the production settings, runs the load generator
+in another process against it on loopback, and checks that the access events written
+equal the case pages read. Then it writes ``bench/results/<date>.json`` and
+``bench/RESULTS.md``.
+
+Settings come from the environment only: OVERGANG_ENV=production, a DJANGO_SECRET_KEY
+generated for this run (or taken from the environment; never written anywhere),
+DJANGO_ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=false (no TLS on loopback),
+DATABASE_CONN_MAX_AGE=60 (persistent connections, as in a production deployment).
+
+Knobs (environment): BENCH_SIZES=500,50000  BENCH_SECONDS=60  BENCH_WARMUP=5
+BENCH_CLIENTS=8  BENCH_MAX_REQUESTS=100000  BENCH_WORKERS=(2 x cores + 1)  BENCH_SEED=2026
+BENCH_PG=postgres://overgang:overgang@127.0.0.1:5432  BENCH_PORT=8765
+The databases are kept for inspection and recreated on the next run.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = BASE_DIR / "bench"
+PYTHON = str(BASE_DIR / ".venv" / "bin" / "python")
+GUNICORN = str(BASE_DIR / ".venv" / "bin" / "gunicorn")
+
+sys.path.insert(0, str(BASE_DIR))
+from bench.report import render  # noqa: E402
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "500,50000").split(",")]
+SECONDS = env_int("BENCH_SECONDS", 60)
+WARMUP = env_int("BENCH_WARMUP", 5)
+CLIENTS = env_int("BENCH_CLIENTS", 8)
+MAX_REQUESTS = env_int("BENCH_MAX_REQUESTS", 100_000)
+WORKERS = env_int("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1)
+SEED = env_int("BENCH_SEED", 2026)
+PG = os.environ.get("BENCH_PG", "postgres://overgang:overgang@127.0.0.1:5432").rstrip("/")
+PORT = env_int("BENCH_PORT", 8765)
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def production_env(database: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        OVERGANG_ENV="production",
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=f"{PG}/{database}",
+        DATABASE_CONN_MAX_AGE="60",
+        DJANGO_SETTINGS_MODULE="overgang.settings",
+        PYTHONPATH=str(BASE_DIR),
+    )
+    return env
+
+
+def run(command: list[str], env: dict[str, str], capture: bool = False) -> str:
+    result = subprocess.run(  # noqa: S603 (our own commands)
+        command, cwd=BASE_DIR, env=env, check=True, text=True, stdout=subprocess.PIPE if capture else None
+    )
+    return result.stdout if capture else ""
+
+
+def django_task(name: str, env: dict[str, str], *args: str) -> dict:
+    return json.loads(run([PYTHON, str(BENCH_DIR / "django_tasks.py"), name, *args], env, capture=True))
+
+
+def recreate_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def database_version() -> str:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres") as connection:
+        return connection.execute("SHOW server_version").fetchone()[0]
+
+
+def vacuum_analyze(database: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/{database}", autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    import django
+    import gunicorn
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "postgresql": database_version(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def bench_size(size: int, workdir: Path) -> dict:
+    database = f"overgang_bench_{size}"
+    env = production_env(database)
+    result: dict = {"cases": size, "database": database}
+    log(f"{size:,} cases: recreating {database}")
+    recreate_database(database)
+    started = time.monotonic()
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    result["migrate_seconds"] = round(time.monotonic() - started, 1)
+    log(f"{size:,} cases: generating (seed {SEED})")
+    started = time.monotonic()
+    run([PYTHON, "manage.py", "generate_population", "--cases", str(size), "--seed", str(SEED)], env)
+    result["generate_seconds"] = round(time.monotonic() - started, 1)
+    started = time.monotonic()
+    vacuum_analyze(database)
+    result["vacuum_analyze_seconds"] = round(time.monotonic() - started, 1)
+    log(
+        f"{size:,} cases: generated in {result['generate_seconds']} s "
+        f"(+ VACUUM ANALYZE {result['vacuum_analyze_seconds']} s)"
+    )
+    result["rows"] = django_task("rows", env)
+
+    personas_file = workdir / f"personas_{size}.json"
+    password = secrets.token_urlsafe(18)
+    env_with_password = {**env, "BENCH_PASSWORD": password}
+    run([PYTHON, str(BENCH_DIR / "django_tasks.py"), "personas", "--out", str(personas_file)], env_with_password)
+    personas = json.loads(personas_file.read_text())
+    result["personas"] = [
+        {"label": client["label"], "role": client["role"], "caseload_size": client["caseload_size"]}
+        for client in personas["clients"]
+    ]
+    result["queries"] = django_task("queries", env, "--personas", str(personas_file))
+    before = django_task("events", env)
+
+    if not port_free(PORT):
+        raise RuntimeError(f"port {PORT} is busy; set BENCH_PORT")
+    log(f"{size:,} cases: gunicorn with {WORKERS} workers on 127.0.0.1:{PORT}")
+    server = subprocess.Popen(  # noqa: S603
+        [GUNICORN, "overgang.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS), "--log-level", "warning"],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{PORT}/healthz")
+        load_file = workdir / f"load_{size}.json"
+        log(f"{size:,} cases: load, {CLIENTS} clients, {WARMUP} s warm-up + {SECONDS} s")
+        run(
+            [
+                PYTHON,
+                str(BENCH_DIR / "loadgen.py"),
+                "--base",
+                f"http://127.0.0.1:{PORT}",
+                "--personas",
+                str(personas_file),
+                "--seconds",
+                str(SECONDS),
+                "--warmup",
+                str(WARMUP),
+                "--clients",
+                str(CLIENTS),
+                "--max-requests",
+                str(MAX_REQUESTS),
+                "--out",
+                str(load_file),
+            ],
+            env_with_password,
+        )
+        result["load"] = json.loads(load_file.read_text())
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    after = django_task("events", env, "--after", str(before["last_id"]))
+    expected = result["load"]["expected_events"]
+    result["access_events"] = {
+        "written_case_pages": after["case_pages"],
+        "read_case_pages": expected["case_pages"],
+        "written_caseload": after["caseload"],
+        "listed_in_caseloads": expected["caseload"],
+        "match": after["case_pages"] == expected["case_pages"] and after["caseload"] == expected["caseload"],
+    }
+    log(f"{size:,} cases: {result['load']['req_per_s']} req/s; access events match: {result['access_events']['match']}")
+    if size == max(SIZES):
+        slowest = max(
+            (page for page in result["load"]["pages"] if page not in {"floor", "my_cases"}),
+            key=lambda page: result["load"]["pages"][page]["p95_ms"],
+        )
+        result["explain"] = django_task(
+            "explain", env, "--personas", str(personas_file), "--page", slowest, "--persona", "contact_officer"
+        )
+        result["explain"]["page"] = slowest
+    return result
+
+
+def main() -> None:
+    started = datetime.datetime.now(datetime.UTC)
+    log(f"sizes {SIZES}, {CLIENTS} clients, {SECONDS} s per size, {WORKERS} gunicorn workers")
+    static_env = production_env(f"overgang_bench_{SIZES[0]}")
+    log("collectstatic (production settings use whitenoise's manifest storage)")
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], static_env)
+    workdir = Path(tempfile.mkdtemp(prefix="overgang-bench-"))
+    try:
+        results = {
+            "date": started.date().isoformat(),
+            "started": started.isoformat(timespec="seconds"),
+            "machine": machine(),
+            "settings": {
+                "clients": CLIENTS,
+                "seconds": SECONDS,
+                "warmup": WARMUP,
+                "max_requests": MAX_REQUESTS,
+                "gunicorn_workers": WORKERS,
+                "seed": SEED,
+                "environment": "OVERGANG_ENV=production, DATABASE_CONN_MAX_AGE=60, SECURE_SSL_REDIRECT=false",
+            },
+            "sizes": {str(size): bench_size(size, workdir) for size in SIZES},
+        }
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    results["finished"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    out_dir = BENCH_DIR / "results"
+    out_dir.mkdir(exist_ok=True)
+    json_path = out_dir / f"{results['date']}.json"
+    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (BENCH_DIR / "RESULTS.md").write_text(render(results, json_path.name))
+    log(f"wrote {json_path.relative_to(BASE_DIR)} and bench/RESULTS.md")
+
+
+if __name__ == "__main__":
+    main()

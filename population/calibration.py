@@ -1,0 +1,112 @@
+"""The figures the synthetic population is calibrated to, with their sources.
+
+Seed 001 (``../shared/seeds/001_7e7de1c7f03b47bb.txt``), section 2, "Statistisk bilde av
+målgruppen": per 1 April 2024, 3,064 people in Norwegian prisons; 95 % men; 74 % Norwegian
+citizens; stated sentence mean 5 years, median 3 years; 26 % on remand; 381 of them (about
+12 %) under 25. The activity per case (needs, memberships, meetings, journal and access
+events) is our own estimate of a working case, stated here so that it can be argued with.
+
+Every case is drawn from the snapshot distribution, so the ratios hold over all cases
+(active and closed alike) within the tolerances below; the calibration test checks them on
+a 2,000-case run.
+"""
+
+import math
+
+#: Share of men (seed 001 §2: "95 % av dem er menn").
+MEN = 0.95
+#: Share under 25 at intake (seed 001 §2: 381 of 3,064, "ca. 12 prosent").
+UNDER_25 = 0.12
+#: Share on remand (seed 001 §2: "26 prosent sitter i varetekt").
+REMAND = 0.26
+#: Share who are citizens of the country of the case (seed 001 §2: "74 % er norske statsborgere").
+CITIZENS = 0.74
+#: Stated sentence length in years (seed 001 §2: "Gjennomsnitt 5 år, median 3 år").
+SENTENCE_MEDIAN_YEARS = 3.0
+SENTENCE_MEAN_YEARS = 5.0
+#: Sentences are log-normal around the median, capped at the statutory maximum of 21 years
+#: and at least 30 days. Sigma is fitted so that the capped mean is 5 years (1.13 rather than
+#: the uncapped 1.01, because the cap removes the long tail).
+SENTENCE_MU = math.log(SENTENCE_MEDIAN_YEARS)
+SENTENCE_SIGMA = 1.13
+SENTENCE_MAX_YEARS = 21
+SENTENCE_MIN_DAYS = 30
+
+#: Tolerances the calibration test holds a 2,000-case run to (absolute).
+TOLERANCE = {
+    "men": 0.02,
+    "under_25": 0.025,
+    "remand": 0.03,
+    "citizens": 0.03,
+    "sentence_mean_years": 0.6,
+    "sentence_median_years": 0.4,
+}
+
+#: Share of cases in Norway; the rest are Danish (about 3,000 and 4,000 people in prison).
+NORWAY = 0.45
+#: Years of history the cases are spread over (the issue: five years, about 50,000 cases).
+HISTORY_YEARS = 5
+#: Share of new cases that are a returning person's (about 20 % reoffend within two years).
+RETURNING = 0.18
+
+#: Activity per case (our estimates; means).
+NEEDS_MEAN = 6.5  # needs recorded once the needs conversation is held
+RESOURCES_MEAN = 1.5
+CONSENT = 0.75  # of cases whose needs conversation is held
+CONSENT_WITHDRAWN = 0.06  # of consents given
+ACCESS_EVENTS_MEAN = 40  # reads per case over its life
+MEETING_EVERY_DAYS = 42  # group meetings; meetings with the person every 28 days
+MEETINGS_MAX = 24
+
+#: Group composition: probability that a case's group has a member of this kind.
+GROUP_SHARE = {
+    "nav": 0.8,  # Norway only; Danish jobcentres are municipal
+    "municipality": 0.65,
+    "probation": 0.5,
+    "health": 0.3,
+    "school": 0.15,  # 0.5 for people under 25
+    "volunteer": 0.1,
+    "social_worker": 0.25,
+}
+
+#: Staff per case (staff scale with the population, so caseloads stay alike at any size).
+CASES_PER = {
+    "prison": 850,
+    "contact_officer": 20,
+    "social_worker": 100,
+    "nav_office": 200,
+    "nav": 25,
+    "municipality_office": 150,
+    "municipality": 40,
+    "probation_office": 3000,
+    "probation": 60,
+    "health_office": 1000,
+    "health": 100,
+    "school_office": 1000,
+    "school": 200,
+    "ngo": 5000,
+    "volunteer": 100,
+}
+
+
+def ratios_text() -> str:
+    """Return the calibration as one paragraph for the command's help."""
+    return (
+        f"Calibrated to seed 001 section 2 (Norwegian prisons, 1 April 2024): {MEN:.0%} men; "
+        f"{UNDER_25:.0%} under 25 at intake; {REMAND:.0%} on remand; {CITIZENS:.0%} citizens of the "
+        f"case's country (others get a D-number in Norway, no CPR number in Denmark); stated sentence "
+        f"log-normal with median {SENTENCE_MEDIAN_YEARS:g} and mean {SENTENCE_MEAN_YEARS:g} years "
+        f"(capped at {SENTENCE_MAX_YEARS}). Cases: {NORWAY:.0%} Norwegian, the rest Danish, intakes spread "
+        f"over {HISTORY_YEARS} years, {RETURNING:.0%} of them a returning person's. Per case (means): "
+        f"{NEEDS_MEAN:g} needs, {RESOURCES_MEAN:g} strengths, group of a lead plus NAV "
+        f"{GROUP_SHARE['nav']:.0%}, municipality {GROUP_SHARE['municipality']:.0%}, probation "
+        f"{GROUP_SHARE['probation']:.0%}, health {GROUP_SHARE['health']:.0%}, school "
+        f"{GROUP_SHARE['school']:.0%}, volunteer {GROUP_SHARE['volunteer']:.0%}; consent in "
+        f"{CONSENT:.0%} of cases past the needs conversation, {CONSENT_WITHDRAWN:.0%} of them withdrawn; "
+        f"group meetings every {MEETING_EVERY_DAYS} days (at most {MEETINGS_MAX}); "
+        f"{ACCESS_EVENTS_MEAN} reads per case; one journal row per change. Staff scale with the "
+        f"cases: one contact officer per {CASES_PER['contact_officer']} cases, one prison per "
+        f"{CASES_PER['prison']}. Tolerances of the calibration test: "
+        + ", ".join(f"{name} ±{value:g}" for name, value in TOLERANCE.items())
+        + "."
+    )

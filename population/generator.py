@@ -1,0 +1,1133 @@
+# ruff: noqa: S311 (seeded pseudo-randomness is the point: the same seed gives the same rows)
+"""A deterministic synthetic population of cases, through the real models with bulk inserts.
+
+The generator works in two phases. First the organisation: prisons, probation offices, NAV
+offices, municipal services, health units, schools and voluntary organisations in Norway
+and Denmark, with their staff; all scale with the number of cases, so that a contact
+officer's caseload is alike at 500 and at 50,000 cases. Then the cases, drawn from the
+calibration in :mod:`population.calibration`, sorted by intake date and written in chunks.
+
+Each chunk runs the :data:`SECTIONS` in order; a section adds one kind of activity (group
+memberships, needs, consent, meetings, reads) and appends the journal rows its changes
+would have written through the services. Sections for measures, plans, deadlines and
+messages are added by appending a function to :data:`SECTIONS`.
+
+Randomness is seeded per section and per case (``"{seed}:{section}:{case}"``), so the same
+seed gives the same rows, and a new section does not change the rows of the others.
+Timestamps are historical: the ``auto_now`` fields are switched off while the generator
+writes, so a journal row carries the time the change happened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import heapq
+import math
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import connections, models, router, transaction
+from django.utils import timezone
+from stdnum.no import fodselsnummer
+
+from access.policy import LEAD_ROLES
+from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
+from cases.models import CODE_ALPHABET, Case, LegalStatus, Meeting, MeetingKind, Membership, Person, Stage
+from cases.services import CASE_FIELDS, MEETING_FIELDS, MEMBERSHIP_FIELDS, PERSON_FIELDS
+from consent.models import Consent
+from consent.services import CONSENT_FIELDS
+from journal.models import AccessEvent, AccessPurpose, JournalEntry
+from journal.services import snapshot
+from needs.models import Need, NeedsConversation, NeedStatus, Resource
+from needs.services import CONVERSATION_FIELDS, NEED_FIELDS, RESOURCE_FIELDS
+from population import calibration as cal
+from reference.models import Knot, LifeArea
+
+#: Every generated username starts with this; the command refuses a database that has one.
+USERNAME_PREFIX = "gen."
+#: Generated users cannot log in until the benchmark gives a persona a password.
+UNUSABLE_PASSWORD = "!generated-population"  # noqa: S105 (an unusable hash, not a password)
+BATCH = 2000
+OSLO = ZoneInfo("Europe/Oslo")
+
+TOWNS = {
+    Country.NORWAY: [
+        "Oslo", "Bergen", "Trondheim", "Stavanger", "Kristiansand", "Tromsø", "Drammen", "Fredrikstad",
+        "Skien", "Ålesund", "Bodø", "Hamar", "Arendal", "Halden", "Kongsvinger", "Molde", "Haugesund",
+        "Lillehammer", "Gjøvik", "Harstad", "Alta", "Larvik", "Tønsberg", "Sarpsborg", "Steinkjer",
+    ],
+    Country.DENMARK: [
+        "København", "Aarhus", "Odense", "Aalborg", "Esbjerg", "Randers", "Kolding", "Horsens", "Vejle",
+        "Roskilde", "Herning", "Silkeborg", "Næstved", "Fredericia", "Viborg", "Køge", "Holstebro",
+        "Slagelse", "Svendborg", "Nyborg", "Sønderborg", "Hjørring", "Holbæk", "Frederikshavn",
+    ],
+}  # fmt: skip
+FIRST_NAMES = {
+    (Country.NORWAY, True): ["Jonas", "Emil", "Lars", "Ole", "Magnus", "Henrik", "Kristian", "Martin", "Anders",
+                             "Thomas", "Sander", "Mathias", "Even", "Eirik", "Sindre", "Jørgen", "Kjetil", "Per"],
+    (Country.NORWAY, False): ["Sofie", "Ingrid", "Nora", "Emma", "Ida", "Hanne", "Kari", "Silje", "Marte", "Tone"],
+    (Country.DENMARK, True): ["Mikkel", "Rasmus", "Frederik", "Mads", "Jesper", "Søren", "Kasper", "Niels",
+                              "Christian", "Morten", "Jakob", "Nikolaj", "Anders", "Peter", "Lasse", "Bo"],
+    (Country.DENMARK, False): ["Mette", "Anne", "Camilla", "Louise", "Maja", "Freja", "Sara", "Line", "Pia"],
+    (None, True): ["Mohammed", "Ahmad", "Ali", "Piotr", "Tomasz", "Andrei", "Ionut", "Yusuf", "Omar", "Darius",
+                   "Mihai", "Abdi", "Hassan", "Marek", "Aleksander", "Juan", "Luca", "Kamil"],
+    (None, False): ["Fatima", "Aisha", "Olga", "Maria", "Elena", "Amina", "Ewa", "Leila"],
+}  # fmt: skip
+LAST_NAMES = {
+    Country.NORWAY: ["Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
+                     "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen", "Bakken"],
+    Country.DENMARK: ["Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
+                      "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen"],
+    None: ["Hussein", "Ahmed", "Nowak", "Kowalski", "Popescu", "Ionescu", "Yilmaz", "Ali", "Khan", "Mohamed",
+           "Kaya", "Wiśniewski", "Rossi", "García", "Abdullahi", "Petrov"],
+}  # fmt: skip
+NEED_WORDS = [
+    "I need help with this before I get out.",
+    "This has been hard for a long time.",
+    "I don't know where to start.",
+    "I want to sort this out myself, with some help.",
+    "Nobody has asked me about this before.",
+]
+NEED_SUMMARIES = [
+    "Needs a concrete plan and a named contact.",
+    "Must be clarified before release.",
+    "Agreed to raise it with the group.",
+    "Follow-up started; check at the next meeting.",
+    "Earlier mapping led to no measure; take it up again.",
+]
+RESOURCE_WORDS = [
+    "Good contact with a sibling.",
+    "Has work experience from construction.",
+    "Motivated to finish upper secondary school.",
+    "Plays football and wants to keep at it.",
+    "Good at cooking; works in the prison kitchen.",
+]
+VIEWS = ["cases:overview", "needs:map", "cases:group", "consent:page"]
+
+#: Stays after which a sentenced case is closed: aftercare after release, in days.
+AFTERCARE_DAYS = 180
+
+
+@dataclass(slots=True)
+class CasePlan:
+    """One case's drawn facts, before anything is written."""
+
+    index: int
+    country: str
+    prison: int
+    man: bool
+    citizen: bool
+    age: int
+    birth_date: datetime.date
+    legal_status: str
+    intake: datetime.date
+    sentence_days: int | None
+    remand_days: int
+    expected_release: datetime.date | None
+    leaves_on: datetime.date  # the day the person leaves prison (release, or end of remand)
+    closes_on: datetime.date  # the day the case is closed (after aftercare)
+    stage: str
+    home: int  # index of the home municipality among the country's municipal services
+    person: int = -1  # index of the person (several cases may share one)
+    previous: int | None = None  # index of the person's previous case
+
+
+@dataclass
+class Organisation:
+    """The agencies and staff, by country and kind."""
+
+    agencies: dict[tuple[str, str], list[Agency]] = field(default_factory=dict)
+    staff: dict[tuple[int, str], list[User]] = field(default_factory=dict)  # (agency id, role) -> users
+    towns: dict[int, str] = field(default_factory=dict)  # agency id -> town
+    admin: User | None = None
+    analyst: User | None = None
+
+    def of(self, country: str, kind: str) -> list[Agency]:
+        return self.agencies.get((country, kind), [])
+
+    def users(self, agency: Agency, role: str) -> list[User]:
+        return self.staff.get((agency.pk, role), [])
+
+
+@dataclass
+class Chunk:
+    """The cases of one chunk as they are written, shared by the sections."""
+
+    generator: Generator
+    plans: list[CasePlan]
+    cases: dict[int, Case] = field(default_factory=dict)  # plan index -> case
+    members: dict[int, list[Membership]] = field(default_factory=dict)
+    journal: list[JournalEntry] = field(default_factory=list)
+    part1_done: dict[int, NeedsConversation | None] = field(default_factory=dict)
+
+    def rng(self, section: str, plan: CasePlan) -> random.Random:
+        return random.Random(f"{self.generator.seed}:{section}:{plan.index}")
+
+    def lead(self, plan: CasePlan) -> Membership:
+        return self.members[plan.index][0]
+
+    def log(
+        self, *, actor: User, action: str, obj: models.Model, case: Case | None, at: datetime.datetime, new, old=None
+    ):
+        self.journal.append(
+            build(
+                JournalEntry,
+                at=at,
+                actor_id=actor.pk,
+                actor_role=actor.role,
+                actor_agency_id=actor.agency_id,
+                case_id=case.pk if case is not None else None,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                old=old,
+                new=new,
+            )
+        )
+
+
+_LAYOUTS: dict[type[models.Model], list[tuple[str, object]]] = {}
+
+
+def build(model: type[models.Model], **values: object) -> models.Model:
+    """Construct a model instance through Django's fast positional path; foreign keys by ``*_id``.
+
+    Fields not given take their default, so a field another app adds later needs no change here.
+    """
+    layout = _LAYOUTS.get(model)
+    if layout is None:
+        layout = _LAYOUTS[model] = [
+            (model_field.attname, None if model_field.primary_key else model_field.get_default())
+            for model_field in model._meta.concrete_fields
+        ]
+    unknown = set(values) - {attname for attname, _default in layout}
+    if unknown:
+        raise TypeError(f"{model.__name__} has no fields {sorted(unknown)}")
+    return model(*[values.get(attname, default) for attname, default in layout])
+
+
+Section = Callable[[Chunk], None]
+
+
+def moment(day: datetime.date, rng: random.Random, now: datetime.datetime | None = None) -> datetime.datetime:
+    """Return a time in office hours on the day, never after now."""
+    at = datetime.datetime.combine(day, datetime.time(8 + rng.randrange(8), rng.randrange(60)), tzinfo=OSLO)
+    return min(at, now) if now is not None else at
+
+
+@contextlib.contextmanager
+def historical_timestamps() -> Iterator[None]:
+    """Let the generator write past times into ``auto_now``/``auto_now_add`` fields."""
+    switched = []
+    for model in (Case, Membership, Meeting, NeedsConversation, Need, Resource, Consent, JournalEntry, AccessEvent):
+        for model_field in model._meta.concrete_fields:
+            if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+                switched.append((model_field, model_field.auto_now, model_field.auto_now_add))
+                model_field.auto_now = model_field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for model_field, auto_now, auto_now_add in switched:
+            model_field.auto_now, model_field.auto_now_add = auto_now, auto_now_add
+
+
+class Generator:
+    """Generate ``cases`` cases from ``seed``; ``today`` fixes the snapshot day."""
+
+    def __init__(
+        self,
+        *,
+        cases: int,
+        seed: int,
+        today: datetime.date | None = None,
+        chunk_size: int = 1000,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        if cases < 1:
+            raise ValueError("cases must be at least 1")
+        self.n = cases
+        self.seed = seed
+        self.today = today or timezone.localdate()
+        self.now = min(timezone.now(), datetime.datetime.combine(self.today, datetime.time(23, 59), tzinfo=OSLO))
+        self.chunk_size = chunk_size
+        self.progress = progress or (lambda done, total: None)
+        self.org = Organisation()
+        self.person_users: dict[int, User] = {}
+        self.persons: dict[int, Person] = {}
+        self.case_ids: dict[int, int] = {}
+        self.used_national_ids: set[str] = set()
+
+    # -- the whole run --------------------------------------------------------------------
+
+    def run(self) -> dict[str, int]:
+        """Write the population; return the number of rows written per model."""
+        self.life_areas = list(LifeArea.objects.filter(active=True).order_by("tangle__code", "position"))
+        self.knots_by_tangle: dict[int, list[Knot]] = {}
+        for knot in Knot.objects.order_by("code"):
+            self.knots_by_tangle.setdefault(knot.tangle_id, []).append(knot)
+        if not self.life_areas:
+            raise RuntimeError("The needs taxonomy is missing; run the migrations first.")
+        with historical_timestamps():
+            with transaction.atomic():
+                self.build_organisation()
+            plans = self.draw_cases()
+            self.progress(0, len(plans))
+            for start in range(0, len(plans), self.chunk_size):
+                with transaction.atomic():
+                    self.write_chunk(plans[start : start + self.chunk_size])
+                self.progress(min(start + self.chunk_size, len(plans)), len(plans))
+        return counts()
+
+    # -- phase 1: the organisation --------------------------------------------------------
+
+    def _scaled(self, key: str, share: float, minimum: int = 1) -> int:
+        return max(minimum, round(self.n * share / cal.CASES_PER[key]))
+
+    def build_organisation(self) -> None:
+        rng = random.Random(f"{self.seed}:organisation")
+        layout = [
+            # (kind, office key, staff roles with their key, name pattern)
+            (AgencyKind.PRISON, "prison", [(Role.CONTACT_OFFICER, "contact_officer"),
+                                           (Role.SOCIAL_WORKER, "social_worker")]),
+            (AgencyKind.NAV, "nav_office", [(Role.NAV, "nav")]),
+            (AgencyKind.MUNICIPALITY, "municipality_office", [(Role.MUNICIPALITY, "municipality")]),
+            (AgencyKind.PROBATION, "probation_office", [(Role.PROBATION, "probation")]),
+            (AgencyKind.HEALTH, "health_office", [(Role.HEALTH, "health")]),
+            (AgencyKind.SCHOOL, "school_office", [(Role.SCHOOL, "school")]),
+            (AgencyKind.NGO, "ngo", [(Role.VOLUNTEER, "volunteer")]),
+        ]  # fmt: skip
+        names = {
+            AgencyKind.PRISON: {Country.NORWAY: "{town} fengsel {n}", Country.DENMARK: "Fængsel {town} {n}"},
+            AgencyKind.NAV: {Country.NORWAY: "NAV {town} {n}"},
+            AgencyKind.MUNICIPALITY: {Country.NORWAY: "{town} kommune {n}", Country.DENMARK: "{town} Kommune {n}"},
+            AgencyKind.PROBATION: {Country.NORWAY: "Friomsorgen {town} {n}", Country.DENMARK: "KIF {town} {n}"},
+            AgencyKind.HEALTH: {Country.NORWAY: "Helse {town} {n}", Country.DENMARK: "Region {town} {n}"},
+            AgencyKind.SCHOOL: {Country.NORWAY: "{town} videregående {n}", Country.DENMARK: "{town} VUC {n}"},
+            AgencyKind.NGO: {Country.NORWAY: "Frivillig {town} {n}", Country.DENMARK: "Frivillig {town} {n}"},
+        }
+        agencies: list[Agency] = []
+        staffing: list[tuple[list[Agency], str, str, float]] = []
+        number = 0
+        for kind, office_key, roles in layout:
+            for country, share in ((Country.NORWAY, cal.NORWAY), (Country.DENMARK, 1 - cal.NORWAY)):
+                pattern = names[kind].get(country)
+                if pattern is None:
+                    continue
+                towns = TOWNS[country]
+                offices = []
+                for i in range(self._scaled(office_key, share)):
+                    number += 1
+                    town = towns[i % len(towns)]
+                    agency = Agency(
+                        name=pattern.format(town=town, n=number),
+                        kind=kind,
+                        country=country,
+                        municipality=town,
+                        security_level=(SecurityLevel.HIGH if rng.random() < 0.6 else SecurityLevel.LOW)
+                        if kind == AgencyKind.PRISON
+                        else "",
+                    )
+                    agency._town = town
+                    offices.append(agency)
+                agencies.extend(offices)
+                self.org.agencies[(country, kind)] = offices
+                for role, key in roles:
+                    staffing.append((offices, role, key, share))
+        insert(agencies)
+        for agency in agencies:
+            self.org.towns[agency.pk] = agency._town
+
+        users: list[User] = []
+        counter: dict[str, int] = {}
+        for offices, role, key, share in staffing:
+            total = max(len(offices), self._scaled(key, share))
+            for i in range(total):
+                agency = offices[i % len(offices)]
+                counter[key] = counter.get(key, 0) + 1
+                country = agency.country
+                man = rng.random() < 0.5
+                user = User(
+                    username=f"{USERNAME_PREFIX}{key}.{counter[key]:05d}",
+                    first_name=rng.choice(FIRST_NAMES[(country, man)]),
+                    last_name=rng.choice(LAST_NAMES[country]),
+                    role=role,
+                    agency=agency,
+                    email=f"{key}.{counter[key]:05d}@generated.invalid",
+                    password=UNUSABLE_PASSWORD,
+                    date_joined=self.now,
+                )
+                users.append(user)
+                self.org.staff.setdefault((agency.pk, role), []).append(user)
+        for username, role in (("admin", Role.ADMIN), ("analyst", Role.ANALYST)):
+            user = User(
+                username=f"{USERNAME_PREFIX}{username}",
+                first_name=username.title(),
+                last_name="Generated",
+                role=role,
+                password=UNUSABLE_PASSWORD,
+                date_joined=self.now,
+            )
+            users.append(user)
+            setattr(self.org, username, user)
+        insert(users)
+
+    # -- phase 2: draw every case ---------------------------------------------------------
+
+    def draw_cases(self) -> list[CasePlan]:
+        """Draw the facts of every case, sorted by intake, and assign persons to them."""
+        rng = random.Random(f"{self.seed}:cases")
+        plans = []
+        history_days = cal.HISTORY_YEARS * 365
+        for index in range(self.n):
+            country = Country.NORWAY if rng.random() < cal.NORWAY else Country.DENMARK
+            prisons = self.org.of(country, AgencyKind.PRISON)
+            man = rng.random() < cal.MEN
+            citizen = rng.random() < cal.CITIZENS
+            age = rng.randrange(18, 25) if rng.random() < cal.UNDER_25 else min(79, 25 + int(rng.expovariate(1 / 12)))
+            # About 1 % are summoned ahead of time (preparation), the rest spread over the history.
+            if rng.random() < 0.01:
+                intake = self.today + datetime.timedelta(days=rng.randrange(1, 60))
+            else:
+                intake = self.today - datetime.timedelta(days=rng.randrange(0, history_days))
+            birth_date = intake - datetime.timedelta(days=age * 365 + rng.randrange(0, 365))
+            remand = rng.random() < cal.REMAND
+            if remand:
+                legal_status = LegalStatus.REMAND
+                sentence_days = None
+                remand_days = 0
+                expected_release = None
+                leaves_on = intake + datetime.timedelta(days=7 + int(rng.expovariate(1 / 90)))
+                closes_on = leaves_on
+            else:
+                legal_status = LegalStatus.SENTENCED
+                years = math.exp(rng.gauss(cal.SENTENCE_MU, cal.SENTENCE_SIGMA))
+                sentence_days = max(cal.SENTENCE_MIN_DAYS, min(cal.SENTENCE_MAX_YEARS * 365, round(years * 365)))
+                remand_days = min(sentence_days, int(rng.expovariate(1 / 60))) if rng.random() < 0.4 else 0
+                # Parole at two thirds including remand (at least 60 days served), full time under 74 days.
+                served = sentence_days if sentence_days < 74 else max(60, math.ceil(sentence_days * 2 / 3))
+                expected_release = intake + datetime.timedelta(days=max(1, served - remand_days))
+                leaves_on = expected_release
+                closes_on = leaves_on + datetime.timedelta(days=AFTERCARE_DAYS)
+            plans.append(
+                CasePlan(
+                    index=index,
+                    country=country,
+                    prison=rng.randrange(len(prisons)),
+                    man=man,
+                    citizen=citizen,
+                    age=age,
+                    birth_date=birth_date,
+                    legal_status=legal_status,
+                    intake=intake,
+                    sentence_days=sentence_days,
+                    remand_days=remand_days,
+                    expected_release=expected_release,
+                    leaves_on=leaves_on,
+                    closes_on=closes_on,
+                    stage=self._stage(intake, leaves_on, closes_on, remand),
+                    home=rng.randrange(len(self.org.of(country, AgencyKind.MUNICIPALITY))),
+                )
+            )
+        plans.sort(key=lambda plan: (plan.intake, plan.index))
+        for position, plan in enumerate(plans):
+            plan.index = position
+        # Returning persons: a new case may take over a person whose earlier case has closed
+        # (released within the last three years).
+        running: list[tuple[datetime.date, int]] = []  # heap of (closing day, plan index)
+        released: list[CasePlan | None] = []  # in closing order; None once the person has returned
+        oldest = 0  # released[:oldest] closed more than three years before the current intake
+        persons = 0
+        for plan in plans:
+            while running and running[0][0] < plan.intake:
+                released.append(plans[heapq.heappop(running)[1]])
+            horizon = plan.intake - datetime.timedelta(days=3 * 365)
+            while oldest < len(released) and (released[oldest] is None or released[oldest].closes_on < horizon):
+                oldest += 1
+            earlier = None
+            if oldest < len(released) and rng.random() < cal.RETURNING:
+                # Keep the age band drawn for this case, so that returning persons keep the calibration.
+                young = plan.age < 25
+                for _attempt in range(5):
+                    position = rng.randrange(oldest, len(released))
+                    candidate = released[position]
+                    if candidate is not None and ((plan.intake - candidate.birth_date).days < 25 * 365) == young:
+                        earlier = candidate
+                        released[position] = None
+                        break
+            if earlier is not None:
+                plan.person = earlier.person
+                plan.previous = earlier.index
+                plan.country, plan.man, plan.citizen = earlier.country, earlier.man, earlier.citizen
+                plan.birth_date = earlier.birth_date
+                plan.age = (plan.intake - plan.birth_date).days // 365
+                plan.prison = plan.prison % len(self.org.of(plan.country, AgencyKind.PRISON))
+                plan.home = earlier.home
+            else:
+                plan.person = persons
+                persons += 1
+            heapq.heappush(running, (plan.closes_on, plan.index))
+        return plans
+
+    def _stage(self, intake, leaves_on, closes_on, remand: bool) -> str:
+        today = self.today
+        if intake > today:
+            return Stage.PREPARATION
+        if closes_on < today:
+            return Stage.CLOSED
+        if leaves_on < today:
+            return Stage.AFTER_RELEASE
+        days = (today - intake).days
+        if days < 7:
+            return Stage.UNDERSTAND_NEEDS
+        if remand:
+            return Stage.CARRY_OUT
+        if days < 21:
+            return Stage.MAKE_PLAN
+        if (leaves_on - today).days <= 56:
+            return Stage.HANDOVER
+        return Stage.CARRY_OUT
+
+    # -- phase 2: write one chunk ---------------------------------------------------------
+
+    def write_chunk(self, plans: list[CasePlan]) -> None:
+        chunk = Chunk(generator=self, plans=plans)
+        for section in SECTIONS:
+            section(chunk)
+        insert(chunk.journal)
+
+    def national_id(self, plan: CasePlan, rng: random.Random, used: set[str]) -> str:
+        """Return a valid, unused number; sex in the individual digits, D-number or none for non-citizens."""
+        if not plan.citizen and plan.country == Country.DENMARK:
+            return ""
+        born = plan.birth_date
+        for _attempt in range(200):
+            day = born.day + (0 if plan.citizen else 40)
+            base = f"{day:02d}{born.month:02d}{born.year % 100:02d}"
+            if plan.country == Country.NORWAY:
+                low, high = (0, 500) if born.year < 2000 else (500, 1000)
+                individual = rng.randrange(low, high)
+                if (individual % 2 == 1) != plan.man:
+                    individual = individual + 1 if individual + 1 < high else individual - 1
+                number = f"{base}{individual:03d}"
+                first = fodselsnummer.calc_check_digit1(number + "00")
+                if len(first) != 1:
+                    continue
+                second = fodselsnummer.calc_check_digit2(number + first + "0")
+                if len(second) != 1:
+                    continue
+                number += first + second
+            else:
+                low, high = (0, 4000) if born.year < 2000 else (4000, 5000)
+                serial = rng.randrange(low, high)
+                if (serial % 2 == 1) != plan.man:
+                    serial = serial + 1 if serial + 1 < high else serial - 1
+                number = f"{base}{serial:04d}"
+            if number not in used:
+                used.add(number)
+                return number
+        return ""
+
+
+def insert(objects: list[models.Model]) -> None:
+    """Insert new rows of one model fast, setting their primary keys.
+
+    The same rows ``bulk_create`` would write, without its per-value SQL compilation: ids
+    are taken from the table's sequence first (PostgreSQL) or after the current maximum
+    (SQLite, inside the generator's transaction), then the rows go in with ``COPY``
+    (PostgreSQL) or ``executemany`` (SQLite). Constraints and foreign keys are checked by
+    the database as for any insert.
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
+    fields = meta.concrete_fields
+    for obj in objects:
+        obj._prepare_related_fields_for_save(operation_name="insert")
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(model_field.column) for model_field in fields)
+    # Only values the driver cannot take as they are go through the field's own conversion.
+    convert = (models.JSONField,) if connection.vendor == "postgresql" else (models.JSONField, models.DateField)
+    converters = [
+        (lambda value, f=model_field: f.get_db_prep_save(value, connection))
+        if isinstance(model_field, convert)
+        else None
+        for model_field in fields
+    ]
+    attnames = [model_field.attname for model_field in fields]
+
+    def rows():
+        for obj in objects:
+            row = [getattr(obj, attname) for attname in attnames]
+            for position, converter in enumerate(converters):
+                if converter is not None and row[position] is not None:
+                    row[position] = converter(row[position])
+            yield row
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objects)],
+            )
+            for obj, (value,) in zip(objects, cursor.fetchall(), strict=True):
+                obj.pk = value
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows():
+                    copy.write_row(row)
+        else:
+            cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(meta.pk.column)}), 0) FROM {table}")  # noqa: S608
+            (last,) = cursor.fetchone()
+            for offset, obj in enumerate(objects, start=1):
+                obj.pk = last + offset
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(rows()))  # noqa: S608
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _case_code(rng: random.Random) -> str:
+    return "".join(rng.choice(CODE_ALPHABET) for _ in range(13))
+
+
+# -- sections ------------------------------------------------------------------------------
+
+
+def section_persons_and_cases(chunk: Chunk) -> None:
+    """Persons (with a login for about half of those in prison now), then their cases."""
+    generator = chunk.generator
+    org = generator.org
+    used_ids = generator.used_national_ids
+    new_persons: list[tuple[CasePlan, Person, random.Random]] = []
+    users: list[User] = []
+    for plan in chunk.plans:
+        if plan.person in generator.persons:
+            continue
+        rng = chunk.rng("person", plan)
+        origin = plan.country if plan.citizen else None
+        person = Person(
+            first_name=rng.choice(FIRST_NAMES[(origin, plan.man)]),
+            last_name=rng.choice(LAST_NAMES[origin]),
+            birth_date=plan.birth_date,
+            national_id=generator.national_id(plan, rng, used_ids),
+        )
+        if plan.stage not in {Stage.CLOSED, Stage.PREPARATION} and rng.random() < 0.5:
+            user = User(
+                username=f"{USERNAME_PREFIX}person.{plan.person:06d}",
+                first_name=person.first_name,
+                last_name=person.last_name,
+                role=Role.PERSON,
+                password=UNUSABLE_PASSWORD,
+                date_joined=moment(min(plan.intake, generator.today), rng, generator.now),
+            )
+            users.append(user)
+            person.user = user
+        generator.persons[plan.person] = person
+        new_persons.append((plan, person, rng))
+    insert(users)
+    for _plan, person, _rng in new_persons:
+        person.user_id = person.user.pk if person.user else None
+    insert([person for _plan, person, _rng in new_persons])
+
+    cases: list[tuple[Case, int | None]] = []
+    for plan in chunk.plans:
+        rng = chunk.rng("case", plan)
+        prison = org.of(plan.country, AgencyKind.PRISON)[plan.prison]
+        officers = org.users(prison, Role.CONTACT_OFFICER)
+        lead = officers[rng.randrange(len(officers))]
+        home = org.of(plan.country, AgencyKind.MUNICIPALITY)[plan.home]
+        opened = moment(min(plan.intake, generator.today), rng, generator.now)
+        case = Case(
+            code=_case_code(rng),
+            person=generator.persons[plan.person],
+            institution=prison,
+            unit=f"Avdeling {chr(ord('A') + rng.randrange(6))}",
+            security_level=prison.security_level,
+            country=plan.country,
+            legal_status=plan.legal_status,
+            intake_date=plan.intake,
+            sentence_start=plan.intake if plan.sentence_days else None,
+            sentence_days=plan.sentence_days,
+            remand_days=plan.remand_days,
+            isolation_days=0,
+            expected_release=plan.expected_release,
+            home_municipality=org.towns[home.pk],
+            stage=plan.stage,
+            created_at=opened,
+            created_by=lead,
+        )
+        case._lead, case._opened = lead, opened
+        cases.append((case, plan.previous))
+        chunk.cases[plan.index] = case
+    # A returning person's earlier case may be in this chunk: write in passes, earlier cases first.
+    index_of = {id(case): plan.index for plan, case in zip(chunk.plans, (c for c, _ in cases), strict=True)}
+    while cases:
+        ready, waiting = [], []
+        for case, previous in cases:
+            if previous is None or previous in generator.case_ids:
+                case.previous_case_id = generator.case_ids[previous] if previous is not None else None
+                ready.append(case)
+            else:
+                waiting.append((case, previous))
+        insert(ready)
+        for case in ready:
+            generator.case_ids[index_of[id(case)]] = case.pk
+        cases = waiting
+
+    for plan, person, _rng in new_persons:
+        case = chunk.cases[plan.index]
+        chunk.log(
+            actor=case._lead,
+            action="person.create",
+            obj=person,
+            case=None,
+            at=case._opened,
+            new=snapshot(person, PERSON_FIELDS),
+        )
+    for plan in chunk.plans:
+        case = chunk.cases[plan.index]
+        chunk.log(
+            actor=case._lead, action="case.open", obj=case, case=case, at=case._opened, new=snapshot(case, CASE_FIELDS)
+        )
+
+
+def section_memberships(chunk: Chunk) -> None:
+    """The lead contact officer and the group: prison social worker, NAV, municipality, ..."""
+    generator = chunk.generator
+    org = generator.org
+    today = generator.today
+    memberships: list[Membership] = []
+    ends: list[tuple[Membership, datetime.date]] = []
+    for plan in chunk.plans:
+        rng = chunk.rng("members", plan)
+        case = chunk.cases[plan.index]
+        lead_user = case._lead
+        start = min(plan.intake, today)
+        prison_end = plan.leaves_on if plan.leaves_on < today else None
+        if plan.stage == Stage.CLOSED:
+            prison_end = plan.closes_on if plan.legal_status == LegalStatus.REMAND else plan.leaves_on
+        group = [
+            Membership(
+                case=case,
+                user=lead_user,
+                role=lead_user.role,
+                agency=case.institution,
+                is_lead=True,
+                purpose="Ansvarlig for saken i fengselet",
+                start_date=start,
+                end_date=prison_end,
+                accepted_at=case._opened,
+                added_by=lead_user,
+                added_at=case._opened,
+            )
+        ]
+        if plan.stage != Stage.PREPARATION:
+            external_end = plan.closes_on if plan.stage == Stage.CLOSED else None
+            home = org.of(plan.country, AgencyKind.MUNICIPALITY)[plan.home]
+            wanted = [
+                ("social_worker", case.institution, Role.SOCIAL_WORKER, prison_end),
+                ("nav", AgencyKind.NAV, Role.NAV, external_end),
+                ("municipality", home, Role.MUNICIPALITY, external_end),
+                ("probation", AgencyKind.PROBATION, Role.PROBATION, external_end),
+                ("health", AgencyKind.HEALTH, Role.HEALTH, external_end),
+                ("school", AgencyKind.SCHOOL, Role.SCHOOL, external_end),
+                ("volunteer", AgencyKind.NGO, Role.VOLUNTEER, external_end),
+            ]
+            seen = {lead_user.pk}
+            for key, where, role, end in wanted:
+                share = cal.GROUP_SHARE[key]
+                if key == "school" and plan.age < 25:
+                    share = 0.5
+                if key == "probation" and plan.legal_status == LegalStatus.REMAND:
+                    share = 0.1
+                if rng.random() >= share:
+                    continue
+                if isinstance(where, Agency):
+                    agency = where
+                else:
+                    offices = org.of(plan.country, where)
+                    if not offices:
+                        continue
+                    agency = offices[plan.home % len(offices)]
+                candidates = org.users(agency, role)
+                if not candidates:
+                    continue
+                user = candidates[rng.randrange(len(candidates))]
+                if user.pk in seen:
+                    continue
+                seen.add(user.pk)
+                joined = min(today, plan.intake + datetime.timedelta(days=rng.randrange(0, 10)))
+                member_end = end
+                if member_end is not None and member_end < joined:
+                    joined = member_end
+                group.append(
+                    Membership(
+                        case=case,
+                        user=user,
+                        role=role,
+                        agency=agency,
+                        is_lead=False,
+                        purpose="",
+                        start_date=joined,
+                        end_date=member_end,
+                        accepted_at=moment(joined, rng, generator.now),
+                        added_by=lead_user,
+                        added_at=moment(joined, rng, generator.now),
+                    )
+                )
+        chunk.members[plan.index] = group
+        memberships.extend(group)
+    # The journal shows each membership as added open, then ended: write them open first.
+    for membership in memberships:
+        if membership.end_date is not None:
+            ends.append((membership, membership.end_date))
+    ends_rng = random.Random(f"{generator.seed}:member-end:{chunk.plans[0].index}")
+    insert(memberships)
+    for membership in memberships:
+        new = snapshot(membership, MEMBERSHIP_FIELDS)
+        new["end_date"] = None
+        chunk.log(
+            actor=membership.added_by,
+            action="membership.add",
+            obj=membership,
+            case=membership.case,
+            at=membership.added_at,
+            new=new,
+        )
+    for membership, end in ends:
+        old = snapshot(membership, MEMBERSHIP_FIELDS)
+        old["end_date"] = None
+        chunk.log(
+            actor=membership.added_by,
+            action="membership.end",
+            obj=membership,
+            case=membership.case,
+            at=moment(end, ends_rng, generator.now),
+            old=old,
+            new=snapshot(membership, MEMBERSHIP_FIELDS),
+        )
+
+
+def section_needs(chunk: Chunk) -> None:
+    """Needs conversation sessions, the needs recorded in them, and strengths."""
+    generator = chunk.generator
+    today = generator.today
+    conversations: list[NeedsConversation] = []
+    pending: list[tuple[CasePlan, random.Random, list[NeedsConversation]]] = []
+    for plan in chunk.plans:
+        if plan.stage == Stage.PREPARATION or (today - plan.intake).days < 2:
+            continue
+        rng = chunk.rng("needs", plan)
+        lead = chunk.cases[plan.index]._lead
+        sessions = []
+        day = plan.intake + datetime.timedelta(days=rng.randrange(1, 8))
+        parts = [1] * (1 + (rng.random() < 0.35))
+        if plan.stage not in {Stage.UNDERSTAND_NEEDS, Stage.MAKE_PLAN} and rng.random() < 0.7:
+            parts.append(2)
+        for number, part in enumerate(parts):
+            if day > today:
+                break
+            last_of_part = number + 1 == len(parts) or parts[number + 1] != part
+            sessions.append(
+                NeedsConversation(
+                    case=chunk.cases[plan.index],
+                    part=part,
+                    held_on=day,
+                    note="",
+                    completed=last_of_part and (day < today or rng.random() < 0.5),
+                    recorded_by=lead,
+                    recorded_at=moment(day, rng, generator.now),
+                )
+            )
+            day += datetime.timedelta(days=rng.randrange(2, 12))
+        conversations.extend(sessions)
+        pending.append((plan, rng, sessions))
+    insert(conversations)
+
+    needs: list[Need] = []
+    resources: list[Resource] = []
+    for plan, rng, sessions in pending:
+        if not sessions:
+            continue
+        case = chunk.cases[plan.index]
+        lead = case._lead
+        chunk.part1_done[plan.index] = next(
+            (session for session in sessions if session.part == 1 and session.completed), None
+        )
+        for session in sessions:
+            chunk.log(
+                actor=lead,
+                action="conversation.record",
+                obj=session,
+                case=case,
+                at=session.recorded_at,
+                new=snapshot(session, CONVERSATION_FIELDS),
+            )
+        first = sessions[0]
+        count = min(25, 1 + int(rng.gammavariate(2.0, (cal.NEEDS_MEAN - 1) / 2.0)))
+        for _ in range(count):
+            area = generator.life_areas[rng.randrange(len(generator.life_areas))]
+            knots = generator.knots_by_tangle.get(area.tangle_id, [])
+            knot = knots[rng.randrange(len(knots))] if knots and rng.random() < 0.5 else None
+            session = sessions[rng.randrange(len(sessions))] if sessions[0].part == 1 else first
+            finished = plan.stage in {Stage.CLOSED, Stage.AFTER_RELEASE}
+            final = (
+                rng.choice([NeedStatus.MET, NeedStatus.MET, NeedStatus.NOT_RELEVANT, NeedStatus.ADDRESSED])
+                if finished
+                else rng.choice([NeedStatus.OPEN, NeedStatus.ADDRESSED, NeedStatus.ADDRESSED])
+            )
+            recorded = session.recorded_at
+            need = Need(
+                case=case,
+                tangle_id=area.tangle_id,
+                life_area=area,
+                knot=knot,
+                own_words=rng.choice(NEED_WORDS) if rng.random() < 0.7 else "",
+                summary=f"{area.name_nb}: {rng.choice(NEED_SUMMARIES)}",
+                acute=rng.random() < 0.08,
+                status=final,
+                private=rng.random() < 0.08,
+                shared_with_volunteers=rng.random() < 0.15,
+                conversation=session,
+                recorded_by=lead,
+                recorded_at=recorded,
+                updated_at=recorded,
+                version=1,
+            )
+            if final != NeedStatus.OPEN:
+                changed_on = min(today, session.held_on + datetime.timedelta(days=rng.randrange(7, 120)))
+                need.updated_at = max(recorded, moment(changed_on, rng, generator.now))
+                need.version = 2
+            needs.append(need)
+        for _ in range(min(6, int(rng.expovariate(1 / cal.RESOURCES_MEAN)))):
+            area = generator.life_areas[rng.randrange(len(generator.life_areas))] if rng.random() < 0.8 else None
+            resources.append(
+                Resource(
+                    case=case,
+                    life_area=area,
+                    description=rng.choice(RESOURCE_WORDS),
+                    recorded_by=lead,
+                    recorded_at=first.recorded_at,
+                )
+            )
+    insert(needs)
+    insert(resources)
+    for need in needs:
+        # The row holds the latest version; the journal shows it recorded open, then changed.
+        current = snapshot(need, NEED_FIELDS)
+        created = current | {"status": NeedStatus.OPEN}
+        chunk.log(
+            actor=need.recorded_by, action="need.create", obj=need, case=need.case, at=need.recorded_at, new=created
+        )
+        if need.version == 2:
+            chunk.log(
+                actor=need.recorded_by,
+                action="need.update",
+                obj=need,
+                case=need.case,
+                at=need.updated_at,
+                old=created,
+                new=current,
+            )
+    for resource in resources:
+        chunk.log(
+            actor=resource.recorded_by,
+            action="resource.create",
+            obj=resource,
+            case=resource.case,
+            at=resource.recorded_at,
+            new=snapshot(resource, RESOURCE_FIELDS),
+        )
+
+
+def section_consent(chunk: Chunk) -> None:
+    """The comprehensive consent at the end of part 1, covering the external members."""
+    generator = chunk.generator
+    done = chunk.part1_done
+    consents: list[tuple[Consent, list[Membership]]] = []
+    for plan in chunk.plans:
+        session = done.get(plan.index)
+        if session is None:
+            continue
+        rng = chunk.rng("consent", plan)
+        if rng.random() >= cal.CONSENT:
+            continue
+        case = chunk.cases[plan.index]
+        lead = case._lead
+        external = [member for member in chunk.members[plan.index] if member.role not in LEAD_ROLES]
+        if not external:
+            continue
+        # Given at the end of part 1, or as soon as the group is in place if it came later.
+        given_on = max(session.held_on, *(member.start_date for member in external))
+        ended = [member.end_date for member in external if member.end_date is not None]
+        if ended and min(ended) < given_on:
+            continue
+        consent = Consent(
+            case=case,
+            given_on=given_on,
+            explained_by=lead,
+            note="",
+            recorded_by=lead,
+            recorded_at=max(session.recorded_at, moment(given_on, rng, generator.now)),
+        )
+        if rng.random() < cal.CONSENT_WITHDRAWN:
+            withdrawn_on = min(generator.today, given_on + datetime.timedelta(days=rng.randrange(5, 200)))
+            consent.withdrawn_at = max(consent.recorded_at, moment(withdrawn_on, rng, generator.now))
+            consent.withdrawn_by = lead
+            consent.withdrawal_note = "Trukket tilbake av personen."
+        consents.append((consent, external))
+    insert([consent for consent, _ in consents])
+    through = Consent.scope.through
+    insert([through(consent_id=consent.pk, membership_id=member.pk) for consent, scope in consents for member in scope])
+    for consent, scope in consents:
+        given = snapshot(consent, CONSENT_FIELDS)
+        given.update(withdrawn_at=None, withdrawn_by=None, withdrawal_note="", scope=sorted(m.pk for m in scope))
+        chunk.log(
+            actor=consent.recorded_by,
+            action="consent.give",
+            obj=consent,
+            case=consent.case,
+            at=consent.recorded_at,
+            new=given,
+        )
+        if consent.withdrawn_at is not None:
+            withdrawn = snapshot(consent, CONSENT_FIELDS) | {"scope": given["scope"]}
+            chunk.log(
+                actor=consent.withdrawn_by,
+                action="consent.withdraw",
+                obj=consent,
+                case=consent.case,
+                at=consent.withdrawn_at,
+                old=given,
+                new=withdrawn,
+            )
+
+
+def section_meetings(chunk: Chunk) -> None:
+    """Intake, needs conversation, meetings with the person and group meetings; a few ahead."""
+    generator = chunk.generator
+    today = generator.today
+    meetings: list[tuple[Meeting, Case, User]] = []
+    for plan in chunk.plans:
+        rng = chunk.rng("meetings", plan)
+        case = chunk.cases[plan.index]
+        lead = case._lead
+        if plan.stage == Stage.PREPARATION:
+            schedule = [(plan.intake, MeetingKind.INTAKE)]
+        else:
+            schedule = [
+                (plan.intake, MeetingKind.INTAKE),
+                (plan.intake + datetime.timedelta(days=5), MeetingKind.NEEDS_CONVERSATION),
+            ]
+            open_case = plan.stage not in {Stage.CLOSED}
+            last = min(plan.leaves_on, today + datetime.timedelta(days=60)) if open_case else plan.leaves_on
+            regular = []
+            for every, kind in ((cal.MEETING_EVERY_DAYS, MeetingKind.GROUP), (28, MeetingKind.WITH_PERSON)):
+                day = plan.intake + datetime.timedelta(days=14 + rng.randrange(every))
+                while day <= last:
+                    regular.append((day, kind))
+                    day += datetime.timedelta(days=every)
+            regular.sort()
+            past = [item for item in regular if item[0] <= today][-(cal.MEETINGS_MAX - 4) :]
+            ahead = [item for item in regular if item[0] > today][:2]
+            schedule += past + ahead
+        for day, kind in schedule:
+            starts = datetime.datetime.combine(day, datetime.time(9 + rng.randrange(6), 0), tzinfo=OSLO)
+            booked_day = max(min(plan.intake, today), day - datetime.timedelta(days=rng.randrange(3, 21)))
+            meeting = build(
+                Meeting,
+                case_id=case.pk,
+                kind=kind,
+                starts_at=starts,
+                place="Møterom 2" if rng.random() < 0.8 else "",
+                video_link="" if rng.random() < 0.8 else "https://video.example.invalid/room",
+                booked_by_id=lead.pk,
+                booked_at=moment(min(booked_day, today), rng, generator.now),
+            )
+            meetings.append((meeting, case, lead))
+    insert([meeting for meeting, _case, _lead in meetings])
+    for meeting, case, lead in meetings:
+        chunk.log(
+            actor=lead,
+            action="meeting.book",
+            obj=meeting,
+            case=case,
+            at=meeting.booked_at,
+            new=snapshot(meeting, MEETING_FIELDS),
+        )
+
+
+def section_reads(chunk: Chunk) -> None:
+    """Access events: members reading the case while they are in the group, and the person."""
+    generator = chunk.generator
+    events: list[AccessEvent] = []
+    for plan in chunk.plans:
+        rng = chunk.rng("reads", plan)
+        case = chunk.cases[plan.index]
+        members = chunk.members[plan.index]
+        person_user = case.person.user
+        count = int(rng.gammavariate(2.0, cal.ACCESS_EVENTS_MEAN / 2.0))
+        for _ in range(count):
+            if person_user is not None and rng.random() < 0.1:
+                reader, agency_id, purpose = person_user, None, AccessPurpose.OWN_CASE
+                start, end = plan.intake, generator.today
+            else:
+                member = members[rng.randrange(len(members))] if rng.random() < 0.5 else members[0]
+                reader, agency_id = member.user, member.agency_id
+                purpose = AccessPurpose.CASELOAD if rng.random() < 0.3 else AccessPurpose.CASE_WORK
+                start, end = member.start_date, member.end_date or generator.today
+            end = min(end, generator.today)
+            if end < start:
+                continue
+            day = start + datetime.timedelta(days=rng.randrange((end - start).days + 1))
+            events.append(
+                build(
+                    AccessEvent,
+                    at=moment(day, rng, generator.now),
+                    user_id=reader.pk,
+                    role=reader.role,
+                    agency_id=agency_id,
+                    case_id=case.pk,
+                    purpose=purpose,
+                    view="cases:caseload" if purpose == AccessPurpose.CASELOAD else rng.choice(VIEWS),
+                )
+            )
+    insert(events)
+
+
+#: The sections every chunk runs, in order. Add measures, plans, deadlines and messages here.
+SECTIONS: list[Section] = [
+    section_persons_and_cases,
+    section_memberships,
+    section_needs,
+    section_consent,
+    section_meetings,
+    section_reads,
+]
+
+#: The models whose rows the generator writes, for the summary and the determinism test.
+COUNTED: list[type[models.Model]] = [
+    Agency,
+    User,
+    Person,
+    Case,
+    Membership,
+    NeedsConversation,
+    Need,
+    Resource,
+    Consent,
+    Consent.scope.through,
+    Meeting,
+    JournalEntry,
+    AccessEvent,
+]
+
+
+def counts() -> dict[str, int]:
+    """Return the number of rows per counted model."""
+    return {model._meta.label: model.objects.count() for model in COUNTED}

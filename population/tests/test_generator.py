@@ -1,0 +1,125 @@
+"""The synthetic population: deterministic, calibrated to seed 001 section 2, written through the models."""
+
+import datetime
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from accounts.models import User
+from cases.models import Case, Membership
+from journal.models import AccessEvent, JournalEntry
+from needs.models import Need
+from population import calibration as cal
+from population.generator import COUNTED, USERNAME_PREFIX, Generator
+from population.measure import measure
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def generated_cases():
+    return Case.objects.filter(created_by__username__startswith=USERNAME_PREFIX)
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in COUNTED}
+
+
+def first_rows() -> dict[str, list[tuple]]:
+    """The first rows of the generated population, by natural keys (ids differ between runs)."""
+    cases = generated_cases().order_by("pk")[:5]
+    journal = JournalEntry.objects.filter(actor__username__startswith=USERNAME_PREFIX).order_by("pk")[:8]
+    needs = Need.objects.filter(case__in=generated_cases()).order_by("pk")[:5]
+    return {
+        "cases": [
+            (
+                case.code,
+                case.person.first_name,
+                case.person.last_name,
+                case.person.birth_date,
+                case.person.national_id,
+                case.institution.name,
+                case.legal_status,
+                case.intake_date,
+                case.sentence_days,
+                case.expected_release,
+                case.stage,
+                case.created_by.username,
+                case.created_at,
+            )
+            for case in cases.select_related("person", "institution", "created_by")
+        ],
+        "journal": [(entry.at, entry.action, entry.object_type, entry.actor.username) for entry in journal],
+        "needs": [(need.case.code, need.life_area.slug, need.summary, need.status, need.private) for need in needs],
+    }
+
+
+def generate_and_roll_back(cases: int, seed: int) -> tuple[dict[str, int], dict[str, list[tuple]]]:
+    before = row_counts()
+    with transaction.atomic():
+        Generator(cases=cases, seed=seed, today=TODAY).run()
+        after = row_counts()
+        rows = first_rows()
+        transaction.set_rollback(True)
+    return {label: after[label] - before[label] for label in after}, rows
+
+
+def test_the_same_seed_gives_the_same_counts_and_the_same_first_rows():
+    counts_a, rows_a = generate_and_roll_back(cases=150, seed=42)
+    counts_b, rows_b = generate_and_roll_back(cases=150, seed=42)
+    assert counts_a["cases.Case"] == 150
+    assert all(count > 0 for count in counts_a.values()), counts_a
+    assert counts_a == counts_b
+    assert len(rows_a["cases"]) == 5 and len(rows_a["journal"]) == 8 and len(rows_a["needs"]) == 5
+    assert rows_a == rows_b
+
+
+def test_another_seed_gives_other_rows():
+    _counts_a, rows_a = generate_and_roll_back(cases=60, seed=1)
+    _counts_b, rows_b = generate_and_roll_back(cases=60, seed=2)
+    assert rows_a["cases"] != rows_b["cases"]
+
+
+def test_a_2000_case_run_respects_the_calibration_within_the_stated_tolerances():
+    started = time.monotonic()
+    Generator(cases=2000, seed=2026, today=TODAY).run()
+    seconds = time.monotonic() - started
+    figures = measure(generated_cases())
+    print(f"2,000 cases generated in {seconds:.1f} s: {figures}")  # the duration, for the report
+    expected = {
+        "men": cal.MEN,
+        "under_25": cal.UNDER_25,
+        "remand": cal.REMAND,
+        "citizens": cal.CITIZENS,
+        "sentence_mean_years": cal.SENTENCE_MEAN_YEARS,
+        "sentence_median_years": cal.SENTENCE_MEDIAN_YEARS,
+    }
+    assert figures.cases == 2000
+    off = {
+        name: round(getattr(figures, name), 3)
+        for name, target in expected.items()
+        if abs(getattr(figures, name) - target) > cal.TOLERANCE[name]
+    }
+    assert off == {}, f"outside the tolerances {cal.TOLERANCE}: {off}"
+    # Activity per case: a lead for every case, needs, a journal row per change, reads.
+    assert Membership.objects.filter(case__in=generated_cases(), is_lead=True).count() == 2000
+    assert 4.5 <= figures.needs_per_case <= 8.5
+    assert 2.5 <= figures.members_per_case <= 6
+    assert JournalEntry.objects.filter(case__in=generated_cases()).count() > 2000 * 20
+    assert AccessEvent.objects.filter(case__in=generated_cases()).count() > 2000 * 25
+
+
+def test_the_command_states_the_ratios_in_its_help_and_refuses_a_second_population(capsys):
+    from population.management.commands.generate_population import Command
+
+    help_text = Command().create_parser("manage.py", "generate_population").format_help()
+    for figure in ("95%", "12%", "26%", "74%", "median 3", "mean 5"):
+        assert figure in " ".join(help_text.split()), figure
+    call_command("generate_population", cases=20, seed=3, today=TODAY)
+    assert User.objects.filter(username__startswith=USERNAME_PREFIX).exists()
+    assert generated_cases().count() == 20
+    with pytest.raises(CommandError, match="already holds a generated population"):
+        call_command("generate_population", cases=20, seed=4, today=TODAY)

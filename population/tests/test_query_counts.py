@@ -1,0 +1,182 @@
+"""Query counts of every daily page, pinned at two data sizes (issue 6).
+
+A page's number of queries must not grow with the data: a case with 5 needs and one with
+50 (and many more meetings, members, journal rows and reads), a user with 3 cases and one
+with 40. The counts include the session and user queries of the request; they are pinned
+exactly, so an N+1 regression or a new query fails here and is a decision, not an accident.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Role, User
+from bench.pages import DAILY_PAGES
+from cases.models import Case, Meeting, MeetingKind, Membership
+from journal.models import AccessEvent, AccessPurpose, JournalEntry
+from needs.models import Need, Resource
+from population.generator import Generator, build
+from reference.models import LifeArea
+
+pytestmark = pytest.mark.django_db
+
+#: (page, persona) -> queries per request, the same at both sizes.
+PINNED = {
+    ("case_overview", "contact_officer"): 21,
+    ("needs_map", "contact_officer"): 16,
+    ("group", "contact_officer"): 13,
+    ("consent", "contact_officer"): 20,
+    ("case_overview", "nav_with_consent"): 14,
+    ("needs_map", "nav_with_consent"): 12,
+    ("group", "nav_with_consent"): 10,
+    ("case_overview", "person"): 16,
+    ("needs_map", "person"): 10,
+    ("group", "person"): 7,
+    ("consent", "person"): 14,
+}
+PINNED_MY_CASES = 6
+PINNED_FLOOR = 3
+
+
+def count_queries(client, url: str) -> int:
+    """Count the queries of a GET, leaving out the savepoints of the test's own transaction.
+
+    The page is opened once before counting: the first request of a session does one-off work
+    (the session's start time, caches) that is not the page's.
+    """
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return sum(
+        1 for query in captured.captured_queries if not query["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))
+    )
+
+
+def grow_case(case: Case, officer: User, *, needs: int, meetings: int, members: int, history: int) -> None:
+    """Give the case at least this many needs, upcoming meetings, members, journal rows and reads."""
+    areas = list(LifeArea.objects.order_by("pk"))
+    missing = needs - Need.objects.filter(case=case).count()
+    Need.objects.bulk_create(
+        Need(
+            case=case,
+            tangle_id=areas[i % len(areas)].tangle_id,
+            life_area=areas[i % len(areas)],
+            summary=f"Need {i}",
+            private=i % 7 == 0,
+            shared_with_volunteers=i % 3 == 0,
+            recorded_by=officer,
+        )
+        for i in range(max(0, missing))
+    )
+    Resource.objects.bulk_create(
+        Resource(case=case, description=f"Strength {i}", recorded_by=officer) for i in range(needs // 5)
+    )
+    start = timezone.now() + datetime.timedelta(days=1)
+    Meeting.objects.bulk_create(
+        build(
+            Meeting,
+            case_id=case.pk,
+            kind=MeetingKind.GROUP,
+            starts_at=start + datetime.timedelta(days=7 * i),
+            booked_by_id=officer.pk,
+        )
+        for i in range(meetings)
+    )
+    staff = User.objects.filter(role=Role.NAV, agency__isnull=False).exclude(memberships__case=case)[:members]
+    Membership.objects.bulk_create(
+        Membership(
+            case=case,
+            user=user,
+            role=user.role,
+            agency=user.agency,
+            start_date=timezone.localdate(),
+            accepted_at=timezone.now(),
+            added_by=officer,
+        )
+        for user in staff
+    )
+    JournalEntry.objects.bulk_create(
+        JournalEntry(
+            actor=officer,
+            actor_role=officer.role,
+            case=case,
+            action="need.update",
+            object_type="needs.need",
+            object_id="1",
+            old={},
+            new={},
+        )
+        for _ in range(history)
+    )
+    AccessEvent.objects.bulk_create(
+        AccessEvent(user=officer, role=officer.role, case=case, purpose=AccessPurpose.CASE_WORK, view="cases:overview")
+        for _ in range(history)
+    )
+
+
+@pytest.fixture
+def population(db):
+    """A small generated population around the demo world, so the tables hold other cases' history."""
+    Generator(cases=60, seed=11).run()
+
+
+@pytest.mark.parametrize("persona", ["contact_officer", "nav_with_consent", "person"])
+def test_case_pages_make_the_same_number_of_queries_with_5_and_with_50_needs(
+    client, personas, case, population, persona
+):
+    officer = personas.contact_officer
+    grow_case(case, officer, needs=5, meetings=1, members=0, history=0)
+    user = getattr(personas, persona)
+    client.force_login(user)
+    pages = [page for (page, who) in PINNED if who == persona]
+    assert pages
+    small = {page: count_queries(client, DAILY_PAGES[page](case.code)) for page in pages}
+    grow_case(case, officer, needs=50, meetings=40, members=8, history=500)
+    assert Need.objects.filter(case=case).count() >= 50
+    large = {page: count_queries(client, DAILY_PAGES[page](case.code)) for page in pages}
+    expected = {page: PINNED[(page, persona)] for page in pages}
+    assert small == large == expected, f"5 needs: {small}; 50 needs: {large}; pinned: {expected}"
+
+
+def caseload_of(user: User, how_many: int) -> None:
+    """Make the user a current member of exactly ``how_many`` generated cases."""
+    current = Membership.objects.filter(user=user).count()
+    cases = Case.objects.exclude(memberships__user=user).order_by("pk")[: how_many - current]
+    Membership.objects.bulk_create(
+        Membership(
+            case=case,
+            user=user,
+            role=user.role,
+            agency=user.agency,
+            start_date=timezone.localdate(),
+            accepted_at=timezone.now(),
+            added_by=user,
+        )
+        for case in cases
+    )
+    assert Membership.objects.filter(user=user).count() == how_many
+
+
+def test_my_cases_makes_the_same_number_of_queries_with_3_and_with_40_cases(client, population):
+    officer = User.objects.filter(role=Role.CONTACT_OFFICER, username__startswith="gen.").order_by("pk").first()
+    Membership.objects.filter(user=officer).update(end_date=None)
+    user = User.objects.create(username="caseload.probe", role=Role.NAV, agency=officer.agency)
+    client.force_login(user)
+    caseload_of(user, 3)
+    small = count_queries(client, DAILY_PAGES["my_cases"](""))
+    caseload_of(user, 40)
+    response_cases = len(client.get(DAILY_PAGES["my_cases"]("")).context["cases"])
+    large = count_queries(client, DAILY_PAGES["my_cases"](""))
+    assert response_cases == 40
+    assert small == large == PINNED_MY_CASES
+
+
+def test_the_floor_page_makes_the_fewest_queries(client, personas):
+    client.force_login(personas.analyst)
+    floor = count_queries(client, "/")
+    assert floor == PINNED_FLOOR
+    assert floor <= min([*PINNED.values(), PINNED_MY_CASES])
