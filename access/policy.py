@@ -46,6 +46,9 @@ class Ability(enum.Enum):
     BOOK_MEETING = "book_meeting"
     VIEW_JOURNAL = "view_journal"
     VIEW_ACCESS_LOG = "view_access_log"
+    PROPOSE_MEASURE = "propose_measure"
+    CHOOSE_MEASURES = "choose_measures"
+    USE_THREAD = "use_thread"
 
 
 def can_open_cases(user: User) -> bool:
@@ -125,7 +128,54 @@ class CaseAccess:
             Ability.VIEW_JOURNAL,
         }:
             return self.is_prison_staff
+        if ability is Ability.PROPOSE_MEASURE:
+            # Step 4: members propose once the needs map is shared with them by consent.
+            return self.is_prison_staff or self.covered_by_consent
+        if ability is Ability.CHOOSE_MEASURES:
+            # Step 5: the person decides, with the contact officer.
+            return self.is_person or self.is_prison_staff
+        if ability is Ability.USE_THREAD:
+            # The group's direct channel is for its current members.
+            return self.membership is not None
         raise ValueError(f"Unknown ability {ability!r}")
+
+    @property
+    def measures_filter(self) -> Q:
+        """Return the condition that limits a case's measures to those this viewer may see.
+
+        A member always sees the measures they are responsible for (their own tasks).
+        Otherwise a measure is visible only to those who see the needs, and only if none
+        of the needs it answers is hidden from them, so a measure cannot reveal a private
+        need.
+        """
+        from needs.models import Need
+
+        own = Q(responsible_user_id=self.viewer.pk) if self.membership is not None else Q(pk__in=[])
+        if not self.sees_needs:
+            return own
+        hidden = Need.objects.filter(case_id=self.case.pk).exclude(pk__in=self._visible_need_ids())
+        return own | ~Q(needs__in=hidden)
+
+    def _visible_need_ids(self):
+        from needs.models import Need
+
+        return Need.objects.filter(case_id=self.case.pk).filter(self.needs_filter).values("pk")
+
+    def can_deliver(self, measure) -> bool:
+        """The responsible actor and the case leads write delivery notes and move a measure on."""
+        return self.is_prison_staff or (self.membership is not None and measure.responsible_user_id == self.viewer.pk)
+
+    def can_edit_measure(self, measure) -> bool:
+        """The case leads, the responsible actor and the proposer may change a measure's details."""
+        return self.can_deliver(measure) or (
+            self.can(Ability.PROPOSE_MEASURE) and measure.proposed_by_id == self.viewer.pk
+        )
+
+    def can_move_measure(self, measure, status: str) -> bool:
+        """Choosing and rejecting are the person's decision; delivery is the responsible actor's."""
+        if status in {"chosen", "rejected"}:
+            return self.can(Ability.CHOOSE_MEASURES)
+        return self.can_deliver(measure)
 
 
 def access_for(user: User, case: Case) -> CaseAccess:

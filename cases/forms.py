@@ -89,11 +89,28 @@ class MemberAddForm(DsForm):
 class MeetingForm(DsForm):
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
     starts_at = forms.DateTimeField(label=_("Time"), widget=DateTimeInput)
+    duration_minutes = forms.IntegerField(label=_("Length in minutes"), min_value=5, max_value=480, initial=60)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    person_attends = forms.BooleanField(label=_("The person attends"), required=False)
+    repeat_every_days = forms.IntegerField(
+        label=_("Repeat every (days)"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_(
+            "Leave empty for a single meeting. Meetings with the person and the group are held at fixed intervals."
+        ),
+    )
+    occurrences = forms.IntegerField(
+        label=_("Number of meetings"), min_value=1, max_value=26, initial=1, required=False
+    )
 
     def clean(self) -> dict:
         data = super().clean()
         if not data.get("place") and not data.get("video_link") and not self.errors:
             self.add_error("place", _("Give a place or a video link."))
+        data["occurrences"] = data.get("occurrences") or 1
+        if data["occurrences"] > 1 and not data.get("repeat_every_days"):
+            self.add_error("repeat_every_days", _("Give the interval between the meetings of the series."))
         return data

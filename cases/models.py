@@ -157,13 +157,22 @@ class MeetingKind(models.TextChoices):
 
 
 class Meeting(models.Model):
-    """A booked meeting; the full meeting work (agenda, minutes) builds on this."""
+    """A booked meeting; attendance and decisions live in the meetings app."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
     starts_at = models.DateTimeField(_("time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=60)
     place = models.CharField(_("place"), max_length=200, blank=True)
     video_link = models.URLField(_("video link"), blank=True)
+    # A recurring meeting is a series of rows, each its own meeting with its own minutes.
+    series = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("first of the series")
+    )
+    repeat_every_days = models.PositiveSmallIntegerField(_("repeats every (days)"), null=True, blank=True)
+    person_attends = models.BooleanField(_("the person attends"), default=False)
+    minutes = models.TextField(_("minutes"), blank=True)
+    version = models.PositiveIntegerField(default=1)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     booked_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,6 +1,6 @@
 """Reads of cases, groups and meetings, scoped by the viewer through the access module."""
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -110,3 +110,38 @@ def access_events_for(access: CaseAccess) -> QuerySet[AccessEvent]:
     """Return who read the case: the person sees every read of any of their cases."""
     scope = {"case__person": access.case.person} if access.is_person else {"case": access.case}
     return AccessEvent.objects.filter(**scope).select_related("user", "agency", "case").order_by("-at", "-id")
+
+
+def pending_invitations(case: Case) -> QuerySet[Membership]:
+    """Members invited to the group who have not accepted yet; they count for nothing."""
+    today = timezone.localdate()
+    return (
+        Membership.objects.filter(case=case, accepted_at__isnull=True)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("user", "agency")
+        .order_by("start_date", "id")
+    )
+
+
+def open_memberships(case: Case) -> QuerySet[Membership]:
+    """Memberships that have not ended: current members and open invitations."""
+    today = timezone.localdate()
+    return Membership.objects.filter(case=case).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+def invitations_for(user: User) -> list[Membership]:
+    """Return the user's open invitations, logging the read of each case they name."""
+    invitations = list(
+        Membership.objects.filter(user=user, accepted_at__isnull=True)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+        .select_related("case", "case__person", "case__institution", "added_by")
+        .order_by("start_date", "id")
+    )
+    if invitations:
+        record_access(
+            viewer=user,
+            case_ids=[invitation.case_id for invitation in invitations],
+            purpose=AccessPurpose.CASELOAD,
+            view="cases:invitations",
+        )
+    return invitations

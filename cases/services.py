@@ -5,10 +5,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import GROUP_ROLES, Agency, Role, SecurityLevel, User
+from accounts.models import GROUP_ROLES, PRISON_STAFF_ROLES, Agency, Role, SecurityLevel, User
 from cases.models import Case, LegalStatus, Meeting, MeetingKind, Membership, Person, Stage
 from cases.validation import case_fact_errors, normalise_national_id, raise_if_errors
 from journal.services import record_change, snapshot
@@ -32,7 +33,19 @@ CASE_FIELDS = [
     "stage",
 ]
 MEMBERSHIP_FIELDS = ["user", "role", "agency", "is_lead", "purpose", "start_date", "end_date", "accepted_at"]
-MEETING_FIELDS = ["kind", "starts_at", "place", "video_link"]
+MEETING_FIELDS = [
+    "kind",
+    "starts_at",
+    "duration_minutes",
+    "place",
+    "video_link",
+    "series",
+    "repeat_every_days",
+    "person_attends",
+    "minutes",
+]
+#: How many meetings of a recurring series are booked at once.
+MAX_OCCURRENCES = 26
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,11 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
     return case
 
 
+def counts_at_once(case: Case, user: User) -> bool:
+    """Prison staff of the case's own institution count at once; everyone else is invited."""
+    return user.role in PRISON_STAFF_ROLES and user.agency_id == case.institution_id
+
+
 def membership_add(
     *,
     actor: User,
@@ -146,8 +164,13 @@ def membership_add(
     user: User,
     purpose: str = "",
     start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
 ) -> Membership:
-    """Add a user to the case's responsibility group in the role they hold in their agency."""
+    """Invite a user to the case's responsibility group in the role they hold in their agency.
+
+    An external member counts only once they accept (membership_accept); prison staff of
+    the case's own institution count at once.
+    """
     if user.agency_id is None:
         raise ValidationError({"user": _("This user belongs to no known agency and cannot join a group.")})
     if user.role not in GROUP_ROLES:
@@ -155,6 +178,8 @@ def membership_add(
     if not user.is_active:
         raise ValidationError({"user": _("This user is deactivated.")})
     start = start_date or timezone.localdate()
+    if end_date is not None and end_date < start:
+        raise ValidationError({"end_date": _("A membership cannot end before it starts.")})
     with transaction.atomic():
         if Membership.objects.select_for_update().filter(case=case, user=user, end_date__isnull=True).exists():
             raise ValidationError({"user": _("This user is already a member of the group.")})
@@ -165,7 +190,8 @@ def membership_add(
             agency_id=user.agency_id,
             purpose=purpose.strip(),
             start_date=start,
-            accepted_at=timezone.now(),
+            end_date=end_date,
+            accepted_at=timezone.now() if counts_at_once(case, user) else None,
             added_by=actor,
         )
         membership.full_clean()
@@ -179,6 +205,118 @@ def membership_add(
             new=snapshot(membership, MEMBERSHIP_FIELDS),
         )
     return membership
+
+
+def membership_accept(*, actor: User, membership: Membership) -> Membership:
+    """Accept an invitation to a group; only the invited user can."""
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().select_related("case").get(pk=membership.pk)
+        if membership.user_id != actor.pk:
+            raise ValidationError(_("Only the invited person can accept this invitation."))
+        if membership.accepted_at is not None:
+            raise ValidationError(_("This invitation is already accepted."))
+        if membership.end_date is not None and membership.end_date < timezone.localdate():
+            raise ValidationError(_("This invitation has expired."))
+        old = snapshot(membership, MEMBERSHIP_FIELDS)
+        membership.accepted_at = timezone.now()
+        membership.save(update_fields=["accepted_at"])
+        record_change(
+            actor=actor,
+            action="membership.accept",
+            obj=membership,
+            case=membership.case,
+            old=old,
+            new=snapshot(membership, MEMBERSHIP_FIELDS),
+        )
+    return membership
+
+
+def membership_decline(*, actor: User, membership: Membership) -> Membership:
+    """Decline an invitation: the record stays, ended and never accepted."""
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().select_related("case").get(pk=membership.pk)
+        if membership.user_id != actor.pk:
+            raise ValidationError(_("Only the invited person can decline this invitation."))
+        if membership.accepted_at is not None or membership.end_date is not None:
+            raise ValidationError(_("This invitation is no longer open."))
+        old = snapshot(membership, MEMBERSHIP_FIELDS)
+        membership.end_date = max(membership.start_date, timezone.localdate())
+        membership.save(update_fields=["end_date"])
+        record_change(
+            actor=actor,
+            action="membership.decline",
+            obj=membership,
+            case=membership.case,
+            old=old,
+            new=snapshot(membership, MEMBERSHIP_FIELDS),
+        )
+    return membership
+
+
+def membership_make_lead(*, actor: User, membership: Membership) -> Membership:
+    """Hand the lead of the group to another current member of the case's prison staff."""
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().select_related("case").get(pk=membership.pk)
+        case = membership.case
+        if not counts_at_once(case, membership.user) or membership.accepted_at is None:
+            raise ValidationError(_("Only prison staff of the case's own institution can lead the group."))
+        if membership.end_date is not None:
+            raise ValidationError(_("This membership has ended."))
+        if membership.is_lead:
+            return membership
+        current = Membership.objects.select_for_update().filter(case=case, is_lead=True, end_date__isnull=True).first()
+        if current is not None:
+            old = snapshot(current, MEMBERSHIP_FIELDS)
+            current.is_lead = False
+            current.save(update_fields=["is_lead"])
+            record_change(
+                actor=actor,
+                action="membership.lead",
+                obj=current,
+                case=case,
+                old=old,
+                new=snapshot(current, MEMBERSHIP_FIELDS),
+            )
+        old = snapshot(membership, MEMBERSHIP_FIELDS)
+        membership.is_lead = True
+        membership.save(update_fields=["is_lead"])
+        record_change(
+            actor=actor,
+            action="membership.lead",
+            obj=membership,
+            case=case,
+            old=old,
+            new=snapshot(membership, MEMBERSHIP_FIELDS),
+        )
+    return membership
+
+
+def group_take_over(*, actor: User, case: Case) -> list[Membership]:
+    """Start the group from the person's earlier case: its current members are invited again.
+
+    Everyone accepts anew (the earlier consent does not carry over); members already in
+    this group are skipped.
+    """
+    if case.previous_case_id is None:
+        raise ValidationError(_("The person has no earlier case whose group could be taken over."))
+    today = timezone.localdate()
+    earlier = (
+        Membership.objects.filter(case_id=case.previous_case_id, accepted_at__isnull=False)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("user")
+    )
+    added = []
+    with transaction.atomic():
+        present = set(case.memberships.filter(end_date__isnull=True).values_list("user_id", flat=True))
+        for old_member in earlier:
+            if old_member.user_id in present or not old_member.user.is_active:
+                continue
+            added.append(
+                membership_add(
+                    actor=actor, case=case, user=old_member.user, purpose=old_member.purpose, start_date=today
+                )
+            )
+    return added
 
 
 def membership_end(*, actor: User, membership: Membership, end_date: datetime.date | None = None) -> Membership:
@@ -215,8 +353,12 @@ def meeting_book(
     starts_at: datetime.datetime,
     place: str = "",
     video_link: str = "",
+    duration_minutes: int = 60,
+    repeat_every_days: int | None = None,
+    occurrences: int = 1,
+    person_attends: bool = False,
 ) -> Meeting:
-    """Book a meeting on the case (the next meeting, booked at intake or after a session)."""
+    """Book a meeting on the case, or a series at a fixed interval; return the first."""
     if kind not in MeetingKind.values:
         raise ValidationError({"kind": _("Choose a kind of meeting.")})
     if timezone.is_naive(starts_at):
@@ -225,18 +367,45 @@ def meeting_book(
         raise ValidationError({"starts_at": _("A new meeting cannot be booked in the past.")})
     if not place.strip() and not video_link.strip():
         raise ValidationError({"place": _("Give a place or a video link.")})
+    occurrences = occurrences or 1
+    if occurrences > 1 and not repeat_every_days:
+        raise ValidationError({"repeat_every_days": _("Give the interval between the meetings of the series.")})
+    if not 1 <= occurrences <= MAX_OCCURRENCES:
+        raise ValidationError(
+            {"occurrences": _("Book between 1 and %(max)d meetings at a time.") % {"max": MAX_OCCURRENCES}}
+        )
+    first = None
     with transaction.atomic():
-        meeting = Meeting(
-            case=case,
-            kind=kind,
-            starts_at=starts_at,
-            place=place.strip(),
-            video_link=video_link.strip(),
-            booked_by=actor,
-        )
-        meeting.full_clean()
-        meeting.save()
-        record_change(
-            actor=actor, action="meeting.book", obj=meeting, case=case, old=None, new=snapshot(meeting, MEETING_FIELDS)
-        )
-    return meeting
+        for number in range(occurrences):
+            local_start = timezone.localtime(starts_at)
+            # Step in local calendar days so a series keeps its clock time across summer time.
+            day_start = timezone.make_aware(
+                datetime.datetime.combine(
+                    local_start.date() + datetime.timedelta(days=(repeat_every_days or 0) * number),
+                    local_start.time(),
+                )
+            )
+            meeting = Meeting(
+                case=case,
+                kind=kind,
+                starts_at=day_start,
+                duration_minutes=duration_minutes,
+                place=place.strip(),
+                video_link=video_link.strip(),
+                series=first,
+                repeat_every_days=repeat_every_days if occurrences > 1 else None,
+                person_attends=person_attends,
+                booked_by=actor,
+            )
+            meeting.full_clean()
+            meeting.save()
+            record_change(
+                actor=actor,
+                action="meeting.book",
+                obj=meeting,
+                case=case,
+                old=None,
+                new=snapshot(meeting, MEETING_FIELDS),
+            )
+            first = first or meeting
+    return first

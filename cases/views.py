@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,8 +13,18 @@ from access.decorators import case_view, signed_in
 from access.policy import Ability, CaseAccess, can_open_cases
 from cases import selectors
 from cases.forms import IntakeForm, MeetingForm, MemberAddForm
-from cases.models import MeetingKind
-from cases.services import IntakeData, case_open, meeting_book, membership_add, membership_end
+from cases.models import MeetingKind, Membership
+from cases.services import (
+    IntakeData,
+    case_open,
+    group_take_over,
+    meeting_book,
+    membership_accept,
+    membership_add,
+    membership_decline,
+    membership_end,
+    membership_make_lead,
+)
 from needs import selectors as need_selectors
 from needs.services import need_create
 
@@ -118,6 +129,7 @@ def _render_group(
         "case": access.case,
         "members": list(selectors.current_members(access.case)),
         "past_members": list(selectors.past_members(access.case)) if access.can(Ability.MANAGE_GROUP) else [],
+        "invited": list(selectors.pending_invitations(access.case)) if access.can(Ability.MANAGE_GROUP) else [],
         "form": form,
     }
     return render(request, "cases/group.html", context, status=status)
@@ -139,7 +151,12 @@ def member_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("The member is added to the group."))
+            messages.success(
+                request,
+                _("The member is added to the group.")
+                if form.cleaned_data["user"].agency_id == access.case.institution_id
+                else _("The member is added to the group. They count as a member once they accept the invitation."),
+            )
             return redirect("cases:group", code=access.case.code)
     return _render_group(request, access, form, status=400)
 
@@ -147,8 +164,8 @@ def member_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
 def member_end(request: HttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
-    """End a membership; the record is kept. The case's prison staff."""
-    membership = get_object_or_404(selectors.current_members(access.case), pk=membership_id)
+    """End a membership or withdraw an open invitation; the record is kept. The case's prison staff."""
+    membership = get_object_or_404(selectors.open_memberships(access.case).select_related("user"), pk=membership_id)
     try:
         membership_end(actor=request.user, membership=membership)
     except ValidationError as error:
@@ -156,6 +173,78 @@ def member_end(request: HttpRequest, access: CaseAccess, membership_id: int) -> 
     else:
         messages.success(request, _("%(name)s has left the group.") % {"name": membership.user.display_name})
     return redirect("cases:group", code=access.case.code)
+
+
+@case_view(Ability.MANAGE_GROUP)
+@require_POST
+def member_make_lead(request: HttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
+    """Hand the lead to another member of the case's prison staff. The case's prison staff."""
+    membership = get_object_or_404(selectors.current_members(access.case), pk=membership_id)
+    try:
+        membership_make_lead(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s now leads the group.") % {"name": membership.user.display_name})
+    return redirect("cases:group", code=access.case.code)
+
+
+@case_view(Ability.MANAGE_GROUP)
+@require_POST
+def group_take_over_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Invite the group of the person's earlier case as the starting point. The case's prison staff."""
+    try:
+        added = group_take_over(actor=request.user, case=access.case)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(count)d members of the earlier group are invited again.") % {"count": len(added)}
+        )
+    return redirect("cases:group", code=access.case.code)
+
+
+@signed_in
+def invitations(request: HttpRequest) -> HttpResponse:
+    """List the signed-in user's open invitations to groups. Any signed-in user; only their own."""
+    return render(request, "cases/invitations.html", {"invitations": selectors.invitations_for(request.user)})
+
+
+def _own_invitation(request: HttpRequest, membership_id: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.filter(user=request.user, accepted_at__isnull=True, end_date__isnull=True),
+        pk=membership_id,
+    )
+
+
+@signed_in
+@require_POST
+def invitation_accept(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Accept an invitation to a group. Only the invited user; anyone else gets 404."""
+    membership = _own_invitation(request, membership_id)
+    try:
+        membership = membership_accept(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases:invitations")
+    messages.success(request, _("You are now a member of the group."))
+    if membership.start_date > timezone.localdate():
+        return redirect("cases:invitations")
+    return redirect("cases:overview", code=membership.case.code)
+
+
+@signed_in
+@require_POST
+def invitation_decline(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Decline an invitation to a group. Only the invited user; anyone else gets 404."""
+    membership = _own_invitation(request, membership_id)
+    try:
+        membership_decline(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You have declined the invitation."))
+    return redirect("cases:invitations")
 
 
 @case_view(Ability.BOOK_MEETING)
@@ -169,7 +258,7 @@ def meeting_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             form.add_service_error(error)
         else:
             messages.success(request, _("The meeting is booked."))
-            return redirect("cases:overview", code=access.case.code)
+            return redirect("meetings:list", code=access.case.code)
     return render(
         request,
         "cases/meeting_form.html",

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, Role, SecurityLevel, User
 from cases.models import Case, LegalStatus, MeetingKind
-from cases.services import IntakeData, case_open, meeting_book, membership_add
+from cases.services import IntakeData, case_open, meeting_book, membership_accept, membership_add, membership_end
 from consent.services import consent_give, consent_withdraw
 from needs.services import conversation_record, need_create, resource_create
+from plans.services import delivery_note_add, measure_move, measure_propose
 from reference.models import LifeArea
 
 DEMO_MARKER_USERNAME = "kari.kontakt"
@@ -26,6 +27,14 @@ USERS = {
     "nils.nav": ("Nils", "Berg", Role.NAV, "nav", "NAV adviser in Jonas's group, covered by consent"),
     "mona.kommune": ("Mona", "Lie", Role.MUNICIPALITY, "kommune", "Municipal worker in Jonas's group, not covered"),
     "vera.frivillig": ("Vera", "Dahl", Role.VOLUNTEER, "rodekors", "Volunteer, sees only what is shared with her"),
+    "petra.friomsorg": (
+        "Petra",
+        "Moe",
+        Role.PROBATION,
+        "friomsorg",
+        "Invited to Jonas's group, has not accepted: sees nothing",
+    ),
+    "helge.helse": ("Helge", "Vik", Role.HEALTH, "helse", "Was in Jonas's group; the membership ended: sees nothing"),
     "olav.oslo": ("Olav", "Strand", Role.CONTACT_OFFICER, "oslo", "Contact officer in another prison (outsider)"),
     "jonas": ("Jonas", "Hansen", Role.PERSON, None, "The person: sees his own plan and who looked"),
     "admin": ("Ada", "Admin", Role.ADMIN, None, "Administrator: users and reference data, no case content"),
@@ -39,6 +48,7 @@ AGENCIES = {
     "kommune": ("Bergen kommune, boligkontoret", AgencyKind.MUNICIPALITY, "Bergen", ""),
     "friomsorg": ("Friomsorgskontoret Vestland", AgencyKind.PROBATION, "Bergen", ""),
     "rodekors": ("Røde Kors, Nettverk etter soning", AgencyKind.NGO, "Bergen", ""),
+    "helse": ("Helse Bergen, poliklinikk", AgencyKind.HEALTH, "Bergen", ""),
 }
 
 
@@ -84,6 +94,13 @@ def build_demo(password: str | None) -> DemoWorld:
     )
     cases: dict[str, Case] = {}
 
+    def join(case: Case, user: User, purpose: str, start: datetime.date):
+        """Invite an external member and let them accept, as in real use."""
+        membership = membership_add(actor=case.created_by, case=case, user=user, purpose=purpose, start_date=start)
+        if membership.accepted_at is None:
+            membership = membership_accept(actor=user, membership=membership)
+        return membership
+
     def open_case(key: str, person_user: User | None = None, officer: User = kari, **facts) -> Case:
         cases[key] = case_open(actor=officer, data=IntakeData(**facts), person_user=person_user)
         return cases[key]
@@ -111,11 +128,16 @@ def build_demo(password: str | None) -> DemoWorld:
         expected_release=days(320),
     )
     membership_add(actor=kari, case=jonas, user=sara, purpose="Sosialfaglig oppfølging", start_date=days(-40))
-    nav_member = membership_add(
-        actor=kari, case=jonas, user=nils, purpose="Inntekt ved løslatelse", start_date=days(-38)
+    nav_member = join(jonas, nils, "Inntekt ved løslatelse", days(-38))
+    join(jonas, mona, "Bolig etter løslatelse", days(-38))
+    join(jonas, vera, "Fadder og fritid", days(-30))
+    # Invited, never accepted: counts for nothing.
+    membership_add(
+        actor=kari, case=jonas, user=users["petra.friomsorg"], purpose="Friomsorg før løslatelse", start_date=days(-5)
     )
-    membership_add(actor=kari, case=jonas, user=mona, purpose="Bolig etter løslatelse", start_date=days(-38))
-    membership_add(actor=kari, case=jonas, user=vera, purpose="Fadder og fritid", start_date=days(-30))
+    # Accepted, then ended two days ago: sees nothing after the end date.
+    helge_member = join(jonas, users["helge.helse"], "Behandling under soning", days(-38))
+    membership_end(actor=kari, membership=helge_member, end_date=days(-2))
     session = conversation_record(actor=kari, case=jonas, held_on=days(-36), note="Første økt, god samtale.")
     need_create(
         actor=kari,
@@ -152,7 +174,7 @@ def build_demo(password: str | None) -> DemoWorld:
         conversation=session,
     )
     session2 = conversation_record(actor=kari, case=jonas, held_on=days(-34), note="Andre økt.", completed=True)
-    need_create(
+    income = need_create(
         actor=kari,
         case=jonas,
         life_area=_area("income"),
@@ -169,6 +191,30 @@ def build_demo(password: str | None) -> DemoWorld:
         explained_by=kari,
         scope=[nav_member],
         note="Forklart muntlig; kan trekkes når som helst.",
+    )
+    # Step 4-6: NAV proposes, Jonas chooses one measure with Kari; it has started; one proposal waits.
+    income_measure = measure_propose(
+        actor=nils,
+        case=jonas,
+        title="Søknad om sosialhjelp og arbeidsavklaringspenger før løslatelse",
+        needs=[income],
+        responsible_user=nils,
+        start_date=days(-30),
+        due_date=days(60),
+        requires_of_person="Møte NAV-veileder i fengselet to ganger og signere søknaden.",
+    )
+    income_measure = measure_move(actor=kari, measure=income_measure, status="chosen", with_person=True)
+    income_measure = measure_move(actor=nils, measure=income_measure, status="started")
+    delivery_note_add(actor=nils, measure=income_measure, text="Første møte holdt; søknaden er påbegynt.")
+    measure_propose(
+        actor=nils,
+        case=jonas,
+        title="Bankkonto og BankID",
+        needs=[income],
+        responsible_user=nils,
+        start_date=days(5),
+        due_date=days(40),
+        requires_of_person="Ha gyldig ID-kort eller pass.",
     )
     meeting_book(actor=kari, case=jonas, kind=MeetingKind.GROUP, starts_at=at(6, 10), place="Bergen fengsel, møterom 2")
 
@@ -224,7 +270,7 @@ def build_demo(password: str | None) -> DemoWorld:
         own_words="Vil ha kontakt med datteren min.",
         conversation=session,
     )
-    membership_add(actor=kari, case=mohammed, user=nils, purpose="Arbeid og inntekt", start_date=days(-6))
+    join(mohammed, nils, "Arbeid og inntekt", days(-6))
 
     # 4. Sofie: consent given, then withdrawn.
     sofie = open_case(
@@ -240,7 +286,7 @@ def build_demo(password: str | None) -> DemoWorld:
         sentence_days=365,
         expected_release=days(180),
     )
-    sofie_nav = membership_add(actor=kari, case=sofie, user=nils, purpose="Ungdomsgarantien", start_date=days(-55))
+    sofie_nav = join(sofie, nils, "Ungdomsgarantien", days(-55))
     session = conversation_record(actor=kari, case=sofie, held_on=days(-56), completed=True)
     need_create(
         actor=kari, case=sofie, life_area=_area("work"), own_words="Vil ha jobb i butikk.", conversation=session
@@ -277,7 +323,7 @@ def build_demo(password: str | None) -> DemoWorld:
         expected_release=days(150),
     )
     membership_add(actor=sara, case=thomas, user=kari, purpose="Kontaktbetjent", start_date=days(-90))
-    thomas_vera = membership_add(actor=sara, case=thomas, user=vera, purpose="Likemann", start_date=days(-80))
+    thomas_vera = join(thomas, vera, "Likemann", days(-80))
     session = conversation_record(actor=sara, case=thomas, held_on=days(-85), completed=True)
     need_create(
         actor=sara,
@@ -306,4 +352,38 @@ def build_demo(password: str | None) -> DemoWorld:
         sentence_days=200,
         expected_release=days(180),
     )
+
+    # 8. Nora: nobody has held her needs conversation, long overdue (timetable: what is due).
+    open_case(
+        "nora",
+        first_name="Nora",
+        last_name="Berge",
+        birth_date=datetime.date(1999, 4, 12),
+        home_municipality="Bergen",
+        unit="Avdeling A",
+        legal_status=LegalStatus.SENTENCED,
+        intake_date=days(-95),
+        sentence_start=days(-95),
+        sentence_days=365,
+        expected_release=days(270),
+    )
+
+    # 9. Fredrik: released on a Friday; remand with full isolation shortens his road.
+    friday = days(60 + (4 - days(60).weekday()) % 7)
+    fredrik = open_case(
+        "fredrik",
+        first_name="Fredrik",
+        last_name="Moe",
+        birth_date=datetime.date(1990, 9, 17),
+        home_municipality="Bergen",
+        unit="Avdeling D",
+        legal_status=LegalStatus.SENTENCED,
+        intake_date=days(-50),
+        sentence_start=days(-50),
+        sentence_days=300,
+        remand_days=40,
+        isolation_days=9,
+        expected_release=friday,
+    )
+    conversation_record(actor=kari, case=fredrik, held_on=days(-45), completed=True)
     return DemoWorld(users=users, agencies=agencies, cases=cases)

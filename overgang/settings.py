@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "cases",
     "needs",
     "consent",
+    "plans",
+    "meetings",
+    "threads",
     "core",
     "population",
 ]

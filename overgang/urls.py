@@ -17,6 +17,9 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("cases/<str:code>/needs/", include("needs.urls")),
     path("cases/<str:code>/consent/", include("consent.urls")),
+    path("cases/<str:code>/plan/", include("plans.urls")),
+    path("cases/<str:code>/meetings/", include("meetings.urls")),
+    path("cases/<str:code>/thread/", include("threads.urls")),
     path("admin/", admin.site.urls),
 ]
 

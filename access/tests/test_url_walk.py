@@ -15,8 +15,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from access.policy import cases_visible_to
-from cases.models import Case, Membership
+from cases.models import Case, Meeting, Membership
 from needs.models import Need
+from plans.models import Measure
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,11 @@ TABLE = {
     "cases:group": "L 200 200 200 200 200 200 404 404 404",
     "cases:member_add": "L 403 405 405 403 403 403 404 404 404",
     "cases:member_end": "L 403 405 405 403 403 403 404 404 404",
+    "cases:invitations": "L 200 200 200 200 200 200 200 200 200",
+    "cases:invitation_accept": "L 405 405 405 405 405 405 405 405 405",
+    "cases:invitation_decline": "L 405 405 405 405 405 405 405 405 405",
+    "cases:member_make_lead": "L 403 405 405 403 403 403 404 404 404",
+    "cases:group_take_over": "L 403 405 405 403 403 403 404 404 404",
     "cases:meeting_new": "L 403 200 200 403 403 403 404 404 404",
     "cases:changes": "L 403 200 200 403 403 403 404 404 404",
     "cases:access_log": "L 200 200 200 403 403 403 404 404 404",
@@ -58,6 +64,21 @@ TABLE = {
     "consent:page": "L 200 200 200 403 403 403 404 404 404",
     "consent:give": "L 403 405 405 403 403 403 404 404 404",
     "consent:withdraw": "L 405 405 405 403 403 403 404 404 404",
+    "plans:plan": "L 200 200 200 200 200 200 404 404 404",
+    "plans:propose": "L 403 405 405 405 403 403 404 404 404",
+    "plans:measure": "L 200 200 200 200 404 404 404 404 404",
+    "plans:measure_edit": "L 403 200 200 200 404 404 404 404 404",
+    "plans:measure_move": "L 405 405 405 405 405 405 404 404 404",
+    "plans:note_add": "L 405 405 405 405 405 405 404 404 404",
+    "plans:versions": "L 200 200 200 200 200 200 404 404 404",
+    "plans:compare": "L 200 200 200 200 200 200 404 404 404",
+    "meetings:list": "L 200 200 200 200 200 200 404 404 404",
+    "meetings:detail": "L 200 200 200 200 200 200 404 404 404",
+    "meetings:ics": "L 200 200 200 200 200 200 404 404 404",
+    "meetings:attendance": "L 403 405 405 403 403 403 404 404 404",
+    "meetings:minutes": "L 403 405 405 403 403 403 404 404 404",
+    "meetings:decision": "L 403 405 405 403 403 403 404 404 404",
+    "threads:thread": "L 403 200 200 200 200 200 404 404 404",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
 }
 # The Django admin has its own staff-only gate; its index stands for all its pages.
@@ -87,6 +108,12 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "need_id" in names:
         need = Need.objects.filter(case=case, private=False).first()
         kwargs["need_id"] = need.pk if need else 999999
+    if "measure_id" in names:
+        measure = Measure.objects.filter(case=case, status="started").first()
+        kwargs["measure_id"] = measure.pk if measure else 999999
+    if "meeting_id" in names:
+        meeting = Meeting.objects.filter(case=case).order_by("starts_at").first()
+        kwargs["meeting_id"] = meeting.pk if meeting else 999999
     if "membership_id" in names:
         member = Membership.objects.filter(case=case, is_lead=False).first()
         kwargs["membership_id"] = member.pk if member else 999999

@@ -150,6 +150,14 @@ def test_kari_takes_a_new_person_from_intake_to_consent_and_nils_loses_sight_whe
         expect(kari.get_by_role("status")).to_contain_text("The member is added to the group.")
         expect(kari.get_by_role("row", name=re.compile(name))).to_be_visible()
 
+    # External members are invited; they count once they accept (issue 3).
+    for username in ("nils.nav", "mona.kommune"):
+        invited = new_page()
+        login(invited, username)
+        invited.goto("/cases/invitations/")
+        invited.get_by_role("button", name=f"Accept the invitation to case {code}").click()
+        expect(invited.get_by_role("status")).to_contain_text("You are now a member of the group.")
+
     # 3. Consent: none without a scope, then one that covers NAV only.
     kari.locator(f"a[href='/cases/{code}/consent/']").first.click()
     give = kari.locator("form[action$='/consent/give/']")

@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Membership
+from core.forms import DateInput, DsForm
+from plans.forms import ProposalForm
+from plans.models import Measure, MeasureStatus
+
+
+class AttendanceForm(DsForm):
+    membership = forms.ModelChoiceField(label=_("Member"), queryset=Membership.objects.all())
+    present = forms.TypedChoiceField(
+        label=_("Attendance"),
+        choices=[("1", _("Present")), ("0", _("Absent"))],
+        coerce=lambda value: value == "1",
+    )
+
+    def __init__(self, *args, members, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Any membership id is accepted here; the service refuses one who was not a member that day.
+        self.fields["membership"].queryset = Membership.objects.select_related("user", "agency")
+        self.members = members
+        self.fields["membership"].widget.choices = [("", "---------")] + [
+            (member.pk, f"{member.user.display_name}, {member.agency.name}") for member in members
+        ]
+
+
+class MinutesForm(DsForm):
+    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    person_attended = forms.BooleanField(label=_("The person attended"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DecisionForm(DsForm):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    measure = forms.ModelChoiceField(label=_("Changes the measure"), queryset=Measure.objects.none(), required=False)
+    status = forms.ChoiceField(
+        label=_("New status"),
+        required=False,
+        choices=[("", "---------")] + [(s.value, s.label) for s in MeasureStatus if s not in {MeasureStatus.PROPOSED}],
+    )
+    due_date = forms.DateField(label=_("New due date"), required=False, widget=DateInput)
+
+    def __init__(self, *args, measures, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = measures
+
+
+class DecisionNewMeasureForm(ProposalForm):
+    """A decision that creates a measure: the decision text and a concrete proposal."""
+
+    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["decision"]

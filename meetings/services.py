@@ -1,0 +1,120 @@
+"""Writes to meetings: attendance, minutes and decisions; each journaled in its transaction."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.models import Meeting, Membership
+from cases.services import MEETING_FIELDS
+from core.errors import ConcurrentEditError
+from journal.services import record_change, snapshot
+from meetings.models import Attendance, Decision
+from plans.models import Measure
+from plans.services import measure_move, measure_propose, measure_update
+
+ATTENDANCE_FIELDS = ["meeting", "membership", "present"]
+DECISION_FIELDS = ["meeting", "text", "measure"]
+
+
+def member_at(meeting: Meeting, membership: Membership) -> bool:
+    """Return whether the membership counted on the day of the meeting (accepted, started, not ended)."""
+    day = timezone.localtime(meeting.starts_at).date()
+    return (
+        membership.case_id == meeting.case_id
+        and membership.accepted_at is not None
+        and membership.start_date <= day
+        and (membership.end_date is None or membership.end_date >= day)
+    )
+
+
+def attendance_record(*, actor: User, meeting: Meeting, membership: Membership, present: bool) -> Attendance:
+    """Record whether a member attended; only members of the group on the meeting's day can."""
+    if not member_at(meeting, membership):
+        raise ValidationError({"membership": _("Only members of the group can be recorded as attending.")})
+    with transaction.atomic():
+        attendance = Attendance.objects.select_for_update().filter(meeting=meeting, membership=membership).first()
+        old = snapshot(attendance, ATTENDANCE_FIELDS) if attendance else None
+        if attendance is None:
+            attendance = Attendance(meeting=meeting, membership=membership, present=present, recorded_by=actor)
+        attendance.present = present
+        attendance.recorded_by = actor
+        attendance.full_clean(validate_constraints=False)
+        attendance.save()
+        new = snapshot(attendance, ATTENDANCE_FIELDS)
+        if new != old:
+            record_change(actor=actor, action="meeting.attendance", obj=attendance, case=meeting.case, old=old, new=new)
+    return attendance
+
+
+def minutes_record(*, actor: User, meeting: Meeting, minutes: str, version: int, person_attended: bool) -> Meeting:
+    """Write the minutes, refusing the edit if someone else saved them since `version` was read."""
+    with transaction.atomic():
+        current = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+        if current.version != version:
+            raise ConcurrentEditError(current)
+        old = snapshot(current, MEETING_FIELDS)
+        current.minutes = minutes.strip()
+        current.person_attends = person_attended
+        if snapshot(current, MEETING_FIELDS) == old:
+            return current
+        current.version += 1
+        current.full_clean()
+        current.save(update_fields=["minutes", "person_attends", "version"])
+        record_change(
+            actor=actor,
+            action="meeting.minutes",
+            obj=current,
+            case=current.case,
+            old=old,
+            new=snapshot(current, MEETING_FIELDS),
+        )
+    return current
+
+
+def decision_record(
+    *,
+    actor: User,
+    meeting: Meeting,
+    text: str,
+    measure: Measure | None = None,
+    status: str = "",
+    reason: str = "",
+    due_date: datetime.date | None = None,
+    new_measure: dict | None = None,
+) -> Decision:
+    """Record a decision; it may create a measure (proposed) or change one (due date, status).
+
+    The decision and its effect commit together or not at all.
+    """
+    if not text.strip():
+        raise ValidationError({"text": _("Write the decision.")})
+    if new_measure and measure is not None:
+        raise ValidationError(_("A decision either creates a measure or changes one, not both."))
+    if measure is not None and measure.case_id != meeting.case_id:
+        raise ValidationError({"measure": _("The measure belongs to another case.")})
+    if measure is not None and not (status or due_date):
+        raise ValidationError({"measure": _("Say what the decision changes: a new due date or a new status.")})
+    with transaction.atomic():
+        if new_measure:
+            measure = measure_propose(actor=actor, case=meeting.case, **new_measure)
+        elif measure is not None:
+            if due_date is not None:
+                measure = measure_update(actor=actor, measure=measure, version=measure.version, due_date=due_date)
+            if status:
+                measure = measure_move(actor=actor, measure=measure, status=status, reason=reason or text)
+        decision = Decision(meeting=meeting, text=text.strip(), measure=measure, recorded_by=actor)
+        decision.full_clean()
+        decision.save()
+        record_change(
+            actor=actor,
+            action="meeting.decision",
+            obj=decision,
+            case=meeting.case,
+            old=None,
+            new=snapshot(decision, DECISION_FIELDS),
+        )
+    return decision

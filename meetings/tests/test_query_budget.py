@@ -1,0 +1,33 @@
+"""The meeting page costs the same number of queries however many needs, measures, members and changes."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Meeting, MeetingKind, Membership
+from meetings.services import attendance_record, decision_record
+from plans.models import Measure
+from plans.tests.test_query_budget import count_queries, grow
+
+pytestmark = pytest.mark.django_db
+
+#: Measured: 25 queries for the contact officer, who also gets the attendance, minutes and decision forms.
+MEETING_PAGE_BUDGET = 25
+
+
+@pytest.mark.parametrize("persona", ["contact_officer", "nav_with_consent", "person", "municipal_without_consent"])
+def test_the_meeting_page_query_count_is_constant(client_for, case, personas, persona, django_assert_max_num_queries):
+    today = timezone.localdate()
+    meeting = Meeting.objects.get(case=case, kind=MeetingKind.GROUP)
+    client = client_for(getattr(personas, persona))
+    url = reverse("meetings:detail", kwargs={"code": case.code, "meeting_id": meeting.pk})
+    small = count_queries(client, url)
+    grow(case, personas, today, 8)
+    for membership in Membership.objects.filter(case=case, user__username__startswith="grow"):
+        attendance_record(actor=personas.contact_officer, meeting=meeting, membership=membership, present=True)
+    for measure in Measure.objects.filter(case=case, status="chosen")[:5]:
+        decision_record(actor=personas.contact_officer, meeting=meeting, text="Start.", measure=measure, status="started")
+    large = count_queries(client, url)
+    assert small == large, (small, large)
+    with django_assert_max_num_queries(MEETING_PAGE_BUDGET):
+        client.get(url)

@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from core.forms import DateInput, DsForm
+from needs.models import Need
+from plans.models import MeasureStatus
+
+
+class ProposalForm(DsForm):
+    """A concrete proposal: what, for which needs, who, when, and what it asks of the person."""
+
+    title = forms.CharField(label=_("What"), max_length=200)
+    needs = forms.ModelMultipleChoiceField(
+        label=_("Needs it answers"),
+        queryset=Need.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one need the measure answers.")},
+    )
+    responsible_user = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
+    start_date = forms.DateField(label=_("Start"), widget=DateInput)
+    due_date = forms.DateField(label=_("Due"), widget=DateInput)
+    requires_of_person = forms.CharField(
+        label=_("What it requires of the person"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, needs, members, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].queryset = needs
+        self.fields["needs"].label_from_instance = lambda need: (
+            f"{need.life_area.name}: {need.summary or need.own_words}"
+        )
+        self.fields["responsible_user"].queryset = User.objects.filter(pk__in=members.values("user_id")).select_related(
+            "agency"
+        )
+        self.fields["responsible_user"].label_from_instance = lambda user: f"{user.display_name}, {user.agency}"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, due = data.get("start_date"), data.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", _("The due date cannot be before the start date."))
+        return data
+
+
+class MeasureEditForm(ProposalForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MoveForm(DsForm):
+    status = forms.ChoiceField(choices=MeasureStatus.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    with_person = forms.BooleanField(label=_("Decided together with the person"), required=False)
+
+
+class NoteForm(DsForm):
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,109 @@
+"""Reads of measures and plan versions, limited to what the viewer may see."""
+
+import datetime
+from collections import OrderedDict
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from access.policy import CaseAccess
+from cases.models import Case, Membership, membership_is_current
+from core.workdays import add_working_days
+from journal.models import JournalEntry
+from needs.models import Need, NeedsConversation
+from needs.selectors import needs_for_case
+from plans.models import PLAN_STATUSES, Measure, MeasureStatus, PlanVersion
+
+#: POP step 4: proposals within the next working week after the needs conversation.
+PROPOSAL_WORKING_DAYS = 5
+
+
+def needs_conversation_date(case: Case) -> datetime.date | None:
+    """Return the day part 1 of the needs conversation was completed, if it was."""
+    session = NeedsConversation.objects.filter(case=case, part=1, completed=True).order_by("held_on", "id").first()
+    return session.held_on if session else None
+
+
+def proposals_deadline(case: Case) -> datetime.date | None:
+    """Return the last day for proposals: 5 working days after the needs conversation."""
+    held = needs_conversation_date(case)
+    if held is None:
+        return None
+    return add_working_days(held, PROPOSAL_WORKING_DAYS, case.country)
+
+
+def measures_for_case(access: CaseAccess) -> QuerySet[Measure]:
+    """Return the case's measures this viewer may see, with their visible needs and note counts."""
+    return (
+        Measure.objects.filter(case=access.case)
+        .filter(access.measures_filter)
+        .distinct()
+        .select_related("responsible_agency", "responsible_user", "proposed_by")
+        .prefetch_related(Prefetch("needs", queryset=needs_for_case(access), to_attr="visible_needs"))
+        .annotate(note_count=Count("notes", distinct=True))
+        .order_by("due_date", "id")
+    )
+
+
+def measure_for_case(access: CaseAccess, measure_id: int) -> Measure:
+    """Fetch one visible measure of the case, or 404."""
+    return get_object_or_404(measures_for_case(access), pk=measure_id)
+
+
+def plan_by_need(access: CaseAccess, measures: list[Measure]) -> "OrderedDict[Need, list[Measure]]":
+    """For each visible need, the chosen measures that answer it (empty list: no measure yet)."""
+    by_need: OrderedDict[Need, list[Measure]] = OrderedDict((need, []) for need in needs_for_case(access))
+    index = {need.pk: need for need in by_need}
+    for measure in measures:
+        if measure.status not in PLAN_STATUSES:
+            continue
+        for need in measure.visible_needs:
+            by_need[index[need.pk]].append(measure)
+    return by_need
+
+
+def responsible_candidates(case: Case) -> QuerySet[Membership]:
+    """Current members who may be named responsible for a measure."""
+    return (
+        Membership.objects.filter(membership_is_current(), case=case)
+        .select_related("user", "agency")
+        .order_by("agency__name", "user__last_name", "user__first_name")
+    )
+
+
+def measure_history(access: CaseAccess, measure: Measure) -> QuerySet[JournalEntry]:
+    """Return every change to one measure, for the log next to it (POP step 6.3)."""
+    return (
+        JournalEntry.objects.filter(case=access.case, object_type="plans.measure", object_id=str(measure.pk))
+        .select_related("actor", "actor_agency")
+        .order_by("-at", "-id")
+    )
+
+
+def plan_versions(access: CaseAccess) -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.filter(case=access.case).select_related("created_by").order_by("-number")
+
+
+def compare_versions(access: CaseAccess, left: PlanVersion, right: PlanVersion) -> list[dict]:
+    """Pair the measures of two plan versions side by side, limited to the measures the viewer may see.
+
+    Each row: the measure id, its state in each version (or None), and whether it changed.
+    """
+    visible = set(Measure.objects.filter(case=access.case).filter(access.measures_filter).values_list("pk", flat=True))
+    need_labels = {need.pk: need for need in needs_for_case(access)}
+    left_rows = {row["id"]: row for row in left.measures if row["id"] in visible}
+    right_rows = {row["id"]: row for row in right.measures if row["id"] in visible}
+    rows = []
+    for measure_id in sorted(set(left_rows) | set(right_rows)):
+        a, b = left_rows.get(measure_id), right_rows.get(measure_id)
+        for side in (a, b):
+            if side is not None:
+                side["need_labels"] = [str(need_labels[pk].life_area) for pk in side["needs"] if pk in need_labels]
+                side["status_label"] = MeasureStatus(side["status"]).label
+        changed = sorted(
+            key
+            for key in (a or b)
+            if key not in {"need_labels", "status_label"} and (a or {}).get(key) != (b or {}).get(key)
+        )
+        rows.append({"id": measure_id, "left": a, "right": b, "changed": changed})
+    return rows

@@ -1,0 +1,271 @@
+"""The plan: proposals (step 4), the person's choice (step 5), delivery (step 6) and plan versions (6.3)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.decorators import case_view
+from access.policy import Ability, CaseAccess
+from core.errors import ConcurrentEditError
+from needs.selectors import needs_for_case
+from plans import selectors
+from plans.forms import MeasureEditForm, MoveForm, NoteForm, ProposalForm
+from plans.models import PLAN_STATUSES, Measure, MeasureStatus
+from plans.services import delivery_note_add, measure_move, measure_propose, measure_update, needs_conversation_held
+
+
+def _proposal_form(access: CaseAccess, data=None, **kwargs) -> ProposalForm:
+    return ProposalForm(
+        data,
+        needs=needs_for_case(access),
+        members=selectors.responsible_candidates(access.case),
+        initial={"responsible_user": access.viewer.pk},
+        **kwargs,
+    )
+
+
+def _annotate_rights(access: CaseAccess, measures: list[Measure]) -> None:
+    for measure in measures:
+        measure.allowed_moves = [
+            (status, MeasureStatus(status).label)
+            for status in measure.next_statuses
+            if access.can_move_measure(measure, status)
+        ]
+        measure.can_note = access.can_deliver(measure) and measure.status in PLAN_STATUSES
+        measure.can_edit = access.can_edit_measure(measure) and measure.status in {"proposed", "chosen", "started"}
+
+
+def _plan_context(access: CaseAccess, **extra) -> dict:
+    measures = list(selectors.measures_for_case(access))
+    _annotate_rights(access, measures)
+    by_need = selectors.plan_by_need(access, measures)
+    can_propose = access.can(Ability.PROPOSE_MEASURE)
+    context = {
+        "access": access,
+        "case": access.case,
+        "proposals": [m for m in measures if m.status == MeasureStatus.PROPOSED],
+        "plan_measures": [m for m in measures if m.status in PLAN_STATUSES],
+        "closed_measures": [m for m in measures if m.status in {MeasureStatus.REJECTED, MeasureStatus.CANCELLED}],
+        "by_need": by_need,
+        "needs_without_measure": [need for need, answered in by_need.items() if not answered],
+        "deadline": selectors.proposals_deadline(access.case),
+        "conversation_held": needs_conversation_held(access.case),
+        "can_choose": access.can(Ability.CHOOSE_MEASURES),
+        "proposal_form": _proposal_form(access) if can_propose else None,
+    }
+    context.update(extra)
+    return context
+
+
+def _plan_response(request: HttpRequest, access: CaseAccess, status: int = 200, **extra) -> HttpResponse:
+    template = "plans/_plan_body.html" if request.htmx else "plans/plan.html"
+    return render(request, template, _plan_context(access, **extra), status=status)
+
+
+@case_view(Ability.VIEW_CASE)
+def plan(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show proposals, the plan by need and closed measures.
+
+    Anyone who sees the case; a member without consent sees only the measures they are responsible for.
+    """
+    return _plan_response(request, access)
+
+
+@case_view(Ability.PROPOSE_MEASURE)
+@require_POST
+def propose(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Propose a measure; htmx swaps the plan. The case leads and members covered by consent."""
+    form = _proposal_form(access, request.POST)
+    if form.is_valid():
+        try:
+            measure_propose(actor=request.user, case=access.case, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            if request.htmx:
+                return _plan_response(
+                    request, access, notice=_("The proposal is saved. Everyone in the group sees it.")
+                )
+            messages.success(request, _("The proposal is saved. Everyone in the group sees it."))
+            return redirect("plans:plan", code=access.case.code)
+    return _plan_response(request, access, status=400, proposal_form=form)
+
+
+@case_view(Ability.VIEW_CASE)
+def measure_detail(request: HttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
+    """Show one measure with its delivery notes and its change log. Anyone who may see the measure."""
+    measure = selectors.measure_for_case(access, measure_id)
+    _annotate_rights(access, [measure])
+    return _measure_page(request, access, measure)
+
+
+def _measure_page(
+    request: HttpRequest, access: CaseAccess, measure: Measure, note_form: NoteForm | None = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "access": access,
+        "case": access.case,
+        "measure": measure,
+        "notes": list(measure.notes.select_related("written_by", "written_by__agency")),
+        "history": list(selectors.measure_history(access, measure)[:100]),
+        "note_form": note_form or (NoteForm() if measure.can_note else None),
+    }
+    return render(request, "plans/measure_detail.html", context, status=status)
+
+
+@case_view(Ability.VIEW_CASE)
+def measure_edit(request: HttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
+    """Change a measure's details, refusing a stale edit. The case leads, the responsible actor, the proposer."""
+    measure = selectors.measure_for_case(access, measure_id)
+    if not access.can_edit_measure(measure):
+        raise PermissionDenied
+    initial = {
+        "title": measure.title,
+        "needs": [need.pk for need in measure.visible_needs],
+        "responsible_user": measure.responsible_user_id,
+        "start_date": measure.start_date,
+        "due_date": measure.due_date,
+        "requires_of_person": measure.requires_of_person,
+        "description": measure.description,
+        "version": measure.version,
+    }
+    form = MeasureEditForm(
+        request.POST or None,
+        needs=needs_for_case(access),
+        members=selectors.responsible_candidates(access.case),
+        initial=initial,
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        # Needs hidden from this editor stay linked: nobody drops what they cannot see.
+        hidden = [need for need in measure.needs.all() if need.pk not in {n.pk for n in measure.visible_needs}]
+        data["needs"] = [*data["needs"], *hidden]
+        try:
+            measure_update(actor=request.user, measure=measure, version=version, **data)
+        except ConcurrentEditError as error:
+            conflict = error.current
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this measure while you were editing. Their version is shown below; "
+                    "nothing of yours was saved. Make your change again on top of it."
+                ),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The measure is updated."))
+            return redirect("plans:measure", code=access.case.code, measure_id=measure.pk)
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render(
+        request,
+        "plans/measure_edit.html",
+        {"access": access, "case": access.case, "measure": measure, "form": form, "conflict": conflict},
+        status=status,
+    )
+
+
+@case_view(Ability.VIEW_CASE)
+@require_POST
+def measure_move_view(request: HttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
+    """Choose, reject, start, finish or cancel a measure; htmx swaps the plan.
+
+    Choosing and rejecting: the person and the case leads. The rest: the responsible actor and the case leads.
+    """
+    measure = selectors.measure_for_case(access, measure_id)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _refuse_move(request, access, _("Choose what should happen to the measure."))
+    status = form.cleaned_data["status"]
+    if not access.can_move_measure(measure, status):
+        raise PermissionDenied
+    try:
+        measure_move(
+            actor=request.user,
+            measure=measure,
+            status=status,
+            reason=form.cleaned_data["reason"],
+            with_person=form.cleaned_data["with_person"] or access.is_person,
+        )
+    except ValidationError as error:
+        return _refuse_move(request, access, " ".join(error.messages))
+    notice = _("“%(title)s” is now %(status)s.") % {
+        "title": measure.title,
+        "status": MeasureStatus(status).label.lower(),
+    }
+    if request.htmx:
+        return _plan_response(request, access, notice=notice)
+    messages.success(request, notice)
+    return redirect("plans:plan", code=access.case.code)
+
+
+def _refuse_move(request: HttpRequest, access: CaseAccess, message: str) -> HttpResponse:
+    if request.htmx:
+        return _plan_response(request, access, status=400, error=message)
+    messages.error(request, message)
+    return redirect("plans:plan", code=access.case.code)
+
+
+@case_view(Ability.VIEW_CASE)
+@require_POST
+def note_add(request: HttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
+    """Write a delivery note. Only the responsible actor and the case leads."""
+    measure = selectors.measure_for_case(access, measure_id)
+    if not access.can_deliver(measure):
+        raise PermissionDenied
+    _annotate_rights(access, [measure])
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            delivery_note_add(actor=request.user, measure=measure, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The delivery note is saved."))
+            return redirect("plans:measure", code=access.case.code, measure_id=measure.pk)
+    return _measure_page(request, access, measure, note_form=form, status=400)
+
+
+@case_view(Ability.VIEW_CASE)
+def versions(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """List the versions of the plan. Anyone who sees the case; each sees only the measures they may see."""
+    found = list(selectors.plan_versions(access))
+    visible = set(selectors.measures_for_case(access).values_list("pk", flat=True))
+    for version in found:
+        version.visible_count = sum(1 for row in version.measures if row["id"] in visible)
+    return render(request, "plans/versions.html", {"access": access, "case": access.case, "versions": found})
+
+
+@case_view(Ability.VIEW_CASE)
+def compare(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Compare two versions of the plan side by side. Anyone who sees the case, limited to visible measures."""
+    available = selectors.plan_versions(access)
+    try:
+        left_number = int(request.GET.get("a", ""))
+        right_number = int(request.GET.get("b", ""))
+    except ValueError:
+        newest = list(available[:2])
+        if not newest:
+            raise Http404 from None
+        right_number = newest[0].number
+        left_number = newest[-1].number
+    left = get_object_or_404(available, number=left_number)
+    right = get_object_or_404(available, number=right_number)
+    rows = selectors.compare_versions(access, left, right)
+    return render(
+        request,
+        "plans/compare.html",
+        {
+            "access": access,
+            "case": access.case,
+            "left": left,
+            "right": right,
+            "rows": rows,
+            "numbers": list(available.values_list("number", flat=True)),
+        },
+    )

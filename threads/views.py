@@ -1,0 +1,33 @@
+"""The group's message thread."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from access.decorators import case_view
+from access.policy import Ability, CaseAccess
+from threads.forms import MessageForm
+from threads.selectors import messages_for_case
+from threads.services import message_post
+
+
+@case_view(Ability.USE_THREAD)
+def thread(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Read and write the group thread; htmx swaps the thread. Current members of the group only."""
+    form = MessageForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                message_post(actor=request.user, case=access.case, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                if not request.htmx:
+                    return redirect("threads:thread", code=access.case.code)
+                form = MessageForm()
+        if form.errors:
+            status = 400
+    context = {"access": access, "case": access.case, "thread": list(messages_for_case(access)[:500]), "form": form}
+    template = "threads/_thread.html" if request.htmx else "threads/thread.html"
+    return render(request, template, context, status=status)
