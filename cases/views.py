@@ -27,6 +27,7 @@ from cases.services import (
 )
 from needs import selectors as need_selectors
 from needs.services import need_create
+from plans.selectors import proposals_deadline_from
 
 
 @signed_in
@@ -111,6 +112,7 @@ def overview(request: HttpRequest, access: CaseAccess) -> HttpResponse:
         "consent": selectors.active_consent(case) if access.can(Ability.VIEW_CONSENT) else None,
         "changes": selectors.latest_changes(access),
     }
+    context["proposals_deadline"] = proposals_deadline_from(case, context["conversations"])
     template = "cases/person_overview.html" if access.is_person else "cases/overview.html"
     return render(request, template, context)
 

@@ -32,6 +32,14 @@ def proposals_deadline(case: Case) -> datetime.date | None:
     return add_working_days(held, PROPOSAL_WORKING_DAYS, case.country)
 
 
+def proposals_deadline_from(case: Case, sessions: list[NeedsConversation]) -> datetime.date | None:
+    """The same deadline from sessions already loaded (the case overview), without a query."""
+    completed = sorted((session.held_on, session.pk) for session in sessions if session.part == 1 and session.completed)
+    if not completed:
+        return None
+    return add_working_days(completed[0][0], PROPOSAL_WORKING_DAYS, case.country)
+
+
 def measures_for_case(access: CaseAccess) -> QuerySet[Measure]:
     """Return the case's measures this viewer may see, with their visible needs and note counts."""
     return (

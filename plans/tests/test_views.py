@@ -219,3 +219,11 @@ def test_versions_can_be_compared_side_by_side(client_for, case, personas, propo
     rows = {row["id"]: row for row in response.context["rows"]}
     assert rows[proposal.pk]["left"] is None and rows[proposal.pk]["right"]["status"] == "chosen"
     assert "Søknad om kommunal bolig" in response.content.decode()
+
+
+def test_the_proposals_deadline_is_shown_on_the_case_overview(client_for, case, personas):
+    from plans.selectors import proposals_deadline
+
+    response = client_for(personas.contact_officer).get(reverse("cases:overview", kwargs={"code": case.code}))
+    assert response.context["proposals_deadline"] == proposals_deadline(case)
+    assert b'id="proposals-deadline"' in response.content
