@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("cases:overview", code=case.code)
     if request.user.role in {Role.ADMIN, Role.ANALYST}:
         return render(request, "core/no_cases.html")
-    return redirect("cases:caseload")
+    return redirect("timetable:due")
 
 
 @public

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cases",
     "needs",
     "consent",
+    "timetable",
     "plans",
     "meetings",
     "threads",

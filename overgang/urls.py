@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("cases/<str:code>/needs/", include("needs.urls")),
     path("cases/<str:code>/consent/", include("consent.urls")),
+    path("", include("timetable.urls")),
     path("cases/<str:code>/plan/", include("plans.urls")),
     path("cases/<str:code>/meetings/", include("meetings.urls")),
     path("cases/<str:code>/thread/", include("threads.urls")),

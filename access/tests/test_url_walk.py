@@ -64,6 +64,16 @@ TABLE = {
     "consent:page": "L 200 200 200 403 403 403 404 404 404",
     "consent:give": "L 403 405 405 403 403 403 404 404 404",
     "consent:withdraw": "L 405 405 405 403 403 403 404 404 404",
+    "timetable:due": "L 200 200 200 200 200 200 200 200 200",
+    "timetable:inbox": "L 200 200 200 200 200 200 200 200 200",
+    "timetable:inbox_read": "L 405 405 405 405 405 405 405 405 405",
+    "timetable:calendar": "L 200 200 200 200 200 200 200 200 200",
+    "timetable:calendar_new": "L 405 405 405 405 405 405 405 405 405",
+    "timetable:calendar_revoke": "L 405 405 405 405 405 405 405 405 405",
+    "timetable:calendar_feed": "404 404 404 404 404 404 404 404 404 404",
+    "timetable:case": "L 200 200 200 200 200 200 404 404 404",
+    "timetable:release_notice": "L 403 405 405 403 403 403 404 404 404",
+    "timetable:case_rule_set": "L 403 405 405 403 403 403 404 404 404",
     "plans:plan": "L 200 200 200 200 200 200 404 404 404",
     "plans:propose": "L 403 405 405 405 403 403 404 404 404",
     "plans:measure": "L 200 200 200 200 404 404 404 404 404",
@@ -108,6 +118,8 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "need_id" in names:
         need = Need.objects.filter(case=case, private=False).first()
         kwargs["need_id"] = need.pk if need else 999999
+    if "token" in names:
+        kwargs["token"] = "no-such-calendar-feed"
     if "measure_id" in names:
         measure = Measure.objects.filter(case=case, status="started").first()
         kwargs["measure_id"] = measure.pk if measure else 999999

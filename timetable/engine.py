@@ -1,0 +1,597 @@
+"""The one timetable module: every deadline date and every road estimate is computed here.
+
+Two kinds of arithmetic, both pure functions of a case's facts and today's date:
+
+- **Deadlines** (:func:`evaluate`): a rule set is data (:class:`timetable.models.Rule`);
+  each rule hangs a due date on an anchor date by an offset in days, weeks, months or
+  working days of the case's country. Whether a deadline is met is read from what the
+  system records (a held needs conversation, a proposal, a member who joined, a release
+  notice), so deadlines move when the dates they depend on change.
+- **The road** (:func:`road`): progression milestones (DOMAIN.md §7, "The road"), always
+  estimates, each with its rule and source. The numbers are data in :data:`ROAD_RULES`.
+
+Nothing else in the code base does date arithmetic on deadlines.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.models import Role
+from core.workdays import add_working_days, is_public_holiday
+from timetable.models import Anchor, DeadlineKind, DeadlineState, OffsetUnit
+
+# ---------------------------------------------------------------------------------------
+# Offsets
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """Return the same day of the month n months later, clamped to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def shift(day: datetime.date, offset: int, unit: str, country: str) -> datetime.date:
+    """Move a date by an offset in the unit; working days follow the country's calendar."""
+    if unit == OffsetUnit.DAYS:
+        return day + datetime.timedelta(days=offset)
+    if unit == OffsetUnit.WEEKS:
+        return day + datetime.timedelta(weeks=offset)
+    if unit == OffsetUnit.MONTHS:
+        return add_months(day, offset)
+    if unit == OffsetUnit.WORKING_DAYS:
+        return add_working_days(day, offset, country)
+    raise ValueError(f"Unknown offset unit {unit!r}")
+
+
+# ---------------------------------------------------------------------------------------
+# Case facts
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    role: str
+    is_lead: bool
+    start_date: datetime.date
+    agency_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    recipient: str
+    release_date: datetime.date
+    told_on: datetime.date
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the timetable needs to know about one case, fetched in bulk by the selectors."""
+
+    case_id: int
+    country: str
+    legal_status: str
+    intake_date: datetime.date
+    sentence_start: datetime.date | None = None
+    sentence_days: int | None = None
+    remand_days: int = 0
+    isolation_days: int = 0
+    expected_release: datetime.date | None = None
+    #: The day the first completed part 1 of the needs conversation was held.
+    conversation_done: datetime.date | None = None
+    #: The latest completed needs conversation or plan version: the plan's last review.
+    latest_plan_review: datetime.date | None = None
+    #: Whether proposals are recorded in this installation (the plans app), and the first.
+    proposals_tracked: bool = False
+    first_proposal: datetime.date | None = None
+    members: tuple[Member, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    housing_open: bool = False
+    income_settled_on: datetime.date | None = None
+
+    def joined(self, *roles: str) -> datetime.date | None:
+        """Return the earliest start date of a current member with one of the roles."""
+        dates = [member.start_date for member in self.members if member.role in roles]
+        return min(dates) if dates else None
+
+    def told(self, recipient: str, release_date: datetime.date | None) -> datetime.date | None:
+        """Return when the recipient was first told of this release date, if ever."""
+        dates = [n.told_on for n in self.notices if n.recipient == recipient and n.release_date == release_date]
+        return min(dates) if dates else None
+
+    def owners(self, role: str) -> list[int]:
+        """Return the users who own a deadline of the role: its members, else the group's lead."""
+        holders = [member.user_id for member in self.members if member.role == role]
+        if holders:
+            return holders
+        return [member.user_id for member in self.members if member.is_lead]
+
+
+# ---------------------------------------------------------------------------------------
+# The road
+
+
+@dataclass(frozen=True)
+class RoadRules:
+    """The progression rules of one country, as data with their sources."""
+
+    country: str
+    #: Extra days of remand credit per started this-many days in full isolation (0: none).
+    isolation_bonus_per_days: int
+    credit_citation: str
+    parole_fraction: tuple[int, int]
+    parole_min_served_days: int
+    parole_min_served_months: int
+    #: Parole only if at least this many days would remain (Norway: 14, else full time).
+    parole_min_remaining_days: int
+    parole_citation: str
+    steps: tuple[str, ...]
+
+
+ROAD_RULES: dict[str, RoadRules] = {
+    "NO": RoadRules(
+        country="NO",
+        isolation_bonus_per_days=2,
+        credit_citation=_(
+            "Straffeloven § 83: one day per started day in custody, plus one extra day per started two days "
+            "in full isolation"
+        ),
+        parole_fraction=(2, 3),
+        parole_min_served_days=60,
+        parole_min_served_months=0,
+        parole_min_remaining_days=14,
+        parole_citation=_(
+            "Straffegjennomføringsloven § 42: two thirds of the sentence including remand, at least 60 days "
+            "served; if less than 14 days would remain, only for weighty reasons"
+        ),
+        steps=("leave", "home_with_conditions", "institution", "electronic_control", "parole", "full_time"),
+    ),
+    "DK": RoadRules(
+        country="DK",
+        isolation_bonus_per_days=0,
+        credit_citation=_("Straffeloven § 86: remand is deducted day for day"),
+        parole_fraction=(2, 3),
+        parole_min_served_days=0,
+        parole_min_served_months=2,
+        parole_min_remaining_days=1,
+        parole_citation=_(
+            "Straffeloven § 38: two thirds of the sentence, at least 2 months served (sources disagree on a "
+            "2 or 3 month minimum sentence); decided 4 weeks before the date"
+        ),
+        steps=("half_time_parole", "electronic_tag", "parole", "full_time"),
+    ),
+    "SE": RoadRules(
+        country="SE",
+        isolation_bonus_per_days=0,
+        credit_citation=_("Brottsbalken 33 kap. 5 §: time in custody is deducted"),
+        parole_fraction=(2, 3),
+        parole_min_served_days=0,
+        parole_min_served_months=1,
+        parole_min_remaining_days=1,
+        parole_citation=_("Brottsbalken 26 kap. 6 §: conditional release after two thirds, at least one month served"),
+        steps=("parole", "full_time"),
+    ),
+}
+
+# Norwegian thresholds of straffegjennomføringsloven, kept together as data.
+LEAVE_MIN_MONTHS = 4
+LEAVE_FRACTION = (1, 3)
+LONG_SENTENCE_YEARS = 12
+LONG_SENTENCE_LEAVE_YEARS = 4
+HOME_FRACTION = (1, 2)
+ELECTRONIC_CONTROL_MONTHS = 6
+INSTITUTION_MONTHS = 12
+DK_HALF_TIME_FRACTION = (1, 2)
+DK_ELECTRONIC_TAG_MAX_MONTHS = 6
+
+STEP_TEXT = {
+    "leave": (
+        _("Leave and day release for work or school"),
+        _(
+            "Straffegjennomføringsloven §§ 33 and 20: after 4 months in custody and one third of the sentence; "
+            "sentences over 12 years: leave after 4 years"
+        ),
+    ),
+    "home_with_conditions": (
+        _("Sentence at home with conditions"),
+        _("Straffegjennomføringsloven § 16 first paragraph: from half of the sentence"),
+    ),
+    "institution": (
+        _("Institution outside the prison service"),
+        _("Straffegjennomføringsloven § 12: normally at most the last 12 months; needs a confirmed place"),
+    ),
+    "electronic_control": (
+        _("Home with electronic control"),
+        _(
+            "Straffegjennomføringsloven § 16 a: the last 6 months before expected release (the whole sentence if "
+            "it is at most 6 months)"
+        ),
+    ),
+    "half_time_parole": (
+        _("Parole at half time"),
+        _("Straffeloven § 40 a: at half of the sentence, at least 2 months served, on special conditions"),
+    ),
+    "electronic_tag": (
+        _("Home detention with an electronic tag"),
+        _("Straffuldbyrdelsesloven § 78 a: sentences of up to 6 months"),
+    ),
+    "parole": (_("Release on parole"), None),
+    "full_time": (_("Full time"), _("The sentence served in full, less the remand credit")),
+}
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    label: str
+    date: datetime.date | None
+    citation: str
+    note: str = ""
+    estimate: bool = True
+
+
+@dataclass(frozen=True)
+class Road:
+    """A person's road from intake to full time; every date is an estimate."""
+
+    intake: datetime.date
+    start: datetime.date
+    credit_days: int
+    credit_citation: str
+    milestones: tuple[Milestone, ...]
+    parole: datetime.date | None
+    full_time: datetime.date
+
+    @property
+    def release_estimate(self) -> datetime.date:
+        return self.parole or self.full_time
+
+    def milestone(self, key: str) -> Milestone | None:
+        return next((m for m in self.milestones if m.key == key), None)
+
+
+def remand_credit(remand_days: int, isolation_days: int, country: str) -> int:
+    """Return the days credited for remand: one per started day, plus the isolation bonus.
+
+    Norway (straffeloven § 83): one extra day per started two days in full isolation.
+    """
+    rules = ROAD_RULES.get(country, ROAD_RULES["NO"])
+    bonus = math.ceil(isolation_days / rules.isolation_bonus_per_days) if rules.isolation_bonus_per_days else 0
+    return remand_days + bonus
+
+
+def _fraction(days: int, fraction: tuple[int, int]) -> int:
+    numerator, denominator = fraction
+    return -(-days * numerator // denominator)
+
+
+def road(facts: CaseFacts) -> Road | None:
+    """Return the person's road, or None while the sentence start or length is unknown."""
+    if facts.sentence_start is None or not facts.sentence_days:
+        return None
+    rules = ROAD_RULES.get(facts.country, ROAD_RULES["NO"])
+    start = facts.sentence_start
+    length = facts.sentence_days
+    credit = remand_credit(facts.remand_days, facts.isolation_days, facts.country)
+
+    def served(days: int) -> datetime.date:
+        """The day on which the days served, remand credit included, reach the number."""
+        return max(start, start + datetime.timedelta(days=days - credit))
+
+    def served_months(months: int) -> datetime.date:
+        return max(start, add_months(start, months) - datetime.timedelta(days=credit))
+
+    full_time = served(length)
+    threshold = max(
+        _fraction(length, rules.parole_fraction),
+        rules.parole_min_served_days,
+        (add_months(start, rules.parole_min_served_months) - start).days,
+    )
+    # What would remain of the sentence after parole, in sentence days (remand included).
+    parole = served(threshold) if length - threshold >= rules.parole_min_remaining_days else None
+    release = parole or full_time
+
+    milestones: list[Milestone] = []
+    for key in rules.steps:
+        label, citation = STEP_TEXT[key]
+        date: datetime.date | None
+        note = ""
+        if key == "leave":
+            if length > (add_months(start, 12 * LONG_SENTENCE_YEARS) - start).days:
+                date = served_months(12 * LONG_SENTENCE_LEAVE_YEARS)
+            else:
+                date = max(served_months(LEAVE_MIN_MONTHS), served(_fraction(length, LEAVE_FRACTION)))
+        elif key == "home_with_conditions":
+            date = served(_fraction(length, HOME_FRACTION))
+        elif key == "institution":
+            date = max(start, add_months(release, -INSTITUTION_MONTHS))
+            note = _("Needs a confirmed place.")
+        elif key == "electronic_control":
+            date = max(start, add_months(release, -ELECTRONIC_CONTROL_MONTHS))
+        elif key == "half_time_parole":
+            date = max(served(_fraction(length, DK_HALF_TIME_FRACTION)), served_months(2))
+        elif key == "electronic_tag":
+            short = add_months(start, DK_ELECTRONIC_TAG_MAX_MONTHS) >= start + datetime.timedelta(days=length)
+            date = start if short else None
+        elif key == "parole":
+            date, citation = parole, rules.parole_citation
+            if parole is None:
+                note = _("The sentence is served in full: too little would remain after parole.")
+        else:
+            date = full_time
+        if key not in {"parole", "full_time"} and date is not None and date >= release:
+            date, note = None, _("Not before the expected release.")
+        milestones.append(Milestone(key=key, label=str(label), date=date, citation=str(citation), note=str(note)))
+    return Road(
+        intake=facts.intake_date,
+        start=start,
+        credit_days=credit,
+        credit_citation=str(rules.credit_citation),
+        milestones=tuple(milestones),
+        parole=parole,
+        full_time=full_time,
+    )
+
+
+def release_date(facts: CaseFacts, case_road: Road | None) -> datetime.date | None:
+    """Return the release date deadlines hang on: the recorded one, else the road's estimate."""
+    if facts.expected_release is not None:
+        return facts.expected_release
+    return case_road.release_estimate if case_road is not None else None
+
+
+# ---------------------------------------------------------------------------------------
+# Deadlines
+
+
+@dataclass(frozen=True)
+class RuleData:
+    """A rule as the engine sees it (built from :class:`timetable.models.Rule`)."""
+
+    id: int
+    code: str
+    kind: str
+    anchor: str
+    offset: int
+    unit: str
+    owner_role: str
+    citation: str
+    min_sentence_days: int | None = None
+    max_sentence_days: int | None = None
+    position: int = 0
+
+    @classmethod
+    def of(cls, rule) -> RuleData:
+        return cls(
+            id=rule.pk,
+            code=rule.code,
+            kind=rule.kind,
+            anchor=rule.anchor,
+            offset=rule.offset,
+            unit=rule.unit,
+            owner_role=rule.owner_role,
+            citation=rule.citation,
+            min_sentence_days=rule.min_sentence_days,
+            max_sentence_days=rule.max_sentence_days,
+            position=rule.position,
+        )
+
+
+def describe(rule: RuleData) -> str:
+    """Say the rule in words: "7 days after intake", "8 weeks before expected release"."""
+    amount = abs(rule.offset)
+    unit_words = {
+        OffsetUnit.DAYS: ngettext("%(n)d day", "%(n)d days", amount),
+        OffsetUnit.WEEKS: ngettext("%(n)d week", "%(n)d weeks", amount),
+        OffsetUnit.MONTHS: ngettext("%(n)d month", "%(n)d months", amount),
+        OffsetUnit.WORKING_DAYS: ngettext("%(n)d working day", "%(n)d working days", amount),
+    }[rule.unit] % {"n": amount}
+    anchor = Anchor(rule.anchor).label
+    if rule.offset == 0:
+        return str(_("on %(anchor)s") % {"anchor": anchor})
+    if rule.offset < 0:
+        return str(_("%(amount)s before %(anchor)s") % {"amount": unit_words, "anchor": anchor})
+    return str(_("within %(amount)s after %(anchor)s") % {"amount": unit_words, "anchor": anchor})
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    rule: RuleData
+    due: datetime.date | None
+    state: str
+    met_on: datetime.date | None
+    owners: tuple[int, ...] = field(default=())
+    waiting_for: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return str(DeadlineKind(self.rule.kind).label)
+
+    @property
+    def state_label(self) -> str:
+        return str(DeadlineState(self.state).label)
+
+    @property
+    def owner_label(self) -> str:
+        return str(Role(self.rule.owner_role).label)
+
+    @property
+    def rule_text(self) -> str:
+        return describe(self.rule)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in {DeadlineState.UPCOMING, DeadlineState.DUE_TODAY, DeadlineState.OVERDUE}
+
+    @property
+    def late(self) -> bool:
+        return self.state == DeadlineState.MET and self.due is not None and self.met_on > self.due
+
+
+def anchor_date(anchor: str, facts: CaseFacts, case_road: Road | None) -> datetime.date | None:
+    if anchor == Anchor.INTAKE:
+        return facts.intake_date
+    if anchor == Anchor.SENTENCE_START:
+        return facts.sentence_start
+    if anchor == Anchor.NEEDS_CONVERSATION:
+        return facts.conversation_done
+    if anchor == Anchor.LATEST_PLAN_REVIEW:
+        return facts.latest_plan_review
+    if anchor == Anchor.PAROLE:
+        if case_road is not None and case_road.parole is not None:
+            return case_road.parole
+        return facts.expected_release
+    if anchor == Anchor.RELEASE:
+        return release_date(facts, case_road)
+    if anchor == Anchor.PROBATION_JOINED:
+        return facts.joined(Role.PROBATION)
+    raise ValueError(f"Unknown anchor {anchor!r}")
+
+
+def met_on(kind: str, facts: CaseFacts, case_road: Road | None) -> datetime.date | None:
+    """Return the day the recorded facts show the deadline met, or None."""
+    if kind in {
+        DeadlineKind.NEEDS_CONVERSATION,
+        DeadlineKind.HOUSING_CONVERSATION,
+        DeadlineKind.ACTION_PLAN,
+        DeadlineKind.EXECUTION_PLAN,
+    }:
+        return facts.conversation_done
+    if kind == DeadlineKind.PROPOSALS:
+        return facts.first_proposal
+    if kind == DeadlineKind.INCOMING_ACTORS_JOIN:
+        return facts.joined(Role.PROBATION, Role.MUNICIPALITY)
+    if kind == DeadlineKind.PROBATION_INVOLVED:
+        return facts.joined(Role.PROBATION)
+    if kind == DeadlineKind.NAV_TOLD_OF_RELEASE:
+        return facts.told("nav", release_date(facts, case_road))
+    if kind == DeadlineKind.MUNICIPALITY_TOLD_OF_RELEASE:
+        return facts.told("municipality", release_date(facts, case_road))
+    if kind == DeadlineKind.MUNICIPALITY_CONTACTED:
+        dates = [n.told_on for n in facts.notices if n.recipient == "municipality"]
+        joined = facts.joined(Role.MUNICIPALITY)
+        dates += [joined] if joined else []
+        return min(dates) if dates else None
+    if kind == DeadlineKind.BENEFITS_READY:
+        return facts.income_settled_on
+    # Plan revisions recur (the anchor moves with each review); probation's own work
+    # after release is not recorded here.
+    return None
+
+
+def applies(rule: RuleData, facts: CaseFacts) -> bool:
+    if rule.min_sentence_days is None and rule.max_sentence_days is None:
+        return True
+    if not facts.sentence_days:
+        return False
+    if rule.min_sentence_days is not None and facts.sentence_days < rule.min_sentence_days:
+        return False
+    return rule.max_sentence_days is None or facts.sentence_days <= rule.max_sentence_days
+
+
+def state_of(due: datetime.date | None, met: datetime.date | None, today: datetime.date) -> str:
+    if met is not None:
+        return DeadlineState.MET
+    if due is None:
+        return DeadlineState.NOT_APPLICABLE
+    if due < today:
+        return DeadlineState.OVERDUE
+    if due == today:
+        return DeadlineState.DUE_TODAY
+    return DeadlineState.UPCOMING
+
+
+def evaluate(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.date) -> list[DeadlineResult]:
+    """Return every rule's deadline for the case, in the rule set's order."""
+    case_road = road(facts)
+    results = []
+    for rule in rules:
+        if not applies(rule, facts):
+            results.append(DeadlineResult(rule=rule, due=None, state=DeadlineState.NOT_APPLICABLE, met_on=None))
+            continue
+        anchor = anchor_date(rule.anchor, facts, case_road)
+        due = shift(anchor, rule.offset, rule.unit, facts.country) if anchor is not None else None
+        met = met_on(rule.kind, facts, case_road)
+        results.append(
+            DeadlineResult(
+                rule=rule,
+                due=due,
+                state=state_of(due, met, today),
+                met_on=met,
+                owners=tuple(facts.owners(rule.owner_role)),
+                waiting_for="" if anchor is not None else str(Anchor(rule.anchor).label),
+            )
+        )
+    return results
+
+
+# ---------------------------------------------------------------------------------------
+# Release risks
+
+#: A release closer than this needs probation or the municipality in the group, and
+#: NAV and the municipality told of the date (DOMAIN.md §7: at least 8 weeks before).
+RISK_GROUP_DAYS = 56
+#: Housing must be in place this long before release.
+RISK_HOUSING_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Risk:
+    code: str
+    label: str
+
+
+def risks(facts: CaseFacts, today: datetime.date) -> list[Risk]:
+    """Return the release risks of DOMAIN.md §7 and issue 4 for the case."""
+    found: list[Risk] = []
+    release = facts.expected_release
+    if facts.legal_status == "remand" and release is None:
+        found.append(Risk("remand_unknown_release", str(_("Remand with no known release date"))))
+    if release is None:
+        return found
+    weekday = release.weekday()
+    if weekday == 4:
+        found.append(Risk("friday_release", str(_("Release on a Friday"))))
+    elif weekday >= 5:
+        found.append(Risk("weekend_release", str(_("Release on a weekend"))))
+    if is_public_holiday(release, facts.country):
+        found.append(Risk("holiday_release", str(_("Release on a public holiday"))))
+    elif is_public_holiday(release + datetime.timedelta(days=1), facts.country):
+        found.append(Risk("holiday_eve_release", str(_("Release on the eve of a public holiday"))))
+    days_left = (release - today).days
+    if 0 <= days_left < RISK_GROUP_DAYS:
+        if facts.joined(Role.PROBATION, Role.MUNICIPALITY) is None:
+            found.append(
+                Risk("no_incoming_actor", str(_("Release within 8 weeks and no probation or municipal member")))
+            )
+        if facts.told("nav", release) is None:
+            found.append(Risk("nav_not_told", str(_("NAV not yet told of the release date"))))
+        if facts.told("municipality", release) is None:
+            found.append(
+                Risk("municipality_not_told", str(_("The home municipality not yet told of the release date")))
+            )
+    if 0 <= days_left <= RISK_HOUSING_DAYS and facts.housing_open:
+        found.append(Risk("housing_not_in_place", str(_("Housing not in place 4 weeks before release"))))
+    return found
+
+
+def sort_due(items: Iterable[tuple[DeadlineResult, object]], today: datetime.date) -> dict[str, list]:
+    """Group open deadlines: overdue first, then this week, then later, each by due date."""
+    week_end = today + datetime.timedelta(days=7)
+    groups: dict[str, list] = {"overdue": [], "this_week": [], "later": []}
+    for result, extra in sorted(items, key=lambda pair: (pair[0].due, pair[0].rule.position, pair[0].rule.code)):
+        if result.state == DeadlineState.OVERDUE:
+            groups["overdue"].append((result, extra))
+        elif result.due <= week_end:
+            groups["this_week"].append((result, extra))
+        else:
+            groups["later"].append((result, extra))
+    return groups

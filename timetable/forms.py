@@ -1,0 +1,21 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, DsForm
+from timetable.models import NoticeRecipient, RuleSet
+
+
+class ReleaseNoticeForm(DsForm):
+    recipient = forms.ChoiceField(label=_("Who was told"), choices=NoticeRecipient.choices)
+    release_date = forms.DateField(label=_("Release date they were told"), widget=DateInput())
+    told_on = forms.DateField(label=_("Told on"), widget=DateInput(), initial=timezone.localdate)
+
+
+class CaseRuleSetForm(DsForm):
+    rule_set = forms.ModelChoiceField(label=_("Rule set"), queryset=RuleSet.objects.none())
+    reason = forms.CharField(label=_("Why this case follows another rule set"), max_length=300)
+
+    def __init__(self, *args, country: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rule_set"].queryset = RuleSet.objects.filter(country=country)

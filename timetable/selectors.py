@@ -1,0 +1,481 @@
+"""Reads for the timetable: case facts in bulk, what is due, a case's timetable, feeds.
+
+Every function fetches a bounded number of rows sets whatever the number of cases (one
+query per kind of fact, never one per case) and scopes cases through the access module.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from access.policy import CaseAccess, cases_visible_to
+from accounts.models import Role, User
+from cases.models import Case, Meeting, Membership, Stage, membership_is_current
+from journal.models import AccessPurpose
+from journal.services import record_access
+from needs.models import Need, NeedsConversation, NeedStatus
+from timetable import engine
+from timetable.models import (
+    CalendarFeed,
+    CaseRuleSet,
+    DeadlineState,
+    InstitutionRuleSet,
+    ReleaseNotice,
+    Reminder,
+    RuleSet,
+)
+
+SETTLED_NEED_STATUSES = {NeedStatus.MET, NeedStatus.NOT_RELEVANT}
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------
+# Rule sets
+
+
+class RuleBook:
+    """The rule sets in force and who follows which; loaded once per request or batch."""
+
+    def __init__(self, case_ids: Sequence[int] | None = None, overrides: dict[int, int] | None = None) -> None:
+        self.rule_sets = {rs.pk: rs for rs in RuleSet.objects.prefetch_related("rules")}
+        self.rules = {pk: [engine.RuleData.of(rule) for rule in rs.rules.all()] for pk, rs in self.rule_sets.items()}
+        self.by_institution = dict(InstitutionRuleSet.objects.values_list("institution_id", "rule_set_id"))
+        if overrides is None:
+            overrides = dict(
+                CaseRuleSet.objects.filter(case_id__in=case_ids or []).values_list("case_id", "rule_set_id")
+            )
+        self.by_case = overrides
+        self.defaults: dict[str, int] = {}
+        for rs in sorted(self.rule_sets.values(), key=lambda r: (r.country, r.is_country_default, r.version)):
+            if rs.is_country_default:
+                self.defaults[rs.country] = rs.pk
+
+    def rule_set_for(self, case: Case) -> RuleSet | None:
+        pk = (
+            self.by_case.get(case.pk) or self.by_institution.get(case.institution_id) or self.defaults.get(case.country)
+        )
+        return self.rule_sets.get(pk)
+
+    def rules_for(self, case: Case) -> list[engine.RuleData]:
+        rule_set = self.rule_set_for(case)
+        return self.rules[rule_set.pk] if rule_set else []
+
+
+# ---------------------------------------------------------------------------------------
+# Case facts in bulk
+
+
+def _plans_model(name: str):
+    try:
+        return apps.get_model("plans", name)
+    except LookupError:
+        return None
+
+
+def facts_for_cases(cases: Sequence[Case], case_filter: Q | None = None) -> dict[int, engine.CaseFacts]:
+    """Return the timetable facts of many cases with one query per kind of fact.
+
+    ``case_filter`` (a condition on ``case``) replaces the list of ids in the queries
+    when the cases are a whole queryset, so no query grows with the number of cases.
+    """
+    if not cases:
+        return {}
+    ids = [case.pk for case in cases]
+    scope = case_filter if case_filter is not None else Q(case_id__in=ids)
+    today = timezone.localdate()
+
+    conversations: dict[int, list] = defaultdict(list)
+    for row in NeedsConversation.objects.filter(scope, completed=True).values("case_id", "part", "held_on"):
+        conversations[row["case_id"]].append(row)
+    members: dict[int, list[engine.Member]] = defaultdict(list)
+    for row in (
+        Membership.objects.filter(scope, membership_is_current(today))
+        .values("case_id", "user_id", "role", "is_lead", "start_date", "agency_id")
+        .order_by("case_id", "-is_lead", "start_date", "id")
+    ):
+        members[row["case_id"]].append(
+            engine.Member(row["user_id"], row["role"], row["is_lead"], row["start_date"], row["agency_id"])
+        )
+    notices: dict[int, list[engine.Notice]] = defaultdict(list)
+    for row in ReleaseNotice.objects.filter(scope).values("case_id", "recipient", "release_date", "told_on"):
+        notices[row["case_id"]].append(engine.Notice(row["recipient"], row["release_date"], row["told_on"]))
+    needs: dict[int, list] = defaultdict(list)
+    for row in Need.objects.filter(scope, life_area__slug__in=["housing", "income"]).values(
+        "case_id", "life_area__slug", "status", "updated_at"
+    ):
+        needs[row["case_id"]].append(row)
+
+    measure_model = _plans_model("Measure")
+    proposals: dict[int, list[datetime.date]] = defaultdict(list)
+    if measure_model is not None:
+        for case_id, proposed_at in measure_model.objects.filter(scope).values_list("case_id", "proposed_at"):
+            proposals[case_id].append(timezone.localdate(proposed_at))
+    version_model = _plans_model("PlanVersion")
+    reviews: dict[int, datetime.date] = {}
+    if version_model is not None:
+        for row in version_model.objects.filter(scope).values("case_id").annotate(latest=Max("created_at")):
+            reviews[row["case_id"]] = timezone.localdate(row["latest"])
+
+    result = {}
+    for case in cases:
+        held = conversations.get(case.pk, [])
+        part1 = [row["held_on"] for row in held if row["part"] == 1]
+        done = min(part1) if part1 else None
+        review_dates = [row["held_on"] for row in held] + ([reviews[case.pk]] if case.pk in reviews else [])
+        case_needs = needs.get(case.pk, [])
+        income = [row for row in case_needs if row["life_area__slug"] == "income"]
+        income_settled = (
+            timezone.localdate(max(row["updated_at"] for row in income))
+            if income and all(row["status"] in SETTLED_NEED_STATUSES for row in income)
+            else None
+        )
+        first_proposal = min((d for d in proposals.get(case.pk, []) if done and d >= done), default=None)
+        result[case.pk] = engine.CaseFacts(
+            case_id=case.pk,
+            country=case.country,
+            legal_status=case.legal_status,
+            intake_date=case.intake_date,
+            sentence_start=case.sentence_start,
+            sentence_days=case.sentence_days,
+            remand_days=case.remand_days,
+            isolation_days=case.isolation_days,
+            expected_release=case.expected_release,
+            conversation_done=done,
+            latest_plan_review=max(review_dates) if review_dates else None,
+            proposals_tracked=measure_model is not None,
+            first_proposal=first_proposal,
+            members=tuple(members.get(case.pk, [])),
+            notices=tuple(notices.get(case.pk, [])),
+            housing_open=any(
+                row["life_area__slug"] == "housing" and row["status"] not in SETTLED_NEED_STATUSES for row in case_needs
+            ),
+            income_settled_on=income_settled,
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# One case
+
+
+@dataclass
+class CaseTimetable:
+    rule_set: RuleSet | None
+    deadlines: list[engine.DeadlineResult]
+    road: engine.Road | None
+    risks: list[engine.Risk]
+    today: datetime.date
+    notices: list[ReleaseNotice]
+    rule_sets: list[RuleSet]
+    country: str = "NO"
+    release: datetime.date | None = None
+
+    @property
+    def notice_form(self):
+        from timetable.forms import ReleaseNoticeForm
+
+        release = self.road.release_estimate if self.road else None
+        return ReleaseNoticeForm(initial={"release_date": self.release or release, "told_on": self.today})
+
+    @property
+    def rule_set_form(self):
+        from timetable.forms import CaseRuleSetForm
+
+        return CaseRuleSetForm(country=self.country, initial={"rule_set": self.rule_set})
+
+    @property
+    def road_span(self) -> tuple[datetime.date, datetime.date] | None:
+        if self.road is None:
+            return None
+        return (min(self.road.intake, self.road.start), self.road.full_time)
+
+    def position(self, day: datetime.date) -> float:
+        """Return where a day lies on the drawn road, in percent from intake to full time."""
+        first, last = self.road_span
+        length = max((last - first).days, 1)
+        return round(min(max((day - first).days / length, 0.0), 1.0) * 100, 2)
+
+    @property
+    def road_points(self) -> list[dict]:
+        if self.road is None:
+            return []
+        points = [{"key": "intake", "label": None, "date": self.road.intake, "x": self.position(self.road.intake)}]
+        for milestone in self.road.milestones:
+            if milestone.date is not None:
+                points.append(
+                    {
+                        "key": milestone.key,
+                        "label": milestone.label,
+                        "date": milestone.date,
+                        "x": self.position(milestone.date),
+                    }
+                )
+        return points
+
+    @property
+    def today_x(self) -> float | None:
+        return self.position(self.today) if self.road is not None else None
+
+
+def timetable_for_case(access: CaseAccess) -> CaseTimetable:
+    """Return the case's deadlines, road and risks for the viewer.
+
+    Those who see the case's facts (the person, the prison staff, members covered by the
+    consent) see everything; other members see only the deadlines they own.
+    """
+    case = access.case
+    today = timezone.localdate()
+    book = RuleBook(case_ids=[case.pk])
+    facts = facts_for_cases([case])[case.pk]
+    case_road = engine.road(facts)
+    rule_set = book.rule_set_for(case)
+    deadlines = engine.evaluate(book.rules_for(case), facts, today)
+    if not access.sees_needs:
+        # Without consent, an external member sees their own tasks only, no case facts.
+        deadlines = [d for d in deadlines if access.viewer.pk in d.owners and d.state != "not_applicable"]
+        case_road = None
+    return CaseTimetable(
+        rule_set=rule_set,
+        deadlines=deadlines,
+        road=case_road,
+        risks=engine.risks(facts, today) if access.sees_needs else [],
+        today=today,
+        notices=list(ReleaseNotice.objects.filter(case=case).select_related("recorded_by")[:10])
+        if access.is_prison_staff
+        else [],
+        rule_sets=[rs for rs in book.rule_sets.values() if rs.country == case.country]
+        if access.is_prison_staff
+        else [],
+        country=case.country,
+        release=case.expected_release,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# What is due
+
+
+@dataclass
+class DueItem:
+    case: Case
+    deadline: engine.DeadlineResult
+    risks: list[engine.Risk]
+
+    @property
+    def link(self) -> str:
+        return link_for(self.deadline.rule.kind, self.case)
+
+
+@dataclass
+class DueList:
+    today: datetime.date
+    overdue: list[DueItem]
+    this_week: list[DueItem]
+    later: list[DueItem]
+    risky_cases: list[tuple[Case, list[engine.Risk]]]
+    stage_counts: list[dict] | None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue or self.this_week or self.later)
+
+
+def due_for(user: User, view: str = "timetable:due") -> DueList:
+    """Return what the user owns across their cases, overdue first; logs one read per case shown.
+
+    A bounded number of queries whatever the number of cases: the cases, then one query
+    per kind of fact, then the rule sets.
+    """
+    today = timezone.localdate()
+    visible = cases_visible_to(user).exclude(stage=Stage.CLOSED)
+    cases = list(
+        visible.select_related("person")
+        .annotate(override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]))
+        .order_by("id")
+    )
+    stage_counts = unit_stage_counts(user)
+    if not cases or user.role == Role.PERSON:
+        return DueList(today, [], [], [], [], stage_counts)
+    case_filter = Q(case__in=visible.values("id"))
+    book = RuleBook(overrides={case.pk: case.override_rule_set for case in cases if case.override_rule_set})
+    facts = facts_for_cases(cases, case_filter=case_filter)
+    sees_facts = _cases_with_facts_visible(user, cases, facts, case_filter)
+    mine: list[tuple[engine.DeadlineResult, DueItem]] = []
+    risky: list[tuple[Case, list[engine.Risk]]] = []
+    for case in cases:
+        case_facts = facts[case.pk]
+        case_risks = []
+        if case.pk in sees_facts:
+            case_risks = engine.risks(case_facts, today)
+        if case_risks:
+            risky.append((case, case_risks))
+        for result in engine.evaluate(book.rules_for(case), case_facts, today):
+            if result.is_open and user.pk in result.owners:
+                mine.append((result, DueItem(case, result, case_risks)))
+    groups = engine.sort_due(mine, today)
+    shown = {item.case.pk for group in groups.values() for _, item in group} | {case.pk for case, _ in risky}
+    if shown:
+        record_access(viewer=user, case_ids=sorted(shown), purpose=AccessPurpose.CASELOAD, view=view)
+    return DueList(
+        today=today,
+        overdue=[item for _, item in groups["overdue"]],
+        this_week=[item for _, item in groups["this_week"]],
+        later=[item for _, item in groups["later"]],
+        risky_cases=risky,
+        stage_counts=stage_counts,
+    )
+
+
+def _cases_with_facts_visible(
+    user: User, cases: Sequence[Case], facts: dict[int, engine.CaseFacts], case_filter: Q
+) -> set[int]:
+    """Return the cases whose facts (release date, risks) the user sees: as the case's prison
+    staff or covered by an active consent, as ``CaseAccess.sees_needs`` decides for one case."""
+    from access.policy import LEAD_ROLES
+    from consent.models import Consent
+
+    staff = {
+        case.pk
+        for case in cases
+        if case.institution_id == user.agency_id
+        and any(
+            m.user_id == user.pk and m.role in LEAD_ROLES and m.agency_id == case.institution_id
+            for m in facts[case.pk].members
+        )
+    }
+    covered = set(
+        Consent.objects.filter(case_filter, withdrawn_at__isnull=True, scope__user=user).values_list(
+            "case_id", flat=True
+        )
+    )
+    return staff | covered
+
+
+def unit_stage_counts(user: User) -> list[dict] | None:
+    """For a reentry coordinator: cases and overdue deadlines per stage in their unit (counts only)."""
+    if user.role != Role.REENTRY_COORDINATOR or user.agency_id is None:
+        return None
+    rows = (
+        Case.objects.filter(institution_id=user.agency_id)
+        .exclude(stage=Stage.CLOSED)
+        .values("stage")
+        .annotate(
+            cases=Count("id", distinct=True),
+            overdue=Count("deadlines", filter=Q(deadlines__state=DeadlineState.OVERDUE)),
+        )
+        .order_by("stage")
+    )
+    labels = dict(Stage.choices)
+    return [{"stage": labels.get(row["stage"], row["stage"]), **row} for row in rows]
+
+
+# ---------------------------------------------------------------------------------------
+# Inbox and calendar
+
+
+def inbox_for(user: User, limit: int = 100) -> list[Reminder]:
+    return list(
+        Reminder.objects.filter(recipient=user)
+        .select_related("deadline", "deadline__case")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def unread_count(user: User) -> int:
+    return Reminder.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def feed_for_token(token: str) -> CalendarFeed | None:
+    return (
+        CalendarFeed.objects.filter(token_hash=token_hash(token), revoked_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+
+
+def active_feed(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+@dataclass
+class FeedEvent:
+    uid: str
+    summary: str
+    date: datetime.date | None = None
+    starts_at: datetime.datetime | None = None
+    minutes: int = 60
+
+
+def calendar_events(user: User) -> list[FeedEvent]:
+    """Return the user's open deadlines and meetings: case code and kind only, no names or needs."""
+    due = due_for(user, view="timetable:calendar_feed")
+    events = [
+        FeedEvent(
+            uid=f"deadline-{item.case.code}-{item.deadline.rule.code}@overgang",
+            summary=f"{item.deadline.kind_label} ({item.case.code})",
+            date=item.deadline.due,
+        )
+        for item in [*due.overdue, *due.this_week, *due.later]
+    ]
+    since = timezone.now() - datetime.timedelta(days=30)
+    meetings = (
+        Meeting.objects.filter(case__in=cases_visible_to(user).values("id"), starts_at__gte=since)
+        .select_related("case")
+        .order_by("starts_at")[:500]
+    )
+    for meeting in meetings:
+        events.append(
+            FeedEvent(
+                uid=f"meeting-{meeting.pk}@overgang",
+                summary=f"{meeting.get_kind_display()} ({meeting.case.code})",
+                starts_at=meeting.starts_at,
+                minutes=getattr(meeting, "duration_minutes", 60) or 60,
+            )
+        )
+    if meetings:
+        record_access(
+            viewer=user,
+            case_ids=sorted({m.case_id for m in meetings}),
+            purpose=AccessPurpose.CASELOAD,
+            view="timetable:calendar_feed",
+        )
+    return events
+
+
+def link_for(kind: str, case: Case) -> str:
+    """Return the page where a deadline of the kind is done."""
+    from django.urls import NoReverseMatch, reverse
+
+    from timetable.models import DeadlineKind
+
+    code = {"code": case.code}
+    if kind in {
+        DeadlineKind.NEEDS_CONVERSATION,
+        DeadlineKind.HOUSING_CONVERSATION,
+        DeadlineKind.ACTION_PLAN,
+        DeadlineKind.EXECUTION_PLAN,
+    }:
+        return reverse("needs:map", kwargs=code)
+    if kind in {DeadlineKind.PROPOSALS, DeadlineKind.PLAN_REVISION}:
+        try:
+            return reverse("plans:plan", kwargs=code)
+        except NoReverseMatch:
+            return reverse("cases:overview", kwargs=code)
+    if kind in {
+        DeadlineKind.INCOMING_ACTORS_JOIN,
+        DeadlineKind.PROBATION_INVOLVED,
+        DeadlineKind.MUNICIPALITY_CONTACTED,
+    }:
+        return reverse("cases:group", kwargs=code)
+    return reverse("timetable:case", kwargs=code)

@@ -1,0 +1,97 @@
+"""What is due costs the same number of queries for 10 cases as for 400."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Agency, Role, User
+from cases.models import Case, Membership, Person
+from journal.models import AccessEvent
+from needs.models import NeedsConversation
+
+pytestmark = pytest.mark.django_db
+
+DUE_BUDGET = 20
+
+
+def officer_with_cases(n: int) -> User:
+    """A contact officer leading n cases in varied states (made in bulk: this is test data)."""
+    bergen = Agency.objects.get(name="Bergen fengsel")
+    officer = User.objects.create(username=f"officer{n}", role=Role.CONTACT_OFFICER, agency=bergen)
+    today = timezone.localdate()
+    people = Person.objects.bulk_create(
+        Person(first_name=f"P{i}", last_name="Test", birth_date=datetime.date(1990, 1, 1)) for i in range(n)
+    )
+    cases = Case.objects.bulk_create(
+        Case(
+            person=person,
+            institution=bergen,
+            security_level="high",
+            country="NO",
+            legal_status="sentenced" if i % 5 else "remand",
+            intake_date=today - datetime.timedelta(days=i % 40),
+            sentence_start=today - datetime.timedelta(days=i % 40) if i % 5 else None,
+            sentence_days=100 + i if i % 5 else None,
+            remand_days=i % 7,
+            isolation_days=i % 3,
+            expected_release=today + datetime.timedelta(days=10 + i % 90) if i % 5 else None,
+            home_municipality="Bergen",
+            created_by=officer,
+        )
+        for i, person in enumerate(people)
+    )
+    Membership.objects.bulk_create(
+        Membership(
+            case=case,
+            user=officer,
+            role=Role.CONTACT_OFFICER,
+            agency=bergen,
+            is_lead=True,
+            start_date=case.intake_date,
+            accepted_at=timezone.now(),
+            added_by=officer,
+        )
+        for case in cases
+    )
+    NeedsConversation.objects.bulk_create(
+        NeedsConversation(case=case, held_on=case.intake_date, completed=True, recorded_by=officer)
+        for case in cases[::3]
+    )
+    return officer
+
+
+def count_due_queries(client, user) -> tuple[int, str]:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("timetable:due"))
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def access_log_inserts(cases: int) -> int:
+    """The journal writes one access event per case shown, in as few INSERTs as the database
+    allows: one on PostgreSQL, one per 142 rows on SQLite (its 999-parameter limit)."""
+    fields = [field for field in AccessEvent._meta.concrete_fields if not field.primary_key]
+    size = connection.ops.bulk_batch_size(fields, [None] * cases)
+    return -(-cases // size)
+
+
+def test_what_is_due_costs_the_same_for_10_and_400_cases(client, django_assert_max_num_queries):
+    few = officer_with_cases(10)
+    many = officer_with_cases(400)
+    small, small_body = count_due_queries(client, few)
+    with django_assert_max_num_queries(DUE_BUDGET):
+        client.get(reverse("timetable:due"))
+    client.force_login(many)
+    with django_assert_max_num_queries(DUE_BUDGET + access_log_inserts(400) - 1):
+        response = client.get(reverse("timetable:due"))
+    large, large_body = count_due_queries(client, many)
+    print(f"what is due: {small} queries at 10 cases, {large} at 400 cases ({connection.vendor})")
+    assert small - access_log_inserts(10) == large - access_log_inserts(400) <= DUE_BUDGET - 1
+    assert small_body.count('class="due-item"') >= 10
+    assert large_body.count('class="due-item"') >= 400
+    assert response.status_code == 200

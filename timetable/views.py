@@ -1,0 +1,128 @@
+"""What is due, the inbox, the calendar feed, and the timetable actions on a case."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.decorators import case_view, public, signed_in
+from access.policy import Ability, CaseAccess
+from timetable import ical, selectors
+from timetable.forms import CaseRuleSetForm, ReleaseNoticeForm
+from timetable.services import (
+    calendar_feed_create,
+    calendar_feed_revoke,
+    release_notice_record,
+    reminders_mark_read,
+    rule_set_choose_for_case,
+)
+
+
+@signed_in
+def due(request: HttpRequest) -> HttpResponse:
+    """List what the user owns across their cases, overdue first. Any signed-in user; their own only."""
+    return render(request, "timetable/due.html", {"due": selectors.due_for(request.user)})
+
+
+@signed_in
+def inbox(request: HttpRequest) -> HttpResponse:
+    """List the user's reminders. Any signed-in user; their own only."""
+    return render(request, "timetable/inbox.html", {"reminders": selectors.inbox_for(request.user)})
+
+
+@signed_in
+@require_POST
+def inbox_read(request: HttpRequest) -> HttpResponse:
+    """Mark the user's reminders as read. Any signed-in user; their own only."""
+    reminders_mark_read(actor=request.user)
+    return redirect("timetable:inbox")
+
+
+@signed_in
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Show the user's calendar feed settings. Any signed-in user; their own only."""
+    return render(request, "timetable/calendar.html", {"feed": selectors.active_feed(request.user)})
+
+
+@signed_in
+@require_POST
+def calendar_new(request: HttpRequest) -> HttpResponse:
+    """Make a new secret feed address, revoking the old one; shown once. Any signed-in user."""
+    token = calendar_feed_create(actor=request.user)
+    url = request.build_absolute_uri(reverse("timetable:calendar_feed", kwargs={"token": token}))
+    return render(request, "timetable/calendar.html", {"feed": selectors.active_feed(request.user), "new_url": url})
+
+
+@signed_in
+@require_POST
+def calendar_revoke(request: HttpRequest) -> HttpResponse:
+    """Revoke the user's feed address. Any signed-in user; their own only."""
+    calendar_feed_revoke(actor=request.user)
+    messages.success(request, _("The calendar address is revoked."))
+    return redirect("timetable:calendar")
+
+
+@public
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Serve a calendar feed. Public, but only with the secret of a feed that is not revoked."""
+    feed = selectors.feed_for_token(token)
+    if feed is None:
+        raise Http404
+    body = ical.render(selectors.calendar_events(feed.user), now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="overgang.ics"'
+    return response
+
+
+@case_view(Ability.VIEW_CASE)
+def case_timetable(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show the case's deadlines, release risks and road. Anyone who sees the case.
+
+    The case overview loads it with htmx (the partial), so the overview's own query
+    budget does not grow; without JavaScript it is a page of its own.
+    """
+    context = {"access": access, "case": access.case, "timetable": selectors.timetable_for_case(access)}
+    template = "timetable/_case_timetable.html" if request.htmx else "timetable/case_timetable.html"
+    return render(request, template, context)
+
+
+@case_view(Ability.MANAGE_GROUP)
+@require_POST
+def release_notice(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Record that NAV or the municipality was told of the release date. The case's prison staff."""
+    form = ReleaseNoticeForm(request.POST)
+    if form.is_valid():
+        try:
+            release_notice_record(actor=request.user, case=access.case, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The release notice is recorded."))
+    else:
+        messages.error(request, _("Fill in who was told, the release date and when."))
+    return redirect(_overview(access))
+
+
+@case_view(Ability.MANAGE_GROUP)
+@require_POST
+def case_rule_set(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Make the case follow another rule set. The case's prison staff."""
+    form = CaseRuleSetForm(request.POST, country=access.case.country)
+    if form.is_valid():
+        try:
+            rule_set_choose_for_case(actor=request.user, case=access.case, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The case follows the chosen rule set."))
+    else:
+        messages.error(request, _("Choose a rule set and give the reason."))
+    return redirect(_overview(access))
+
+
+def _overview(access: CaseAccess) -> str:
+    return reverse("timetable:case", kwargs={"code": access.case.code})
