@@ -73,6 +73,10 @@ class MemberAddForm(DsForm):
 
     user = forms.ModelChoiceField(label=_("Member"), queryset=User.objects.none())
     purpose = forms.CharField(label=_("What they help with"), max_length=200, required=False)
+    start_date = forms.DateField(label=_("From"), required=False, widget=DateInput, help_text=_("Empty: today."))
+    end_date = forms.DateField(
+        label=_("Until"), required=False, widget=DateInput, help_text=_("Empty: until they leave the group.")
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

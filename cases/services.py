@@ -181,7 +181,8 @@ def membership_add(
     if end_date is not None and end_date < start:
         raise ValidationError({"end_date": _("A membership cannot end before it starts.")})
     with transaction.atomic():
-        if Membership.objects.select_for_update().filter(case=case, user=user, end_date__isnull=True).exists():
+        still_open = Q(end_date__isnull=True) | Q(end_date__gte=start)
+        if Membership.objects.select_for_update().filter(still_open, case=case, user=user).exists():
             raise ValidationError({"user": _("This user is already a member of the group.")})
         membership = Membership(
             case=case,
@@ -307,7 +308,8 @@ def group_take_over(*, actor: User, case: Case) -> list[Membership]:
     )
     added = []
     with transaction.atomic():
-        present = set(case.memberships.filter(end_date__isnull=True).values_list("user_id", flat=True))
+        still_open = Q(end_date__isnull=True) | Q(end_date__gte=today)
+        present = set(case.memberships.filter(still_open).values_list("user_id", flat=True))
         for old_member in earlier:
             if old_member.user_id in present or not old_member.user.is_active:
                 continue

@@ -149,6 +149,8 @@ def member_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
                 case=access.case,
                 user=form.cleaned_data["user"],
                 purpose=form.cleaned_data["purpose"],
+                start_date=form.cleaned_data.get("start_date"),
+                end_date=form.cleaned_data.get("end_date"),
             )
         except ValidationError as error:
             form.add_service_error(error)

@@ -101,3 +101,33 @@ def test_a_case_without_an_earlier_case_has_no_group_to_take_over(personas):
     emil = Case.objects.get(person__first_name="Emil")
     with pytest.raises(ValidationError):
         group_take_over(actor=personas.contact_officer, case=emil)
+
+
+def test_a_member_is_added_with_a_start_and_an_end_date(client_for, emil, personas):
+    import datetime
+
+    today = timezone.localdate()
+    response = client_for(personas.contact_officer).post(
+        reverse("cases:member_add", kwargs={"code": emil.code}),
+        {
+            "user": personas.nav_with_consent.pk,
+            "start_date": today.isoformat(),
+            "end_date": (today + datetime.timedelta(days=90)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(case=emil, user=personas.nav_with_consent)
+    assert membership.end_date == today + datetime.timedelta(days=90)
+
+
+def test_an_end_before_the_start_is_refused(client_for, emil, personas):
+    import datetime
+
+    today = timezone.localdate()
+    response = client_for(personas.contact_officer).post(
+        reverse("cases:member_add", kwargs={"code": emil.code}),
+        {"user": personas.nav_with_consent.pk, "start_date": today.isoformat(), "end_date": "2000-01-01"},
+    )
+    assert response.status_code == 400
+    assert "end_date" in response.context["form"].errors
+    assert not Membership.objects.filter(case=emil, user=personas.nav_with_consent).exists()
