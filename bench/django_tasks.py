@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -28,10 +29,11 @@ from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from bench.pages import DAILY_PAGES, FLOOR, case_pages_for  # noqa: E402
-from cases.models import Case, Membership, Stage, membership_is_current  # noqa: E402
+from cases.models import Case, Meeting, Membership, Stage, membership_is_current  # noqa: E402
 from consent.models import Consent  # noqa: E402
 from journal.models import AccessEvent, AccessPurpose  # noqa: E402
 from population.generator import USERNAME_PREFIX  # noqa: E402
@@ -72,13 +74,32 @@ def persona_cases(user: User) -> dict[str, list[str]]:
     """The case codes each daily page is opened with, for this user: pages they may open."""
     current = Membership.objects.filter(membership_is_current(), user=user).values("case_id")
     cases = list(Case.objects.filter(pk__in=current).order_by("code").values_list("code", "pk")[:MAX_CASES_PER_PERSONA])
+    # Cases with an active consent first: the query count pass opens the first, the fullest page.
+    consented = set(
+        Consent.objects.filter(case_id__in=[pk for _code, pk in cases], withdrawn_at__isnull=True).values_list(
+            "case_id", flat=True
+        )
+    )
+    cases.sort(key=lambda item: (item[1] not in consented, item[0]))
     codes = [code for code, _pk in cases]
     covered = list(
         Consent.objects.filter(
             case_id__in=[pk for _code, pk in cases], withdrawn_at__isnull=True, scope__user=user
         ).values_list("case__code", flat=True)
     )
-    return case_pages_for(user.role, codes, covered)
+    return case_pages_for(user.role, codes, covered, meetings_of([pk for _code, pk in cases]))
+
+
+def meetings_of(case_ids: list[int]) -> list[str]:
+    """One meeting per case, the latest that has started, as "code/id"."""
+    latest: dict[int, str] = {}
+    for case_id, code, meeting_id in (
+        Meeting.objects.filter(case_id__in=case_ids, starts_at__lte=timezone.now())
+        .order_by("case_id", "starts_at", "pk")
+        .values_list("case_id", "case__code", "pk")
+    ):
+        latest[case_id] = f"{code}/{meeting_id}"
+    return [latest[case_id] for case_id in sorted(latest)]
 
 
 def cmd_personas(args) -> dict:
@@ -103,7 +124,7 @@ def cmd_personas(args) -> dict:
             pages = persona_cases(user)
             if user.role == Role.PERSON:
                 own = Case.objects.filter(person__user=user).order_by("-intake_date").first()
-                pages = case_pages_for(Role.PERSON, [own.code], [own.code])
+                pages = case_pages_for(Role.PERSON, [own.code], [own.code], meetings_of([own.pk]))
             clients.append({"label": label, "username": user.username, "role": user.role, "pages": pages})
             chosen.append(user)
     floor_user = User.objects.get(username=f"{USERNAME_PREFIX}analyst")
@@ -198,6 +219,33 @@ def cmd_explain(args) -> dict:
     return {"url": url, "sql": slowest["sql"], "seconds": float(slowest["time"]), "plan": plan}
 
 
+def cmd_profile(args) -> dict:
+    """Profile one page for one persona with cProfile (standard library): the top functions by time."""
+    import cProfile
+    import io
+    import pstats
+
+    personas = json.loads(Path(args.personas).read_text())
+    spec = next(client for client in personas["clients"] if client["label"] == args.persona)
+    user = User.objects.get(username=spec["username"])
+    url = DAILY_PAGES[args.page](spec["pages"][args.page][0])
+    client = Client(SERVER_NAME="127.0.0.1")
+    with transaction.atomic():
+        client.force_login(user)
+        client.get(url)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.repeat):
+            client.get(url)
+        profiler.disable()
+        transaction.set_rollback(True)
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(re.escape(str(BASE_DIR)) + r"/(?!\.venv)", 25)
+    stats.sort_stats("tottime").print_stats(12)
+    return {"url": url, "repeat": args.repeat, "top": out.getvalue()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -216,8 +264,15 @@ def main() -> None:
     explain.add_argument("--page", required=True)
     explain.add_argument("--persona", default="contact_officer")
     explain.add_argument("--out")
+    profile = sub.add_parser("profile")
+    profile.add_argument("--personas", required=True)
+    profile.add_argument("--page", required=True)
+    profile.add_argument("--persona", default="contact_officer")
+    profile.add_argument("--repeat", type=int, default=5)
+    profile.add_argument("--out")
     args = parser.parse_args()
     handler = {
+        "profile": cmd_profile,
         "personas": cmd_personas,
         "queries": cmd_queries,
         "events": cmd_events,

@@ -18,14 +18,11 @@ def _fmt(value, digits: int = 1) -> str:
 
 
 def page_queries(size: dict, page: str) -> str:
-    """Query counts of a page at one size, per persona when they differ."""
-    counts = {entry["persona"]: entry["queries"] for entry in size["queries"].values() if entry["page"] == page}
-    if not counts:
-        return "–"
-    values = sorted(set(counts.values()))
-    if len(values) == 1:
-        return str(values[0])
-    return "/".join(str(value) for value in values)
+    """Query count of a page at one size, for the first contact officer (the floor: the analyst)."""
+    for entry in size["queries"].values():
+        if entry["page"] == page and entry["persona"] in {"contact_officer", "analyst"}:
+            return str(entry["queries"])
+    return "–"
 
 
 def summarise(results: dict) -> list[dict]:
@@ -105,6 +102,18 @@ def render(results: dict, json_name: str) -> str:
             f"{rows_count.get('needs.Need', 0):,} | {rows_count.get('cases.Meeting', 0):,} |"
         )
     load_ok = large["generate_seconds"] <= TARGET_LOAD_SECONDS
+    for key in sizes:
+        timetable = results["sizes"][key].get("timetable")
+        if timetable:
+            lines.append(
+                f"\nTimetable nightly computation at {int(key):,} cases: "
+                + (
+                    f"{timetable['seconds']:.0f} s ({timetable['output']})"
+                    if "seconds" in timetable
+                    else timetable["error"]
+                )
+                + (" (target 60 s at 50,000)" if int(key) == 50000 else "")
+            )
     lines += [
         "",
         f"Target: {large_n:,} cases load in under 15 minutes: **{'met' if load_ok else 'missed'}** "
@@ -131,9 +140,10 @@ def render(results: dict, json_name: str) -> str:
         f"{large['load']['req_per_s']} req/s at {large_n:,}. Errors: {small['load']['errors']} and "
         f"{large['load']['errors']}.",
         "",
-        "Query counts are per request including the session and user queries, counted with the Django test "
-        "client in a rolled-back transaction against the same database; where personas differ they are shown "
-        "as a/b.",
+        "Query counts are per request including the session and user queries, for the first contact officer "
+        "persona on a case with consent, counted with the Django test client in a rolled-back transaction "
+        "against the same database (every persona's counts are in the JSON file; the tests in "
+        "`population/tests/test_query_counts.py` pin them at two data sizes).",
         "",
         "## Access events",
         "",
@@ -167,7 +177,20 @@ def render(results: dict, json_name: str) -> str:
             explain["plan"][:4000],
             "```",
         ]
+    profile = large.get("profile")
+    if profile:
+        lines += [
+            "",
+            f"## Profile of the slowest case page ({profile['page']}) at {large_n:,} cases",
+            "",
+            f"cProfile over {profile['repeat']} requests of `{profile['url'].split('/')[1]}/…` as a contact officer "
+            "(Django test client, same database):",
+            "",
+            "```",
+            profile["top"][:6000].strip(),
+            "```",
+        ]
     notes = results.get("notes")
     if notes:
-        lines += ["", "## Notes", "", notes]
+        lines += ["", notes.strip()]
     return "\n".join(lines) + "\n"

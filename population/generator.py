@@ -29,7 +29,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.db import connections, models, router, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from stdnum.no import fodselsnummer
 
@@ -162,6 +164,7 @@ class Chunk:
     members: dict[int, list[Membership]] = field(default_factory=dict)
     journal: list[JournalEntry] = field(default_factory=list)
     part1_done: dict[int, NeedsConversation | None] = field(default_factory=dict)
+    needs: dict[int, list[Need]] = field(default_factory=dict)
 
     def rng(self, section: str, plan: CasePlan) -> random.Random:
         return random.Random(f"{self.generator.seed}:{section}:{plan.index}")
@@ -189,24 +192,31 @@ class Chunk:
         )
 
 
-_LAYOUTS: dict[type[models.Model], list[tuple[str, object]]] = {}
+_LAYOUTS: dict[type[models.Model], dict[str, object]] = {}
 
 
 def build(model: type[models.Model], **values: object) -> models.Model:
-    """Construct a model instance through Django's fast positional path; foreign keys by ``*_id``.
+    """Construct a model instance cheaply: foreign keys by ``*_id``, other fields by name.
 
-    Fields not given take their default, so a field another app adds later needs no change here.
+    The instance is what ``Model.from_db`` would make for an unsaved row: the field values
+    in its ``__dict__`` and a fresh state, without the per-field descriptor calls of
+    ``__init__``, which dominate the generator's time. Fields not given take their default,
+    so a field another app adds later needs no change here.
     """
     layout = _LAYOUTS.get(model)
     if layout is None:
-        layout = _LAYOUTS[model] = [
-            (model_field.attname, None if model_field.primary_key else model_field.get_default())
+        layout = _LAYOUTS[model] = {
+            model_field.attname: None if model_field.primary_key else model_field.get_default()
             for model_field in model._meta.concrete_fields
-        ]
-    unknown = set(values) - {attname for attname, _default in layout}
+        }
+    unknown = values.keys() - layout.keys()
     if unknown:
         raise TypeError(f"{model.__name__} has no fields {sorted(unknown)}")
-    return model(*[values.get(attname, default) for attname, default in layout])
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    obj.__dict__.update(layout)
+    obj.__dict__.update(values)
+    return obj
 
 
 Section = Callable[[Chunk], None]
@@ -547,7 +557,8 @@ def insert(objects: list[models.Model]) -> None:
     connection = connections[router.db_for_write(model)]
     fields = meta.concrete_fields
     for obj in objects:
-        obj._prepare_related_fields_for_save(operation_name="insert")
+        if obj._state.__dict__.get("fields_cache"):  # related objects assigned, not just ids
+            obj._prepare_related_fields_for_save(operation_name="insert")
     table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(connection.ops.quote_name(model_field.column) for model_field in fields)
     # Only values the driver cannot take as they are go through the field's own conversion.
@@ -851,6 +862,7 @@ def section_needs(chunk: Chunk) -> None:
 
     needs: list[Need] = []
     resources: list[Resource] = []
+    need_context: list[tuple[Case, User]] = []
     for plan, rng, sessions in pending:
         if not sessions:
             continue
@@ -882,19 +894,20 @@ def section_needs(chunk: Chunk) -> None:
                 else rng.choice([NeedStatus.OPEN, NeedStatus.ADDRESSED, NeedStatus.ADDRESSED])
             )
             recorded = session.recorded_at
-            need = Need(
-                case=case,
+            need = build(
+                Need,
+                case_id=case.pk,
                 tangle_id=area.tangle_id,
-                life_area=area,
-                knot=knot,
+                life_area_id=area.pk,
+                knot_id=knot.pk if knot else None,
                 own_words=rng.choice(NEED_WORDS) if rng.random() < 0.7 else "",
                 summary=f"{area.name_nb}: {rng.choice(NEED_SUMMARIES)}",
                 acute=rng.random() < 0.08,
                 status=final,
                 private=rng.random() < 0.08,
                 shared_with_volunteers=rng.random() < 0.15,
-                conversation=session,
-                recorded_by=lead,
+                conversation_id=session.pk,
+                recorded_by_id=lead.pk,
                 recorded_at=recorded,
                 updated_at=recorded,
                 version=1,
@@ -904,6 +917,8 @@ def section_needs(chunk: Chunk) -> None:
                 need.updated_at = max(recorded, moment(changed_on, rng, generator.now))
                 need.version = 2
             needs.append(need)
+            need_context.append((case, lead))
+            chunk.needs.setdefault(plan.index, []).append(need)
         for _ in range(min(6, int(rng.expovariate(1 / cal.RESOURCES_MEAN)))):
             area = generator.life_areas[rng.randrange(len(generator.life_areas))] if rng.random() < 0.8 else None
             resources.append(
@@ -917,19 +932,17 @@ def section_needs(chunk: Chunk) -> None:
             )
     insert(needs)
     insert(resources)
-    for need in needs:
+    for need, (case, lead) in zip(needs, need_context, strict=True):
         # The row holds the latest version; the journal shows it recorded open, then changed.
         current = snapshot(need, NEED_FIELDS)
         created = current | {"status": NeedStatus.OPEN}
-        chunk.log(
-            actor=need.recorded_by, action="need.create", obj=need, case=need.case, at=need.recorded_at, new=created
-        )
+        chunk.log(actor=lead, action="need.create", obj=need, case=case, at=need.recorded_at, new=created)
         if need.version == 2:
             chunk.log(
-                actor=need.recorded_by,
+                actor=lead,
                 action="need.update",
                 obj=need,
-                case=need.case,
+                case=case,
                 at=need.updated_at,
                 old=created,
                 new=current,
@@ -1062,6 +1075,136 @@ def section_meetings(chunk: Chunk) -> None:
         )
 
 
+MEASURE_TITLES = [
+    "Housing application",
+    "Debt settlement",
+    "Bank account and BankID",
+    "ID papers",
+    "Tax card",
+    "NAV income in place at release",
+    "School place",
+    "Work training",
+    "Treatment continued after release",
+    "Family contact",
+    "Leisure activity",
+    "Peer mentor",
+]
+
+
+def section_measures(chunk: Chunk) -> None:
+    """Measures proposed for the needs once the plan is made, chosen or not, and the plan's version."""
+    if not apps.is_installed("plans"):
+        return
+    from plans.models import Measure, MeasureStatus, PlanVersion
+    from plans.services import MEASURE_FIELDS
+
+    generator = chunk.generator
+    today = generator.today
+    fields = [name for name in MEASURE_FIELDS if name != "needs"]
+    measures: list[tuple[Measure, Case, User, list[Need]]] = []
+    for plan in chunk.plans:
+        case_needs = chunk.needs.get(plan.index)
+        if not case_needs or plan.stage in {Stage.PREPARATION, Stage.UNDERSTAND_NEEDS, Stage.MAKE_PLAN}:
+            continue
+        rng = chunk.rng("measures", plan)
+        case = chunk.cases[plan.index]
+        members = chunk.members[plan.index]
+        finished = plan.stage in {Stage.CLOSED, Stage.AFTER_RELEASE}
+        planned_on = min(today, plan.intake + datetime.timedelta(days=rng.randrange(14, 35)))
+        for _ in range(min(10, 1 + int(rng.gammavariate(2.0, 1.25)))):
+            member = members[rng.randrange(len(members))]
+            answers = rng.sample(case_needs, min(len(case_needs), 1 + (rng.random() < 0.3)))
+            start = planned_on + datetime.timedelta(days=rng.randrange(0, 30))
+            due = start + datetime.timedelta(days=rng.randrange(30, 180))
+            statuses = [MeasureStatus.PROPOSED, MeasureStatus.CHOSEN, MeasureStatus.STARTED, MeasureStatus.DONE,
+                        MeasureStatus.REJECTED, MeasureStatus.CANCELLED]  # fmt: skip
+            weights = [2, 3, 10, 60, 10, 15] if finished else [15, 20, 45, 10, 5, 5]
+            status = rng.choices(statuses, weights=weights)[0]
+            started_on = min(today, start) if status in {MeasureStatus.STARTED, MeasureStatus.DONE} else None
+            done_on = (
+                min(today, max(start, due - datetime.timedelta(days=rng.randrange(0, 20))))
+                if status == MeasureStatus.DONE
+                else None
+            )
+            proposed_at = moment(planned_on, rng, generator.now)
+            measure = build(
+                Measure,
+                case_id=case.pk,
+                title=rng.choice(MEASURE_TITLES),
+                description="",
+                responsible_agency_id=member.agency_id,
+                responsible_user_id=member.user_id,
+                start_date=start,
+                due_date=due,
+                requires_of_person=rng.choice(["Meet on time.", "Bring ID papers.", "Nothing.", "Sign the form."]),
+                status=status,
+                status_reason="Not possible now."
+                if status in {MeasureStatus.REJECTED, MeasureStatus.CANCELLED}
+                else "",
+                decided_with_person=status != MeasureStatus.PROPOSED,
+                started_on=started_on,
+                done_on=done_on,
+                proposed_by_id=member.user_id,
+                proposed_at=proposed_at,
+                updated_at=proposed_at
+                if status == MeasureStatus.PROPOSED
+                else moment(min(today, start), rng, generator.now),
+                version=1 if status == MeasureStatus.PROPOSED else 2,
+            )
+            measures.append((measure, case, member.user, answers))
+    insert([measure for measure, _case, _user, _needs in measures])
+    through = Measure.needs.through
+    insert(
+        [through(measure_id=measure.pk, need_id=need.pk) for measure, _c, _u, answers in measures for need in answers]
+    )
+    versions = []
+    in_plan: dict[int, list[Measure]] = {}
+    for measure, case, user, answers in measures:
+        proposed = snapshot(measure, fields) | {
+            "needs": sorted(need.pk for need in answers),
+            "status": MeasureStatus.PROPOSED,
+        }
+        chunk.log(actor=user, action="measure.propose", obj=measure, case=case, at=measure.proposed_at, new=proposed)
+        if measure.status != MeasureStatus.PROPOSED:
+            chunk.log(
+                actor=case._lead,
+                action=f"measure.{measure.status}",
+                obj=measure,
+                case=case,
+                at=max(measure.proposed_at, measure.updated_at),
+                old={"status": MeasureStatus.PROPOSED},
+                new={"status": measure.status},
+            )
+        if measure.status in {MeasureStatus.CHOSEN, MeasureStatus.STARTED, MeasureStatus.DONE}:
+            in_plan.setdefault(case.pk, []).append(measure)
+    for case_id, chosen in in_plan.items():
+        rows = [
+            {
+                "id": measure.pk,
+                "title": measure.title,
+                "responsible_agency": measure.responsible_agency_id,
+                "responsible_user": measure.responsible_user_id,
+                "start_date": measure.start_date.isoformat(),
+                "due_date": measure.due_date.isoformat(),
+                "requires_of_person": measure.requires_of_person,
+                "status": measure.status,
+            }
+            for measure in chosen
+        ]
+        versions.append(
+            build(
+                PlanVersion,
+                case_id=case_id,
+                number=1,
+                created_at=max(m.updated_at for m in chosen),
+                created_by_id=chosen[0].proposed_by_id,
+                cause="choice",
+                measures=rows,
+            )
+        )
+    insert(versions)
+
+
 def section_reads(chunk: Chunk) -> None:
     """Access events: members reading the case while they are in the group, and the person."""
     generator = chunk.generator
@@ -1107,6 +1250,7 @@ SECTIONS: list[Section] = [
     section_needs,
     section_consent,
     section_meetings,
+    section_measures,
     section_reads,
 ]
 
@@ -1128,6 +1272,16 @@ COUNTED: list[type[models.Model]] = [
 ]
 
 
+def counted_models() -> list[type[models.Model]]:
+    """The counted models, with those of the apps that are installed (plans)."""
+    extra = []
+    if apps.is_installed("plans"):
+        from plans.models import Measure, PlanVersion
+
+        extra = [Measure, Measure.needs.through, PlanVersion]
+    return COUNTED + extra
+
+
 def counts() -> dict[str, int]:
     """Return the number of rows per counted model."""
-    return {model._meta.label: model.objects.count() for model in COUNTED}
+    return {model._meta.label: model.objects.count() for model in counted_models()}

@@ -12,7 +12,7 @@ from cases.models import Case, Membership
 from journal.models import AccessEvent, JournalEntry
 from needs.models import Need
 from population import calibration as cal
-from population.generator import COUNTED, USERNAME_PREFIX, Generator
+from population.generator import USERNAME_PREFIX, Generator, counted_models
 from population.measure import measure
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def generated_cases():
 
 
 def row_counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in COUNTED}
+    return {model._meta.label: model.objects.count() for model in counted_models()}
 
 
 def first_rows() -> dict[str, list[tuple]]:

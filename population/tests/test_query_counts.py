@@ -36,6 +36,12 @@ PINNED = {
     ("needs_map", "person"): 10,
     ("group", "person"): 7,
     ("consent", "person"): 14,
+    ("plan", "contact_officer"): 16,
+    ("plan", "nav_with_consent"): 16,
+    ("plan", "person"): 11,
+    ("meeting", "contact_officer"): 21,
+    ("meeting", "nav_with_consent"): 17,
+    ("meeting", "person"): 14,
 }
 PINNED_MY_CASES = 6
 PINNED_FLOOR = 3
@@ -99,6 +105,24 @@ def grow_case(case: Case, officer: User, *, needs: int, meetings: int, members: 
         )
         for user in staff
     )
+    if needs > 5:
+        from plans.models import Measure
+
+        member = Membership.objects.filter(case=case, role=Role.NAV).select_related("user").first()
+        some_needs = list(Need.objects.filter(case=case, private=False)[:3])
+        for i in range(needs // 2):
+            measure = Measure.objects.create(
+                case=case,
+                title=f"Measure {i}",
+                responsible_agency=member.agency,
+                responsible_user=member.user,
+                start_date=timezone.localdate(),
+                due_date=timezone.localdate() + datetime.timedelta(days=30),
+                requires_of_person="Nothing.",
+                status=["proposed", "chosen", "started", "done"][i % 4],
+                proposed_by=member.user,
+            )
+            measure.needs.set(some_needs)
     JournalEntry.objects.bulk_create(
         JournalEntry(
             actor=officer,
@@ -134,10 +158,12 @@ def test_case_pages_make_the_same_number_of_queries_with_5_and_with_50_needs(
     client.force_login(user)
     pages = [page for (page, who) in PINNED if who == persona]
     assert pages
-    small = {page: count_queries(client, DAILY_PAGES[page](case.code)) for page in pages}
+    meeting = Meeting.objects.filter(case=case).order_by("starts_at", "pk").first()
+    target = {"meeting": f"{case.code}/{meeting.pk}"}
+    small = {page: count_queries(client, DAILY_PAGES[page](target.get(page, case.code))) for page in pages}
     grow_case(case, officer, needs=50, meetings=40, members=8, history=500)
     assert Need.objects.filter(case=case).count() >= 50
-    large = {page: count_queries(client, DAILY_PAGES[page](case.code)) for page in pages}
+    large = {page: count_queries(client, DAILY_PAGES[page](target.get(page, case.code))) for page in pages}
     expected = {page: PINNED[(page, persona)] for page in pages}
     assert small == large == expected, f"5 needs: {small}; 50 needs: {large}; pinned: {expected}"
 
