@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from needs.models import Need
 
@@ -25,6 +26,7 @@ def test_related_needs_are_named_by_number_only(personas, case):
     need = Need.objects.filter(case=case, private=True).first()
     entry = JournalEntry(object_type="needs.resource", old=None, new={"description": "x"})
     entry_with_need = JournalEntry(object_type="needs.need", old=None, new={"conversation": None})
-    described = describe_changes([entry, entry_with_need])
-    assert described[0].display == [("description", None, "x")]
+    with translation.override("en"):  # the field label is asserted in English
+        described = describe_changes([entry, entry_with_need])
+        assert described[0].display == [("description", None, "x")]
     assert need.own_words not in str([item.display for item in described])
