@@ -121,7 +121,6 @@ def test_a_member_is_added_with_a_start_and_an_end_date(client_for, emil, person
 
 
 def test_an_end_before_the_start_is_refused(client_for, emil, personas):
-    import datetime
 
     today = timezone.localdate()
     response = client_for(personas.contact_officer).post(

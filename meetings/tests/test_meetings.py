@@ -2,6 +2,7 @@
 minutes, decisions that create or change a measure, and the .ics download."""
 
 import datetime
+import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -175,7 +176,7 @@ def test_a_recurring_meeting_is_a_series_at_a_fixed_interval(case, personas):
     series.sort(key=lambda meeting: meeting.starts_at)
     assert len(series) == 4
     local = [timezone.localtime(meeting.starts_at) for meeting in series]
-    assert all((b.date() - a.date()).days == 14 for a, b in zip(local, local[1:], strict=False))
+    assert all((b.date() - a.date()).days == 14 for a, b in itertools.pairwise(local))
     assert {moment.hour for moment in local} == {9}
 
 

@@ -26,7 +26,9 @@ def test_the_meeting_page_query_count_is_constant(client_for, case, personas, pe
     for membership in Membership.objects.filter(case=case, user__username__startswith="grow"):
         attendance_record(actor=personas.contact_officer, meeting=meeting, membership=membership, present=True)
     for measure in Measure.objects.filter(case=case, status="chosen")[:5]:
-        decision_record(actor=personas.contact_officer, meeting=meeting, text="Start.", measure=measure, status="started")
+        decision_record(
+            actor=personas.contact_officer, meeting=meeting, text="Start.", measure=measure, status="started"
+        )
     large = count_queries(client, url)
     assert small == large, (small, large)
     with django_assert_max_num_queries(MEETING_PAGE_BUDGET):

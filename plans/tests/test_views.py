@@ -25,9 +25,7 @@ def _proposal_data(need, responsible, today, **overrides):
     return data
 
 
-def test_a_covered_member_proposes_inline_and_everyone_in_the_group_sees_it(
-    client_for, case, personas, housing, today
-):
+def test_a_covered_member_proposes_inline_and_everyone_in_the_group_sees_it(client_for, case, personas, housing, today):
     nils = client_for(personas.nav_with_consent)
     url = reverse("plans:propose", kwargs={"code": case.code})
     response = nils.post(url, _proposal_data(housing, personas.nav_with_consent, today), HTTP_HX_REQUEST="true")
@@ -148,9 +146,7 @@ def test_a_member_without_consent_sees_only_their_own_tasks(client_for, case, pe
     assert client_for(personas.municipal_without_consent).get(detail).status_code == 200
 
 
-def test_a_measure_for_a_private_need_is_hidden_from_covered_members(
-    client_for, case, personas, private_need, today
-):
+def test_a_measure_for_a_private_need_is_hidden_from_covered_members(client_for, case, personas, private_need, today):
     secret = measure_propose(
         actor=personas.contact_officer,
         case=case,
@@ -166,9 +162,10 @@ def test_a_measure_for_a_private_need_is_hidden_from_covered_members(
         assert "Samtaler med psykolog" not in content
         detail = reverse("plans:measure", kwargs={"code": case.code, "measure_id": secret.pk})
         assert client_for(persona).get(detail).status_code == 404
-    assert "Samtaler med psykolog" in client_for(personas.person).get(
-        reverse("plans:plan", kwargs={"code": case.code})
-    ).content.decode()
+    assert (
+        "Samtaler med psykolog"
+        in client_for(personas.person).get(reverse("plans:plan", kwargs={"code": case.code})).content.decode()
+    )
 
 
 def test_needs_without_a_measure_are_highlighted(client_for, case, personas):
@@ -212,9 +209,7 @@ def test_versions_can_be_compared_side_by_side(client_for, case, personas, propo
     kari = client_for(personas.contact_officer)
     versions = list(case.plan_versions.order_by("number").values_list("number", flat=True))
     assert len(versions) >= 2
-    response = kari.get(
-        reverse("plans:compare", kwargs={"code": case.code}), {"a": versions[0], "b": versions[-1]}
-    )
+    response = kari.get(reverse("plans:compare", kwargs={"code": case.code}), {"a": versions[0], "b": versions[-1]})
     assert response.status_code == 200
     rows = {row["id"]: row for row in response.context["rows"]}
     assert rows[proposal.pk]["left"] is None and rows[proposal.pk]["right"]["status"] == "chosen"
