@@ -224,6 +224,14 @@ class CaseTimetable:
         return points
 
     @property
+    def road_steps(self) -> list[engine.Milestone]:
+        """The milestones in the order of their dates; those without a date last."""
+        if self.road is None:
+            return []
+        dated = sorted((m for m in self.road.milestones if m.date), key=lambda m: m.date)
+        return dated + [m for m in self.road.milestones if not m.date]
+
+    @property
     def today_x(self) -> float | None:
         return self.position(self.today) if self.road is not None else None
 
@@ -285,6 +293,8 @@ class DueList:
     later: list[DueItem]
     risky_cases: list[tuple[Case, list[engine.Risk]]]
     stage_counts: list[dict] | None
+    #: The cases whose read this request has logged.
+    logged_case_ids: frozenset[int] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -334,6 +344,7 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
         later=[item for _, item in groups["later"]],
         risky_cases=risky,
         stage_counts=stage_counts,
+        logged_case_ids=frozenset(shown),
     )
 
 
@@ -443,10 +454,11 @@ def calendar_events(user: User) -> list[FeedEvent]:
                 minutes=getattr(meeting, "duration_minutes", 60) or 60,
             )
         )
-    if meetings:
+    unlogged = {meeting.case_id for meeting in meetings} - due.logged_case_ids
+    if unlogged:
         record_access(
             viewer=user,
-            case_ids=sorted({m.case_id for m in meetings}),
+            case_ids=sorted(unlogged),
             purpose=AccessPurpose.CASELOAD,
             view="timetable:calendar_feed",
         )

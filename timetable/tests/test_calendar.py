@@ -68,3 +68,19 @@ def test_the_feed_of_a_user_outside_the_case_does_not_show_it(client_for, person
     client = client_for(personas.outsider)
     text = client.get(new_feed_url(client)).content.decode()
     assert case.code not in text
+
+
+def test_reading_the_feed_logs_one_access_event_per_case(client_for, personas, case):
+    from collections import Counter
+
+    from journal.models import AccessEvent
+
+    client = client_for(personas.contact_officer)
+    url = new_feed_url(client)
+    before = AccessEvent.objects.count()
+    client.get(url)
+    events = AccessEvent.objects.order_by("id")[before:]
+    per_case = Counter(event.case_id for event in events)
+    assert case.pk in per_case  # his group meeting is in the feed
+    assert set(per_case.values()) == {1}
+    assert {event.view for event in events} == {"timetable:calendar_feed"}

@@ -5,7 +5,8 @@ unique constraint on (recipient, deadline, due date, phase), inserted before the
 is sent, so no run sends a reminder that another run has claimed.
 """
 
-from django.conf import settings
+import os
+
 from django.core.management.base import BaseCommand
 
 from timetable.services import reminders_send
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-refresh", action="store_true", help="Do not recompute the deadlines first.")
         parser.add_argument(
             "--base-url",
-            default=getattr(settings, "OVERGANG_BASE_URL", ""),
+            default=os.environ.get("OVERGANG_BASE_URL", ""),
             help="The site's address, for links in the e-mails.",
         )
         # For the crash-after-send test only: stop after the first e-mail, before marking it.
