@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from journal.models import JournalEntry
 from journal.services import REDACTED
@@ -19,18 +19,18 @@ NEUTRAL_MODELS = {"needs.need"}
 
 
 ACTION_LABELS = {
-    "person.create": _lazy("Person registered"),
-    "case.open": _lazy("Case registered"),
-    "membership.add": _lazy("Member added to the group"),
-    "membership.end": _lazy("Member left the group"),
-    "meeting.book": _lazy("Meeting booked"),
-    "conversation.record": _lazy("Needs conversation recorded"),
-    "need.create": _lazy("Need recorded"),
-    "need.update": _lazy("Need changed"),
-    "resource.create": _lazy("Strength recorded"),
-    "consent.give": _lazy("Consent recorded"),
-    "consent.replace": _lazy("Consent replaced"),
-    "consent.withdraw": _lazy("Consent withdrawn"),
+    "person.create": gettext_lazy("Person registered"),
+    "case.open": gettext_lazy("Case registered"),
+    "membership.add": gettext_lazy("Member added to the group"),
+    "membership.end": gettext_lazy("Member left the group"),
+    "meeting.book": gettext_lazy("Meeting booked"),
+    "conversation.record": gettext_lazy("Needs conversation recorded"),
+    "need.create": gettext_lazy("Need recorded"),
+    "need.update": gettext_lazy("Need changed"),
+    "resource.create": gettext_lazy("Strength recorded"),
+    "consent.give": gettext_lazy("Consent recorded"),
+    "consent.replace": gettext_lazy("Consent replaced"),
+    "consent.withdraw": gettext_lazy("Consent withdrawn"),
 }
 
 
