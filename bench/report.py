@@ -194,3 +194,21 @@ def render(results: dict, json_name: str) -> str:
     if notes:
         lines += ["", notes.strip()]
     return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Re-render bench/RESULTS.md from a results file and bench/notes.md: ``python bench/report.py <json>``."""
+    import json
+    import sys
+    from pathlib import Path
+
+    json_path = Path(sys.argv[1])
+    results = json.loads(json_path.read_text())
+    notes = Path(__file__).resolve().parent / "notes.md"
+    if notes.exists():
+        results["notes"] = notes.read_text()
+    (Path(__file__).resolve().parent / "RESULTS.md").write_text(render(results, json_path.name))
+
+
+if __name__ == "__main__":
+    main()
