@@ -68,26 +68,78 @@ class IntakeForm(DsForm):
         return data
 
 
+MEMBER_CHOICES_LIMIT = 25
+
+
+def eligible_members():
+    """Users who may be added to a group: active, in a group role, belonging to an agency."""
+    return User.objects.filter(is_active=True, role__in=GROUP_ROLES, agency__isnull=False)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """Offer a short list of candidates, but accept any eligible user on submit.
+
+    At national scale there are thousands of eligible users; the page lists at most
+    MEMBER_CHOICES_LIMIT of them (local agencies first, or the search's matches).
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return eligible_members().select_related("agency").get(pk=value)
+        except (ValueError, TypeError, User.DoesNotExist) as error:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from error
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)
+
+
 class MemberAddForm(DsForm):
     """Add a user of an agency to the responsibility group."""
 
-    user = forms.ModelChoiceField(label=_("Member"), queryset=User.objects.none())
+    user = MemberChoiceField(label=_("Member"), queryset=User.objects.none())
     purpose = forms.CharField(label=_("What they help with"), max_length=200, required=False)
     start_date = forms.DateField(label=_("From"), required=False, widget=DateInput, help_text=_("Empty: today."))
     end_date = forms.DateField(
         label=_("Until"), required=False, widget=DateInput, help_text=_("Empty: until they leave the group.")
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, case=None, search: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
-            User.objects.filter(is_active=True, role__in=GROUP_ROLES)
-            .select_related("agency")
-            .order_by("agency__name", "last_name", "first_name")
-        )
+        self.fields["user"].queryset = member_candidates(case, search)
         self.fields["user"].label_from_instance = lambda user: (
-            f"{user.display_name} – {user.get_role_display()}, {user.agency or _('no agency')}"
+            f"{user.display_name} – {user.get_role_display()}, {user.agency}"
         )
+
+
+def member_candidates(case, search: str = ""):
+    """Return at most MEMBER_CHOICES_LIMIT users to offer: the search's matches, or local agencies."""
+    from django.db.models import Q
+
+    candidates = eligible_members().select_related("agency")
+    terms = search.split()[:4]
+    if terms:
+        for term in terms:
+            candidates = candidates.filter(
+                Q(first_name__icontains=term)
+                | Q(last_name__icontains=term)
+                | Q(username__icontains=term)
+                | Q(agency__name__icontains=term)
+            )
+    elif case is not None:
+        candidates = candidates.filter(
+            Q(agency__municipality__iexact=case.home_municipality)
+            | Q(agency__municipality__iexact=case.institution.municipality)
+        )
+    if case is not None:
+        candidates = candidates.exclude(memberships__case=case, memberships__end_date__isnull=True)
+    ids = list(
+        candidates.order_by("agency__name", "last_name", "first_name").values_list("pk", flat=True)[
+            :MEMBER_CHOICES_LIMIT
+        ]
+    )
+    return User.objects.filter(pk__in=ids).select_related("agency").order_by("agency__name", "last_name", "first_name")
 
 
 class MeetingForm(DsForm):

@@ -120,13 +120,16 @@ def overview(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(Ability.VIEW_CASE)
 def group(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the responsibility group. Anyone who sees the case; the case staff may change it."""
-    return _render_group(request, access, MemberAddForm() if access.can(Ability.MANAGE_GROUP) else None)
+    search = request.GET.get("q", "").strip()[:100]
+    form = MemberAddForm(case=access.case, search=search) if access.can(Ability.MANAGE_GROUP) else None
+    return _render_group(request, access, form, search=search)
 
 
 def _render_group(
-    request: HttpRequest, access: CaseAccess, form: MemberAddForm | None, status: int = 200
+    request: HttpRequest, access: CaseAccess, form: MemberAddForm | None, status: int = 200, search: str = ""
 ) -> HttpResponse:
     context = {
+        "search": search,
         "access": access,
         "case": access.case,
         "members": list(selectors.current_members(access.case)),
@@ -141,7 +144,7 @@ def _render_group(
 @require_POST
 def member_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """Add a member to the group. The case's prison staff."""
-    form = MemberAddForm(request.POST)
+    form = MemberAddForm(request.POST, case=access.case)
     if form.is_valid():
         try:
             membership_add(

@@ -68,3 +68,39 @@ def test_analyst_cannot_be_added(officer, case, personas):
     response = officer.post(reverse("cases:member_add", kwargs={"code": case.code}), {"user": personas.analyst.pk})
     assert response.status_code == 400
     assert Membership.objects.count() == before
+
+
+def make_users(n: int, agency, prefix: str = "many") -> None:
+    User.objects.bulk_create(
+        User(username=f"{prefix}{i}", first_name=f"Many{i}", last_name="Adviser", role=Role.NAV, agency=agency)
+        for i in range(n)
+    )
+
+
+def test_group_page_offers_a_short_list_however_many_users_exist(officer, case, personas):
+    from cases.forms import MEMBER_CHOICES_LIMIT
+
+    make_users(3 * MEMBER_CHOICES_LIMIT, personas.nav_with_consent.agency)
+    response = officer.get(reverse("cases:group", kwargs={"code": case.code}))
+    assert response.status_code == 200
+    offered = list(response.context["form"].fields["user"].queryset)
+    assert 0 < len(offered) <= MEMBER_CHOICES_LIMIT
+    assert personas.nav_with_consent not in offered  # already a member
+
+
+def test_search_finds_a_user_of_a_distant_agency_and_any_eligible_user_can_be_added(officer, personas):
+    from accounts.models import Agency
+    from cases.models import Case
+
+    tromso = Agency.objects.create(name="NAV Tromsø", kind="nav", municipality="Tromsø")
+    make_users(2, tromso, prefix="north")
+    emil = Case.objects.get(person__first_name="Emil")
+    url = reverse("cases:group", kwargs={"code": emil.code})
+    default = list(officer.get(url).context["form"].fields["user"].queryset)
+    assert not any(user.agency_id == tromso.pk for user in default)
+    found = list(officer.get(url, {"q": "Tromsø"}).context["form"].fields["user"].queryset)
+    assert {user.username for user in found} == {"north0", "north1"}
+    north = User.objects.get(username="north1")
+    response = officer.post(reverse("cases:member_add", kwargs={"code": emil.code}), {"user": north.pk})
+    assert response.status_code == 302
+    assert Membership.objects.filter(case=emil, user=north).exists()
