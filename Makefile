@@ -20,6 +20,15 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# The browser tests drive Debian's Chromium; install it when we can, else say how.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Debian's Chromium: sudo apt-get install chromium" >&2; exit 1; \
+	fi
+
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
@@ -37,7 +46,7 @@ format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: setup lint
+test: setup lint $(CHROMIUM)
 	OVERGANG_ENV=test $(VENV)/bin/pytest
 
 # Regenerate and compile translations (needs GNU gettext: apt-get install gettext).
