@@ -10,10 +10,15 @@ class DesignsystemetRenderer(DjangoTemplates):
     field_template_name = "core/forms/field.html"
 
 
+# One shared instance: a renderer owns its template engine, so a renderer per form would
+# parse the form templates again on every request.
+DESIGNSYSTEMET_RENDERER = DesignsystemetRenderer()
+
+
 class DsForm(forms.Form):
     """A form whose widgets carry Designsystemet's classes."""
 
-    default_renderer = DesignsystemetRenderer
+    default_renderer = DESIGNSYSTEMET_RENDERER
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
