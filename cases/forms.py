@@ -134,12 +134,8 @@ def member_candidates(case, search: str = ""):
         )
     if case is not None:
         candidates = candidates.exclude(memberships__case=case, memberships__end_date__isnull=True)
-    ids = list(
-        candidates.order_by("agency__name", "last_name", "first_name").values_list("pk", flat=True)[
-            :MEMBER_CHOICES_LIMIT
-        ]
-    )
-    return User.objects.filter(pk__in=ids).select_related("agency").order_by("agency__name", "last_name", "first_name")
+    # One query: no filter above joins a multi-valued relation, so no row repeats.
+    return candidates.order_by("agency__name", "last_name", "first_name")[:MEMBER_CHOICES_LIMIT]
 
 
 class MeetingForm(DsForm):
