@@ -104,3 +104,12 @@ def test_search_finds_a_user_of_a_distant_agency_and_any_eligible_user_can_be_ad
     response = officer.post(reverse("cases:member_add", kwargs={"code": emil.code}), {"user": north.pk})
     assert response.status_code == 302
     assert Membership.objects.filter(case=emil, user=north).exists()
+
+
+def test_the_person_sees_no_agency_jargon_in_the_page_header(client, personas, case):
+    client.force_login(personas.person)
+    body = client.get(reverse("consent:page", kwargs={"code": case.code})).content.decode()
+    assert case.get_stage_display() not in body
+    assert case.get_legal_status_display() not in body
+    client.force_login(personas.contact_officer)
+    assert case.get_stage_display() in client.get(reverse("consent:page", kwargs={"code": case.code})).content.decode()
