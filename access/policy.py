@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from accounts.models import Role, User
-from cases.models import Case, Membership, membership_is_current
+from cases.models import Case, Membership, lead_flag, membership_is_current
 from journal.models import AccessPurpose
 from journal.services import record_access
 
@@ -49,6 +49,7 @@ class Ability(enum.Enum):
     PROPOSE_MEASURE = "propose_measure"
     CHOOSE_MEASURES = "choose_measures"
     USE_THREAD = "use_thread"
+    MANAGE_HANDOVER = "manage_handover"
 
 
 def can_open_cases(user: User) -> bool:
@@ -89,6 +90,16 @@ class CaseAccess:
         )
 
     @property
+    def is_lead(self) -> bool:
+        """The one accountable lead: prison staff, or after a handover an incoming actor."""
+        return self.membership is not None and self.membership.pk == self.case.lead_id
+
+    @property
+    def runs_the_case(self) -> bool:
+        """The case's prison staff and its lead keep the group, the meetings and the handover going."""
+        return self.is_prison_staff or self.is_lead
+
+    @property
     def is_volunteer(self) -> bool:
         return self.membership is not None and self.membership.role == Role.VOLUNTEER
 
@@ -120,13 +131,9 @@ class CaseAccess:
             return self.sees_needs
         if ability in {Ability.VIEW_CONSENT, Ability.VIEW_ACCESS_LOG, Ability.WITHDRAW_CONSENT}:
             return self.is_person or self.is_prison_staff
-        if ability in {
-            Ability.EDIT_NEEDS,
-            Ability.MANAGE_GROUP,
-            Ability.RECORD_CONSENT,
-            Ability.BOOK_MEETING,
-            Ability.VIEW_JOURNAL,
-        }:
+        if ability in {Ability.MANAGE_GROUP, Ability.BOOK_MEETING, Ability.MANAGE_HANDOVER}:
+            return self.runs_the_case
+        if ability in {Ability.EDIT_NEEDS, Ability.RECORD_CONSENT, Ability.VIEW_JOURNAL}:
             return self.is_prison_staff
         if ability is Ability.PROPOSE_MEASURE:
             # Step 4: members propose once the needs map is shared with them by consent.
@@ -186,7 +193,10 @@ def access_for(user: User, case: Case) -> CaseAccess:
     membership = None
     if not is_person:
         membership = (
-            Membership.objects.filter(membership_is_current(), case=case, user=user).order_by("-is_lead").first()
+            Membership.objects.filter(membership_is_current(), case=case, user=user)
+            .annotate(is_lead=lead_flag())
+            .order_by("-is_lead")
+            .first()
         )
     consent = Consent.objects.filter(case=case, withdrawn_at__isnull=True).first()
     covered = bool(consent is not None and membership is not None and consent.scope.filter(pk=membership.pk).exists())

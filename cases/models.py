@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +68,14 @@ class Stage(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class FollowUpPhase(models.TextChoices):
+    """After release (TOG, seed 002 ch. 3): reporting duty, then closure, then voluntary aftercare."""
+
+    REPORTING_DUTY = "reporting_duty", _("Reporting duty")
+    CLOSING = "closing", _("Closing the follow-up")
+    AFTERCARE = "aftercare", _("Voluntary aftercare")
+
+
 class Case(models.Model):
     """One person's course through one sentence."""
 
@@ -91,6 +99,19 @@ class Case(models.Model):
     previous_case = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("earlier case")
     )
+    # The one accountable lead. A single column, so never two; once set the database
+    # refuses to clear it or to end the lead's membership while the case is open
+    # (migration 0003), so never none. Changed only by cases.services.lead_hand_over.
+    lead = models.ForeignKey(
+        "Membership", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("lead")
+    )
+    follow_up_phase = models.CharField(
+        _("follow-up after release"), max_length=20, choices=FollowUpPhase.choices, blank=True
+    )
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closing_reason = models.TextField(_("reason for closing"), blank=True)
+    anonymise_on = models.DateField(_("to be anonymised on"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -99,6 +120,13 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [models.Index(fields=["institution", "stage"], name="case_institution_stage")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(stage="closed")
+                | (Q(closed_on__isnull=False) & Q(anonymise_on__isnull=False) & ~Q(closing_reason="")),
+                name="case_closed_with_reason_and_anonymisation_date",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -119,7 +147,6 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role in the group"), max_length=30, choices=Role.choices)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
-    is_lead = models.BooleanField(_("leads the group"), default=False)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -130,13 +157,10 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("group membership")
         verbose_name_plural = _("group memberships")
-        ordering = ["-is_lead", "start_date", "id"]
+        ordering = ["start_date", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "user"], condition=Q(end_date__isnull=True), name="membership_one_open_per_user"
-            ),
-            models.UniqueConstraint(
-                fields=["case"], condition=Q(is_lead=True, end_date__isnull=True), name="membership_one_lead"
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -148,12 +172,31 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
 
+    @property
+    def is_lead(self) -> bool:
+        """Whether this membership is the case's lead; querysets annotate it (``with_lead_flag``)."""
+        if "_is_lead" in self.__dict__:
+            return self.__dict__["_is_lead"]
+        return self.case.lead_id == self.pk
+
+    @is_lead.setter
+    def is_lead(self, value: bool) -> None:
+        self.__dict__["_is_lead"] = value
+
+
+def lead_flag() -> ExpressionWrapper:
+    """Return an expression for Membership querysets: whether the row is its case's lead."""
+    return ExpressionWrapper(Q(case__lead_id=F("pk")), output_field=models.BooleanField())
+
 
 class MeetingKind(models.TextChoices):
     INTAKE = "intake", _("Intake meeting")
     NEEDS_CONVERSATION = "needs_conversation", _("Needs conversation")
     WITH_PERSON = "with_person", _("Meeting with the person")
     GROUP = "group", _("Group meeting")
+    RELEASE = "release", _("Release meeting")
+    HANDOVER_REVIEW = "handover_review", _("Handover review")
+    FAREWELL = "farewell", _("Farewell conversation")
 
 
 class Meeting(models.Model):

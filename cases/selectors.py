@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from access.policy import Ability, CaseAccess, cases_visible_to
 from accounts.models import Role, User
-from cases.models import Case, Meeting, Membership, membership_is_current
+from cases.models import Case, Meeting, Membership, lead_flag, membership_is_current
 from consent.models import Consent
 from journal.display import describe_changes
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
@@ -16,7 +16,7 @@ from journal.services import record_access
 def caseload_for(user: User) -> list[Case]:
     """Return the user's caseload in one query, logging one access event per case listed."""
     today = timezone.localdate()
-    lead = Membership.objects.filter(membership_is_current(today), case=OuterRef("pk"), is_lead=True)
+    lead = Membership.objects.filter(pk=OuterRef("lead_id"))
     mine = Membership.objects.filter(membership_is_current(today), case=OuterRef("pk"), user=user)
     upcoming = Meeting.objects.filter(case=OuterRef("pk"), starts_at__gte=timezone.now()).order_by("starts_at")
     cases = list(
@@ -45,6 +45,7 @@ def current_members(case: Case) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(membership_is_current(), case=case)
         .select_related("user", "agency")
+        .annotate(is_lead=lead_flag())
         .order_by("-is_lead", "start_date", "id")
     )
 

@@ -31,8 +31,13 @@ CASE_FIELDS = [
     "expected_release",
     "home_municipality",
     "stage",
+    "follow_up_phase",
+    "released_on",
+    "closed_on",
+    "closing_reason",
+    "anonymise_on",
 ]
-MEMBERSHIP_FIELDS = ["user", "role", "agency", "is_lead", "purpose", "start_date", "end_date", "accepted_at"]
+MEMBERSHIP_FIELDS = ["user", "role", "agency", "purpose", "start_date", "end_date", "accepted_at"]
 MEETING_FIELDS = [
     "kind",
     "starts_at",
@@ -138,7 +143,6 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
             user=actor,
             role=actor.role,
             agency=institution,
-            is_lead=True,
             purpose=_("Responsible for the case in prison"),
             start_date=min(data.intake_date, timezone.localdate()),
             accepted_at=timezone.now(),
@@ -149,6 +153,9 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
         record_change(
             actor=actor, action="membership.add", obj=lead, case=case, old=None, new=snapshot(lead, MEMBERSHIP_FIELDS)
         )
+        case.lead = lead
+        case.save(update_fields=["lead"])
+        record_change(actor=actor, action="case.lead", obj=case, case=case, old={"lead": None}, new={"lead": lead.pk})
     return case
 
 
@@ -229,6 +236,9 @@ def membership_accept(*, actor: User, membership: Membership) -> Membership:
             old=old,
             new=snapshot(membership, MEMBERSHIP_FIELDS),
         )
+        from handover.services import transition_note_acceptance
+
+        transition_note_acceptance(actor=actor, membership=membership)
     return membership
 
 
@@ -255,39 +265,29 @@ def membership_decline(*, actor: User, membership: Membership) -> Membership:
 
 
 def membership_make_lead(*, actor: User, membership: Membership) -> Membership:
-    """Hand the lead of the group to another current member of the case's prison staff."""
+    """Hand the lead to another member; the case has exactly one lead before and after.
+
+    The new lead must be prison staff of the case's own institution or an incoming actor
+    of a transition who has taken hold (``handover.rules.lead_blocked``).
+    """
+    from handover.rules import lead_blocked
+
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("case").get(pk=membership.pk)
-        case = membership.case
-        if not counts_at_once(case, membership.user) or membership.accepted_at is None:
-            raise ValidationError(_("Only prison staff of the case's own institution can lead the group."))
-        if membership.end_date is not None:
-            raise ValidationError(_("This membership has ended."))
-        if membership.is_lead:
+        case = Case.objects.select_for_update().get(pk=membership.case_id)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership.case = case
+        if case.stage == Stage.CLOSED:
+            raise ValidationError(_("The case is closed."))
+        if case.lead_id == membership.pk:
             return membership
-        current = Membership.objects.select_for_update().filter(case=case, is_lead=True, end_date__isnull=True).first()
-        if current is not None:
-            old = snapshot(current, MEMBERSHIP_FIELDS)
-            current.is_lead = False
-            current.save(update_fields=["is_lead"])
-            record_change(
-                actor=actor,
-                action="membership.lead",
-                obj=current,
-                case=case,
-                old=old,
-                new=snapshot(current, MEMBERSHIP_FIELDS),
-            )
-        old = snapshot(membership, MEMBERSHIP_FIELDS)
-        membership.is_lead = True
-        membership.save(update_fields=["is_lead"])
+        reason = lead_blocked(membership)
+        if reason:
+            raise ValidationError(reason)
+        old_lead = case.lead_id
+        case.lead = membership
+        case.save(update_fields=["lead"])
         record_change(
-            actor=actor,
-            action="membership.lead",
-            obj=membership,
-            case=case,
-            old=old,
-            new=snapshot(membership, MEMBERSHIP_FIELDS),
+            actor=actor, action="case.lead", obj=case, case=case, old={"lead": old_lead}, new={"lead": membership.pk}
         )
     return membership
 
@@ -324,12 +324,17 @@ def group_take_over(*, actor: User, case: Case) -> list[Membership]:
 def membership_end(*, actor: User, membership: Membership, end_date: datetime.date | None = None) -> Membership:
     """End a membership; the record stays. The lead cannot leave without a handover."""
     end = end_date or timezone.localdate()
+    from handover.rules import leave_blocked
+
     with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=membership.case_id)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership.case = case
         if membership.end_date is not None:
             raise ValidationError(_("This membership has already ended."))
-        if membership.is_lead:
-            raise ValidationError(_("The lead cannot leave the group before someone else has taken over."))
+        reason = leave_blocked(membership)
+        if reason:
+            raise ValidationError(reason)
         if end < membership.start_date:
             raise ValidationError(_("A membership cannot end before it started."))
         old = snapshot(membership, MEMBERSHIP_FIELDS)

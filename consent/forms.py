@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Membership
@@ -20,7 +21,7 @@ class ConsentForm(DsForm):
         super().__init__(*args, **kwargs)
         self.fields["explained_by"].queryset = members
         self.fields["explained_by"].label_from_instance = lambda m: m.user.display_name
-        self.fields["scope"].queryset = members.filter(is_lead=False)
+        self.fields["scope"].queryset = members.exclude(case__lead_id=F("pk"))
         self.fields["scope"].label_from_instance = lambda m: (
             f"{m.user.display_name} – {m.get_role_display()}, {m.agency.name}"
         )

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from access.policy import CaseAccess
-from cases.models import Meeting, Membership
+from cases.models import Meeting, Membership, lead_flag
 from journal.models import JournalEntry
 from meetings.models import Attendance, Decision
 from needs.selectors import needs_for_case
@@ -88,5 +88,6 @@ def members_on(meeting: Meeting) -> QuerySet[Membership]:
         Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .filter(case_id=meeting.case_id, accepted_at__isnull=False, start_date__lte=day)
         .select_related("user", "agency")
+        .annotate(is_lead=lead_flag())
         .order_by("-is_lead", "start_date", "id")
     )

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "plans",
     "meetings",
     "threads",
+    "handover",
     "core",
     "population",
 ]
@@ -201,6 +202,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "overgang@localhost")
 
 # How far into the future an intake date may lie (registering a summons ahead of time).
 INTAKE_MAX_DAYS_AHEAD = env_int("INTAKE_MAX_DAYS_AHEAD", 90)
+
+# A closed case is anonymised this many days after it closes (DOMAIN.md §5); statistics survive.
+ANONYMISE_AFTER_DAYS = env_int("ANONYMISE_AFTER_DAYS", 2 * 365)
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/<str:code>/plan/", include("plans.urls")),
     path("cases/<str:code>/meetings/", include("meetings.urls")),
     path("cases/<str:code>/thread/", include("threads.urls")),
+    path("cases/<str:code>/handover/", include("handover.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -37,7 +37,17 @@ from stdnum.no import fodselsnummer
 
 from access.policy import LEAD_ROLES
 from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
-from cases.models import CODE_ALPHABET, Case, LegalStatus, Meeting, MeetingKind, Membership, Person, Stage
+from cases.models import (
+    CODE_ALPHABET,
+    Case,
+    FollowUpPhase,
+    LegalStatus,
+    Meeting,
+    MeetingKind,
+    Membership,
+    Person,
+    Stage,
+)
 from cases.services import CASE_FIELDS, MEETING_FIELDS, MEMBERSHIP_FIELDS, PERSON_FIELDS
 from consent.models import Consent
 from consent.services import CONSENT_FIELDS
@@ -111,6 +121,7 @@ VIEWS = ["cases:overview", "needs:map", "cases:group", "consent:page"]
 
 #: Stays after which a sentenced case is closed: aftercare after release, in days.
 AFTERCARE_DAYS = 180
+ANONYMISE_AFTER = datetime.timedelta(days=2 * 365)
 
 
 @dataclass(slots=True)
@@ -669,6 +680,11 @@ def section_persons_and_cases(chunk: Chunk) -> None:
             expected_release=plan.expected_release,
             home_municipality=org.towns[home.pk],
             stage=plan.stage,
+            released_on=plan.leaves_on if plan.stage in {Stage.AFTER_RELEASE, Stage.CLOSED} else None,
+            follow_up_phase=FollowUpPhase.AFTERCARE if plan.stage in {Stage.AFTER_RELEASE, Stage.CLOSED} else "",
+            closed_on=plan.closes_on if plan.stage == Stage.CLOSED else None,
+            closing_reason="Oppfølgingen er avsluttet." if plan.stage == Stage.CLOSED else "",
+            anonymise_on=plan.closes_on + ANONYMISE_AFTER if plan.stage == Stage.CLOSED else None,
             created_at=opened,
             created_by=lead,
         )
@@ -728,10 +744,11 @@ def section_memberships(chunk: Chunk) -> None:
                 user=lead_user,
                 role=lead_user.role,
                 agency=case.institution,
-                is_lead=True,
                 purpose="Ansvarlig for saken i fengselet",
                 start_date=start,
-                end_date=prison_end,
+                # The lead stays until the case closes: the synthetic population does not
+                # model handing the lead over after release.
+                end_date=plan.closes_on if plan.stage == Stage.CLOSED else None,
                 accepted_at=case._opened,
                 added_by=lead_user,
                 added_at=case._opened,
@@ -782,7 +799,6 @@ def section_memberships(chunk: Chunk) -> None:
                         user=user,
                         role=role,
                         agency=agency,
-                        is_lead=False,
                         purpose="",
                         start_date=joined,
                         end_date=member_end,
@@ -799,6 +815,14 @@ def section_memberships(chunk: Chunk) -> None:
             ends.append((membership, membership.end_date))
     ends_rng = random.Random(f"{generator.seed}:member-end:{chunk.plans[0].index}")
     insert(memberships)
+    # The lead is the first member of each group; the case points at it once both exist.
+    with connections[router.db_for_write(Case)].cursor() as cursor:
+        cursor.executemany(
+            "UPDATE cases_case SET lead_id = %s WHERE id = %s",
+            [(chunk.lead(plan).pk, chunk.cases[plan.index].pk) for plan in chunk.plans],
+        )
+    for plan in chunk.plans:
+        chunk.cases[plan.index].lead_id = chunk.lead(plan).pk
     for membership in memberships:
         new = snapshot(membership, MEMBERSHIP_FIELDS)
         new["end_date"] = None

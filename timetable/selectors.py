@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from access.policy import CaseAccess, cases_visible_to
 from accounts.models import Role, User
-from cases.models import Case, Meeting, Membership, Stage, membership_is_current
+from cases.models import Case, Meeting, Membership, Stage, lead_flag, membership_is_current
 from journal.models import AccessPurpose
 from journal.services import record_access
 from needs.models import Need, NeedsConversation, NeedStatus
@@ -101,6 +101,7 @@ def facts_for_cases(cases: Sequence[Case], case_filter: Q | None = None) -> dict
     members: dict[int, list[engine.Member]] = defaultdict(list)
     for row in (
         Membership.objects.filter(scope, membership_is_current(today))
+        .annotate(is_lead=lead_flag())
         .values("case_id", "user_id", "role", "is_lead", "start_date", "agency_id")
         .order_by("case_id", "-is_lead", "start_date", "id")
     ):

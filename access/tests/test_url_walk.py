@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from access.policy import cases_visible_to
 from cases.models import Case, Meeting, Membership
+from handover.models import Transition
 from needs.models import Need
 from plans.models import Measure
 
@@ -89,6 +90,11 @@ TABLE = {
     "meetings:minutes": "L 403 405 405 403 403 403 404 404 404",
     "meetings:decision": "L 403 405 405 403 403 403 404 404 404",
     "threads:thread": "L 403 200 200 200 200 200 404 404 404",
+    "handover:page": "L 200 200 200 200 200 200 404 404 404",
+    "handover:plan": "L 403 405 405 403 403 403 404 404 404",
+    "handover:invite": "L 403 405 405 403 403 403 404 404 404",
+    "handover:complete": "L 403 405 405 403 403 403 404 404 404",
+    "handover:cancel": "L 403 405 405 403 403 403 404 404 404",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
 }
 # The Django admin has its own staff-only gate; its index stands for all its pages.
@@ -126,8 +132,11 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "meeting_id" in names:
         meeting = Meeting.objects.filter(case=case).order_by("starts_at").first()
         kwargs["meeting_id"] = meeting.pk if meeting else 999999
+    if "transition_id" in names:
+        transition = Transition.objects.filter(case=case).first()
+        kwargs["transition_id"] = transition.pk if transition else 999999
     if "membership_id" in names:
-        member = Membership.objects.filter(case=case, is_lead=False).first()
+        member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999
     return kwargs
 

@@ -57,7 +57,7 @@ def test_existing_member_cannot_be_added_twice(officer, case, personas):
 
 
 def test_the_lead_cannot_be_removed(officer, case, personas):
-    lead = Membership.objects.get(case=case, is_lead=True)
+    lead = case.lead
     officer.post(reverse("cases:member_end", kwargs={"code": case.code, "membership_id": lead.pk}))
     lead.refresh_from_db()
     assert lead.end_date is None

@@ -78,13 +78,13 @@ def test_intake_registers_case_with_acute_need_and_next_meeting(officer_client, 
     assert case.institution == personas.contact_officer.agency
     assert len(case.code) == 13 and not case.code.isdigit()
     assert Membership.objects.get(case=case).user == personas.contact_officer
-    assert Membership.objects.get(case=case).is_lead
+    assert case.lead == Membership.objects.get(case=case)
     assert Need.objects.get(case=case).acute
     assert Meeting.objects.get(case=case).place == "Room 1"
     after = counts()
     assert after[:5] == (before[0] + 1, before[1] + 1, before[2] + 1, before[3] + 1, before[4] + 1)
-    # person, case, membership, need, meeting: each journaled.
-    assert after[5] == before[5] + 5
+    # person, case, membership, the case's lead, need, meeting: each journaled.
+    assert after[5] == before[5] + 6
 
 
 def test_national_id_never_enters_the_journal_or_the_url(officer_client):

@@ -44,19 +44,21 @@ def officer_with_cases(n: int) -> User:
         )
         for i, person in enumerate(people)
     )
-    Membership.objects.bulk_create(
+    leads = Membership.objects.bulk_create(
         Membership(
             case=case,
             user=officer,
             role=Role.CONTACT_OFFICER,
             agency=bergen,
-            is_lead=True,
             start_date=case.intake_date,
             accepted_at=timezone.now(),
             added_by=officer,
         )
         for case in cases
     )
+    for case, lead in zip(cases, leads, strict=True):
+        case.lead = lead
+    Case.objects.bulk_update(cases, ["lead"])
     NeedsConversation.objects.bulk_create(
         NeedsConversation(case=case, held_on=case.intake_date, completed=True, recorded_by=officer)
         for case in cases[::3]

@@ -1,0 +1,244 @@
+"""Writes to transitions; each journaled in its own transaction (POP step 7)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency, AgencyKind, User
+from cases.models import Case, FollowUpPhase, Membership, Stage
+from cases.services import CASE_FIELDS, membership_add
+from core.errors import ConcurrentEditError
+from handover.models import OPEN_STATES, Transition, TransitionKind, TransitionState
+from journal.services import record_change, snapshot
+
+TRANSITION_FIELDS = [
+    "kind",
+    "state",
+    "planned_date",
+    "completed_on",
+    "from_agency",
+    "to_agency",
+    "to_unit",
+    "reason",
+    "sudden",
+    "cancel_reason",
+    "incoming",
+]
+#: How far back a transition's date may lie when it is recorded (a release yesterday, say).
+MAX_DAYS_BACK = 7
+#: The kinds of agency each transition may move to.
+TO_AGENCY_KINDS = {
+    TransitionKind.TRANSFER_PRISON: {AgencyKind.PRISON},
+    TransitionKind.TRANSFER_UNIT: {AgencyKind.PRISON},
+    TransitionKind.HOME_DETENTION: {AgencyKind.PROBATION},
+    TransitionKind.PAROLE: {AgencyKind.PROBATION},
+    TransitionKind.RELEASE: {AgencyKind.MUNICIPALITY},
+}
+
+
+def _journal(actor: User, action: str, transition: Transition, old) -> None:
+    record_change(
+        actor=actor,
+        action=action,
+        obj=transition,
+        case=transition.case,
+        old=old,
+        new=snapshot(transition, TRANSITION_FIELDS),
+    )
+
+
+def transition_plan(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    planned_date: datetime.date,
+    to_agency: Agency | None = None,
+    to_unit: str = "",
+    reason: str = "",
+) -> Transition:
+    """Plan a transfer, a move to probation or a release; the incoming actors are invited next."""
+    errors: dict[str, str] = {}
+    if kind not in TransitionKind.values:
+        errors["kind"] = _("Choose what kind of transition this is.")
+    if planned_date is None:
+        errors["planned_date"] = _("Give the planned date.")
+    elif planned_date < timezone.localdate() - datetime.timedelta(days=MAX_DAYS_BACK):
+        errors["planned_date"] = _("The planned date cannot lie more than a week back.")
+    if kind == TransitionKind.TRANSFER_PRISON:
+        if to_agency is None:
+            errors["to_agency"] = _("Choose the prison the person moves to.")
+        elif to_agency.pk == case.institution_id:
+            errors["to_agency"] = _("The person is already in this prison; plan a transfer to another unit instead.")
+    if kind == TransitionKind.TRANSFER_UNIT:
+        to_agency = case.institution
+        if not to_unit.strip():
+            errors["to_unit"] = _("Give the unit the person moves to.")
+        elif to_unit.strip() == case.unit:
+            errors["to_unit"] = _("The person is already in this unit.")
+    if to_agency is not None and kind in TO_AGENCY_KINDS and to_agency.kind not in TO_AGENCY_KINDS[kind]:
+        errors["to_agency"] = _("This agency cannot receive the person for this kind of transition.")
+    if case.stage == Stage.CLOSED:
+        errors["kind"] = _("The case is closed.")
+    elif case.released_on is not None and kind in TransitionKind.releases():
+        errors["kind"] = _("The person is already released.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if Transition.objects.filter(case=case, state__in=OPEN_STATES).exists():
+            raise ValidationError(_("A transition is already planned. Complete or cancel it first."))
+        transition = Transition(
+            case=case,
+            kind=kind,
+            planned_date=planned_date,
+            from_agency_id=case.institution_id,
+            to_agency=to_agency,
+            to_unit=to_unit.strip(),
+            reason=reason.strip(),
+            created_by=actor,
+        )
+        transition.full_clean()
+        transition.save()
+        _journal(actor, "transition.plan", transition, None)
+        if kind in TransitionKind.releases() and case.stage in {Stage.CARRY_OUT, Stage.MAKE_PLAN}:
+            old = snapshot(case, CASE_FIELDS)
+            case.stage = Stage.HANDOVER
+            case.save(update_fields=["stage"])
+            record_change(
+                actor=actor, action="case.stage", obj=case, case=case, old=old, new=snapshot(case, CASE_FIELDS)
+            )
+    return transition
+
+
+def transition_invite(*, actor: User, transition: Transition, user: User, purpose: str = "") -> Membership:
+    """Invite an incoming actor for the transition, or count a current member as incoming."""
+    with transaction.atomic():
+        transition = Transition.objects.select_for_update().select_related("case").get(pk=transition.pk)
+        if not transition.is_open:
+            raise ValidationError(_("This transition is no longer open."))
+        old = snapshot(transition, TRANSITION_FIELDS)
+        today = timezone.localdate()
+        membership = (
+            Membership.objects.filter(case=transition.case, user=user, end_date__isnull=True)
+            .exclude(pk=transition.case.lead_id)
+            .first()
+        )
+        if membership is None:
+            if Membership.objects.filter(case=transition.case, user=user, end_date__isnull=True).exists():
+                raise ValidationError({"user": _("The lead cannot be an incoming actor of their own case.")})
+            membership = membership_add(actor=actor, case=transition.case, user=user, purpose=purpose, start_date=today)
+        if transition.incoming.filter(pk=membership.pk).exists():
+            raise ValidationError({"user": _("This member is already invited for the transition.")})
+        transition.incoming.add(membership)
+        if membership.accepted_at is not None and transition.state == TransitionState.PLANNED:
+            transition.state = TransitionState.OVERLAP
+            transition.save(update_fields=["state"])
+        _journal(actor, "transition.invite", transition, old)
+    return membership
+
+
+def transition_note_acceptance(*, actor: User, membership: Membership) -> None:
+    """An incoming member accepted: the transition is now in overlap. Called by membership_accept."""
+    for transition in Transition.objects.select_for_update().filter(incoming=membership, state=TransitionState.PLANNED):
+        old = snapshot(transition, TRANSITION_FIELDS)
+        transition.state = TransitionState.OVERLAP
+        transition.save(update_fields=["state"])
+        _journal(actor, "transition.overlap", transition, old)
+
+
+def transition_cancel(*, actor: User, transition: Transition, reason: str, version: int) -> Transition:
+    """Cancel a planned transition; the reason is kept. The incoming members stay in the group."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the transition is cancelled.")})
+    with transaction.atomic():
+        current = Transition.objects.select_for_update().select_related("case").get(pk=transition.pk)
+        if current.version != version:
+            raise ConcurrentEditError(current)
+        if not current.is_open:
+            raise ValidationError(_("This transition is no longer open."))
+        old = snapshot(current, TRANSITION_FIELDS)
+        current.state = TransitionState.CANCELLED
+        current.cancel_reason = reason.strip()
+        current.version += 1
+        current.full_clean()
+        current.save(update_fields=["state", "cancel_reason", "version"])
+        _journal(actor, "transition.cancel", current, old)
+        case = Case.objects.select_for_update().get(pk=current.case_id)
+        if current.is_release and case.stage == Stage.HANDOVER:
+            old_case = snapshot(case, CASE_FIELDS)
+            case.stage = Stage.CARRY_OUT
+            case.save(update_fields=["stage"])
+            record_change(
+                actor=actor, action="case.stage", obj=case, case=case, old=old_case, new=snapshot(case, CASE_FIELDS)
+            )
+    return current
+
+
+def transition_complete(
+    *, actor: User, transition: Transition, on: datetime.date | None = None, sudden: bool = False
+) -> Transition:
+    """Record that the transition happened.
+
+    A transfer moves the case to the new prison or unit, and needs the lead to have been
+    handed to an incoming actor first. A release moves the case to follow-up after
+    release; the prison staff stay in the group, and the lead with them, until the
+    incoming actors have taken hold (``handover.rules``), so a sudden release leaves
+    no gap either.
+    """
+    on = on or timezone.localdate()
+    today = timezone.localdate()
+    if on > today:
+        raise ValidationError({"on": _("A transition can only be recorded as done on or after the day it happens.")})
+    if on < today - datetime.timedelta(days=MAX_DAYS_BACK):
+        raise ValidationError({"on": _("The date cannot lie more than a week back.")})
+    with transaction.atomic():
+        current = Transition.objects.select_for_update().get(pk=transition.pk)
+        case = Case.objects.select_for_update().select_related("lead").get(pk=current.case_id)
+        current.case = case
+        if not current.is_open:
+            raise ValidationError(_("This transition is no longer open."))
+        if sudden and not current.is_release:
+            raise ValidationError(_("Only a release can happen at short notice."))
+        if current.kind in {TransitionKind.TRANSFER_PRISON, TransitionKind.TRANSFER_UNIT} and (
+            not current.incoming.filter(pk=case.lead_id).exists()
+        ):
+            raise ValidationError(
+                _("Hand the lead to the incoming contact officer before the transfer is recorded as done.")
+            )
+        old = snapshot(current, TRANSITION_FIELDS)
+        current.state = TransitionState.COMPLETED
+        current.completed_on = on
+        current.sudden = current.sudden or sudden
+        current.version += 1
+        current.full_clean()
+        current.save(update_fields=["state", "completed_on", "sudden", "version"])
+        _journal(actor, "transition.complete", current, old)
+        old_case = snapshot(case, CASE_FIELDS)
+        if current.kind == TransitionKind.TRANSFER_PRISON:
+            case.institution = current.to_agency
+            case.security_level = current.to_agency.security_level or case.security_level
+            case.unit = current.to_unit
+        elif current.kind == TransitionKind.TRANSFER_UNIT:
+            case.unit = current.to_unit
+        else:
+            case.stage = Stage.AFTER_RELEASE
+            case.released_on = on
+            case.expected_release = on
+            case.follow_up_phase = (
+                FollowUpPhase.REPORTING_DUTY if current.kind != TransitionKind.RELEASE else FollowUpPhase.AFTERCARE
+            )
+        case.full_clean(exclude=["lead"])
+        case.save()
+        record_change(
+            actor=actor,
+            action="case.transition",
+            obj=case,
+            case=case,
+            old=old_case,
+            new=snapshot(case, CASE_FIELDS),
+        )
+    return current
