@@ -42,10 +42,16 @@ def caseload_for(user: User) -> list[Case]:
 
 
 def current_members(case: Case) -> QuerySet[Membership]:
+    """The current members, lead first, each marked whether an open transition brings them in."""
+    from handover.models import OPEN_STATES, Transition
+
     return (
         Membership.objects.filter(membership_is_current(), case=case)
         .select_related("user", "agency")
-        .annotate(is_lead=lead_flag())
+        .annotate(
+            is_lead=lead_flag(),
+            is_incoming=Exists(Transition.objects.filter(incoming=OuterRef("pk"), state__in=OPEN_STATES)),
+        )
         .order_by("-is_lead", "start_date", "id")
     )
 

@@ -197,7 +197,7 @@ def transition_complete(
         raise ValidationError({"on": _("The date cannot lie more than a week back.")})
     with transaction.atomic():
         current = Transition.objects.select_for_update().get(pk=transition.pk)
-        case = Case.objects.select_for_update().select_related("lead").get(pk=current.case_id)
+        case = Case.objects.select_for_update().get(pk=current.case_id)
         current.case = case
         if not current.is_open:
             raise ValidationError(_("This transition is no longer open."))

@@ -30,3 +30,26 @@ def test_related_needs_are_named_by_number_only(personas, case):
         described = describe_changes([entry, entry_with_need])
         assert described[0].display == [("description", None, "x")]
     assert need.own_words not in str([item.display for item in described])
+
+
+def test_every_action_the_services_journal_has_words():
+    """The change log and the agenda show actions in words; a new action needs a label."""
+    import pathlib
+    import re
+
+    from django.conf import settings
+
+    from journal.display import ACTION_LABELS
+    from plans.models import MeasureStatus
+
+    root = pathlib.Path(settings.BASE_DIR)
+    found = set()
+    for path in root.glob("*/*.py"):
+        if path.parts[-2] in {"node_modules", ".venv", "population", "bench"} or "tests" in path.parts:
+            continue
+        text = path.read_text()
+        found.update(re.findall(r'action="([a-z_]+\.[a-z_]+)"', text))
+        found.update(re.findall(r'_journal\(\s*actor,\s*"([a-z_]+\.[a-z_]+)"', text))
+    found.update(f"measure.{status}" for status in MeasureStatus.values)
+    assert len(found) > 30
+    assert sorted(found - set(ACTION_LABELS)) == []
