@@ -50,6 +50,8 @@ class Ability(enum.Enum):
     CHOOSE_MEASURES = "choose_measures"
     USE_THREAD = "use_thread"
     MANAGE_HANDOVER = "manage_handover"
+    VIEW_READINESS = "view_readiness"
+    EDIT_READINESS = "edit_readiness"
 
 
 def can_open_cases(user: User) -> bool:
@@ -141,6 +143,12 @@ class CaseAccess:
         if ability is Ability.CHOOSE_MEASURES:
             # Step 5: the person decides, with the contact officer.
             return self.is_person or self.is_prison_staff
+        if ability is Ability.VIEW_READINESS:
+            # The whole checklist for those who see the case's facts; any member sees the items they own.
+            return self.is_person or self.membership is not None
+        if ability is Ability.EDIT_READINESS:
+            # The case staff and the lead edit every item, a member the items they own (can_edit_readiness).
+            return self.membership is not None
         if ability is Ability.USE_THREAD:
             # The group's direct channel is for its current members.
             return self.membership is not None
@@ -171,6 +179,21 @@ class CaseAccess:
     def can_deliver(self, measure) -> bool:
         """The responsible actor and the case leads write delivery notes and move a measure on."""
         return self.is_prison_staff or (self.membership is not None and measure.responsible_user_id == self.viewer.pk)
+
+    @property
+    def sees_readiness(self) -> bool:
+        """The whole release checklist: the person, the case staff, the lead and covered members.
+
+        A covered volunteer sees only the items they own, as they see only the needs shared
+        with volunteers; the checklist names health, income and probation.
+        """
+        return self.is_person or self.runs_the_case or (self.covered_by_consent and not self.is_volunteer)
+
+    def can_edit_readiness(self, item) -> bool:
+        """The case staff and the lead change any readiness item, its owner only their own."""
+        if self.membership is None:
+            return False
+        return self.runs_the_case or (item.owner is not None and item.owner.user_id == self.viewer.pk)
 
     def can_edit_measure(self, measure) -> bool:
         """The case leads, the responsible actor and the proposer may change a measure's details."""

@@ -11,6 +11,7 @@ from consent.models import Consent
 from journal.display import describe_changes
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 from journal.services import record_access
+from release.selectors import sudden_release_flag
 
 
 def caseload_for(user: User) -> list[Case]:
@@ -29,6 +30,7 @@ def caseload_for(user: User) -> list[Case]:
             my_role=Subquery(mine.values("role")[:1]),
             consent_active=Exists(Consent.objects.filter(case=OuterRef("pk"), withdrawn_at__isnull=True)),
             next_meeting=Subquery(upcoming.values("starts_at")[:1]),
+            sudden_release=sudden_release_flag(),
         )
         .order_by("person__last_name", "person__first_name", "intake_date")
     )

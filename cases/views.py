@@ -28,6 +28,7 @@ from cases.services import (
 from needs import selectors as need_selectors
 from needs.services import need_create
 from plans.selectors import proposals_deadline_from
+from release.selectors import readiness_summary
 
 
 @signed_in
@@ -111,6 +112,7 @@ def overview(request: HttpRequest, access: CaseAccess) -> HttpResponse:
         "conversations": list(need_selectors.conversations_for_case(access)),
         "consent": selectors.active_consent(case) if access.can(Ability.VIEW_CONSENT) else None,
         "changes": selectors.latest_changes(access),
+        "readiness": readiness_summary(access) if not access.is_person else None,
     }
     context["proposals_deadline"] = proposals_deadline_from(case, context["conversations"])
     template = "cases/person_overview.html" if access.is_person else "cases/overview.html"

@@ -111,6 +111,9 @@ def transition_plan(
             record_change(
                 actor=actor, action="case.stage", obj=case, case=case, old=old, new=snapshot(case, CASE_FIELDS)
             )
+        from release.services import readiness_create  # the release checklist (issue 5, point 4)
+
+        readiness_create(actor=actor, transition=transition)
     return transition
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "meetings",
     "threads",
     "handover",
+    "release",
     "core",
     "population",
 ]

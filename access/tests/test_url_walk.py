@@ -19,6 +19,7 @@ from cases.models import Case, Meeting, Membership
 from handover.models import Transition
 from needs.models import Need
 from plans.models import Measure
+from release.models import ReadinessItem
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,9 @@ TABLE = {
     "handover:invite": "L 403 405 405 403 403 403 404 404 404",
     "handover:complete": "L 403 405 405 403 403 403 404 404 404",
     "handover:cancel": "L 403 405 405 403 403 403 404 404 404",
+    "release:readiness": "L 200 200 200 200 200 200 404 404 404",
+    "release:item_update": "L 403 405 405 405 405 405 404 404 404",
+    "release:sudden": "L 403 405 405 403 403 403 404 404 404",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
 }
 # The Django admin has its own staff-only gate; its index stands for all its pages.
@@ -135,6 +139,9 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "transition_id" in names:
         transition = Transition.objects.filter(case=case).first()
         kwargs["transition_id"] = transition.pk if transition else 999999
+    if "item_id" in names:
+        item = ReadinessItem.objects.filter(transition__case=case).first()
+        kwargs["item_id"] = item.pk if item else 999999
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999

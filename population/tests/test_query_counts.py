@@ -25,11 +25,11 @@ pytestmark = pytest.mark.django_db
 
 #: (page, persona) -> queries per request, the same at both sizes.
 PINNED = {
-    ("case_overview", "contact_officer"): 21,
+    ("case_overview", "contact_officer"): 22,  # +1: release readiness
     ("needs_map", "contact_officer"): 16,
     ("group", "contact_officer"): 13,
     ("consent", "contact_officer"): 20,
-    ("case_overview", "nav_with_consent"): 14,
+    ("case_overview", "nav_with_consent"): 15,  # +1: release readiness
     ("needs_map", "nav_with_consent"): 12,
     ("group", "nav_with_consent"): 10,
     ("case_overview", "person"): 16,

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReleaseConfig(AppConfig):
+    name = "release"
+    verbose_name = "Release"

@@ -1,0 +1,206 @@
+"""Reads of release readiness, scoped by the viewer through the access module.
+
+An item is **missing** while its state is missing, except the "told" item, which is
+done once both NAV and the home municipality have been told of the release date
+(``timetable.ReleaseNotice``). The rule is one database condition (``missing_q``), so
+the pages, the caseload flag, the urgent list and the sudden release agree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from access.policy import CaseAccess
+from accounts.models import User
+from cases.models import Case, Membership, Stage
+from handover.models import Transition, TransitionKind, TransitionState
+from release.models import KEY_ORDER, ReadinessItem, ReadinessKey, ReadinessState
+from timetable.models import NoticeRecipient, ReleaseNotice
+
+#: How long after a release at short notice a case with missing items is flagged in the lists.
+SUDDEN_FLAG_DAYS = 30
+
+
+def _notice_exists(recipient: str, prefix: str = "") -> Exists:
+    """Whether the recipient was told of this item's release date (planned, or the actual day)."""
+    return Exists(
+        ReleaseNotice.objects.filter(case_id=OuterRef(f"{prefix}transition__case_id"), recipient=recipient).filter(
+            Q(release_date=OuterRef(f"{prefix}transition__planned_date"))
+            | Q(release_date=OuterRef(f"{prefix}transition__completed_on"))
+        )
+    )
+
+
+def told_q(prefix: str = "") -> Q:
+    """The condition, on readiness items, that the item is the "told" item and both were told."""
+    return (
+        Q(**{f"{prefix}key": ReadinessKey.TOLD})
+        & _notice_exists(NoticeRecipient.NAV, prefix)
+        & _notice_exists(NoticeRecipient.MUNICIPALITY, prefix)
+    )
+
+
+def missing_q(prefix: str = "") -> Q:
+    """The condition, on readiness items (or a relation to them, by ``prefix``), that the item is missing."""
+    return Q(**{f"{prefix}state": ReadinessState.MISSING}) & ~told_q(prefix)
+
+
+def release_transitions(case_id: int) -> QuerySet[Transition]:
+    """The case's releases that were not cancelled, latest first."""
+    return (
+        Transition.objects.filter(case_id=case_id, kind__in=TransitionKind.releases())
+        .exclude(state=TransitionState.CANCELLED)
+        .order_by("-created_at", "-id")
+    )
+
+
+def is_current_member(membership: Membership | None, today: datetime.date | None = None) -> bool:
+    """The same test as ``cases.models.membership_is_current``, on a loaded row."""
+    if membership is None:
+        return False
+    today = today or timezone.localdate()
+    return (
+        membership.accepted_at is not None
+        and membership.start_date <= today
+        and (membership.end_date is None or membership.end_date >= today)
+    )
+
+
+def effective_state(item: ReadinessItem) -> str:
+    """The state shown: the "told" item is done once both notices are recorded."""
+    return ReadinessState.DONE if getattr(item, "told", False) else item.state
+
+
+@dataclass
+class Readiness:
+    """A case's release checklist as one viewer sees it."""
+
+    transition: Transition | None
+    items: list[ReadinessItem]
+    full: bool
+    notices: list[ReleaseNotice] = field(default_factory=list)
+
+    @property
+    def counted(self) -> list[ReadinessItem]:
+        return [item for item in self.items if item.shown_state != ReadinessState.NOT_NEEDED]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.counted if item.shown_state == ReadinessState.DONE)
+
+    @property
+    def total(self) -> int:
+        return len(self.counted)
+
+    @property
+    def missing(self) -> list[ReadinessItem]:
+        return [item for item in self.items if item.is_missing]
+
+    @property
+    def urgent(self) -> list[ReadinessItem]:
+        return [item for item in self.missing if item.urgent_since is not None]
+
+    @property
+    def told_dates(self) -> dict[str, datetime.date]:
+        """The latest day NAV and the municipality were told of this release's date."""
+        if self.transition is None:
+            return {}
+        dates = {self.transition.planned_date, self.transition.completed_on}
+        told: dict[str, datetime.date] = {}
+        for notice in self.notices:
+            if notice.release_date in dates and notice.told_on > told.get(notice.recipient, datetime.date.min):
+                told[notice.recipient] = notice.told_on
+        return told
+
+
+def _items(transition_filter) -> QuerySet[ReadinessItem]:
+    return (
+        ReadinessItem.objects.filter(transition=transition_filter)
+        .select_related("transition", "owner__user", "owner__agency")
+        .annotate(told=ExpressionWrapper(told_q(), output_field=BooleanField()))
+    )
+
+
+def _decorate(items: list[ReadinessItem]) -> list[ReadinessItem]:
+    today = timezone.localdate()
+    for item in items:
+        item.shown_state = effective_state(item)
+        item.owner_current = is_current_member(item.owner, today)
+        item.is_missing = item.shown_state == ReadinessState.MISSING
+    return sorted(items, key=lambda item: KEY_ORDER.get(item.key, len(KEY_ORDER)))
+
+
+def readiness_for(access: CaseAccess, *, with_notices: bool = True) -> Readiness:
+    """Return the latest release's checklist: all of it, or the viewer's own items (one or two queries)."""
+    latest = Subquery(release_transitions(access.case.pk).values("pk")[:1])
+    items = _items(latest)
+    full = access.sees_readiness
+    if not full:
+        items = items.filter(owner__user=access.viewer)
+    items = _decorate(list(items))
+    transition = items[0].transition if items else None
+    notices = []
+    if with_notices and full and any(item.key == ReadinessKey.TOLD for item in items):
+        notices = list(ReleaseNotice.objects.filter(case=access.case).order_by("told_on", "id"))
+    return Readiness(transition=transition, items=items, full=full, notices=notices)
+
+
+def readiness_summary(access: CaseAccess) -> Readiness | None:
+    """The checklist for the case overview, for those who see all of it; one query."""
+    if not access.sees_readiness:
+        return None
+    readiness = readiness_for(access, with_notices=False)
+    return readiness if readiness.items else None
+
+
+def item_for(access: CaseAccess, item_id: int) -> ReadinessItem | None:
+    """One item of the case that the viewer may see, or None (a 404 either way)."""
+    items = ReadinessItem.objects.filter(pk=item_id, transition__case=access.case)
+    if not access.sees_readiness:
+        items = items.filter(owner__user=access.viewer)
+    return items.select_related("transition", "owner__user").first()
+
+
+def urgent_for(user: User) -> list[ReadinessItem]:
+    """The missing items the user owns that a release at short notice made urgent, oldest first."""
+    today = timezone.localdate()
+    return _decorate(
+        list(
+            ReadinessItem.objects.filter(
+                missing_q(),
+                urgent_since__isnull=False,
+                owner__user=user,
+                owner__accepted_at__isnull=False,
+                owner__start_date__lte=today,
+            )
+            .filter(Q(owner__end_date__isnull=True) | Q(owner__end_date__gte=today))
+            .exclude(transition__case__stage=Stage.CLOSED)
+            .select_related("transition__case__person", "owner__user", "owner__agency")
+            .order_by("urgent_since", "id")
+        )
+    )
+
+
+def sudden_release_flag() -> Exists:
+    """The condition, on a Case queryset, of a release at short notice in the last 30 days with missing items."""
+    since = timezone.localdate() - datetime.timedelta(days=SUDDEN_FLAG_DAYS)
+    return Exists(
+        ReadinessItem.objects.filter(
+            missing_q(),
+            transition__case=OuterRef("pk"),
+            transition__sudden=True,
+            transition__state=TransitionState.COMPLETED,
+            transition__completed_on__gte=since,
+        )
+    )
+
+
+def members_for_owner_choice(case: Case) -> list[Membership]:
+    """The current members, who may own a readiness item."""
+    from cases.selectors import current_members
+
+    return list(current_members(case))

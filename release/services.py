@@ -1,0 +1,313 @@
+"""Writes to release readiness and the release at short notice; each journaled in its transaction."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Country, Role, User
+from cases.models import Case, Membership, lead_flag, membership_is_current
+from core.errors import ConcurrentEditError
+from handover.models import OPEN_STATES, Transition, TransitionKind, TransitionState
+from journal.services import record_change, snapshot
+from release.models import ReadinessItem, ReadinessKey, ReadinessState, ReleaseAlert
+from release.selectors import missing_q, release_transitions, told_q
+
+logger = logging.getLogger(__name__)
+
+ITEM_FIELDS = ["transition", "key", "owner", "state", "note", "done_on", "due_date", "urgent_since"]
+#: Denmark (God Løsladelse, seed 002 ch. 4): the probation plan within 7 days after release.
+DK_PROBATION_PLAN_DAYS = 7
+LEAD = "lead"
+OFFICER = "officer"
+#: Who owns each item by default: a member of the current group in this role, the lead,
+#: or the contact officer (the lead if they are one).
+DEFAULT_OWNER = {
+    ReadinessKey.HOUSING: Role.MUNICIPALITY,
+    ReadinessKey.INCOME: Role.NAV,
+    ReadinessKey.BANK: Role.NAV,
+    ReadinessKey.ID_PAPERS: OFFICER,
+    ReadinessKey.TAX_CARD: OFFICER,
+    ReadinessKey.HEALTH: Role.HEALTH,
+    ReadinessKey.MUNICIPAL_CONTACT: Role.MUNICIPALITY,
+    ReadinessKey.PROBATION_PLAN: Role.PROBATION,
+    ReadinessKey.FIRST_MEETING: LEAD,
+    ReadinessKey.TOLD: LEAD,
+}
+
+
+def _journal(actor: User, action: str, item: ReadinessItem, case: Case, old) -> None:
+    record_change(actor=actor, action=action, obj=item, case=case, old=old, new=snapshot(item, ITEM_FIELDS))
+
+
+def default_owners(members: list[Membership]) -> dict[str, Membership | None]:
+    """Pick each item's owner from the current members (lead first, then by start date)."""
+    lead = next((member for member in members if member.is_lead), None)
+    by_role: dict[str, Membership] = {}
+    for member in members:
+        by_role.setdefault(member.role, member)
+    officer = lead if lead is not None and lead.role == Role.CONTACT_OFFICER else by_role.get(Role.CONTACT_OFFICER)
+    chosen = {LEAD: lead, OFFICER: officer or lead}
+    return {key: chosen[who] if who in chosen else by_role.get(who) for key, who in DEFAULT_OWNER.items()}
+
+
+def _probation_due(case: Case, release_date: datetime.date) -> datetime.date | None:
+    if case.country == Country.DENMARK:
+        return release_date + datetime.timedelta(days=DK_PROBATION_PLAN_DAYS)
+    return None
+
+
+def readiness_create(*, actor: User, transition: Transition) -> list[ReadinessItem]:
+    """Create the release checklist of a release-kind transition, with default owners; once only."""
+    if transition.kind not in TransitionKind.releases():
+        return []
+    with transaction.atomic():
+        existing = list(ReadinessItem.objects.filter(transition=transition))
+        if existing:
+            return existing
+        case = transition.case
+        members = list(
+            Membership.objects.filter(membership_is_current(), case_id=transition.case_id)
+            .annotate(is_lead=lead_flag())
+            .order_by("-is_lead", "start_date", "id")
+        )
+        owners = default_owners(members)
+        items = []
+        for key in ReadinessKey.values:
+            item = ReadinessItem(
+                transition=transition,
+                key=key,
+                owner=owners[key],
+                due_date=_probation_due(case, transition.planned_date) if key == ReadinessKey.PROBATION_PLAN else None,
+                updated_by=actor,
+            )
+            # The relations are rows just read and the constraints are the database's: no queries here.
+            item.full_clean(
+                exclude=["transition", "owner", "updated_by"], validate_unique=False, validate_constraints=False
+            )
+            item.save()
+            _journal(actor, "readiness.create", item, case, None)
+            items.append(item)
+    return items
+
+
+def readiness_item_update(
+    *,
+    actor: User,
+    item: ReadinessItem,
+    owner: Membership | None,
+    state: str,
+    note: str,
+    version: int,
+) -> ReadinessItem:
+    """Change an item's owner, state and note; refused if someone else saved it since ``version``."""
+    note = (note or "").strip()
+    errors: dict[str, str] = {}
+    if state not in ReadinessState.values:
+        errors["state"] = _("Choose a state.")
+    if (
+        owner is not None
+        and not Membership.objects.filter(
+            membership_is_current(), case_id=item.transition.case_id, pk=owner.pk
+        ).exists()
+    ):
+        errors["owner"] = _("The owner must be a current member of the group.")
+    if state == ReadinessState.DONE and owner is None:
+        errors["owner"] = _("Choose who answers for this before marking it done.")
+    if state == ReadinessState.NOT_NEEDED and not note:
+        errors["note"] = _("Say why it is not needed.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = ReadinessItem.objects.select_for_update().select_related("transition__case").get(pk=item.pk)
+        if current.version != version:
+            raise ConcurrentEditError(current)
+        if current.transition.state == TransitionState.CANCELLED:
+            raise ValidationError(_("This release was cancelled."))
+        if (
+            current.key == ReadinessKey.TOLD
+            and state == ReadinessState.DONE
+            and not ReadinessItem.objects.filter(told_q(), pk=current.pk).exists()
+        ):
+            raise ValidationError(
+                {"state": _("This is done once NAV and the municipality are both recorded as told of the date.")}
+            )
+        old = snapshot(current, ITEM_FIELDS)
+        if state == ReadinessState.DONE and current.state != ReadinessState.DONE:
+            current.done_on = timezone.localdate()
+        elif state != ReadinessState.DONE:
+            current.done_on = None
+        current.owner = owner
+        current.state = state
+        current.note = note
+        current.updated_by = actor
+        current.version += 1
+        current.full_clean(exclude=["transition", "updated_by"])
+        current.save(update_fields=["owner", "state", "note", "done_on", "updated_by", "updated_at", "version"])
+        _journal(actor, "readiness.update", current, current.transition.case, old)
+    return current
+
+
+@dataclass
+class SuddenResult:
+    transition: Transition
+    urgent: int
+    repeated: bool
+
+
+def release_sudden(*, actor: User, case: Case, on: datetime.date, reason: str, base_url: str = "") -> SuddenResult:
+    """Record a release at short notice (remand, an early decision).
+
+    Completes the open release, or plans and completes one; every missing readiness item
+    becomes an urgent task for its owner, and every current member and owner is e-mailed
+    once, right after the commit (``release_alerts_send``). A repeat (a double submit, a
+    rerun) finds the release already recorded at short notice and marks and sends nothing
+    twice.
+    """
+    from handover.services import transition_complete, transition_plan
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the release came at short notice.")})
+    if on is None:
+        raise ValidationError({"on": _("Give the day of release.")})
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        open_transition = Transition.objects.filter(case=case, state__in=OPEN_STATES).first()
+        latest = release_transitions(case.pk).first()
+        repeated = False
+        if open_transition is not None and not open_transition.is_release:
+            raise ValidationError(_("A transfer is planned. Cancel it before recording a release."))
+        if open_transition is not None:
+            transition = open_transition
+        elif latest is not None and latest.state == TransitionState.COMPLETED and latest.sudden:
+            transition, repeated = latest, True
+        elif case.released_on is not None:
+            raise ValidationError(_("The person is already released."))
+        else:
+            transition = transition_plan(
+                actor=actor, case=case, kind=TransitionKind.RELEASE, planned_date=on, reason=reason
+            )
+        readiness_create(actor=actor, transition=transition)
+        if not repeated:
+            old = {"sudden": transition.sudden, "completed_on": None}
+            transition = transition_complete(actor=actor, transition=transition, on=on, sudden=True)
+            record_change(
+                actor=actor,
+                action="release.sudden",
+                obj=transition,
+                case=case,
+                old=old,
+                new={"sudden": True, "completed_on": on.isoformat(), "reason": reason},
+            )
+        urgent = _mark_urgent(actor, transition, case)
+    transaction.on_commit(lambda: release_alerts_send(transition=transition, base_url=base_url))
+    return SuddenResult(transition=transition, urgent=urgent, repeated=repeated)
+
+
+def _mark_urgent(actor: User, transition: Transition, case: Case) -> int:
+    """Turn every missing item without an urgent mark into an urgent task; the Danish plan date moves."""
+    now = timezone.now()
+    marked = 0
+    due = _probation_due(case, transition.completed_on)
+    for item in ReadinessItem.objects.select_for_update().filter(transition=transition).order_by("id"):
+        old = snapshot(item, ITEM_FIELDS)
+        fields = []
+        if item.key == ReadinessKey.PROBATION_PLAN and due is not None and item.due_date != due:
+            item.due_date = due
+            fields.append("due_date")
+        if item.urgent_since is None and ReadinessItem.objects.filter(missing_q(), pk=item.pk).exists():
+            item.urgent_since = now
+            fields.append("urgent_since")
+            marked += 1
+        if fields:
+            item.version += 1
+            item.save(update_fields=[*fields, "version", "updated_at"])
+            _journal(actor, "readiness.urgent" if "urgent_since" in fields else "readiness.update", item, case, old)
+    return marked
+
+
+@dataclass
+class AlertResult:
+    claimed: int = 0
+    already: int = 0
+    sent: int = 0
+    failed: int = 0
+
+
+def alert_recipients(transition: Transition) -> list[Membership]:
+    """Every current member of the case, and the owners of its missing items who are still members."""
+    members = Membership.objects.filter(membership_is_current(), case_id=transition.case_id)
+    return list(members.select_related("user").order_by("id"))
+
+
+def _alert_message(transition: Transition, membership: Membership, own: list[ReadinessItem], base_url: str):
+    """Say what happened on which case code and what the member owns; never the person's name or needs."""
+    with translation.override(settings.LANGUAGE_CODE):
+        code = transition.case.code
+        subject = _("Released at short notice (case %(code)s)") % {"code": code}
+        lines = [
+            _("The person in case %(code)s was released on %(date)s at short notice.")
+            % {"code": code, "date": transition.completed_on.isoformat()}
+        ]
+        if own:
+            lines.append(_("Missing, and now urgent for you:"))
+            lines.extend(f"- {item.get_key_display()}" for item in own)
+        url = base_url.rstrip("/") + reverse("release:readiness", kwargs={"code": code})
+        lines.append(_("Open the release checklist: %(url)s") % {"url": url})
+    return EmailMessage(subject=subject, body="\n".join(lines) + "\n", to=[membership.user.email])
+
+
+def _claim(transition: Transition, membership: Membership) -> ReleaseAlert | None:
+    """Insert the alert row; the unique constraint lets exactly one claimant through."""
+    try:
+        with transaction.atomic():
+            return ReleaseAlert.objects.create(transition=transition, membership=membership)
+    except IntegrityError:
+        return None
+
+
+def release_alerts_send(*, transition: Transition, base_url: str = "") -> AlertResult:
+    """E-mail every member once about a release at short notice: claim the row, send, mark it sent.
+
+    A member whose row exists already is skipped, so a double submit, a rerun or a rerun
+    after a crash between sending and marking never sends twice.
+    """
+    transition = Transition.objects.select_related("case").get(pk=transition.pk)
+    result = AlertResult()
+    urgent = list(
+        ReadinessItem.objects.filter(missing_q(), transition=transition, urgent_since__isnull=False).order_by("id")
+    )
+    connection = None
+    try:
+        for membership in alert_recipients(transition):
+            alert = _claim(transition, membership)
+            if alert is None:
+                result.already += 1
+                continue
+            result.claimed += 1
+            if not membership.user.email or not membership.user.is_active:
+                continue
+            own = [item for item in urgent if item.owner_id == membership.pk]
+            try:
+                connection = connection or get_connection(fail_silently=False)
+                connection.send_messages([_alert_message(transition, membership, own, base_url)])
+            except Exception:  # the row stays; the e-mail is not retried, so it is never sent twice
+                logger.exception("Release alert %s: the e-mail could not be sent", alert.pk)
+                result.failed += 1
+                continue
+            ReleaseAlert.objects.filter(pk=alert.pk).update(sent_at=timezone.now())
+            result.sent += 1
+    finally:
+        if connection is not None:
+            connection.close()
+    return result

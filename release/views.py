@@ -1,0 +1,123 @@
+"""The release checklist (readiness) and the release at short notice."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from access.decorators import case_view
+from access.policy import Ability, CaseAccess
+from cases.models import Membership
+from core.errors import ConcurrentEditError
+from release import selectors
+from release.forms import SuddenForm, item_form
+from release.services import readiness_item_update, release_sudden
+
+
+def _render(request: HttpRequest, access: CaseAccess, *, bound=None, sudden_form=None, status: int = 200):
+    case = access.case
+    readiness = selectors.readiness_for(access)
+    editable = [item for item in readiness.items if access.can_edit_readiness(item)]
+    members = selectors.members_for_owner_choice(case) if editable else []
+    forms = {item.pk: item_form(item, members) for item in editable}
+    if bound is not None:
+        forms[bound.item_id] = bound
+    manage = access.can(Ability.MANAGE_HANDOVER)
+    if sudden_form is None and manage and case.released_on is None:
+        sudden_form = SuddenForm()
+    context = {
+        "access": access,
+        "case": case,
+        "readiness": readiness,
+        "rows": [(item, forms.get(item.pk)) for item in readiness.items],
+        "told": readiness.told_dates,
+        "manage": manage,
+        "sudden_form": sudden_form,
+    }
+    return render(request, "release/readiness.html", context, status=status)
+
+
+@case_view(Ability.VIEW_READINESS)
+def readiness(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Show the release checklist: all of it to the person, staff, lead and covered members; others their own items."""
+    return _render(request, access)
+
+
+@case_view(Ability.EDIT_READINESS)
+@require_POST
+def item_update(request: HttpRequest, access: CaseAccess, item_id: int) -> HttpResponse:
+    """Change an item's owner, state and note. The case staff and the lead any item, a member the items they own."""
+    item = selectors.item_for(access, item_id)
+    if item is None:
+        raise Http404
+    if not access.can_edit_readiness(item):
+        raise PermissionDenied
+    members = selectors.members_for_owner_choice(access.case)
+    form = item_form(item, members, request.POST)
+    form.item_id = item.pk
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        owner = None
+        if data["owner"] is not None:
+            owner = Membership.objects.filter(pk=data["owner"], case=access.case).first()
+            if owner is None:
+                form.add_error("owner", _("The owner must be a current member of the group."))
+        if form.is_valid():
+            try:
+                readiness_item_update(
+                    actor=request.user,
+                    item=item,
+                    owner=owner,
+                    state=data["state"],
+                    note=data["note"],
+                    version=data["version"],
+                )
+            except ConcurrentEditError:
+                form.add_error(None, _("Someone else changed this item while you were working. Look again."))
+                status = 409
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("Saved: %(item)s.") % {"item": item.get_key_display()})
+                return redirect(reverse("release:readiness", kwargs={"code": access.case.code}) + f"#item-{item.key}")
+    return _render(request, access, bound=form, status=status)
+
+
+@case_view(Ability.MANAGE_HANDOVER)
+@require_POST
+def sudden(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Record a release at short notice; alerts every member. The case's prison staff and its lead."""
+    form = SuddenForm(request.POST)
+    if form.is_valid():
+        try:
+            result = release_sudden(
+                actor=request.user,
+                case=access.case,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            if result.repeated:
+                messages.info(request, _("This release was already recorded at short notice. No one is alerted twice."))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The release is recorded. %(n)s missing item is now urgent for its owner.",
+                        "The release is recorded. %(n)s missing items are now urgent for their owners.",
+                        result.urgent,
+                    )
+                    % {"n": result.urgent}
+                    + " "
+                    + _("Every member of the group gets an e-mail now."),
+                )
+            return redirect("release:readiness", code=access.case.code)
+    return _render(request, access, sudden_form=form, status=400)
