@@ -14,6 +14,7 @@ from handover import rules
 from handover.forms import CancelForm, CompleteForm, InviteForm, TransitionForm
 from handover.models import Transition
 from handover.services import transition_cancel, transition_complete, transition_invite, transition_plan
+from meetings.selectors import farewell_held
 
 
 def _context(request: HttpRequest, access: CaseAccess, **forms) -> dict:
@@ -41,6 +42,7 @@ def _context(request: HttpRequest, access: CaseAccess, **forms) -> dict:
             .select_related("from_agency", "to_agency")
         ),
         "search": search,
+        "farewell": farewell_held(case),
         "plan_form": forms.get("plan_form") or (TransitionForm(case=case) if manage and current is None else None),
         "invite_form": forms.get("invite_form")
         or (InviteForm(case=case, search=search) if manage and current is not None else None),

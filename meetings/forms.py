@@ -51,3 +51,30 @@ class DecisionNewMeasureForm(ProposalForm):
 
     decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
     field_order = ["decision"]
+
+
+class NeedReviewForm(DsForm):
+    """Mark one need as gone through at a handover review."""
+
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MeasureReassignForm(DsForm):
+    """Give a measure whose responsible member leaves to a member who stays."""
+
+    responsible_user = forms.TypedChoiceField(label=_("New responsible person"), coerce=int)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, takers: list[Membership], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices from the members already read for the page, so each form costs no query.
+        self.fields["responsible_user"].choices = [("", "---------")] + [
+            (member.user_id, f"{member.user.display_name}, {member.agency.name}") for member in takers
+        ]
+
+
+class MeasureCloseForm(DsForm):
+    """Close a measure whose responsible member leaves, with the reason."""
+
+    reason = forms.CharField(label=_("Why is it closed?"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,4 +1,4 @@
-"""The work of a meeting (POP steps 6.1-6.3): attendance per member and decisions.
+"""The work of a meeting (POP steps 6.1-8): attendance per member, decisions and the handover review.
 
 The meeting itself (time, place or video link, recurrence, minutes) is ``cases.Meeting``;
 its agenda is not stored but built from the journal (see ``meetings.selectors.agenda``).
@@ -6,6 +6,7 @@ its agenda is not stored but built from the journal (see ``meetings.selectors.ag
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Meeting, Membership
@@ -47,3 +48,67 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class NeedReview(models.Model):
+    """One need gone through at a handover review (POP step 7), with what was said about it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="need_reviews")
+    need = models.ForeignKey("needs.Need", on_delete=models.PROTECT, related_name="+", verbose_name=_("need"))
+    note = models.TextField(_("note"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("need review")
+        verbose_name_plural = _("need reviews")
+        constraints = [models.UniqueConstraint(fields=["meeting", "need"], name="need_reviewed_once_per_meeting")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: need {self.need_id}"
+
+
+class MeasureHandoverAction(models.TextChoices):
+    REASSIGNED = "reassigned", _("Re-assigned")
+    CLOSED = "closed", _("Closed")
+
+
+class MeasureHandover(models.Model):
+    """A measure re-assigned or closed at a handover review because its responsible member leaves."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="measure_handovers")
+    measure = models.ForeignKey(
+        "plans.Measure", on_delete=models.PROTECT, related_name="handovers", verbose_name=_("measure")
+    )
+    action = models.CharField(_("what was done"), max_length=20, choices=MeasureHandoverAction.choices)
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible before")
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible after"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("measure handed over")
+        verbose_name_plural = _("measures handed over")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action="reassigned", to_user__isnull=False) | Q(action="closed", to_user__isnull=True),
+                name="measure_handover_names_the_new_responsible",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action="closed") | ~Q(reason=""), name="measure_handover_close_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.action}"

@@ -1,4 +1,4 @@
-"""Reads of meetings: the list, one meeting, its attendance, decisions and its agenda."""
+"""Reads of meetings: the list, one meeting, its attendance, decisions, its agenda and the handover review."""
 
 from dataclasses import dataclass
 
@@ -7,11 +7,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from access.policy import CaseAccess
-from cases.models import Meeting, Membership, lead_flag
+from cases.models import Case, Meeting, MeetingKind, Membership, lead_flag
+from handover import rules
+from handover.models import Transition, TransitionState
 from journal.models import JournalEntry
-from meetings.models import Attendance, Decision
+from meetings.models import Attendance, Decision, MeasureHandover, NeedReview
+from needs.models import Need
 from needs.selectors import needs_for_case
-from plans.models import Measure
+from plans.models import OPEN_STATUSES, Measure
+from plans.selectors import responsible_candidates
 
 #: The journal's object types that make up "changes to needs and plan" (POP step 6.3).
 AGENDA_OBJECT_TYPES = ("needs.need", "plans.measure")
@@ -91,3 +95,138 @@ def members_on(meeting: Meeting) -> QuerySet[Membership]:
         .annotate(is_lead=lead_flag())
         .order_by("-is_lead", "start_date", "id")
     )
+
+
+def transition_for(meeting: Meeting) -> Transition | None:
+    """The transition a handover review or farewell prepares: the open one, else one completed since its day."""
+    current = rules.open_transition(meeting.case_id)
+    if current is not None:
+        return current
+    day = timezone.localtime(meeting.starts_at).date()
+    return (
+        Transition.objects.filter(case_id=meeting.case_id, state=TransitionState.COMPLETED, completed_on__gte=day)
+        .select_related("from_agency", "to_agency")
+        .order_by("-completed_on", "-id")
+        .first()
+    )
+
+
+def incoming_members(transition: Transition | None) -> list[Membership]:
+    """The incoming members of a transition who have not declined or left."""
+    if transition is None:
+        return []
+    today = timezone.localdate()
+    return list(
+        transition.incoming.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("user", "agency")
+        .order_by("start_date", "id")
+    )
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    measure: Measure
+    #: Still held by a member who leaves (outgoing in the transition, or with an end date) or has left.
+    pending: bool
+    #: What this review did with the measure, if anything.
+    handover: MeasureHandover | None
+
+
+@dataclass(frozen=True)
+class HandoverReview:
+    """The checklist of a handover review (POP step 7), as far as the viewer may see it."""
+
+    transition: Transition | None
+    needs: list[tuple[Need, NeedReview | None]]
+    measures: list[MeasureRow]
+    incoming: list[Membership]
+    next_meeting: Meeting | None
+    #: Current members who are not leaving: those a measure can be given to.
+    takers: list[Membership]
+
+    @property
+    def needs_done(self) -> int:
+        return sum(1 for _need, review in self.needs if review is not None)
+
+    @property
+    def measures_done(self) -> int:
+        return sum(1 for row in self.measures if not row.pending)
+
+    @property
+    def next_booked(self) -> bool:
+        """The next meeting is booked with the incoming actor: a later meeting, and someone incoming."""
+        return self.next_meeting is not None and bool(self.incoming)
+
+    @property
+    def total(self) -> int:
+        return len(self.needs) + len(self.measures) + 1
+
+    @property
+    def done(self) -> int:
+        return self.needs_done + self.measures_done + int(self.next_booked)
+
+
+def handover_review(access: CaseAccess, meeting: Meeting) -> HandoverReview:
+    """Build a handover review's checklist from what the viewer may see; the same queries whatever the size.
+
+    Needs come through ``needs_for_case`` and measures through the viewer's measure filter,
+    so the checklist never shows a private need (or a measure answering one) to someone
+    who may not see it.
+    """
+    case = access.case
+    transition = transition_for(meeting)
+    outgoing = {member.user_id for member in rules.outgoing_members(transition)} if transition else set()
+    # Someone whose membership has an end date is leaving too, like the outgoing agency's members.
+    members = [member for member in responsible_candidates(case) if member.end_date is None]
+    staying = {member.user_id for member in members} - outgoing
+    needs = list(needs_for_case(access))
+    reviews = {
+        review.need_id: review
+        for review in NeedReview.objects.filter(meeting=meeting, need__in=[need.pk for need in needs]).select_related(
+            "reviewed_by"
+        )
+    }
+    visible = Measure.objects.filter(case=case).filter(access.measures_filter).distinct()
+    pending = [
+        measure
+        for measure in visible.filter(status__in=OPEN_STATUSES).select_related("responsible_user", "responsible_agency")
+        if measure.responsible_user_id not in staying
+    ]
+    handovers: dict[int, MeasureHandover] = {}
+    for handover in MeasureHandover.objects.filter(meeting=meeting, measure__in=visible.values("pk")).select_related(
+        "measure__responsible_user", "measure__responsible_agency", "from_user", "to_user"
+    ):
+        handovers[handover.measure_id] = handover  # ordered by time: the latest wins
+    rows = [MeasureRow(measure, True, handovers.get(measure.pk)) for measure in pending]
+    pending_ids = {measure.pk for measure in pending}
+    rows += [
+        MeasureRow(handover.measure, False, handover)
+        for measure_id, handover in handovers.items()
+        if measure_id not in pending_ids
+    ]
+    rows.sort(key=lambda row: (row.measure.due_date, row.measure.pk))
+    return HandoverReview(
+        transition=transition,
+        needs=[(need, reviews.get(need.pk)) for need in needs],
+        measures=rows,
+        incoming=incoming_members(transition),
+        next_meeting=Meeting.objects.filter(case=case, starts_at__gt=meeting.starts_at)
+        .order_by("starts_at", "id")
+        .first(),
+        takers=[member for member in members if member.user_id not in outgoing],
+    )
+
+
+def farewell_held(case: Case) -> Meeting | None:
+    """The latest farewell conversation that has taken place and has minutes (POP step 8), or None."""
+    return (
+        Meeting.objects.filter(case=case, kind=MeetingKind.FAREWELL, starts_at__lte=timezone.now())
+        .exclude(minutes="")
+        .order_by("-starts_at", "-id")
+        .first()
+    )
+
+
+def review_for_case(access: CaseAccess, meeting_id: int) -> Meeting:
+    """Fetch one handover review of the case, or 404."""
+    return get_object_or_404(meetings_for_case(access).filter(kind=MeetingKind.HANDOVER_REVIEW), pk=meeting_id)

@@ -1,4 +1,4 @@
-"""Writes to meetings: attendance, minutes and decisions; each journaled in its transaction."""
+"""Writes to meetings: attendance, minutes, decisions and the handover review; each journaled in its transaction."""
 
 import datetime
 
@@ -8,16 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.models import Meeting, Membership
+from cases.models import Meeting, MeetingKind, Membership
 from cases.services import MEETING_FIELDS
 from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
-from meetings.models import Attendance, Decision
-from plans.models import Measure
+from meetings.models import Attendance, Decision, MeasureHandover, MeasureHandoverAction, NeedReview
+from needs.models import Need
+from plans.models import Measure, MeasureStatus
 from plans.services import measure_move, measure_propose, measure_update
 
 ATTENDANCE_FIELDS = ["meeting", "membership", "present"]
 DECISION_FIELDS = ["meeting", "text", "measure"]
+NEED_REVIEW_FIELDS = ["meeting", "need", "note"]
+MEASURE_HANDOVER_FIELDS = ["meeting", "measure", "action", "from_user", "to_user", "reason"]
 
 
 def member_at(meeting: Meeting, membership: Membership) -> bool:
@@ -118,3 +121,89 @@ def decision_record(
             new=snapshot(decision, DECISION_FIELDS),
         )
     return decision
+
+
+def _check_review(meeting: Meeting, obj: Need | Measure) -> None:
+    if meeting.kind != MeetingKind.HANDOVER_REVIEW:
+        raise ValidationError(_("Only a handover review has a checklist."))
+    if obj.case_id != meeting.case_id:
+        raise ValidationError(_("This belongs to another case."))
+
+
+def need_review_record(*, actor: User, meeting: Meeting, need: Need, note: str = "") -> NeedReview:
+    """Mark a need as gone through at a handover review, with a note; a second call updates the note."""
+    _check_review(meeting, need)
+    with transaction.atomic():
+        review = NeedReview.objects.select_for_update().filter(meeting=meeting, need=need).first()
+        old = snapshot(review, NEED_REVIEW_FIELDS) if review else None
+        if review is None:
+            review = NeedReview(meeting=meeting, need=need)
+        review.note = note.strip()
+        review.reviewed_by = actor
+        review.full_clean(validate_constraints=False)
+        review.save()
+        new = snapshot(review, NEED_REVIEW_FIELDS)
+        if new != old:
+            record_change(actor=actor, action="meeting.need_review", obj=review, case=meeting.case, old=old, new=new)
+    return review
+
+
+def _record_handover(*, actor: User, action: str, handover: MeasureHandover) -> MeasureHandover:
+    handover.full_clean()
+    handover.save()
+    record_change(
+        actor=actor,
+        action=action,
+        obj=handover,
+        case=handover.meeting.case,
+        old=None,
+        new=snapshot(handover, MEASURE_HANDOVER_FIELDS),
+    )
+    return handover
+
+
+def measure_handover_reassign(
+    *, actor: User, meeting: Meeting, measure: Measure, responsible_user: User, version: int
+) -> MeasureHandover:
+    """Give a measure to another current member at a handover review (through ``plans.services.measure_update``)."""
+    _check_review(meeting, measure)
+    if responsible_user.pk == measure.responsible_user_id:
+        raise ValidationError({"responsible_user": _("Choose someone other than the person responsible now.")})
+    with transaction.atomic():
+        before = measure.responsible_user
+        measure = measure_update(actor=actor, measure=measure, version=version, responsible_user=responsible_user)
+        return _record_handover(
+            actor=actor,
+            action="meeting.measure_reassigned",
+            handover=MeasureHandover(
+                meeting=meeting,
+                measure=measure,
+                action=MeasureHandoverAction.REASSIGNED,
+                from_user=before,
+                to_user=responsible_user,
+                recorded_by=actor,
+            ),
+        )
+
+
+def measure_handover_close(
+    *, actor: User, meeting: Meeting, measure: Measure, reason: str, version: int | None = None
+) -> MeasureHandover:
+    """Close (cancel) a measure at a handover review, with the reason (through ``plans.services.measure_move``)."""
+    _check_review(meeting, measure)
+    with transaction.atomic():
+        measure = measure_move(
+            actor=actor, measure=measure, status=MeasureStatus.CANCELLED, reason=reason, version=version
+        )
+        return _record_handover(
+            actor=actor,
+            action="meeting.measure_closed",
+            handover=MeasureHandover(
+                meeting=meeting,
+                measure=measure,
+                action=MeasureHandoverAction.CLOSED,
+                from_user=measure.responsible_user,
+                reason=reason.strip(),
+                recorded_by=actor,
+            ),
+        )

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,14 +10,29 @@ from django.views.decorators.http import require_POST
 
 from access.decorators import case_view
 from access.policy import Ability, CaseAccess
-from cases.models import Meeting
+from cases.models import Meeting, MeetingKind
 from core.errors import ConcurrentEditError
 from meetings import selectors
-from meetings.forms import AttendanceForm, DecisionForm, DecisionNewMeasureForm, MinutesForm
+from meetings.forms import (
+    AttendanceForm,
+    DecisionForm,
+    DecisionNewMeasureForm,
+    MeasureCloseForm,
+    MeasureReassignForm,
+    MinutesForm,
+    NeedReviewForm,
+)
 from meetings.ics import meeting_ics
-from meetings.services import attendance_record, decision_record, minutes_record
-from needs.selectors import needs_for_case
-from plans.models import OPEN_STATUSES
+from meetings.services import (
+    attendance_record,
+    decision_record,
+    measure_handover_close,
+    measure_handover_reassign,
+    minutes_record,
+    need_review_record,
+)
+from needs.selectors import need_for_case, needs_for_case
+from plans.models import OPEN_STATUSES, MeasureStatus
 from plans.selectors import measures_for_case, responsible_candidates
 
 
@@ -25,7 +40,37 @@ from plans.selectors import measures_for_case, responsible_candidates
 def meeting_list(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """List the case's meetings. Anyone who sees the case."""
     meetings = list(selectors.meetings_for_case(access))
-    return render(request, "meetings/list.html", {"access": access, "case": access.case, "meetings": meetings})
+    context = {"access": access, "case": access.case, "meetings": meetings, "manage": access.can(Ability.BOOK_MEETING)}
+    return render(request, "meetings/list.html", context)
+
+
+#: Measures a handover review can close: chosen or started (a proposal is the person's to reject).
+CLOSABLE = frozenset({MeasureStatus.CHOSEN, MeasureStatus.STARTED})
+
+
+def _review_context(access: CaseAccess, meeting: Meeting, manage: bool, bound: dict) -> dict:
+    """The handover review's checklist, with a form per item for those who may act."""
+    review = selectors.handover_review(access, meeting)
+    needs = []
+    for need, done in review.needs:
+        form = bound.get(("need", need.pk)) or (
+            NeedReviewForm(prefix=f"need-{need.pk}", initial={"note": done.note if done else ""}) if manage else None
+        )
+        needs.append((need, done, form))
+    measures = []
+    for row in review.measures:
+        measure = row.measure
+        reassign = close = None
+        if manage and row.pending:
+            reassign = bound.get(("reassign", measure.pk)) or MeasureReassignForm(
+                prefix=f"reassign-{measure.pk}", takers=review.takers, initial={"version": measure.version}
+            )
+            if measure.status in CLOSABLE:
+                close = bound.get(("close", measure.pk)) or MeasureCloseForm(
+                    prefix=f"close-{measure.pk}", initial={"version": measure.version}
+                )
+        measures.append((row, reassign, close))
+    return {"review": review, "review_needs": needs, "review_measures": measures}
 
 
 def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: int = 200, **forms) -> HttpResponse:
@@ -67,7 +112,12 @@ def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: 
             else None
         ),
         "conflict": forms.get("conflict"),
+        "manage": manage,
     }
+    if meeting.kind == MeetingKind.HANDOVER_REVIEW:
+        context.update(_review_context(access, meeting, manage, forms.get("review_forms", {})))
+    elif meeting.kind == MeetingKind.FAREWELL:
+        context["farewell_incoming"] = selectors.incoming_members(selectors.transition_for(meeting))
     return render(request, "meetings/detail.html", context, status=status)
 
 
@@ -167,3 +217,90 @@ def decision_add(request: HttpRequest, access: CaseAccess, meeting_id: int) -> H
             messages.success(request, _("The decision is recorded."))
             return redirect("meetings:detail", code=access.case.code, meeting_id=meeting.pk)
     return _detail(request, access, meeting, status=400, **{form_name: form})
+
+
+def _review_done(access: CaseAccess, meeting: Meeting) -> HttpResponse:
+    url = reverse("meetings:detail", kwargs={"code": access.case.code, "meeting_id": meeting.pk})
+    return redirect(f"{url}#review")
+
+
+@case_view(Ability.BOOK_MEETING)
+@require_POST
+def review_need(request: HttpRequest, access: CaseAccess, meeting_id: int, need_id: int) -> HttpResponse:
+    """Mark a need as reviewed at a handover review, with a note. The case's prison staff and its lead."""
+    meeting = selectors.review_for_case(access, meeting_id)
+    need = need_for_case(access, need_id)
+    form = NeedReviewForm(request.POST, prefix=f"need-{need.pk}")
+    if form.is_valid():
+        try:
+            need_review_record(actor=request.user, meeting=meeting, need=need, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The need is marked as reviewed."))
+            return _review_done(access, meeting)
+    return _detail(request, access, meeting, status=400, review_forms={("need", need.pk): form})
+
+
+def _pending_measure(access: CaseAccess, meeting: Meeting, measure_id: int):
+    """The checklist row of a measure whose responsible member leaves, or 404."""
+    review = selectors.handover_review(access, meeting)
+    for row in review.measures:
+        if row.pending and row.measure.pk == measure_id:
+            return review, row.measure
+    raise Http404
+
+
+@case_view(Ability.BOOK_MEETING)
+@require_POST
+def review_reassign(request: HttpRequest, access: CaseAccess, meeting_id: int, measure_id: int) -> HttpResponse:
+    """Give a measure whose responsible member leaves to a member who stays. The case's prison staff and its lead."""
+    meeting = selectors.review_for_case(access, meeting_id)
+    review, measure = _pending_measure(access, meeting, measure_id)
+    form = MeasureReassignForm(request.POST, prefix=f"reassign-{measure.pk}", takers=review.takers)
+    if form.is_valid():
+        taker = next(member.user for member in review.takers if member.user_id == form.cleaned_data["responsible_user"])
+        try:
+            measure_handover_reassign(
+                actor=request.user,
+                meeting=meeting,
+                measure=measure,
+                responsible_user=taker,
+                version=form.cleaned_data["version"],
+            )
+        except ConcurrentEditError:
+            form.add_error(None, _("Someone else changed the measure while you were working. Look again."))
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request, _("The measure is now the responsibility of %(name)s.") % {"name": taker.display_name}
+            )
+            return _review_done(access, meeting)
+    return _detail(request, access, meeting, status=400, review_forms={("reassign", measure.pk): form})
+
+
+@case_view(Ability.BOOK_MEETING)
+@require_POST
+def review_close(request: HttpRequest, access: CaseAccess, meeting_id: int, measure_id: int) -> HttpResponse:
+    """Close a measure whose responsible member leaves, with the reason. The case's prison staff and its lead."""
+    meeting = selectors.review_for_case(access, meeting_id)
+    _review, measure = _pending_measure(access, meeting, measure_id)
+    form = MeasureCloseForm(request.POST, prefix=f"close-{measure.pk}")
+    if form.is_valid():
+        try:
+            measure_handover_close(
+                actor=request.user,
+                meeting=meeting,
+                measure=measure,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except ConcurrentEditError:
+            form.add_error(None, _("Someone else changed the measure while you were working. Look again."))
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The measure is closed."))
+            return _review_done(access, meeting)
+    return _detail(request, access, meeting, status=400, review_forms={("close", measure.pk): form})
