@@ -246,6 +246,111 @@ def cmd_profile(args) -> dict:
     return {"url": url, "repeat": args.repeat, "top": out.getvalue()}
 
 
+def _database_cpu_reader():
+    """Return a function giving (backend pid, CPU ms) of this connection's PostgreSQL backend, or None.
+
+    Reads /proc/<pid>/stat, so only for a PostgreSQL on this machine that this user may inspect.
+    """
+    if connection.vendor != "postgresql":
+        return lambda: None
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+
+    def read() -> tuple[int, float] | None:
+        connection.ensure_connection()
+        pid = connection.connection.info.backend_pid
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return pid, (int(fields[11]) + int(fields[12])) * tick_ms
+
+    return read
+
+
+def cmd_cpu(args) -> dict:
+    """CPU milliseconds per request of every daily page and the floor, in this process (no load generator).
+
+    Each persona's pages are opened ``--repeat`` times in turn (cycling through its targets),
+    after ``--warmup`` rounds, through the Django test client against the database in
+    DATABASE_URL. ``cpu_ms`` is time.process_time (this Python process only; PostgreSQL's
+    share is not in it); ``wall_ms`` includes the round trips to PostgreSQL. The requests are
+    committed, as in production (they write access events). With ``--profile PAGE`` the
+    requests of that page run under cProfile and the top functions are returned.
+    """
+    import cProfile
+    import io
+    import pstats
+    import time
+
+    personas = json.loads(Path(args.personas).read_text())
+    floor_user = User.objects.get(username=personas["floor_user"])
+    # One client per persona label (the first of each), plus the floor as the analyst.
+    plan: list[tuple[str, str, User, list[str]]] = []
+    seen: set[str] = set()
+    for spec in personas["clients"]:
+        if spec["label"] in seen:
+            continue
+        seen.add(spec["label"])
+        user = User.objects.get(username=spec["username"])
+        for page, targets in spec["pages"].items():
+            if targets and (not args.pages or page in args.pages):
+                plan.append((page, spec["label"], user, [DAILY_PAGES[page](target) for target in targets]))
+    if not args.pages or FLOOR["name"] in args.pages:
+        plan.append((FLOOR["name"], "analyst", floor_user, [FLOOR["url"]]))
+    clients: dict[int, Client] = {}
+    database_cpu = _database_cpu_reader()
+    # Timed by CPU, not wall clock: on a shared machine the wall clock counts other processes too.
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
+    samples: dict[str, dict[str, list[float]]] = {}
+    for page, label, user, urls in plan:
+        client = clients.get(user.pk)
+        if client is None:
+            client = clients[user.pk] = Client(SERVER_NAME="127.0.0.1")
+            client.force_login(user)
+        for url in urls[: args.warmup]:
+            client.get(url)
+        entry = samples.setdefault(page, {"cpu": [], "wall": [], "personas": [], "db_cpu": 0.0, "db_requests": 0})
+        entry["personas"].append(label)
+        profiling = profiler is not None and page == args.profile
+        db_before = database_cpu()
+        for number in range(args.repeat):
+            url = urls[number % len(urls)]
+            wall, cpu = time.perf_counter(), time.process_time()
+            if profiling:
+                profiler.enable()
+            response = client.get(url)
+            if profiling:
+                profiler.disable()
+            entry["cpu"].append((time.process_time() - cpu) * 1000)
+            entry["wall"].append((time.perf_counter() - wall) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} as {label}: {response.status_code}")
+        db_after = database_cpu()
+        if db_before is not None and db_after is not None and db_after[0] == db_before[0]:
+            entry["db_cpu"] += db_after[1] - db_before[1]
+            entry["db_requests"] += args.repeat
+    result: dict = {"repeat": args.repeat, "pages": {}}
+    for page, entry in samples.items():
+        result["pages"][page] = {
+            "requests": len(entry["cpu"]),
+            "personas": entry["personas"],
+            "cpu_ms_median": round(statistics.median(entry["cpu"]), 2),
+            # The low decile: on a busy machine other processes only ever add to a request's time.
+            "cpu_ms_p10": round(statistics.quantiles(entry["cpu"], n=10)[0], 2),
+            "cpu_ms_mean": round(statistics.fmean(entry["cpu"]), 2),
+            "wall_ms_median": round(statistics.median(entry["wall"]), 2),
+            # PostgreSQL's own CPU for these requests (its backend process, in clock ticks: coarse).
+            "db_cpu_ms_mean": round(entry["db_cpu"] / entry["db_requests"], 2) if entry["db_requests"] else None,
+        }
+    if profiler is not None:
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(args.top)
+        stats.sort_stats("tottime").print_stats(args.top)
+        result["profile"] = out.getvalue()
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -270,8 +375,17 @@ def main() -> None:
     profile.add_argument("--persona", default="contact_officer")
     profile.add_argument("--repeat", type=int, default=5)
     profile.add_argument("--out")
+    cpu = sub.add_parser("cpu")
+    cpu.add_argument("--personas", required=True)
+    cpu.add_argument("--repeat", type=int, default=40)
+    cpu.add_argument("--warmup", type=int, default=3)
+    cpu.add_argument("--pages", nargs="*", help="only these pages (default: every daily page and the floor)")
+    cpu.add_argument("--profile", help="run this page's requests under cProfile")
+    cpu.add_argument("--top", type=int, default=40)
+    cpu.add_argument("--out")
     args = parser.parse_args()
     handler = {
+        "cpu": cmd_cpu,
         "profile": cmd_profile,
         "personas": cmd_personas,
         "queries": cmd_queries,

@@ -33,29 +33,44 @@ CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class Session:
-    """One signed-in browser: cookies kept by hand (the production cookies are Secure-only)."""
+    """One signed-in browser: cookies kept by hand (the production cookies are Secure-only).
+
+    The connection is kept open while the server keeps it open (gunicorn's gthread worker
+    does; its sync worker closes after every response), as a browser would.
+    """
 
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
         self.cookies: dict[str, str] = {}
+        self.connection: http.client.HTTPConnection | None = None
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         headers.setdefault("Accept-Language", "nb")
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
             content = response.read()
-            for header, value in response.getheaders():
-                if header.lower() == "set-cookie":
-                    name, _, rest = value.partition("=")
-                    self.cookies[name.strip()] = rest.split(";", 1)[0]
-            return response.status, dict(response.getheaders()), content
-        finally:
-            connection.close()
+        except Exception:
+            self.close()
+            raise
+        response_headers = response.getheaders()
+        for header, value in response_headers:
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if response.will_close:
+            self.close()
+        return response.status, dict(response_headers), content
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
     def login(self, username: str, password: str) -> None:
         status, _headers, content = self.request("GET", "/login/")

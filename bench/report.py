@@ -65,6 +65,32 @@ def summarise(results: dict) -> list[dict]:
     return rows
 
 
+def cpu_section(results: dict, sizes: list[str]) -> list[str]:
+    """CPU per request measured in one process without the load generator (bench/django_tasks.py cpu)."""
+    measured = [key for key in sizes if results["sizes"][key].get("cpu", {}).get("pages")]
+    if not measured:
+        return []
+    lines = [
+        "## CPU per request, in-process",
+        "",
+        "Django's CPU (time.process_time, median and low decile) and PostgreSQL's (its backend process) per "
+        "request, through the Django test client with no load generator; every persona opening the page. "
+        "On 2 cores, 8 closed-loop clients wait on average about 8 × (total CPU per request) ÷ 2.",
+        "",
+        "| page | " + " | ".join(f"Django median / p10 at {int(key):,} (ms) | PostgreSQL" for key in measured) + " |",
+        "|---|" + "---:|---:|" * len(measured),
+    ]
+    pages = [page for page in [*PAGE_ORDER, "floor"] if page in results["sizes"][measured[0]]["cpu"]["pages"]]
+    for page in pages:
+        cells = []
+        for key in measured:
+            entry = results["sizes"][key]["cpu"]["pages"].get(page, {})
+            cells.append(f"{_fmt(entry.get('cpu_ms_median'))} / {_fmt(entry.get('cpu_ms_p10'))}")
+            cells.append(_fmt(entry.get("db_cpu_ms_mean")))
+        lines.append(f"| {page} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def render(results: dict, json_name: str) -> str:
     sizes = sorted(results["sizes"], key=int)
     small_n, large_n = int(sizes[0]), int(sizes[-1])
@@ -82,7 +108,9 @@ def render(results: dict, json_name: str) -> str:
         f"- {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB RAM, Linux {m['kernel']}; "
         f"load average at start {', '.join(f'{x:.1f}' for x in m['load_average_at_start'])}",
         f"- PostgreSQL {m['postgresql']} on 127.0.0.1; Python {m['python']}, Django {m['django']}, "
-        f"gunicorn {m['gunicorn']} with {s['gunicorn_workers']} sync workers; {s['environment']}",
+        f"gunicorn {m['gunicorn']} with {s['gunicorn_workers']} {s.get('gunicorn_worker_class', 'sync')} workers"
+        + (f" of {s['gunicorn_threads']} threads" if s.get("gunicorn_threads", 1) > 1 else "")
+        + f"; {s['environment']}",
         f"- load generator: a separate process, {s['clients']} client threads on loopback, closed loop "
         f"(no think time), {s['warmup']} s warm-up then {s['seconds']} s measured per size (at most "
         f"{s['max_requests']:,} requests); personas log in through the login form",
@@ -145,6 +173,7 @@ def render(results: dict, json_name: str) -> str:
         "against the same database (every persona's counts are in the JSON file; the tests in "
         "`population/tests/test_query_counts.py` pin them at two data sizes).",
         "",
+        *cpu_section(results, sizes),
         "## Access events",
         "",
         "| cases | case pages read | events written for them | cases listed on my cases "

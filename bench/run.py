@@ -15,6 +15,9 @@ DATABASE_CONN_MAX_AGE=60 (persistent connections, as in a production deployment)
 
 Knobs (environment): BENCH_SIZES=500,50000  BENCH_SECONDS=60  BENCH_WARMUP=5
 BENCH_CLIENTS=8  BENCH_MAX_REQUESTS=100000  BENCH_WORKERS=(2 x cores + 1)  BENCH_SEED=2026
+BENCH_WORKER_CLASS=sync (or gthread, with BENCH_THREADS threads per worker; default 4)
+BENCH_CPU_REPEAT=20 (requests per page and persona in the in-process CPU pass)
+A short run at one size: BENCH_SIZES=500 BENCH_SECONDS=20 make bench
 BENCH_PG=postgres://overgang:overgang@127.0.0.1:5432  BENCH_PORT=8765
 The databases are kept for inspection and recreated on the next run.
 """
@@ -55,6 +58,9 @@ WARMUP = env_int("BENCH_WARMUP", 5)
 CLIENTS = env_int("BENCH_CLIENTS", 8)
 MAX_REQUESTS = env_int("BENCH_MAX_REQUESTS", 100_000)
 WORKERS = env_int("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1)
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+THREADS = env_int("BENCH_THREADS", 4)
+CPU_REPEAT = env_int("BENCH_CPU_REPEAT", 20)
 SEED = env_int("BENCH_SEED", 2026)
 PG = os.environ.get("BENCH_PG", "postgres://overgang:overgang@127.0.0.1:5432").rstrip("/")
 PORT = env_int("BENCH_PORT", 8765)
@@ -195,13 +201,24 @@ def bench_size(size: int, workdir: Path) -> dict:
         for client in personas["clients"]
     ]
     result["queries"] = django_task("queries", env, "--personas", str(personas_file))
+    # CPU per request of every page in one process, without the load generator (before the
+    # access-event count starts: these requests write their own events).
+    log(f"{size:,} cases: CPU per request, in-process ({CPU_REPEAT} requests per page and persona)")
+    try:
+        result["cpu"] = django_task("cpu", env, "--personas", str(personas_file), "--repeat", str(CPU_REPEAT))
+    except subprocess.CalledProcessError as error:  # reported, and the load run goes on
+        result["cpu"] = {"error": f"cpu pass failed with {error.returncode}", "pages": {}}
     before = django_task("events", env)
 
     if not port_free(PORT):
         raise RuntimeError(f"port {PORT} is busy; set BENCH_PORT")
-    log(f"{size:,} cases: gunicorn with {WORKERS} workers on 127.0.0.1:{PORT}")
+    log(f"{size:,} cases: gunicorn with {WORKERS} {WORKER_CLASS} workers on 127.0.0.1:{PORT}")
+    command = [GUNICORN, "overgang.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS)]
+    command += ["--worker-class", WORKER_CLASS, "--log-level", "warning"]
+    if WORKER_CLASS == "gthread":
+        command += ["--threads", str(THREADS)]
     server = subprocess.Popen(  # noqa: S603
-        [GUNICORN, "overgang.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS), "--log-level", "warning"],
+        command,
         cwd=BASE_DIR,
         env=env,
         start_new_session=True,
@@ -263,7 +280,7 @@ def bench_size(size: int, workdir: Path) -> dict:
 
 def main() -> None:
     started = datetime.datetime.now(datetime.UTC)
-    log(f"sizes {SIZES}, {CLIENTS} clients, {SECONDS} s per size, {WORKERS} gunicorn workers")
+    log(f"sizes {SIZES}, {CLIENTS} clients, {SECONDS} s per size, {WORKERS} gunicorn {WORKER_CLASS} workers")
     static_env = production_env(f"overgang_bench_{SIZES[0]}")
     log("collectstatic (production settings use whitenoise's manifest storage)")
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], static_env)
@@ -279,6 +296,8 @@ def main() -> None:
                 "warmup": WARMUP,
                 "max_requests": MAX_REQUESTS,
                 "gunicorn_workers": WORKERS,
+                "gunicorn_worker_class": WORKER_CLASS,
+                "gunicorn_threads": THREADS if WORKER_CLASS == "gthread" else 1,
                 "seed": SEED,
                 "environment": "OVERGANG_ENV=production, DATABASE_CONN_MAX_AGE=60, SECURE_SSL_REDIRECT=false",
             },

@@ -44,20 +44,39 @@ class SecurityHeadersMiddleware:
 
 
 class SessionLimitsMiddleware:
-    """End a session that has lasted longer than the absolute limit, however active."""
+    """End a session that has lasted longer than the absolute limit, however active.
+
+    The idle limit is a sliding expiry (SESSION_COOKIE_AGE from the last save). Saving the
+    session on every request would cost an UPDATE and a second commit per request, so the
+    session is saved again only when its last save is SESSION_REFRESH_SECONDS old: the idle
+    limit then ends between SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE
+    after the last request, never later.
+    """
 
     KEY = "_overgang_login_at"
+    REFRESHED = "_overgang_refreshed_at"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            started = request.session.get(self.KEY)
+            session = request.session
             now = time.time()
+            started = session.get(self.KEY)
             if started is None:
-                request.session[self.KEY] = now
+                session[self.KEY] = now
             elif now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
+            if now - session.get(self.REFRESHED, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.REFRESHED] = now  # modified: saved with a new expiry and cookie
         return self.get_response(request)
+
+
+def stamp_login(sender, request: HttpRequest, user, **kwargs) -> None:
+    """Record when the session began (and was last saved) as the user signs in."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SessionLimitsMiddleware.KEY] = now
+        request.session[SessionLimitsMiddleware.REFRESHED] = now
