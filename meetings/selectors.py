@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -81,8 +81,19 @@ def attendance_for(meeting: Meeting) -> QuerySet[Attendance]:
     return Attendance.objects.filter(meeting=meeting).select_related("membership__user", "membership__agency")
 
 
-def decisions_for(meeting: Meeting) -> QuerySet[Decision]:
-    return Decision.objects.filter(meeting=meeting).select_related("recorded_by", "measure").order_by("recorded_at")
+def decisions_for(access: CaseAccess, meeting: Meeting) -> QuerySet[Decision]:
+    """The meeting's decisions; a linked measure is named only to those who may see it.
+
+    A measure can reveal a private need, so ``measure_visible`` applies the access
+    module's measure filter, in the same query.
+    """
+    visible = Measure.objects.filter(access.measures_filter, case_id=meeting.case_id, pk=OuterRef("measure_id"))
+    return (
+        Decision.objects.filter(meeting=meeting)
+        .select_related("recorded_by", "measure")
+        .annotate(measure_visible=Exists(visible))
+        .order_by("recorded_at")
+    )
 
 
 def members_on(meeting: Meeting) -> QuerySet[Membership]:

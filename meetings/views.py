@@ -85,7 +85,7 @@ def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: 
         "previous": previous,
         "agenda": selectors.agenda(access, meeting, previous),
         "attendance": list(selectors.attendance_for(meeting)),
-        "decisions": list(selectors.decisions_for(meeting)),
+        "decisions": list(selectors.decisions_for(access, meeting)),
         "members": members,
         "attendance_form": forms.get("attendance_form") or (AttendanceForm(members=members) if manage else None),
         "minutes_form": forms.get("minutes_form")

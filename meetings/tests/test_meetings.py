@@ -223,3 +223,27 @@ def test_only_prison_staff_record_attendance(client_for, case, personas, group_m
     nils = Membership.objects.get(case=case, user=personas.nav_with_consent)
     assert client_for(personas.nav_with_consent).post(url, {"membership": nils.pk, "present": "1"}).status_code == 403
     assert not User.objects.filter(username="nobody").exists()
+
+
+def test_a_decision_names_a_measure_only_to_those_who_may_see_it(client_for, case, personas, group_meeting):
+    """A measure for a private need must not reach NAV through the decisions list."""
+    private = Need.objects.get(case=case, private=True)
+    decision_record(
+        actor=personas.contact_officer,
+        meeting=group_meeting,
+        text="Avtalt samtale.",
+        new_measure={
+            "title": "Samtale med psykolog i fengselet",
+            "needs": [private],
+            "responsible_user": personas.contact_officer,
+            "start_date": timezone.localdate(),
+            "due_date": timezone.localdate(),
+            "requires_of_person": "Møte opp.",
+        },
+    )
+    url = reverse("meetings:detail", kwargs={"code": case.code, "meeting_id": group_meeting.pk})
+    officer_page = client_for(personas.contact_officer).get(url).content.decode()
+    assert "Avtalt samtale." in officer_page and "Samtale med psykolog i fengselet" in officer_page
+    nav_page = client_for(personas.nav_with_consent).get(url).content.decode()
+    assert "Avtalt samtale." in nav_page
+    assert "Samtale med psykolog i fengselet" not in nav_page
