@@ -52,6 +52,9 @@ class Ability(enum.Enum):
     MANAGE_HANDOVER = "manage_handover"
     VIEW_READINESS = "view_readiness"
     EDIT_READINESS = "edit_readiness"
+    FOLLOW_UP = "follow_up"
+    CLOSE_CASE = "close_case"
+    TAKE_OVER_PLAN = "take_over_plan"
 
 
 def can_open_cases(user: User) -> bool:
@@ -133,7 +136,14 @@ class CaseAccess:
             return self.sees_needs
         if ability in {Ability.VIEW_CONSENT, Ability.VIEW_ACCESS_LOG, Ability.WITHDRAW_CONSENT}:
             return self.is_person or self.is_prison_staff
-        if ability in {Ability.MANAGE_GROUP, Ability.BOOK_MEETING, Ability.MANAGE_HANDOVER}:
+        if ability in {
+            Ability.MANAGE_GROUP,
+            Ability.BOOK_MEETING,
+            Ability.MANAGE_HANDOVER,
+            Ability.FOLLOW_UP,
+            Ability.CLOSE_CASE,
+            Ability.TAKE_OVER_PLAN,
+        }:
             return self.runs_the_case
         if ability in {Ability.EDIT_NEEDS, Ability.RECORD_CONSENT, Ability.VIEW_JOURNAL}:
             return self.is_prison_staff

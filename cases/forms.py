@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import GROUP_ROLES, SecurityLevel, User
-from cases.models import LegalStatus, MeetingKind
+from cases.models import FollowUpPhase, LegalStatus, MeetingKind
 from cases.validation import case_fact_errors
 from core.forms import DateInput, DateTimeInput, DsForm
 from reference.models import LifeArea
@@ -166,3 +166,29 @@ class MeetingForm(DsForm):
         if data["occurrences"] > 1 and not data.get("repeat_every_days"):
             self.add_error("repeat_every_days", _("Give the interval between the meetings of the series."))
         return data
+
+
+class FollowUpPhaseForm(DsForm):
+    """Move the follow-up after release to its next phase."""
+
+    phase = forms.ChoiceField(label=_("Phase of the follow-up"), choices=FollowUpPhase.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "phase_%s")  # unique ids beside the closing form on the overview
+        super().__init__(*args, **kwargs)
+
+
+class CloseCaseForm(DsForm):
+    """Close the case; the reason is required and kept."""
+
+    reason = forms.CharField(
+        label=_("Why is the case closed?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,  # the service gives the message, so the form and the service agree
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "close_%s")
+        super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -10,9 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import GROUP_ROLES, PRISON_STAFF_ROLES, Agency, Role, SecurityLevel, User
-from cases.models import Case, LegalStatus, Meeting, MeetingKind, Membership, Person, Stage
+from cases.models import Case, FollowUpPhase, LegalStatus, Meeting, MeetingKind, Membership, Person, Stage
 from cases.validation import case_fact_errors, normalise_national_id, raise_if_errors
+from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
+from needs.models import Need, NeedStatus
+from plans.models import Measure, MeasureStatus
 
 PERSON_FIELDS = ["first_name", "last_name", "birth_date", "national_id", "user"]
 CASE_FIELDS = [
@@ -416,3 +420,236 @@ def meeting_book(
             )
             first = first or meeting
     return first
+
+
+# After release, closure and a new sentence (issue 5, points 6 and 7).
+
+NEED_COPY_FIELDS = [
+    "tangle",
+    "life_area",
+    "knot",
+    "own_words",
+    "summary",
+    "acute",
+    "status",
+    "private",
+    "shared_with_volunteers",
+    "copied_from",
+]
+MEASURE_COPY_FIELDS = [
+    "title",
+    "description",
+    "needs",
+    "responsible_agency",
+    "responsible_user",
+    "start_date",
+    "due_date",
+    "requires_of_person",
+    "status",
+    "copied_from",
+]
+
+
+def _lock_open_case(case: Case, version: int | None) -> Case:
+    """Lock the case row; refuse a closed case, and an edit begun on an older version."""
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if version is not None and current.version != version:
+        raise ConcurrentEditError(current)
+    if current.stage == Stage.CLOSED:
+        raise ValidationError(_("The case is closed and can no longer be changed."))
+    return current
+
+
+def case_follow_up_phase_set(*, actor: User, case: Case, phase: str, version: int) -> Case:
+    """Move the follow-up after release on: reporting duty, closing, voluntary aftercare.
+
+    The case stays the same case and the person may keep the group (TOG, seed 002 ch. 3).
+    """
+    if phase not in FollowUpPhase.values:
+        raise ValidationError({"phase": _("Choose a phase of the follow-up.")})
+    with transaction.atomic():
+        current = _lock_open_case(case, version)
+        if current.stage != Stage.AFTER_RELEASE:
+            raise ValidationError({"phase": _("The follow-up phase can only be set once the person is released.")})
+        if current.follow_up_phase == phase:
+            raise ValidationError({"phase": _("The follow-up is already in this phase.")})
+        old = snapshot(current, CASE_FIELDS)
+        current.follow_up_phase = phase
+        current.version += 1
+        current.full_clean(exclude=["lead"])
+        current.save(update_fields=["follow_up_phase", "version"])
+        record_change(
+            actor=actor,
+            action="case.follow_up_phase",
+            obj=current,
+            case=current,
+            old=old,
+            new=snapshot(current, CASE_FIELDS),
+        )
+    return current
+
+
+def anonymise_date_for(closed_on: datetime.date) -> datetime.date:
+    """Return the day from which a case closed on ``closed_on`` will be anonymised."""
+    return closed_on + datetime.timedelta(days=settings.ANONYMISE_AFTER_DAYS)
+
+
+def case_close(*, actor: User, case: Case, reason: str, version: int) -> Case:
+    """Close the case with a reason: an open transition is cancelled and every membership ends.
+
+    The lead stays recorded as the lead of the closed case. The database refuses to end
+    the lead's membership while the case is open (cases/0003), so the case is saved as
+    closed first, then the memberships end, all in one transaction.
+    """
+    from handover.rules import open_transition
+    from handover.services import transition_cancel
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the case is closed.")})
+    today = timezone.localdate()
+    with transaction.atomic():
+        _lock_open_case(case, version)
+        transition = open_transition(case.pk)
+        if transition is not None:
+            transition_cancel(actor=actor, transition=transition, reason=reason, version=transition.version)
+        # Read again: cancelling a release moves the stage back.
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        old = snapshot(current, CASE_FIELDS)
+        current.stage = Stage.CLOSED
+        current.closed_on = today
+        current.closing_reason = reason
+        current.anonymise_on = anonymise_date_for(today)
+        current.version += 1
+        current.full_clean(exclude=["lead"])
+        current.save(update_fields=["stage", "closed_on", "closing_reason", "anonymise_on", "version"])
+        record_change(
+            actor=actor, action="case.close", obj=current, case=current, old=old, new=snapshot(current, CASE_FIELDS)
+        )
+        still_open = Q(end_date__isnull=True) | Q(end_date__gt=today)
+        for membership in Membership.objects.select_for_update().filter(still_open, case=current).order_by("pk"):
+            old_member = snapshot(membership, MEMBERSHIP_FIELDS)
+            fields = ["end_date"]
+            if membership.start_date > today:
+                # A membership that has not begun never begins: it starts and ends today.
+                membership.start_date = today
+                fields.append("start_date")
+            membership.end_date = today
+            membership.full_clean()
+            membership.save(update_fields=fields)
+            record_change(
+                actor=actor,
+                action="membership.end",
+                obj=membership,
+                case=current,
+                old=old_member,
+                new=snapshot(membership, MEMBERSHIP_FIELDS),
+            )
+    return current
+
+
+def _already_taken_over(case: Case) -> bool:
+    return (
+        Need.objects.filter(case=case, copied_from__isnull=False).exists()
+        or Measure.objects.filter(case=case, copied_from__isnull=False).exists()
+    )
+
+
+def case_take_over_needs_and_plan(*, actor: User, case: Case) -> tuple[list, list]:
+    """Start a new sentence's case from the earlier case's open needs and unfinished plan.
+
+    The needs that are not met or no longer relevant are copied as open needs; the chosen
+    measures that are not done are copied as proposals, for the person to choose anew.
+    The earlier case is not touched, so its history stays as it was. Return the new needs
+    and the new measures.
+    """
+    with transaction.atomic():
+        current = _lock_open_case(case, None)
+        if current.previous_case_id is None:
+            raise ValidationError(_("The person has no earlier case whose needs and plan could be taken over."))
+        if _already_taken_over(current):
+            raise ValidationError(_("The needs and plan of the earlier case are already taken over."))
+        earlier_needs = list(
+            Need.objects.filter(case_id=current.previous_case_id)
+            .exclude(status__in=[NeedStatus.MET, NeedStatus.NOT_RELEVANT])
+            .order_by("pk")
+        )
+        earlier_measures = list(
+            Measure.objects.filter(
+                case_id=current.previous_case_id, status__in=[MeasureStatus.CHOSEN, MeasureStatus.STARTED]
+            )
+            .select_related("responsible_user")
+            .prefetch_related("needs")
+            .order_by("pk")
+        )
+        if not earlier_needs and not earlier_measures:
+            raise ValidationError(_("The earlier case has no open needs and no unfinished measures to take over."))
+        copies: dict[int, Need] = {}
+        for old_need in earlier_needs:
+            need = Need(
+                case=current,
+                tangle_id=old_need.tangle_id,
+                life_area_id=old_need.life_area_id,
+                knot_id=old_need.knot_id,
+                own_words=old_need.own_words,
+                summary=old_need.summary,
+                acute=old_need.acute,
+                status=NeedStatus.OPEN,
+                private=old_need.private,
+                shared_with_volunteers=old_need.shared_with_volunteers,
+                copied_from=old_need,
+                recorded_by=actor,
+            )
+            need.full_clean()
+            need.save()
+            copies[old_need.pk] = need
+            record_change(
+                actor=actor,
+                action="need.take_over",
+                obj=need,
+                case=current,
+                old=None,
+                new=snapshot(need, NEED_COPY_FIELDS),
+            )
+        today = timezone.localdate()
+        members = set(
+            Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today), case=current).values_list(
+                "user_id", flat=True
+            )
+        )
+        measures = []
+        for old_measure in earlier_measures:
+            needs = [copies[need.pk] for need in old_measure.needs.all() if need.pk in copies]
+            if not needs:
+                # Every need it answered is met or no longer relevant: nothing to carry on.
+                continue
+            # The earlier responsible actor keeps the task if they are in the new group;
+            # otherwise whoever takes over holds it until the group decides.
+            responsible = old_measure.responsible_user if old_measure.responsible_user_id in members else actor
+            start = max(old_measure.start_date, today)
+            measure = Measure(
+                case=current,
+                title=old_measure.title,
+                description=old_measure.description,
+                responsible_agency_id=responsible.agency_id,
+                responsible_user=responsible,
+                start_date=start,
+                due_date=max(old_measure.due_date, start),
+                requires_of_person=old_measure.requires_of_person,
+                status=MeasureStatus.PROPOSED,
+                copied_from=old_measure,
+                proposed_by=actor,
+            )
+            measure.full_clean()
+            measure.save()
+            measure.needs.set(needs)
+            measures.append(measure)
+            record_change(
+                actor=actor,
+                action="measure.take_over",
+                obj=measure,
+                case=current,
+                old=None,
+                new=snapshot(measure, MEASURE_COPY_FIELDS),
+            )
+    return list(copies.values()), measures

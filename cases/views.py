@@ -10,13 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.decorators import case_view, signed_in
-from access.policy import Ability, CaseAccess, can_open_cases
+from access.policy import Ability, CaseAccess, can_open_cases, cases_visible_to
 from cases import selectors
-from cases.forms import IntakeForm, MeetingForm, MemberAddForm
-from cases.models import MeetingKind, Membership
+from cases.forms import CloseCaseForm, FollowUpPhaseForm, IntakeForm, MeetingForm, MemberAddForm
+from cases.models import MeetingKind, Membership, Stage
 from cases.services import (
     IntakeData,
+    anonymise_date_for,
+    case_close,
+    case_follow_up_phase_set,
     case_open,
+    case_take_over_needs_and_plan,
     group_take_over,
     meeting_book,
     membership_accept,
@@ -25,6 +29,7 @@ from cases.services import (
     membership_end,
     membership_make_lead,
 )
+from core.errors import ConcurrentEditError
 from needs import selectors as need_selectors
 from needs.services import need_create
 from plans.selectors import proposals_deadline_from
@@ -101,6 +106,10 @@ def intake(request: HttpRequest) -> HttpResponse:
 @case_view(Ability.VIEW_CASE)
 def overview(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the case: stage, needs by tangle, consent, group, changes. Anyone who sees the case."""
+    return _render_overview(request, access)
+
+
+def _render_overview(request: HttpRequest, access: CaseAccess, status: int = 200, **forms) -> HttpResponse:
     case = access.case
     context = {
         "access": access,
@@ -115,8 +124,103 @@ def overview(request: HttpRequest, access: CaseAccess) -> HttpResponse:
         "readiness": readiness_summary(access) if not access.is_person else None,
     }
     context["proposals_deadline"] = proposals_deadline_from(case, context["conversations"])
+    if not access.is_person:
+        context.update(_follow_up_context(access, **forms))
     template = "cases/person_overview.html" if access.is_person else "cases/overview.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+def _follow_up_context(access: CaseAccess, **forms) -> dict:
+    """After release, closure and the person's other cases, for the overview (issue 5, points 6-7)."""
+    case = access.case
+    open_case = case.stage != Stage.CLOSED
+    runs = access.can(Ability.CLOSE_CASE) and open_case
+    # Only the cases this viewer may see: an earlier case is never revealed by its link.
+    # Looked for only when there is an earlier case, so the usual overview costs no query.
+    other_cases = []
+    if case.previous_case_id is not None:
+        other_cases = list(
+            cases_visible_to(access.viewer)
+            .filter(person_id=case.person_id)
+            .exclude(pk=case.pk)
+            .select_related("institution")
+            .order_by("intake_date", "pk")
+        )
+    return {
+        "other_cases": other_cases,
+        "phase_form": forms.get("phase_form")
+        or (
+            FollowUpPhaseForm(initial={"phase": case.follow_up_phase, "version": case.version})
+            if runs and case.stage == Stage.AFTER_RELEASE
+            else None
+        ),
+        "close_form": forms.get("close_form") or (CloseCaseForm(initial={"version": case.version}) if runs else None),
+        "anonymise_if_closed_today": anonymise_date_for(timezone.localdate()),
+        "can_take_over_plan": runs and case.previous_case_id is not None and access.can(Ability.TAKE_OVER_PLAN),
+    }
+
+
+@case_view(Ability.FOLLOW_UP)
+@require_POST
+def follow_up_phase(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Set the phase of the follow-up after release. The case's prison staff and its lead."""
+    form = FollowUpPhaseForm(request.POST)
+    if form.is_valid():
+        try:
+            case_follow_up_phase_set(
+                actor=request.user,
+                case=access.case,
+                phase=form.cleaned_data["phase"],
+                version=form.cleaned_data["version"],
+            )
+        except ConcurrentEditError:
+            form.add_error(None, _("Someone else changed the case while you were working. Look again."))
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The phase of the follow-up is changed."))
+            return redirect("cases:overview", code=access.case.code)
+    return _render_overview(request, access, status=400, phase_form=form)
+
+
+@case_view(Ability.CLOSE_CASE)
+@require_POST
+def close(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Close the case with a reason; the group's memberships end. The case's prison staff and its lead."""
+    form = CloseCaseForm(request.POST)
+    if form.is_valid():
+        try:
+            case_close(
+                actor=request.user,
+                case=access.case,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
+            )
+        except ConcurrentEditError:
+            form.add_error(None, _("Someone else changed the case while you were working. Look again."))
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The case is closed."))
+            return redirect("cases:overview", code=access.case.code)
+    return _render_overview(request, access, status=400, close_form=form)
+
+
+@case_view(Ability.TAKE_OVER_PLAN)
+@require_POST
+def take_over_plan(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Copy the earlier case's open needs and unfinished plan as a start. The case's prison staff and its lead."""
+    try:
+        needs, measures = case_take_over_needs_and_plan(actor=request.user, case=access.case)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(needs)d needs and %(measures)d proposed measures are taken over from the earlier case.")
+            % {"needs": len(needs), "measures": len(measures)},
+        )
+    return redirect("cases:overview", code=access.case.code)
 
 
 @case_view(Ability.VIEW_CASE)

@@ -58,6 +58,16 @@ class Need(models.Model):
     conversation = models.ForeignKey(
         NeedsConversation, on_delete=models.PROTECT, null=True, blank=True, related_name="needs"
     )
+    # Set when the need was taken over from the person's earlier case (a new sentence);
+    # the earlier need stays as it was.
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("taken over from"),
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -68,7 +78,8 @@ class Need(models.Model):
         verbose_name = _("need")
         verbose_name_plural = _("needs")
         constraints = [
-            models.CheckConstraint(condition=~models.Q(own_words="", summary=""), name="need_has_words_or_summary")
+            models.CheckConstraint(condition=~models.Q(own_words="", summary=""), name="need_has_words_or_summary"),
+            models.UniqueConstraint(fields=["case", "copied_from"], name="need_taken_over_once_per_case"),
         ]
 
     def __str__(self) -> str:

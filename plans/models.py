@@ -57,6 +57,15 @@ class Measure(models.Model):
     decided_with_person = models.BooleanField(_("decided together with the person"), default=False)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    # Set when the measure was taken over from the person's earlier case as a proposal.
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("taken over from"),
+    )
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -75,6 +84,7 @@ class Measure(models.Model):
                 condition=~Q(status__in=["rejected", "cancelled"]) | ~Q(status_reason=""),
                 name="measure_refusal_has_reason",
             ),
+            models.UniqueConstraint(fields=["case", "copied_from"], name="measure_taken_over_once_per_case"),
         ]
         indexes = [models.Index(fields=["case", "status"], name="measure_case_status")]
 
