@@ -14,6 +14,8 @@ from accounts.models import Agency, AgencyKind, Role, SecurityLevel, User
 from cases.models import Case, LegalStatus, MeetingKind
 from cases.services import IntakeData, case_open, meeting_book, membership_accept, membership_add, membership_end
 from consent.services import consent_give, consent_withdraw
+from handover.models import TransitionKind
+from handover.services import transition_invite, transition_plan
 from needs.services import conversation_record, need_create, resource_create
 from plans.services import delivery_note_add, measure_move, measure_propose
 from reference.models import LifeArea
@@ -293,6 +295,16 @@ def build_demo(password: str | None) -> DemoWorld:
     )
     consent_give(actor=kari, case=sofie, given_on=days(-56), explained_by=kari, scope=[sofie_nav])
     consent_withdraw(actor=kari, case=sofie, note="Sofie ønsket ikke å dele mer nå.")
+    # Her parole is planned: probation is invited to take hold, and the release checklist is open.
+    parole = transition_plan(
+        actor=kari,
+        case=sofie,
+        kind=TransitionKind.PAROLE,
+        planned_date=days(180),
+        to_agency=Agency.objects.get(name=AGENCIES["friomsorg"][0]),
+        reason="Prøveløslatelse ved to tredjedeler, med møteplikt hos friomsorgen.",
+    )
+    transition_invite(actor=kari, transition=parole, user=users["petra.friomsorg"], purpose="Tilsyn etter løslatelse")
 
     # 5. Ahmad: remand, release date unknown.
     open_case(
