@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from cases.models import Case, FollowUpPhase, LegalStatus, MeetingKind, Membership, Stage
@@ -29,6 +29,14 @@ from journal.models import JournalEntry
 from meetings.services import attendance_record
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English msgids, in pages and in service messages."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

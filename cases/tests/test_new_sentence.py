@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from stdnum.no import fodselsnummer
 
 from accounts.models import User
@@ -26,6 +26,15 @@ from needs.services import need_update
 from plans.models import Measure, MeasureStatus
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English msgids, in pages and in service messages."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 NEED_VALUES = ["life_area", "tangle", "knot", "own_words", "summary", "acute", "private", "shared_with_volunteers"]
 
