@@ -163,6 +163,12 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
     return case
 
 
+def refuse_if_closed(case: Case) -> None:
+    """A closed case takes no new members, needs, measures or meetings."""
+    if case.stage == Stage.CLOSED:
+        raise ValidationError(_("The case is closed and can no longer be changed."))
+
+
 def counts_at_once(case: Case, user: User) -> bool:
     """Prison staff of the case's own institution count at once; everyone else is invited."""
     return user.role in PRISON_STAFF_ROLES and user.agency_id == case.institution_id
@@ -182,6 +188,7 @@ def membership_add(
     An external member counts only once they accept (membership_accept); prison staff of
     the case's own institution count at once.
     """
+    refuse_if_closed(case)
     if user.agency_id is None:
         raise ValidationError({"user": _("This user belongs to no known agency and cannot join a group.")})
     if user.role not in GROUP_ROLES:
@@ -302,6 +309,7 @@ def group_take_over(*, actor: User, case: Case) -> list[Membership]:
     Everyone accepts anew (the earlier consent does not carry over); members already in
     this group are skipped.
     """
+    refuse_if_closed(case)
     if case.previous_case_id is None:
         raise ValidationError(_("The person has no earlier case whose group could be taken over."))
     today = timezone.localdate()
@@ -370,6 +378,7 @@ def meeting_book(
     person_attends: bool = False,
 ) -> Meeting:
     """Book a meeting on the case, or a series at a fixed interval; return the first."""
+    refuse_if_closed(case)
     if kind not in MeetingKind.values:
         raise ValidationError({"kind": _("Choose a kind of meeting.")})
     if timezone.is_naive(starts_at):
@@ -455,8 +464,7 @@ def _lock_open_case(case: Case, version: int | None) -> Case:
     current = Case.objects.select_for_update().get(pk=case.pk)
     if version is not None and current.version != version:
         raise ConcurrentEditError(current)
-    if current.stage == Stage.CLOSED:
-        raise ValidationError(_("The case is closed and can no longer be changed."))
+    refuse_if_closed(current)
     return current
 
 

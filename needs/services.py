@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
+from cases.services import refuse_if_closed
 from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
 from needs.models import Need, NeedsConversation, NeedStatus, Resource
@@ -87,6 +88,7 @@ def need_create(
     conversation: NeedsConversation | None = None,
 ) -> Need:
     """Record a need; acute needs may be recorded at intake, before the conversation."""
+    refuse_if_closed(case)
     _check_words(own_words, summary)
     _check_taxonomy(life_area, knot)
     if conversation is not None and conversation.case_id != case.pk:

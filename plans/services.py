@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case, Membership, membership_is_current
+from cases.services import refuse_if_closed
 from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
 from needs.models import Need, NeedsConversation
@@ -152,6 +153,7 @@ def measure_propose(
 
     No measure except for acute needs before the needs conversation is held.
     """
+    refuse_if_closed(case)
     needs = list(needs)
     _check_details(
         case=case, title=title, needs=needs, responsible_user=responsible_user, start=start_date, due=due_date

@@ -245,6 +245,43 @@ def test_a_closed_case_refuses_further_changes(released, users):
     assert (after.version, after.closing_reason) == (case.version, "Ferdig.")
 
 
+def test_a_closed_case_takes_no_new_member_need_measure_or_meeting(released, users):
+    from cases.services import group_take_over, meeting_book, membership_add
+    from needs.services import need_create
+    from plans.services import measure_propose
+    from reference.models import LifeArea
+
+    kari = users["kari.kontakt"]
+    case = case_close(actor=kari, case=released, reason="Ferdig.", version=released.version)
+    before = JournalEntry.objects.filter(case=case).count()
+    attempts = [
+        lambda: membership_add(actor=kari, case=case, user=users["helge.helse"]),
+        lambda: group_take_over(actor=kari, case=case),
+        lambda: need_create(actor=kari, case=case, life_area=LifeArea.objects.get(slug="housing"), summary="Bolig."),
+        lambda: measure_propose(
+            actor=kari,
+            case=case,
+            title="Bolig",
+            needs=list(case.needs.all()[:1]),
+            responsible_user=kari,
+            start_date=timezone.localdate(),
+            due_date=timezone.localdate(),
+            requires_of_person="Ingenting.",
+        ),
+        lambda: meeting_book(
+            actor=kari,
+            case=case,
+            kind="group",
+            starts_at=timezone.now() + datetime.timedelta(days=1),
+            place="Møterom",
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError, match="closed"):
+            attempt()
+    assert JournalEntry.objects.filter(case=case).count() == before
+
+
 # The pages.
 
 
