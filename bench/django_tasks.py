@@ -40,11 +40,12 @@ from population.generator import USERNAME_PREFIX  # noqa: E402
 
 #: Clients of the load run: (label, role, how many)
 CLIENTS = [
-    ("contact_officer", Role.CONTACT_OFFICER, 4),
+    ("contact_officer", Role.CONTACT_OFFICER, 3),
     ("social_worker", Role.SOCIAL_WORKER, 1),
     ("nav_with_consent", Role.NAV, 1),
     ("municipality", Role.MUNICIPALITY, 1),
     ("person", Role.PERSON, 1),
+    ("coordinator", Role.REENTRY_COORDINATOR, 1),
 ]
 MAX_CASES_PER_PERSONA = 40
 
@@ -102,6 +103,26 @@ def meetings_of(case_ids: list[int]) -> list[str]:
     return [latest[case_id] for case_id in sorted(latest)]
 
 
+def typical_coordinators(how_many: int) -> list[User]:
+    """The coordinators of the prisons whose number of open cases is closest to the median."""
+    users = list(
+        User.objects.filter(role=Role.REENTRY_COORDINATOR, username__startswith=USERNAME_PREFIX)
+        .annotate(current=Count("agency__cases", filter=~Q(agency__cases__stage=Stage.CLOSED)))
+        .order_by("username")
+    )
+    return typical(users, how_many)
+
+
+def cases_on_due_page(user: User) -> int:
+    """How many cases the user's "what is due" page lists, and so logs one read of each (rolled back)."""
+    from timetable.selectors import due_for
+
+    with transaction.atomic():
+        shown = len(due_for(user).logged_case_ids)
+        transaction.set_rollback(True)
+    return shown
+
+
 def cmd_personas(args) -> dict:
     """Choose the bench personas, give them the bench password, and describe their pages."""
     password = os.environ["BENCH_PASSWORD"]
@@ -118,6 +139,8 @@ def cmd_personas(args) -> dict:
         elif role == Role.NAV:
             covered = Consent.objects.filter(withdrawn_at__isnull=True).values("scope__user")
             people = typical(current_counts(role).filter(pk__in=covered), how_many)
+        elif role == Role.REENTRY_COORDINATOR:
+            people = typical_coordinators(how_many)
         else:
             people = typical(current_counts(role), how_many)
         for user in people:
@@ -125,7 +148,15 @@ def cmd_personas(args) -> dict:
             if user.role == Role.PERSON:
                 own = Case.objects.filter(person__user=user).order_by("-intake_date").first()
                 pages = case_pages_for(Role.PERSON, [own.code], [own.code], meetings_of([own.pk]))
-            clients.append({"label": label, "username": user.username, "role": user.role, "pages": pages})
+            clients.append(
+                {
+                    "label": label,
+                    "username": user.username,
+                    "role": user.role,
+                    "pages": pages,
+                    "due_cases": cases_on_due_page(user) if "what_is_due" in pages else 0,
+                }
+            )
             chosen.append(user)
     floor_user = User.objects.get(username=f"{USERNAME_PREFIX}analyst")
     chosen.append(floor_user)

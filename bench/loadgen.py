@@ -27,7 +27,7 @@ from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pages import CASE_PAGES, DAILY_PAGES, FLOOR
+from bench.pages import CASE_PAGES, DAILY_PAGES, FLOOR, LIST_PAGES
 
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -201,14 +201,14 @@ def main() -> None:
             "mean_ms": round(sum(values) / len(values), 2) if values else None,
             "req_per_s": round(len(values) / seconds, 1),
         }
-    # What the server should have logged: one event per case page read, and one per case listed.
+    # What the server should have logged: one event per case page read, one per case listed.
     case_page_reads = sum(
         1 for _client, (page, _ms, status, _at) in all_samples if page in CASE_PAGES and status == 200
     )
     caseload_events = sum(
-        client.spec.get("caseload_size", 0)
+        client.spec.get(LIST_PAGES[page], 0)
         for client, (page, _ms, status, _at) in all_samples
-        if page == "my_cases" and status == 200
+        if page in LIST_PAGES and status == 200
     )
     total_measured = sum(entry["requests_measured"] for entry in summary.values())
     result = {

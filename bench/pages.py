@@ -1,23 +1,28 @@
 """The daily pages the benchmark opens, and which persona opens which (no Django needed here).
 
 A page is a URL builder taking a target: a case code, or "code/meeting id" for a meeting.
-When the what-is-due and unit pages land, they are added to DAILY_PAGES and to the roles in
-case_pages_for.
+"What is due" is every staff user's start page; the unit overview is the same address opened
+by a reentry coordinator, who sees counts per stage for their prison (no case is listed).
 """
 
 from collections.abc import Callable
 
 DAILY_PAGES: dict[str, Callable[[str], str]] = {
     "my_cases": lambda code: "/cases/",
+    "what_is_due": lambda code: "/due/",
     "case_overview": lambda code: f"/cases/{code}/",
     "needs_map": lambda code: f"/cases/{code}/needs/",
     "group": lambda code: f"/cases/{code}/group/",
     "consent": lambda code: f"/cases/{code}/consent/",
     "plan": lambda code: f"/cases/{code}/plan/",
     "meeting": lambda target: "/cases/{}/meetings/{}/".format(*target.split("/")),
+    "unit": lambda code: "/due/",
 }
 #: Pages that read one case, and so write exactly one access event each.
 CASE_PAGES = frozenset({"case_overview", "needs_map", "group", "consent", "plan", "meeting"})
+#: Pages that list cases, and so write one access event per case they show: page -> the
+#: persona's field holding how many cases that page lists for them.
+LIST_PAGES = {"my_cases": "caseload_size", "what_is_due": "due_cases"}
 #: The floor: the analyst's start page, a signed-in page of the same stack that reads no case.
 FLOOR = {"name": "floor", "url": "/"}
 
@@ -32,11 +37,14 @@ def case_pages_for(
     ``covered``: the cases whose consent covers the user; ``meetings``: "code/id" of a meeting
     in each case (the plan and meeting pages exist once the plans and meetings apps are in).
     """
+    if role == "reentry_coordinator":
+        return {"unit": [""]}
     if not codes:
         return {}
     pages: dict[str, list[str]] = {}
     if role != "person":
         pages["my_cases"] = [""]
+        pages["what_is_due"] = [""]
     pages["case_overview"] = list(codes)
     if role in LEADS or role == "person":
         pages["needs_map"] = list(codes)

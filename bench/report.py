@@ -176,7 +176,7 @@ def render(results: dict, json_name: str) -> str:
         *cpu_section(results, sizes),
         "## Access events",
         "",
-        "| cases | case pages read | events written for them | cases listed on my cases "
+        "| cases | case pages read | events written for them | cases listed (my cases, what is due) "
         "| events written for them | equal |",
         "|---:|---:|---:|---:|---:|---|",
     ]

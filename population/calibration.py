@@ -106,7 +106,7 @@ def ratios_text() -> str:
         f"group meetings every {MEETING_EVERY_DAYS} days (at most {MEETINGS_MAX}); "
         f"{ACCESS_EVENTS_MEAN} reads per case; one journal row per change. Staff scale with the "
         f"cases: one contact officer per {CASES_PER['contact_officer']} cases, one prison per "
-        f"{CASES_PER['prison']}. Tolerances of the calibration test: "
+        f"{CASES_PER['prison']}, one reentry coordinator per prison. Tolerances of the calibration test: "
         + ", ".join(f"{name} ±{value:g}" for name, value in TOLERANCE.items())
         + "."
     )

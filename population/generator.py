@@ -393,6 +393,24 @@ class Generator:
             )
             users.append(user)
             setattr(self.org, username, user)
+        # One reentry coordinator per prison: they see their unit's counts per stage, no case.
+        # Their own random stream, so adding them changes no other row of the population.
+        coordinator_rng = random.Random(f"{self.seed}:coordinators")
+        prisons = [agency for agency in agencies if agency.kind == AgencyKind.PRISON]
+        for number, prison in enumerate(prisons, start=1):
+            man = coordinator_rng.random() < 0.5
+            user = User(
+                username=f"{USERNAME_PREFIX}coordinator.{number:05d}",
+                first_name=coordinator_rng.choice(FIRST_NAMES[(prison.country, man)]),
+                last_name=coordinator_rng.choice(LAST_NAMES[prison.country]),
+                role=Role.REENTRY_COORDINATOR,
+                agency=prison,
+                email=f"coordinator.{number:05d}@generated.invalid",
+                password=UNUSABLE_PASSWORD,
+                date_joined=self.now,
+            )
+            users.append(user)
+            self.org.staff.setdefault((prison.pk, Role.REENTRY_COORDINATOR), []).append(user)
         insert(users)
 
     # -- phase 2: draw every case ---------------------------------------------------------

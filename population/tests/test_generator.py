@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
 
-from accounts.models import User
+from accounts.models import Agency, AgencyKind, Role, User
 from cases.models import Case
 from journal.models import AccessEvent, JournalEntry
 from needs.models import Need
@@ -111,6 +111,12 @@ def test_a_2000_case_run_respects_the_calibration_within_the_stated_tolerances()
     assert 2.5 <= figures.members_per_case <= 6
     assert JournalEntry.objects.filter(case__in=generated_cases()).count() > 2000 * 20
     assert AccessEvent.objects.filter(case__in=generated_cases()).count() > 2000 * 25
+    # Every prison has one reentry coordinator (the unit overview's user) and no other agency has one.
+    coordinators = User.objects.filter(username__startswith=USERNAME_PREFIX, role=Role.REENTRY_COORDINATOR)
+    prisons = Agency.objects.filter(
+        kind=AgencyKind.PRISON, users__username__startswith=USERNAME_PREFIX, users__role=Role.CONTACT_OFFICER
+    ).distinct()
+    assert sorted(coordinators.values_list("agency_id", flat=True)) == sorted(prisons.values_list("pk", flat=True))
 
 
 def test_the_command_states_the_ratios_in_its_help_and_refuses_a_second_population(capsys):

@@ -46,6 +46,8 @@ PINNED = {
     ("meeting", "person"): 13,
 }
 PINNED_MY_CASES = 4
+PINNED_WHAT_IS_DUE = 14
+PINNED_UNIT = 5
 PINNED_FLOOR = 2
 
 
@@ -189,22 +191,35 @@ def caseload_of(user: User, how_many: int) -> None:
     assert Membership.objects.filter(user=user).count() == how_many
 
 
-def test_my_cases_makes_the_same_number_of_queries_with_3_and_with_40_cases(client, population):
+def test_my_cases_and_what_is_due_make_the_same_number_of_queries_with_3_and_with_40_cases(client, population):
     officer = User.objects.filter(role=Role.CONTACT_OFFICER, username__startswith="gen.").order_by("pk").first()
     Membership.objects.filter(user=officer).update(end_date=None)
     user = User.objects.create(username="caseload.probe", role=Role.NAV, agency=officer.agency)
     client.force_login(user)
     caseload_of(user, 3)
-    small = count_queries(client, DAILY_PAGES["my_cases"](""))
+    small = {page: count_queries(client, DAILY_PAGES[page]("")) for page in ("my_cases", "what_is_due")}
     caseload_of(user, 40)
     response_cases = len(client.get(DAILY_PAGES["my_cases"]("")).context["cases"])
-    large = count_queries(client, DAILY_PAGES["my_cases"](""))
+    large = {page: count_queries(client, DAILY_PAGES[page]("")) for page in ("my_cases", "what_is_due")}
     assert response_cases == 40
-    assert small == large == PINNED_MY_CASES
+    assert small == large == {"my_cases": PINNED_MY_CASES, "what_is_due": PINNED_WHAT_IS_DUE}
+
+
+def test_the_unit_overview_makes_the_same_number_of_queries_for_a_small_and_a_large_unit(client, population):
+    prison = User.objects.filter(role=Role.CONTACT_OFFICER, username__startswith="gen.").order_by("pk").first().agency
+    coordinator = User.objects.get(role=Role.REENTRY_COORDINATOR, agency=prison)
+    client.force_login(coordinator)
+    small = count_queries(client, DAILY_PAGES["unit"](""))
+    small_cases = client.get(DAILY_PAGES["unit"]("")).context["due"].stage_counts
+    Case.objects.exclude(institution=prison).update(institution=prison)
+    large = count_queries(client, DAILY_PAGES["unit"](""))
+    large_cases = client.get(DAILY_PAGES["unit"]("")).context["due"].stage_counts
+    assert sum(row["cases"] for row in large_cases) > sum(row["cases"] for row in small_cases)
+    assert small == large == PINNED_UNIT
 
 
 def test_the_floor_page_makes_the_fewest_queries(client, personas):
     client.force_login(personas.analyst)
     floor = count_queries(client, "/")
     assert floor == PINNED_FLOOR
-    assert floor <= min([*PINNED.values(), PINNED_MY_CASES])
+    assert floor <= min([*PINNED.values(), PINNED_MY_CASES, PINNED_WHAT_IS_DUE, PINNED_UNIT])
