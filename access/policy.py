@@ -24,7 +24,7 @@ import enum
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from accounts.models import Role, User
@@ -178,6 +178,8 @@ class CaseAccess:
         own = Q(responsible_user_id=self.viewer.pk) if self.membership is not None else Q(pk__in=[])
         if not self.sees_needs:
             return own
+        if self.needs_filter == Q():  # every need of the case is visible: so is every measure
+            return Q()
         hidden = Need.objects.filter(case_id=self.case.pk).exclude(pk__in=self._visible_need_ids())
         return own | ~Q(needs__in=hidden)
 
@@ -249,6 +251,45 @@ def require_ability(access: CaseAccess, ability: Ability) -> None:
         raise PermissionDenied
 
 
+def access_by_code(user: User, code: str) -> CaseAccess | None:
+    """Decide what the user may do with the case of this code in one query; None if they may not see it.
+
+    The same decision as ``cases_visible_to`` followed by ``access_for`` (a test holds them
+    equal for every persona and case), read in one statement because every case page starts
+    here: the viewer's current membership with its case, person and institution, whether
+    the case has an active consent, and whether that consent covers the membership.
+    """
+    from consent.models import Consent
+
+    if not user.is_authenticated or not user.is_active or user.role in {Role.ADMIN, Role.ANALYST}:
+        return None
+    active = Consent.objects.filter(case_id=OuterRef("case_id" if user.role != Role.PERSON else "pk"))
+    active = active.filter(withdrawn_at__isnull=True)
+    if user.role == Role.PERSON:
+        case = (
+            Case.objects.filter(person__user=user, code=code)
+            .select_related("person", "institution")
+            .annotate(consent_active=Exists(active))
+            .first()
+        )
+        if case is None:
+            return None
+        return CaseAccess(case, user, None, True, case.consent_active, False)
+    covering = Consent.scope.through.objects.filter(
+        membership_id=OuterRef("pk"), consent__case_id=OuterRef("case_id"), consent__withdrawn_at__isnull=True
+    )
+    membership = (
+        Membership.objects.filter(membership_is_current(), user=user, case__code=code)
+        .select_related("case__person", "case__institution")
+        .annotate(is_lead=lead_flag(), consent_active=Exists(active), covered=Exists(covering))
+        .order_by("-is_lead", "pk")
+        .first()
+    )
+    if membership is None:
+        return None
+    return CaseAccess(membership.case, user, membership, False, membership.consent_active, membership.covered)
+
+
 def case_for_request(request: HttpRequest, code: str, ability: Ability = Ability.VIEW_CASE) -> CaseAccess:
     """Fetch a case for the request's user, check the ability and log the read.
 
@@ -257,12 +298,11 @@ def case_for_request(request: HttpRequest, code: str, ability: Ability = Ability
     is returned.
     """
     user = request.user
-    case = cases_visible_to(user).select_related("person", "institution").filter(code=code).first()
-    if case is None:
+    access = access_by_code(user, code)
+    if access is None:
         raise Http404
-    access = access_for(user, case)
     require_ability(access, ability)
     purpose = AccessPurpose.OWN_CASE if access.is_person else AccessPurpose.CASE_WORK
     view_name = request.resolver_match.view_name if request.resolver_match else request.path
-    record_access(viewer=user, case_ids=[case.pk], purpose=purpose, view=view_name)
+    record_access(viewer=user, case_ids=[access.case.pk], purpose=purpose, view=view_name)
     return access

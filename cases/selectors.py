@@ -1,6 +1,6 @@
 """Reads of cases, groups and meetings, scoped by the viewer through the access module."""
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -71,11 +71,16 @@ def upcoming_meetings(case: Case) -> QuerySet[Meeting]:
     return Meeting.objects.filter(case=case, starts_at__gte=timezone.now()).order_by("starts_at")
 
 
+def _scope_with_names() -> Prefetch:
+    """The members a consent covers, with their users and agencies: one query for all three."""
+    return Prefetch("scope", queryset=Membership.objects.select_related("user", "agency").order_by("pk"))
+
+
 def active_consent(case: Case) -> Consent | None:
     return (
         Consent.objects.filter(case=case, withdrawn_at__isnull=True)
         .select_related("explained_by")
-        .prefetch_related("scope__user", "scope__agency")
+        .prefetch_related(_scope_with_names())
         .first()
     )
 
@@ -84,7 +89,7 @@ def consent_history(case: Case) -> QuerySet[Consent]:
     return (
         Consent.objects.filter(case=case)
         .select_related("explained_by", "withdrawn_by", "recorded_by")
-        .prefetch_related("scope__user", "scope__agency")
+        .prefetch_related(_scope_with_names())
         .order_by("-recorded_at", "-id")
     )
 

@@ -119,7 +119,9 @@ def _render_overview(request: HttpRequest, access: CaseAccess, status: int = 200
         "needs_by_tangle": need_selectors.needs_by_tangle(access) if access.sees_needs else None,
         "resources": list(need_selectors.resources_for_case(access)),
         "conversations": list(need_selectors.conversations_for_case(access)),
-        "consent": selectors.active_consent(case) if access.can(Ability.VIEW_CONSENT) else None,
+        "consent": selectors.active_consent(case)
+        if access.consent_active and access.can(Ability.VIEW_CONSENT)
+        else None,
         "changes": selectors.latest_changes(access),
         "readiness": readiness_summary(access) if not access.is_person else None,
     }

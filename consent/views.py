@@ -21,21 +21,21 @@ def _members(access: CaseAccess):
 
 def _consent_form(access: CaseAccess, data=None) -> ConsentForm:
     members = _members(access)
-    form = ConsentForm(
-        data,
-        members=members,
-        initial={"given_on": timezone.localdate(), "explained_by": members.filter(user=access.viewer).first()},
-    )
+    # The one who explains is, unless chosen otherwise, the viewer: their own current membership.
+    initial = {"given_on": timezone.localdate(), "explained_by": access.membership}
+    form = ConsentForm(data, members=members, initial=initial)
     form.fields["scope"].queryset = members.exclude(role__in=LEAD_ROLES, agency=access.case.institution)
     return form
 
 
 def _page(request: HttpRequest, access: CaseAccess, form=None, withdraw_form=None, status: int = 200) -> HttpResponse:
+    history = list(case_selectors.consent_history(access.case))
     context = {
         "access": access,
         "case": access.case,
-        "consent": case_selectors.active_consent(access.case),
-        "history": list(case_selectors.consent_history(access.case)),
+        # The active consent is the one of the history not withdrawn (at most one, by a constraint).
+        "consent": next((consent for consent in history if consent.withdrawn_at is None), None),
+        "history": history,
         "form": form if form is not None else (_consent_form(access) if access.can(Ability.RECORD_CONSENT) else None),
         "withdraw_form": withdraw_form or WithdrawForm(),
     }

@@ -1,5 +1,7 @@
 """The access rules of DOMAIN.md §5, persona by persona, on Jonas's demo case."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -105,3 +107,38 @@ def test_ended_membership_loses_access(client, personas, case):
 
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     assert not Membership.objects.filter(membership_is_current(tomorrow), pk=membership.pk).exists()
+
+
+def same_decision(user, case) -> None:
+    """case_for_request's one-query decision equals cases_visible_to followed by access_for."""
+    from access.policy import access_by_code
+
+    fast = access_by_code(user, case.code)
+    if not cases_visible_to(user).filter(pk=case.pk).exists():
+        assert fast is None, (user.username, case.code)
+        return
+    slow = access_for(user, case)
+    assert fast is not None, (user.username, case.code)
+    assert fast.case == slow.case and fast.case.person_id == slow.case.person_id
+    assert (fast.membership and fast.membership.pk) == (slow.membership and slow.membership.pk)
+    fields = ("is_person", "consent_active", "covered_by_consent", "is_lead", "is_prison_staff", "sees_needs")
+    assert {f: getattr(fast, f) for f in fields} == {f: getattr(slow, f) for f in fields}, (user.username, case.code)
+    assert {a: fast.can(a) for a in Ability} == {a: slow.can(a) for a in Ability}
+
+
+def test_the_one_query_decision_equals_the_step_by_step_one_for_every_user_and_case(personas, case):
+    from accounts.models import User
+    from cases.models import Case
+
+    users = list(User.objects.select_related("agency"))
+    cases = list(Case.objects.select_related("person", "institution"))
+    assert len(users) > 10 and len(cases) > 3
+    for user in users:
+        for each in cases:
+            same_decision(user, each)
+    # After a withdrawal, and for a membership that has ended.
+    consent_withdraw(actor=personas.contact_officer, case=case, note="Trekker samtykket.")
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    case.memberships.filter(user=personas.municipal_without_consent).update(end_date=yesterday)
+    for user in users:
+        same_decision(user, case)
