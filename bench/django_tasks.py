@@ -187,7 +187,11 @@ def count_queries(client: Client, url: str) -> tuple[int, int]:
 
 
 def cmd_queries(args) -> dict:
-    """Count the queries of every daily page for each persona, in a transaction rolled back."""
+    """Count the queries of every daily page for each persona and each of its targets, rolled back.
+
+    ``queries`` is the first target's count (a case with consent); ``min`` and ``max`` span
+    every target of every persona with that label.
+    """
     personas = json.loads(Path(args.personas).read_text())
     result: dict[str, dict[str, int]] = {}
     with transaction.atomic():
@@ -198,11 +202,19 @@ def cmd_queries(args) -> dict:
             for page, codes in client_spec["pages"].items():
                 if not codes:
                     continue
-                url = DAILY_PAGES[page](codes[0])
-                status, queries = count_queries(client, url)
+                # Every target: a page's count depends on the case's state (a returning person's
+                # case lists the earlier ones), so the range over the persona's cases is reported.
+                counted = [count_queries(client, DAILY_PAGES[page](code)) for code in codes]
                 key = f"{page}@{client_spec['label']}"
-                if key not in result:
-                    result[key] = {"page": page, "persona": client_spec["label"], "status": status, "queries": queries}
+                entry = result.setdefault(
+                    key,
+                    {"page": page, "persona": client_spec["label"], "status": counted[0][0], "queries": counted[0][1]},
+                )
+                counts = [queries for _status, queries in counted] + [entry.get("min", counted[0][1])]
+                entry["min"] = min(counts)
+                entry["max"] = max([*counts, entry.get("max", counted[0][1])])
+                entry["targets"] = entry.get("targets", 0) + len(counted)
+                entry["statuses"] = sorted({*entry.get("statuses", []), *(status for status, _q in counted)})
         analyst = User.objects.get(username=personas["floor_user"])
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(analyst)

@@ -3,7 +3,9 @@
 Each client logs in through the real login form as its persona (and as the floor persona),
 then, until the time or the request budget runs out, opens its daily pages in turn, each
 with a random one of its cases, and the floor page once per round. No think time: each
-client sends its next request when the last one is answered (a closed loop).
+client sends its next request when the last one is answered (a closed loop). With
+``--think S`` each client pauses between 0.5 × S and 1.5 × S seconds after every answer, as a
+person reading the page would: a second view of the same pages at a lighter load.
 
     python bench/loadgen.py --base http://127.0.0.1:8765 --personas personas.json \
         --seconds 60 --warmup 5 --max-requests 60000 --out load.json
@@ -129,6 +131,8 @@ class Client(threading.Thread):
                 except Exception:
                     status = 0
                 self.samples.append((page, (time.monotonic() - started) * 1000, status, started))
+                if self.args.think:
+                    time.sleep(self.args.think * self.rng.uniform(0.5, 1.5))
 
     def take_budget(self) -> bool:
         with self.shared["lock"]:
@@ -155,6 +159,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--max-requests", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause after each answer, in seconds")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     password = os.environ["BENCH_PASSWORD"]
@@ -213,6 +218,7 @@ def main() -> None:
     total_measured = sum(entry["requests_measured"] for entry in summary.values())
     result = {
         "clients": args.clients,
+        "think_seconds": args.think,
         "seconds": round(seconds, 1),
         "warmup_seconds": args.warmup,
         "max_requests": args.max_requests,

@@ -18,10 +18,14 @@ def _fmt(value, digits: int = 1) -> str:
 
 
 def page_queries(size: dict, page: str) -> str:
-    """Query count of a page at one size, for the first contact officer (the floor: the analyst)."""
-    for entry in size["queries"].values():
-        if entry["page"] == page and entry["persona"] in {"contact_officer", "analyst"}:
-            return str(entry["queries"])
+    """Query count of a page at one size: the range over the contact officers' cases (the unit
+    overview: the coordinator; the floor: the analyst). A case's state, not the data's size,
+    moves it within the range (an active consent, a returning person's earlier cases)."""
+    for persona in ("contact_officer", "coordinator", "analyst"):
+        for entry in size["queries"].values():
+            if entry["page"] == page and entry["persona"] == persona:
+                low, high = entry.get("min", entry["queries"]), entry.get("max", entry["queries"])
+                return str(low) if low == high else f"{low}–{high}"
     return "–"
 
 
@@ -63,6 +67,33 @@ def summarise(results: dict) -> list[dict]:
             }
         )
     return rows
+
+
+def think_section(large: dict, large_n: int) -> list[str]:
+    """The second load pass at the largest size: the same clients, pausing after each answer."""
+    think = large.get("load_think")
+    if not think:
+        return []
+    lines = [
+        f"### The same {think['clients']} clients pausing after each answer, at {large_n:,} cases",
+        "",
+        f"Not the targets' load model (that is the closed loop above): each client waits "
+        f"{0.5 * think['think_seconds']:g}–{1.5 * think['think_seconds']:g} s after every answer, as someone "
+        f"reading the page would, so the machine is no longer saturated and a page's time is its own "
+        f"work plus what it meets of the others'. {think['req_per_s']} req/s in all, {think['errors']} errors.",
+        "",
+        "| page | p50 / p95 / p99 (ms) | p95 ≤ 100 ms |",
+        "|---|---:|---|",
+    ]
+    for page in [page for page in PAGE_ORDER if page in think["pages"]] + ["floor"]:
+        entry = think["pages"].get(page)
+        if not entry:
+            continue
+        lines.append(
+            f"| {page} | {_fmt(entry['p50_ms'])} / {_fmt(entry['p95_ms'])} / {_fmt(entry['p99_ms'])} | "
+            f"{'yes' if entry['p95_ms'] <= TARGET_P95_MS else '**no**'} |"
+        )
+    return [*lines, ""]
 
 
 def cpu_section(results: dict, sizes: list[str]) -> list[str]:
@@ -168,8 +199,11 @@ def render(results: dict, json_name: str) -> str:
         f"{large['load']['req_per_s']} req/s at {large_n:,}. Errors: {small['load']['errors']} and "
         f"{large['load']['errors']}.",
         "",
-        "Query counts are per request including the session and user queries, for the first contact officer "
-        "persona on a case with consent, counted with the Django test client in a rolled-back transaction "
+        *think_section(large, large_n),
+        "Query counts are per request including the session and user queries, the range over every case of "
+        "the contact officer personas (a case's state moves a page within the range: an active consent is "
+        "shown with whom it covers, a returning person's case lists the earlier ones), counted with the Django "
+        "test client in a rolled-back transaction "
         "against the same database (every persona's counts are in the JSON file; the tests in "
         "`population/tests/test_query_counts.py` pin them at two data sizes).",
         "",

@@ -17,6 +17,8 @@ Knobs (environment): BENCH_SIZES=500,50000  BENCH_SECONDS=60  BENCH_WARMUP=5
 BENCH_CLIENTS=8  BENCH_MAX_REQUESTS=100000  BENCH_WORKERS=(2 x cores + 1)  BENCH_SEED=2026
 BENCH_WORKER_CLASS=sync (or gthread, with BENCH_THREADS threads per worker; default 4)
 BENCH_CPU_REPEAT=20 (requests per page and persona in the in-process CPU pass)
+BENCH_THINK=1.0 (at the largest size, a second load pass whose clients pause 0.5-1.5 x this many
+seconds after each answer; 0 leaves it out)
 A short run at one size: BENCH_SIZES=500 BENCH_SECONDS=20 make bench
 BENCH_PG=postgres://overgang:overgang@127.0.0.1:5432  BENCH_PORT=8765
 The databases are kept for inspection and recreated on the next run.
@@ -61,6 +63,7 @@ WORKERS = env_int("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1)
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 THREADS = env_int("BENCH_THREADS", 4)
 CPU_REPEAT = env_int("BENCH_CPU_REPEAT", 20)
+THINK = float(os.environ.get("BENCH_THINK") or 1.0)
 SEED = env_int("BENCH_SEED", 2026)
 PG = os.environ.get("BENCH_PG", "postgres://overgang:overgang@127.0.0.1:5432").rstrip("/")
 PORT = env_int("BENCH_PORT", 8765)
@@ -223,37 +226,30 @@ def bench_size(size: int, workdir: Path) -> dict:
         env=env,
         start_new_session=True,
     )
+
+    def load(name: str, think: float) -> dict:
+        load_file = workdir / f"{name}_{size}.json"
+        command = [PYTHON, str(BENCH_DIR / "loadgen.py"), "--base", f"http://127.0.0.1:{PORT}"]
+        command += ["--personas", str(personas_file), "--seconds", str(SECONDS), "--warmup", str(WARMUP)]
+        command += ["--clients", str(CLIENTS), "--max-requests", str(MAX_REQUESTS), "--out", str(load_file)]
+        command += ["--think", str(think)]
+        run(command, env_with_password)
+        return json.loads(load_file.read_text())
+
     try:
         wait_for(f"http://127.0.0.1:{PORT}/healthz")
-        load_file = workdir / f"load_{size}.json"
         log(f"{size:,} cases: load, {CLIENTS} clients, {WARMUP} s warm-up + {SECONDS} s")
-        run(
-            [
-                PYTHON,
-                str(BENCH_DIR / "loadgen.py"),
-                "--base",
-                f"http://127.0.0.1:{PORT}",
-                "--personas",
-                str(personas_file),
-                "--seconds",
-                str(SECONDS),
-                "--warmup",
-                str(WARMUP),
-                "--clients",
-                str(CLIENTS),
-                "--max-requests",
-                str(MAX_REQUESTS),
-                "--out",
-                str(load_file),
-            ],
-            env_with_password,
-        )
-        result["load"] = json.loads(load_file.read_text())
+        result["load"] = load("load", 0.0)
+        if THINK and size == max(SIZES):
+            log(f"{size:,} cases: the same clients pausing {THINK} s (0.5-1.5 x) after each answer")
+            result["load_think"] = load("think", THINK)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     after = django_task("events", env, "--after", str(before["last_id"]))
-    expected = result["load"]["expected_events"]
+    expected = dict(result["load"]["expected_events"])
+    for kind, count in result.get("load_think", {}).get("expected_events", {}).items():
+        expected[kind] += count
     result["access_events"] = {
         "written_case_pages": after["case_pages"],
         "read_case_pages": expected["case_pages"],
@@ -298,6 +294,7 @@ def main() -> None:
                 "gunicorn_workers": WORKERS,
                 "gunicorn_worker_class": WORKER_CLASS,
                 "gunicorn_threads": THREADS if WORKER_CLASS == "gthread" else 1,
+                "think_seconds": THINK,
                 "seed": SEED,
                 "environment": "OVERGANG_ENV=production, DATABASE_CONN_MAX_AGE=60, SECURE_SSL_REDIRECT=false",
             },
