@@ -73,11 +73,20 @@ def _review_context(access: CaseAccess, meeting: Meeting, manage: bool, bound: d
     return {"review": review, "review_needs": needs, "review_measures": measures}
 
 
+#: Forms of the meeting page that list choices (members, measures, needs) are built when asked
+#: for (``?form=attendance`` or ``?form=decision``; htmx swaps them in where the link was), or
+#: when a submission of them failed. Most requests read the meeting and never submit them.
+ON_DEMAND_FORMS = frozenset({"attendance", "decision"})
+
+
 def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: int = 200, **forms) -> HttpResponse:
     manage = access.can(Ability.BOOK_MEETING)
+    asked = request.GET.get("form") if request.method == "GET" else None
+    show_attendance = manage and (asked == "attendance" or "attendance_form" in forms)
+    show_decision = manage and (asked == "decision" or "decision_form" in forms or "new_measure_form" in forms)
     previous = selectors.previous_meeting(meeting)
     members = list(selectors.members_on(meeting))
-    open_measures = measures_for_case(access).filter(status__in=OPEN_STATUSES) if manage else None
+    open_measures = measures_for_case(access).filter(status__in=OPEN_STATUSES) if show_decision else None
     context = {
         "access": access,
         "case": access.case,
@@ -87,7 +96,8 @@ def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: 
         "attendance": list(selectors.attendance_for(meeting)),
         "decisions": list(selectors.decisions_for(access, meeting)),
         "members": members,
-        "attendance_form": forms.get("attendance_form") or (AttendanceForm(members=members) if manage else None),
+        "attendance_form": forms.get("attendance_form")
+        or (AttendanceForm(members=members) if show_attendance else None),
         "minutes_form": forms.get("minutes_form")
         or (
             MinutesForm(
@@ -100,7 +110,8 @@ def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: 
             if manage
             else None
         ),
-        "decision_form": forms.get("decision_form") or (DecisionForm(measures=open_measures) if manage else None),
+        "decision_form": forms.get("decision_form")
+        or (DecisionForm(measures=open_measures) if show_decision else None),
         "new_measure_form": forms.get("new_measure_form")
         or (
             DecisionNewMeasureForm(
@@ -108,7 +119,7 @@ def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: 
                 members=responsible_candidates(access.case),
                 prefix="new",
             )
-            if manage
+            if show_decision
             else None
         ),
         "conflict": forms.get("conflict"),

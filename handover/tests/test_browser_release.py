@@ -148,6 +148,8 @@ def test_release_with_readiness_review_farewell_and_first_meeting_after_release(
     _book(kari, code, "handover_review", _now().replace(second=0, microsecond=0), "Besøksrommet")
     _open_meeting(kari, code, "Handover review")
     for name in ("Petra", "Mona"):
+        # The attendance form is fetched when asked for (htmx swaps it in where the link was).
+        kari.get_by_role("link", name="Record attendance").click()
         form = kari.locator("form[action$='/attendance/']")
         _choose(form.locator("[name=membership]"), name)
         form.locator("[name=present]").select_option("1")

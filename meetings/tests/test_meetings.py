@@ -247,3 +247,22 @@ def test_a_decision_names_a_measure_only_to_those_who_may_see_it(client_for, cas
     nav_page = client_for(personas.nav_with_consent).get(url).content.decode()
     assert "Avtalt samtale." in nav_page
     assert "Samtale med psykolog i fengselet" not in nav_page
+
+
+def test_the_forms_with_choices_are_built_when_asked_for(client_for, case, personas, group_meeting):
+    url = reverse("meetings:detail", kwargs={"code": case.code, "meeting_id": group_meeting.pk})
+    kari = client_for(personas.contact_officer)
+    plain = kari.get(url)
+    assert plain.context["attendance_form"] is None and plain.context["decision_form"] is None
+    assert plain.context["minutes_form"] is not None  # the minutes are written in the meeting: always there
+    body = plain.content.decode()
+    assert 'href="?form=attendance#attendance-form"' in body and 'href="?form=decision#decision-forms"' in body
+    attendance = kari.get(f"{url}?form=attendance")
+    assert attendance.context["attendance_form"] is not None and attendance.context["decision_form"] is None
+    assert 'id="attendance-form"' in attendance.content.decode()
+    decision = kari.get(f"{url}?form=decision")
+    assert decision.context["decision_form"] is not None and decision.context["new_measure_form"] is not None
+    assert 'id="decision-forms"' in decision.content.decode()
+    # Who may not book meetings gets neither the forms nor the links, whatever they ask for.
+    nils = client_for(personas.nav_with_consent).get(f"{url}?form=decision")
+    assert nils.context["decision_form"] is None and 'href="?form=' not in nils.content.decode()
