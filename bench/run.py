@@ -103,7 +103,16 @@ def recreate_database(name: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # An autovacuum worker on the old database belongs to the superuser, and our role may not
+        # end it (InsufficientPrivilege); it finishes within seconds, so try again a few times.
+        for attempt in range(10):
+            try:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+                if attempt == 9:
+                    raise
+                time.sleep(3)
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
