@@ -38,7 +38,7 @@ def _annotate_rights(access: CaseAccess, measures: list[Measure]) -> None:
         measure.can_edit = access.can_edit_measure(measure) and measure.status in {"proposed", "chosen", "started"}
 
 
-def _plan_context(access: CaseAccess, **extra) -> dict:
+def _plan_context(access: CaseAccess, asked: str | None = None, **extra) -> dict:
     measures = list(selectors.measures_for_case(access))
     _annotate_rights(access, measures)
     by_need = selectors.plan_by_need(access, measures)
@@ -54,7 +54,10 @@ def _plan_context(access: CaseAccess, **extra) -> dict:
         "deadline": selectors.proposals_deadline(access.case),
         "conversation_held": needs_conversation_held(access.case),
         "can_choose": access.can(Ability.CHOOSE_MEASURES),
-        "proposal_form": _proposal_form(access) if can_propose else None,
+        "can_propose": can_propose,
+        # Built when asked for (``?form=proposal``; htmx swaps it in where the link was) or when
+        # a proposal was just sent: its choice lists were a fifth of the page's CPU (bench/notes.md).
+        "proposal_form": _proposal_form(access) if can_propose and asked == "proposal" else None,
     }
     context.update(extra)
     return context
@@ -62,7 +65,8 @@ def _plan_context(access: CaseAccess, **extra) -> dict:
 
 def _plan_response(request: HttpRequest, access: CaseAccess, status: int = 200, **extra) -> HttpResponse:
     template = "plans/_plan_body.html" if request.htmx else "plans/plan.html"
-    return render(request, template, _plan_context(access, **extra), status=status)
+    asked = request.GET.get("form") if request.method == "GET" else None
+    return render(request, template, _plan_context(access, asked, **extra), status=status)
 
 
 @case_view(Ability.VIEW_CASE)
@@ -86,8 +90,12 @@ def propose(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             form.add_service_error(error)
         else:
             if request.htmx:
+                # An empty form stays open for the next proposal.
                 return _plan_response(
-                    request, access, notice=_("The proposal is saved. Everyone in the group sees it.")
+                    request,
+                    access,
+                    notice=_("The proposal is saved. Everyone in the group sees it."),
+                    proposal_form=_proposal_form(access),
                 )
             messages.success(request, _("The proposal is saved. Everyone in the group sees it."))
             return redirect("plans:plan", code=access.case.code)

@@ -68,6 +68,7 @@ def _today() -> datetime.date:
 def _propose(page, code: str, *, title: str, need: str, requires: str) -> None:
     page.goto(f"/cases/{code}/plan/")
     page.evaluate("window.notReloaded = true")
+    page.get_by_role("link", name="Propose a measure").click()
     form = page.locator("form[action$='/plan/propose/']")
     form.locator("[name=title]").fill(title)
     form.get_by_role("checkbox", name=re.compile(need)).check()

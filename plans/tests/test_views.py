@@ -37,6 +37,27 @@ def test_a_covered_member_proposes_inline_and_everyone_in_the_group_sees_it(clie
         assert "Gjeldsrådgivning hos NAV" in page.content.decode()
 
 
+def test_the_proposal_form_is_built_when_asked_for_and_stays_open_after_a_proposal(
+    client_for, case, personas, housing, today
+):
+    url = reverse("plans:plan", kwargs={"code": case.code})
+    nils = client_for(personas.nav_with_consent)
+    plain = nils.get(url)
+    assert plain.context["proposal_form"] is None
+    assert 'href="?form=proposal#propose-form"' in plain.content.decode()
+    asked = nils.get(f"{url}?form=proposal")
+    assert asked.context["proposal_form"] is not None and 'id="propose-form"' in asked.content.decode()
+    sent = nils.post(
+        reverse("plans:propose", kwargs={"code": case.code}),
+        _proposal_data(housing, personas.nav_with_consent, today),
+        HTTP_HX_REQUEST="true",
+    )
+    assert sent.status_code == 200 and not sent.context["proposal_form"].is_bound
+    # Who may not propose gets neither the form nor the link, whatever they ask for.
+    mona = client_for(personas.municipal_without_consent).get(f"{url}?form=proposal")
+    assert mona.context["proposal_form"] is None and 'href="?form=' not in mona.content.decode()
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

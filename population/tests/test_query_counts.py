@@ -29,7 +29,8 @@ pytestmark = pytest.mark.django_db
 #: the case, the viewer's membership and the consent cover are read in one query (three fewer on
 #: every case page), a consent's covered members come with their users and agencies, the consent
 #: page finds the active consent in its history, and a viewer who sees every need does not ask
-#: which needs are hidden. The meeting page builds its forms with choices only when asked for.
+#: which needs are hidden. The meeting page builds its forms with choices only when asked for, and
+#: so does the plan page its proposal form.
 PINNED = {
     ("case_overview", "contact_officer"): 15,
     ("needs_map", "contact_officer"): 11,
@@ -42,8 +43,8 @@ PINNED = {
     ("needs_map", "person"): 8,
     ("group", "person"): 5,
     ("consent", "person"): 6,
-    ("plan", "contact_officer"): 11,
-    ("plan", "nav_with_consent"): 11,
+    ("plan", "contact_officer"): 9,  # the proposal form only when asked for
+    ("plan", "nav_with_consent"): 9,
     ("plan", "person"): 9,
     ("meeting", "contact_officer"): 12,  # the attendance and decision forms only when asked for
     ("meeting", "nav_with_consent"): 12,
