@@ -109,12 +109,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # streams more rows than fit in memory would need its own named cursor; none does today.)
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side binding lets psycopg prepare a statement once it has run five times on a
-    # connection (its prepare_threshold), so PostgreSQL stops planning the same query on
-    # every request: half of PostgreSQL's CPU per page (bench/notes.md). It needs a session
-    # per connection: behind PgBouncer, use session pooling, not transaction pooling.
+    # Server-side binding lets psycopg prepare a statement once it has run twice on a
+    # connection (prepare_threshold; Django turns preparing off unless it is given), so
+    # PostgreSQL stops planning the same query on every request: half of PostgreSQL's CPU per
+    # page (bench/notes.md). psycopg keeps the 100 most recent per connection. It needs a
+    # session per connection: behind PgBouncer, use session pooling, not transaction pooling.
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 2})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
