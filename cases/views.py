@@ -229,20 +229,25 @@ def take_over_plan(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 def group(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the responsibility group. Anyone who sees the case; the case staff may change it."""
     search = request.GET.get("q", "").strip()[:100]
-    form = MemberAddForm(case=access.case, search=search) if access.can(Ability.MANAGE_GROUP) else None
+    # The add form (its list of people to offer) is built when asked for: ``?form=member``,
+    # swapped in by htmx, or a search. It was a third of the page's CPU (bench/notes.md).
+    asked = request.GET.get("form") == "member" or "q" in request.GET
+    form = MemberAddForm(case=access.case, search=search) if asked and access.can(Ability.MANAGE_GROUP) else None
     return _render_group(request, access, form, search=search)
 
 
 def _render_group(
     request: HttpRequest, access: CaseAccess, form: MemberAddForm | None, status: int = 200, search: str = ""
 ) -> HttpResponse:
+    manage = access.can(Ability.MANAGE_GROUP)
     context = {
         "search": search,
         "access": access,
         "case": access.case,
+        "manage": manage,
         "members": list(selectors.current_members(access.case)),
-        "past_members": list(selectors.past_members(access.case)) if access.can(Ability.MANAGE_GROUP) else [],
-        "invited": list(selectors.pending_invitations(access.case)) if access.can(Ability.MANAGE_GROUP) else [],
+        "past_members": list(selectors.past_members(access.case)) if manage else [],
+        "invited": list(selectors.pending_invitations(access.case)) if manage else [],
         "form": form,
     }
     return render(request, "cases/group.html", context, status=status)

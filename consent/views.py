@@ -30,13 +30,22 @@ def _consent_form(access: CaseAccess, data=None) -> ConsentForm:
 
 def _page(request: HttpRequest, access: CaseAccess, form=None, withdraw_form=None, status: int = 200) -> HttpResponse:
     history = list(case_selectors.consent_history(access.case))
+    # The active consent is the one of the history not withdrawn (at most one, by a constraint).
+    consent = next((consent for consent in history if consent.withdrawn_at is None), None)
+    may_record = access.can(Ability.RECORD_CONSENT)
+    # Without an active consent, recording one is what the page is for. A new consent that
+    # replaces the active one is rarer: its form (the members to cover) is built when asked for
+    # (``?form=consent``, swapped in by htmx); it was a third of the page's CPU (bench/notes.md).
+    asked = request.method == "GET" and request.GET.get("form") == "consent"
+    if form is None and may_record and (consent is None or asked):
+        form = _consent_form(access)
     context = {
         "access": access,
         "case": access.case,
-        # The active consent is the one of the history not withdrawn (at most one, by a constraint).
-        "consent": next((consent for consent in history if consent.withdrawn_at is None), None),
+        "consent": consent,
         "history": history,
-        "form": form if form is not None else (_consent_form(access) if access.can(Ability.RECORD_CONSENT) else None),
+        "form": form,
+        "may_record": may_record,
         "withdraw_form": withdraw_form or WithdrawForm(),
     }
     return render(request, "consent/consent.html", context, status=status)

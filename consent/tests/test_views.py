@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cases.models import Membership
 from consent.models import Consent
+from consent.services import consent_withdraw
 from journal.models import JournalEntry
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,22 @@ def officer(client, personas):
 
 def member(case, user) -> Membership:
     return Membership.objects.get(case=case, user=user, end_date__isnull=True)
+
+
+def test_the_form_for_a_new_consent_is_built_when_asked_for_while_one_is_active(case, personas, client_for):
+    url = reverse("consent:page", kwargs={"code": case.code})
+    officer = client_for(personas.contact_officer)
+    plain = officer.get(url)
+    assert plain.context["consent"] is not None and plain.context["form"] is None
+    assert 'href="?form=consent#give-consent"' in plain.content.decode()
+    asked = officer.get(url, {"form": "consent"})
+    assert asked.context["form"] is not None and 'id="give-consent"' in asked.content.decode()
+    # The person sees neither the form nor the link, whatever they ask for.
+    ola = client_for(personas.person).get(url, {"form": "consent"})
+    assert ola.context["form"] is None and 'href="?form=' not in ola.content.decode()
+    # Without an active consent the form is the page's purpose: it is there at once.
+    consent_withdraw(actor=personas.contact_officer, case=case, note="Trukket.")
+    assert client_for(personas.contact_officer).get(url).context["form"] is not None
 
 
 def test_new_consent_replaces_the_active_one_and_history_is_kept(officer, case, personas):

@@ -143,6 +143,7 @@ def test_kari_takes_a_new_person_from_intake_to_consent_and_nils_loses_sight_whe
     # 4. The group: Nils (NAV) and Mona (municipality).
     kari.locator(f"a[href='/cases/{code}/group/']").first.click()
     for name, purpose in [("Nils Berg", "Inntekt og ytelser"), ("Mona Lie", "Bolig")]:
+        kari.get_by_role("link", name="Add a member").click()
         value = kari.locator("#id_user option", has_text=name).get_attribute("value")
         kari.select_option("#id_user", value)
         kari.locator("#id_purpose").fill(purpose)
