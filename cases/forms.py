@@ -7,6 +7,14 @@ from cases.validation import case_fact_errors
 from core.forms import DateInput, DateTimeInput, DsForm
 from reference.models import LifeArea
 
+#: The national identity number's length where the prison is: the Norwegian fødselsnummer has
+#: 11 digits, the Danish CPR number 10, the Swedish personnummer 10 or 12.
+NATIONAL_ID_HELP = {
+    "NO": _("11 digits. Checked, stored safely, never shown in addresses or logs."),
+    "DK": _("10 digits (CPR number). Checked, stored safely, never shown in addresses or logs."),
+    "SE": _("10 or 12 digits. Checked, stored safely, never shown in addresses or logs."),
+}
+
 
 class IntakeForm(DsForm):
     """Register a person and a case at intake (POP step 1)."""
@@ -18,7 +26,6 @@ class IntakeForm(DsForm):
         label=_("National identity number (optional)"),
         max_length=13,
         required=False,
-        help_text=_("11 digits. Checked, stored safely, never shown in addresses or logs."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
     home_municipality = forms.CharField(label=_("Home municipality"), max_length=100)
@@ -52,6 +59,7 @@ class IntakeForm(DsForm):
     def __init__(self, *args, country: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.country = country
+        self.fields["national_id"].help_text = NATIONAL_ID_HELP.get(country, NATIONAL_ID_HELP["NO"])
         self.fields["acute_life_area"].queryset = LifeArea.objects.filter(active=True).select_related("tangle")
 
     def clean(self) -> dict:

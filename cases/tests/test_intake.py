@@ -154,3 +154,17 @@ def test_nav_adviser_cannot_open_cases(client, personas):
     before = counts()
     assert client.post(reverse("cases:intake"), form_data()).status_code == 403
     assert counts() == before
+
+
+@pytest.mark.parametrize(("country", "digits"), [("NO", "11 digits"), ("DK", "10 digits (CPR number)")])
+def test_the_national_id_help_says_how_many_digits_where_the_prison_is(country, digits):
+    from django.utils import translation
+
+    from cases.forms import IntakeForm
+
+    with translation.override("en"):
+        assert str(IntakeForm(country=country).fields["national_id"].help_text).startswith(digits)
+        # Each form has its own copy of the field: one country's form does not change another's.
+        assert str(IntakeForm(country="NO").fields["national_id"].help_text).startswith("11 digits")
+    with translation.override("da"):
+        assert str(IntakeForm(country="DK").fields["national_id"].help_text).startswith("10 cifre")
