@@ -114,10 +114,13 @@ def journal_for_case(access: CaseAccess) -> QuerySet[JournalEntry]:
     """
     from needs.models import Need
 
+    entries = JournalEntry.objects.filter(case=access.case)
+    if access.needs_filter == Q():  # every need of the case is visible: no query for the hidden ones
+        return entries
     visible = Need.objects.filter(case=access.case).filter(access.needs_filter).values("pk")
     hidden = Need.objects.filter(case=access.case).exclude(pk__in=visible).values("pk")
     hidden_ids = [str(row["pk"]) for row in hidden]
-    return JournalEntry.objects.filter(case=access.case).exclude(object_type="needs.need", object_id__in=hidden_ids)
+    return entries.exclude(object_type="needs.need", object_id__in=hidden_ids)
 
 
 def access_events_for(access: CaseAccess) -> QuerySet[AccessEvent]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from access.policy import CaseAccess
@@ -135,8 +135,15 @@ def _decorate(items: list[ReadinessItem]) -> list[ReadinessItem]:
 
 
 def readiness_for(access: CaseAccess, *, with_notices: bool = True) -> Readiness:
-    """Return the latest release's checklist: all of it, or the viewer's own items (one or two queries)."""
-    latest = Subquery(release_transitions(access.case.pk).values("pk")[:1])
+    """Return the latest release's checklist: all of it, or the viewer's own items.
+
+    Most cases have no release planned yet: a plain query finds the latest release first, and
+    the checklist's query (its joins and the notices' subqueries take several times as long to
+    build) runs only when there is one. One query without a release, two or three with one.
+    """
+    latest = release_transitions(access.case.pk).values_list("pk", flat=True).first()
+    if latest is None:
+        return Readiness(transition=None, items=[], full=access.sees_readiness)
     items = _items(latest)
     full = access.sees_readiness
     if not full:

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 #: so do the plan page (its proposal form), the group page (its add form) and the consent page
 #: (the form for a new consent while one is active).
 PINNED = {
-    ("case_overview", "contact_officer"): 15,
+    ("case_overview", "contact_officer"): 14,  # sees every need: no query for the hidden ones' changes
     ("needs_map", "contact_officer"): 11,
     ("group", "contact_officer"): 7,  # the add form only when asked for
     ("consent", "contact_officer"): 6,  # the form for a new consent only when asked for
