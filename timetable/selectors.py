@@ -318,7 +318,9 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
     stage_counts = unit_stage_counts(user)
     if not cases or user.role == Role.PERSON:
         return DueList(today, [], [], [], [], stage_counts)
-    case_filter = Q(case__in=visible.values("id"))
+    # The ids of the cases already read, not their visibility condition again: repeated as a
+    # subquery in each of the facts' queries it cost 3.5 ms of CPU to build on every request.
+    case_filter = Q(case_id__in=[case.pk for case in cases])
     book = RuleBook(overrides={case.pk: case.override_rule_set for case in cases if case.override_rule_set})
     facts = facts_for_cases(cases, case_filter=case_filter)
     sees_facts = _cases_with_facts_visible(user, cases, facts, case_filter)
