@@ -244,4 +244,10 @@ def transition_complete(
             old=old_case,
             new=snapshot(case, CASE_FIELDS),
         )
+        if current.is_release:
+            # Imported here: the release app builds on this one (its sudden release completes
+            # a transition through this service).
+            from release.services import readiness_release_happened
+
+            readiness_release_happened(actor=actor, transition=current, case=case)
     return current

@@ -214,6 +214,24 @@ def release_sudden(*, actor: User, case: Case, on: datetime.date, reason: str, b
     return SuddenResult(transition=transition, urgent=urgent, repeated=repeated)
 
 
+def readiness_release_happened(*, actor: User, transition: Transition, case: Case) -> None:
+    """The release took place on ``transition.completed_on``: the Danish probation plan is due 7 days after that day.
+
+    Called by ``handover.services.transition_complete`` in its transaction, for every release,
+    planned or at short notice. The checklist was made with the planned day.
+    """
+    due = _probation_due(case, transition.completed_on)
+    if due is None:
+        return
+    items = ReadinessItem.objects.select_for_update().filter(transition=transition, key=ReadinessKey.PROBATION_PLAN)
+    for item in items.exclude(due_date=due).order_by("id"):
+        old = snapshot(item, ITEM_FIELDS)
+        item.due_date = due
+        item.version += 1
+        item.save(update_fields=["due_date", "version", "updated_at"])
+        _journal(actor, "readiness.update", item, case, old)
+
+
 def _mark_urgent(actor: User, transition: Transition, case: Case) -> int:
     """Turn every missing item without an urgent mark into an urgent task; the Danish plan date moves."""
     now = timezone.now()

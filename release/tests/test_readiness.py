@@ -81,6 +81,23 @@ def test_danish_probation_plan_is_due_seven_days_after_the_planned_release(db):
     assert {key for key, item in items.items() if item.due_date} == {"probation_plan"}
 
 
+def test_a_danish_release_on_another_day_than_planned_moves_the_probation_plan_due_date(db):
+    from handover.services import transition_complete
+
+    prison = Agency.objects.create(
+        name="Vestre Fængsel", kind=AgencyKind.PRISON, country=Country.DENMARK, security_level=SecurityLevel.HIGH
+    )
+    officer = User.objects.create(username="dk.officer", role=Role.CONTACT_OFFICER, agency=prison)
+    case = open_case(officer, home_municipality="København")
+    transition = plan_release(case, officer, days=20)
+    today = timezone.localdate()
+    transition_complete(actor=officer, transition=transition, on=today)
+    item = items_of(transition)["probation_plan"]
+    assert item.due_date == today + datetime.timedelta(days=7)
+    change = JournalEntry.objects.get(action="readiness.update", case=case, object_id=str(item.pk))
+    assert change.new["due_date"] == (today + datetime.timedelta(days=7)).isoformat()
+
+
 def test_the_page_shows_done_of_total_and_what_is_missing(client_for, remand_case, users):
     kari = users["kari.kontakt"]
     transition = plan_release(remand_case, kari)
