@@ -129,6 +129,11 @@ class CaseAccess:
             condition &= Q(shared_with_volunteers=True)
         return condition
 
+    @property
+    def sees_every_need(self) -> bool:
+        """Whether no need of the case is hidden from this viewer (no query needed to find which)."""
+        return self.needs_filter == Q()
+
     def can(self, ability: Ability) -> bool:
         if ability is Ability.VIEW_CASE:
             return True
@@ -178,7 +183,7 @@ class CaseAccess:
         own = Q(responsible_user_id=self.viewer.pk) if self.membership is not None else Q(pk__in=[])
         if not self.sees_needs:
             return own
-        if self.needs_filter == Q():  # every need of the case is visible: so is every measure
+        if self.sees_every_need:  # so every measure is visible too
             return Q()
         hidden = Need.objects.filter(case_id=self.case.pk).exclude(pk__in=self._visible_need_ids())
         return own | ~Q(needs__in=hidden)

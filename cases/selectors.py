@@ -115,7 +115,7 @@ def journal_for_case(access: CaseAccess) -> QuerySet[JournalEntry]:
     from needs.models import Need
 
     entries = JournalEntry.objects.filter(case=access.case)
-    if access.needs_filter == Q():  # every need of the case is visible: no query for the hidden ones
+    if access.sees_every_need:  # no query for the hidden ones
         return entries
     visible = Need.objects.filter(case=access.case).filter(access.needs_filter).values("pk")
     hidden = Need.objects.filter(case=access.case).exclude(pk__in=visible).values("pk")

@@ -30,6 +30,7 @@ from cases.services import (
     membership_make_lead,
 )
 from core.errors import ConcurrentEditError
+from core.forms import asked_form
 from needs import selectors as need_selectors
 from needs.services import need_create
 from plans.selectors import proposals_deadline_from
@@ -231,7 +232,7 @@ def group(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     # The add form (its list of people to offer) is built when asked for: ``?form=member``,
     # swapped in by htmx, or a search. It was a third of the page's CPU (bench/notes.md).
-    asked = request.GET.get("form") == "member" or "q" in request.GET
+    asked = asked_form(request) == "member" or "q" in request.GET
     form = MemberAddForm(case=access.case, search=search) if asked and access.can(Ability.MANAGE_GROUP) else None
     return _render_group(request, access, form, search=search)
 

@@ -13,6 +13,7 @@ from access.policy import LEAD_ROLES, Ability, CaseAccess
 from cases import selectors as case_selectors
 from consent.forms import ConsentForm, WithdrawForm
 from consent.services import consent_give, consent_withdraw
+from core.forms import asked_form
 
 
 def _members(access: CaseAccess):
@@ -36,8 +37,7 @@ def _page(request: HttpRequest, access: CaseAccess, form=None, withdraw_form=Non
     # Without an active consent, recording one is what the page is for. A new consent that
     # replaces the active one is rarer: its form (the members to cover) is built when asked for
     # (``?form=consent``, swapped in by htmx); it was a third of the page's CPU (bench/notes.md).
-    asked = request.method == "GET" and request.GET.get("form") == "consent"
-    if form is None and may_record and (consent is None or asked):
+    if form is None and may_record and (consent is None or asked_form(request) == "consent"):
         form = _consent_form(access)
     context = {
         "access": access,

@@ -103,6 +103,15 @@ FAST_WIDGETS = {
 }
 
 
+def asked_form(request) -> str | None:
+    """The name of the form a GET asks to have built (``?form=NAME``, from core/_form_on_demand.html).
+
+    Forms with choice lists are built only when asked for; a POST that fails passes its own
+    bound form instead, so only a GET asks.
+    """
+    return request.GET.get("form") if request.method == "GET" else None
+
+
 class DesignsystemetRenderer(DjangoTemplates):
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"

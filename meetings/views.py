@@ -12,6 +12,7 @@ from access.decorators import case_view
 from access.policy import Ability, CaseAccess
 from cases.models import Meeting, MeetingKind
 from core.errors import ConcurrentEditError
+from core.forms import asked_form
 from meetings import selectors
 from meetings.forms import (
     AttendanceForm,
@@ -73,15 +74,12 @@ def _review_context(access: CaseAccess, meeting: Meeting, manage: bool, bound: d
     return {"review": review, "review_needs": needs, "review_measures": measures}
 
 
-#: Forms of the meeting page that list choices (members, measures, needs) are built when asked
-#: for (``?form=attendance`` or ``?form=decision``; htmx swaps them in where the link was), or
-#: when a submission of them failed. Most requests read the meeting and never submit them.
-ON_DEMAND_FORMS = frozenset({"attendance", "decision"})
-
-
 def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: int = 200, **forms) -> HttpResponse:
     manage = access.can(Ability.BOOK_MEETING)
-    asked = request.GET.get("form") if request.method == "GET" else None
+    # The forms that list choices (members, measures, needs) are built when asked for
+    # (``?form=attendance`` or ``?form=decision``; htmx swaps them in where the link was), or
+    # when a submission of them failed. Most requests read the meeting and never submit them.
+    asked = asked_form(request)
     show_attendance = manage and (asked == "attendance" or "attendance_form" in forms)
     show_decision = manage and (asked == "decision" or "decision_form" in forms or "new_measure_form" in forms)
     previous = selectors.previous_meeting(meeting)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from access.decorators import case_view
 from access.policy import Ability, CaseAccess
 from core.errors import ConcurrentEditError
+from core.forms import asked_form
 from needs.selectors import needs_for_case
 from plans import selectors
 from plans.forms import MeasureEditForm, MoveForm, NoteForm, ProposalForm
@@ -65,8 +66,7 @@ def _plan_context(access: CaseAccess, asked: str | None = None, **extra) -> dict
 
 def _plan_response(request: HttpRequest, access: CaseAccess, status: int = 200, **extra) -> HttpResponse:
     template = "plans/_plan_body.html" if request.htmx else "plans/plan.html"
-    asked = request.GET.get("form") if request.method == "GET" else None
-    return render(request, template, _plan_context(access, asked, **extra), status=status)
+    return render(request, template, _plan_context(access, asked_form(request), **extra), status=status)
 
 
 @case_view(Ability.VIEW_CASE)

@@ -233,24 +233,21 @@ def readiness_release_happened(*, actor: User, transition: Transition, case: Cas
 
 
 def _mark_urgent(actor: User, transition: Transition, case: Case) -> int:
-    """Turn every missing item without an urgent mark into an urgent task; the Danish plan date moves."""
+    """Turn every missing item without an urgent mark into an urgent task.
+
+    The Danish plan date has moved already: ``transition_complete`` calls
+    ``readiness_release_happened`` for every release.
+    """
     now = timezone.now()
     marked = 0
-    due = _probation_due(case, transition.completed_on)
     for item in ReadinessItem.objects.select_for_update().filter(transition=transition).order_by("id"):
-        old = snapshot(item, ITEM_FIELDS)
-        fields = []
-        if item.key == ReadinessKey.PROBATION_PLAN and due is not None and item.due_date != due:
-            item.due_date = due
-            fields.append("due_date")
         if item.urgent_since is None and ReadinessItem.objects.filter(missing_q(), pk=item.pk).exists():
+            old = snapshot(item, ITEM_FIELDS)
             item.urgent_since = now
-            fields.append("urgent_since")
-            marked += 1
-        if fields:
             item.version += 1
-            item.save(update_fields=[*fields, "version", "updated_at"])
-            _journal(actor, "readiness.urgent" if "urgent_since" in fields else "readiness.update", item, case, old)
+            item.save(update_fields=["urgent_since", "version", "updated_at"])
+            _journal(actor, "readiness.urgent", item, case, old)
+            marked += 1
     return marked
 
 
