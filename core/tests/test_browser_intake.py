@@ -172,6 +172,10 @@ def test_kari_takes_a_new_person_from_intake_to_consent_and_nils_loses_sight_whe
     expect(kari.get_by_role("status")).to_contain_text("The consent is recorded.")
     expect(kari.locator("section[aria-labelledby=consent-state-heading]")).to_contain_text("Nils Berg")
     expect(kari.locator("section[aria-labelledby=consent-state-heading]")).not_to_contain_text("Mona Lie")
+    # With a consent active, the form for a new one is built when asked for, in place.
+    expect(kari.locator("form[action$='/consent/give/']")).to_have_count(0)
+    kari.get_by_role("link", name="Record a new consent (replaces the active one)").click()
+    expect(kari.locator("#give-consent form[action$='/consent/give/']")).to_be_visible()
 
     # Nils, covered by the consent, sees the needs map but not the private need.
     nils = new_page()
