@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.models import Case, Membership, lead_flag, membership_is_current
+from core.compiled import CompiledQuery
 from journal.models import AccessPurpose
 from journal.services import record_access
 
@@ -256,6 +259,44 @@ def require_ability(access: CaseAccess, ability: Ability) -> None:
         raise PermissionDenied
 
 
+def _person_case(user_id: int, code: str) -> QuerySet:
+    """The person's own case of this code, with whether it has an active consent."""
+    from consent.models import Consent
+
+    active = Consent.objects.filter(case_id=OuterRef("pk"), withdrawn_at__isnull=True)
+    return (
+        Case.objects.filter(person__user_id=user_id, code=code)
+        .select_related("person", "institution")
+        .annotate(consent_active=Exists(active))[:1]
+    )
+
+
+def _member_access(user_id: int, code: str, today: date) -> QuerySet:
+    """The user's current membership of the case of this code (the lead's first), with its case.
+
+    Annotated with whether the membership leads the case, whether the case has an active
+    consent and whether that consent covers the membership.
+    """
+    from consent.models import Consent
+
+    active = Consent.objects.filter(case_id=OuterRef("case_id"), withdrawn_at__isnull=True)
+    covering = Consent.scope.through.objects.filter(
+        membership_id=OuterRef("pk"), consent__case_id=OuterRef("case_id"), consent__withdrawn_at__isnull=True
+    )
+    return (
+        Membership.objects.filter(membership_is_current(today), user_id=user_id, case__code=code)
+        .select_related("case__person", "case__institution")
+        .annotate(is_lead=lead_flag(), consent_active=Exists(active), covered=Exists(covering))
+        .order_by("-is_lead", "pk")[:1]
+    )
+
+
+# Every case page starts with one of these two statements; their SQL is built once per
+# connection (core.compiled), which took more CPU than running them.
+PERSON_CASE = CompiledQuery(_person_case, user_id=int, code=str)
+MEMBER_ACCESS = CompiledQuery(_member_access, user_id=int, code=str, today=date)
+
+
 def access_by_code(user: User, code: str) -> CaseAccess | None:
     """Decide what the user may do with the case of this code in one query; None if they may not see it.
 
@@ -264,32 +305,14 @@ def access_by_code(user: User, code: str) -> CaseAccess | None:
     here: the viewer's current membership with its case, person and institution, whether
     the case has an active consent, and whether that consent covers the membership.
     """
-    from consent.models import Consent
-
     if not user.is_authenticated or not user.is_active or user.role in {Role.ADMIN, Role.ANALYST}:
         return None
-    active = Consent.objects.filter(case_id=OuterRef("case_id" if user.role != Role.PERSON else "pk"))
-    active = active.filter(withdrawn_at__isnull=True)
     if user.role == Role.PERSON:
-        case = (
-            Case.objects.filter(person__user=user, code=code)
-            .select_related("person", "institution")
-            .annotate(consent_active=Exists(active))
-            .first()
-        )
+        case = PERSON_CASE.first(user_id=user.pk, code=code)
         if case is None:
             return None
         return CaseAccess(case, user, None, True, case.consent_active, False)
-    covering = Consent.scope.through.objects.filter(
-        membership_id=OuterRef("pk"), consent__case_id=OuterRef("case_id"), consent__withdrawn_at__isnull=True
-    )
-    membership = (
-        Membership.objects.filter(membership_is_current(), user=user, case__code=code)
-        .select_related("case__person", "case__institution")
-        .annotate(is_lead=lead_flag(), consent_active=Exists(active), covered=Exists(covering))
-        .order_by("-is_lead", "pk")
-        .first()
-    )
+    membership = MEMBER_ACCESS.first(user_id=user.pk, code=code, today=timezone.localdate())
     if membership is None:
         return None
     return CaseAccess(membership.case, user, membership, False, membership.consent_active, membership.covered)

@@ -1,0 +1,66 @@
+"""A query compiled once gives what its queryset gives, for every value, in one query."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from access.policy import MEMBER_ACCESS, PERSON_CASE, _member_access, _person_case
+from core.compiled import CompiledQuery
+
+
+def test_member_access_equals_its_queryset_for_every_user_case_and_day(db, django_assert_num_queries):
+    from accounts.models import User
+    from cases.models import Case
+
+    today = timezone.localdate()
+    days = [today, today + datetime.timedelta(days=1), today - datetime.timedelta(days=400)]
+    found = 0
+    for user in User.objects.all():
+        for code in Case.objects.values_list("code", flat=True):
+            for day in days:
+                expected = list(_member_access(user.pk, code, day))
+                with django_assert_num_queries(1):
+                    got = MEMBER_ACCESS.all(user_id=user.pk, code=code, today=day)
+                    # select_related objects came with the row: no further query.
+                    shown = [(m.case.person.first_name, m.case.institution.name) for m in got]
+                assert [m.pk for m in got] == [m.pk for m in expected]
+                assert shown == [(m.case.person.first_name, m.case.institution.name) for m in expected]
+                assert [(m.is_lead, m.consent_active, m.covered) for m in got] == [
+                    (m.is_lead, m.consent_active, m.covered) for m in expected
+                ]
+                found += len(got)
+    assert found > 20  # the demo world has memberships to find, not only empty answers
+
+
+def test_person_case_equals_its_queryset(personas, case, other_case):
+    for user in (personas.person, personas.contact_officer):
+        for code in (case.code, other_case.code, "no-such-code"):
+            expected = list(_person_case(user.pk, code))
+            got = PERSON_CASE.all(user_id=user.pk, code=code)
+            assert [(c.pk, c.consent_active, c.person.pk) for c in got] == [
+                (c.pk, c.consent_active, c.person.pk) for c in expected
+            ]
+    assert PERSON_CASE.first(user_id=personas.person.pk, code=case.code) == case
+    assert PERSON_CASE.first(user_id=personas.person.pk, code=other_case.code) is None
+
+
+def test_a_value_the_lookup_transforms_is_refused(db):
+    from cases.models import Case
+
+    query = CompiledQuery(lambda code: Case.objects.filter(code__icontains=code), code=str)
+    with pytest.raises(ValueError, match="transformed"):
+        query.all(code="abc")
+
+
+def test_a_value_the_query_does_not_use_is_refused(db):
+    from cases.models import Case
+
+    query = CompiledQuery(lambda code, user_id: Case.objects.filter(code=code), code=str, user_id=int)
+    with pytest.raises(ValueError, match="user_id"):
+        query.all(code="abc", user_id=1)
+
+
+def test_the_values_must_be_the_parameters(db):
+    with pytest.raises(TypeError, match="Expected the values"):
+        PERSON_CASE.all(user_id=1)
