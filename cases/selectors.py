@@ -1,6 +1,8 @@
 """Reads of cases, groups and meetings, scoped by the viewer through the access module."""
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+import datetime
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -8,6 +10,7 @@ from access.policy import Ability, CaseAccess, cases_visible_to
 from accounts.models import Role, User
 from cases.models import Case, Meeting, Membership, lead_flag, membership_is_current
 from consent.models import Consent
+from core.compiled import CompiledQuery
 from journal.display import describe_changes
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 from journal.services import record_access
@@ -43,12 +46,11 @@ def caseload_for(user: User) -> list[Case]:
     return cases
 
 
-def current_members(case: Case) -> QuerySet[Membership]:
-    """The current members, lead first, each marked whether an open transition brings them in."""
+def _current_members(case_id: int, today: datetime.date) -> QuerySet[Membership]:
     from handover.models import OPEN_STATES, Transition
 
     return (
-        Membership.objects.filter(membership_is_current(), case=case)
+        Membership.objects.filter(membership_is_current(today), case_id=case_id)
         .select_related("user", "agency")
         .annotate(
             is_lead=lead_flag(),
@@ -56,6 +58,21 @@ def current_members(case: Case) -> QuerySet[Membership]:
         )
         .order_by("-is_lead", "start_date", "id")
     )
+
+
+#: The group as every case page shows it, compiled once (core.compiled): building its SQL
+#: cost more CPU than running it.
+CURRENT_MEMBERS = CompiledQuery(_current_members, case_id=int, today=datetime.date)
+
+
+def current_members(case: Case) -> QuerySet[Membership]:
+    """The current members, lead first, each marked whether an open transition brings them in."""
+    return _current_members(case.pk, timezone.localdate())
+
+
+def current_member_list(case: Case) -> list[Membership]:
+    """``list(current_members(case))``, from SQL built once."""
+    return CURRENT_MEMBERS.all(case_id=case.pk, today=timezone.localdate())
 
 
 def past_members(case: Case) -> QuerySet[Membership]:
@@ -76,13 +93,19 @@ def _scope_with_names() -> Prefetch:
     return Prefetch("scope", queryset=Membership.objects.select_related("user", "agency").order_by("pk"))
 
 
+def _active_consent(case_id: int) -> QuerySet[Consent]:
+    return Consent.objects.filter(case_id=case_id, withdrawn_at__isnull=True).select_related("explained_by")[:1]
+
+
+ACTIVE_CONSENT = CompiledQuery(_active_consent, case_id=int)
+
+
 def active_consent(case: Case) -> Consent | None:
-    return (
-        Consent.objects.filter(case=case, withdrawn_at__isnull=True)
-        .select_related("explained_by")
-        .prefetch_related(_scope_with_names())
-        .first()
-    )
+    """The case's active consent (at most one, by a constraint), with the members it covers."""
+    consent = ACTIVE_CONSENT.first(case_id=case.pk)
+    if consent is not None:
+        prefetch_related_objects([consent], _scope_with_names())
+    return consent
 
 
 def consent_history(case: Case) -> QuerySet[Consent]:

@@ -115,7 +115,7 @@ def _render_overview(request: HttpRequest, access: CaseAccess, status: int = 200
     context = {
         "access": access,
         "case": case,
-        "members": list(selectors.current_members(case)),
+        "members": selectors.current_member_list(case),
         "meetings": list(selectors.upcoming_meetings(case)[:3]),
         "needs_by_tangle": need_selectors.needs_by_tangle(access) if access.sees_needs else None,
         "resources": list(need_selectors.resources_for_case(access)),
@@ -246,7 +246,7 @@ def _render_group(
         "access": access,
         "case": access.case,
         "manage": manage,
-        "members": list(selectors.current_members(access.case)),
+        "members": selectors.current_member_list(access.case),
         "past_members": list(selectors.past_members(access.case)) if manage else [],
         "invited": list(selectors.pending_invitations(access.case)) if manage else [],
         "form": form,

@@ -15,6 +15,7 @@ Only plain equality parameters can be markers: a lookup that transforms its valu
 from __future__ import annotations
 
 import datetime
+import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
+#: A date as SQLite's backend passes it (text); PostgreSQL's passes the date itself.
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d( \d\d:\d\d:\d\d(\.\d+)?)?")
 _MARKER_TEXT = "\u2042overgang-compiled-marker-{}\u2042"
 
 
@@ -36,6 +39,8 @@ def _marker(name: str, kind: type, number: int) -> Any:
         return _MARKER_TEXT.format(name)
     if kind is datetime.date:
         return datetime.date(1001, 1, 1 + number)
+    if kind is datetime.datetime:
+        return datetime.datetime(1001, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(minutes=number)
     raise TypeError(f"No marker for a parameter of type {kind.__name__}")
 
 
@@ -50,7 +55,7 @@ class _Compiled:
 class CompiledQuery:
     """A queryset built by ``build(**values)``, compiled once per connection and run with new values.
 
-    ``parameters`` names each value and its type (int, str or date). ``build`` must use
+    ``parameters`` names each value and its type (int, str, date or datetime). ``build`` must use
     each value only as a plain parameter, never in Python logic, since it runs once.
     """
 
@@ -78,6 +83,9 @@ class CompiledQuery:
                 slots.append((position, names[0]))
             elif any(isinstance(param, str) and str(value) in param for value in adapted.values()):
                 raise ValueError(f"A marker was transformed by its lookup: {param!r}")
+            elif isinstance(param, datetime.date) or (isinstance(param, str) and _ISO_DAY.fullmatch(param)):
+                # A day or time read inside build (timezone.localdate()) would be frozen in the SQL.
+                raise ValueError(f"A date in the SQL is not a parameter: {param!r}")
         missing = set(self.parameters) - {name for _position, name in slots}
         if missing:
             raise ValueError(f"Parameters not found in the SQL as plain values: {sorted(missing)}")
@@ -86,7 +94,9 @@ class CompiledQuery:
     @staticmethod
     def _adapt(connection, value: Any) -> Any:
         """The value as the compiler puts it among the parameters (a backend may turn a date into text)."""
-        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        if isinstance(value, datetime.datetime):
+            return connection.ops.adapt_datetimefield_value(value)
+        if isinstance(value, datetime.date):
             return connection.ops.adapt_datefield_value(value)
         return value
 

@@ -218,6 +218,6 @@ def sudden_release_flag() -> Exists:
 
 def members_for_owner_choice(case: Case) -> list[Membership]:
     """The current members, who may own a readiness item."""
-    from cases.selectors import current_members
+    from cases.selectors import current_member_list
 
-    return list(current_members(case))
+    return current_member_list(case)

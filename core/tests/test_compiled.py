@@ -64,3 +64,47 @@ def test_a_value_the_query_does_not_use_is_refused(db):
 def test_the_values_must_be_the_parameters(db):
     with pytest.raises(TypeError, match="Expected the values"):
         PERSON_CASE.all(user_id=1)
+
+
+def test_a_day_read_inside_the_build_is_refused(db):
+    """Compiled once, a day that is not a parameter would stay the same day forever."""
+    from django.utils import timezone
+
+    from cases.models import Membership, membership_is_current
+
+    query = CompiledQuery(
+        lambda user_id: Membership.objects.filter(membership_is_current(), user_id=user_id), user_id=int
+    )
+    with pytest.raises(ValueError, match="not a parameter"):
+        query.all(user_id=1)
+    today = CompiledQuery(
+        lambda user_id, today: Membership.objects.filter(membership_is_current(today), user_id=user_id),
+        user_id=int,
+        today=datetime.date,
+    )
+    expected = list(Membership.objects.filter(membership_is_current(), user_id=1))
+    assert today.all(user_id=1, today=timezone.localdate()) == expected
+
+
+def test_the_compiled_group_and_consent_equal_their_querysets_for_every_case(db, django_assert_num_queries):
+    from cases import selectors
+    from cases.models import Case
+    from consent.models import Consent
+
+    with_consent = 0
+    for case in Case.objects.all():
+        expected = list(selectors.current_members(case))
+        got = selectors.current_member_list(case)
+        assert [(m.pk, m.is_lead, m.is_incoming, m.user.username, m.agency.name) for m in got] == [
+            (m.pk, m.is_lead, m.is_incoming, m.user.username, m.agency.name) for m in expected
+        ]
+        expected_consent = Consent.objects.filter(case=case, withdrawn_at__isnull=True).first()
+        with django_assert_num_queries(2 if expected_consent else 1):  # the consent, then whom it covers
+            consent = selectors.active_consent(case)
+            covered = [(m.pk, m.user.username) for m in consent.scope.all()] if consent else []
+        assert consent == expected_consent
+        if consent:
+            with_consent += 1
+            assert covered == [(m.pk, m.user.username) for m in expected_consent.scope.order_by("pk")]
+            assert consent.explained_by == expected_consent.explained_by
+    assert with_consent >= 1
