@@ -28,6 +28,7 @@ from django.db.models.sql.compiler import SQLCompiler
 
 #: A date as SQLite's backend passes it (text); PostgreSQL's passes the date itself.
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d( \d\d:\d\d:\d\d(\.\d+)?)?")
+_SMALLEST_BIGINT, _LARGEST_BIGINT = -(2**63), 2**63 - 1
 _MARKER_TEXT = "\u2042overgang-compiled-marker-{}\u2042"
 
 
@@ -104,6 +105,11 @@ class CompiledQuery:
         """Run the SQL with these values and return the model instances, as ``list(queryset)`` would."""
         if values.keys() != self.parameters.keys():
             raise TypeError(f"Expected the values {sorted(self.parameters)}, got {sorted(values)}")
+        if any(
+            kind is int and not _SMALLEST_BIGINT <= values[name] <= _LARGEST_BIGINT
+            for name, kind in self.parameters.items()
+        ):
+            return []  # no column holds such a number (a queryset answers the same, with no query)
         connection = connections[using]
         compiled = self._compiled(connection)
         params = list(compiled.params)

@@ -1,13 +1,16 @@
 """Reads of meetings: the list, one meeting, its attendance, decisions, its agenda and the handover review."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from access.policy import CaseAccess
 from cases.models import Case, Meeting, MeetingKind, Membership, lead_flag
+from core.compiled import CompiledQuery
 from handover import rules
 from handover.models import Transition, TransitionState
 from journal.models import JournalEntry
@@ -32,18 +35,35 @@ def meetings_for_case(access: CaseAccess) -> QuerySet[Meeting]:
     return Meeting.objects.filter(case=access.case).select_related("booked_by").order_by("starts_at", "id")
 
 
+def _meeting(case_id: int, meeting_id: int) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(case_id=case_id, pk=meeting_id).select_related("booked_by")
+
+
+def _previous(case_id: int, kind: str, starts_at: datetime.datetime, meeting_id: int) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(case_id=case_id, kind=kind)
+        .filter(Q(starts_at__lt=starts_at) | Q(starts_at=starts_at, id__lt=meeting_id))
+        .order_by("-starts_at", "-id")[:1]
+    )
+
+
+# The statements every meeting page runs, compiled once (core.compiled).
+MEETING = CompiledQuery(_meeting, case_id=int, meeting_id=int)
+PREVIOUS = CompiledQuery(_previous, case_id=int, kind=str, starts_at=datetime.datetime, meeting_id=int)
+
+
 def meeting_for_case(access: CaseAccess, meeting_id: int) -> Meeting:
     """Fetch one meeting of the case, or 404."""
-    return get_object_or_404(meetings_for_case(access), pk=meeting_id)
+    meeting = MEETING.first(case_id=access.case.pk, meeting_id=meeting_id)
+    if meeting is None:
+        raise Http404
+    return meeting
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The latest earlier meeting of the same kind on the same case."""
-    return (
-        Meeting.objects.filter(case_id=meeting.case_id, kind=meeting.kind)
-        .filter(Q(starts_at__lt=meeting.starts_at) | Q(starts_at=meeting.starts_at, id__lt=meeting.pk))
-        .order_by("-starts_at", "-id")
-        .first()
+    return PREVIOUS.first(
+        case_id=meeting.case_id, kind=meeting.kind, starts_at=meeting.starts_at, meeting_id=meeting.pk
     )
 
 
@@ -77,8 +97,15 @@ def agenda(access: CaseAccess, meeting: Meeting, previous: Meeting | None) -> li
     return items
 
 
-def attendance_for(meeting: Meeting) -> QuerySet[Attendance]:
-    return Attendance.objects.filter(meeting=meeting).select_related("membership__user", "membership__agency")
+def _attendance(meeting_id: int) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(meeting_id=meeting_id).select_related("membership__user", "membership__agency")
+
+
+ATTENDANCE = CompiledQuery(_attendance, meeting_id=int)
+
+
+def attendance_for(meeting: Meeting) -> list[Attendance]:
+    return ATTENDANCE.all(meeting_id=meeting.pk)
 
 
 def decisions_for(access: CaseAccess, meeting: Meeting) -> QuerySet[Decision]:
@@ -96,16 +123,22 @@ def decisions_for(access: CaseAccess, meeting: Meeting) -> QuerySet[Decision]:
     )
 
 
-def members_on(meeting: Meeting) -> QuerySet[Membership]:
-    """Members who counted on the meeting's day: those who can be recorded as attending."""
-    day = timezone.localtime(meeting.starts_at).date()
+def _members_on(case_id: int, day: datetime.date) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .filter(case_id=meeting.case_id, accepted_at__isnull=False, start_date__lte=day)
+        .filter(case_id=case_id, accepted_at__isnull=False, start_date__lte=day)
         .select_related("user", "agency")
         .annotate(is_lead=lead_flag())
         .order_by("-is_lead", "start_date", "id")
     )
+
+
+MEMBERS_ON = CompiledQuery(_members_on, case_id=int, day=datetime.date)
+
+
+def members_on(meeting: Meeting) -> list[Membership]:
+    """Members who counted on the meeting's day: those who can be recorded as attending."""
+    return MEMBERS_ON.all(case_id=meeting.case_id, day=timezone.localtime(meeting.starts_at).date())
 
 
 def transition_for(meeting: Meeting) -> Transition | None:

@@ -83,7 +83,7 @@ def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: 
     show_attendance = manage and (asked == "attendance" or "attendance_form" in forms)
     show_decision = manage and (asked == "decision" or "decision_form" in forms or "new_measure_form" in forms)
     previous = selectors.previous_meeting(meeting)
-    members = list(selectors.members_on(meeting))
+    members = selectors.members_on(meeting)
     open_measures = measures_for_case(access).filter(status__in=OPEN_STATUSES) if show_decision else None
     context = {
         "access": access,
@@ -91,7 +91,7 @@ def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: 
         "meeting": meeting,
         "previous": previous,
         "agenda": selectors.agenda(access, meeting, previous),
-        "attendance": list(selectors.attendance_for(meeting)),
+        "attendance": selectors.attendance_for(meeting),
         "decisions": list(selectors.decisions_for(access, meeting)),
         "members": members,
         "attendance_form": forms.get("attendance_form")
@@ -156,7 +156,7 @@ def meeting_calendar(request: HttpRequest, access: CaseAccess, meeting_id: int) 
 def attendance_add(request: HttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
     """Record a member's attendance. The case's prison staff."""
     meeting = selectors.meeting_for_case(access, meeting_id)
-    form = AttendanceForm(request.POST, members=list(selectors.members_on(meeting)))
+    form = AttendanceForm(request.POST, members=selectors.members_on(meeting))
     if form.is_valid():
         try:
             attendance_record(actor=request.user, meeting=meeting, **form.cleaned_data)

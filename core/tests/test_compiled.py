@@ -108,3 +108,39 @@ def test_the_compiled_group_and_consent_equal_their_querysets_for_every_case(db,
             assert covered == [(m.pk, m.user.username) for m in expected_consent.scope.order_by("pk")]
             assert consent.explained_by == expected_consent.explained_by
     assert with_consent >= 1
+
+
+def test_a_number_no_column_holds_finds_nothing_as_the_queryset_does(client_for, personas, case):
+    from meetings.selectors import MEETING
+
+    assert MEETING.all(case_id=case.pk, meeting_id=2**63) == []
+    assert MEETING.all(case_id=-(2**63) - 1, meeting_id=1) == []
+    # From an address: the same 404 as for any meeting that does not exist.
+    response = client_for(personas.contact_officer).get(f"/cases/{case.code}/meetings/{2**70}/")
+    assert response.status_code == 404
+
+
+def test_the_compiled_meeting_statements_equal_their_querysets_for_every_meeting(personas):
+    from cases.models import Meeting
+    from meetings import selectors
+    from meetings.services import attendance_record
+
+    meetings = list(Meeting.objects.all())
+    for meeting in meetings:
+        for membership in selectors.members_on(meeting)[:2]:
+            attendance_record(actor=personas.contact_officer, meeting=meeting, membership=membership, present=True)
+    assert len(meetings) >= 2
+    attended = 0
+    for meeting in meetings:
+        day = timezone.localtime(meeting.starts_at).date()
+        assert [(m.pk, m.is_lead, m.user.username) for m in selectors.members_on(meeting)] == [
+            (m.pk, m.is_lead, m.user.username) for m in selectors._members_on(meeting.case_id, day)
+        ]
+        got = selectors.attendance_for(meeting)
+        assert [(a.pk, a.membership.user.username) for a in got] == [
+            (a.pk, a.membership.user.username) for a in selectors._attendance(meeting.pk)
+        ]
+        attended += len(got)
+        earlier = selectors._previous(meeting.case_id, meeting.kind, meeting.starts_at, meeting.pk).first()
+        assert selectors.previous_meeting(meeting) == earlier
+    assert attended >= 1
