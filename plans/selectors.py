@@ -26,7 +26,11 @@ def needs_conversation_date(case: Case) -> datetime.date | None:
 
 def proposals_deadline(case: Case) -> datetime.date | None:
     """Return the last day for proposals: 5 working days after the needs conversation."""
-    held = needs_conversation_date(case)
+    return proposals_deadline_after(needs_conversation_date(case), case)
+
+
+def proposals_deadline_after(held: datetime.date | None, case: Case) -> datetime.date | None:
+    """The same deadline from the conversation's day, already read (None: not held yet)."""
     if held is None:
         return None
     return add_working_days(held, PROPOSAL_WORKING_DAYS, case.country)

@@ -15,7 +15,7 @@ from needs.selectors import needs_for_case
 from plans import selectors
 from plans.forms import MeasureEditForm, MoveForm, NoteForm, ProposalForm
 from plans.models import PLAN_STATUSES, Measure, MeasureStatus
-from plans.services import delivery_note_add, measure_move, measure_propose, measure_update, needs_conversation_held
+from plans.services import delivery_note_add, measure_move, measure_propose, measure_update
 
 
 def _proposal_form(access: CaseAccess, data=None, **kwargs) -> ProposalForm:
@@ -44,6 +44,7 @@ def _plan_context(access: CaseAccess, asked: str | None = None, **extra) -> dict
     _annotate_rights(access, measures)
     by_need = selectors.plan_by_need(access, measures)
     can_propose = access.can(Ability.PROPOSE_MEASURE)
+    held_on = selectors.needs_conversation_date(access.case)
     context = {
         "access": access,
         "case": access.case,
@@ -52,8 +53,8 @@ def _plan_context(access: CaseAccess, asked: str | None = None, **extra) -> dict
         "closed_measures": [m for m in measures if m.status in {MeasureStatus.REJECTED, MeasureStatus.CANCELLED}],
         "by_need": by_need,
         "needs_without_measure": [need for need, answered in by_need.items() if not answered],
-        "deadline": selectors.proposals_deadline(access.case),
-        "conversation_held": needs_conversation_held(access.case),
+        "deadline": selectors.proposals_deadline_after(held_on, access.case),
+        "conversation_held": held_on is not None,  # what needs_conversation_held asks, without a query
         "can_choose": access.can(Ability.CHOOSE_MEASURES),
         "can_propose": can_propose,
         # Built when asked for (``?form=proposal``; htmx swaps it in where the link was) or when

@@ -44,9 +44,9 @@ PINNED = {
     ("needs_map", "person"): 8,
     ("group", "person"): 5,
     ("consent", "person"): 6,
-    ("plan", "contact_officer"): 9,  # the proposal form only when asked for
-    ("plan", "nav_with_consent"): 9,
-    ("plan", "person"): 9,
+    ("plan", "contact_officer"): 8,  # the proposal form only when asked for
+    ("plan", "nav_with_consent"): 8,
+    ("plan", "person"): 8,
     ("meeting", "contact_officer"): 12,  # the attendance and decision forms only when asked for
     ("meeting", "nav_with_consent"): 12,
     ("meeting", "person"): 12,
