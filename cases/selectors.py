@@ -1,12 +1,13 @@
 """Reads of cases, groups and meetings, scoped by the viewer through the access module."""
 
 import datetime
+import functools
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from access.policy import Ability, CaseAccess, cases_visible_to
+from access.policy import Ability, CaseAccess, cases_visible_by_role
 from accounts.models import Role, User
 from cases.models import Case, Meeting, Membership, lead_flag, membership_is_current
 from consent.models import Consent
@@ -14,17 +15,17 @@ from core.compiled import CompiledQuery
 from journal.display import describe_changes
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 from journal.services import record_access
-from release.selectors import sudden_release_flag
+from release.selectors import sudden_flag_since, sudden_release_flag
 
 
-def caseload_for(user: User) -> list[Case]:
-    """Return the user's caseload in one query, logging one access event per case listed."""
-    today = timezone.localdate()
+def _caseload(
+    role: str, user_id: int, today: datetime.date, now: datetime.datetime, flag_since: datetime.date
+) -> QuerySet[Case]:
     lead = Membership.objects.filter(pk=OuterRef("lead_id"))
-    mine = Membership.objects.filter(membership_is_current(today), case=OuterRef("pk"), user=user)
-    upcoming = Meeting.objects.filter(case=OuterRef("pk"), starts_at__gte=timezone.now()).order_by("starts_at")
-    cases = list(
-        cases_visible_to(user)
+    mine = Membership.objects.filter(membership_is_current(today), case=OuterRef("pk"), user_id=user_id)
+    upcoming = Meeting.objects.filter(case=OuterRef("pk"), starts_at__gte=now).order_by("starts_at")
+    return (
+        cases_visible_by_role(role, user_id, today)
         .select_related("person", "institution")
         .annotate(
             lead_name=Subquery(
@@ -33,9 +34,31 @@ def caseload_for(user: User) -> list[Case]:
             my_role=Subquery(mine.values("role")[:1]),
             consent_active=Exists(Consent.objects.filter(case=OuterRef("pk"), withdrawn_at__isnull=True)),
             next_meeting=Subquery(upcoming.values("starts_at")[:1]),
-            sudden_release=sudden_release_flag(),
+            sudden_release=sudden_release_flag(flag_since),
         )
         .order_by("person__last_name", "person__first_name", "intake_date")
+    )
+
+
+@functools.cache
+def _caseload_query(role: str) -> CompiledQuery:
+    """The caseload of users of this role, compiled once (core.compiled): building it cost more than running it."""
+    return CompiledQuery(
+        functools.partial(_caseload, role),
+        user_id=int,
+        today=datetime.date,
+        now=datetime.datetime,
+        flag_since=datetime.date,
+    )
+
+
+def caseload_for(user: User) -> list[Case]:
+    """Return the user's caseload in one query, logging one access event per case listed."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    today = timezone.localdate()
+    cases = _caseload_query(user.role).all(
+        user_id=user.pk, today=today, now=timezone.now(), flag_since=sudden_flag_since(today)
     )
     for case in cases:
         case.my_role_label = Role(case.my_role).label if case.my_role else ""

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
@@ -75,7 +76,10 @@ class CompiledQuery:
         markers = {name: _marker(name, kind, number) for number, (name, kind) in enumerate(self.parameters.items())}
         queryset = self.build(**markers)
         compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # .none(), or a condition that can match nothing: no SQL to run
+            return _Compiled("", (), (), compiler)
         adapted = {name: self._adapt(connection, value) for name, value in markers.items()}
         slots = []
         for position, param in enumerate(params):
@@ -112,6 +116,8 @@ class CompiledQuery:
             return []  # no column holds such a number (a queryset answers the same, with no query)
         connection = connections[using]
         compiled = self._compiled(connection)
+        if not compiled.sql:
+            return []
         params = list(compiled.params)
         for position, name in compiled.slots:
             params[position] = self._adapt(connection, values[name])
