@@ -30,13 +30,14 @@ from django.db.models.sql.compiler import SQLCompiler
 #: A date as SQLite's backend passes it (text); PostgreSQL's passes the date itself.
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d( \d\d:\d\d:\d\d(\.\d+)?)?")
 _SMALLEST_BIGINT, _LARGEST_BIGINT = -(2**63), 2**63 - 1
+_MARKER_INT = -7_310_000_000
 _MARKER_TEXT = "\u2042overgang-compiled-marker-{}\u2042"
 
 
 def _marker(name: str, kind: type, number: int) -> Any:
     """A value no real call passes, of the type the parameter takes."""
     if kind is int:
-        return -7_310_000_000 - number
+        return _MARKER_INT - number
     if kind is str:
         return _MARKER_TEXT.format(name)
     if kind is datetime.date:
@@ -58,7 +59,8 @@ class CompiledQuery:
     """A queryset built by ``build(**values)``, compiled once per connection and run with new values.
 
     ``parameters`` names each value and its type (int, str, date or datetime). ``build`` must use
-    each value only as a plain parameter, never in Python logic, since it runs once.
+    each value only as a plain parameter, never in Python logic, since it runs once; a value
+    it does not use at all (a role's query that needs no day) is allowed.
     """
 
     def __init__(self, build: Callable[..., QuerySet], **parameters: type) -> None:
@@ -86,14 +88,13 @@ class CompiledQuery:
             names = [name for name, value in adapted.items() if type(param) is type(value) and param == value]
             if names:
                 slots.append((position, names[0]))
-            elif any(isinstance(param, str) and str(value) in param for value in adapted.values()):
+            elif any(isinstance(param, str) and str(value) in param for value in adapted.values()) or (
+                type(param) is int and abs(param - _MARKER_INT) < 1_000_000
+            ):
                 raise ValueError(f"A marker was transformed by its lookup: {param!r}")
             elif isinstance(param, datetime.date) or (isinstance(param, str) and _ISO_DAY.fullmatch(param)):
                 # A day or time read inside build (timezone.localdate()) would be frozen in the SQL.
                 raise ValueError(f"A date in the SQL is not a parameter: {param!r}")
-        missing = set(self.parameters) - {name for _position, name in slots}
-        if missing:
-            raise ValueError(f"Parameters not found in the SQL as plain values: {sorted(missing)}")
         return _Compiled(sql, tuple(params), tuple(slots), compiler)
 
     @staticmethod
@@ -107,24 +108,39 @@ class CompiledQuery:
 
     def all(self, using: str = "default", **values: Any) -> list:
         """Run the SQL with these values and return the model instances, as ``list(queryset)`` would."""
+        compiled, rows = self._run(using, values)
+        if compiled is None:
+            return []
+        return list(self._instances(compiled.compiler, rows, using))
+
+    def _run(self, using: str, values: dict[str, Any]) -> tuple[_Compiled | None, list]:
+        """The compiled statement and its rows; None where no row can match (no query is sent)."""
         if values.keys() != self.parameters.keys():
             raise TypeError(f"Expected the values {sorted(self.parameters)}, got {sorted(values)}")
         if any(
             kind is int and not _SMALLEST_BIGINT <= values[name] <= _LARGEST_BIGINT
             for name, kind in self.parameters.items()
         ):
-            return []  # no column holds such a number (a queryset answers the same, with no query)
+            return None, []  # no column holds such a number (a queryset answers the same, with no query)
         connection = connections[using]
         compiled = self._compiled(connection)
         if not compiled.sql:
-            return []
+            return None, []
         params = list(compiled.params)
         for position, name in compiled.slots:
             params[position] = self._adapt(connection, values[name])
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        return list(self._instances(compiled.compiler, rows, using))
+            return compiled, cursor.fetchall()
+
+    def rows(self, using: str = "default", **values: Any) -> list[tuple]:
+        """Run the SQL of a ``values_list`` queryset and return its tuples, as ``list(queryset)`` would."""
+        compiled, rows = self._run(using, values)
+        if compiled is None:
+            return []
+        if compiled.compiler.has_extra_select:
+            rows = [row[: compiled.compiler.col_count] for row in rows]
+        return [tuple(row) for row in compiled.compiler.results_iter([rows])]
 
     def first(self, using: str = "default", **values: Any):
         """The first instance, or None; ``build`` should slice its queryset to one row."""

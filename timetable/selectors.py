@@ -7,18 +7,20 @@ query per kind of fact, never one per case) and scopes cases through the access 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from access.policy import CaseAccess, cases_visible_to
+from access.policy import CaseAccess, cases_visible_by_role, cases_visible_to
 from accounts.models import Role, User
 from cases.models import Case, Meeting, Membership, Stage, lead_flag, membership_is_current
+from core.compiled import CompiledQuery
 from journal.models import AccessPurpose
 from journal.services import record_access
 from needs.models import Need, NeedsConversation, NeedStatus
@@ -30,6 +32,7 @@ from timetable.models import (
     InstitutionRuleSet,
     ReleaseNotice,
     Reminder,
+    Rule,
     RuleSet,
 )
 
@@ -44,13 +47,21 @@ def token_hash(token: str) -> str:
 # Rule sets
 
 
+# Read for every list of what is due and every case timetable; their SQL is built once (core.compiled).
+RULE_SETS = CompiledQuery(lambda: RuleSet.objects.all())
+RULES = CompiledQuery(lambda: Rule.objects.all())
+INSTITUTION_RULE_SETS = CompiledQuery(lambda: InstitutionRuleSet.objects.values_list("institution_id", "rule_set_id"))
+
+
 class RuleBook:
     """The rule sets in force and who follows which; loaded once per request or batch."""
 
     def __init__(self, case_ids: Sequence[int] | None = None, overrides: dict[int, int] | None = None) -> None:
-        self.rule_sets = {rs.pk: rs for rs in RuleSet.objects.prefetch_related("rules")}
-        self.rules = {pk: [engine.RuleData.of(rule) for rule in rs.rules.all()] for pk, rs in self.rule_sets.items()}
-        self.by_institution = dict(InstitutionRuleSet.objects.values_list("institution_id", "rule_set_id"))
+        self.rule_sets = {rs.pk: rs for rs in RULE_SETS.all()}
+        self.rules = {pk: [] for pk in self.rule_sets}
+        for rule in RULES.all():  # in each set's order (Rule.Meta.ordering)
+            self.rules[rule.rule_set_id].append(engine.RuleData.of(rule))
+        self.by_institution = dict(INSTITUTION_RULE_SETS.rows())
         if overrides is None:
             overrides = dict(
                 CaseRuleSet.objects.filter(case_id__in=case_ids or []).values_list("case_id", "rule_set_id")
@@ -301,6 +312,22 @@ class DueList:
         return not (self.overdue or self.this_week or self.later)
 
 
+def _open_cases(role: str, user_id: int, today: datetime.date) -> QuerySet[Case]:
+    """The open cases a user of this role sees, each with the rule set it follows, if not its prison's."""
+    return (
+        cases_visible_by_role(role, user_id, today)
+        .exclude(stage=Stage.CLOSED)
+        .select_related("person")
+        .annotate(override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]))
+        .order_by("id")
+    )
+
+
+@functools.cache
+def _open_cases_query(role: str) -> CompiledQuery:
+    return CompiledQuery(functools.partial(_open_cases, role), user_id=int, today=datetime.date)
+
+
 def due_for(user: User, view: str = "timetable:due") -> DueList:
     """Return what the user owns across their cases, overdue first; logs one read per case shown.
 
@@ -308,12 +335,8 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
     per kind of fact, then the rule sets.
     """
     today = timezone.localdate()
-    visible = cases_visible_to(user).exclude(stage=Stage.CLOSED)
-    cases = list(
-        visible.select_related("person")
-        .annotate(override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]))
-        .order_by("id")
-    )
+    visible = user.is_authenticated and user.is_active
+    cases = _open_cases_query(user.role).all(user_id=user.pk, today=today) if visible else []
     stage_counts = unit_stage_counts(user)
     if not cases or user.role == Role.PERSON:
         return DueList(today, [], [], [], [], stage_counts)

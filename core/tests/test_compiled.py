@@ -53,12 +53,20 @@ def test_a_value_the_lookup_transforms_is_refused(db):
         query.all(code="abc")
 
 
-def test_a_value_the_query_does_not_use_is_refused(db):
+def test_a_number_the_build_computes_from_a_value_is_refused(db):
+    from cases.models import Case
+
+    query = CompiledQuery(lambda user_id: Case.objects.filter(pk__gt=user_id + 1), user_id=int)
+    with pytest.raises(ValueError, match="transformed"):
+        query.all(user_id=1)
+
+
+def test_a_value_the_query_does_not_use_changes_nothing(db):
     from cases.models import Case
 
     query = CompiledQuery(lambda code, user_id: Case.objects.filter(code=code), code=str, user_id=int)
-    with pytest.raises(ValueError, match="user_id"):
-        query.all(code="abc", user_id=1)
+    case = Case.objects.first()
+    assert query.all(code=case.code, user_id=1) == query.all(code=case.code, user_id=2) == [case]
 
 
 def test_the_values_must_be_the_parameters(db):
@@ -164,3 +172,26 @@ def test_the_compiled_caseload_equals_its_queryset_for_every_user(db):
         if user.username in {"admin", "anna.analyse"}:
             assert got == []  # a queryset of none(): compiled to no SQL at all
     assert listed > 10
+
+
+def test_the_rule_book_and_the_open_cases_equal_their_querysets(db):
+    from accounts.models import User
+    from timetable.models import InstitutionRuleSet, RuleSet
+    from timetable.selectors import RuleBook, _open_cases, _open_cases_query
+
+    book = RuleBook(case_ids=[])
+    expected = {rs.pk: [rule.pk for rule in rs.rules.all()] for rs in RuleSet.objects.prefetch_related("rules")}
+    assert {pk: [rule.id for rule in rules] for pk, rules in book.rules.items()} == expected
+    assert set(book.rule_sets) == set(expected)
+    assert sum(len(rules) for rules in book.rules.values()) > 5
+    assert book.by_institution == dict(InstitutionRuleSet.objects.values_list("institution_id", "rule_set_id"))
+    today = timezone.localdate()
+    seen = 0
+    for user in User.objects.all():
+        got = _open_cases_query(user.role).all(user_id=user.pk, today=today)
+        wanted = list(_open_cases(user.role, user.pk, today))
+        assert [(c.pk, c.override_rule_set, c.person.pk) for c in got] == [
+            (c.pk, c.override_rule_set, c.person.pk) for c in wanted
+        ]
+        seen += len(got)
+    assert seen > 10
