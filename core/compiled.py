@@ -44,6 +44,8 @@ def _marker(name: str, kind: type, number: int) -> Any:
         return datetime.date(1001, 1, 1 + number)
     if kind is datetime.datetime:
         return datetime.datetime(1001, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(minutes=number)
+    if kind is list:  # of ids, for ``__in``: one marker, widened to the call's length when run
+        return [_MARKER_INT - number]
     raise TypeError(f"No marker for a parameter of type {kind.__name__}")
 
 
@@ -51,14 +53,37 @@ def _marker(name: str, kind: type, number: int) -> Any:
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[tuple[int, str], ...]  # (position in params, parameter name)
+    slots: dict[int, str]  # position in params: parameter name
     compiler: SQLCompiler
+    #: The SQL split at its placeholders, where a list is among the values (None otherwise).
+    pieces: tuple[str, ...] | None = None
+
+    def statement(self, values: dict[str, Any], adapt: Callable[[Any], Any]) -> tuple[str, list]:
+        """The SQL and parameters for these values; a list widens its one placeholder to its length."""
+        if self.pieces is None:
+            params = list(self.params)
+            for position, name in self.slots.items():
+                params[position] = adapt(values[name])
+            return self.sql, params
+        sql, params = [self.pieces[0]], []
+        for position, param in enumerate(self.params):
+            name = self.slots.get(position)
+            value = param if name is None else values[name]
+            if isinstance(value, list):
+                sql.append(", ".join(["%s"] * len(value)))
+                params.extend(value)
+            else:
+                sql.append("%s")
+                params.append(param if name is None else adapt(value))
+            sql.append(self.pieces[position + 1])
+        return "".join(sql), params
 
 
 class CompiledQuery:
     """A queryset built by ``build(**values)``, compiled once per connection and run with new values.
 
-    ``parameters`` names each value and its type (int, str, date or datetime). ``build`` must use
+    ``parameters`` names each value and its type (int, str, date, datetime, or list: of ids,
+    for an ``__in`` lookup). ``build`` must use
     each value only as a plain parameter, never in Python logic, since it runs once; a value
     it does not use at all (a role's query that needs no day) is allowed.
     """
@@ -81,21 +106,28 @@ class CompiledQuery:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:  # .none(), or a condition that can match nothing: no SQL to run
-            return _Compiled("", (), (), compiler)
+            return _Compiled("", (), {}, compiler)
         adapted = {name: self._adapt(connection, value) for name, value in markers.items()}
-        slots = []
+        # A list's marker stands for the list's one element among the parameters.
+        expected = {name: value[0] if isinstance(value, list) else value for name, value in adapted.items()}
+        slots = {}
         for position, param in enumerate(params):
-            names = [name for name, value in adapted.items() if type(param) is type(value) and param == value]
+            names = [name for name, value in expected.items() if type(param) is type(value) and param == value]
             if names:
-                slots.append((position, names[0]))
-            elif any(isinstance(param, str) and str(value) in param for value in adapted.values()) or (
+                slots[position] = names[0]
+            elif any(isinstance(param, str) and str(value) in param for value in expected.values()) or (
                 type(param) is int and abs(param - _MARKER_INT) < 1_000_000
             ):
                 raise ValueError(f"A marker was transformed by its lookup: {param!r}")
             elif isinstance(param, datetime.date) or (isinstance(param, str) and _ISO_DAY.fullmatch(param)):
                 # A day or time read inside build (timezone.localdate()) would be frozen in the SQL.
                 raise ValueError(f"A date in the SQL is not a parameter: {param!r}")
-        return _Compiled(sql, tuple(params), tuple(slots), compiler)
+        pieces = None
+        if list in self.parameters.values():
+            pieces = tuple(sql.split("%s"))
+            if len(pieces) != len(params) + 1:
+                raise ValueError("The SQL has a %s that is not a placeholder")
+        return _Compiled(sql, tuple(params), slots, compiler, pieces)
 
     @staticmethod
     def _adapt(connection, value: Any) -> Any:
@@ -108,33 +140,48 @@ class CompiledQuery:
 
     def all(self, using: str = "default", **values: Any) -> list:
         """Run the SQL with these values and return the model instances, as ``list(queryset)`` would."""
+        values = self._without_impossible_ids(values)
+        if self._any_empty_list(values):
+            return list(self.build(**values))
         compiled, rows = self._run(using, values)
         if compiled is None:
             return []
         return list(self._instances(compiled.compiler, rows, using))
 
+    def _without_impossible_ids(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A number no column holds matches no row, in a list as alone: it is left out."""
+        return {
+            name: [n for n in value if _SMALLEST_BIGINT <= n <= _LARGEST_BIGINT]
+            if self.parameters.get(name) is list
+            else value
+            for name, value in values.items()
+        }
+
+    def _any_empty_list(self, values: dict[str, Any]) -> bool:
+        """An empty list has no SQL of the compiled shape (``IN ()``); the queryset itself decides then."""
+        return any(kind is list and not values.get(name) for name, kind in self.parameters.items())
+
     def _run(self, using: str, values: dict[str, Any]) -> tuple[_Compiled | None, list]:
         """The compiled statement and its rows; None where no row can match (no query is sent)."""
         if values.keys() != self.parameters.keys():
             raise TypeError(f"Expected the values {sorted(self.parameters)}, got {sorted(values)}")
-        if any(
-            kind is int and not _SMALLEST_BIGINT <= values[name] <= _LARGEST_BIGINT
-            for name, kind in self.parameters.items()
-        ):
+        numbers = [values[name] for name, kind in self.parameters.items() if kind is int]
+        if any(not _SMALLEST_BIGINT <= number <= _LARGEST_BIGINT for number in numbers):
             return None, []  # no column holds such a number (a queryset answers the same, with no query)
         connection = connections[using]
         compiled = self._compiled(connection)
         if not compiled.sql:
             return None, []
-        params = list(compiled.params)
-        for position, name in compiled.slots:
-            params[position] = self._adapt(connection, values[name])
+        sql, params = compiled.statement(values, lambda value: self._adapt(connection, value))
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(sql, params)
             return compiled, cursor.fetchall()
 
     def rows(self, using: str = "default", **values: Any) -> list[tuple]:
         """Run the SQL of a ``values_list`` queryset and return its tuples, as ``list(queryset)`` would."""
+        values = self._without_impossible_ids(values)
+        if self._any_empty_list(values):
+            return [tuple(row) for row in self.build(**values)]
         compiled, rows = self._run(using, values)
         if compiled is None:
             return []

@@ -94,6 +94,49 @@ def _plans_model(name: str):
         return None
 
 
+def _measure_proposals(case_ids: list[int]) -> QuerySet:
+    return _plans_model("Measure").objects.filter(case_id__in=case_ids).values_list("case_id", "proposed_at")
+
+
+def _latest_plan_versions(case_ids: list[int]) -> QuerySet:
+    versions = _plans_model("PlanVersion").objects.filter(case_id__in=case_ids)
+    return versions.values_list("case_id").annotate(latest=Max("created_at")).order_by()
+
+
+# One statement per kind of fact, for the cases given by id; their SQL is built once per
+# connection and widened to the number of cases (core.compiled).
+FACT_CONVERSATIONS = CompiledQuery(
+    lambda case_ids: NeedsConversation.objects.filter(case_id__in=case_ids, completed=True).values_list(
+        "case_id", "part", "held_on"
+    ),
+    case_ids=list,
+)
+FACT_MEMBERS = CompiledQuery(
+    lambda case_ids, today: (
+        Membership.objects.filter(membership_is_current(today), case_id__in=case_ids)
+        .annotate(is_lead=lead_flag())
+        .values_list("case_id", "user_id", "role", "is_lead", "start_date", "agency_id")
+        .order_by("case_id", "-is_lead", "start_date", "id")
+    ),
+    case_ids=list,
+    today=datetime.date,
+)
+FACT_NOTICES = CompiledQuery(
+    lambda case_ids: ReleaseNotice.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "recipient", "release_date", "told_on"
+    ),
+    case_ids=list,
+)
+FACT_NEEDS = CompiledQuery(
+    lambda case_ids: Need.objects.filter(case_id__in=case_ids, life_area__slug__in=["housing", "income"]).values_list(
+        "case_id", "life_area__slug", "status", "updated_at"
+    ),
+    case_ids=list,
+)
+FACT_PROPOSALS = CompiledQuery(_measure_proposals, case_ids=list)
+FACT_REVIEWS = CompiledQuery(_latest_plan_versions, case_ids=list)
+
+
 def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
     """Return the timetable facts of many cases with one query per kind of fact.
 
@@ -102,41 +145,31 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
     """
     if not cases:
         return {}
-    scope = Q(case_id__in=[case.pk for case in cases])
+    case_ids = [case.pk for case in cases]
     today = timezone.localdate()
 
     conversations: dict[int, list] = defaultdict(list)
-    for row in NeedsConversation.objects.filter(scope, completed=True).values("case_id", "part", "held_on"):
-        conversations[row["case_id"]].append(row)
+    for case_id, part, held_on in FACT_CONVERSATIONS.rows(case_ids=case_ids):
+        conversations[case_id].append({"part": part, "held_on": held_on})
     members: dict[int, list[engine.Member]] = defaultdict(list)
-    for row in (
-        Membership.objects.filter(scope, membership_is_current(today))
-        .annotate(is_lead=lead_flag())
-        .values("case_id", "user_id", "role", "is_lead", "start_date", "agency_id")
-        .order_by("case_id", "-is_lead", "start_date", "id")
-    ):
-        members[row["case_id"]].append(
-            engine.Member(row["user_id"], row["role"], row["is_lead"], row["start_date"], row["agency_id"])
-        )
+    for case_id, user_id, role, is_lead, start_date, agency_id in FACT_MEMBERS.rows(case_ids=case_ids, today=today):
+        members[case_id].append(engine.Member(user_id, role, is_lead, start_date, agency_id))
     notices: dict[int, list[engine.Notice]] = defaultdict(list)
-    for row in ReleaseNotice.objects.filter(scope).values("case_id", "recipient", "release_date", "told_on"):
-        notices[row["case_id"]].append(engine.Notice(row["recipient"], row["release_date"], row["told_on"]))
+    for case_id, recipient, release_date, told_on in FACT_NOTICES.rows(case_ids=case_ids):
+        notices[case_id].append(engine.Notice(recipient, release_date, told_on))
     needs: dict[int, list] = defaultdict(list)
-    for row in Need.objects.filter(scope, life_area__slug__in=["housing", "income"]).values(
-        "case_id", "life_area__slug", "status", "updated_at"
-    ):
-        needs[row["case_id"]].append(row)
+    for case_id, slug, status, updated_at in FACT_NEEDS.rows(case_ids=case_ids):
+        needs[case_id].append({"life_area__slug": slug, "status": status, "updated_at": updated_at})
 
-    measure_model = _plans_model("Measure")
+    proposals_tracked = _plans_model("Measure") is not None
     proposals: dict[int, list[datetime.date]] = defaultdict(list)
-    if measure_model is not None:
-        for case_id, proposed_at in measure_model.objects.filter(scope).values_list("case_id", "proposed_at"):
+    if proposals_tracked:
+        for case_id, proposed_at in FACT_PROPOSALS.rows(case_ids=case_ids):
             proposals[case_id].append(timezone.localdate(proposed_at))
-    version_model = _plans_model("PlanVersion")
     reviews: dict[int, datetime.date] = {}
-    if version_model is not None:
-        for row in version_model.objects.filter(scope).values("case_id").annotate(latest=Max("created_at")):
-            reviews[row["case_id"]] = timezone.localdate(row["latest"])
+    if _plans_model("PlanVersion") is not None:
+        for case_id, latest in FACT_REVIEWS.rows(case_ids=case_ids):
+            reviews[case_id] = timezone.localdate(latest)
 
     result = {}
     for case in cases:
@@ -164,7 +197,7 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
             expected_release=case.expected_release,
             conversation_done=done,
             latest_plan_review=max(review_dates) if review_dates else None,
-            proposals_tracked=measure_model is not None,
+            proposals_tracked=proposals_tracked,
             first_proposal=first_proposal,
             members=tuple(members.get(case.pk, [])),
             notices=tuple(notices.get(case.pk, [])),
@@ -374,7 +407,6 @@ def _cases_with_facts_visible(user: User, cases: Sequence[Case], facts: dict[int
     """Return the cases whose facts (release date, risks) the user sees: as the case's prison
     staff or covered by an active consent, as ``CaseAccess.sees_needs`` decides for one case."""
     from access.policy import LEAD_ROLES
-    from consent.models import Consent
 
     staff = {
         case.pk
@@ -385,12 +417,20 @@ def _cases_with_facts_visible(user: User, cases: Sequence[Case], facts: dict[int
             for m in facts[case.pk].members
         )
     }
-    covered = set(
-        Consent.objects.filter(
-            case_id__in=[case.pk for case in cases], withdrawn_at__isnull=True, scope__user=user
-        ).values_list("case_id", flat=True)
-    )
+    covered = {case_id for (case_id,) in COVERED_CASES.rows(case_ids=[case.pk for case in cases], user_id=user.pk)}
     return staff | covered
+
+
+def _covered_cases(case_ids: list[int], user_id: int) -> QuerySet:
+    """Of these cases, those whose active consent covers the user."""
+    from consent.models import Consent
+
+    return Consent.objects.filter(case_id__in=case_ids, withdrawn_at__isnull=True, scope__user_id=user_id).values_list(
+        "case_id"
+    )
+
+
+COVERED_CASES = CompiledQuery(_covered_cases, case_ids=list, user_id=int)
 
 
 def unit_stage_counts(user: User) -> list[dict] | None:

@@ -195,3 +195,21 @@ def test_the_rule_book_and_the_open_cases_equal_their_querysets(db):
         ]
         seen += len(got)
     assert seen > 10
+
+
+def test_a_list_of_ids_widens_to_its_length_and_an_empty_one_asks_the_queryset(db, django_assert_num_queries):
+    from cases.models import Case
+    from timetable.selectors import FACT_MEMBERS
+
+    today = timezone.localdate()
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) >= 3
+    for chosen in (ids[:1], ids[:3], ids):
+        expected = [tuple(row) for row in FACT_MEMBERS.build(case_ids=chosen, today=today)]
+        with django_assert_num_queries(1):
+            assert FACT_MEMBERS.rows(case_ids=chosen, today=today) == expected
+    # An id no column can hold matches nothing and is left out, not sent.
+    assert FACT_MEMBERS.rows(case_ids=[ids[0], 2**63], today=today) == FACT_MEMBERS.rows(case_ids=[ids[0]], today=today)
+    assert FACT_MEMBERS.rows(case_ids=ids[:3], today=today)  # members found, not only empty answers
+    with django_assert_num_queries(0):  # IN () matches nothing: Django sends no query, nor do we
+        assert FACT_MEMBERS.rows(case_ids=[], today=today) == []
