@@ -83,6 +83,27 @@ def cases_visible_by_role(role: str, user_id: int, today: date) -> QuerySet[Case
 
 
 @dataclass(frozen=True)
+class NeedsLimits:
+    """What hides a case's needs from a viewer: all of them, the private ones, those not shared with volunteers."""
+
+    none: bool
+    private: bool
+    volunteers: bool
+
+
+def needs_condition(limits: NeedsLimits) -> Q:
+    """The condition on a case's needs that keeps those the limits leave visible."""
+    if limits.none:
+        return Q(pk__in=[])
+    condition = Q()
+    if limits.private:
+        condition &= Q(private=False)
+    if limits.volunteers:
+        condition &= Q(shared_with_volunteers=True)
+    return condition
+
+
+@dataclass(frozen=True)
 class CaseAccess:
     """What one viewer may do with one case, decided once per request."""
 
@@ -128,14 +149,16 @@ class CaseAccess:
     @property
     def needs_filter(self) -> Q:
         """Return the condition that limits a case's needs to those this viewer may see."""
-        if not self.sees_needs:
-            return Q(pk__in=[])
-        condition = Q()
-        if not self.sees_private_needs:
-            condition &= Q(private=False)
-        if not (self.is_person or self.is_prison_staff) and self.is_volunteer:
-            condition &= Q(shared_with_volunteers=True)
-        return condition
+        return needs_condition(self.needs_limits)
+
+    @property
+    def needs_limits(self) -> NeedsLimits:
+        """What hides needs from this viewer; ``needs_filter`` is its condition."""
+        return NeedsLimits(
+            none=not self.sees_needs,
+            private=not self.sees_private_needs,
+            volunteers=not (self.is_person or self.is_prison_staff) and self.is_volunteer,
+        )
 
     @property
     def sees_every_need(self) -> bool:

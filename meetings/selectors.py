@@ -16,7 +16,7 @@ from handover.models import Transition, TransitionState
 from journal.models import JournalEntry
 from meetings.models import Attendance, Decision, MeasureHandover, NeedReview
 from needs.models import Need
-from needs.selectors import needs_for_case
+from needs.selectors import needs_for_case, visible_needs
 from plans.models import OPEN_STATUSES, Measure
 from plans.selectors import responsible_candidates
 
@@ -73,7 +73,7 @@ def agenda(access: CaseAccess, meeting: Meeting, previous: Meeting | None) -> li
     Limited to the needs and measures this viewer may see, so the agenda never shows a
     private need or a measure outside the viewer's rights. Four queries whatever the size.
     """
-    needs = {str(need.pk): need for need in needs_for_case(access)}
+    needs = {str(need.pk): need for need in visible_needs(access)}
     measures = dict(
         (str(pk), title)
         for pk, title in Measure.objects.filter(case=access.case)

@@ -11,7 +11,7 @@ from cases.models import Case, Membership, membership_is_current
 from core.workdays import add_working_days
 from journal.models import JournalEntry
 from needs.models import Need, NeedsConversation
-from needs.selectors import needs_for_case
+from needs.selectors import needs_for_case, visible_needs
 from plans.models import PLAN_STATUSES, Measure, MeasureStatus, PlanVersion
 
 #: POP step 4: proposals within the next working week after the needs conversation.
@@ -64,7 +64,7 @@ def measure_for_case(access: CaseAccess, measure_id: int) -> Measure:
 
 def plan_by_need(access: CaseAccess, measures: list[Measure]) -> "OrderedDict[Need, list[Measure]]":
     """For each visible need, the chosen measures that answer it (empty list: no measure yet)."""
-    by_need: OrderedDict[Need, list[Measure]] = OrderedDict((need, []) for need in needs_for_case(access))
+    by_need: OrderedDict[Need, list[Measure]] = OrderedDict((need, []) for need in visible_needs(access))
     index = {need.pk: need for need in by_need}
     for measure in measures:
         if measure.status not in PLAN_STATUSES:

@@ -213,3 +213,24 @@ def test_a_list_of_ids_widens_to_its_length_and_an_empty_one_asks_the_queryset(d
     assert FACT_MEMBERS.rows(case_ids=ids[:3], today=today)  # members found, not only empty answers
     with django_assert_num_queries(0):  # IN () matches nothing: Django sends no query, nor do we
         assert FACT_MEMBERS.rows(case_ids=[], today=today) == []
+
+
+def test_the_visible_needs_equal_needs_for_case_for_every_user_and_case(db):
+    from access.policy import access_by_code
+    from accounts.models import User
+    from cases.models import Case
+    from needs.selectors import needs_for_case, visible_needs
+
+    kinds, shown = set(), 0
+    for user in User.objects.all():
+        for case in Case.objects.all():
+            access = access_by_code(user, case.code)
+            if access is None:
+                continue
+            got = visible_needs(access)
+            assert [(n.pk, n.tangle.code, n.life_area.name) for n in got] == [
+                (n.pk, n.tangle.code, n.life_area.name) for n in needs_for_case(access)
+            ], (user.username, case.code)
+            kinds.add(access.needs_limits)
+            shown += len(got)
+    assert len(kinds) >= 3 and shown > 10  # viewers who see none, all, all but the private ones
