@@ -103,6 +103,26 @@ def needs_condition(limits: NeedsLimits) -> Q:
     return condition
 
 
+def measures_condition(limits: NeedsLimits, is_member: bool, viewer_id: int, case_id: int) -> Q:
+    """The condition on a case's measures that keeps those a viewer may see.
+
+    A member always sees the measures they are responsible for (their own tasks).
+    Otherwise a measure is visible only to those who see the needs, and only if none
+    of the needs it answers is hidden from them, so a measure cannot reveal a private
+    need.
+    """
+    from needs.models import Need
+
+    own = Q(responsible_user_id=viewer_id) if is_member else Q(pk__in=[])
+    if limits.none:
+        return own
+    if not (limits.private or limits.volunteers):  # every need is visible, so every measure too
+        return Q()
+    visible = Need.objects.filter(case_id=case_id).filter(needs_condition(limits)).values("pk")
+    hidden = Need.objects.filter(case_id=case_id).exclude(pk__in=visible)
+    return own | ~Q(needs__in=hidden)
+
+
 @dataclass(frozen=True)
 class CaseAccess:
     """What one viewer may do with one case, decided once per request."""
@@ -202,27 +222,8 @@ class CaseAccess:
 
     @property
     def measures_filter(self) -> Q:
-        """Return the condition that limits a case's measures to those this viewer may see.
-
-        A member always sees the measures they are responsible for (their own tasks).
-        Otherwise a measure is visible only to those who see the needs, and only if none
-        of the needs it answers is hidden from them, so a measure cannot reveal a private
-        need.
-        """
-        from needs.models import Need
-
-        own = Q(responsible_user_id=self.viewer.pk) if self.membership is not None else Q(pk__in=[])
-        if not self.sees_needs:
-            return own
-        if self.sees_every_need:  # so every measure is visible too
-            return Q()
-        hidden = Need.objects.filter(case_id=self.case.pk).exclude(pk__in=self._visible_need_ids())
-        return own | ~Q(needs__in=hidden)
-
-    def _visible_need_ids(self):
-        from needs.models import Need
-
-        return Need.objects.filter(case_id=self.case.pk).filter(self.needs_filter).values("pk")
+        """Return the condition that limits a case's measures to those this viewer may see."""
+        return measures_condition(self.needs_limits, self.membership is not None, self.viewer.pk, self.case.pk)
 
     def can_deliver(self, measure) -> bool:
         """The responsible actor and the case leads write delivery notes and move a measure on."""
