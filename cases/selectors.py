@@ -107,8 +107,16 @@ def past_members(case: Case) -> QuerySet[Membership]:
     )
 
 
-def upcoming_meetings(case: Case) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(case=case, starts_at__gte=timezone.now()).order_by("starts_at")
+def _next_meetings(case_id: int, now: datetime.datetime) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(case_id=case_id, starts_at__gte=now).order_by("starts_at")[:3]
+
+
+NEXT_MEETINGS = CompiledQuery(_next_meetings, case_id=int, now=datetime.datetime)
+
+
+def next_meetings(case: Case) -> list[Meeting]:
+    """The next three meetings (the overview), from SQL built once."""
+    return NEXT_MEETINGS.all(case_id=case.pk, now=timezone.now())
 
 
 def _scope_with_names() -> Prefetch:
@@ -148,8 +156,24 @@ def latest_changes(access: CaseAccess, limit: int = 10, *, describe: bool = Fals
     """
     if not access.can(Ability.VIEW_JOURNAL):
         return []
-    entries = list(journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")[:limit])
+    if access.sees_every_need:
+        entries = _latest_entries(limit).all(case_id=access.case.pk)
+    else:
+        entries = list(journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")[:limit])
     return describe_changes(entries) if describe else entries
+
+
+@functools.cache
+def _latest_entries(limit: int) -> CompiledQuery:
+    """The case's latest journal entries for a viewer who sees every need, compiled once (core.compiled)."""
+    return CompiledQuery(
+        lambda case_id: (
+            JournalEntry.objects.filter(case_id=case_id)
+            .select_related("actor", "actor_agency")
+            .order_by("-at", "-id")[:limit]
+        ),
+        case_id=int,
+    )
 
 
 def journal_for_case(access: CaseAccess) -> QuerySet[JournalEntry]:

@@ -116,10 +116,10 @@ def _render_overview(request: HttpRequest, access: CaseAccess, status: int = 200
         "access": access,
         "case": case,
         "members": selectors.current_member_list(case),
-        "meetings": list(selectors.upcoming_meetings(case)[:3]),
+        "meetings": selectors.next_meetings(case),
         "needs_by_tangle": need_selectors.needs_by_tangle(access) if access.sees_needs else None,
-        "resources": list(need_selectors.resources_for_case(access)),
-        "conversations": list(need_selectors.conversations_for_case(access)),
+        "resources": need_selectors.resource_list(access),
+        "conversations": need_selectors.conversation_list(access),
         "consent": selectors.active_consent(case)
         if access.consent_active and access.can(Ability.VIEW_CONSENT)
         else None,

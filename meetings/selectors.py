@@ -1,6 +1,7 @@
 """Reads of meetings: the list, one meeting, its attendance, decisions, its agenda and the handover review."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -8,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from access.policy import CaseAccess
+from access.policy import CaseAccess, NeedsLimits, measures_condition
 from cases.models import Case, Meeting, MeetingKind, Membership, lead_flag
 from core.compiled import CompiledQuery
 from handover import rules
@@ -74,13 +75,10 @@ def agenda(access: CaseAccess, meeting: Meeting, previous: Meeting | None) -> li
     private need or a measure outside the viewer's rights. Four queries whatever the size.
     """
     needs = {str(need.pk): need for need in visible_needs(access)}
-    measures = dict(
-        (str(pk), title)
-        for pk, title in Measure.objects.filter(case=access.case)
-        .filter(access.measures_filter)
-        .distinct()
-        .values_list("pk", "title")
-    )
+    kind = _viewer_kind(access)
+    measures = {
+        str(pk): title for pk, title in _measure_titles(kind).rows(case_id=access.case.pk, viewer_id=access.viewer.pk)
+    }
     entries = JournalEntry.objects.filter(case=access.case, at__lte=meeting.starts_at).filter(
         Q(object_type="needs.need", object_id__in=list(needs))
         | Q(object_type="plans.measure", object_id__in=list(measures))
@@ -108,18 +106,51 @@ def attendance_for(meeting: Meeting) -> list[Attendance]:
     return ATTENDANCE.all(meeting_id=meeting.pk)
 
 
-def decisions_for(access: CaseAccess, meeting: Meeting) -> QuerySet[Decision]:
-    """The meeting's decisions; a linked measure is named only to those who may see it.
+def _viewer_kind(access: CaseAccess) -> tuple[NeedsLimits, bool]:
+    """What decides which measures a viewer sees, besides who they are (access.policy.measures_condition)."""
+    return access.needs_limits, access.membership is not None
 
-    A measure can reveal a private need, so ``measure_visible`` applies the access
-    module's measure filter, in the same query.
-    """
-    visible = Measure.objects.filter(access.measures_filter, case_id=meeting.case_id, pk=OuterRef("measure_id"))
+
+@functools.cache
+def _measure_titles(kind: tuple[NeedsLimits, bool]) -> CompiledQuery:
+    """The ids and titles of the case's measures viewers of this kind see, compiled once (core.compiled)."""
+    return CompiledQuery(
+        lambda case_id, viewer_id: (
+            Measure.objects.filter(case_id=case_id)
+            .filter(measures_condition(*kind, viewer_id, case_id))
+            .distinct()
+            .values_list("pk", "title")
+        ),
+        case_id=int,
+        viewer_id=int,
+    )
+
+
+def _decisions(kind: tuple[NeedsLimits, bool], meeting_id: int, case_id: int, viewer_id: int) -> QuerySet[Decision]:
+    visible = Measure.objects.filter(
+        measures_condition(*kind, viewer_id, case_id), case_id=case_id, pk=OuterRef("measure_id")
+    )
     return (
-        Decision.objects.filter(meeting=meeting)
+        Decision.objects.filter(meeting_id=meeting_id)
         .select_related("recorded_by", "measure")
         .annotate(measure_visible=Exists(visible))
         .order_by("recorded_at")
+    )
+
+
+@functools.cache
+def _decisions_query(kind: tuple[NeedsLimits, bool]) -> CompiledQuery:
+    return CompiledQuery(functools.partial(_decisions, kind), meeting_id=int, case_id=int, viewer_id=int)
+
+
+def decisions_for(access: CaseAccess, meeting: Meeting) -> list[Decision]:
+    """The meeting's decisions; a linked measure is named only to those who may see it.
+
+    A measure can reveal a private need, so ``measure_visible`` applies the access
+    module's measure condition, in the same query (compiled once per kind of viewer).
+    """
+    return _decisions_query(_viewer_kind(access)).all(
+        meeting_id=meeting.pk, case_id=meeting.case_id, viewer_id=access.viewer.pk
     )
 
 

@@ -53,16 +53,43 @@ def needs_by_tangle(access: CaseAccess) -> "OrderedDict[Tangle, list[Need]]":
     return grouped
 
 
+def _sees_resources(access: CaseAccess) -> bool:
+    return access.sees_needs and not (access.is_volunteer and not access.is_prison_staff)
+
+
+def _sees_conversations(access: CaseAccess) -> bool:
+    return access.is_prison_staff or access.is_person
+
+
+def _resources(case_id: int) -> QuerySet[Resource]:
+    return Resource.objects.filter(case_id=case_id).select_related("life_area").order_by("id")
+
+
+def _conversations(case_id: int) -> QuerySet[NeedsConversation]:
+    return NeedsConversation.objects.filter(case_id=case_id).order_by("held_on", "id")
+
+
+# Read by the overview and the needs map; their SQL is built once (core.compiled).
+RESOURCES = CompiledQuery(_resources, case_id=int)
+CONVERSATIONS = CompiledQuery(_conversations, case_id=int)
+
+
 def resources_for_case(access: CaseAccess) -> QuerySet[Resource]:
-    if not access.sees_needs or (access.is_volunteer and not access.is_prison_staff):
-        return Resource.objects.none()
-    return Resource.objects.filter(case=access.case).select_related("life_area").order_by("id")
+    return _resources(access.case.pk) if _sees_resources(access) else Resource.objects.none()
 
 
 def conversations_for_case(access: CaseAccess) -> QuerySet[NeedsConversation]:
-    if not (access.is_prison_staff or access.is_person):
-        return NeedsConversation.objects.none()
-    return NeedsConversation.objects.filter(case=access.case).order_by("held_on", "id")
+    return _conversations(access.case.pk) if _sees_conversations(access) else NeedsConversation.objects.none()
+
+
+def resource_list(access: CaseAccess) -> list[Resource]:
+    """``list(resources_for_case(access))``, from SQL built once."""
+    return RESOURCES.all(case_id=access.case.pk) if _sees_resources(access) else []
+
+
+def conversation_list(access: CaseAccess) -> list[NeedsConversation]:
+    """``list(conversations_for_case(access))``, from SQL built once."""
+    return CONVERSATIONS.all(case_id=access.case.pk) if _sees_conversations(access) else []
 
 
 def need_for_case(access: CaseAccess, need_id: int) -> Need:

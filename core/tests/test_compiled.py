@@ -234,3 +234,41 @@ def test_the_visible_needs_equal_needs_for_case_for_every_user_and_case(db):
             kinds.add(access.needs_limits)
             shown += len(got)
     assert len(kinds) >= 3 and shown > 10  # viewers who see none, all, all but the private ones
+
+
+def test_the_compiled_overview_and_meeting_reads_equal_their_querysets(personas, case):
+    from access.policy import access_by_code
+    from accounts.models import User
+    from cases import selectors as case_selectors
+    from cases.models import Meeting
+    from meetings import selectors
+    from meetings.services import decision_record
+    from needs import selectors as need_selectors
+    from plans.models import Measure
+
+    meeting = Meeting.objects.filter(case=case).first()
+    for measure in Measure.objects.filter(case=case, due_date__isnull=False)[:3]:
+        later = measure.due_date + datetime.timedelta(days=7)
+        decision_record(
+            actor=personas.contact_officer, meeting=meeting, text="Utsatt.", measure=measure, due_date=later
+        )
+    kinds = set()
+    for user in User.objects.all():
+        access = access_by_code(user, case.code)
+        if access is None:
+            continue
+        kind = selectors._viewer_kind(access)
+        kinds.add(kind)
+        got = selectors.decisions_for(access, meeting)
+        expected = list(selectors._decisions(kind, meeting.pk, case.pk, user.pk))
+        assert [(d.pk, d.measure_visible) for d in got] == [(d.pk, d.measure_visible) for d in expected]
+        assert len(got) >= 2
+        titles = selectors._measure_titles(kind).rows(case_id=case.pk, viewer_id=user.pk)
+        visible = Measure.objects.filter(case=case).filter(access.measures_filter).distinct().values_list("pk", "title")
+        assert sorted(titles) == sorted(visible)
+        assert need_selectors.resource_list(access) == list(need_selectors.resources_for_case(access))
+        assert need_selectors.conversation_list(access) == list(need_selectors.conversations_for_case(access))
+        assert case_selectors.latest_changes(access) == list(
+            case_selectors.journal_for_case(access).order_by("-at", "-id")[:10]
+        ) or not access.can(case_selectors.Ability.VIEW_JOURNAL)
+    assert len(kinds) >= 3
