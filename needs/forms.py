@@ -1,9 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.compiled import CompiledQuery
 from core.forms import DateInput, DsForm
 from needs.models import ConversationPart, NeedStatus
 from reference.models import Knot, LifeArea
+
+# The reference lists every form of the needs map offers; their SQL is built once (core.compiled).
+ACTIVE_LIFE_AREAS = CompiledQuery(
+    lambda: LifeArea.objects.filter(active=True).select_related("tangle").order_by("tangle__code", "position")
+)
+KNOTS = CompiledQuery(lambda: Knot.objects.order_by("code"))
 
 
 class LifeAreaChoiceField(forms.ModelChoiceField):
@@ -13,7 +20,7 @@ class LifeAreaChoiceField(forms.ModelChoiceField):
         super().__init__(queryset=LifeArea.objects.none(), **kwargs)
 
     def set_choices(self) -> None:
-        areas = list(LifeArea.objects.filter(active=True).select_related("tangle").order_by("tangle__code", "position"))
+        areas = ACTIVE_LIFE_AREAS.all()
         self.queryset = LifeArea.objects.filter(active=True)
         groups: dict[str, list[tuple[int, str]]] = {}
         for area in areas:
@@ -41,8 +48,11 @@ class NeedForm(DsForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["life_area"].set_choices()
-        self.fields["knot"].queryset = Knot.objects.select_related("tangle").order_by("code")
-        self.fields["knot"].label_from_instance = lambda knot: f"{knot.code} {knot.name}"
+        self.fields["knot"].queryset = Knot.objects.all()  # what a choice is checked against
+        self.fields["knot"].choices = [
+            ("", "---------"),
+            *((knot.pk, f"{knot.code} {knot.name}") for knot in KNOTS.all()),
+        ]
 
     def clean(self) -> dict:
         data = super().clean()

@@ -272,3 +272,21 @@ def test_the_compiled_overview_and_meeting_reads_equal_their_querysets(personas,
             case_selectors.journal_for_case(access).order_by("-at", "-id")[:10]
         ) or not access.can(case_selectors.Ability.VIEW_JOURNAL)
     assert len(kinds) >= 3
+
+
+def test_the_needs_forms_offer_the_same_choices_as_their_querysets_would(db):
+    from needs.forms import NeedForm, ResourceForm
+    from reference.models import Knot, LifeArea
+
+    first = Knot.objects.order_by("code").first()
+    form = NeedForm(initial={"knot": first.pk})
+    by_queryset = NeedForm(initial={"knot": first.pk})
+    knot = by_queryset.fields["knot"]
+    del knot._choices  # back to the queryset's own choices
+    knot.queryset = Knot.objects.order_by("code")
+    knot.label_from_instance = lambda each: f"{each.code} {each.name}"
+    assert str(form["knot"]) == str(by_queryset["knot"]) and " selected>" in str(form["knot"])
+    areas = [pk for _group, options in ResourceForm().fields["life_area"].choices[1:] for pk, _name in options]
+    assert areas == list(
+        LifeArea.objects.filter(active=True).order_by("tangle__code", "position").values_list("pk", flat=True)
+    )
