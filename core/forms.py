@@ -103,6 +103,43 @@ FAST_WIDGETS = {
 }
 
 
+def _described(field) -> tuple[str, str]:
+    """The help text and the errors of core/forms/field.html, or empty text where there are none."""
+    help_text = (
+        f'<div data-field="description" id="{_text(field.auto_id)}_helptext">{_text(field.help_text)}</div>'
+        if field.help_text
+        else ""
+    )
+    errors = (
+        f'<div class="ds-validation-message" data-field="validation" id="{_text(field.auto_id)}_error">'
+        f"{' '.join(conditional_escape(error) for error in field.errors)}</div>"
+        if field.errors
+        else ""
+    )
+    return help_text, errors
+
+
+def _field_group(field) -> str:
+    """core/forms/field.html, written out (stripped, as the renderer strips it): label, widget, help, errors."""
+    help_text, errors = _described(field)
+    if field.widget_type == "checkbox":
+        return (
+            f'<div class="ds-field">\n  <label class="checkbox-row">{field} <span class="ds-label" '
+            f'data-weight="regular">{_text(field.label)}</span></label>\n  {help_text}\n  {errors}\n</div>'
+        )
+    if field.widget_type in {"checkboxselectmultiple", "radioselect"}:
+        invalid = ' aria-invalid="true"' if field.errors else ""
+        choices = "".join(f"<li><label>{choice.tag()} {_text(choice.choice_label)}</label></li>" for choice in field)
+        return (
+            f'<fieldset class="ds-fieldset"{invalid}>\n  <legend class="ds-label">{_text(field.label)}</legend>\n'
+            f'  {help_text}\n  <ul class="checkbox-list">{choices}</ul>\n  {errors}\n</fieldset>'
+        )
+    return (
+        f'<div class="ds-field">\n  <label class="ds-label" for="{_text(field.id_for_label)}">{_text(field.label)}'
+        f"</label>\n  {help_text}\n  {field}\n  {errors}\n</div>"
+    )
+
+
 def asked_form(request) -> str | None:
     """The name of the form a GET asks to have built (``?form=NAME``, from core/_form_on_demand.html).
 
@@ -117,6 +154,8 @@ class DesignsystemetRenderer(DjangoTemplates):
     field_template_name = "core/forms/field.html"
 
     def render(self, template_name, context, request=None):
+        if template_name == self.field_template_name and context.keys() == {"field"}:
+            return _field_group(context["field"])
         fast = FAST_WIDGETS.get(template_name)
         if fast is not None and context.keys() == {"widget"}:
             html = fast(context["widget"])

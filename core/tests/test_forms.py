@@ -111,3 +111,30 @@ def test_a_whole_form_renders_the_same_with_and_without_the_fast_widgets():
     for data in [None, {"name": "<script>", "when": "bad", "kind": "zzz", "many": ["a"]}]:
         fast, slow = WholeForm(data), WholeForm(data, renderer=TEMPLATES_ONLY)
         assert str(fast) == str(slow)
+
+
+class EveryKindOfField(DsForm):
+    text = forms.CharField(label='Name <b>"&"</b>', help_text=mark_safe("Help <i>safe</i>"))
+    words = forms.CharField(label="Words", widget=forms.Textarea, required=False, help_text="Plain & help")
+    pick = forms.ChoiceField(label="Pick", choices=CHOICES)
+    tick = forms.BooleanField(label="Tick & go", required=False, help_text="Why")
+    many = forms.MultipleChoiceField(
+        label="Many", choices=[("x", "X & <y>"), ("z", "Z")], widget=forms.CheckboxSelectMultiple, help_text="Some"
+    )
+    one = forms.ChoiceField(label="One", choices=[("1", "Én"), ("2", "To")], widget=forms.RadioSelect)
+    day = forms.DateField(label="Day", widget=DateInput)
+    hidden = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        raise forms.ValidationError("Something <wrong> & more")
+
+
+@pytest.mark.parametrize("data", [None, {}, {"text": "x", "pick": "nope", "many": ["q"], "one": "3", "day": "no"}])
+def test_the_field_group_written_out_renders_exactly_what_the_template_renders(data):
+    form, by_templates = EveryKindOfField(data), EveryKindOfField(data, renderer=TEMPLATES_ONLY)
+    if data is not None:
+        assert not form.is_valid() and not by_templates.is_valid()
+    fast, slow = str(form), str(by_templates)
+    assert form.renderer is DESIGNSYSTEMET_RENDERER and by_templates.renderer is TEMPLATES_ONLY
+    assert fast == slow
+    assert "ds-validation-message" in fast if data is not None else 'class="ds-field"' in fast
