@@ -8,8 +8,10 @@ sit among the SQL parameters, and on each call runs the same SQL with this call'
 Rows become model instances as Django's own ``ModelIterable`` makes them, so
 ``select_related`` objects and annotations are there as usual.
 
-Only plain equality parameters can be markers: a lookup that transforms its value
-(``icontains``, ``in`` with a list) is refused when the query is first compiled.
+A value must reach the SQL as it is: a lookup that transforms it (``icontains``, ``pk__gt=
+value + 1``) is refused when the query is first compiled, and so is a day read inside the
+build, which would stay that day. A list of ids (``__in``) is widened to each call's length.
+Only the SQL text is kept, never a row, so nothing read from the database outlives its request.
 """
 
 from __future__ import annotations
