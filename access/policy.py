@@ -65,18 +65,30 @@ def can_open_cases(user: User) -> bool:
     return user.is_authenticated and user.role in LEAD_ROLES and user.agency is not None and user.agency.is_prison
 
 
+#: Roles that see no case at all: they work with the system and the figures, not with people.
+SEES_NO_CASE = frozenset({Role.ADMIN, Role.ANALYST})
+
+
+def case_visibility(user: User) -> str | None:
+    """The role whose rung of the ladder decides which cases the user sees; None if they see none."""
+    if not user.is_authenticated or not user.is_active or user.role in SEES_NO_CASE:
+        return None
+    return user.role
+
+
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """Return the cases the user may see at all: their own, or those of their groups."""
-    if not user.is_authenticated or not user.is_active:
+    role = case_visibility(user)
+    if role is None:
         return Case.objects.none()
-    return cases_visible_by_role(user.role, user.pk, timezone.localdate())
+    return cases_visible_by_role(role, user.pk, timezone.localdate())
 
 
 def cases_visible_by_role(role: str, user_id: int, today: date) -> QuerySet[Case]:
-    """``cases_visible_to`` for an active user of this role and id, with the day given (core.compiled)."""
+    """``cases_visible_to`` for a user of this role (``case_visibility``) and id, with the day given (core.compiled)."""
     if role == Role.PERSON:
         return Case.objects.filter(person__user_id=user_id)
-    if role in {Role.ADMIN, Role.ANALYST}:
+    if role in SEES_NO_CASE:
         return Case.objects.none()
     member_of = Membership.objects.filter(membership_is_current(today), user_id=user_id).values("case_id")
     return Case.objects.filter(id__in=member_of)
@@ -89,6 +101,10 @@ class NeedsLimits:
     none: bool
     private: bool
     volunteers: bool
+
+    @property
+    def hides_none(self) -> bool:
+        return not (self.none or self.private or self.volunteers)
 
 
 def needs_condition(limits: NeedsLimits) -> Q:
@@ -116,7 +132,7 @@ def measures_condition(limits: NeedsLimits, is_member: bool, viewer_id: int, cas
     own = Q(responsible_user_id=viewer_id) if is_member else Q(pk__in=[])
     if limits.none:
         return own
-    if not (limits.private or limits.volunteers):  # every need is visible, so every measure too
+    if limits.hides_none:  # every need is visible, so every measure too
         return Q()
     visible = Need.objects.filter(case_id=case_id).filter(needs_condition(limits)).values("pk")
     hidden = Need.objects.filter(case_id=case_id).exclude(pk__in=visible)
@@ -183,7 +199,12 @@ class CaseAccess:
     @property
     def sees_every_need(self) -> bool:
         """Whether no need of the case is hidden from this viewer (no query needed to find which)."""
-        return self.needs_filter == Q()
+        return self.needs_limits.hides_none
+
+    @property
+    def measures_kind(self) -> tuple[NeedsLimits, bool]:
+        """What decides which measures this viewer sees, besides who they are: ``measures_condition``'s first two."""
+        return self.needs_limits, self.membership is not None
 
     def can(self, ability: Ability) -> bool:
         if ability is Ability.VIEW_CASE:
@@ -223,7 +244,7 @@ class CaseAccess:
     @property
     def measures_filter(self) -> Q:
         """Return the condition that limits a case's measures to those this viewer may see."""
-        return measures_condition(self.needs_limits, self.membership is not None, self.viewer.pk, self.case.pk)
+        return measures_condition(*self.measures_kind, self.viewer.pk, self.case.pk)
 
     def can_deliver(self, measure) -> bool:
         """The responsible actor and the case leads write delivery notes and move a measure on."""
@@ -334,9 +355,10 @@ def access_by_code(user: User, code: str) -> CaseAccess | None:
     here: the viewer's current membership with its case, person and institution, whether
     the case has an active consent, and whether that consent covers the membership.
     """
-    if not user.is_authenticated or not user.is_active or user.role in {Role.ADMIN, Role.ANALYST}:
+    role = case_visibility(user)
+    if role is None:
         return None
-    if user.role == Role.PERSON:
+    if role == Role.PERSON:
         case = PERSON_CASE.first(user_id=user.pk, code=code)
         if case is None:
             return None

@@ -8,6 +8,7 @@ import datetime
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
+from django.db import router
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -23,13 +24,8 @@ LIVE_SESSION = CompiledQuery(_live_session, session_key=str, now=datetime.dateti
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Session | None:
-        session = LIVE_SESSION.first(using=self._db_alias(), session_key=self.session_key, now=timezone.now())
+        using = router.db_for_read(Session)
+        session = LIVE_SESSION.first(using=using, session_key=self.session_key, now=timezone.now())
         if session is None:
             self._session_key = None
         return session
-
-    @staticmethod
-    def _db_alias() -> str:
-        from django.db import router
-
-        return router.db_for_read(Session)

@@ -1,17 +1,16 @@
 """Reads of cases, groups and meetings, scoped by the viewer through the access module."""
 
 import datetime
-import functools
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from access.policy import Ability, CaseAccess, cases_visible_by_role
+from access.policy import Ability, CaseAccess, case_visibility, cases_visible_by_role
 from accounts.models import Role, User
 from cases.models import Case, Meeting, Membership, lead_flag, membership_is_current
 from consent.models import Consent
-from core.compiled import CompiledQuery
+from core.compiled import CompiledQueries, CompiledQuery
 from journal.display import describe_changes
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 from journal.services import record_access
@@ -40,26 +39,19 @@ def _caseload(
     )
 
 
-@functools.cache
-def _caseload_query(role: str) -> CompiledQuery:
-    """The caseload of users of this role, compiled once (core.compiled): building it cost more than running it."""
-    return CompiledQuery(
-        functools.partial(_caseload, role),
-        user_id=int,
-        today=datetime.date,
-        now=datetime.datetime,
-        flag_since=datetime.date,
-    )
+#: The caseload of users of each role, compiled once (core.compiled): building it cost more than running it.
+CASELOADS = CompiledQueries(
+    _caseload, user_id=int, today=datetime.date, now=datetime.datetime, flag_since=datetime.date
+)
 
 
 def caseload_for(user: User) -> list[Case]:
     """Return the user's caseload in one query, logging one access event per case listed."""
-    if not user.is_authenticated or not user.is_active:
+    role = case_visibility(user)
+    if role is None:
         return []
     today = timezone.localdate()
-    cases = _caseload_query(user.role).all(
-        user_id=user.pk, today=today, now=timezone.now(), flag_since=sudden_flag_since(today)
-    )
+    cases = CASELOADS[role].all(user_id=user.pk, today=today, now=timezone.now(), flag_since=sudden_flag_since(today))
     for case in cases:
         case.my_role_label = Role(case.my_role).label if case.my_role else ""
     if cases:
@@ -157,23 +149,22 @@ def latest_changes(access: CaseAccess, limit: int = 10, *, describe: bool = Fals
     if not access.can(Ability.VIEW_JOURNAL):
         return []
     if access.sees_every_need:
-        entries = _latest_entries(limit).all(case_id=access.case.pk)
+        entries = LATEST_ENTRIES[limit].all(case_id=access.case.pk)
     else:
         entries = list(journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")[:limit])
     return describe_changes(entries) if describe else entries
 
 
-@functools.cache
-def _latest_entries(limit: int) -> CompiledQuery:
-    """The case's latest journal entries for a viewer who sees every need, compiled once (core.compiled)."""
-    return CompiledQuery(
-        lambda case_id: (
-            JournalEntry.objects.filter(case_id=case_id)
-            .select_related("actor", "actor_agency")
-            .order_by("-at", "-id")[:limit]
-        ),
-        case_id=int,
+def _latest_entries(limit: int, case_id: int) -> QuerySet[JournalEntry]:
+    return (
+        JournalEntry.objects.filter(case_id=case_id)
+        .select_related("actor", "actor_agency")
+        .order_by("-at", "-id")[:limit]
     )
+
+
+#: The case's latest journal entries for a viewer who sees every need, per limit (core.compiled).
+LATEST_ENTRIES = CompiledQueries(_latest_entries, case_id=int)
 
 
 def journal_for_case(access: CaseAccess) -> QuerySet[JournalEntry]:

@@ -17,6 +17,7 @@ Only the SQL text is kept, never a row, so nothing read from the database outliv
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import weakref
 from collections.abc import Callable
@@ -152,6 +153,8 @@ class CompiledQuery:
 
     def _without_impossible_ids(self, values: dict[str, Any]) -> dict[str, Any]:
         """A number no column holds matches no row, in a list as alone: it is left out."""
+        if list not in self.parameters.values():
+            return values
         return {
             name: [n for n in value if _SMALLEST_BIGINT <= n <= _LARGEST_BIGINT]
             if self.parameters.get(name) is list
@@ -213,3 +216,22 @@ class CompiledQuery:
             for attribute, position in (annotation_col_map or {}).items():
                 setattr(instance, attribute, row[position])
             yield instance
+
+
+class CompiledQueries:
+    """One ``CompiledQuery`` per kind of caller, for a query whose shape depends on the kind.
+
+    ``build(kind, **values)`` takes the kind first (a role, what hides needs from a viewer);
+    ``queries[kind]`` is that kind's compiled query. The kinds are few, so each is kept.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], **parameters: type) -> None:
+        self.build = build
+        self.parameters = parameters
+        self._by_kind: dict[Any, CompiledQuery] = {}
+
+    def __getitem__(self, kind: Any) -> CompiledQuery:
+        query = self._by_kind.get(kind)
+        if query is None:
+            query = self._by_kind[kind] = CompiledQuery(functools.partial(self.build, kind), **self.parameters)
+        return query

@@ -1,7 +1,6 @@
 """Reads of meetings: the list, one meeting, its attendance, decisions, its agenda and the handover review."""
 
 import datetime
-import functools
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from access.policy import CaseAccess, NeedsLimits, measures_condition
 from cases.models import Case, Meeting, MeetingKind, Membership, lead_flag
-from core.compiled import CompiledQuery
+from core.compiled import CompiledQueries, CompiledQuery
 from handover import rules
 from handover.models import Transition, TransitionState
 from journal.models import JournalEntry
@@ -75,10 +74,8 @@ def agenda(access: CaseAccess, meeting: Meeting, previous: Meeting | None) -> li
     private need or a measure outside the viewer's rights. Four queries whatever the size.
     """
     needs = {str(need.pk): need for need in visible_needs(access)}
-    kind = _viewer_kind(access)
-    measures = {
-        str(pk): title for pk, title in _measure_titles(kind).rows(case_id=access.case.pk, viewer_id=access.viewer.pk)
-    }
+    rows = MEASURE_TITLES[access.measures_kind].rows(case_id=access.case.pk, viewer_id=access.viewer.pk)
+    measures = {str(pk): title for pk, title in rows}
     entries = JournalEntry.objects.filter(case=access.case, at__lte=meeting.starts_at).filter(
         Q(object_type="needs.need", object_id__in=list(needs))
         | Q(object_type="plans.measure", object_id__in=list(measures))
@@ -106,23 +103,13 @@ def attendance_for(meeting: Meeting) -> list[Attendance]:
     return ATTENDANCE.all(meeting_id=meeting.pk)
 
 
-def _viewer_kind(access: CaseAccess) -> tuple[NeedsLimits, bool]:
-    """What decides which measures a viewer sees, besides who they are (access.policy.measures_condition)."""
-    return access.needs_limits, access.membership is not None
-
-
-@functools.cache
-def _measure_titles(kind: tuple[NeedsLimits, bool]) -> CompiledQuery:
-    """The ids and titles of the case's measures viewers of this kind see, compiled once (core.compiled)."""
-    return CompiledQuery(
-        lambda case_id, viewer_id: (
-            Measure.objects.filter(case_id=case_id)
-            .filter(measures_condition(*kind, viewer_id, case_id))
-            .distinct()
-            .values_list("pk", "title")
-        ),
-        case_id=int,
-        viewer_id=int,
+def _measure_titles(kind: tuple[NeedsLimits, bool], case_id: int, viewer_id: int) -> QuerySet:
+    """The ids and titles of the case's measures viewers of this kind (``CaseAccess.measures_kind``) see."""
+    return (
+        Measure.objects.filter(case_id=case_id)
+        .filter(measures_condition(*kind, viewer_id, case_id))
+        .distinct()
+        .values_list("pk", "title")
     )
 
 
@@ -138,18 +125,18 @@ def _decisions(kind: tuple[NeedsLimits, bool], meeting_id: int, case_id: int, vi
     )
 
 
-@functools.cache
-def _decisions_query(kind: tuple[NeedsLimits, bool]) -> CompiledQuery:
-    return CompiledQuery(functools.partial(_decisions, kind), meeting_id=int, case_id=int, viewer_id=int)
+# Per kind of viewer, compiled once (core.compiled).
+MEASURE_TITLES = CompiledQueries(_measure_titles, case_id=int, viewer_id=int)
+DECISIONS = CompiledQueries(_decisions, meeting_id=int, case_id=int, viewer_id=int)
 
 
 def decisions_for(access: CaseAccess, meeting: Meeting) -> list[Decision]:
     """The meeting's decisions; a linked measure is named only to those who may see it.
 
     A measure can reveal a private need, so ``measure_visible`` applies the access
-    module's measure condition, in the same query (compiled once per kind of viewer).
+    module's measure condition, in the same query.
     """
-    return _decisions_query(_viewer_kind(access)).all(
+    return DECISIONS[access.measures_kind].all(
         meeting_id=meeting.pk, case_id=meeting.case_id, viewer_id=access.viewer.pk
     )
 

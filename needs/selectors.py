@@ -1,44 +1,36 @@
 """Reads of needs and resources, limited to what the viewer may see."""
 
-import functools
 from collections import OrderedDict
 
 from django.db.models import QuerySet
 
 from access.policy import CaseAccess, NeedsLimits, needs_condition
-from core.compiled import CompiledQuery
+from core.compiled import CompiledQueries, CompiledQuery
 from needs.models import Need, NeedsConversation, Resource
 from reference.models import Tangle
 
 
-def needs_for_case(access: CaseAccess) -> QuerySet[Need]:
-    """Return the case's needs this viewer may see (consent, privacy and volunteer rules)."""
+def _needs(limits: NeedsLimits, case_id: int) -> QuerySet[Need]:
     return (
-        Need.objects.filter(case=access.case)
-        .filter(access.needs_filter)
+        Need.objects.filter(case_id=case_id)
+        .filter(needs_condition(limits))
         .select_related("tangle", "life_area", "knot")
         .order_by("tangle__code", "life_area__position", "id")
     )
 
 
-@functools.cache
-def _visible_needs(limits: NeedsLimits) -> CompiledQuery:
-    """``needs_for_case`` for viewers with these limits, compiled once (core.compiled)."""
+#: The needs of a case, per what hides needs from the viewer, compiled once (core.compiled).
+VISIBLE_NEEDS = CompiledQueries(_needs, case_id=int)
 
-    def build(case_id: int) -> QuerySet[Need]:
-        return (
-            Need.objects.filter(case_id=case_id)
-            .filter(needs_condition(limits))
-            .select_related("tangle", "life_area", "knot")
-            .order_by("tangle__code", "life_area__position", "id")
-        )
 
-    return CompiledQuery(build, case_id=int)
+def needs_for_case(access: CaseAccess) -> QuerySet[Need]:
+    """Return the case's needs this viewer may see (consent, privacy and volunteer rules)."""
+    return _needs(access.needs_limits, access.case.pk)
 
 
 def visible_needs(access: CaseAccess) -> list[Need]:
     """``list(needs_for_case(access))``, from SQL built once per kind of viewer."""
-    return _visible_needs(access.needs_limits).all(case_id=access.case.pk)
+    return VISIBLE_NEEDS[access.needs_limits].all(case_id=access.case.pk)
 
 
 TANGLES = CompiledQuery(lambda: Tangle.objects.order_by("code"))

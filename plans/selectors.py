@@ -1,7 +1,6 @@
 """Reads of measures and plan versions, limited to what the viewer may see."""
 
 import datetime
-import functools
 from collections import OrderedDict
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -9,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from access.policy import CaseAccess, NeedsLimits, measures_condition
 from cases.models import Case, Membership, membership_is_current
-from core.compiled import CompiledQuery
+from core.compiled import CompiledQueries, CompiledQuery
 from core.workdays import add_working_days
 from journal.models import JournalEntry
 from needs.models import Need, NeedsConversation
@@ -46,34 +45,27 @@ def proposals_deadline_from(case: Case, sessions: list[NeedsConversation]) -> da
     return add_working_days(completed[0][0], PROPOSAL_WORKING_DAYS, case.country)
 
 
-def measures_for_case(access: CaseAccess) -> QuerySet[Measure]:
-    """Return the case's measures this viewer may see, with their visible needs and note counts."""
+def _measures(kind: tuple[NeedsLimits, bool], case_id: int, viewer_id: int) -> QuerySet[Measure]:
+    """The case's measures viewers of this kind (``CaseAccess.measures_kind``) see, with their note counts."""
     return (
-        Measure.objects.filter(case=access.case)
-        .filter(access.measures_filter)
+        Measure.objects.filter(case_id=case_id)
+        .filter(measures_condition(*kind, viewer_id, case_id))
         .distinct()
         .select_related("responsible_agency", "responsible_user", "proposed_by")
-        .prefetch_related(Prefetch("needs", queryset=needs_for_case(access), to_attr="visible_needs"))
         .annotate(note_count=Count("notes", distinct=True))
         .order_by("due_date", "id")
     )
 
 
-@functools.cache
-def _visible_measures(limits: NeedsLimits, is_member: bool) -> CompiledQuery:
-    """``measures_for_case`` without its needs, for viewers of one kind, compiled once (core.compiled)."""
+#: The measures a viewer sees, per kind of viewer, compiled once (core.compiled).
+VISIBLE_MEASURES = CompiledQueries(_measures, case_id=int, viewer_id=int)
 
-    def build(case_id: int, viewer_id: int) -> QuerySet[Measure]:
-        return (
-            Measure.objects.filter(case_id=case_id)
-            .filter(measures_condition(limits, is_member, viewer_id, case_id))
-            .distinct()
-            .select_related("responsible_agency", "responsible_user", "proposed_by")
-            .annotate(note_count=Count("notes", distinct=True))
-            .order_by("due_date", "id")
-        )
 
-    return CompiledQuery(build, case_id=int, viewer_id=int)
+def measures_for_case(access: CaseAccess) -> QuerySet[Measure]:
+    """Return the case's measures this viewer may see, with their visible needs and note counts."""
+    return _measures(access.measures_kind, access.case.pk, access.viewer.pk).prefetch_related(
+        Prefetch("needs", queryset=needs_for_case(access), to_attr="visible_needs")
+    )
 
 
 MEASURE_NEEDS = CompiledQuery(
@@ -89,9 +81,7 @@ def measure_list(access: CaseAccess, needs: list[Need]) -> list[Measure]:
 
     Each measure's ``visible_needs`` keeps the needs' order, as the prefetch does.
     """
-    measures = _visible_measures(access.needs_limits, access.membership is not None).all(
-        case_id=access.case.pk, viewer_id=access.viewer.pk
-    )
+    measures = VISIBLE_MEASURES[access.measures_kind].all(case_id=access.case.pk, viewer_id=access.viewer.pk)
     answers: dict[int, set[int]] = {measure.pk: set() for measure in measures}
     for measure_id, need_id in MEASURE_NEEDS.rows(measure_ids=list(answers)):
         answers[measure_id].add(need_id)

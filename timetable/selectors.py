@@ -7,7 +7,6 @@ query per kind of fact, never one per case) and scopes cases through the access 
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,10 +16,10 @@ from django.apps import apps
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from access.policy import CaseAccess, cases_visible_by_role, cases_visible_to
+from access.policy import CaseAccess, case_visibility, cases_visible_by_role, cases_visible_to
 from accounts.models import Role, User
 from cases.models import Case, Meeting, Membership, Stage, lead_flag, membership_is_current
-from core.compiled import CompiledQuery
+from core.compiled import CompiledQueries, CompiledQuery
 from journal.models import AccessPurpose
 from journal.services import record_access
 from needs.models import Need, NeedsConversation, NeedStatus
@@ -356,9 +355,7 @@ def _open_cases(role: str, user_id: int, today: datetime.date) -> QuerySet[Case]
     )
 
 
-@functools.cache
-def _open_cases_query(role: str) -> CompiledQuery:
-    return CompiledQuery(functools.partial(_open_cases, role), user_id=int, today=datetime.date)
+OPEN_CASES = CompiledQueries(_open_cases, user_id=int, today=datetime.date)
 
 
 def due_for(user: User, view: str = "timetable:due") -> DueList:
@@ -368,8 +365,8 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
     per kind of fact, then the rule sets.
     """
     today = timezone.localdate()
-    visible = user.is_authenticated and user.is_active
-    cases = _open_cases_query(user.role).all(user_id=user.pk, today=today) if visible else []
+    role = case_visibility(user)
+    cases = OPEN_CASES[role].all(user_id=user.pk, today=today) if role is not None else []
     stage_counts = unit_stage_counts(user)
     if not cases or user.role == Role.PERSON:
         return DueList(today, [], [], [], [], stage_counts)
