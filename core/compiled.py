@@ -26,9 +26,10 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.subqueries import InsertQuery
 
 #: A date as SQLite's backend passes it (text); PostgreSQL's passes the date itself.
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d( \d\d:\d\d:\d\d(\.\d+)?)?")
@@ -53,6 +54,16 @@ def _marker(name: str, kind: type, number: int) -> Any:
 
 
 @dataclass(frozen=True)
+class _Reading:
+    model: type[Model]
+    start: int
+    end: int
+    init_list: list[str]
+    related_populators: list
+    annotations: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
@@ -60,6 +71,42 @@ class _Compiled:
     compiler: SQLCompiler
     #: The SQL split at its placeholders, where a list is among the values (None otherwise).
     pieces: tuple[str, ...] | None = None
+
+    @functools.cached_property
+    def _converters(self) -> tuple[list, dict, bool]:
+        compiler = self.compiler
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        return fields, compiler.get_converters(fields), compiler.has_composite_fields(fields)
+
+    def converted(self, rows: list):
+        """The rows' values as Python's, as the compiler's ``results_iter`` makes them.
+
+        The converters of each column are worked out once, not for every call.
+        """
+        compiler = self.compiler
+        if compiler.has_extra_select:
+            rows = [row[: compiler.col_count] for row in rows]
+        fields, converters, composite = self._converters
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        if composite:
+            rows = compiler.composite_fields_to_tuples(rows, fields)
+        return rows
+
+    @functools.cached_property
+    def reading(self) -> _Reading:
+        """How a row becomes a model instance, worked out once."""
+        compiler = self.compiler
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return _Reading(
+            model=klass_info["model"],
+            start=start,
+            end=end,
+            init_list=[column[0].target.attname for column in select[start:end]],
+            related_populators=get_related_populators(klass_info, select, compiler.connection.alias),
+            annotations=tuple((compiler.annotation_col_map or {}).items()),
+        )
 
     def statement(self, values: dict[str, Any], adapt: Callable[[Any], Any]) -> tuple[str, list]:
         """The SQL and parameters for these values; a list widens its one placeholder to its length."""
@@ -149,7 +196,7 @@ class CompiledQuery:
         compiled, rows = self._run(using, values)
         if compiled is None:
             return []
-        return list(self._instances(compiled.compiler, rows, using))
+        return list(self._instances(compiled, rows, using))
 
     def _without_impossible_ids(self, values: dict[str, Any]) -> dict[str, Any]:
         """A number no column holds matches no row, in a list as alone: it is left out."""
@@ -190,9 +237,7 @@ class CompiledQuery:
         compiled, rows = self._run(using, values)
         if compiled is None:
             return []
-        if compiled.compiler.has_extra_select:
-            rows = [row[: compiled.compiler.col_count] for row in rows]
-        return [tuple(row) for row in compiled.compiler.results_iter([rows])]
+        return [tuple(row) for row in compiled.converted(rows)]
 
     def first(self, using: str = "default", **values: Any):
         """The first instance, or None; ``build`` should slice its queryset to one row."""
@@ -200,20 +245,14 @@ class CompiledQuery:
         return found[0] if found else None
 
     @staticmethod
-    def _instances(compiler: SQLCompiler, rows: list, using: str):
+    def _instances(compiled: _Compiled, rows: list, using: str):
         """Model instances from rows, as django.db.models.query.ModelIterable makes them."""
-        if compiler.has_extra_select:
-            rows = [row[: compiler.col_count] for row in rows]
-        select, klass_info, annotation_col_map = compiler.select, compiler.klass_info, compiler.annotation_col_map
-        model = klass_info["model"]
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        init_list = [column[0].target.attname for column in select[start:end]]
-        related_populators = get_related_populators(klass_info, select, using)
-        for row in compiler.results_iter([rows]):
-            instance = model.from_db(using, init_list, row[start:end])
-            for populator in related_populators:
+        reading = compiled.reading
+        for row in compiled.converted(rows):
+            instance = reading.model.from_db(using, reading.init_list, row[reading.start : reading.end])
+            for populator in reading.related_populators:
                 populator.populate(row, instance)
-            for attribute, position in (annotation_col_map or {}).items():
+            for attribute, position in reading.annotations:
                 setattr(instance, attribute, row[position])
             yield instance
 
@@ -235,3 +274,45 @@ class CompiledQueries:
         if query is None:
             query = self._by_kind[kind] = CompiledQuery(functools.partial(self.build, kind), **self.parameters)
         return query
+
+
+class CompiledInsert:
+    """Rows of one model inserted with the ORM's own INSERT statement, built once per connection.
+
+    ``bulk_create`` builds its statement for every call; the access event every page writes
+    spent more CPU there than PostgreSQL spent storing it (bench/notes.md). Values are
+    prepared for the database by each field, as ``bulk_create`` prepares them; a field's
+    ``pre_save`` (``auto_now_add``) is not run, so such a value must be given.
+    """
+
+    def __init__(self, model: type[Model], fields: tuple[str, ...]) -> None:
+        self.model = model
+        self.fields = tuple(model._meta.get_field(name) for name in fields)
+        self._by_connection: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def _sql(self, connection) -> str:
+        sql = self._by_connection.get(connection)
+        if sql is None:
+            query = InsertQuery(self.model)
+            query.insert_values(self.fields, [self.model()], raw=True)
+            (sql, params), *more = query.get_compiler(connection=connection).as_sql()
+            if more or len(params) != len(self.fields):
+                raise ValueError(f"The INSERT into {self.model._meta.db_table} is not one row of its fields")
+            sql = self._by_connection[connection] = sql
+        return sql
+
+    def run(self, rows: list[tuple], using: str = "default") -> None:
+        """Insert these rows, each a tuple of values in the order of ``fields``, in one round trip."""
+        if not rows:
+            return
+        connection = connections[using]
+        sql = self._sql(connection)
+        prepared = [
+            [field.get_db_prep_save(value, connection) for field, value in zip(self.fields, row, strict=True)]
+            for row in rows
+        ]
+        with connection.cursor() as cursor:
+            if len(prepared) == 1:
+                cursor.execute(sql, prepared[0])
+            else:
+                cursor.executemany(sql, prepared)

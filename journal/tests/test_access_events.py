@@ -50,10 +50,10 @@ def test_when_the_access_log_cannot_be_written_no_data_is_returned(client, perso
     """ASSURANCE #10: make the access-event insert raise; the request must fail."""
     from journal import services
 
-    def broken_bulk_create(*args, **kwargs):
+    def broken_insert(*args, **kwargs):
         raise DatabaseError("access log unavailable")
 
-    monkeypatch.setattr(services.AccessEvent.objects, "bulk_create", broken_bulk_create)
+    monkeypatch.setattr(services.ACCESS_EVENT_INSERT, "run", broken_insert)
     client.raise_request_exception = False
     client.force_login(personas.contact_officer)
     response = client.get(reverse("needs:map", kwargs={"code": case.code}))
