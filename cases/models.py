@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Country, Role, SecurityLevel
+from core.choices import ChoiceLabels
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -76,7 +77,7 @@ class FollowUpPhase(models.TextChoices):
     AFTERCARE = "aftercare", _("Voluntary aftercare")
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     """One person's course through one sentence."""
 
     code = models.CharField(_("code"), max_length=16, unique=True, default=new_case_code, editable=False)
@@ -138,7 +139,7 @@ def membership_is_current(today=None) -> Q:
     return Q(accepted_at__isnull=False) & Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """A user's place in a case's responsibility group: an access grant that never vanishes."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("case"))
@@ -199,7 +200,7 @@ class MeetingKind(models.TextChoices):
     FAREWELL = "farewell", _("Farewell conversation")
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabels, models.Model):
     """A booked meeting; attendance and decisions live in the meetings app."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("case"))

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Meeting, Membership
+from core.choices import ChoiceLabels
 
 
 class Attendance(models.Model):
@@ -73,7 +74,7 @@ class MeasureHandoverAction(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class MeasureHandover(models.Model):
+class MeasureHandover(ChoiceLabels, models.Model):
     """A measure re-assigned or closed at a handover review because its responsible member leaves."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="measure_handovers")

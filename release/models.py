@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Membership
+from core.choices import ChoiceLabels
 from handover.models import Transition
 
 
@@ -36,7 +37,7 @@ class ReadinessState(models.TextChoices):
     NOT_NEEDED = "not_needed", _("Not needed")
 
 
-class ReadinessItem(models.Model):
+class ReadinessItem(ChoiceLabels, models.Model):
     """One thing that must be in place on the day of release, with the member who sees to it."""
 
     transition = models.ForeignKey(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Country, Role
 from cases.models import Case
+from core.choices import ChoiceLabels
 
 
 class Anchor(models.TextChoices):
@@ -53,7 +54,7 @@ class DeadlineKind(models.TextChoices):
     EXECUTION_PLAN = "execution_plan", _("Execution plan")
 
 
-class RuleSet(models.Model):
+class RuleSet(ChoiceLabels, models.Model):
     """A versioned set of deadline rules for one jurisdiction; a new version is a new row."""
 
     code = models.SlugField(_("code"), max_length=40)
@@ -79,7 +80,7 @@ class RuleSet(models.Model):
         return f"{self.name} (v{self.version})"
 
 
-class Rule(models.Model):
+class Rule(ChoiceLabels, models.Model):
     """One deadline: what is due, when (anchor and offset), who owns it, and its source."""
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="rules", verbose_name=_("rule set"))
@@ -144,7 +145,7 @@ class NoticeRecipient(models.TextChoices):
     MUNICIPALITY = "municipality", _("Home municipality")
 
 
-class ReleaseNotice(models.Model):
+class ReleaseNotice(ChoiceLabels, models.Model):
     """NAV or the home municipality was told of a release date (seed 001: never on the day)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="release_notices", verbose_name=_("case"))
@@ -174,7 +175,7 @@ class DeadlineState(models.TextChoices):
 OPEN_STATES = (DeadlineState.UPCOMING, DeadlineState.DUE_TODAY, DeadlineState.OVERDUE)
 
 
-class Deadline(models.Model):
+class Deadline(ChoiceLabels, models.Model):
     """One case's deadline as last computed by the nightly pass; reminders hang on it."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("case"))
@@ -202,7 +203,7 @@ class ReminderPhase(models.TextChoices):
     DUE = "due", _("Due")
 
 
-class Reminder(models.Model):
+class Reminder(ChoiceLabels, models.Model):
     """One reminder to one person about one deadline and due date; also the in-app inbox.
 
     The row is inserted before the e-mail is sent, so the unique constraint decides who
