@@ -524,8 +524,9 @@ def calendar_events(user: User) -> list[FeedEvent]:
 
 def link_for(kind: str, case: Case) -> str:
     """Return the page where a deadline of the kind is done."""
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import NoReverseMatch
 
+    from core.urls import remembered_reverse
     from timetable.models import DeadlineKind
 
     code = {"code": case.code}
@@ -535,16 +536,16 @@ def link_for(kind: str, case: Case) -> str:
         DeadlineKind.ACTION_PLAN,
         DeadlineKind.EXECUTION_PLAN,
     }:
-        return reverse("needs:map", kwargs=code)
+        return remembered_reverse("needs:map", kwargs=code)
     if kind in {DeadlineKind.PROPOSALS, DeadlineKind.PLAN_REVISION}:
         try:
-            return reverse("plans:plan", kwargs=code)
+            return remembered_reverse("plans:plan", kwargs=code)
         except NoReverseMatch:
-            return reverse("cases:overview", kwargs=code)
+            return remembered_reverse("cases:overview", kwargs=code)
     if kind in {
         DeadlineKind.INCOMING_ACTORS_JOIN,
         DeadlineKind.PROBATION_INVOLVED,
         DeadlineKind.MUNICIPALITY_CONTACTED,
     }:
-        return reverse("cases:group", kwargs=code)
-    return reverse("timetable:case", kwargs=code)
+        return remembered_reverse("cases:group", kwargs=code)
+    return remembered_reverse("timetable:case", kwargs=code)
