@@ -19,10 +19,22 @@ from plans.models import PLAN_STATUSES, Measure, MeasureStatus, PlanVersion
 PROPOSAL_WORKING_DAYS = 5
 
 
+def _conversation_days(case_id: int) -> QuerySet[NeedsConversation]:
+    return (
+        NeedsConversation.objects.filter(case_id=case_id, part=1, completed=True)
+        .order_by("held_on", "id")
+        .values_list("held_on", flat=True)[:1]
+    )
+
+
+#: Asked on every plan page: compiled once (core.compiled).
+CONVERSATION_DAY = CompiledQuery(_conversation_days, case_id=int)
+
+
 def needs_conversation_date(case: Case) -> datetime.date | None:
     """Return the day part 1 of the needs conversation was completed, if it was."""
-    session = NeedsConversation.objects.filter(case=case, part=1, completed=True).order_by("held_on", "id").first()
-    return session.held_on if session else None
+    days = CONVERSATION_DAY.rows(case_id=case.pk)
+    return days[0][0] if days else None
 
 
 def proposals_deadline(case: Case) -> datetime.date | None:

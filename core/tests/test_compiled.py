@@ -109,11 +109,11 @@ def test_the_compiled_group_and_consent_equal_their_querysets_for_every_case(db,
         expected_consent = Consent.objects.filter(case=case, withdrawn_at__isnull=True).first()
         with django_assert_num_queries(2 if expected_consent else 1):  # the consent, then whom it covers
             consent = selectors.active_consent(case)
-            covered = [(m.pk, m.user.username) for m in consent.scope.all()] if consent else []
+            covered = [(m.pk, m.user.username, m.agency.name) for m in consent.covered] if consent else []
         assert consent == expected_consent
         if consent:
             with_consent += 1
-            assert covered == [(m.pk, m.user.username) for m in expected_consent.scope.order_by("pk")]
+            assert covered == [(m.pk, m.user.username, m.agency.name) for m in expected_consent.scope.order_by("pk")]
             assert consent.explained_by == expected_consent.explained_by
     assert with_consent >= 1
 
@@ -290,3 +290,76 @@ def test_the_needs_forms_offer_the_same_choices_as_their_querysets_would(db):
     assert areas == list(
         LifeArea.objects.filter(active=True).order_by("tangle__code", "position").values_list("pk", flat=True)
     )
+
+
+def test_the_compiled_insert_writes_what_bulk_create_writes(personas, case, other_case, django_assert_num_queries):
+    from journal.models import AccessEvent, AccessPurpose
+    from journal.services import record_access
+
+    viewer = personas.contact_officer
+    before = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with django_assert_num_queries(1):  # three cases, one of them twice: one round trip
+        record_access(
+            viewer=viewer, case_ids=[case.pk, other_case.pk, case.pk], purpose=AccessPurpose.CASELOAD, view="x" * 90
+        )
+    written = list(AccessEvent.objects.filter(id__gt=before).order_by("id"))
+    AccessEvent.objects.bulk_create(
+        AccessEvent(
+            user=viewer,
+            role=viewer.role,
+            agency_id=viewer.agency_id,
+            case_id=case_id,
+            purpose="caseload",
+            view="x" * 80,
+        )
+        for case_id in (case.pk, other_case.pk)
+    )
+    expected = list(AccessEvent.objects.filter(id__gt=written[-1].pk).order_by("id"))
+    fields = ["user_id", "role", "agency_id", "case_id", "purpose", "view"]
+    assert [[getattr(event, name) for name in fields] for event in written] == [
+        [getattr(event, name) for name in fields] for event in expected
+    ]
+    assert written[0].at == written[1].at
+    assert abs(written[0].at - timezone.now()) < datetime.timedelta(minutes=1)
+
+
+def test_the_compiled_insert_refuses_a_row_of_the_wrong_length(db):
+    from core.compiled import CompiledInsert
+    from journal.models import AccessEvent
+
+    insert = CompiledInsert(AccessEvent, ("at", "role"))
+    with pytest.raises(ValueError):
+        insert.run([(timezone.now(), "x", "extra")])
+    insert.run([])  # nothing to write, nothing sent
+
+
+def test_the_needs_conversation_day_equals_its_queryset_for_every_case(db):
+    from cases.models import Case
+    from needs.models import NeedsConversation
+    from plans.selectors import needs_conversation_date
+
+    seen = set()
+    for case in Case.objects.all():
+        first = NeedsConversation.objects.filter(case=case, part=1, completed=True).order_by("held_on", "id").first()
+        assert needs_conversation_date(case) == (first.held_on if first else None)
+        seen.add(first is None)
+    assert seen == {True, False}  # cases with and without a conversation held
+
+
+def test_the_release_questions_equal_their_querysets_for_every_case_and_user(db):
+    from accounts.models import User
+    from cases.models import Case
+    from release.models import ReadinessItem, ReadinessState
+    from release.selectors import LATEST_RELEASE, URGENT_CANDIDATE, release_transitions
+
+    releases = set()
+    for case in Case.objects.all():
+        latest = release_transitions(case.pk).values_list("pk", flat=True).first()
+        assert LATEST_RELEASE.rows(case_id=case.pk) == ([(latest,)] if latest else [])
+        releases.add(latest is None)
+    assert releases == {True, False}
+    for user in User.objects.all():
+        expected = ReadinessItem.objects.filter(
+            state=ReadinessState.MISSING, urgent_since__isnull=False, owner__user_id=user.pk
+        ).exists()
+        assert bool(URGENT_CANDIDATE.rows(user_id=user.pk)) == expected
