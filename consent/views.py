@@ -30,7 +30,7 @@ def _consent_form(access: CaseAccess, data=None) -> ConsentForm:
 
 
 def _page(request: HttpRequest, access: CaseAccess, form=None, withdraw_form=None, status: int = 200) -> HttpResponse:
-    history = list(case_selectors.consent_history(access.case))
+    history = case_selectors.consent_history(access.case)
     # The active consent is the one of the history not withdrawn (at most one, by a constraint).
     consent = next((consent for consent in history if consent.withdrawn_at is None), None)
     may_record = access.can(Ability.RECORD_CONSENT)

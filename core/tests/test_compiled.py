@@ -363,3 +363,79 @@ def test_the_release_questions_equal_their_querysets_for_every_case_and_user(db)
             state=ReadinessState.MISSING, urgent_since__isnull=False, owner__user_id=user.pk
         ).exists()
         assert bool(URGENT_CANDIDATE.rows(user_id=user.pk)) == expected
+
+
+def test_the_consent_history_equals_its_queryset_for_every_case(personas, case, django_assert_num_queries):
+    from django.db.models import Prefetch
+    from django.utils import timezone
+
+    from cases import selectors
+    from cases.models import Case, Membership
+    from consent.models import Consent
+    from consent.services import consent_give
+
+    # A second consent replaces the first: a history of two, some members covered by both.
+    members = list(selectors.current_members(case).exclude(pk=case.lead_id))
+    consent_give(
+        actor=personas.contact_officer,
+        case=case,
+        given_on=timezone.localdate(),
+        explained_by=personas.contact_officer,
+        scope=members,
+    )
+    most = 0
+    for case in Case.objects.all():
+        expected = list(
+            Consent.objects.filter(case=case)
+            .select_related("explained_by", "withdrawn_by", "recorded_by")
+            .prefetch_related(
+                Prefetch("scope", queryset=Membership.objects.select_related("user", "agency").order_by("pk"))
+            )
+            .order_by("-recorded_at", "-id")
+        )
+        with django_assert_num_queries(2 if expected else 1):
+            history = selectors.consent_history(case)
+            got = [
+                (c.pk, c.explained_by, c.withdrawn_by, [(m.pk, m.user.username, m.agency.name) for m in c.covered])
+                for c in history
+            ]
+        assert got == [
+            (c.pk, c.explained_by, c.withdrawn_by, [(m.pk, m.user.username, m.agency.name) for m in c.scope.all()])
+            for c in expected
+        ]
+        most = max(most, len(history))
+    assert most >= 2  # a case whose history has more than one consent
+
+
+def test_the_agenda_equals_the_journal_filtered_in_sql_for_every_meeting_and_viewer(db):
+    from django.db.models import Q
+
+    from access.policy import access_for, cases_visible_to
+    from accounts.models import User
+    from cases.models import Meeting
+    from journal.models import JournalEntry
+    from meetings.selectors import agenda, previous_meeting
+    from needs.selectors import visible_needs
+    from plans.selectors import measure_list
+
+    def expected_agenda(access, meeting, previous):
+        need_ids = [str(need.pk) for need in visible_needs(access)]
+        measure_ids = [str(measure.pk) for measure in measure_list(access, visible_needs(access))]
+        entries = JournalEntry.objects.filter(case=access.case, at__lte=meeting.starts_at).filter(
+            Q(object_type="needs.need", object_id__in=need_ids)
+            | Q(object_type="plans.measure", object_id__in=measure_ids)
+        )
+        if previous is not None:
+            entries = entries.filter(at__gt=previous.starts_at)
+        return [entry.pk for entry in entries.order_by("at", "id")]
+
+    shown = 0
+    for user in User.objects.all():
+        visible = set(cases_visible_to(user).values_list("pk", flat=True))
+        for meeting in Meeting.objects.filter(case_id__in=visible).select_related("case__person"):
+            access = access_for(user, meeting.case)
+            previous = previous_meeting(meeting)
+            got = [item.entry.pk for item in agenda(access, meeting, previous)]
+            assert got == expected_agenda(access, meeting, previous), (user.username, meeting.pk)
+            shown += len(got)
+    assert shown > 0
