@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import Role
 from core.workdays import add_working_days, is_public_holiday
@@ -385,15 +385,19 @@ class RuleData:
         )
 
 
+#: The words for an offset of each unit, translated when a rule is described.
+UNIT_WORDS = {
+    OffsetUnit.DAYS: ngettext_lazy("%(n)d day", "%(n)d days", "n"),
+    OffsetUnit.WEEKS: ngettext_lazy("%(n)d week", "%(n)d weeks", "n"),
+    OffsetUnit.MONTHS: ngettext_lazy("%(n)d month", "%(n)d months", "n"),
+    OffsetUnit.WORKING_DAYS: ngettext_lazy("%(n)d working day", "%(n)d working days", "n"),
+}
+
+
 def describe(rule: RuleData) -> str:
     """Say the rule in words: "7 days after intake", "8 weeks before expected release"."""
     amount = abs(rule.offset)
-    unit_words = {
-        OffsetUnit.DAYS: ngettext("%(n)d day", "%(n)d days", amount),
-        OffsetUnit.WEEKS: ngettext("%(n)d week", "%(n)d weeks", amount),
-        OffsetUnit.MONTHS: ngettext("%(n)d month", "%(n)d months", amount),
-        OffsetUnit.WORKING_DAYS: ngettext("%(n)d working day", "%(n)d working days", amount),
-    }[rule.unit] % {"n": amount}
+    unit_words = UNIT_WORDS[rule.unit] % {"n": amount}
     anchor = Anchor(rule.anchor).label
     if rule.offset == 0:
         return str(_("on %(anchor)s") % {"anchor": anchor})
