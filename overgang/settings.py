@@ -89,8 +89,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # {% url %} remembering each URL it reversed (Django's reverse was a twentieth of a page).
-            "builtins": ["core.templatetags.url_cache"],
+            # {% url %} and |date remembering what they worked out (each a twentieth of a page or more).
+            "builtins": ["core.templatetags.remembered"],
         },
     }
 ]

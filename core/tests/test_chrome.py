@@ -28,7 +28,7 @@ def test_url_remembers_what_django_reverses_and_refuses_what_it_refuses():
     from django.template import TemplateSyntaxError
     from django.urls import NoReverseMatch, reverse
 
-    from core.templatetags.url_cache import RememberedURLNode
+    from core.templatetags.remembered import RememberedURLNode
     from core.urls import _remembered
 
     django = engines["django"]
@@ -57,3 +57,44 @@ def test_url_forgets_when_the_url_configuration_changes(settings):
     assert _remembered.cache_info().currsize > 0
     settings.ROOT_URLCONF = "overgang.urls"
     assert _remembered.cache_info().currsize == 0
+
+
+def test_date_gives_djangos_text_for_every_format_language_and_time_zone():
+    import datetime
+    import zoneinfo
+
+    import pytest
+    from django.template import defaultfilters
+    from django.utils import timezone
+
+    from core.templatetags.remembered import _formatted
+
+    ours = engines["django"].from_string("{{ value|date }}|{{ value|date:format }}")
+    moment = datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC)  # the night summer time starts
+    values = [
+        datetime.date(2026, 12, 24),
+        moment,
+        moment + datetime.timedelta(hours=2),
+        datetime.datetime(2026, 1, 5, 9),
+    ]
+    formats = ["j. F Y", "j. N Y H:i", "Y-m-d", "DATE_FORMAT", "SHORT_DATETIME_FORMAT", "e O T P", ""]
+    _formatted.cache_clear()
+    for zone in ["Europe/Oslo", "Europe/Copenhagen", "UTC"]:
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    for value in values:
+                        shown = timezone.template_localtime(value)  # as the engine gives it to the filter
+                        for format_ in formats:
+                            context = {"value": value, "format": format_}
+                            try:
+                                expected = f"{defaultfilters.date(shown)}|{defaultfilters.date(shown, format_)}"
+                            except TypeError:  # a time asked of a day: refused by both
+                                with pytest.raises(TypeError):
+                                    ours.render(context)
+                                continue
+                            assert ours.render(context) == expected, (zone, language, value, format_)
+                            assert ours.render(context) == expected  # from what it remembered
+    assert _formatted.cache_info().hits > 0
+    assert ours.render({"value": "not a date", "format": "Y"}) == "|"
+    assert ours.render({"value": None, "format": "Y"}) == "|"
