@@ -12,6 +12,7 @@ A value must reach the SQL as it is: a lookup that transforms it (``icontains``,
 value + 1``) is refused when the query is first compiled, and so is a day read inside the
 build, which would stay that day. A list of ids (``__in``) is widened to each call's length.
 Only the SQL text is kept, never a row, so nothing read from the database outlives its request.
+``CompiledInsert`` does the same for the rows every request writes (the access events).
 """
 
 from __future__ import annotations
