@@ -243,3 +243,24 @@ def test_the_proposals_deadline_is_shown_on_the_case_overview(client_for, case, 
     response = client_for(personas.contact_officer).get(reverse("cases:overview", kwargs={"code": case.code}))
     assert response.context["proposals_deadline"] == proposals_deadline(case)
     assert b'id="proposals-deadline"' in response.content
+
+
+def test_a_plan_with_no_measure_costs_the_same_queries_as_a_full_one(client_for, case, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import Case
+
+    client = client_for(personas.contact_officer)
+    url = reverse("plans:plan", kwargs={"code": case.code})
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert Measure.objects.filter(case=case).exists()
+    full = count()
+    Measure.objects.filter(case=case).update(case=Case.objects.exclude(pk=case.pk).first())
+    assert count() == full
