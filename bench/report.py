@@ -202,8 +202,7 @@ def render(results: dict, json_name: str) -> str:
         *think_section(large, large_n),
         "Query counts are per request including the session and user queries, the range over every case of "
         "the contact officer personas (a case's state moves a page within the range: an active consent is "
-        "shown with whom it covers, a returning person's case lists the earlier ones, a plan with no measure "
-        "skips the query for their needs), counted with the Django "
+        "shown with whom it covers, and a returning person's case lists the earlier ones), counted with the Django "
         "test client in a rolled-back transaction "
         "against the same database (every persona's counts are in the JSON file; the tests in "
         "`population/tests/test_query_counts.py` pin them at two data sizes).",
