@@ -111,19 +111,25 @@ def next_meetings(case: Case) -> list[Meeting]:
     return NEXT_MEETINGS.all(case_id=case.pk, now=timezone.now())
 
 
+def _covered_by(consent_ids: list[int]) -> QuerySet[Membership]:
+    """The members the consents cover, each row marked with its consent (a member covered twice is two rows)."""
+    return (
+        Membership.objects.filter(consents__in=consent_ids)
+        .select_related("user", "agency")
+        .annotate(consent_id=F("consents"))
+        .order_by("pk")
+    )
+
+
+#: Whom consents cover, with their users and agencies: the active one's and the history's.
+COVERED_BY = CompiledQuery(_covered_by, consent_ids=list)
+
+
 def _active_consent(case_id: int) -> QuerySet[Consent]:
     return Consent.objects.filter(case_id=case_id, withdrawn_at__isnull=True).select_related("explained_by")[:1]
 
 
 ACTIVE_CONSENT = CompiledQuery(_active_consent, case_id=int)
-
-
-def _covered(consent_id: int) -> QuerySet[Membership]:
-    return Membership.objects.filter(consents=consent_id).select_related("user", "agency").order_by("pk")
-
-
-#: Whom a consent covers, with their users and agencies.
-COVERED = CompiledQuery(_covered, consent_id=int)
 
 
 def active_consent(case: Case) -> Consent | None:
@@ -134,7 +140,7 @@ def active_consent(case: Case) -> Consent | None:
     """
     consent = ACTIVE_CONSENT.first(case_id=case.pk)
     if consent is not None:
-        consent.covered = COVERED.all(consent_id=consent.pk)
+        consent.covered = COVERED_BY.all(consent_ids=[consent.pk])
     return consent
 
 
@@ -146,18 +152,7 @@ def _history(case_id: int) -> QuerySet[Consent]:
     )
 
 
-def _covered_by(consent_ids: list[int]) -> QuerySet[Membership]:
-    """The members the consents cover, each row marked with its consent (a member covered twice is two rows)."""
-    return (
-        Membership.objects.filter(consents__in=consent_ids)
-        .select_related("user", "agency")
-        .annotate(consent_id=F("consents"))
-        .order_by("pk")
-    )
-
-
 HISTORY = CompiledQuery(_history, case_id=int)
-COVERED_BY = CompiledQuery(_covered_by, consent_ids=list)
 
 
 def consent_history(case: Case) -> list[Consent]:

@@ -18,7 +18,7 @@ from meetings.models import Attendance, Decision, MeasureHandover, NeedReview
 from needs.models import Need
 from needs.selectors import needs_for_case, visible_needs
 from plans.models import OPEN_STATUSES, Measure
-from plans.selectors import responsible_candidates
+from plans.selectors import responsible_candidates, visible_measures
 
 #: The journal's object types that make up "changes to needs and plan" (POP step 6.3).
 AGENDA_OBJECT_TYPES = ("needs.need", "plans.measure")
@@ -118,12 +118,7 @@ def attendance_for(meeting: Meeting) -> list[Attendance]:
 
 def _measure_titles(kind: tuple[NeedsLimits, bool], case_id: int, viewer_id: int) -> QuerySet:
     """The ids and titles of the case's measures viewers of this kind (``CaseAccess.measures_kind``) see."""
-    return (
-        Measure.objects.filter(case_id=case_id)
-        .filter(measures_condition(*kind, viewer_id, case_id))
-        .distinct()
-        .values_list("pk", "title")
-    )
+    return visible_measures(kind, case_id, viewer_id).values_list("pk", "title")
 
 
 def _decisions(kind: tuple[NeedsLimits, bool], meeting_id: int, case_id: int, viewer_id: int) -> QuerySet[Decision]:

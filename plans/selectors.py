@@ -57,12 +57,15 @@ def proposals_deadline_from(case: Case, sessions: list[NeedsConversation]) -> da
     return add_working_days(completed[0][0], PROPOSAL_WORKING_DAYS, case.country)
 
 
+def visible_measures(kind: tuple[NeedsLimits, bool], case_id: int, viewer_id: int) -> QuerySet[Measure]:
+    """The case's measures viewers of this kind (``CaseAccess.measures_kind``) see."""
+    return Measure.objects.filter(case_id=case_id).filter(measures_condition(*kind, viewer_id, case_id)).distinct()
+
+
 def _measures(kind: tuple[NeedsLimits, bool], case_id: int, viewer_id: int) -> QuerySet[Measure]:
-    """The case's measures viewers of this kind (``CaseAccess.measures_kind``) see, with their note counts."""
+    """``visible_measures`` with their note counts, for the plan page."""
     return (
-        Measure.objects.filter(case_id=case_id)
-        .filter(measures_condition(*kind, viewer_id, case_id))
-        .distinct()
+        visible_measures(kind, case_id, viewer_id)
         .select_related("responsible_agency", "responsible_user", "proposed_by")
         .annotate(note_count=Count("notes", distinct=True))
         .order_by("due_date", "id")

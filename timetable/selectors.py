@@ -526,7 +526,7 @@ def link_for(kind: str, case: Case) -> str:
     """Return the page where a deadline of the kind is done."""
     from django.urls import NoReverseMatch
 
-    from core.urls import remembered_reverse
+    from core.reversing import remembered_reverse
     from timetable.models import DeadlineKind
 
     code = {"code": case.code}

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
-from core.urls import remembered_reverse
+from core.reversing import remembered_reverse
 
 register = template.Library()
 

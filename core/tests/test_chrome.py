@@ -28,8 +28,8 @@ def test_url_remembers_what_django_reverses_and_refuses_what_it_refuses():
     from django.template import TemplateSyntaxError
     from django.urls import NoReverseMatch, reverse
 
+    from core.reversing import _remembered
     from core.templatetags.remembered import RememberedURLNode
-    from core.urls import _remembered
 
     django = engines["django"]
     tag = django.from_string("{% url name code %}")
@@ -51,7 +51,7 @@ def test_url_remembers_what_django_reverses_and_refuses_what_it_refuses():
 
 
 def test_url_forgets_when_the_url_configuration_changes(settings):
-    from core.urls import _remembered
+    from core.reversing import _remembered
 
     engines["django"].from_string("{% url 'home' %}").render({})
     assert _remembered.cache_info().currsize > 0
