@@ -26,7 +26,6 @@ The databases are kept for inspection and recreated on the next run.
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import platform
@@ -47,6 +46,9 @@ PYTHON = str(BASE_DIR / ".venv" / "bin" / "python")
 GUNICORN = str(BASE_DIR / ".venv" / "bin" / "gunicorn")
 
 sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "overgang.settings")
+from django.utils import timezone  # noqa: E402  (the one clock; reads settings.USE_TZ only)
+
 from bench.report import render  # noqa: E402
 
 
@@ -72,7 +74,7 @@ PORT = env_int("BENCH_PORT", 8765)
 
 
 def log(message: str) -> None:
-    print(f"[bench {datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+    print(f"[bench {timezone.localtime():%H:%M:%S}] {message}", flush=True)
 
 
 def production_env(database: str) -> dict[str, str]:
@@ -286,7 +288,7 @@ def bench_size(size: int, workdir: Path) -> dict:
 
 
 def main() -> None:
-    started = datetime.datetime.now(datetime.UTC)
+    started = timezone.now()
     log(f"sizes {SIZES}, {CLIENTS} clients, {SECONDS} s per size, {WORKERS} gunicorn {WORKER_CLASS} workers")
     static_env = production_env(f"overgang_bench_{SIZES[0]}")
     log("collectstatic (production settings use whitenoise's manifest storage)")
@@ -313,7 +315,7 @@ def main() -> None:
         }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    results["finished"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    results["finished"] = timezone.now().isoformat(timespec="seconds")
     out_dir = BENCH_DIR / "results"
     out_dir.mkdir(exist_ok=True)
     json_path = out_dir / f"{results['date']}.json"

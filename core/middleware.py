@@ -1,12 +1,12 @@
 """Security headers and session limits for every response."""
 
-import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -62,7 +62,7 @@ class SessionLimitsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             session = request.session
-            now = time.time()
+            now = timezone.now().timestamp()
             started = session.get(self.KEY)
             if started is None:
                 session[self.KEY] = now
@@ -77,6 +77,6 @@ class SessionLimitsMiddleware:
 def stamp_login(sender, request: HttpRequest, user, **kwargs) -> None:
     """Record when the session began (and was last saved) as the user signs in."""
     if request is not None and hasattr(request, "session"):
-        now = time.time()
+        now = timezone.now().timestamp()
         request.session[SessionLimitsMiddleware.KEY] = now
         request.session[SessionLimitsMiddleware.REFRESHED] = now

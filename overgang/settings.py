@@ -27,6 +27,10 @@ if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters long.")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", required=True)
     DEBUG = False
+    if env_str("OVERGANG_TODAY", ""):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("OVERGANG_TODAY moves the clock for tests and demos; production refuses it.")
 else:
     SECRET_KEY = env_str("DJANGO_SECRET_KEY", "development-only-key-never-used-in-production-0123456789")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "testserver"]

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from access.policy import Ability, access_for, cases_visible_to
 from consent.services import consent_withdraw
@@ -138,7 +139,7 @@ def test_the_one_query_decision_equals_the_step_by_step_one_for_every_user_and_c
             same_decision(user, each)
     # After a withdrawal, and for a membership that has ended.
     consent_withdraw(actor=personas.contact_officer, case=case, note="Trekker samtykket.")
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     case.memberships.filter(user=personas.municipal_without_consent).update(end_date=yesterday)
     for user in users:
         same_decision(user, case)

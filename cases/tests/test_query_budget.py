@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.services import IntakeData, case_open, membership_add
 from needs.services import need_create
@@ -35,7 +36,7 @@ def add_cases(actor, n: int, member) -> None:
                 birth_date=datetime.date(2000, 1, 1),
                 home_municipality="Bergen",
                 legal_status="remand",
-                intake_date=datetime.date.today() - datetime.timedelta(days=1),
+                intake_date=timezone.localdate() - datetime.timedelta(days=1),
             ),
         )
         membership_add(actor=actor, case=case, user=member)

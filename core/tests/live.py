@@ -32,6 +32,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.utils import timezone
+
+from core.clock import ENVIRONMENT_VARIABLE, requested_today
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 LIVE_PASSWORD = "live-browser-test-2026"
@@ -134,6 +137,9 @@ class LiveSite:
 def _server_env(database_url: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    if requested_today() is not None:
+        # The server lives on the test run's (moved) clock: it starts where this process is now.
+        env[ENVIRONMENT_VARIABLE] = timezone.now().isoformat()
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "overgang.settings",

@@ -8,10 +8,10 @@ English msgids; the rest go by ids, names and addresses.
 
 import datetime
 import re
-import zoneinfo
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from stdnum.no import fodselsnummer
 
@@ -19,7 +19,6 @@ from core.tests.live import login
 
 pytestmark = pytest.mark.browser
 
-OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 
 HOUSING_WORDS = "Jeg har ingen plass å bo når jeg slipper ut."
 INCOME_WORDS = "Jeg vet ikke hva jeg skal leve av de første ukene."
@@ -29,7 +28,7 @@ STRENGTH = "Har fagbrev som tømrer og vil gjerne jobbe."
 
 
 def _today() -> datetime.date:
-    return datetime.datetime.now(OSLO).date()
+    return timezone.localdate()
 
 
 def _national_id(birth_date: datetime.date) -> str:

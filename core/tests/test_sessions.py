@@ -8,6 +8,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.middleware import SessionLimitsMiddleware
 
@@ -23,7 +24,7 @@ def session_writes(client, url: str) -> int:
 
 
 def test_signing_in_records_when_the_session_began(client, personas):
-    before = time.time()
+    before = timezone.now().timestamp()
     client.force_login(personas.contact_officer)
     assert client.session[SessionLimitsMiddleware.KEY] >= before
     assert client.session[SessionLimitsMiddleware.REFRESHED] >= before
@@ -38,7 +39,7 @@ def test_requests_soon_after_one_another_do_not_write_the_session(client, person
 def test_the_idle_expiry_moves_on_once_the_last_save_is_a_refresh_period_old(client, personas, case):
     client.force_login(personas.contact_officer)
     session = client.session
-    session[SessionLimitsMiddleware.REFRESHED] = time.time() - settings.SESSION_REFRESH_SECONDS - 1
+    session[SessionLimitsMiddleware.REFRESHED] = timezone.now().timestamp() - settings.SESSION_REFRESH_SECONDS - 1
     session.save()
     expiry_before = Session.objects.get(session_key=session.session_key).expire_date
     url = reverse("cases:overview", kwargs={"code": case.code})

@@ -14,16 +14,15 @@ booked and lets Kari go. Rita reads her readiness in plain words.
 import datetime
 import json
 import re
-import zoneinfo
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from core.tests.live import LIVE_PASSWORD, login
 
 pytestmark = pytest.mark.browser
 
-OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 
 SETUP = """
 import datetime, json
@@ -56,7 +55,7 @@ print(json.dumps({"code": case.code}))
 
 
 def _now() -> datetime.datetime:
-    return datetime.datetime.now(OSLO)
+    return timezone.localtime()
 
 
 def _choose(select, text: str) -> None:

@@ -11,16 +11,15 @@ group meeting, whose agenda lists exactly the changes since the previous group m
 import datetime
 import json
 import re
-import zoneinfo
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from core.tests.live import LIVE_PASSWORD, login
 
 pytestmark = pytest.mark.browser
 
-OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 
 SETUP = """
 import datetime, json
@@ -62,7 +61,7 @@ HOSTEL = "Hybel på hospits"
 
 
 def _today() -> datetime.date:
-    return datetime.datetime.now(OSLO).date()
+    return timezone.localdate()
 
 
 def _propose(page, code: str, *, title: str, need: str, requires: str) -> None:
