@@ -120,7 +120,7 @@ class LiveSite:
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=BASE_DIR,
-            env=self.env,
+            env=on_this_clock(self.env),
             capture_output=True,
             text=True,
             timeout=120,
@@ -134,12 +134,21 @@ class LiveSite:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
+def on_this_clock(env: dict[str, str]) -> dict[str, str]:
+    """The environment for a process that must live on this run's (moved) clock, from this moment on.
+
+    With OVERGANG_TODAY set, a process started later must not start at the day's first
+    moment again: it starts where this process's clock is now, so the server, the
+    management commands and the test agree on what happened before what.
+    """
+    if requested_today() is None:
+        return env
+    return {**env, ENVIRONMENT_VARIABLE: timezone.now().isoformat()}
+
+
 def _server_env(database_url: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    if requested_today() is not None:
-        # The server lives on the test run's (moved) clock: it starts where this process is now.
-        env[ENVIRONMENT_VARIABLE] = timezone.now().isoformat()
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "overgang.settings",
@@ -189,7 +198,7 @@ def live_site() -> Iterator[LiveSite]:
                     "--no-control-socket",  # the default socket path is shared by every gunicorn on the machine
                 ],
                 cwd=BASE_DIR,
-                env=site.env,
+                env=on_this_clock(site.env),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )

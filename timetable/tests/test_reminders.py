@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from core.tests.live import on_this_clock
 from timetable.models import Deadline, Reminder, ReminderPhase
 from timetable.services import deadlines_refresh, reminders_send
 
@@ -127,7 +128,7 @@ def test_the_commands_run(smtp_settings):
 
 def test_concurrent_runs_send_exactly_one_reminder_each(live_site, smtp_sink):
     env = {
-        **live_site.env,
+        **on_this_clock(live_site.env),
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": smtp_sink.host,
         "EMAIL_PORT": str(smtp_sink.port),
