@@ -453,11 +453,24 @@ def unit_stage_counts(user: User) -> list[dict] | None:
 
 
 def inbox_for(user: User, limit: int = 100) -> list[Reminder]:
-    return list(
-        Reminder.objects.filter(recipient=user)
+    """Return the user's latest reminders on cases they still see; logs one read per case listed.
+
+    A reminder names a case code, what is due and when: a read of the case like any other.
+    Once the user leaves the group, its reminders leave the inbox.
+    """
+    reminders = list(
+        Reminder.objects.filter(recipient=user, deadline__case__in=cases_visible_to(user).values("id"))
         .select_related("deadline", "deadline__case")
-        .order_by("-created_at")[:limit]
+        .order_by("-created_at", "-id")[:limit]
     )
+    if reminders:
+        record_access(
+            viewer=user,
+            case_ids=sorted({reminder.deadline.case_id for reminder in reminders}),
+            purpose=AccessPurpose.CASELOAD,
+            view="timetable:inbox",
+        )
+    return reminders
 
 
 def unread_count(user: User) -> int:
