@@ -173,3 +173,15 @@ def test_a_page_costs_the_same_queries_whatever_the_log_holds(client, personas, 
         client.get(log_url(case, 2))
     log_queries = [q["sql"] for q in captured if "journal_accessevent" in q["sql"]]
     assert len(log_queries) == 4  # the insert, the count of groups, the page, the reads
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("nb", ["behovene dine", "Hva de åpnet", "Side 1 av 2"]), ("da", ["dine behov", "Hvad de åbnede", "Side 1 af 2"])],
+)
+def test_the_person_reads_it_in_their_own_language(client, personas, case, language, words):
+    add_reads(case, [personas.contact_officer], days=ACCESS_LOG_PAGE_SIZE + 1)
+    client.force_login(personas.person)
+    body = client.get(log_url(case), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for word in words:
+        assert word in body
