@@ -12,7 +12,7 @@ from cases.models import Case, Meeting, Membership, lead_flag, membership_is_cur
 from consent.models import Consent
 from core.compiled import CompiledQueries, CompiledQuery
 from journal.display import describe_changes
-from journal.models import AccessEvent, AccessPurpose, JournalEntry
+from journal.models import AccessPurpose, JournalEntry
 from journal.services import record_access
 from release.selectors import sudden_flag_since, sudden_release_flag
 
@@ -213,12 +213,6 @@ def journal_for_case(access: CaseAccess) -> QuerySet[JournalEntry]:
     hidden = Need.objects.filter(case=access.case).exclude(pk__in=visible).values("pk")
     hidden_ids = [str(row["pk"]) for row in hidden]
     return entries.exclude(object_type="needs.need", object_id__in=hidden_ids)
-
-
-def access_events_for(access: CaseAccess) -> QuerySet[AccessEvent]:
-    """Return who read the case: the person sees every read of any of their cases."""
-    scope = {"case__person": access.case.person} if access.is_person else {"case": access.case}
-    return AccessEvent.objects.filter(**scope).select_related("user", "agency", "case").order_by("-at", "-id")
 
 
 def pending_invitations(case: Case) -> QuerySet[Membership]:

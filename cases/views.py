@@ -31,6 +31,7 @@ from cases.services import (
 )
 from core.errors import ConcurrentEditError
 from core.forms import asked_form
+from journal.selectors import access_log_page
 from needs import selectors as need_selectors
 from needs.services import need_create
 from plans.selectors import proposals_deadline_from
@@ -397,6 +398,6 @@ def changes(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.VIEW_ACCESS_LOG)
 def access_log(request: HttpRequest, access: CaseAccess) -> HttpResponse:
-    """Show who has looked at the case. The person and the case's prison staff."""
-    events = list(selectors.access_events_for(access)[:500])
-    return render(request, "cases/access_log.html", {"access": access, "case": access.case, "events": events})
+    """Show who has looked at the case, a page at a time. The person and the case's prison staff."""
+    log = access_log_page(access, request.GET.get("page"))
+    return render(request, "cases/access_log.html", {"access": access, "case": access.case, "log": log})

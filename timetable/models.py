@@ -203,12 +203,22 @@ class ReminderPhase(models.TextChoices):
     DUE = "due", _("Due")
 
 
+class ReminderAlert(models.TextChoices):
+    """Why the lead of the case is told that a reminder's e-mail did not (surely) go out."""
+
+    FAILED = "failed", _("The e-mail could not be sent")
+    UNKNOWN = "unknown", _("The e-mail may not have been sent")
+
+
 class Reminder(ChoiceLabels, models.Model):
     """One reminder to one person about one deadline and due date; also the in-app inbox.
 
-    The row is inserted before the e-mail is sent, so the unique constraint decides who
-    sends: a second run, a concurrent run, or a rerun after a crash between sending and
-    marking finds the row and sends nothing.
+    The row is inserted first; its unique constraint makes it the one reminder for its
+    recipient, deadline, due date and phase. Its e-mail is then sent in three steps:
+    ``sending_since`` is set by a conditional UPDATE (only one run can win it), the
+    e-mail is sent, ``sent_at`` is set. A failed send clears ``sending_since`` for the
+    next run to retry, up to a limit; a row left sending by a crashed run is never sent
+    again (the e-mail may have gone out), and both end in an ``alert`` the lead sees.
     """
 
     recipient = models.ForeignKey(
@@ -220,6 +230,12 @@ class Reminder(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    #: Set while one run sends the e-mail; left set if that run died before it could mark it.
+    sending_since = models.DateTimeField(_("e-mail being sent since"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts to send the e-mail"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    alert = models.CharField(_("alert"), max_length=10, choices=ReminderAlert.choices, blank=True)
+    alerted_at = models.DateTimeField(_("alert raised"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reminder")
@@ -230,7 +246,14 @@ class Reminder(ChoiceLabels, models.Model):
                 fields=["recipient", "deadline", "due_date", "phase"], name="reminder_once_per_item_and_due_date"
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="reminder_inbox")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="reminder_inbox"),
+            models.Index(
+                fields=["id"],
+                condition=Q(sent_at__isnull=True, sending_since__isnull=True, alert=""),
+                name="reminder_unsent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient_id}:{self.deadline_id} {self.due_date} {self.phase}"

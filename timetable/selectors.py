@@ -10,7 +10,7 @@ import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
@@ -25,6 +25,7 @@ from journal.services import record_access
 from needs.models import Need, NeedsConversation, NeedStatus
 from timetable import engine
 from timetable.models import (
+    OPEN_STATES,
     CalendarFeed,
     CaseRuleSet,
     DeadlineState,
@@ -338,6 +339,8 @@ class DueList:
     stage_counts: list[dict] | None
     #: The cases whose read this request has logged.
     logged_case_ids: frozenset[int] = frozenset()
+    #: Reminders on the cases the user leads whose e-mail did not (surely) go out.
+    reminder_alerts: list[Reminder] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -386,7 +389,12 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
             if result.is_open and user.pk in result.owners:
                 mine.append((result, DueItem(case, result, case_risks)))
     groups = engine.sort_due(mine, today)
-    shown = {item.case.pk for group in groups.values() for _, item in group} | {case.pk for case, _ in risky}
+    alerts = reminder_alerts_for(user, cases)
+    shown = (
+        {item.case.pk for group in groups.values() for _, item in group}
+        | {case.pk for case, _ in risky}
+        | {alert.deadline.case_id for alert in alerts}
+    )
     if shown:
         record_access(viewer=user, case_ids=sorted(shown), purpose=AccessPurpose.CASELOAD, view=view)
     return DueList(
@@ -397,6 +405,24 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
         risky_cases=risky,
         stage_counts=stage_counts,
         logged_case_ids=frozenset(shown),
+        reminder_alerts=alerts,
+    )
+
+
+def reminder_alerts_for(user: User, cases: Sequence[Case]) -> list[Reminder]:
+    """Of these open cases, the reminders whose e-mail was given up on, where the user is the lead.
+
+    One query. Shown while the deadline is open, so the lead can tell the recipient another way.
+    """
+    return list(
+        Reminder.objects.filter(
+            deadline__case_id__in=[case.pk for case in cases],
+            deadline__case__lead__user_id=user.pk,
+            deadline__state__in=OPEN_STATES,
+        )
+        .exclude(alert="")
+        .select_related("recipient", "deadline", "deadline__case")
+        .order_by("deadline__due_date", "id")[:100]
     )
 
 
@@ -453,11 +479,24 @@ def unit_stage_counts(user: User) -> list[dict] | None:
 
 
 def inbox_for(user: User, limit: int = 100) -> list[Reminder]:
-    return list(
-        Reminder.objects.filter(recipient=user)
+    """Return the user's latest reminders on cases they still see; logs one read per case listed.
+
+    A reminder names a case code, what is due and when: a read of the case like any other.
+    Once the user leaves the group, its reminders leave the inbox.
+    """
+    reminders = list(
+        Reminder.objects.filter(recipient=user, deadline__case__in=cases_visible_to(user).values("id"))
         .select_related("deadline", "deadline__case")
-        .order_by("-created_at")[:limit]
+        .order_by("-created_at", "-id")[:limit]
     )
+    if reminders:
+        record_access(
+            viewer=user,
+            case_ids=sorted({reminder.deadline.case_id for reminder in reminders}),
+            purpose=AccessPurpose.CASELOAD,
+            view="timetable:inbox",
+        )
+    return reminders
 
 
 def unread_count(user: User) -> int:

@@ -16,12 +16,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Role, User
-from cases.models import Case, Stage
+from cases.models import Case, Membership, Stage, membership_is_current
 from journal.services import record_change, snapshot
 from timetable import engine
 from timetable.models import (
@@ -33,6 +34,7 @@ from timetable.models import (
     InstitutionRuleSet,
     ReleaseNotice,
     Reminder,
+    ReminderAlert,
     ReminderPhase,
     RuleSet,
 )
@@ -42,6 +44,10 @@ logger = logging.getLogger(__name__)
 
 #: Days before the due date on which the first reminder goes out.
 REMINDER_DAYS_BEFORE = getattr(settings, "TIMETABLE_REMINDER_DAYS_BEFORE", 3)
+#: Attempts to send a reminder's e-mail, one per run, before the lead is alerted instead.
+REMINDER_MAX_ATTEMPTS = getattr(settings, "TIMETABLE_REMINDER_MAX_ATTEMPTS", 5)
+#: A reminder taken for sending longer ago than this was left by a run that died mid-send.
+REMINDER_SENDING_LEASE = datetime.timedelta(minutes=getattr(settings, "TIMETABLE_REMINDER_SENDING_LEASE_MINUTES", 30))
 #: Cases per batch in the nightly pass: one query per kind of fact per batch.
 BATCH_SIZE = 500
 
@@ -229,10 +235,18 @@ def deadlines_refresh(*, today: datetime.date | None = None, batch_size: int = B
 
 @dataclass
 class SendResult:
+    #: Reminder rows this run inserted (each one reminder in the inbox).
     claimed: int = 0
+    #: E-mails sent, for reminders of this run or unsent ones of earlier runs.
     sent: int = 0
+    #: Reminders another run had already inserted.
     already: int = 0
+    #: Attempts to send that failed; each is retried by a later run, up to the limit.
     failed: int = 0
+    #: Reminders given up on this run, each an alert to the case's lead.
+    gave_up: int = 0
+    #: Reminders a crashed run left half-sent, never sent again, each an alert.
+    unknown: int = 0
 
 
 def _phase(deadline: Deadline, today: datetime.date) -> str | None:
@@ -256,8 +270,12 @@ def _claim(recipient_id: int, deadline: Deadline, phase: str) -> Reminder | None
         return None
 
 
-def _message(reminder: Reminder, user: User, deadline: Deadline, base_url: str) -> EmailMessage:
-    """Say what is due, on which case code and when; never the person's name or needs."""
+def _message(reminder: Reminder, base_url: str) -> EmailMessage:
+    """Say what is due, on which case code and when; never the person's name or needs.
+
+    The Message-ID is the reminder's own, so a mail client can tell a copy from a new one.
+    """
+    deadline, user = reminder.deadline, reminder.recipient
     with translation.override(settings.LANGUAGE_CODE):
         kind = deadline.get_kind_display()
         if reminder.phase == ReminderPhase.DUE:
@@ -266,48 +284,157 @@ def _message(reminder: Reminder, user: User, deadline: Deadline, base_url: str) 
             subject = _("Coming up: %(kind)s (case %(code)s)") % {"kind": kind, "code": deadline.case.code}
         body = _("%(kind)s is due on %(date)s for case %(code)s.\n\nOpen the case: %(url)s\n") % {
             "kind": kind,
-            "date": deadline.due_date.isoformat(),
+            "date": reminder.due_date.isoformat(),
             "code": deadline.case.code,
             "url": base_url.rstrip("/") + reverse("cases:overview", kwargs={"code": deadline.case.code}),
         }
-    return EmailMessage(subject=subject, body=body, to=[user.email])
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "overgang"
+    headers = {"Message-ID": f"<reminder-{reminder.pk}@{domain}>"}
+    return EmailMessage(subject=subject, body=body, to=[user.email], headers=headers)
 
 
-def _remind(user, deadline, phase, connection, base_url, result, crash_after_send) -> None:
-    """Claim one reminder, send its e-mail, mark it sent."""
-    reminder = _claim(user.pk, deadline, phase)
-    if reminder is None:
-        result.already += 1
-        return
-    result.claimed += 1
-    if not user.email:
-        return
+def _create_reminders(candidates: list[Deadline], today: datetime.date, result: SendResult) -> None:
+    """Insert one reminder row per owner of each deadline in its window (the inbox)."""
+    # In batches of cases, so no query grows with the number of cases.
+    for first in range(0, len(candidates), BATCH_SIZE):
+        batch = candidates[first : first + BATCH_SIZE]
+        facts = facts_for_cases(list({deadline.case_id: deadline.case for deadline in batch}.values()))
+        member_ids = {member.user_id for case_facts in facts.values() for member in case_facts.members}
+        active = set(User.objects.filter(pk__in=member_ids, is_active=True).values_list("pk", flat=True))
+        for deadline in batch:
+            phase = _phase(deadline, today)
+            for user_id in facts[deadline.case_id].owners(deadline.owner_role) if phase else []:
+                if user_id in active:
+                    if _claim(user_id, deadline, phase) is None:
+                        result.already += 1
+                    else:
+                        result.claimed += 1
+
+
+def unsent_reminders(today: datetime.date) -> QuerySet[Reminder]:
+    """Reminders whose e-mail is still owed: not sent, not being sent, not given up.
+
+    Only while it still says something true and goes to someone who may read it: the
+    deadline open with the same due date, the recipient active with an address and still
+    in the group; a "coming up" reminder not once the day has come.
+    """
+    in_group = Membership.objects.filter(
+        membership_is_current(today), case_id=OuterRef("deadline__case_id"), user_id=OuterRef("recipient_id")
+    )
+    return (
+        Reminder.objects.filter(sent_at__isnull=True, sending_since__isnull=True, alert="")
+        .filter(deadline__state__in=OPEN_STATES, deadline__due_date=F("due_date"))
+        .exclude(deadline__case__stage=Stage.CLOSED)
+        .filter(recipient__is_active=True)
+        .exclude(recipient__email="")
+        .exclude(phase=ReminderPhase.BEFORE, due_date__lte=today)
+        .filter(Exists(in_group))
+    )
+
+
+def _take_for_sending(reminder_id: int) -> bool:
+    """Mark one reminder as being sent; True for exactly one run, however many try at once.
+
+    A conditional UPDATE: on PostgreSQL the second writer waits for the first's row lock
+    and then finds the condition false; SQLite runs one writer at a time.
+    """
+    taken = Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True, sending_since__isnull=True, alert="")
+    return taken.update(sending_since=timezone.now(), attempts=F("attempts") + 1) == 1
+
+
+def _alert(reminder: Reminder, alert: str, now: datetime.datetime) -> None:
+    Reminder.objects.filter(pk=reminder.pk).update(alert=alert, alerted_at=now)
+    logger.error(
+        "Reminder %s (case %s, %s due %s): %s after %s attempt(s); the case's lead is told on what is due",
+        reminder.pk,
+        reminder.deadline.case.code,
+        reminder.deadline.kind,
+        reminder.due_date,
+        alert,
+        reminder.attempts,
+    )
+
+
+def _send_one(reminder: Reminder, connection, base_url: str, result: SendResult, crash_after_send: bool) -> None:
+    """Send a reminder taken for sending, then mark it sent; on failure, free it for a retry."""
     try:
-        connection.send_messages([_message(reminder, user, deadline, base_url)])
-    except Exception:  # the inbox row stays; the e-mail is not retried, so it is never sent twice
-        logger.exception("Reminder %s: the e-mail could not be sent", reminder.pk)
+        connection.send_messages([_message(reminder, base_url)])
+    except Exception as error:  # SMTP down, refused, timed out: it did not go out
+        connection.close()  # the next send opens a fresh connection
         result.failed += 1
+        logger.warning("Reminder %s: attempt %s to send the e-mail failed: %s", reminder.pk, reminder.attempts, error)
+        Reminder.objects.filter(pk=reminder.pk).update(sending_since=None, last_error=str(error)[:300])
+        if reminder.attempts >= REMINDER_MAX_ATTEMPTS:
+            result.gave_up += 1
+            _alert(reminder, ReminderAlert.FAILED, timezone.now())
         return
     if crash_after_send:
         raise SystemExit("Simulated crash between sending and marking a reminder")
-    Reminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now())
+    Reminder.objects.filter(pk=reminder.pk).update(sent_at=timezone.now(), sending_since=None, last_error="")
     result.sent += 1
 
 
-def reminders_send(
-    *, today: datetime.date | None = None, refresh: bool = True, base_url: str = "", crash_after_send: bool = False
-) -> SendResult:
-    """Send each owner one reminder before and one on the due date, by e-mail and in the inbox.
+def _send_unsent(today: datetime.date, base_url: str, result: SendResult, crash_after_send: bool) -> None:
+    """Send every owed e-mail once in this run, in batches in id order."""
+    connection = get_connection(fail_silently=False)
+    last = 0
+    try:
+        while True:
+            batch = list(
+                unsent_reminders(today)
+                .filter(pk__gt=last)
+                .select_related("recipient", "deadline", "deadline__case")
+                .order_by("pk")[:BATCH_SIZE]
+            )
+            if not batch:
+                return
+            last = batch[-1].pk
+            for reminder in batch:
+                if _take_for_sending(reminder.pk):
+                    reminder.attempts += 1
+                    _send_one(reminder, connection, base_url, result, crash_after_send)
+    finally:
+        connection.close()
 
-    Order per reminder: insert the row (unique on recipient, deadline, due date and
-    phase), send the e-mail, mark it sent. A run that loses the insert sends nothing, so
-    reruns, concurrent runs and a rerun after a crash between sending and marking never
-    send twice. ``crash_after_send`` stops the run right after the first e-mail, before
-    marking it, to let tests prove exactly that.
+
+def _alert_half_sent(now: datetime.datetime, result: SendResult) -> None:
+    """Alert on reminders a run took for sending and never marked: it died mid-send.
+
+    Whether their e-mail went out cannot be known, so none is sent again (never twice);
+    the lead is told instead. A run still alive marks its reminder within seconds.
     """
-    today = today or timezone.localdate()
+    stale = Reminder.objects.filter(
+        sent_at__isnull=True, alert="", sending_since__lt=now - REMINDER_SENDING_LEASE
+    ).select_related("deadline", "deadline__case")
+    for reminder in stale:
+        result.unknown += 1
+        _alert(reminder, ReminderAlert.UNKNOWN, now)
+
+
+def reminders_send(
+    *,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+    refresh: bool = True,
+    base_url: str = "",
+    crash_after_send: bool = False,
+) -> SendResult:
+    """Send each owner one reminder before and one on the due date, in the inbox and by e-mail.
+
+    First the claim: a reminder row per recipient, deadline, due date and phase (unique),
+    which is the inbox entry. Then every e-mail still owed, this run's and earlier runs',
+    is taken for sending by one run only, sent, and marked sent. An e-mail that fails is
+    retried by the next run, up to ``REMINDER_MAX_ATTEMPTS`` attempts, then given up with
+    an alert. One left half-sent by a crash is never sent again; it becomes an alert.
+    ``crash_after_send`` stops the run right after an e-mail, before marking it, to let
+    tests prove that.
+    """
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     if refresh:
         deadlines_refresh(today=today)
+    result = SendResult()
+    _alert_half_sent(now, result)
     window_end = today + datetime.timedelta(days=REMINDER_DAYS_BEFORE)
     candidates = list(
         Deadline.objects.filter(state__in=OPEN_STATES, due_date__lte=window_end, due_date__isnull=False)
@@ -315,23 +442,6 @@ def reminders_send(
         .select_related("case")
         .order_by("due_date", "id")
     )
-    result = SendResult()
-    if not candidates:
-        return result
-    connection = get_connection(fail_silently=False)
-    try:
-        # In batches of cases, so no query grows with the number of cases.
-        for first in range(0, len(candidates), BATCH_SIZE):
-            batch = candidates[first : first + BATCH_SIZE]
-            facts = facts_for_cases(list({deadline.case_id: deadline.case for deadline in batch}.values()))
-            member_ids = {member.user_id for case_facts in facts.values() for member in case_facts.members}
-            recipients = {user.pk: user for user in User.objects.filter(pk__in=member_ids, is_active=True)}
-            for deadline in batch:
-                phase = _phase(deadline, today)
-                for user_id in facts[deadline.case_id].owners(deadline.owner_role) if phase else []:
-                    user = recipients.get(user_id)
-                    if user is not None:
-                        _remind(user, deadline, phase, connection, base_url, result, crash_after_send)
-    finally:
-        connection.close()
+    _create_reminders(candidates, today, result)
+    _send_unsent(today, base_url, result, crash_after_send)
     return result

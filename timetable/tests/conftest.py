@@ -55,3 +55,38 @@ def smtp_settings(settings, smtp_sink):
     settings.EMAIL_PORT = smtp_sink.port
     settings.EMAIL_USE_TLS = False
     return smtp_sink
+
+
+class SmtpServer:
+    """A local SMTP server that a test can stop ("SMTP is down") and start again on the same port."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self.sink, hostname=self.sink.host, port=self.sink.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A running SMTP server on 127.0.0.1 that Django's SMTP backend sends to; ``.stop()`` takes it down."""
+    server = SmtpServer(Sink(host="127.0.0.1", port=_free_port()))
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = server.sink.host
+    settings.EMAIL_PORT = server.sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    try:
+        yield server
+    finally:
+        server.stop()

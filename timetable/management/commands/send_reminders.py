@@ -1,8 +1,10 @@
-"""Send the due reminders by e-mail and to the in-app inbox; safe to run twice or at once.
+"""Send the due reminders to the in-app inbox and by e-mail; safe to run twice or at once.
 
 Run it from cron or a systemd timer, e.g. every morning. Each reminder is a row with a
-unique constraint on (recipient, deadline, due date, phase), inserted before the e-mail
-is sent, so no run sends a reminder that another run has claimed.
+unique constraint on (recipient, deadline, due date, phase). Its e-mail is taken for
+sending by one run only, sent, then marked sent; an e-mail that fails (SMTP down) is
+retried by the next run, up to TIMETABLE_REMINDER_MAX_ATTEMPTS, and then given up with
+an error in the log and an alert to the case's lead on "what is due".
 """
 
 import os
@@ -28,5 +30,8 @@ class Command(BaseCommand):
     def handle(self, *args, no_refresh: bool, base_url: str, crash_after_send: bool, **options) -> None:
         result = reminders_send(refresh=not no_refresh, base_url=base_url, crash_after_send=crash_after_send)
         self.stdout.write(
-            f"claimed {result.claimed}, sent {result.sent}, already claimed {result.already}, failed {result.failed}"
+            f"claimed {result.claimed}, sent {result.sent}, already claimed {result.already}, "
+            f"failed {result.failed}, gave up {result.gave_up}, left half-sent by a crash {result.unknown}"
         )
+        if result.gave_up or result.unknown:
+            self.stderr.write(f"{result.gave_up + result.unknown} reminder(s) need the lead's attention (see the log)")

@@ -1,0 +1,148 @@
+"""Reads of the journal: who has looked at a case, grouped so that a person can read it."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, CharField, Count, Max, QuerySet, Value, When
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from access.policy import CaseAccess
+from accounts.models import Role
+from journal.models import AccessEvent, AccessPurpose
+
+#: Groups of reads shown on one page of "who has looked".
+ACCESS_LOG_PAGE_SIZE = 50
+
+#: What was opened, in words the person understands; keyed by a topic the query computes.
+TOPIC_LABELS: dict[str, Promise] = {
+    "needs": _("your needs"),
+    "plan": _("your plan"),
+    "meetings": _("your meetings"),
+    "consent": _("your consent"),
+    "group": _("who is in your group"),
+    "thread": _("the messages in your group"),
+    "timetable": _("your dates and deadlines"),
+    "release": _("what is ready for your release"),
+    "handover": _("the handover to the next service"),
+    "changes": _("the changes made to your case"),
+    "access_log": _("this list of who has looked"),
+    "list": _("a list of cases, with your name and case number"),
+    "reminder": _("a reminder about a deadline in your case"),
+    "case": _("the front page of your case"),
+}
+
+# The URL name each read recorded (AccessEvent.view), by exact name first, then by its app.
+TOPIC_BY_NAME = {
+    "cases:caseload": "list",
+    "cases:invitations": "list",
+    "timetable:due": "list",
+    "timetable:calendar_feed": "list",
+    "timetable:inbox": "reminder",
+    "timetable:case": "timetable",
+    "cases:changes": "changes",
+    "cases:access_log": "access_log",
+    "cases:group": "group",
+    "cases:member_add": "group",
+    "cases:member_end": "group",
+    "cases:member_make_lead": "group",
+    "cases:group_take_over": "group",
+    "cases:meeting_new": "meetings",
+    "cases:take_over_plan": "plan",
+}
+TOPIC_BY_APP = {
+    "needs": "needs",
+    "plans": "plan",
+    "meetings": "meetings",
+    "consent": "consent",
+    "threads": "thread",
+    "release": "release",
+    "handover": "handover",
+}
+
+
+def _topic() -> Case:
+    """An expression naming what a read opened, from the URL name the access event holds."""
+    by_name = [When(view=name, then=Value(topic)) for name, topic in TOPIC_BY_NAME.items()]
+    by_app = [When(view__startswith=f"{app}:", then=Value(topic)) for app, topic in TOPIC_BY_APP.items()]
+    return Case(*by_name, *by_app, default=Value("case"), output_field=CharField())
+
+
+@dataclass(frozen=True)
+class LookedRow:
+    """Everything one person did on one day with one part of the case."""
+
+    day: datetime.date
+    last_at: datetime.datetime
+    name: str
+    role: str
+    agency: str
+    topic: str
+    purpose: str
+    times: int
+
+
+@dataclass(frozen=True)
+class AccessLogPage:
+    page: Page
+    rows: list[LookedRow]
+    #: Every read the list covers, on all pages.
+    reads: int
+
+
+def access_events_for(access: CaseAccess) -> QuerySet[AccessEvent]:
+    """Return the reads the viewer may see: the person sees every read of any of their cases.
+
+    The person's own reads are left out: the list answers who else has looked.
+    """
+    case = access.case
+    events = AccessEvent.objects.filter(case__person=case.person) if access.is_person else case.access_events.all()
+    if case.person.user_id is not None:
+        events = events.exclude(user_id=case.person.user_id)
+    return events.exclude(purpose=AccessPurpose.OWN_CASE)
+
+
+def access_log_page(access: CaseAccess, page_number: str | int | None) -> AccessLogPage:
+    """Return one page of who has looked, grouped by who, day and what (three queries).
+
+    Reads by the same person of the same part of the case on the same day make one row
+    with a count, so a busy day does not push the rest off the page.
+    """
+    events = access_events_for(access)
+    groups = (
+        events.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()), topic=_topic())
+        .values(
+            "day",
+            "topic",
+            "purpose",
+            "role",
+            "user_id",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "agency__name",
+        )
+        .annotate(times=Count("id"), last_at=Max("at"))
+        .order_by("-day", "-last_at", "user_id", "topic")
+    )
+    page = Paginator(groups, ACCESS_LOG_PAGE_SIZE).get_page(page_number)
+    roles, purposes = dict(Role.choices), dict(AccessPurpose.choices)
+    rows = [
+        LookedRow(
+            day=group["day"],
+            last_at=group["last_at"],
+            name=f"{group['user__first_name']} {group['user__last_name']}".strip() or group["user__username"],
+            role=roles.get(group["role"], group["role"]),
+            agency=group["agency__name"] or "",
+            topic=TOPIC_LABELS[group["topic"]],
+            purpose=purposes.get(group["purpose"], group["purpose"]),
+            times=group["times"],
+        )
+        for group in page.object_list
+    ]
+    return AccessLogPage(page=page, rows=rows, reads=events.count())
