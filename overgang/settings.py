@@ -230,6 +230,12 @@ ANONYMISE_AFTER_DAYS = env_int("ANONYMISE_AFTER_DAYS", 2 * 365)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refusal (403) or a bad request is one line; only a server error carries its traceback.
+    "filters": {"client_errors_without_traceback": {"()": "core.logs.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+        "django.security": {"filters": ["client_errors_without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
