@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import GROUP_ROLES, SecurityLevel, User
 from cases.models import FollowUpPhase, LegalStatus, MeetingKind
 from cases.validation import case_fact_errors
-from core.forms import DateInput, DateTimeInput, DsForm
+from core.forms import DateInput, DateTimeInput, DsForm, InRangeModelChoiceField, id_out_of_range
 from reference.models import LifeArea
 
 #: The national identity number's length where the prison is: the Norwegian fødselsnummer has
@@ -45,7 +45,7 @@ class IntakeForm(DsForm):
         widget=DateInput,
         help_text=_("Leave empty if the date is not known, as often on remand."),
     )
-    acute_life_area = forms.ModelChoiceField(
+    acute_life_area = InRangeModelChoiceField(
         label=_("Acute need: life area"), queryset=LifeArea.objects.none(), required=False
     )
     acute_need = forms.CharField(
@@ -84,7 +84,7 @@ def eligible_members():
     return User.objects.filter(is_active=True, role__in=GROUP_ROLES, agency__isnull=False)
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class MemberChoiceField(InRangeModelChoiceField):
     """Offer a short list of candidates, but accept any eligible user on submit.
 
     At national scale there are thousands of eligible users; the page lists at most
@@ -94,6 +94,8 @@ class MemberChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        if id_out_of_range(eligible_members(), value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         try:
             return eligible_members().select_related("agency").get(pk=value)
         except (ValueError, TypeError, User.DoesNotExist) as error:

@@ -3,13 +3,13 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Membership
-from core.forms import DateInput, DsForm
+from core.forms import DateInput, DsForm, InRangeModelChoiceField, InRangeModelMultipleChoiceField
 
 
 class ConsentForm(DsForm):
     given_on = forms.DateField(label=_("Consent given on"), widget=DateInput)
-    explained_by = forms.ModelChoiceField(label=_("Explained by"), queryset=Membership.objects.none())
-    scope = forms.ModelMultipleChoiceField(
+    explained_by = InRangeModelChoiceField(label=_("Explained by"), queryset=Membership.objects.none())
+    scope = InRangeModelMultipleChoiceField(
         label=_("Who the consent covers"),
         queryset=Membership.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -192,6 +193,47 @@ class DsForm(forms.Form):
                 self.add_error(field if field in self.fields else None, messages)
         else:
             self.add_error(None, error)
+
+
+def id_out_of_range(queryset, value, to_field_name: str | None = None) -> bool:
+    """Whether a submitted id lies outside the database's range for the queryset's key column.
+
+    SQLite raises OverflowError (a 500) for an integer beyond 64 bits, where PostgreSQL
+    finds no row; checked first, both give the field's own error.
+    """
+    meta = queryset.model._meta
+    field = meta.get_field(to_field_name) if to_field_name else meta.pk
+    operations = connections[queryset.db].ops
+    if field.get_internal_type() not in operations.integer_field_ranges:
+        return False
+    try:
+        number = int(str(value))
+    except ValueError:
+        return False  # not a number: the field's own check refuses it
+    low, high = operations.integer_field_range(field.get_internal_type())
+    return (low is not None and number < low) or (high is not None and number > high)
+
+
+class InRangeModelChoiceField(forms.ModelChoiceField):
+    """A choice of one row by id; an id out of the database's range is an invalid choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and id_out_of_range(self.queryset, value, self.to_field_name):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return super().to_python(value)
+
+
+class InRangeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of rows by id; an id out of the database's range is an invalid choice."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            for item in value:
+                if id_out_of_range(self.queryset, item, self.to_field_name):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                    )
+        return super().clean(value)
 
 
 class DateInput(forms.DateInput):

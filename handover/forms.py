@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, AgencyKind, User
 from cases.forms import MemberChoiceField, member_candidates
-from core.forms import DateInput, DsForm
+from core.forms import DateInput, DsForm, InRangeModelChoiceField
 from handover.models import TransitionKind
 
 
@@ -13,7 +13,7 @@ class TransitionForm(DsForm):
 
     kind = forms.ChoiceField(label=_("What happens"), choices=TransitionKind.choices)
     planned_date = forms.DateField(label=_("Planned date"), widget=DateInput)
-    to_agency = forms.ModelChoiceField(
+    to_agency = InRangeModelChoiceField(
         label=_("Receiving agency"),
         queryset=Agency.objects.none(),
         required=False,

@@ -71,6 +71,10 @@ ACTION_LABELS = {
     "timetable.institution_rule_set_chosen": gettext_lazy("Deadline rules chosen for the institution"),
     "timetable.calendar_feed_created": gettext_lazy("Calendar feed created"),
     "timetable.calendar_feed_revoked": gettext_lazy("Calendar feed revoked"),
+    "admin.add": gettext_lazy("Added in the administration"),
+    "admin.change": gettext_lazy("Changed in the administration"),
+    "admin.delete": gettext_lazy("Deleted in the administration"),
+    "account.password_link": gettext_lazy("Link to set a password sent"),
 }
 
 

@@ -2,13 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Membership
-from core.forms import DateInput, DsForm
+from core.forms import DateInput, DsForm, InRangeModelChoiceField
 from plans.forms import ProposalForm
 from plans.models import Measure, MeasureStatus
 
 
 class AttendanceForm(DsForm):
-    membership = forms.ModelChoiceField(label=_("Member"), queryset=Membership.objects.all())
+    membership = InRangeModelChoiceField(label=_("Member"), queryset=Membership.objects.all())
     present = forms.TypedChoiceField(
         label=_("Attendance"),
         choices=[("1", _("Present")), ("0", _("Absent"))],
@@ -33,7 +33,7 @@ class MinutesForm(DsForm):
 
 class DecisionForm(DsForm):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
-    measure = forms.ModelChoiceField(label=_("Changes the measure"), queryset=Measure.objects.none(), required=False)
+    measure = InRangeModelChoiceField(label=_("Changes the measure"), queryset=Measure.objects.none(), required=False)
     status = forms.ChoiceField(
         label=_("New status"),
         required=False,

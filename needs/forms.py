@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.compiled import CompiledQuery
-from core.forms import DateInput, DsForm
+from core.forms import DateInput, DsForm, InRangeModelChoiceField
 from needs.models import ConversationPart, NeedStatus
 from reference.models import Knot, LifeArea
 
@@ -13,7 +13,7 @@ ACTIVE_LIFE_AREAS = CompiledQuery(
 KNOTS = CompiledQuery(lambda: Knot.objects.order_by("code"))
 
 
-class LifeAreaChoiceField(forms.ModelChoiceField):
+class LifeAreaChoiceField(InRangeModelChoiceField):
     """Life areas grouped under their tangle."""
 
     def __init__(self, **kwargs) -> None:
@@ -30,7 +30,7 @@ class LifeAreaChoiceField(forms.ModelChoiceField):
 
 class NeedForm(DsForm):
     life_area = LifeAreaChoiceField(label=_("Life area"))
-    knot = forms.ModelChoiceField(label=_("Knot (if known)"), queryset=Knot.objects.none(), required=False)
+    knot = InRangeModelChoiceField(label=_("Knot (if known)"), queryset=Knot.objects.none(), required=False)
     own_words = forms.CharField(
         label=_("In the person's own words"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

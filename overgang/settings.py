@@ -149,11 +149,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): five failures lock the username, and separately the
-# address, for the cool-off period; the right password is refused meanwhile.
+# Login throttling (django-axes): five failures lock the username (and the username from
+# that address) for the cool-off period; the right password is refused meanwhile. Never the
+# address alone: behind the TLS proxy, or an agency's NAT, every user shares one address,
+# and one user's typing would lock out all.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["username", "ip_address"]]
+# The client's address is the socket's peer, or, behind TRUSTED_PROXY_COUNT proxies, the
+# address the outermost of them appended to TRUSTED_PROXY_HEADER; a header is never read
+# when no proxy is configured, so a client cannot choose its own address.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_FOR")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -234,6 +242,12 @@ ANONYMISE_AFTER_DAYS = env_int("ANONYMISE_AFTER_DAYS", 2 * 365)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refusal (403) or a bad request is one line; only a server error carries its traceback.
+    "filters": {"client_errors_without_traceback": {"()": "core.logs.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+        "django.security": {"filters": ["client_errors_without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", account_views.login, name="login"),
     path("logout/", account_views.logout, name="logout"),
+    path("password/<uidb64>/<token>/", account_views.password_reset_confirm, name="password_reset_confirm"),
+    path("password/done/", account_views.password_reset_complete, name="password_reset_complete"),
     path("language/", public(set_language), name="set_language"),
     path("cases/", include("cases.urls")),
     path("cases/<str:code>/needs/", include("needs.urls")),

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import DateInput, DsForm
+from core.forms import DateInput, DsForm, InRangeModelChoiceField, InRangeModelMultipleChoiceField
 from needs.models import Need
 from plans.models import MeasureStatus
 
@@ -11,13 +11,13 @@ class ProposalForm(DsForm):
     """A concrete proposal: what, for which needs, who, when, and what it asks of the person."""
 
     title = forms.CharField(label=_("What"), max_length=200)
-    needs = forms.ModelMultipleChoiceField(
+    needs = InRangeModelMultipleChoiceField(
         label=_("Needs it answers"),
         queryset=Need.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one need the measure answers.")},
     )
-    responsible_user = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
+    responsible_user = InRangeModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
     start_date = forms.DateField(label=_("Start"), widget=DateInput)
     due_date = forms.DateField(label=_("Due"), widget=DateInput)
     requires_of_person = forms.CharField(

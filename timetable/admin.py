@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.admin import JournaledAdmin
 from timetable.models import InstitutionRuleSet, Rule, RuleSet
 
 
@@ -9,13 +10,13 @@ class RuleInline(admin.TabularInline):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(JournaledAdmin):
     list_display = ["name", "code", "version", "country", "valid_from", "is_country_default"]
     inlines = [RuleInline]
 
 
 @admin.register(InstitutionRuleSet)
-class InstitutionRuleSetAdmin(admin.ModelAdmin):
+class InstitutionRuleSetAdmin(JournaledAdmin):
     list_display = ["institution", "rule_set", "chosen_at"]
     readonly_fields = ["chosen_by"]
 

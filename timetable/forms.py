@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, DsForm
+from core.forms import DateInput, DsForm, InRangeModelChoiceField
 from timetable.models import NoticeRecipient, RuleSet
 
 
@@ -13,7 +13,7 @@ class ReleaseNoticeForm(DsForm):
 
 
 class CaseRuleSetForm(DsForm):
-    rule_set = forms.ModelChoiceField(label=_("Rule set"), queryset=RuleSet.objects.none())
+    rule_set = InRangeModelChoiceField(label=_("Rule set"), queryset=RuleSet.objects.none())
     reason = forms.CharField(label=_("Why this case follows another rule set"), max_length=300)
 
     def __init__(self, *args, country: str, **kwargs) -> None:

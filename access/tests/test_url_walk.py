@@ -43,6 +43,8 @@ TABLE = {
     "healthz": "200 200 200 200 200 200 200 200 200 200",
     "login": "200 302 302 302 302 302 302 302 302 302",
     "logout": "405 405 405 405 405 405 405 405 405 405",
+    "password_reset_confirm": "200 200 200 200 200 200 200 200 200 200",
+    "password_reset_complete": "200 200 200 200 200 200 200 200 200 200",
     "set_language": "302 302 302 302 302 302 302 302 302 302",
     "cases:caseload": "L 200 200 200 200 200 200 200 200 200",
     "cases:intake": "L 403 200 200 403 403 403 200 403 403",
@@ -136,6 +138,8 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
         kwargs["need_id"] = need.pk if need else 999999
     if "token" in names:
         kwargs["token"] = "no-such-calendar-feed"
+    if "uidb64" in names:
+        kwargs["uidb64"] = "MQ"  # user 1, with a token that is not theirs
     if "measure_id" in names:
         measure = Measure.objects.filter(case=case, status="started").first()
         kwargs["measure_id"] = measure.pk if measure else 999999

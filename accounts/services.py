@@ -1,0 +1,35 @@
+"""Writes on accounts."""
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from journal.services import record_change
+
+
+class PasswordLinkForm(PasswordResetForm):
+    """Django's password reset e-mail, sent to one given user, with or without a password yet."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__({"email": user.email})
+        self.user = user
+
+    def get_users(self, email):
+        return [self.user]
+
+
+@transaction.atomic
+def password_link_send(*, actor: User, user: User, request: HttpRequest) -> None:
+    """E-mail a user a link to set their own password, once the transaction commits; journaled.
+
+    The link goes to the user's own address, so whoever sends it never learns or sets
+    the password.
+    """
+    form = PasswordLinkForm(user)
+    if not user.is_active or not form.is_valid():
+        raise ValidationError(_("The user needs a valid e-mail address and an active account."))
+    record_change(actor=actor, action="account.password_link", obj=user, case=None, old=None, new={"email": user.email})
+    transaction.on_commit(lambda: form.save(request=request, use_https=request.is_secure()))
