@@ -2,13 +2,13 @@
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
 from access.policy import Ability, CaseAccess, case_visibility, cases_visible_by_role
 from accounts.models import Role, User
-from cases.models import Case, Meeting, Membership, lead_flag, membership_is_current
+from cases.models import Case, Meeting, Membership, lead_flag, membership_is_current, membership_is_open
 from consent.models import Consent
 from core.compiled import CompiledQueries, CompiledQuery
 from journal.display import describe_changes
@@ -93,7 +93,8 @@ def current_member_list(case: Case) -> list[Membership]:
 def past_members(case: Case) -> QuerySet[Membership]:
     today = timezone.localdate()
     return (
-        Membership.objects.filter(case=case, end_date__lt=today)
+        Membership.objects.filter(case=case)
+        .exclude(membership_is_open(today))
         .select_related("user", "agency")
         .order_by("-end_date", "id")
     )
@@ -225,8 +226,7 @@ def pending_invitations(case: Case) -> QuerySet[Membership]:
     """Members invited to the group who have not accepted yet; they count for nothing."""
     today = timezone.localdate()
     return (
-        Membership.objects.filter(case=case, accepted_at__isnull=True)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        Membership.objects.filter(membership_is_open(today), case=case, accepted_at__isnull=True)
         .select_related("user", "agency")
         .order_by("start_date", "id")
     )
@@ -235,14 +235,13 @@ def pending_invitations(case: Case) -> QuerySet[Membership]:
 def open_memberships(case: Case) -> QuerySet[Membership]:
     """Memberships that have not ended: current members and open invitations."""
     today = timezone.localdate()
-    return Membership.objects.filter(case=case).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return Membership.objects.filter(membership_is_open(today), case=case)
 
 
 def invitations_for(user: User) -> list[Membership]:
     """Return the user's open invitations, logging the read of each case they name."""
     invitations = list(
-        Membership.objects.filter(user=user, accepted_at__isnull=True)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+        Membership.objects.filter(membership_is_open(), user=user, accepted_at__isnull=True)
         .select_related("case", "case__person", "case__institution", "added_by")
         .order_by("start_date", "id")
     )

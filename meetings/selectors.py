@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from access.policy import CaseAccess, NeedsLimits, measures_condition
-from cases.models import Case, Meeting, MeetingKind, Membership, lead_flag
+from cases.models import Case, Meeting, MeetingKind, Membership, lead_flag, membership_is_open
 from core.compiled import CompiledQueries, CompiledQuery
 from handover import rules
 from handover.models import Transition, TransitionState
@@ -149,9 +149,10 @@ def decisions_for(access: CaseAccess, meeting: Meeting) -> list[Decision]:
     )
 
 
-def _members_on(case_id: int, day: datetime.date) -> QuerySet[Membership]:
+def _members_on(case_id: int, day: datetime.date, starts_at: datetime.datetime) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=starts_at))
         .filter(case_id=case_id, accepted_at__isnull=False, start_date__lte=day)
         .select_related("user", "agency")
         .annotate(is_lead=lead_flag())
@@ -159,12 +160,13 @@ def _members_on(case_id: int, day: datetime.date) -> QuerySet[Membership]:
     )
 
 
-MEMBERS_ON = CompiledQuery(_members_on, case_id=int, day=datetime.date)
+MEMBERS_ON = CompiledQuery(_members_on, case_id=int, day=datetime.date, starts_at=datetime.datetime)
 
 
 def members_on(meeting: Meeting) -> list[Membership]:
     """Members who counted on the meeting's day: those who can be recorded as attending."""
-    return MEMBERS_ON.all(case_id=meeting.case_id, day=timezone.localtime(meeting.starts_at).date())
+    day = timezone.localtime(meeting.starts_at).date()
+    return MEMBERS_ON.all(case_id=meeting.case_id, day=day, starts_at=meeting.starts_at)
 
 
 def transition_for(meeting: Meeting) -> Transition | None:
@@ -187,7 +189,7 @@ def incoming_members(transition: Transition | None) -> list[Membership]:
         return []
     today = timezone.localdate()
     return list(
-        transition.incoming.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        transition.incoming.filter(membership_is_open(today))
         .select_related("user", "agency")
         .order_by("start_date", "id")
     )

@@ -26,6 +26,8 @@ MEASURE_HANDOVER_FIELDS = ["meeting", "measure", "action", "from_user", "to_user
 def member_at(meeting: Meeting, membership: Membership) -> bool:
     """Return whether the membership counted on the day of the meeting (accepted, started, not ended)."""
     day = timezone.localtime(meeting.starts_at).date()
+    if membership.ended_at is not None and membership.ended_at < meeting.starts_at:
+        return False
     return (
         membership.case_id == meeting.case_id
         and membership.accepted_at is not None
