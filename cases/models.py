@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Country, Role, SecurityLevel
+from core.audience import Audience
 from core.choices import ChoiceLabels
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -239,6 +240,10 @@ class Meeting(ChoiceLabels, models.Model):
     repeat_every_days = models.PositiveSmallIntegerField(_("repeats every (days)"), null=True, blank=True)
     person_attends = models.BooleanField(_("the person attends"), default=False)
     minutes = models.TextField(_("minutes"), blank=True)
+    # Who reads the minutes (core.audience.Audience; access.policy decides).
+    minutes_audience = models.CharField(
+        _("who reads the minutes"), max_length=10, choices=Audience.choices, default=Audience.COVERED
+    )
     version = models.PositiveIntegerField(default=1)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     booked_at = models.DateTimeField(auto_now_add=True)

@@ -52,6 +52,7 @@ MEETING_FIELDS = [
     "repeat_every_days",
     "person_attends",
     "minutes",
+    "minutes_audience",
 ]
 #: How many meetings of a recurring series are booked at once.
 MAX_OCCURRENCES = 26

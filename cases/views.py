@@ -233,7 +233,7 @@ def take_over_plan(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     return redirect("cases:overview", code=access.case.code)
 
 
-@case_view(Ability.VIEW_CASE)
+@case_view(Ability.VIEW_GROUP)
 def group(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the responsibility group. Anyone who sees the case; the case staff may change it."""
     search = request.GET.get("q", "").strip()[:100]

@@ -121,12 +121,16 @@ def _measure_titles(kind: tuple[NeedsLimits, bool], case_id: int, viewer_id: int
     return visible_measures(kind, case_id, viewer_id).values_list("pk", "title")
 
 
-def _decisions(kind: tuple[NeedsLimits, bool], meeting_id: int, case_id: int, viewer_id: int) -> QuerySet[Decision]:
+def _decisions(
+    kind: tuple[tuple[NeedsLimits, bool], tuple[str, ...]], meeting_id: int, case_id: int, viewer_id: int
+) -> QuerySet[Decision]:
+    measures_kind, audiences = kind
     visible = Measure.objects.filter(
-        measures_condition(*kind, viewer_id, case_id), case_id=case_id, pk=OuterRef("measure_id")
+        measures_condition(*measures_kind, viewer_id, case_id), case_id=case_id, pk=OuterRef("measure_id")
     )
     return (
         Decision.objects.filter(meeting_id=meeting_id)
+        .filter(Q(audience__in=audiences) | Q(recorded_by_id=viewer_id))
         .select_related("recorded_by", "measure")
         .annotate(measure_visible=Exists(visible))
         .order_by("recorded_at")
@@ -139,14 +143,14 @@ DECISIONS = CompiledQueries(_decisions, meeting_id=int, case_id=int, viewer_id=i
 
 
 def decisions_for(access: CaseAccess, meeting: Meeting) -> list[Decision]:
-    """The meeting's decisions; a linked measure is named only to those who may see it.
+    """The meeting's decisions the viewer reads (their audience, or their own); a linked measure is named only to
+    those who may see it.
 
     A measure can reveal a private need, so ``measure_visible`` applies the access
     module's measure condition, in the same query.
     """
-    return DECISIONS[access.measures_kind].all(
-        meeting_id=meeting.pk, case_id=meeting.case_id, viewer_id=access.viewer.pk
-    )
+    kind = (access.measures_kind, tuple(sorted(access.readable_audiences)))
+    return DECISIONS[kind].all(meeting_id=meeting.pk, case_id=meeting.case_id, viewer_id=access.viewer.pk)
 
 
 def _members_on(case_id: int, day: datetime.date, starts_at: datetime.datetime) -> QuerySet[Membership]:
