@@ -91,10 +91,26 @@ class ConversationForm(DsForm):
         super().__init__(*args, **kwargs)
 
 
+class NeedChoices(forms.ModelMultipleChoiceField):
+    """Needs by id; an id no database column can hold is an invalid choice, not a server error (SQLite)."""
+
+    def clean(self, value):
+        for item in value or []:
+            try:
+                number = int(item)
+            except (TypeError, ValueError):
+                continue  # the parent refuses it with its own message
+            if not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super().clean(value)
+
+
 class VolunteerSharingForm(DsForm):
     """The person's choice of what the volunteers in their group see (seed 002); nothing is ticked by default."""
 
-    needs = forms.ModelMultipleChoiceField(
+    needs = NeedChoices(
         label=_("My needs volunteers may see"),
         queryset=Need.objects.none(),
         required=False,

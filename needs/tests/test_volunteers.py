@@ -144,3 +144,10 @@ def test_by_default_a_volunteer_sees_nothing(client_for, case, personas):
     text = _everything(client_for(personas.volunteer), case)
     for need in Need.objects.filter(case=case):
         assert (need.summary or need.own_words) not in text
+
+
+@pytest.mark.parametrize("value", ["-99999999999999999999", "99999999999999999999", "abc", ""])
+def test_a_bad_need_id_is_a_400_not_a_server_error(client_for, thomas_case, users, value):
+    url = reverse("needs:volunteers", kwargs={"code": thomas_case.code})
+    response = client_for(users["thomas"]).post(url, {"needs": [value], "items": ["nonsense"]})
+    assert response.status_code == 400
