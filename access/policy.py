@@ -12,15 +12,22 @@ The ladder, from DOMAIN.md §5 and ASSURANCE.md:
 - Without an active consent, external members see that the group exists and who is in
   it, and nothing of the needs.
 - An active consent covers the members named in its scope: they see the needs map,
-  except private needs. A covered volunteer sees only the needs the person shares with
-  volunteers.
-- Consent is read from the database on every request, in the request's transaction,
-  so a withdrawal takes effect on the next request.
+  except private needs.
+- A volunteer (peer mentor) sees only what the person chooses to share with volunteers,
+  item by item (the needs one by one, the release date, the meetings, the group, the
+  messages to everyone), and only while the consent covers them; nothing else of the case.
+- Free text written for the group (a message, the minutes, a decision) has an audience
+  (``core.audience.Audience``): the person and the prison staff; and the covered
+  members; or everyone in the group. Its author always reads it.
+- Membership and consent are read from the database on every request, in the request's
+  transaction; a membership ends at a moment (``ended_at``), so a removal, a withdrawal
+  or a closed case takes effect on the next request.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,6 +38,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.models import Case, Membership, lead_flag, membership_is_current
+from core.audience import Audience, VolunteerItem
 from core.compiled import CompiledQuery
 from journal.models import AccessPurpose
 from journal.services import record_access
@@ -58,6 +66,11 @@ class Ability(enum.Enum):
     FOLLOW_UP = "follow_up"
     CLOSE_CASE = "close_case"
     TAKE_OVER_PLAN = "take_over_plan"
+    VIEW_GROUP = "view_group"
+    VIEW_MEETINGS = "view_meetings"
+    VIEW_TIMETABLE = "view_timetable"
+    VIEW_HANDOVER = "view_handover"
+    SHARE_WITH_VOLUNTEERS = "share_with_volunteers"
 
 
 def can_open_cases(user: User) -> bool:
@@ -139,6 +152,23 @@ def measures_condition(limits: NeedsLimits, is_member: bool, viewer_id: int, cas
     return own | ~Q(needs__in=hidden)
 
 
+def audiences_for(
+    *, is_person: bool, is_prison_staff: bool, is_member: bool, covered: bool, volunteer: bool, shares_messages: bool
+) -> frozenset[str]:
+    """The audiences (``Audience``) whose text a reader of this kind reads; one rule for pages and reader lists.
+
+    A volunteer reads what is written for everyone only if the person shares it with volunteers.
+    """
+    if is_person or is_prison_staff:
+        return frozenset(Audience.values)
+    readable = set()
+    if is_member and (not volunteer or shares_messages):
+        readable.add(Audience.GROUP)
+    if covered and not volunteer:
+        readable.add(Audience.COVERED)
+    return frozenset(readable)
+
+
 @dataclass(frozen=True)
 class CaseAccess:
     """What one viewer may do with one case, decided once per request."""
@@ -172,6 +202,71 @@ class CaseAccess:
     @property
     def is_volunteer(self) -> bool:
         return self.membership is not None and self.membership.role == Role.VOLUNTEER
+
+    @property
+    def volunteer_only(self) -> bool:
+        """A volunteer who neither is the person nor runs the case: sees only what the person shares."""
+        return self.is_volunteer and not (self.is_person or self.runs_the_case)
+
+    @functools.cached_property
+    def volunteer_items(self) -> frozenset[str]:
+        """What the person shares with this volunteer (``VolunteerItem``); nothing unless the consent covers them."""
+        if not (self.volunteer_only and self.covered_by_consent):
+            return frozenset()
+        from needs.models import VolunteerSharing
+
+        items = VolunteerSharing.objects.filter(case_id=self.case.pk).values_list("items", flat=True).first()
+        return frozenset(items or ())
+
+    def volunteer_sees(self, item: str) -> bool:
+        return item in self.volunteer_items
+
+    def sees_item(self, item: str) -> bool:
+        """Whether this viewer sees one of the items a person may share with volunteers (release date, meetings ...)."""
+        return not self.volunteer_only or self.volunteer_sees(item)
+
+    @property
+    def sees_case_facts(self) -> bool:
+        """The sentence, its dates and the risks: the person, the prison staff and covered members, not volunteers."""
+        return self.sees_needs and not self.volunteer_only
+
+    @property
+    def sees_release_date(self) -> bool:
+        return self.sees_case_facts or (self.volunteer_only and self.volunteer_sees(VolunteerItem.RELEASE_DATE))
+
+    @property
+    def sees_group(self) -> bool:
+        return self.can(Ability.VIEW_GROUP)
+
+    @property
+    def sees_meetings(self) -> bool:
+        return self.can(Ability.VIEW_MEETINGS)
+
+    @property
+    def sees_timetable(self) -> bool:
+        return self.can(Ability.VIEW_TIMETABLE)
+
+    @property
+    def readable_audiences(self) -> frozenset[str]:
+        """The audiences whose messages, minutes and decisions this viewer reads (besides their own)."""
+        return audiences_for(
+            is_person=self.is_person,
+            is_prison_staff=self.is_prison_staff,
+            is_member=self.membership is not None,
+            covered=self.covered_by_consent,
+            volunteer=self.volunteer_only,
+            shares_messages=self.volunteer_sees(VolunteerItem.GROUP_MESSAGES),
+        )
+
+    def audience_filter(self, author_field: str) -> Q:
+        """The condition on texts with an ``audience`` that keeps those this viewer reads: own, and their audiences'."""
+        readable = self.readable_audiences
+        if readable == frozenset(Audience.values):
+            return Q()
+        return Q(audience__in=sorted(readable)) | Q(**{author_field: self.viewer.pk})
+
+    def reads(self, audience: str) -> bool:
+        return audience in self.readable_audiences
 
     @property
     def sees_private_needs(self) -> bool:
@@ -237,14 +332,79 @@ class CaseAccess:
             # The case staff and the lead edit every item, a member the items they own (can_edit_readiness).
             return self.membership is not None
         if ability is Ability.USE_THREAD:
-            # The group's direct channel is for its current members.
-            return self.membership is not None
+            # The group's direct channel: the person and the current members; each reads what is written for them.
+            return self.is_person or self.membership is not None
+        if ability is Ability.VIEW_GROUP:
+            return self.sees_item(VolunteerItem.GROUP_MEMBERS)
+        if ability is Ability.VIEW_MEETINGS:
+            return self.sees_item(VolunteerItem.NEXT_MEETINGS)
+        if ability in {Ability.VIEW_TIMETABLE, Ability.VIEW_HANDOVER}:
+            # Deadlines, release risks and transfers are the case's facts, never shared with volunteers.
+            return not self.volunteer_only
+        if ability is Ability.SHARE_WITH_VOLUNTEERS:
+            # Seed 002: the person chooses what a volunteer or peer mentor sees; staff cannot tick it.
+            return self.is_person
         raise ValueError(f"Unknown ability {ability!r}")
 
     @property
     def measures_filter(self) -> Q:
         """Return the condition that limits a case's measures to those this viewer may see."""
         return measures_condition(*self.measures_kind, self.viewer.pk, self.case.pk)
+
+    @property
+    def journal_filter(self) -> Q:
+        """The condition on the case's journal entries that keeps those about objects this viewer may see.
+
+        The same rule as the pages that show the objects: a need by ``needs_filter``, a
+        measure by ``measures_filter``, and the delivery notes, decisions, reviews and
+        handovers about them likewise; a message, minutes or a decision by its audience.
+        """
+        from django.db.models import CharField
+        from django.db.models.functions import Cast
+
+        from cases.models import Meeting
+        from meetings.models import Decision, MeasureHandover, NeedReview
+        from needs.models import Need
+        from plans.models import DeliveryNote, Measure
+        from threads.models import Message
+
+        def ids(queryset: QuerySet) -> QuerySet:
+            return queryset.values_list(Cast("pk", CharField()), flat=True)
+
+        condition = Q()
+        case_id = self.case.pk
+        if not self.sees_every_need:
+            hidden_needs = Need.objects.filter(case_id=case_id).exclude(self.needs_filter)
+            visible_measures = Measure.objects.filter(case_id=case_id).filter(self.measures_filter).values("pk")
+            hidden_measures = Measure.objects.filter(case_id=case_id).exclude(pk__in=visible_measures)
+            condition &= ~Q(object_type="needs.need", object_id__in=ids(hidden_needs))
+            condition &= ~Q(object_type="plans.measure", object_id__in=ids(hidden_measures))
+            condition &= ~Q(
+                object_type="plans.deliverynote",
+                object_id__in=ids(DeliveryNote.objects.filter(measure__in=hidden_measures)),
+            )
+            condition &= ~Q(
+                object_type="meetings.needreview", object_id__in=ids(NeedReview.objects.filter(need__in=hidden_needs))
+            )
+            condition &= ~Q(
+                object_type="meetings.measurehandover",
+                object_id__in=ids(MeasureHandover.objects.filter(measure__in=hidden_measures)),
+            )
+            condition &= ~Q(
+                object_type="meetings.decision", object_id__in=ids(Decision.objects.filter(measure__in=hidden_measures))
+            )
+        if self.readable_audiences != frozenset(Audience.values):
+            unread_messages = Message.objects.filter(case_id=case_id).exclude(self.audience_filter("author_id"))
+            unread_decisions = Decision.objects.filter(meeting__case_id=case_id).exclude(
+                self.audience_filter("recorded_by_id")
+            )
+            unread_minutes = Meeting.objects.filter(case_id=case_id).exclude(
+                minutes_audience__in=sorted(self.readable_audiences)
+            )
+            condition &= ~Q(object_type="threads.message", object_id__in=ids(unread_messages))
+            condition &= ~Q(object_type="meetings.decision", object_id__in=ids(unread_decisions))
+            condition &= ~Q(action="meeting.minutes", object_id__in=ids(unread_minutes))
+        return condition
 
     def can_deliver(self, measure) -> bool:
         """The responsible actor and the case leads write delivery notes and move a measure on."""

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Country, Role, SecurityLevel
+from core.audience import Audience
 from core.choices import ChoiceLabels
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -133,10 +134,21 @@ class Case(ChoiceLabels, models.Model):
         return self.code
 
 
-def membership_is_current(today=None) -> Q:
-    """Return the condition for memberships that count today: accepted, started, not ended."""
+def membership_is_open(today=None) -> Q:
+    """Return the condition for memberships not ended: none ended by an act, none past its last day.
+
+    A removal, a declined or withdrawn invitation and a closed case set ``ended_at`` to the
+    moment, so access ends on the next request, not at midnight; ``end_date`` is the last
+    day, which may also be planned ahead when a member is added.
+    """
     today = today or timezone.localdate()
-    return Q(accepted_at__isnull=False) & Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return Q(ended_at__isnull=True) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+def membership_is_current(today=None) -> Q:
+    """Return the condition for memberships that count now: accepted, started, not ended."""
+    today = today or timezone.localdate()
+    return Q(accepted_at__isnull=False) & Q(start_date__lte=today) & membership_is_open(today)
 
 
 class Membership(ChoiceLabels, models.Model):
@@ -151,6 +163,9 @@ class Membership(ChoiceLabels, models.Model):
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # The moment an act ended the membership (removal, withdrawal, closure); from then on
+    # it grants nothing, though ``end_date`` is that same day.
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
@@ -172,6 +187,15 @@ class Membership(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+    def counts_on(self, day) -> bool:
+        """``membership_is_current`` on a loaded row: accepted, started by ``day``, not ended."""
+        return (
+            self.accepted_at is not None
+            and self.ended_at is None
+            and self.start_date <= day
+            and (self.end_date is None or self.end_date >= day)
+        )
 
     @property
     def is_lead(self) -> bool:
@@ -216,6 +240,10 @@ class Meeting(ChoiceLabels, models.Model):
     repeat_every_days = models.PositiveSmallIntegerField(_("repeats every (days)"), null=True, blank=True)
     person_attends = models.BooleanField(_("the person attends"), default=False)
     minutes = models.TextField(_("minutes"), blank=True)
+    # Who reads the minutes (core.audience.Audience; access.policy decides).
+    minutes_audience = models.CharField(
+        _("who reads the minutes"), max_length=10, choices=Audience.choices, default=Audience.COVERED
+    )
     version = models.PositiveIntegerField(default=1)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     booked_at = models.DateTimeField(auto_now_add=True)

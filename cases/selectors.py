@@ -2,14 +2,15 @@
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
 from access.policy import Ability, CaseAccess, case_visibility, cases_visible_by_role
 from accounts.models import Role, User
-from cases.models import Case, Meeting, Membership, lead_flag, membership_is_current
+from cases.models import Case, Meeting, Membership, lead_flag, membership_is_current, membership_is_open
 from consent.models import Consent
+from core.audience import Audience
 from core.compiled import CompiledQueries, CompiledQuery
 from journal.display import describe_changes
 from journal.models import AccessPurpose, JournalEntry
@@ -93,7 +94,8 @@ def current_member_list(case: Case) -> list[Membership]:
 def past_members(case: Case) -> QuerySet[Membership]:
     today = timezone.localdate()
     return (
-        Membership.objects.filter(case=case, end_date__lt=today)
+        Membership.objects.filter(case=case)
+        .exclude(membership_is_open(today))
         .select_related("user", "agency")
         .order_by("-end_date", "id")
     )
@@ -174,16 +176,44 @@ def consent_history(case: Case) -> list[Consent]:
 def latest_changes(access: CaseAccess, limit: int = 10, *, describe: bool = False) -> list[JournalEntry]:
     """Return the case's latest journal entries; only the case's prison staff see the change log.
 
-    With ``describe``, each entry's old and new values are put in words, at one query per
-    kind of related object; without it the query count does not depend on the entries.
+    Entries are filtered by the same rule as the pages that show their objects
+    (``CaseAccess.journal_filter``), and with ``describe`` each entry's old and new values are
+    put in words, at one query per kind of related object, naming no need or measure the
+    viewer may not see. Without ``describe`` the query count does not depend on the entries.
     """
     if not access.can(Ability.VIEW_JOURNAL):
         return []
-    if access.sees_every_need:
+    if _journal_hides_nothing(access):
         entries = LATEST_ENTRIES[limit].all(case_id=access.case.pk)
     else:
         entries = list(journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")[:limit])
-    return describe_changes(entries) if describe else entries
+    if not describe:
+        return entries
+    return describe_changes(entries, hidden=None if _journal_hides_nothing(access) else _hidden_references(access))
+
+
+def _journal_hides_nothing(access: CaseAccess) -> bool:
+    return access.sees_every_need and access.readable_audiences == frozenset(Audience.values)
+
+
+def _hidden_references(access: CaseAccess) -> dict[str, set[str]]:
+    """The ids of the case's needs and measures this viewer may not see, by model label, as the journal stores them."""
+    from needs.models import Need
+    from plans.models import Measure
+
+    visible_measures = Measure.objects.filter(case=access.case).filter(access.measures_filter).values("pk")
+    return {
+        "needs.need": {
+            str(pk)
+            for pk in Need.objects.filter(case=access.case).exclude(access.needs_filter).values_list("pk", flat=True)
+        },
+        "plans.measure": {
+            str(pk)
+            for pk in Measure.objects.filter(case=access.case)
+            .exclude(pk__in=visible_measures)
+            .values_list("pk", flat=True)
+        },
+    }
 
 
 def _latest_entries(limit: int, case_id: int) -> QuerySet[JournalEntry]:
@@ -199,28 +229,22 @@ LATEST_ENTRIES = CompiledQueries(_latest_entries, case_id=int)
 
 
 def journal_for_case(access: CaseAccess) -> QuerySet[JournalEntry]:
-    """Return the case's journal without entries about needs this viewer may not see.
+    """Return the case's journal without entries about objects this viewer may not see (``journal_filter``).
 
     A need's privacy as it is now governs its whole history: once private, its earlier
-    values are hidden too.
+    values are hidden too; the same for a measure that answers a hidden need.
     """
-    from needs.models import Need
-
     entries = JournalEntry.objects.filter(case=access.case)
-    if access.sees_every_need:  # no query for the hidden ones
+    if _journal_hides_nothing(access):  # no query for the hidden ones
         return entries
-    visible = Need.objects.filter(case=access.case).filter(access.needs_filter).values("pk")
-    hidden = Need.objects.filter(case=access.case).exclude(pk__in=visible).values("pk")
-    hidden_ids = [str(row["pk"]) for row in hidden]
-    return entries.exclude(object_type="needs.need", object_id__in=hidden_ids)
+    return entries.filter(access.journal_filter)
 
 
 def pending_invitations(case: Case) -> QuerySet[Membership]:
     """Members invited to the group who have not accepted yet; they count for nothing."""
     today = timezone.localdate()
     return (
-        Membership.objects.filter(case=case, accepted_at__isnull=True)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        Membership.objects.filter(membership_is_open(today), case=case, accepted_at__isnull=True)
         .select_related("user", "agency")
         .order_by("start_date", "id")
     )
@@ -229,14 +253,13 @@ def pending_invitations(case: Case) -> QuerySet[Membership]:
 def open_memberships(case: Case) -> QuerySet[Membership]:
     """Memberships that have not ended: current members and open invitations."""
     today = timezone.localdate()
-    return Membership.objects.filter(case=case).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return Membership.objects.filter(membership_is_open(today), case=case)
 
 
 def invitations_for(user: User) -> list[Membership]:
     """Return the user's open invitations, logging the read of each case they name."""
     invitations = list(
-        Membership.objects.filter(user=user, accepted_at__isnull=True)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+        Membership.objects.filter(membership_is_open(), user=user, accepted_at__isnull=True)
         .select_related("case", "case__person", "case__institution", "added_by")
         .order_by("start_date", "id")
     )

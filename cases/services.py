@@ -41,7 +41,7 @@ CASE_FIELDS = [
     "closing_reason",
     "anonymise_on",
 ]
-MEMBERSHIP_FIELDS = ["user", "role", "agency", "purpose", "start_date", "end_date", "accepted_at"]
+MEMBERSHIP_FIELDS = ["user", "role", "agency", "purpose", "start_date", "end_date", "ended_at", "accepted_at"]
 MEETING_FIELDS = [
     "kind",
     "starts_at",
@@ -52,6 +52,7 @@ MEETING_FIELDS = [
     "repeat_every_days",
     "person_attends",
     "minutes",
+    "minutes_audience",
 ]
 #: How many meetings of a recurring series are booked at once.
 MAX_OCCURRENCES = 26
@@ -234,7 +235,9 @@ def membership_accept(*, actor: User, membership: Membership) -> Membership:
             raise ValidationError(_("Only the invited person can accept this invitation."))
         if membership.accepted_at is not None:
             raise ValidationError(_("This invitation is already accepted."))
-        if membership.end_date is not None and membership.end_date < timezone.localdate():
+        if membership.ended_at is not None or (
+            membership.end_date is not None and membership.end_date < timezone.localdate()
+        ):
             raise ValidationError(_("This invitation has expired."))
         old = snapshot(membership, MEMBERSHIP_FIELDS)
         membership.accepted_at = timezone.now()
@@ -263,7 +266,8 @@ def membership_decline(*, actor: User, membership: Membership) -> Membership:
             raise ValidationError(_("This invitation is no longer open."))
         old = snapshot(membership, MEMBERSHIP_FIELDS)
         membership.end_date = max(membership.start_date, timezone.localdate())
-        membership.save(update_fields=["end_date"])
+        membership.ended_at = timezone.now()
+        membership.save(update_fields=["end_date", "ended_at"])
         record_change(
             actor=actor,
             action="membership.decline",
@@ -351,8 +355,13 @@ def membership_end(*, actor: User, membership: Membership, end_date: datetime.da
             raise ValidationError(_("A membership cannot end before it started."))
         old = snapshot(membership, MEMBERSHIP_FIELDS)
         membership.end_date = end
+        fields = ["end_date"]
+        if end <= timezone.localdate():
+            # Ended now, not at midnight: access ends on the next request.
+            membership.ended_at = timezone.now()
+            fields.append("ended_at")
         membership.full_clean()
-        membership.save(update_fields=["end_date"])
+        membership.save(update_fields=fields)
         record_change(
             actor=actor,
             action="membership.end",
@@ -534,10 +543,11 @@ def case_close(*, actor: User, case: Case, reason: str, version: int) -> Case:
         record_change(
             actor=actor, action="case.close", obj=current, case=current, old=old, new=snapshot(current, CASE_FIELDS)
         )
-        still_open = Q(end_date__isnull=True) | Q(end_date__gt=today)
+        still_open = Q(ended_at__isnull=True) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
         for membership in Membership.objects.select_for_update().filter(still_open, case=current).order_by("pk"):
             old_member = snapshot(membership, MEMBERSHIP_FIELDS)
-            fields = ["end_date"]
+            fields = ["end_date", "ended_at"]
+            membership.ended_at = timezone.now()
             if membership.start_date > today:
                 # A membership that has not begun never begins: it starts and ends today.
                 membership.start_date = today

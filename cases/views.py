@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from access.decorators import case_view, signed_in
 from access.policy import Ability, CaseAccess, can_open_cases, cases_visible_to
 from cases import selectors
 from cases.forms import CloseCaseForm, FollowUpPhaseForm, IntakeForm, MeetingForm, MemberAddForm
-from cases.models import MeetingKind, Membership, Stage
+from cases.models import Case, MeetingKind, Membership, Stage
 from cases.services import (
     IntakeData,
     anonymise_date_for,
@@ -205,8 +206,14 @@ def close(request: HttpRequest, access: CaseAccess) -> HttpResponse:
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("The case is closed."))
-            return redirect("cases:overview", code=access.case.code)
+            # The group's access ended with the case (issue 16): the overview is no longer theirs.
+            closed = Case.objects.get(pk=access.case.pk)
+            messages.success(
+                request,
+                _("The case %(code)s is closed. The group no longer has access; it will be anonymised on %(date)s.")
+                % {"code": closed.code, "date": date_format(closed.anonymise_on, "j. F Y")},
+            )
+            return redirect("cases:caseload")
     return _render_overview(request, access, status=400, close_form=form)
 
 
@@ -227,7 +234,7 @@ def take_over_plan(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     return redirect("cases:overview", code=access.case.code)
 
 
-@case_view(Ability.VIEW_CASE)
+@case_view(Ability.VIEW_GROUP)
 def group(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the responsibility group. Anyone who sees the case; the case staff may change it."""
     search = request.GET.get("q", "").strip()[:100]

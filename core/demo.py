@@ -14,9 +14,10 @@ from accounts.models import Agency, AgencyKind, Role, SecurityLevel, User
 from cases.models import Case, LegalStatus, MeetingKind
 from cases.services import IntakeData, case_open, meeting_book, membership_accept, membership_add, membership_end
 from consent.services import consent_give, consent_withdraw
+from core.audience import VolunteerItem
 from handover.models import TransitionKind
 from handover.services import transition_invite, transition_plan
-from needs.services import conversation_record, need_create, resource_create
+from needs.services import conversation_record, need_create, resource_create, volunteer_sharing_set
 from plans.services import delivery_note_add, measure_move, measure_propose
 from reference.models import LifeArea
 
@@ -39,6 +40,7 @@ USERS = {
     "helge.helse": ("Helge", "Vik", Role.HEALTH, "helse", "Was in Jonas's group; the membership ended: sees nothing"),
     "olav.oslo": ("Olav", "Strand", Role.CONTACT_OFFICER, "oslo", "Contact officer in another prison (outsider)"),
     "jonas": ("Jonas", "Hansen", Role.PERSON, None, "The person: sees his own plan and who looked"),
+    "thomas": ("Thomas", "Berg", Role.PERSON, None, "The person in case 6: chooses what his volunteer sees"),
     "admin": ("Ada", "Admin", Role.ADMIN, None, "Administrator: users and reference data, no case content"),
     "anna.analyse": ("Anna", "Aasen", Role.ANALYST, None, "Analyst: aggregated figures only, no cases"),
 }
@@ -166,15 +168,16 @@ def build_demo(password: str | None) -> DemoWorld:
         private=True,
         conversation=session,
     )
-    need_create(
+    leisure = need_create(
         actor=kari,
         case=jonas,
         life_area=_area("leisure"),
         own_words="Vil begynne å trene igjen.",
         summary="Fritid: trening, gjerne med fadder.",
-        shared_with_volunteers=True,
         conversation=session,
     )
+    # Jonas chooses to share his leisure need with volunteers (his volunteer is not covered by the consent yet).
+    volunteer_sharing_set(actor=users["jonas"], case=jonas, items=[], needs=[leisure])
     session2 = conversation_record(actor=kari, case=jonas, held_on=days(-34), note="Andre økt.", completed=True)
     income = need_create(
         actor=kari,
@@ -321,6 +324,7 @@ def build_demo(password: str | None) -> DemoWorld:
     # 6. Thomas: a volunteer covered by consent sees only the shared need.
     thomas = open_case(
         "thomas",
+        person_user=users["thomas"],
         officer=sara,
         first_name="Thomas",
         last_name="Berg",
@@ -337,18 +341,19 @@ def build_demo(password: str | None) -> DemoWorld:
     membership_add(actor=sara, case=thomas, user=kari, purpose="Kontaktbetjent", start_date=days(-90))
     thomas_vera = join(thomas, vera, "Likemann", days(-80))
     session = conversation_record(actor=sara, case=thomas, held_on=days(-85), completed=True)
-    need_create(
+    network = need_create(
         actor=sara,
         case=thomas,
         life_area=_area("network"),
         own_words="Trenger nye venner utenfor miljøet.",
-        shared_with_volunteers=True,
         conversation=session,
     )
     need_create(
         actor=sara, case=thomas, life_area=_area("debt"), summary="Inkassosaker, ca. 80 000 kr.", conversation=session
     )
     consent_give(actor=sara, case=thomas, given_on=days(-85), explained_by=sara, scope=[thomas_vera])
+    # Seed 002: the person chooses what a peer mentor sees; Thomas shares one need and his meetings.
+    volunteer_sharing_set(actor=users["thomas"], case=thomas, items=[VolunteerItem.NEXT_MEETINGS], needs=[network])
 
     # 7. Lars, in another prison: the outsider's own case.
     open_case(

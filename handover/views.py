@@ -52,7 +52,7 @@ def _context(request: HttpRequest, access: CaseAccess, **forms) -> dict:
     }
 
 
-@case_view(Ability.VIEW_CASE)
+@case_view(Ability.VIEW_HANDOVER)
 def handover_page(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the planned transition and who has taken hold. Anyone who sees the case; the lead changes it."""
     return render(request, "handover/page.html", _context(request, access))

@@ -28,6 +28,8 @@ ACTION_LABELS = {
     "need.create": gettext_lazy("Need recorded"),
     "need.update": gettext_lazy("Need changed"),
     "resource.create": gettext_lazy("Strength recorded"),
+    "need.volunteers": gettext_lazy("The person changed whether a need is shared with volunteers"),
+    "volunteers.share": gettext_lazy("The person changed what volunteers see"),
     "consent.give": gettext_lazy("Consent recorded"),
     "consent.replace": gettext_lazy("Consent replaced"),
     "consent.withdraw": gettext_lazy("Consent withdrawn"),
@@ -99,9 +101,17 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
         return None
 
 
-def describe_changes(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
-    """Set ``entry.display`` to [(label, old, new)] in words, with one query per related model."""
+def describe_changes(
+    entries: Iterable[JournalEntry], *, hidden: dict[str, set[str]] | None = None
+) -> list[JournalEntry]:
+    """Set ``entry.display`` to [(label, old, new)] in words, with one query per related model.
+
+    ``hidden`` names, by model label, the ids of objects the reader may not see (from the
+    access module, by the rule of the page that shows them); a reference to one is shown
+    as hidden, never by its name or number.
+    """
     entries = list(entries)
+    hidden = hidden or {}
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     plans = []
     for entry in entries:
@@ -122,7 +132,8 @@ def describe_changes(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
         if related._meta.label_lower in NEUTRAL_MODELS:
             names[related] = {str(pk): _("need no. %(number)s") % {"number": pk} for pk in pks}
             continue
-        queryset = related._default_manager.filter(pk__in=pks)
+        secret = hidden.get(related._meta.label_lower, set())
+        queryset = related._default_manager.filter(pk__in=[pk for pk in pks if str(pk) not in secret])
         if any(f.name == "user" and f.is_relation for f in related._meta.get_fields()):
             queryset = queryset.select_related("user")
         names[related] = {str(obj.pk): str(obj) for obj in queryset}
@@ -136,8 +147,12 @@ def describe_changes(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
             return str(value)
         if field.is_relation and field.related_model is not None:
             lookup = names.get(field.related_model, {})
+            secret = hidden.get(field.related_model._meta.label_lower, set())
             values = value if isinstance(value, list) else [value]
-            return ", ".join(lookup.get(str(pk), f"#{pk}") for pk in values)
+            shown = [lookup.get(str(pk), f"#{pk}") for pk in values if str(pk) not in secret]
+            if len(shown) < len(values):
+                shown.append(_("(hidden)"))
+            return ", ".join(shown)
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
         if isinstance(value, bool):

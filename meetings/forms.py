@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Membership
+from core.audience import AudienceField
 from core.forms import DateInput, DsForm, InRangeModelChoiceField
 from plans.forms import ProposalForm
 from plans.models import Measure, MeasureStatus
@@ -27,12 +28,14 @@ class AttendanceForm(DsForm):
 
 class MinutesForm(DsForm):
     minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    audience = AudienceField()
     person_attended = forms.BooleanField(label=_("The person attended"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DecisionForm(DsForm):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    audience = AudienceField()
     measure = InRangeModelChoiceField(label=_("Changes the measure"), queryset=Measure.objects.none(), required=False)
     status = forms.ChoiceField(
         label=_("New status"),
@@ -50,7 +53,8 @@ class DecisionNewMeasureForm(ProposalForm):
     """A decision that creates a measure: the decision text and a concrete proposal."""
 
     decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
-    field_order = ["decision"]
+    audience = AudienceField()
+    field_order = ["decision", "audience"]
 
 
 class NeedReviewForm(DsForm):

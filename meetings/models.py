@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Meeting, Membership
+from core.audience import Audience
 from core.choices import ChoiceLabels
 
 
@@ -36,6 +37,7 @@ class Decision(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     text = models.TextField(_("decision"))
+    audience = models.CharField(_("who reads it"), max_length=10, choices=Audience.choices, default=Audience.COVERED)
     measure = models.ForeignKey(
         "plans.Measure", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
     )

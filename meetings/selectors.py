@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from access.policy import CaseAccess, NeedsLimits, measures_condition
-from cases.models import Case, Meeting, MeetingKind, Membership, lead_flag
+from cases.models import Case, Meeting, MeetingKind, Membership, lead_flag, membership_is_open
 from core.compiled import CompiledQueries, CompiledQuery
 from handover import rules
 from handover.models import Transition, TransitionState
@@ -121,12 +121,16 @@ def _measure_titles(kind: tuple[NeedsLimits, bool], case_id: int, viewer_id: int
     return visible_measures(kind, case_id, viewer_id).values_list("pk", "title")
 
 
-def _decisions(kind: tuple[NeedsLimits, bool], meeting_id: int, case_id: int, viewer_id: int) -> QuerySet[Decision]:
+def _decisions(
+    kind: tuple[tuple[NeedsLimits, bool], tuple[str, ...]], meeting_id: int, case_id: int, viewer_id: int
+) -> QuerySet[Decision]:
+    measures_kind, audiences = kind
     visible = Measure.objects.filter(
-        measures_condition(*kind, viewer_id, case_id), case_id=case_id, pk=OuterRef("measure_id")
+        measures_condition(*measures_kind, viewer_id, case_id), case_id=case_id, pk=OuterRef("measure_id")
     )
     return (
         Decision.objects.filter(meeting_id=meeting_id)
+        .filter(Q(audience__in=audiences) | Q(recorded_by_id=viewer_id))
         .select_related("recorded_by", "measure")
         .annotate(measure_visible=Exists(visible))
         .order_by("recorded_at")
@@ -139,19 +143,20 @@ DECISIONS = CompiledQueries(_decisions, meeting_id=int, case_id=int, viewer_id=i
 
 
 def decisions_for(access: CaseAccess, meeting: Meeting) -> list[Decision]:
-    """The meeting's decisions; a linked measure is named only to those who may see it.
+    """The meeting's decisions the viewer reads (their audience, or their own); a linked measure is named only to
+    those who may see it.
 
     A measure can reveal a private need, so ``measure_visible`` applies the access
     module's measure condition, in the same query.
     """
-    return DECISIONS[access.measures_kind].all(
-        meeting_id=meeting.pk, case_id=meeting.case_id, viewer_id=access.viewer.pk
-    )
+    kind = (access.measures_kind, tuple(sorted(access.readable_audiences)))
+    return DECISIONS[kind].all(meeting_id=meeting.pk, case_id=meeting.case_id, viewer_id=access.viewer.pk)
 
 
-def _members_on(case_id: int, day: datetime.date) -> QuerySet[Membership]:
+def _members_on(case_id: int, day: datetime.date, starts_at: datetime.datetime) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=starts_at))
         .filter(case_id=case_id, accepted_at__isnull=False, start_date__lte=day)
         .select_related("user", "agency")
         .annotate(is_lead=lead_flag())
@@ -159,12 +164,13 @@ def _members_on(case_id: int, day: datetime.date) -> QuerySet[Membership]:
     )
 
 
-MEMBERS_ON = CompiledQuery(_members_on, case_id=int, day=datetime.date)
+MEMBERS_ON = CompiledQuery(_members_on, case_id=int, day=datetime.date, starts_at=datetime.datetime)
 
 
 def members_on(meeting: Meeting) -> list[Membership]:
     """Members who counted on the meeting's day: those who can be recorded as attending."""
-    return MEMBERS_ON.all(case_id=meeting.case_id, day=timezone.localtime(meeting.starts_at).date())
+    day = timezone.localtime(meeting.starts_at).date()
+    return MEMBERS_ON.all(case_id=meeting.case_id, day=day, starts_at=meeting.starts_at)
 
 
 def transition_for(meeting: Meeting) -> Transition | None:
@@ -187,7 +193,7 @@ def incoming_members(transition: Transition | None) -> list[Membership]:
         return []
     today = timezone.localdate()
     return list(
-        transition.incoming.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        transition.incoming.filter(membership_is_open(today))
         .select_related("user", "agency")
         .order_by("start_date", "id")
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.models import Meeting, MeetingKind, Membership
 from cases.services import MEETING_FIELDS
+from core.audience import Audience
 from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
 from meetings.models import Attendance, Decision, MeasureHandover, MeasureHandoverAction, NeedReview
@@ -18,7 +19,7 @@ from plans.models import Measure, MeasureStatus
 from plans.services import measure_move, measure_propose, measure_update
 
 ATTENDANCE_FIELDS = ["meeting", "membership", "present"]
-DECISION_FIELDS = ["meeting", "text", "measure"]
+DECISION_FIELDS = ["meeting", "text", "measure", "audience"]
 NEED_REVIEW_FIELDS = ["meeting", "need", "note"]
 MEASURE_HANDOVER_FIELDS = ["meeting", "measure", "action", "from_user", "to_user", "reason"]
 
@@ -26,6 +27,8 @@ MEASURE_HANDOVER_FIELDS = ["meeting", "measure", "action", "from_user", "to_user
 def member_at(meeting: Meeting, membership: Membership) -> bool:
     """Return whether the membership counted on the day of the meeting (accepted, started, not ended)."""
     day = timezone.localtime(meeting.starts_at).date()
+    if membership.ended_at is not None and membership.ended_at < meeting.starts_at:
+        return False
     return (
         membership.case_id == meeting.case_id
         and membership.accepted_at is not None
@@ -53,20 +56,31 @@ def attendance_record(*, actor: User, meeting: Meeting, membership: Membership, 
     return attendance
 
 
-def minutes_record(*, actor: User, meeting: Meeting, minutes: str, version: int, person_attended: bool) -> Meeting:
-    """Write the minutes, refusing the edit if someone else saved them since `version` was read."""
+def minutes_record(
+    *,
+    actor: User,
+    meeting: Meeting,
+    minutes: str,
+    version: int,
+    person_attended: bool,
+    audience: str = Audience.COVERED,
+) -> Meeting:
+    """Write the minutes for an audience, refusing the edit if someone else saved them since `version` was read."""
+    if audience not in Audience.values:
+        raise ValidationError({"audience": _("Choose who reads the minutes.")})
     with transaction.atomic():
         current = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
         if current.version != version:
             raise ConcurrentEditError(current)
         old = snapshot(current, MEETING_FIELDS)
         current.minutes = minutes.strip()
+        current.minutes_audience = audience
         current.person_attends = person_attended
         if snapshot(current, MEETING_FIELDS) == old:
             return current
         current.version += 1
         current.full_clean()
-        current.save(update_fields=["minutes", "person_attends", "version"])
+        current.save(update_fields=["minutes", "minutes_audience", "person_attends", "version"])
         record_change(
             actor=actor,
             action="meeting.minutes",
@@ -88,6 +102,7 @@ def decision_record(
     reason: str = "",
     due_date: datetime.date | None = None,
     new_measure: dict | None = None,
+    audience: str = Audience.COVERED,
 ) -> Decision:
     """Record a decision; it may create a measure (proposed) or change one (due date, status).
 
@@ -95,6 +110,8 @@ def decision_record(
     """
     if not text.strip():
         raise ValidationError({"text": _("Write the decision.")})
+    if audience not in Audience.values:
+        raise ValidationError({"audience": _("Choose who reads the decision.")})
     if new_measure and measure is not None:
         raise ValidationError(_("A decision either creates a measure or changes one, not both."))
     if measure is not None and measure.case_id != meeting.case_id:
@@ -109,7 +126,7 @@ def decision_record(
                 measure = measure_update(actor=actor, measure=measure, version=measure.version, due_date=due_date)
             if status:
                 measure = measure_move(actor=actor, measure=measure, status=status, reason=reason or text)
-        decision = Decision(meeting=meeting, text=text.strip(), measure=measure, recorded_by=actor)
+        decision = Decision(meeting=meeting, text=text.strip(), measure=measure, recorded_by=actor, audience=audience)
         decision.full_clean()
         decision.save()
         record_change(

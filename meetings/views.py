@@ -1,7 +1,7 @@
 """Meetings with the person and the group: agenda from the journal, attendance, minutes, decisions, .ics."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,11 +35,12 @@ from meetings.services import (
 from needs.selectors import need_for_case, needs_for_case
 from plans.models import OPEN_STATUSES, MeasureStatus
 from plans.selectors import measures_for_case, responsible_candidates
+from threads.selectors import audience_readers
 
 
-@case_view(Ability.VIEW_CASE)
+@case_view(Ability.VIEW_MEETINGS)
 def meeting_list(request: HttpRequest, access: CaseAccess) -> HttpResponse:
-    """List the case's meetings. Anyone who sees the case."""
+    """List the case's meetings. Anyone who sees the case; a volunteer if the person shares the meetings."""
     meetings = list(selectors.meetings_for_case(access))
     context = {"access": access, "case": access.case, "meetings": meetings, "manage": access.can(Ability.BOOK_MEETING)}
     return render(request, "meetings/list.html", context)
@@ -85,6 +86,8 @@ def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: 
     previous = selectors.previous_meeting(meeting)
     members = selectors.members_on(meeting)
     open_measures = measures_for_case(access).filter(status__in=OPEN_STATUSES) if show_decision else None
+    # Minutes written for an audience the viewer is not in are neither shown nor offered for editing.
+    minutes_readable = access.reads(meeting.minutes_audience)
     context = {
         "access": access,
         "case": access.case,
@@ -96,16 +99,19 @@ def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: 
         "members": members,
         "attendance_form": forms.get("attendance_form")
         or (AttendanceForm(members=members) if show_attendance else None),
+        "minutes_readable": minutes_readable,
+        "readers": audience_readers(access.case) if manage else None,
         "minutes_form": forms.get("minutes_form")
         or (
             MinutesForm(
                 initial={
                     "minutes": meeting.minutes,
+                    "audience": meeting.minutes_audience,
                     "person_attended": meeting.person_attends,
                     "version": meeting.version,
                 }
             )
-            if manage
+            if manage and minutes_readable
             else None
         ),
         "decision_form": forms.get("decision_form")
@@ -130,16 +136,17 @@ def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: 
     return render(request, "meetings/detail.html", context, status=status)
 
 
-@case_view(Ability.VIEW_CASE)
+@case_view(Ability.VIEW_MEETINGS)
 def meeting_detail(request: HttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
     """Show a meeting: its agenda (changes since the previous meeting of the same kind), attendance,
-    minutes and decisions. Anyone who sees the case; the agenda shows only what the viewer may see."""
+    minutes and decisions. Anyone who sees the case (a volunteer if the person shares the meetings); the agenda,
+    the minutes and the decisions show only what the viewer may read."""
     return _detail(request, access, selectors.meeting_for_case(access, meeting_id))
 
 
-@case_view(Ability.VIEW_CASE)
+@case_view(Ability.VIEW_MEETINGS)
 def meeting_calendar(request: HttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
-    """Download the meeting as an .ics file. Anyone who sees the case."""
+    """Download the meeting as an .ics file. Anyone who sees the meetings."""
     meeting = selectors.meeting_for_case(access, meeting_id)
     url = request.build_absolute_uri(
         reverse("meetings:detail", kwargs={"code": access.case.code, "meeting_id": meeting.pk})
@@ -173,6 +180,8 @@ def attendance_add(request: HttpRequest, access: CaseAccess, meeting_id: int) ->
 def minutes_save(request: HttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
     """Write the minutes, refusing a stale edit. The case's prison staff."""
     meeting = selectors.meeting_for_case(access, meeting_id)
+    if not access.reads(meeting.minutes_audience):
+        raise PermissionDenied
     form = MinutesForm(request.POST)
     if form.is_valid():
         try:
@@ -182,6 +191,7 @@ def minutes_save(request: HttpRequest, access: CaseAccess, meeting_id: int) -> H
                 minutes=form.cleaned_data["minutes"],
                 person_attended=form.cleaned_data["person_attended"],
                 version=form.cleaned_data["version"],
+                audience=form.cleaned_data["audience"],
             )
         except ConcurrentEditError as error:
             form.add_error(
@@ -211,7 +221,8 @@ def decision_add(request: HttpRequest, access: CaseAccess, meeting_id: int) -> H
         if form.is_valid():
             data = dict(form.cleaned_data)
             text = data.pop("decision")
-            call = {"text": text, "new_measure": data}
+            audience = data.pop("audience")
+            call = {"text": text, "audience": audience, "new_measure": data}
     else:
         form = DecisionForm(request.POST, measures=measures_for_case(access).filter(status__in=OPEN_STATUSES))
         form_name = "decision_form"

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.audience import VolunteerItem
 from core.compiled import CompiledQuery
-from core.forms import DateInput, DsForm, InRangeModelChoiceField
-from needs.models import ConversationPart, NeedStatus
+from core.forms import DateInput, DsForm, InRangeModelChoiceField, InRangeModelMultipleChoiceField
+from needs.models import ConversationPart, Need, NeedStatus
 from reference.models import Knot, LifeArea
 
 # The reference lists every form of the needs map offers; their SQL is built once (core.compiled).
@@ -42,7 +43,6 @@ class NeedForm(DsForm):
         required=False,
         help_text=_("Only the person and the contact officer will see it."),
     )
-    shared_with_volunteers = forms.BooleanField(label=_("The person shares this with volunteers"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -61,8 +61,6 @@ class NeedForm(DsForm):
         area, knot = data.get("life_area"), data.get("knot")
         if area and knot and knot.tangle_id != area.tangle_id:
             self.add_error("knot", _("The knot must belong to the same tangle as the life area."))
-        if data.get("private") and data.get("shared_with_volunteers"):
-            self.add_error("shared_with_volunteers", _("A private need cannot be shared with volunteers."))
         return data
 
 
@@ -91,3 +89,27 @@ class ConversationForm(DsForm):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("auto_id", "conversation_%s")  # shares the needs map with NeedForm: unique ids
         super().__init__(*args, **kwargs)
+
+
+class VolunteerSharingForm(DsForm):
+    """The person's choice of what the volunteers in their group see (seed 002); nothing is ticked by default."""
+
+    needs = InRangeModelMultipleChoiceField(
+        label=_("My needs volunteers may see"),
+        queryset=Need.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    items = forms.MultipleChoiceField(
+        label=_("Other things volunteers may see"),
+        choices=VolunteerItem.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, needs, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].queryset = needs
+        self.fields["needs"].label_from_instance = lambda need: (
+            f"{need.life_area.name}: {need.summary or need.own_words}"
+        )

@@ -105,3 +105,24 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class VolunteerSharing(models.Model):
+    """What the person shares with the volunteers of their group, besides needs (seed 002, peer mentors).
+
+    One row per case, written only by the person (``needs.services.volunteer_sharing_set``);
+    no row means nothing is shared. The needs shared are marked on each need.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="volunteer_sharing")
+    #: The ``core.audience.VolunteerItem`` values chosen.
+    items = models.JSONField(_("shared with volunteers"), default=list, blank=True)
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sharing with volunteers")
+        verbose_name_plural = _("sharing with volunteers")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {', '.join(self.items)}"

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from access.policy import CaseAccess, NeedsLimits, needs_condition
 from core.compiled import CompiledQueries, CompiledQuery
-from needs.models import Need, NeedsConversation, Resource
+from needs.models import Need, NeedsConversation, Resource, VolunteerSharing
 from reference.models import Tangle
 
 
@@ -89,3 +89,20 @@ def need_for_case(access: CaseAccess, need_id: int) -> Need:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(needs_for_case(access), pk=need_id)
+
+
+def volunteer_sharing(access: CaseAccess) -> VolunteerSharing | None:
+    """What the person shares with volunteers besides needs; for the person's own page."""
+    return VolunteerSharing.objects.filter(case=access.case).first()
+
+
+def volunteers_in_group(access: CaseAccess) -> list:
+    """The volunteers currently in the person's group, so the person knows who sees what they share."""
+    from accounts.models import Role
+    from cases.models import Membership, membership_is_current
+
+    return list(
+        Membership.objects.filter(membership_is_current(), case=access.case, role=Role.VOLUNTEER)
+        .select_related("user", "agency")
+        .order_by("start_date", "id")
+    )

@@ -1,6 +1,7 @@
 """Writes to needs, resources and needs-conversation sessions; each journaled."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,9 +11,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cases.models import Case
 from cases.services import refuse_if_closed
+from core.audience import VolunteerItem
 from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
-from needs.models import Need, NeedsConversation, NeedStatus, Resource
+from needs.models import Need, NeedsConversation, NeedStatus, Resource, VolunteerSharing
 from reference.models import Knot, LifeArea
 
 NEED_FIELDS = [
@@ -27,7 +29,10 @@ NEED_FIELDS = [
     "shared_with_volunteers",
     "conversation",
 ]
-EDITABLE_NEED_FIELDS = [field for field in NEED_FIELDS if field not in {"tangle", "conversation"}]
+# Whether a need is shared with volunteers is the person's choice (volunteer_sharing_set), not staff's.
+EDITABLE_NEED_FIELDS = [
+    field for field in NEED_FIELDS if field not in {"tangle", "conversation", "shared_with_volunteers"}
+]
 CONVERSATION_FIELDS = ["part", "held_on", "note", "completed"]
 RESOURCE_FIELDS = ["life_area", "description"]
 
@@ -84,7 +89,6 @@ def need_create(
     acute: bool = False,
     status: str = NeedStatus.OPEN,
     private: bool = False,
-    shared_with_volunteers: bool = False,
     conversation: NeedsConversation | None = None,
 ) -> Need:
     """Record a need; acute needs may be recorded at intake, before the conversation."""
@@ -93,8 +97,6 @@ def need_create(
     _check_taxonomy(life_area, knot)
     if conversation is not None and conversation.case_id != case.pk:
         raise ValidationError({"conversation": _("The session belongs to another case.")})
-    if private and shared_with_volunteers:
-        raise ValidationError({"shared_with_volunteers": _("A private need cannot be shared with volunteers.")})
     with transaction.atomic():
         need = Need(
             case=case,
@@ -106,7 +108,6 @@ def need_create(
             acute=acute,
             status=status,
             private=private,
-            shared_with_volunteers=shared_with_volunteers,
             conversation=conversation,
             recorded_by=actor,
         )
@@ -130,15 +131,18 @@ def need_update(*, actor: User, need: Need, version: int, **changes: object) -> 
             setattr(current, field, value.strip() if isinstance(value, str) else value)
         _check_words(current.own_words, current.summary)
         _check_taxonomy(current.life_area, current.knot)
+        fields = [*changes.keys(), "tangle", "version", "updated_at"]
         if current.private and current.shared_with_volunteers:
-            raise ValidationError({"shared_with_volunteers": _("A private need cannot be shared with volunteers.")})
+            # Private is for the person and the contact officer only: no longer shared with volunteers.
+            current.shared_with_volunteers = False
+            fields.append("shared_with_volunteers")
         current.tangle_id = current.life_area.tangle_id
         new = snapshot(current, NEED_FIELDS)
         if new == old:
             return current
         current.version += 1
         current.full_clean()
-        current.save(update_fields=[*changes.keys(), "tangle", "version", "updated_at"])
+        current.save(update_fields=fields)
         record_change(actor=actor, action="need.update", obj=current, case=current.case, old=old, new=new)
     return current
 
@@ -160,3 +164,52 @@ def resource_create(*, actor: User, case: Case, description: str, life_area: Lif
             new=snapshot(resource, RESOURCE_FIELDS),
         )
     return resource
+
+
+def volunteer_sharing_set(*, actor: User, case: Case, items: Iterable[str], needs: Iterable[Need]) -> VolunteerSharing:
+    """Record what the person shares with the volunteers of their group: these items and these needs, nothing else.
+
+    Only the person can (seed 002: peer mentors see what the person chooses). A private need
+    cannot be shared. Each need whose sharing changes, and the items, are journaled.
+    """
+    if case.person.user_id is None or actor.pk != case.person.user_id:
+        raise ValidationError(_("Only the person chooses what volunteers see."))
+    chosen = sorted(set(items))
+    if any(item not in VolunteerItem.values for item in chosen):
+        raise ValidationError({"items": _("Choose among the items listed.")})
+    needs = list(needs)
+    if any(need.case_id != case.pk for need in needs):
+        raise ValidationError({"needs": _("The need belongs to another case.")})
+    if any(need.private for need in needs):
+        raise ValidationError({"needs": _("A private need cannot be shared with volunteers.")})
+    shared_ids = {need.pk for need in needs}
+    with transaction.atomic():
+        for need in Need.objects.select_for_update().filter(case=case).order_by("pk"):
+            wanted = need.pk in shared_ids
+            if need.shared_with_volunteers == wanted:
+                continue
+            old = snapshot(need, NEED_FIELDS)
+            # No version bump: staff's edits of the need never touch this field, so neither can undo the other.
+            need.shared_with_volunteers = wanted
+            need.save(update_fields=["shared_with_volunteers", "updated_at"])
+            record_change(
+                actor=actor, action="need.volunteers", obj=need, case=case, old=old, new=snapshot(need, NEED_FIELDS)
+            )
+        sharing = VolunteerSharing.objects.select_for_update().filter(case=case).first()
+        old_items = list(sharing.items) if sharing else []
+        if sharing is None:
+            sharing = VolunteerSharing(case=case, items=chosen, chosen_by=actor)
+        sharing.items = chosen
+        sharing.chosen_by = actor
+        sharing.full_clean()
+        sharing.save()
+        if old_items != chosen:
+            record_change(
+                actor=actor,
+                action="volunteers.share",
+                obj=sharing,
+                case=case,
+                old={"items": old_items},
+                new={"items": chosen},
+            )
+    return sharing

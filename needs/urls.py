@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:need_id>/edit/", views.need_edit, name="edit"),
     path("resources/add/", views.resource_add, name="resource_add"),
     path("conversations/add/", views.conversation_add, name="conversation_add"),
+    path("volunteers/", views.volunteers, name="volunteers"),
 ]

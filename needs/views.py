@@ -12,8 +12,8 @@ from access.decorators import case_view
 from access.policy import Ability, CaseAccess
 from core.errors import ConcurrentEditError
 from needs import selectors
-from needs.forms import ConversationForm, NeedForm, ResourceForm
-from needs.services import conversation_record, need_create, need_update, resource_create
+from needs.forms import ConversationForm, NeedForm, ResourceForm, VolunteerSharingForm
+from needs.services import conversation_record, need_create, need_update, resource_create, volunteer_sharing_set
 
 
 def _page(request: HttpRequest, access: CaseAccess, status: int = 200, **forms) -> HttpResponse:
@@ -57,7 +57,6 @@ def need_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
                 acute=data["acute"],
                 status=data["status"],
                 private=data["private"],
-                shared_with_volunteers=data["shared_with_volunteers"],
                 conversation=conversation,
             )
         except ValidationError as error:
@@ -97,7 +96,6 @@ def need_edit(request: HttpRequest, access: CaseAccess, need_id: int) -> HttpRes
         "acute": need.acute,
         "status": need.status,
         "private": need.private,
-        "shared_with_volunteers": need.shared_with_volunteers,
         "version": need.version,
     }
     form = NeedForm(request.POST or None, initial=initial)
@@ -160,3 +158,32 @@ def conversation_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             messages.success(request, _("The conversation session is recorded."))
             return redirect("needs:map", code=access.case.code)
     return _page(request, access, status=400, conversation_form=form)
+
+
+@case_view(Ability.SHARE_WITH_VOLUNTEERS)
+def volunteers(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Choose, item by item, what the volunteers in the group see. The person only."""
+    shareable = selectors.needs_for_case(access).filter(private=False)
+    sharing = selectors.volunteer_sharing(access)
+    initial = {
+        "needs": [need.pk for need in shareable if need.shared_with_volunteers],
+        "items": sharing.items if sharing else [],
+    }
+    form = VolunteerSharingForm(request.POST or None, needs=shareable, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            volunteer_sharing_set(
+                actor=request.user, case=access.case, items=form.cleaned_data["items"], needs=form.cleaned_data["needs"]
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Your choice is saved. Volunteers see only what you ticked."))
+            return redirect("needs:volunteers", code=access.case.code)
+    context = {
+        "access": access,
+        "case": access.case,
+        "form": form,
+        "volunteers": selectors.volunteers_in_group(access),
+    }
+    return render(request, "needs/volunteers.html", context, status=400 if form.errors else 200)

@@ -77,12 +77,7 @@ def is_current_member(membership: Membership | None, today: datetime.date | None
     """The same test as ``cases.models.membership_is_current``, on a loaded row."""
     if membership is None:
         return False
-    today = today or timezone.localdate()
-    return (
-        membership.accepted_at is not None
-        and membership.start_date <= today
-        and (membership.end_date is None or membership.end_date >= today)
-    )
+    return membership.counts_on(today or timezone.localdate())
 
 
 def effective_state(item: ReadinessItem) -> str:

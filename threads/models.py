@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from core.audience import Audience
 
 
 class Message(models.Model):
@@ -13,6 +14,8 @@ class Message(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="messages", verbose_name=_("case"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"))
+    # Who reads it besides its author (access.policy decides): fixed when it is sent.
+    audience = models.CharField(_("who reads it"), max_length=10, choices=Audience.choices, default=Audience.COVERED)
     sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -7,19 +7,25 @@ from django.shortcuts import redirect, render
 from access.decorators import case_view
 from access.policy import Ability, CaseAccess
 from threads.forms import MessageForm
-from threads.selectors import messages_for_case
+from threads.selectors import audience_readers, messages_for_case
 from threads.services import message_post
 
 
 @case_view(Ability.USE_THREAD)
 def thread(request: HttpRequest, access: CaseAccess) -> HttpResponse:
-    """Read and write the group thread; htmx swaps the thread. Current members of the group only."""
+    """Read and write the group thread; htmx swaps the thread. The person and the group's current members,
+    each reading their own messages and those written for an audience they belong to (access.policy)."""
     form = MessageForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                message_post(actor=request.user, case=access.case, body=form.cleaned_data["body"])
+                message_post(
+                    actor=request.user,
+                    case=access.case,
+                    body=form.cleaned_data["body"],
+                    audience=form.cleaned_data["audience"],
+                )
             except ValidationError as error:
                 form.add_service_error(error)
             else:
@@ -28,6 +34,12 @@ def thread(request: HttpRequest, access: CaseAccess) -> HttpResponse:
                 form = MessageForm()
         if form.errors:
             status = 400
-    context = {"access": access, "case": access.case, "thread": list(messages_for_case(access)[:500]), "form": form}
+    context = {
+        "access": access,
+        "case": access.case,
+        "thread": list(messages_for_case(access)[:500]),
+        "form": form,
+        "readers": audience_readers(access.case),
+    }
     template = "threads/_thread.html" if request.htmx else "threads/thread.html"
     return render(request, template, context, status=status)

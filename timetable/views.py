@@ -78,7 +78,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@case_view(Ability.VIEW_CASE)
+@case_view(Ability.VIEW_TIMETABLE)
 def case_timetable(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the case's deadlines, release risks and road. Anyone who sees the case.
 

@@ -94,20 +94,13 @@ def test_withdrawn_consent_hides_needs_on_the_next_request(client, personas, cas
 
 
 def test_ended_membership_loses_access(client, personas, case):
-    from cases.models import Membership
+    from cases.models import Membership, membership_is_current
     from cases.services import membership_end
 
     membership = Membership.objects.get(case=case, user=personas.nav_with_consent, end_date__isnull=True)
     membership_end(actor=personas.contact_officer, membership=membership)
-    # The membership ends today and still counts today; tomorrow it does not.
-    import datetime
-
-    from django.utils import timezone
-
-    from cases.models import membership_is_current
-
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    assert not Membership.objects.filter(membership_is_current(tomorrow), pk=membership.pk).exists()
+    # The membership ends now, not at midnight (issue 16, hole 3).
+    assert not Membership.objects.filter(membership_is_current(), pk=membership.pk).exists()
 
 
 def same_decision(user, case) -> None:

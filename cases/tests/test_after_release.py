@@ -332,12 +332,13 @@ def test_closing_from_the_overview_shows_when_and_why_and_the_anonymisation_date
         reverse("cases:close", kwargs={"code": released.code}),
         {"reason": "Oppfølgingen er avsluttet etter avtale.", "version": released.version},
     )
-    assert response.status_code == 302
-    page = client.get(reverse("cases:overview", kwargs={"code": released.code})).content.decode()
-    assert 'id="case-closed"' in page and "Oppfølgingen er avsluttet etter avtale." in page
-    assert "To be anonymised on" in page
-    # Closed: no more forms.
-    assert 'id="close-case-form"' not in page and 'id="follow-up-phase-form"' not in page
+    assert response.status_code == 302 and response["Location"] == reverse("cases:caseload")
+    closed = Case.objects.get(pk=released.pk)
+    assert closed.closing_reason == "Oppfølgingen er avsluttet etter avtale." and closed.anonymise_on is not None
+    page = client.get(response["Location"]).content.decode()
+    assert "is closed" in page and "anonymised on" in page
+    # The group's access ended with the case, on the next request (issue 16, hole 3).
+    assert client.get(reverse("cases:overview", kwargs={"code": released.code})).status_code == 404
 
 
 def test_a_member_without_the_lead_cannot_set_the_phase_or_close(client, released, users):

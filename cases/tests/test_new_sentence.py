@@ -184,7 +184,8 @@ def test_staff_take_over_from_the_overview_and_see_the_earlier_case(client, earl
     url = reverse("cases:overview", kwargs={"code": new.code})
     page = client.get(url).content.decode()
     assert reverse("cases:take_over_plan", kwargs={"code": new.code}) in page
-    assert reverse("cases:overview", kwargs={"code": earlier.code}) in page and "Earlier case" in page
+    # The earlier case closed, and its group's access with it (issue 16, hole 3): no link to it.
+    assert reverse("cases:overview", kwargs={"code": earlier.code}) not in page
 
     response = client.post(reverse("cases:take_over_plan", kwargs={"code": new.code}), follow=True)
     assert response.status_code == 200
@@ -220,5 +221,8 @@ def test_the_overviews_of_the_new_and_the_closed_earlier_case_keep_the_query_bud
     client.force_login(users["kari.kontakt"])
     with django_assert_max_num_queries(OVERVIEW_BUDGET):
         assert client.get(reverse("cases:overview", kwargs={"code": new.code})).status_code == 200
+    # The closed case is the person's to read now; its group's access ended with it.
+    assert client.get(reverse("cases:overview", kwargs={"code": earlier.code})).status_code == 404
+    client.force_login(users["jonas"])
     with django_assert_max_num_queries(OVERVIEW_BUDGET):
         assert client.get(reverse("cases:overview", kwargs={"code": earlier.code})).status_code == 200

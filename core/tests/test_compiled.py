@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from access.policy import MEMBER_ACCESS, PERSON_CASE, _member_access, _person_case
+from core.audience import Audience
 from core.compiled import CompiledQuery
 
 
@@ -142,7 +143,7 @@ def test_the_compiled_meeting_statements_equal_their_querysets_for_every_meeting
     for meeting in meetings:
         day = timezone.localtime(meeting.starts_at).date()
         assert [(m.pk, m.is_lead, m.user.username) for m in selectors.members_on(meeting)] == [
-            (m.pk, m.is_lead, m.user.username) for m in selectors._members_on(meeting.case_id, day)
+            (m.pk, m.is_lead, m.user.username) for m in selectors._members_on(meeting.case_id, day, meeting.starts_at)
         ]
         got = selectors.attendance_for(meeting)
         assert [(a.pk, a.membership.user.username) for a in got] == [
@@ -250,7 +251,12 @@ def test_the_compiled_overview_and_meeting_reads_equal_their_querysets(personas,
     for measure in Measure.objects.filter(case=case, due_date__isnull=False)[:3]:
         later = measure.due_date + datetime.timedelta(days=7)
         decision_record(
-            actor=personas.contact_officer, meeting=meeting, text="Utsatt.", measure=measure, due_date=later
+            actor=personas.contact_officer,
+            meeting=meeting,
+            text="Utsatt.",
+            measure=measure,
+            due_date=later,
+            audience=Audience.GROUP,
         )
     kinds = set()
     for user in User.objects.all():
@@ -260,9 +266,10 @@ def test_the_compiled_overview_and_meeting_reads_equal_their_querysets(personas,
         kind = access.measures_kind
         kinds.add(kind)
         got = selectors.decisions_for(access, meeting)
-        expected = list(selectors._decisions(kind, meeting.pk, case.pk, user.pk))
+        audiences = tuple(sorted(access.readable_audiences))
+        expected = list(selectors._decisions((kind, audiences), meeting.pk, case.pk, user.pk))
         assert [(d.pk, d.measure_visible) for d in got] == [(d.pk, d.measure_visible) for d in expected]
-        assert len(got) >= 2
+        assert len(got) >= 2 or access.volunteer_only
         titles = selectors.MEASURE_TITLES[kind].rows(case_id=case.pk, viewer_id=user.pk)
         visible = Measure.objects.filter(case=case).filter(access.measures_filter).distinct().values_list("pk", "title")
         assert sorted(titles) == sorted(visible)

@@ -47,7 +47,6 @@ def test_htmx_need_add_returns_the_needs_section_with_the_new_need(officer, case
         ("own_words", {"own_words": "   ", "summary": ""}),
         ("life_area", {"life_area": ""}),
         ("knot", {"knot": "3.2"}),
-        ("shared_with_volunteers", {"private": "on", "shared_with_volunteers": "on"}),
     ],
 )
 def test_bad_need_gets_a_message_and_saves_nothing(officer, case, field, overrides):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from core.audience import Audience
 from journal.models import JournalEntry
 from threads.models import Message
 
@@ -22,8 +23,9 @@ def test_members_write_and_read_the_thread_with_htmx(client_for, case, personas)
     response = client_for(personas.nav_with_consent).post(url, {"body": "Møte i NAV tirsdag?"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and b'id="thread"' in response.content and b"<html" not in response.content
     message = Message.objects.get(case=case)
+    assert message.audience == Audience.COVERED
     assert JournalEntry.objects.filter(object_type="threads.message", object_id=str(message.pk)).exists()
-    for persona in (personas.municipal_without_consent, personas.volunteer, personas.contact_officer):
+    for persona in (personas.person, personas.contact_officer, personas.social_worker):
         assert "Møte i NAV tirsdag?" in client_for(persona).get(url).content.decode()
 
 
@@ -31,11 +33,82 @@ def test_people_outside_the_group_do_not_see_the_thread(client_for, case, person
     from accounts.models import User
     from threads.services import message_post
 
-    message_post(actor=personas.contact_officer, case=case, body="Intern beskjed")
+    message_post(actor=personas.contact_officer, case=case, body="Intern beskjed", audience=Audience.GROUP)
     url = reverse("threads:thread", kwargs={"code": case.code})
-    assert client_for(personas.person).get(url).status_code == 403
+    assert "Intern beskjed" in client_for(personas.person).get(url).content.decode()
     for user in (personas.outsider, User.objects.get(username="petra.friomsorg")):
         assert client_for(user).get(url).status_code == 404
+
+
+# Issue 16, hole 4: each message is read only by its audience. Canaries in each audience.
+CANARY = {
+    Audience.STAFF: "CANARY-STAFF-rusbehandling",
+    Audience.COVERED: "CANARY-COVERED-gjeld-80000",
+    Audience.GROUP: "CANARY-GROUP-motet-flyttes",
+}
+
+
+@pytest.fixture
+def canaries(case, personas):
+    from threads.services import message_post
+
+    for audience, body in CANARY.items():
+        message_post(actor=personas.contact_officer, case=case, body=body, audience=audience)
+
+
+@pytest.mark.parametrize(
+    ("persona", "reads"),
+    [
+        ("person", {Audience.STAFF, Audience.COVERED, Audience.GROUP}),
+        ("contact_officer", {Audience.STAFF, Audience.COVERED, Audience.GROUP}),
+        ("social_worker", {Audience.STAFF, Audience.COVERED, Audience.GROUP}),
+        ("nav_with_consent", {Audience.COVERED, Audience.GROUP}),
+        ("municipal_without_consent", {Audience.GROUP}),
+        ("volunteer", set()),  # not covered, and the person shares nothing with volunteers
+        ("outsider", set()),
+    ],
+)
+def test_a_message_reaches_only_its_audience(client_for, case, personas, canaries, persona, reads):
+    client = client_for(getattr(personas, persona))
+    url = reverse("threads:thread", kwargs={"code": case.code})
+    pages = [client.get(url), client.get(url, HTTP_HX_REQUEST="true")]
+    pages += [client.get(reverse(name, kwargs={"code": case.code})) for name in ("cases:overview", "cases:changes")]
+    text = "".join(page.content.decode() for page in pages)
+    seen = {audience for audience, body in CANARY.items() if body in text}
+    assert seen == reads
+
+
+def test_an_uncovered_member_reads_their_own_message_and_the_author_sees_who_reads_it(client_for, case, personas):
+    url = reverse("threads:thread", kwargs={"code": case.code})
+    client = client_for(personas.municipal_without_consent)
+    page = client.get(url).content.decode()
+    # Before writing: who reads each audience, by name.
+    assert 'data-testid="audience-readers"' in page
+    readers = page[page.index('data-testid="audience-readers"') :]
+    covered = readers[readers.index('data-audience="covered"') : readers.index('data-audience="group"')]
+    assert "Nils Berg" in covered and "Mona Lie" not in covered and "Jonas Hansen" in covered
+    assert "Vera Dahl" not in readers[readers.index('data-audience="group"') :].split("</dl>")[0]
+    client.post(url, {"body": "CANARY-OWN-til-fengselet", "audience": Audience.COVERED})
+    assert "CANARY-OWN-til-fengselet" in client.get(url).content.decode()
+    assert "CANARY-OWN-til-fengselet" not in client_for(personas.volunteer).get(url).content.decode()
+    assert "CANARY-OWN-til-fengselet" in client_for(personas.nav_with_consent).get(url).content.decode()
+
+
+def test_a_withdrawn_consent_takes_the_covered_messages_away_on_the_next_request(client_for, case, personas, canaries):
+    from consent.services import consent_withdraw
+
+    url = reverse("threads:thread", kwargs={"code": case.code})
+    assert CANARY[Audience.COVERED] in client_for(personas.nav_with_consent).get(url).content.decode()
+    consent_withdraw(actor=personas.contact_officer, case=case, note="Trekker samtykket.")
+    page = client_for(personas.nav_with_consent).get(url).content.decode()
+    assert CANARY[Audience.COVERED] not in page and CANARY[Audience.GROUP] in page
+
+
+def test_an_unknown_audience_is_refused_without_a_server_error(client_for, case, personas):
+    url = reverse("threads:thread", kwargs={"code": case.code})
+    response = client_for(personas.contact_officer).post(url, {"body": "Hei", "audience": "everyone"})
+    assert response.status_code == 400
+    assert not Message.objects.filter(case=case).exists()
 
 
 def test_an_empty_message_is_refused(client_for, case, personas):
