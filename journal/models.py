@@ -57,6 +57,7 @@ class AccessPurpose(models.TextChoices):
     CASE_WORK = "case_work", _("Work on the case as a group member")
     OWN_CASE = "own_case", _("The person reads their own case")
     CASELOAD = "caseload", _("Caseload list")
+    CARRY_OVER = "carry_over", _("Carry over from an earlier case, asked for the person")
 
 
 class AccessEvent(ChoiceLabels, models.Model):
