@@ -183,6 +183,8 @@ def _carry_over_context(access: CaseAccess, **forms) -> dict:
     case = access.case
     context: dict = {}
     if access.is_person:
+        if case.previous_case_id is None:  # only a case with an earlier one is ever carried over to
+            return context
         context["carry_overs_for_person"] = [
             carry_over
             for carry_over in CarryOver.objects.filter(case=case, person_answer="").order_by("pk")

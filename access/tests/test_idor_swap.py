@@ -23,7 +23,7 @@ from django.utils import timezone
 from access.policy import cases_visible_to
 from access.tests.test_url_walk import all_patterns, outcome, without_tokens
 from accounts.models import User
-from cases.models import Case, Meeting, MeetingKind, Membership
+from cases.models import CarryOver, Case, Meeting, MeetingKind, Membership
 from handover.models import Transition, TransitionKind, TransitionState
 from journal.models import AccessEvent
 from needs.models import Need
@@ -42,9 +42,10 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
     "membership_id": (Membership, "case"),
     "transition_id": (Transition, "case"),
     "item_id": (ReadinessItem, "transition__case"),
+    "carry_over_id": (CarryOver, "case"),
 }
 #: URL arguments that name no object of a case.
-NOT_OBJECTS = frozenset({"code", "token"})
+NOT_OBJECTS = frozenset({"code", "token", "uidb64"})  # uidb64: the public password link, no case
 #: How many objects of each kind each other case lends to the swap (the newest first).
 PER_CASE = 2
 #: Rows a refused request may still write: the read of the viewer's own case, and the session.
@@ -115,6 +116,8 @@ def equipped(db):
                 from_agency=case.institution,
                 created_by=lead,
             )
+        # A carry-over asked of the case's own history, so both its URLs have an object of the case.
+        CarryOver.objects.create(case=case, earlier_case=case, asked_by=lead, holder_asked=True)
         if not transition.readiness_items.exists():
             for key in (ReadinessKey.HOUSING, ReadinessKey.INCOME):
                 ReadinessItem.objects.create(transition=transition, key=key, owner=case.lead, updated_by=lead)

@@ -27,6 +27,7 @@ from cases.models import Case, LegalStatus, Meeting, MeetingKind, Membership, Pe
 from cases.selectors import caseload_for
 from consent.models import Consent
 from journal.services import record_change
+from needs.models import Need
 from needs.selectors import needs_for_case, visible_needs
 from needs.services import need_create
 from plans.models import Measure
@@ -329,10 +330,12 @@ def build(world: World, agencies: dict, life_area: LifeArea, number: int) -> Bui
                 own_words=canary("N", c, n),
                 summary=canary("N", c, n),
                 private=need.private,
-                shared_with_volunteers=need.shared_with_volunteers,
             )
             for n, need in enumerate(spec.needs)
         ]
+        # The person's choice of the needs volunteers see (needs.services.volunteer_sharing_set), set directly.
+        shared = [created.pk for created, need in zip(needs, spec.needs, strict=True) if need.shared_with_volunteers]
+        Need.objects.filter(pk__in=shared).update(shared_with_volunteers=True)
         measure_ids = []
         with transaction.atomic():
             for m, measure_spec in enumerate(spec.measures):

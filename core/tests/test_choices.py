@@ -6,17 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 
-from core.choices import ChoiceLabels
-
 PROJECT_MODELS = [model for model in apps.get_models() if not model.__module__.startswith(("django.", "axes."))]
 FIELDS_WITH_CHOICES = [
     (model, field) for model in PROJECT_MODELS for field in model._meta.concrete_fields if field.choices
 ]
-
-
-def test_every_model_with_choices_looks_its_labels_up():
-    assert FIELDS_WITH_CHOICES
-    assert [model.__name__ for model, _ in FIELDS_WITH_CHOICES if not issubclass(model, ChoiceLabels)] == []
 
 
 @pytest.mark.parametrize(("model", "field"), FIELDS_WITH_CHOICES, ids=lambda item: getattr(item, "name", None))
