@@ -51,6 +51,7 @@ from cases.models import (
 from cases.services import CASE_FIELDS, MEETING_FIELDS, MEMBERSHIP_FIELDS, PERSON_FIELDS
 from consent.models import Consent
 from consent.services import CONSENT_FIELDS
+from journal import chain
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 from journal.services import snapshot
 from needs.models import Need, NeedsConversation, NeedStatus, Resource
@@ -535,6 +536,7 @@ class Generator:
         chunk = Chunk(generator=self, plans=plans)
         for section in SECTIONS:
             section(chunk)
+        chain.link(chunk.journal)
         insert(chunk.journal)
 
     def national_id(self, plan: CasePlan, rng: random.Random, used: set[str]) -> str:
