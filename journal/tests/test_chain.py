@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from journal import chain
+from journal.guard import as_owner
 from journal.models import JournalEntry
 from journal.services import record_change
 
@@ -17,8 +18,8 @@ TRIGGERS = {
 
 
 def tamper(sql: str, params=()) -> None:
-    """Rewrite the journal as the owner could, past the triggers (rolled back with the test)."""
-    with connection.cursor() as cursor:
+    """Rewrite the journal as its owner could, past the triggers (rolled back with the test)."""
+    with as_owner(), connection.cursor() as cursor:
         for trigger in TRIGGERS[connection.vendor]:
             cursor.execute(f"DROP TRIGGER {trigger}")
         cursor.execute(sql, params)
