@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import GROUP_ROLES, PRISON_STAFF_ROLES, Agency, Role, SecurityLevel, User
+from cases.identity import national_id_digest
 from cases.models import Case, FollowUpPhase, LegalStatus, Meeting, MeetingKind, Membership, Person, Stage
 from cases.validation import case_fact_errors, normalise_national_id, raise_if_errors
 from core.errors import ConcurrentEditError
@@ -102,7 +103,8 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
 
     with transaction.atomic():
         national_id = normalise_national_id(data.national_id, country)
-        person = Person.objects.filter(national_id=national_id).first() if national_id else None
+        digest = national_id_digest(national_id)
+        person = Person.objects.filter(national_id_hash=digest).first() if national_id else None
         if person is None:
             person = Person(
                 first_name=data.first_name.strip(),

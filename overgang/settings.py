@@ -26,6 +26,12 @@ if PRODUCTION:
 
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters long.")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", required=True)
+    # Encrypts national identity numbers and keys their lookup hash (cases.identity).
+    OVERGANG_ID_KEY = env_str("OVERGANG_ID_KEY", required=True)
+    if len(OVERGANG_ID_KEY) < 32:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("OVERGANG_ID_KEY must be at least 32 characters long.")
     DEBUG = False
     if env_str("OVERGANG_TODAY", ""):
         from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +40,7 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("DJANGO_SECRET_KEY", "development-only-key-never-used-in-production-0123456789")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "testserver"]
+    OVERGANG_ID_KEY = env_str("OVERGANG_ID_KEY", "development-only-identity-key-never-used-in-production")
     DEBUG = env_bool("DJANGO_DEBUG", default=ENVIRONMENT == "development")
 
 INSTALLED_APPS = [
