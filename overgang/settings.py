@@ -117,6 +117,9 @@ DATABASES = {
 # One transaction per request: the read, its access event and any write commit or fail
 # together, so data is never returned without its log row.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# PostgreSQL: the role the application runs as (it owns nothing; journal.roles). DATABASE_URL
+# names it for the app; migrations run as the owner (MIGRATE_DATABASE_URL in the Makefile).
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "overgang_app")
 # .iterator() (form choice lists, among others) fetches with a plain cursor: a server-side
 # cursor costs DECLARE, FETCH and CLOSE round trips for lists of a few dozen rows. (A job that
 # streams more rows than fit in memory would need its own named cursor; none does today.)
