@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Country, Role, SecurityLevel
+from cases.identity import DigestField, EncryptedTextField
 from core.audience import Audience
 from core.choices import ChoiceLabels
 
@@ -26,8 +27,10 @@ class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"))
-    # Never shown in URLs, logs or the journal; validated by checksum on input.
-    national_id = models.CharField(_("national identity number"), max_length=11, blank=True)
+    # Never shown in URLs, logs or the journal; validated by checksum on input; encrypted at
+    # rest and found by its keyed hash (cases.identity), so no dump or backup holds it.
+    national_id = EncryptedTextField(_("national identity number"), blank=True)
+    national_id_hash = DigestField(_("national identity number (keyed hash)"), source="national_id")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -42,7 +45,7 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
         constraints = [
             models.UniqueConstraint(
-                fields=["national_id"], condition=~Q(national_id=""), name="person_national_id_unique"
+                fields=["national_id_hash"], condition=~Q(national_id_hash=""), name="person_national_id_unique"
             )
         ]
 

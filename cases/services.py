@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import GROUP_ROLES, PRISON_STAFF_ROLES, Agency, Role, SecurityLevel, User
+from cases.identity import national_id_digest
 from cases.models import (
     Answer,
     CarryOver,
@@ -116,7 +117,8 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
 
     with transaction.atomic():
         national_id = normalise_national_id(data.national_id, country)
-        person = Person.objects.filter(national_id=national_id).first() if national_id else None
+        digest = national_id_digest(national_id)
+        person = Person.objects.filter(national_id_hash=digest).first() if national_id else None
         if person is not None and not _same_name(person, data):
             # The number is known, but not with this name. Showing the known name, or linking
             # the cases, would hand whoever typed the number the person's identity and their

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.compiled import CompiledInsert
+from journal import chain
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 
 #: Fields whose values never enter the journal, only the fact that they changed.
@@ -57,7 +58,8 @@ def record_change(
     """Append one journal entry; must run inside the transaction that made the change."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_change must be called inside the transaction that makes the change.")
-    return JournalEntry.objects.create(
+    entry = JournalEntry(
+        at=timezone.now(),
         actor=actor,
         actor_role=actor.role,
         actor_agency_id=actor.agency_id,
@@ -68,6 +70,9 @@ def record_change(
         old=old,
         new=new,
     )
+    chain.link([entry])
+    entry.save(force_insert=True)
+    return entry
 
 
 #: The access event's INSERT, built once per connection (core.compiled): every page writes one.

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from stdnum.no import fodselsnummer
 
 from accounts.models import User
+from cases.identity import national_id_digest
 from cases.models import Case, LegalStatus, Membership, Person, Stage
 from cases.services import (
     IntakeData,
@@ -76,7 +77,8 @@ def earlier(case, users):
         .first()
     )
     need_update(actor=kari, need=met, version=met.version, status=NeedStatus.MET)
-    Person.objects.filter(pk=case.person_id).update(national_id=national_id(case.person.birth_date))
+    number = national_id(case.person.birth_date)
+    Person.objects.filter(pk=case.person_id).update(national_id=number, national_id_hash=national_id_digest(number))
     return case_close(actor=kari, case=case, reason="Løslatt og oppfølgingen er ferdig.", version=case.version)
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("journal", "0002_append_only"),
+        ("journal", "0004_app_role_grants"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_meeting_minutes_audience"),
+        ("cases", "0006_national_id_encrypted"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
