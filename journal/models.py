@@ -8,8 +8,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import ChoiceLabels
-
 
 class JournalEntry(models.Model):
     """One change: who did what to which object, with the old and the new values."""
@@ -59,7 +57,7 @@ class AccessPurpose(models.TextChoices):
     CASELOAD = "caseload", _("Caseload list")
 
 
-class AccessEvent(ChoiceLabels, models.Model):
+class AccessEvent(models.Model):
     """One read of one case's data by one user in one request."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True)
