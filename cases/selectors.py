@@ -12,12 +12,11 @@ from core.audience import Audience
 from journal.display import describe_changes
 from journal.models import AccessPurpose, JournalEntry
 from journal.services import record_access
-from release.selectors import sudden_flag_since, sudden_release_flag
+from release.selectors import sudden_release_flag
 
 
 def caseload_for(user: User) -> list[Case]:
     """Return the user's caseload in one query, logging one access event per case listed."""
-    today = timezone.localdate()
     lead = Membership.objects.filter(pk=OuterRef("lead_id"))
     mine = Membership.objects.filter(membership_is_current(), case=OuterRef("pk"), user_id=user.pk)
     upcoming = Meeting.objects.filter(case=OuterRef("pk"), starts_at__gte=timezone.now()).order_by("starts_at")
@@ -31,7 +30,7 @@ def caseload_for(user: User) -> list[Case]:
             my_role=Subquery(mine.values("role")[:1]),
             consent_active=Exists(Consent.objects.filter(case=OuterRef("pk"), withdrawn_at__isnull=True)),
             next_meeting=Subquery(upcoming.values("starts_at")[:1]),
-            sudden_release=sudden_release_flag(sudden_flag_since(today)),
+            sudden_release=sudden_release_flag(),
         )
         .order_by("person__last_name", "person__first_name", "intake_date")
     )

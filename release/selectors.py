@@ -205,7 +205,7 @@ def sudden_flag_since(today: datetime.date) -> datetime.date:
 def sudden_release_flag(since: datetime.date | None = None) -> Exists:
     """The condition, on a Case queryset, of a release at short notice with missing items since ``since``.
 
-    ``since`` is 30 days ago unless given (a compiled query passes it as a parameter).
+    ``since`` is 30 days ago unless given.
     """
     since = since or sudden_flag_since(timezone.localdate())
     return Exists(

@@ -160,7 +160,7 @@ def test_the_staff_see_the_same_list_for_the_case(client, personas, case, other_
 def test_a_page_costs_the_same_queries_whatever_the_log_holds(client, personas, case):
     add_reads(case, [personas.contact_officer], days=2)
     client.force_login(personas.person)
-    client.get(log_url(case))  # warm the session and the compiled queries
+    client.get(log_url(case))  # warm the session
 
     def queries(page) -> int:
         with CaptureQueriesContext(connection) as captured:
