@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := overgang.settings
 
-.PHONY: run test setup lint format migrate messages clean
+.PHONY: run test setup lint format migrate messages clean pg-roles
 
 # Stamp files keep a second `make run` from reinstalling anything.
 $(VENV)/.installed: requirements.txt
@@ -32,8 +32,19 @@ $(CHROMIUM):
 		echo "The browser tests need Debian's Chromium: sudo apt-get install chromium" >&2; exit 1; \
 	fi
 
+# On PostgreSQL, migrations run as the owner role (MIGRATE_DATABASE_URL) and everything else as
+# the app role (DATABASE_URL), which owns nothing (journal.roles). Without it, DATABASE_URL.
 migrate: setup
-	$(PY) manage.py migrate --noinput
+	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" $(PY) manage.py migrate --noinput
+
+# PostgreSQL on this machine: the owner role overgang (runs migrations, creates the test
+# databases), the app role overgang_app (LOGIN, owns nothing, creates nothing) and the database.
+# Runs psql as the postgres superuser; idempotent.
+PSQL_ADMIN ?= sudo -u postgres psql -v ON_ERROR_STOP=1 -qtA
+pg-roles:
+	echo "SELECT 'CREATE ROLE overgang LOGIN PASSWORD ''overgang'' CREATEDB' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'overgang') \\gexec" | $(PSQL_ADMIN)
+	echo "SELECT 'CREATE ROLE overgang_app LOGIN PASSWORD ''overgang_app'' NOCREATEDB NOCREATEROLE NOSUPERUSER' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'overgang_app') \\gexec" | $(PSQL_ADMIN)
+	echo "SELECT 'CREATE DATABASE overgang OWNER overgang' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'overgang') \\gexec" | $(PSQL_ADMIN)
 
 run: setup migrate
 	$(PY) manage.py seed_demo

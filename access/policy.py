@@ -62,7 +62,9 @@ class Ability(enum.Enum):
     EDIT_READINESS = "edit_readiness"
     FOLLOW_UP = "follow_up"
     CLOSE_CASE = "close_case"
-    TAKE_OVER_PLAN = "take_over_plan"
+    TAKE_OVER_PLAN = "take_over_plan"  # ask to carry over the person's earlier case
+    ANSWER_CARRY_OVER = "answer_carry_over"  # answer, as the staff of the earlier case
+    ANSWER_CARRY_OVER_AS_PERSON = "answer_carry_over_as_person"
     VIEW_GROUP = "view_group"
     VIEW_MEETINGS = "view_meetings"
     VIEW_TIMETABLE = "view_timetable"
@@ -300,6 +302,7 @@ class CaseAccess:
             Ability.FOLLOW_UP,
             Ability.CLOSE_CASE,
             Ability.TAKE_OVER_PLAN,
+            Ability.ANSWER_CARRY_OVER,
         }:
             return self.runs_the_case
         if ability in {Ability.EDIT_NEEDS, Ability.RECORD_CONSENT, Ability.VIEW_JOURNAL}:
@@ -326,6 +329,9 @@ class CaseAccess:
         if ability in {Ability.VIEW_TIMETABLE, Ability.VIEW_HANDOVER}:
             # Deadlines, release risks and transfers are the case's facts, never shared with volunteers.
             return not self.volunteer_only
+        if ability is Ability.ANSWER_CARRY_OVER_AS_PERSON:
+            # Only the person lets their earlier case travel to a new one (issue 16, hole 1).
+            return self.is_person
         if ability is Ability.SHARE_WITH_VOLUNTEERS:
             # Seed 002: the person chooses what a volunteer or peer mentor sees; staff cannot tick it.
             return self.is_person

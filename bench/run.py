@@ -77,12 +77,17 @@ def log(message: str) -> None:
     print(f"[bench {timezone.localtime():%H:%M:%S}] {message}", flush=True)
 
 
+#: One identity-number key for the whole run: the population is written and read by different processes.
+ID_KEY = os.environ.get("OVERGANG_ID_KEY") or secrets.token_urlsafe(48)
+
+
 def production_env(database: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         OVERGANG_ENV="production",
         DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        OVERGANG_ID_KEY=ID_KEY,
         SECURE_SSL_REDIRECT="false",
         DATABASE_URL=f"{PG}/{database}",
         DATABASE_CONN_MAX_AGE="60",

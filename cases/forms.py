@@ -202,3 +202,27 @@ class CloseCaseForm(DsForm):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("auto_id", "close_%s")
         super().__init__(*args, **kwargs)
+
+
+class CarryOverAskForm(DsForm):
+    """Ask to carry over the person's earlier case: what, for the person (and its staff) to agree to."""
+
+    needs_and_plan = forms.BooleanField(
+        label=_("The open needs and the unfinished plan (never a private need)"), required=False, initial=True
+    )
+    group = forms.BooleanField(label=_("The group: its members are invited again and accept anew"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "carry_over_%s")
+        super().__init__(*args, **kwargs)
+
+
+class CarryOverAnswerForm(DsForm):
+    """Agree or not to a carry-over; a refusal by the earlier case's staff says why."""
+
+    agree = forms.TypedChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(label=_("Why not?"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

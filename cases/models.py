@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Country, Role, SecurityLevel
+from cases.identity import DigestField, EncryptedTextField
 from core.audience import Audience
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -25,8 +26,10 @@ class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"))
-    # Never shown in URLs, logs or the journal; validated by checksum on input.
-    national_id = models.CharField(_("national identity number"), max_length=11, blank=True)
+    # Never shown in URLs, logs or the journal; validated by checksum on input; encrypted at
+    # rest and found by its keyed hash (cases.identity), so no dump or backup holds it.
+    national_id = EncryptedTextField(_("national identity number"), blank=True)
+    national_id_hash = DigestField(_("national identity number (keyed hash)"), source="national_id")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -41,7 +44,7 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
         constraints = [
             models.UniqueConstraint(
-                fields=["national_id"], condition=~Q(national_id=""), name="person_national_id_unique"
+                fields=["national_id_hash"], condition=~Q(national_id_hash=""), name="person_national_id_unique"
             )
         ]
 
@@ -254,3 +257,73 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Answer(models.TextChoices):
+    WAITING = "", _("Not answered yet")
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
+class CarryOver(models.Model):
+    """A request to start a new case from the person's earlier case (a new sentence).
+
+    Nothing of the earlier case reaches the new one until the person has agreed and, while
+    the earlier case is still open, the staff who run it have agreed too (issue 16, hole 1).
+    A private need never travels. Every read of the earlier case is an access event the
+    person sees.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="carry_overs", verbose_name=_("case"))
+    earlier_case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("earlier case"))
+    needs_and_plan = models.BooleanField(_("the open needs and the unfinished plan"), default=True)
+    group = models.BooleanField(_("the group"), default=False)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(auto_now_add=True)
+    person_answer = models.CharField(_("the person's answer"), max_length=3, choices=Answer.choices, blank=True)
+    person_answered_at = models.DateTimeField(null=True, blank=True)
+    # Whether the staff of the earlier case must agree: they must while it is open.
+    holder_asked = models.BooleanField(default=True)
+    holder_answer = models.CharField(_("the earlier case's answer"), max_length=3, choices=Answer.choices, blank=True)
+    holder_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    holder_answered_at = models.DateTimeField(null=True, blank=True)
+    holder_reason = models.TextField(_("reason"), blank=True)
+    carried_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("carry-over from an earlier case")
+        verbose_name_plural = _("carry-overs from an earlier case")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(needs_and_plan=True) | Q(group=True), name="carry_over_asks_for_something"
+            ),
+            models.CheckConstraint(
+                condition=~Q(holder_answer="no") | ~Q(holder_reason=""), name="carry_over_refusal_has_a_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.earlier_case_id} -> {self.case_id}"
+
+    @property
+    def declined(self) -> bool:
+        return Answer.NO in {self.person_answer, self.holder_answer}
+
+    @property
+    def waiting_for_person(self) -> bool:
+        return not self.declined and self.carried_out_at is None and self.person_answer == Answer.WAITING
+
+    @property
+    def waiting_for_holder(self) -> bool:
+        return (
+            not self.declined
+            and self.carried_out_at is None
+            and self.holder_asked
+            and self.holder_answer == Answer.WAITING
+        )
+
+    @property
+    def agreed(self) -> bool:
+        return self.person_answer == Answer.YES and (not self.holder_asked or self.holder_answer == Answer.YES)

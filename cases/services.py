@@ -11,10 +11,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import GROUP_ROLES, PRISON_STAFF_ROLES, Agency, Role, SecurityLevel, User
-from cases.models import Case, FollowUpPhase, LegalStatus, Meeting, MeetingKind, Membership, Person, Stage
+from cases.identity import national_id_digest
+from cases.models import (
+    Answer,
+    CarryOver,
+    Case,
+    FollowUpPhase,
+    LegalStatus,
+    Meeting,
+    MeetingKind,
+    Membership,
+    Person,
+    Stage,
+    membership_is_current,
+    membership_is_open,
+)
 from cases.validation import case_fact_errors, normalise_national_id, raise_if_errors
 from core.errors import ConcurrentEditError
-from journal.services import record_change, snapshot
+from journal.models import AccessPurpose
+from journal.services import record_access, record_change, snapshot
 from needs.models import Need, NeedStatus
 from plans.models import Measure, MeasureStatus
 
@@ -102,7 +117,20 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
 
     with transaction.atomic():
         national_id = normalise_national_id(data.national_id, country)
-        person = Person.objects.filter(national_id=national_id).first() if national_id else None
+        digest = national_id_digest(national_id)
+        person = Person.objects.filter(national_id_hash=digest).first() if national_id else None
+        if person is not None and not _same_name(person, data):
+            # The number is known, but not with this name. Showing the known name, or linking
+            # the cases, would hand whoever typed the number the person's identity and their
+            # earlier case (issue 16, hole 1); the officer who has the person in front of
+            # them can check the ID papers.
+            raise ValidationError(
+                {
+                    "national_id": _(
+                        "The name and the identity number do not belong together. Check both against the ID papers."
+                    )
+                }
+            )
         if person is None:
             person = Person(
                 first_name=data.first_name.strip(),
@@ -162,6 +190,15 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
         case.save(update_fields=["lead"])
         record_change(actor=actor, action="case.lead", obj=case, case=case, old={"lead": None}, new={"lead": lead.pk})
     return case
+
+
+def _same_name(person: Person, data: IntakeData) -> bool:
+    """Whether the name typed at intake is the known person's (letter case and spacing aside)."""
+
+    def folded(name: str) -> str:
+        return " ".join(name.casefold().split())
+
+    return (folded(person.first_name), folded(person.last_name)) == (folded(data.first_name), folded(data.last_name))
 
 
 def refuse_if_closed(case: Case) -> None:
@@ -305,36 +342,6 @@ def membership_make_lead(*, actor: User, membership: Membership) -> Membership:
             actor=actor, action="case.lead", obj=case, case=case, old={"lead": old_lead}, new={"lead": membership.pk}
         )
     return membership
-
-
-def group_take_over(*, actor: User, case: Case) -> list[Membership]:
-    """Start the group from the person's earlier case: its current members are invited again.
-
-    Everyone accepts anew (the earlier consent does not carry over); members already in
-    this group are skipped.
-    """
-    refuse_if_closed(case)
-    if case.previous_case_id is None:
-        raise ValidationError(_("The person has no earlier case whose group could be taken over."))
-    today = timezone.localdate()
-    earlier = (
-        Membership.objects.filter(case_id=case.previous_case_id, accepted_at__isnull=False)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .select_related("user")
-    )
-    added = []
-    with transaction.atomic():
-        still_open = Q(end_date__isnull=True) | Q(end_date__gte=today)
-        present = set(case.memberships.filter(still_open).values_list("user_id", flat=True))
-        for old_member in earlier:
-            if old_member.user_id in present or not old_member.user.is_active:
-                continue
-            added.append(
-                membership_add(
-                    actor=actor, case=case, user=old_member.user, purpose=old_member.purpose, start_date=today
-                )
-            )
-    return added
 
 
 def membership_end(*, actor: User, membership: Membership, end_date: datetime.date | None = None) -> Membership:
@@ -566,108 +573,243 @@ def case_close(*, actor: User, case: Case, reason: str, version: int) -> Case:
     return current
 
 
-def _already_taken_over(case: Case) -> bool:
-    return (
-        Need.objects.filter(case=case, copied_from__isnull=False).exists()
-        or Measure.objects.filter(case=case, copied_from__isnull=False).exists()
-    )
+CARRY_OVER_FIELDS = [
+    "case",
+    "earlier_case",
+    "needs_and_plan",
+    "group",
+    "person_answer",
+    "holder_asked",
+    "holder_answer",
+    "holder_answered_by",
+    "holder_reason",
+    "carried_out_at",
+]
+CARRY_OVER_VIEW = "cases:carry_over"
 
 
-def case_take_over_needs_and_plan(*, actor: User, case: Case) -> tuple[list, list]:
-    """Start a new sentence's case from the earlier case's open needs and unfinished plan.
+def carry_over_ask(*, actor: User, case: Case, needs_and_plan: bool, group: bool) -> CarryOver:
+    """Ask the person, and the staff of their earlier case while it is open, to carry it over.
 
-    The needs that are not met or no longer relevant are copied as open needs; the chosen
-    measures that are not done are copied as proposals, for the person to choose anew.
-    The earlier case is not touched, so its history stays as it was. Return the new needs
-    and the new measures.
+    Nothing of the earlier case is read but whether it is still open (an access event on
+    it, which the person sees); nothing is copied until everyone asked has agreed.
     """
+    if not (needs_and_plan or group):
+        raise ValidationError(
+            {"needs_and_plan": _("Choose what to carry over: the needs and plan, the group, or both.")}
+        )
     with transaction.atomic():
         current = _lock_open_case(case, None)
         if current.previous_case_id is None:
-            raise ValidationError(_("The person has no earlier case whose needs and plan could be taken over."))
-        if _already_taken_over(current):
-            raise ValidationError(_("The needs and plan of the earlier case are already taken over."))
-        earlier_needs = list(
-            Need.objects.filter(case_id=current.previous_case_id)
-            .exclude(status__in=[NeedStatus.MET, NeedStatus.NOT_RELEVANT])
-            .order_by("pk")
+            raise ValidationError(_("The person has no earlier case that could be carried over."))
+        if (
+            CarryOver.objects.filter(case=current, person_answer__in=[Answer.WAITING, Answer.YES])
+            .exclude(holder_answer=Answer.NO)
+            .exists()
+        ):
+            raise ValidationError(_("The carry-over from the earlier case is already asked for."))
+        earlier = Case.objects.only("pk", "stage").get(pk=current.previous_case_id)
+        record_access(viewer=actor, case_ids=[earlier.pk], purpose=AccessPurpose.CARRY_OVER, view=CARRY_OVER_VIEW)
+        request = CarryOver(
+            case=current,
+            earlier_case=earlier,
+            needs_and_plan=needs_and_plan,
+            group=group,
+            asked_by=actor,
+            holder_asked=earlier.stage != Stage.CLOSED,
         )
-        earlier_measures = list(
-            Measure.objects.filter(
-                case_id=current.previous_case_id, status__in=[MeasureStatus.CHOSEN, MeasureStatus.STARTED]
-            )
-            .select_related("responsible_user")
-            .prefetch_related("needs")
-            .order_by("pk")
+        request.full_clean()
+        request.save()
+        record_change(
+            actor=actor,
+            action="carry_over.ask",
+            obj=request,
+            case=current,
+            old=None,
+            new=snapshot(request, CARRY_OVER_FIELDS),
         )
-        if not earlier_needs and not earlier_measures:
-            raise ValidationError(_("The earlier case has no open needs and no unfinished measures to take over."))
-        copies: dict[int, Need] = {}
-        for old_need in earlier_needs:
-            need = Need(
-                case=current,
-                tangle_id=old_need.tangle_id,
-                life_area_id=old_need.life_area_id,
-                knot_id=old_need.knot_id,
-                own_words=old_need.own_words,
-                summary=old_need.summary,
-                acute=old_need.acute,
-                status=NeedStatus.OPEN,
-                private=old_need.private,
-                shared_with_volunteers=old_need.shared_with_volunteers,
-                copied_from=old_need,
-                recorded_by=actor,
-            )
-            need.full_clean()
-            need.save()
-            copies[old_need.pk] = need
-            record_change(
-                actor=actor,
-                action="need.take_over",
-                obj=need,
-                case=current,
-                old=None,
-                new=snapshot(need, NEED_COPY_FIELDS),
-            )
-        today = timezone.localdate()
-        members = set(
-            Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today), case=current).values_list(
-                "user_id", flat=True
-            )
+    return request
+
+
+def _lock_carry_over(carry_over: CarryOver) -> CarryOver:
+    current = CarryOver.objects.select_for_update().select_related("case", "earlier_case").get(pk=carry_over.pk)
+    if current.declined or current.carried_out_at is not None:
+        raise ValidationError(_("This carry-over is already answered."))
+    return current
+
+
+def carry_over_person_answer(*, actor: User, carry_over: CarryOver, agree: bool) -> CarryOver:
+    """Record the person's own answer; carry over at once if no one else must agree."""
+    with transaction.atomic():
+        current = _lock_carry_over(carry_over)
+        if current.case.person.user_id != actor.pk:
+            raise ValidationError(_("Only the person can answer for themselves."))
+        if current.person_answer != Answer.WAITING:
+            raise ValidationError(_("You have already answered."))
+        old = snapshot(current, CARRY_OVER_FIELDS)
+        current.person_answer = Answer.YES if agree else Answer.NO
+        current.person_answered_at = timezone.now()
+        current.save(update_fields=["person_answer", "person_answered_at"])
+        record_change(
+            actor=actor,
+            action="carry_over.person_answer",
+            obj=current,
+            case=current.case,
+            old=old,
+            new=snapshot(current, CARRY_OVER_FIELDS),
         )
-        measures = []
-        for old_measure in earlier_measures:
-            needs = [copies[need.pk] for need in old_measure.needs.all() if need.pk in copies]
-            if not needs:
-                # Every need it answered is met or no longer relevant: nothing to carry on.
-                continue
-            # The earlier responsible actor keeps the task if they are in the new group;
-            # otherwise whoever takes over holds it until the group decides.
-            responsible = old_measure.responsible_user if old_measure.responsible_user_id in members else actor
-            start = max(old_measure.start_date, today)
-            measure = Measure(
-                case=current,
-                title=old_measure.title,
-                description=old_measure.description,
-                responsible_agency_id=responsible.agency_id,
-                responsible_user=responsible,
-                start_date=start,
-                due_date=max(old_measure.due_date, start),
-                requires_of_person=old_measure.requires_of_person,
-                status=MeasureStatus.PROPOSED,
-                copied_from=old_measure,
-                proposed_by=actor,
-            )
-            measure.full_clean()
-            measure.save()
-            measure.needs.set(needs)
-            measures.append(measure)
-            record_change(
-                actor=actor,
-                action="measure.take_over",
-                obj=measure,
-                case=current,
-                old=None,
-                new=snapshot(measure, MEASURE_COPY_FIELDS),
-            )
+        if current.agreed:
+            # The copy is the asker's work, on the person's word: they read the earlier case.
+            _carry_over_run(actor=current.asked_by, carry_over=current)
+    return current
+
+
+def carry_over_holder_answer(*, actor: User, carry_over: CarryOver, agree: bool, reason: str = "") -> CarryOver:
+    """Record the earlier case's answer (its staff decide; the view checks who); carry over if the person agreed."""
+    reason = reason.strip()
+    if not agree and not reason:
+        raise ValidationError({"reason": _("Say why, so that the person and the new prison know.")})
+    with transaction.atomic():
+        current = _lock_carry_over(carry_over)
+        if not current.holder_asked or current.holder_answer != Answer.WAITING:
+            raise ValidationError(_("The earlier case has already answered."))
+        old = snapshot(current, CARRY_OVER_FIELDS)
+        current.holder_answer = Answer.YES if agree else Answer.NO
+        current.holder_answered_by = actor
+        current.holder_answered_at = timezone.now()
+        current.holder_reason = reason
+        current.save(update_fields=["holder_answer", "holder_answered_by", "holder_answered_at", "holder_reason"])
+        record_change(
+            actor=actor,
+            action="carry_over.holder_answer",
+            obj=current,
+            case=current.earlier_case,
+            old=old,
+            new=snapshot(current, CARRY_OVER_FIELDS),
+        )
+        if current.agreed:
+            _carry_over_run(actor=current.asked_by, carry_over=current)
+    return current
+
+
+def _carry_over_run(*, actor: User, carry_over: CarryOver) -> None:
+    """Copy what everyone agreed to, in the caller's transaction; the earlier case is only read."""
+    case, earlier = carry_over.case, carry_over.earlier_case
+    record_access(viewer=actor, case_ids=[earlier.pk], purpose=AccessPurpose.CARRY_OVER, view=CARRY_OVER_VIEW)
+    if carry_over.group:  # first, so that a measure's earlier responsible actor, invited again, keeps it
+        _invite_earlier_group(actor=actor, case=case, earlier=earlier)
+    if carry_over.needs_and_plan:
+        _copy_needs_and_plan(actor=actor, case=case, earlier=earlier)
+    carry_over.carried_out_at = timezone.now()
+    carry_over.save(update_fields=["carried_out_at"])
+    record_change(
+        actor=actor,
+        action="carry_over.done",
+        obj=carry_over,
+        case=case,
+        old=None,
+        new=snapshot(carry_over, CARRY_OVER_FIELDS),
+    )
+
+
+def _invite_earlier_group(*, actor: User, case: Case, earlier: Case) -> list[Membership]:
+    """Invite the earlier group's members again (as it stood when it closed); each accepts anew, under this consent."""
+    current = Membership.objects.filter(membership_is_open(), case=case).values_list("user_id", flat=True)
+    if earlier.stage == Stage.CLOSED:  # the group as it stood when the case closed
+        in_earlier_group = Q(accepted_at__isnull=False, end_date__gte=earlier.closed_on)
+    else:
+        in_earlier_group = membership_is_current()
+    earlier_members = (
+        Membership.objects.filter(in_earlier_group, case=earlier)
+        .exclude(user_id__in=current)
+        .exclude(user_id=actor.pk)
+        .select_related("user")
+        .order_by("pk")
+    )
+    invited, seen = [], set()
+    for old_member in earlier_members:
+        if old_member.user_id in seen or not old_member.user.is_active:
+            continue
+        seen.add(old_member.user_id)
+        invited.append(membership_add(actor=actor, case=case, user=old_member.user, purpose=old_member.purpose))
+    return invited
+
+
+def _copy_needs_and_plan(*, actor: User, case: Case, earlier: Case) -> tuple[list[Need], list[Measure]]:
+    """Copy the earlier case's open needs that are not private, and the unfinished measures that answer only them.
+
+    A private need is for the earlier contact officer and the person only, so it never
+    travels, and neither does a measure that answers it (its title could tell of it).
+    The volunteers' view is the person's choice anew in each case, so it is not copied.
+    """
+    earlier_needs = list(
+        Need.objects.filter(case=earlier, private=False)
+        .exclude(status__in=[NeedStatus.MET, NeedStatus.NOT_RELEVANT])
+        .order_by("pk")
+    )
+    earlier_measures = list(
+        Measure.objects.filter(case=earlier, status__in=[MeasureStatus.CHOSEN, MeasureStatus.STARTED])
+        .select_related("responsible_user")
+        .prefetch_related("needs")
+        .order_by("pk")
+    )
+    copies: dict[int, Need] = {}
+    for old_need in earlier_needs:
+        need = Need(
+            case=case,
+            tangle_id=old_need.tangle_id,
+            life_area_id=old_need.life_area_id,
+            knot_id=old_need.knot_id,
+            own_words=old_need.own_words,
+            summary=old_need.summary,
+            acute=old_need.acute,
+            status=NeedStatus.OPEN,
+            private=False,
+            copied_from=old_need,
+            recorded_by=actor,
+        )
+        need.full_clean()
+        need.save()
+        copies[old_need.pk] = need
+        record_change(
+            actor=actor, action="need.take_over", obj=need, case=case, old=None, new=snapshot(need, NEED_COPY_FIELDS)
+        )
+    # In the group, or invited to it and not refused.
+    members = set(Membership.objects.filter(membership_is_open(), case=case).values_list("user_id", flat=True))
+    today = timezone.localdate()
+    measures = []
+    for old_measure in earlier_measures:
+        answered = [need.pk for need in old_measure.needs.all()]
+        if not answered or any(pk not in copies for pk in answered):
+            # It answers a private need, or only needs that are met: nothing to carry on.
+            continue
+        # The earlier responsible actor keeps the task if they are in the new group;
+        # otherwise whoever takes over holds it until the group decides.
+        responsible = old_measure.responsible_user if old_measure.responsible_user_id in members else actor
+        start = max(old_measure.start_date, today)
+        measure = Measure(
+            case=case,
+            title=old_measure.title,
+            description=old_measure.description,
+            responsible_agency_id=responsible.agency_id,
+            responsible_user=responsible,
+            start_date=start,
+            due_date=max(old_measure.due_date, start),
+            requires_of_person=old_measure.requires_of_person,
+            status=MeasureStatus.PROPOSED,
+            copied_from=old_measure,
+            proposed_by=actor,
+        )
+        measure.full_clean()
+        measure.save()
+        measure.needs.set([copies[pk] for pk in answered])
+        measures.append(measure)
+        record_change(
+            actor=actor,
+            action="measure.take_over",
+            obj=measure,
+            case=case,
+            old=None,
+            new=snapshot(measure, MEASURE_COPY_FIELDS),
+        )
     return list(copies.values()), measures

@@ -13,16 +13,25 @@ from django.views.decorators.http import require_POST
 from access.decorators import case_view, signed_in
 from access.policy import Ability, CaseAccess, can_open_cases, cases_visible_to
 from cases import selectors
-from cases.forms import CloseCaseForm, FollowUpPhaseForm, IntakeForm, MeetingForm, MemberAddForm
-from cases.models import Case, MeetingKind, Membership, Stage
+from cases.forms import (
+    CarryOverAnswerForm,
+    CarryOverAskForm,
+    CloseCaseForm,
+    FollowUpPhaseForm,
+    IntakeForm,
+    MeetingForm,
+    MemberAddForm,
+)
+from cases.models import CarryOver, Case, MeetingKind, Membership, Stage
 from cases.services import (
     IntakeData,
     anonymise_date_for,
+    carry_over_ask,
+    carry_over_holder_answer,
+    carry_over_person_answer,
     case_close,
     case_follow_up_phase_set,
     case_open,
-    case_take_over_needs_and_plan,
-    group_take_over,
     meeting_book,
     membership_accept,
     membership_add,
@@ -129,6 +138,7 @@ def _render_overview(request: HttpRequest, access: CaseAccess, status: int = 200
         "readiness": readiness_summary(access) if not access.is_person else None,
     }
     context["proposals_deadline"] = proposals_deadline_from(case, context["conversations"])
+    context.update(_carry_over_context(access, **forms))
     if not access.is_person:
         context.update(_follow_up_context(access, **forms))
     template = "cases/person_overview.html" if access.is_person else "cases/overview.html"
@@ -161,8 +171,43 @@ def _follow_up_context(access: CaseAccess, **forms) -> dict:
         ),
         "close_form": forms.get("close_form") or (CloseCaseForm(initial={"version": case.version}) if runs else None),
         "anonymise_if_closed_today": anonymise_date_for(timezone.localdate()),
-        "can_take_over_plan": runs and case.previous_case_id is not None and access.can(Ability.TAKE_OVER_PLAN),
     }
+
+
+def _carry_over_context(access: CaseAccess, **forms) -> dict:
+    """What the overview shows of carrying over an earlier case: to its asker, the person, and the earlier case's staff.
+
+    Nothing of the earlier case is shown in the new one, not even where it is; the staff
+    of the earlier case see which prison asks, so that they can answer.
+    """
+    case = access.case
+    context: dict = {}
+    if access.is_person:
+        if case.previous_case_id is None:  # only a case with an earlier one is ever carried over to
+            return context
+        context["carry_overs_for_person"] = [
+            carry_over
+            for carry_over in CarryOver.objects.filter(case=case, person_answer="").order_by("pk")
+            if carry_over.waiting_for_person
+        ]
+        return context
+    if not access.can(Ability.TAKE_OVER_PLAN) or case.stage == Stage.CLOSED:
+        return context
+    if case.previous_case_id is not None:
+        asked = CarryOver.objects.filter(case=case).order_by("-pk").first()
+        context["carry_over"] = asked
+        context["carry_over_form"] = forms.get("carry_over_form") or (
+            CarryOverAskForm() if asked is None or asked.declined else None
+        )
+    context["carry_overs_to_answer"] = [
+        carry_over
+        for carry_over in CarryOver.objects.filter(earlier_case=case, holder_asked=True, holder_answer="")
+        .select_related("case__institution")
+        .order_by("pk")
+        if carry_over.waiting_for_holder
+    ]
+    context["carry_over_answer_form"] = forms.get("carry_over_answer_form")
+    return context
 
 
 @case_view(Ability.FOLLOW_UP)
@@ -219,19 +264,62 @@ def close(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.TAKE_OVER_PLAN)
 @require_POST
-def take_over_plan(request: HttpRequest, access: CaseAccess) -> HttpResponse:
-    """Copy the earlier case's open needs and unfinished plan as a start. The case's prison staff and its lead."""
+def carry_over_ask_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+    """Ask the person (and the earlier case's staff) to carry over the earlier case. The case's staff and lead."""
+    form = CarryOverAskForm(request.POST)
+    if form.is_valid():
+        try:
+            carry_over_ask(
+                actor=request.user,
+                case=access.case,
+                needs_and_plan=form.cleaned_data["needs_and_plan"],
+                group=form.cleaned_data["group"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The person is asked. Nothing is carried over before they agree."))
+            return redirect("cases:overview", code=access.case.code)
+    return _render_overview(request, access, status=400, carry_over_form=form)
+
+
+@case_view(Ability.ANSWER_CARRY_OVER_AS_PERSON)
+@require_POST
+def carry_over_person_view(request: HttpRequest, access: CaseAccess, carry_over_id: int) -> HttpResponse:
+    """The person agrees or not to carry over their earlier case. The person only."""
+    carry_over = get_object_or_404(CarryOver, pk=carry_over_id, case=access.case)
+    form = CarryOverAnswerForm(request.POST)
+    if not form.is_valid():
+        return _render_overview(request, access, status=400)
     try:
-        needs, measures = case_take_over_needs_and_plan(actor=request.user, case=access.case)
+        carry_over_person_answer(actor=request.user, carry_over=carry_over, agree=form.cleaned_data["agree"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("%(needs)d needs and %(measures)d proposed measures are taken over from the earlier case.")
-            % {"needs": len(needs), "measures": len(measures)},
-        )
+        return _render_overview(request, access, status=400)
+    messages.success(request, _("Thank you. Your answer is saved."))
     return redirect("cases:overview", code=access.case.code)
+
+
+@case_view(Ability.ANSWER_CARRY_OVER)
+@require_POST
+def carry_over_holder_view(request: HttpRequest, access: CaseAccess, carry_over_id: int) -> HttpResponse:
+    """The staff of the earlier case agree or refuse with a reason. The earlier case's staff and lead."""
+    carry_over = get_object_or_404(CarryOver, pk=carry_over_id, earlier_case=access.case)
+    form = CarryOverAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            carry_over_holder_answer(
+                actor=request.user,
+                carry_over=carry_over,
+                agree=form.cleaned_data["agree"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Your answer is saved, and the new prison and the person see it."))
+            return redirect("cases:overview", code=access.case.code)
+    return _render_overview(request, access, status=400, carry_over_answer_form=form)
 
 
 @case_view(Ability.VIEW_GROUP)
@@ -315,21 +403,6 @@ def member_make_lead(request: HttpRequest, access: CaseAccess, membership_id: in
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("%(name)s now leads the group.") % {"name": membership.user.display_name})
-    return redirect("cases:group", code=access.case.code)
-
-
-@case_view(Ability.MANAGE_GROUP)
-@require_POST
-def group_take_over_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
-    """Invite the group of the person's earlier case as the starting point. The case's prison staff."""
-    try:
-        added = group_take_over(actor=request.user, case=access.case)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("%(count)d members of the earlier group are invited again.") % {"count": len(added)}
-        )
     return redirect("cases:group", code=access.case.code)
 
 

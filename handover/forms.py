@@ -51,6 +51,11 @@ class InviteForm(DsForm):
 
 class CompleteForm(DsForm):
     on = forms.DateField(label=_("It happened on"), widget=DateInput, initial=timezone.localdate)
+    early_reason = forms.CharField(
+        label=_("If it happened before the planned date: why?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,  # the service asks for it only when the date is early
+    )
 
 
 class CancelForm(DsForm):

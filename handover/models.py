@@ -55,6 +55,10 @@ class Transition(models.Model):
     to_unit = models.CharField(_("to unit"), max_length=100, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     sudden = models.BooleanField(_("at short notice"), default=False)
+    # Why it happened before the planned date (required then, unless at short notice).
+    early_reason = models.TextField(_("why it happened before the planned date"), blank=True)
+    # A release recorded before any incoming actor had taken hold: allowed, since it happens, but a gap.
+    handover_gap = models.BooleanField(_("no one had taken hold"), default=False)
     cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
     incoming = models.ManyToManyField(Membership, blank=True, related_name="incoming_for", verbose_name=_("incoming"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

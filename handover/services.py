@@ -19,6 +19,8 @@ TRANSITION_FIELDS = [
     "state",
     "planned_date",
     "completed_on",
+    "early_reason",
+    "handover_gap",
     "from_agency",
     "to_agency",
     "to_unit",
@@ -182,7 +184,12 @@ def transition_cancel(*, actor: User, transition: Transition, reason: str, versi
 
 
 def transition_complete(
-    *, actor: User, transition: Transition, on: datetime.date | None = None, sudden: bool = False
+    *,
+    actor: User,
+    transition: Transition,
+    on: datetime.date | None = None,
+    sudden: bool = False,
+    early_reason: str = "",
 ) -> Transition:
     """Record that the transition happened.
 
@@ -206,6 +213,23 @@ def transition_complete(
             raise ValidationError(_("This transition is no longer open."))
         if sudden and not current.is_release:
             raise ValidationError(_("Only a release can happen at short notice."))
+        started = case.sentence_start or case.intake_date
+        if on < started:
+            raise ValidationError(
+                {"on": _("It cannot have happened before the sentence started (%(date)s).") % {"date": started}}
+            )
+        early_reason = early_reason.strip()
+        if on < current.planned_date and not (sudden or current.sudden) and not early_reason:
+            raise ValidationError(
+                {
+                    "early_reason": _("It happened before the planned date (%(date)s). Say why.")
+                    % {"date": current.planned_date}
+                }
+            )
+        from handover.rules import taken_hold_ids  # rules reads this app's models; imported where it is used
+
+        incoming = list(current.incoming.all())
+        gap = current.is_release and not taken_hold_ids(incoming)
         if current.kind in {TransitionKind.TRANSFER_PRISON, TransitionKind.TRANSFER_UNIT} and (
             not current.incoming.filter(pk=case.lead_id).exists()
         ):
@@ -216,9 +240,11 @@ def transition_complete(
         current.state = TransitionState.COMPLETED
         current.completed_on = on
         current.sudden = current.sudden or sudden
+        current.early_reason = early_reason if on < current.planned_date else ""
+        current.handover_gap = gap
         current.version += 1
         current.full_clean()
-        current.save(update_fields=["state", "completed_on", "sudden", "version"])
+        current.save(update_fields=["state", "completed_on", "sudden", "early_reason", "handover_gap", "version"])
         _journal(actor, "transition.complete", current, old)
         old_case = snapshot(case, CASE_FIELDS)
         if current.kind == TransitionKind.TRANSFER_PRISON:

@@ -120,7 +120,12 @@ def complete(request: HttpRequest, access: CaseAccess, transition_id: int) -> Ht
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
-            transition_complete(actor=request.user, transition=transition, on=form.cleaned_data["on"])
+            transition_complete(
+                actor=request.user,
+                transition=transition,
+                on=form.cleaned_data["on"],
+                early_reason=form.cleaned_data["early_reason"],
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:

@@ -1,18 +1,21 @@
 """The append-only journal: every change (JournalEntry) and every read (AccessEvent).
 
 The database itself rejects UPDATE and DELETE on both tables (see migration 0002), so
-the application's own connection cannot rewrite history.
+the application's own connection cannot rewrite history; journal entries are also
+hash-chained (journal.chain), so a rewrite that got past the database is found by
+``manage.py verify_journal``.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class JournalEntry(models.Model):
     """One change: who did what to which object, with the old and the new values."""
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
     )
@@ -28,6 +31,9 @@ class JournalEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=40)
     old = models.JSONField(_("old values"), null=True)
     new = models.JSONField(_("new values"), null=True)
+    #: The hash chain (journal.chain): the previous entry's hash, and this entry's over it and its content.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, default="", editable=False)
+    hash = models.CharField(_("hash"), max_length=64, default="", editable=False)
 
     class Meta:
         verbose_name = _("journal entry")
@@ -55,6 +61,7 @@ class AccessPurpose(models.TextChoices):
     CASE_WORK = "case_work", _("Work on the case as a group member")
     OWN_CASE = "own_case", _("The person reads their own case")
     CASELOAD = "caseload", _("Caseload list")
+    CARRY_OVER = "carry_over", _("Carry over from an earlier case, asked for the person")
 
 
 class AccessEvent(models.Model):

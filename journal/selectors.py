@@ -35,6 +35,7 @@ TOPIC_LABELS: dict[str, Promise] = {
     "list": _("a list of cases, with your name and case number"),
     "reminder": _("a reminder about a deadline in your case"),
     "case": _("the front page of your case"),
+    "carry_over": _("your earlier case, to use it in your new one"),
 }
 
 # The URL name each read recorded (AccessEvent.view), by exact name first, then by its app.
@@ -51,9 +52,11 @@ TOPIC_BY_NAME = {
     "cases:member_add": "group",
     "cases:member_end": "group",
     "cases:member_make_lead": "group",
-    "cases:group_take_over": "group",
     "cases:meeting_new": "meetings",
-    "cases:take_over_plan": "plan",
+    "cases:carry_over": "carry_over",
+    "cases:carry_over_ask": "carry_over",
+    "cases:carry_over_person": "carry_over",
+    "cases:carry_over_holder": "carry_over",
 }
 TOPIC_BY_APP = {
     "needs": "needs",

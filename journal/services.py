@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from accounts.models import User
+from journal import chain
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 
 #: Fields whose values never enter the journal, only the fact that they changed.
@@ -55,7 +57,8 @@ def record_change(
     """Append one journal entry; must run inside the transaction that made the change."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_change must be called inside the transaction that makes the change.")
-    return JournalEntry.objects.create(
+    entry = JournalEntry(
+        at=timezone.now(),
         actor=actor,
         actor_role=actor.role,
         actor_agency_id=actor.agency_id,
@@ -66,6 +69,9 @@ def record_change(
         old=old,
         new=new,
     )
+    chain.link([entry])
+    entry.save(force_insert=True)
+    return entry
 
 
 def record_access(*, viewer: User, case_ids: Iterable[int], purpose: AccessPurpose, view: str) -> None:

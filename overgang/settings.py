@@ -26,6 +26,12 @@ if PRODUCTION:
 
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters long.")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", required=True)
+    # Encrypts national identity numbers and keys their lookup hash (cases.identity).
+    OVERGANG_ID_KEY = env_str("OVERGANG_ID_KEY", required=True)
+    if len(OVERGANG_ID_KEY) < 32:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("OVERGANG_ID_KEY must be at least 32 characters long.")
     DEBUG = False
     if env_str("OVERGANG_TODAY", ""):
         from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +40,7 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("DJANGO_SECRET_KEY", "development-only-key-never-used-in-production-0123456789")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "testserver"]
+    OVERGANG_ID_KEY = env_str("OVERGANG_ID_KEY", "development-only-identity-key-never-used-in-production")
     DEBUG = env_bool("DJANGO_DEBUG", default=ENVIRONMENT == "development")
 
 INSTALLED_APPS = [
@@ -110,6 +117,9 @@ DATABASES = {
 # One transaction per request: the read, its access event and any write commit or fail
 # together, so data is never returned without its log row.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# PostgreSQL: the role the application runs as (it owns nothing; journal.roles). DATABASE_URL
+# names it for the app; migrations run as the owner (MIGRATE_DATABASE_URL in the Makefile).
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "overgang_app")
 # .iterator() (form choice lists, among others) fetches with a plain cursor: a server-side
 # cursor costs DECLARE, FETCH and CLOSE round trips for lists of a few dozen rows. (A job that
 # streams more rows than fit in memory would need its own named cursor; none does today.)

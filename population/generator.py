@@ -37,6 +37,7 @@ from stdnum.no import fodselsnummer
 
 from access.policy import LEAD_ROLES
 from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
+from cases.identity import EncryptedTextField, national_id_digest
 from cases.models import (
     CODE_ALPHABET,
     Case,
@@ -51,6 +52,7 @@ from cases.models import (
 from cases.services import CASE_FIELDS, MEETING_FIELDS, MEMBERSHIP_FIELDS, PERSON_FIELDS
 from consent.models import Consent
 from consent.services import CONSENT_FIELDS
+from journal import chain
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 from journal.services import snapshot
 from needs.models import Need, NeedsConversation, NeedStatus, Resource
@@ -535,6 +537,7 @@ class Generator:
         chunk = Chunk(generator=self, plans=plans)
         for section in SECTIONS:
             section(chunk)
+        chain.link(chunk.journal)
         insert(chunk.journal)
 
     def national_id(self, plan: CasePlan, rng: random.Random, used: set[str]) -> str:
@@ -591,7 +594,9 @@ def insert(objects: list[models.Model]) -> None:
     table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(connection.ops.quote_name(model_field.column) for model_field in fields)
     # Only values the driver cannot take as they are go through the field's own conversion.
-    convert = (models.JSONField,) if connection.vendor == "postgresql" else (models.JSONField, models.DateField)
+    convert = (models.JSONField, EncryptedTextField)
+    if connection.vendor == "sqlite":
+        convert += (models.DateField,)
     converters = [
         (lambda value, f=model_field: f.get_db_prep_save(value, connection))
         if isinstance(model_field, convert)
@@ -656,6 +661,7 @@ def section_persons_and_cases(chunk: Chunk) -> None:
             birth_date=plan.birth_date,
             national_id=generator.national_id(plan, rng, used_ids),
         )
+        person.national_id_hash = national_id_digest(person.national_id)
         if plan.stage not in {Stage.CLOSED, Stage.PREPARATION} and rng.random() < 0.5:
             user = User(
                 username=f"{USERNAME_PREFIX}person.{plan.person:06d}",

@@ -56,11 +56,12 @@ TABLE = {
     "cases:invitation_accept": "L 405 405 405 405 405 405 405 405 405",
     "cases:invitation_decline": "L 405 405 405 405 405 405 405 405 405",
     "cases:member_make_lead": "L 403 405 405 403 403 403 404 404 404",
-    "cases:group_take_over": "L 403 405 405 403 403 403 404 404 404",
     "cases:meeting_new": "L 403 200 200 403 403 403 404 404 404",
     "cases:follow_up_phase": "L 403 405 405 403 403 403 404 404 404",
     "cases:close": "L 403 405 405 403 403 403 404 404 404",
-    "cases:take_over_plan": "L 403 405 405 403 403 403 404 404 404",
+    "cases:carry_over_ask": "L 403 405 405 403 403 403 404 404 404",
+    "cases:carry_over_person": "L 405 403 403 403 403 403 404 404 404",
+    "cases:carry_over_holder": "L 403 405 405 403 403 403 404 404 404",
     "cases:changes": "L 403 200 200 403 403 403 404 404 404",
     "cases:access_log": "L 200 200 200 403 403 403 404 404 404",
     "needs:map": "L 200 200 200 200 403 403 404 404 404",
@@ -153,6 +154,8 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "item_id" in names:
         item = ReadinessItem.objects.filter(transition__case=case).first()
         kwargs["item_id"] = item.pk if item else 999999
+    if "carry_over_id" in names:
+        kwargs["carry_over_id"] = 999999  # the demo world asks no carry-over; the view refuses before it looks
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999

@@ -12,10 +12,10 @@ from accounts.models import User
 from cases.models import Case, FollowUpPhase, LegalStatus, MeetingKind, Membership, Stage
 from cases.services import (
     IntakeData,
+    carry_over_ask,
     case_close,
     case_follow_up_phase_set,
     case_open,
-    case_take_over_needs_and_plan,
     meeting_book,
     membership_accept,
     membership_add,
@@ -230,7 +230,7 @@ def test_a_closed_case_refuses_further_changes(released, users):
     with pytest.raises(ValidationError, match="closed"):
         case_close(actor=kari, case=case, reason="Igjen.", version=case.version)
     with pytest.raises(ValidationError, match="closed"):
-        case_take_over_needs_and_plan(actor=kari, case=case)
+        carry_over_ask(actor=kari, case=case, needs_and_plan=True, group=False)
     with pytest.raises(ValidationError, match="closed"):
         membership_make_lead(actor=kari, membership=Membership.objects.filter(case=case).exclude(pk=case.lead_id)[0])
     with pytest.raises(ValidationError, match="closed"):
@@ -246,7 +246,7 @@ def test_a_closed_case_refuses_further_changes(released, users):
 
 
 def test_a_closed_case_takes_no_new_member_need_measure_or_meeting(released, users):
-    from cases.services import group_take_over, meeting_book, membership_add
+    from cases.services import carry_over_ask, meeting_book, membership_add
     from needs.services import need_create
     from plans.services import measure_propose
     from reference.models import LifeArea
@@ -256,7 +256,7 @@ def test_a_closed_case_takes_no_new_member_need_measure_or_meeting(released, use
     before = JournalEntry.objects.filter(case=case).count()
     attempts = [
         lambda: membership_add(actor=kari, case=case, user=users["helge.helse"]),
-        lambda: group_take_over(actor=kari, case=case),
+        lambda: carry_over_ask(actor=kari, case=case, needs_and_plan=False, group=True),
         lambda: need_create(actor=kari, case=case, life_area=LifeArea.objects.get(slug="housing"), summary="Bolig."),
         lambda: measure_propose(
             actor=kari,
@@ -348,7 +348,7 @@ def test_a_member_without_the_lead_cannot_set_the_phase_or_close(client, release
     for name, data in [
         ("cases:follow_up_phase", {"phase": FollowUpPhase.AFTERCARE, "version": released.version}),
         ("cases:close", {"reason": "Nei.", "version": released.version}),
-        ("cases:take_over_plan", {}),
+        ("cases:carry_over_ask", {"needs_and_plan": "on"}),
     ]:
         assert client.post(reverse(name, kwargs={"code": released.code}), data).status_code == 403
     assert Case.objects.get(pk=released.pk).stage == Stage.AFTER_RELEASE

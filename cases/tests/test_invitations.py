@@ -8,7 +8,14 @@ from django.utils import timezone
 from access.policy import cases_visible_to
 from accounts.models import User
 from cases.models import Case, Membership
-from cases.services import group_take_over, membership_accept, membership_add, membership_make_lead
+from cases.services import (
+    carry_over_ask,
+    carry_over_holder_answer,
+    carry_over_person_answer,
+    membership_accept,
+    membership_add,
+    membership_make_lead,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,10 +94,15 @@ def test_the_group_of_an_earlier_case_is_taken_over_as_invitations(case, persona
         ),
         person_user=None,
     )
-    # Without a national id the person is new; link the earlier case as an intake would.
-    Case.objects.filter(pk=new_case.pk).update(previous_case=case)
+    # Without a national id the person is new; make it Jonas again, as an intake with his number would.
+    Case.objects.filter(pk=new_case.pk).update(previous_case=case, person=case.person)
     new_case.refresh_from_db()
-    added = group_take_over(actor=personas.contact_officer, case=new_case)
+    asked = carry_over_ask(actor=personas.contact_officer, case=new_case, needs_and_plan=False, group=True)
+    carry_over_person_answer(actor=personas.person, carry_over=asked, agree=True)
+    # The earlier case is open: its staff agree too before anyone is invited.
+    assert not Membership.objects.filter(case=new_case).exclude(user=personas.contact_officer).exists()
+    carry_over_holder_answer(actor=personas.contact_officer, carry_over=asked, agree=True)
+    added = list(Membership.objects.filter(case=new_case).exclude(user=personas.contact_officer))
     users = {membership.user for membership in added}
     assert {personas.nav_with_consent, personas.municipal_without_consent, personas.volunteer} <= users
     assert User.objects.get(username="petra.friomsorg") not in users
@@ -102,7 +114,7 @@ def test_the_group_of_an_earlier_case_is_taken_over_as_invitations(case, persona
 def test_a_case_without_an_earlier_case_has_no_group_to_take_over(personas):
     emil = Case.objects.get(person__first_name="Emil")
     with pytest.raises(ValidationError):
-        group_take_over(actor=personas.contact_officer, case=emil)
+        carry_over_ask(actor=personas.contact_officer, case=emil, needs_and_plan=False, group=True)
 
 
 def test_a_member_is_added_with_a_start_and_an_end_date(client_for, emil, personas):

@@ -9,13 +9,14 @@ from django.utils import timezone, translation
 from stdnum.no import fodselsnummer
 
 from accounts.models import User
+from cases.identity import national_id_digest
 from cases.models import Case, LegalStatus, Membership, Person, Stage
 from cases.services import (
     IntakeData,
+    carry_over_ask,
+    carry_over_person_answer,
     case_close,
     case_open,
-    case_take_over_needs_and_plan,
-    group_take_over,
     membership_accept,
     membership_add,
 )
@@ -76,7 +77,8 @@ def earlier(case, users):
         .first()
     )
     need_update(actor=kari, need=met, version=met.version, status=NeedStatus.MET)
-    Person.objects.filter(pk=case.person_id).update(national_id=national_id(case.person.birth_date))
+    number = national_id(case.person.birth_date)
+    Person.objects.filter(pk=case.person_id).update(national_id=number, national_id_hash=national_id_digest(number))
     return case_close(actor=kari, case=case, reason="Løslatt og oppfølgingen er ferdig.", version=case.version)
 
 
@@ -98,6 +100,15 @@ def new_sentence(earlier: Case, actor: User) -> Case:
     )
 
 
+def carried_over(new: Case, users, *, needs_and_plan: bool = True, group: bool = False) -> tuple[list, list]:
+    """Ask as Kari, agree as Jonas (the earlier case is closed: no one else is asked); return what was copied."""
+    asked = carry_over_ask(actor=users["kari.kontakt"], case=new, needs_and_plan=needs_and_plan, group=group)
+    carry_over_person_answer(actor=users["jonas"], carry_over=asked, agree=True)
+    needs = list(Need.objects.filter(case=new, copied_from__isnull=False).order_by("copied_from_id"))
+    measures = list(Measure.objects.filter(case=new, copied_from__isnull=False).order_by("copied_from_id"))
+    return needs, measures
+
+
 def test_a_new_sentence_opens_a_new_case_linked_to_the_earlier_one(earlier, users):
     new = new_sentence(earlier, users["kari.kontakt"])
     assert new.pk != earlier.pk
@@ -105,24 +116,31 @@ def test_a_new_sentence_opens_a_new_case_linked_to_the_earlier_one(earlier, user
     assert Case.objects.get(pk=earlier.pk).stage == Stage.CLOSED
 
 
-def test_taking_over_copies_the_open_needs_and_the_unfinished_plan_and_links_them(earlier, users):
+def test_carrying_over_copies_the_open_needs_that_are_not_private_and_the_plan_that_answers_them(earlier, users):
     kari = users["kari.kontakt"]
     new = new_sentence(earlier, kari)
     open_needs = list(
         Need.objects.filter(case=earlier).exclude(status__in=[NeedStatus.MET, NeedStatus.NOT_RELEVANT]).order_by("pk")
     )
-    unfinished = list(
-        Measure.objects.filter(case=earlier, status__in=[MeasureStatus.CHOSEN, MeasureStatus.STARTED]).order_by("pk")
-    )
-    assert open_needs and unfinished and Need.objects.filter(case=earlier, status=NeedStatus.MET).exists()
-    assert any(need.private for need in open_needs)
+    shared = [need for need in open_needs if not need.private]
+    assert shared and any(need.private for need in open_needs)
+    unfinished = [
+        measure
+        for measure in Measure.objects.filter(
+            case=earlier, status__in=[MeasureStatus.CHOSEN, MeasureStatus.STARTED]
+        ).order_by("pk")
+        if all(need in shared for need in measure.needs.all())
+    ]
+    assert unfinished and Need.objects.filter(case=earlier, status=NeedStatus.MET).exists()
 
-    needs, measures = case_take_over_needs_and_plan(actor=kari, case=new)
+    needs, measures = carried_over(new, users)
 
-    assert [need.copied_from_id for need in needs] == [need.pk for need in open_needs]
-    for copy, original in zip(needs, open_needs, strict=True):
+    # A private need never travels (issue 16, hole 1).
+    assert [need.copied_from_id for need in needs] == [need.pk for need in shared]
+    values = [value for value in NEED_VALUES if value != "shared_with_volunteers"]
+    for copy, original in zip(needs, shared, strict=True):
         assert copy.case_id == new.pk and copy.status == NeedStatus.OPEN and copy.conversation_id is None
-        assert snapshot(copy, NEED_VALUES) == snapshot(original, NEED_VALUES)
+        assert snapshot(copy, values) == snapshot(original, values)
     copy_of = {need.copied_from_id: need.pk for need in needs}
     assert [measure.copied_from_id for measure in measures] == [measure.pk for measure in unfinished]
     for copy, original in zip(measures, unfinished, strict=True):
@@ -131,69 +149,81 @@ def test_taking_over_copies_the_open_needs_and_the_unfinished_plan_and_links_the
         assert copy.start_date >= timezone.localdate() and copy.due_date >= copy.start_date
         # Linked to the copies of the needs it answered, never to the earlier case's needs.
         assert sorted(need.pk for need in copy.needs.all()) == sorted(copy_of[need.pk] for need in original.needs.all())
-        # The earlier responsible actor is not in the new group: the one who took over holds it.
+        # The earlier responsible actor is not in the new group: the one who asked holds it.
         assert copy.responsible_user_id == kari.pk
-    actions = JournalEntry.objects.filter(case=new).values_list("action", flat=True)
-    assert list(actions).count("need.take_over") == len(open_needs)
-    assert list(actions).count("measure.take_over") == len(unfinished)
+    actions = list(JournalEntry.objects.filter(case=new).values_list("action", flat=True))
+    assert actions.count("need.take_over") == len(shared)
+    assert actions.count("measure.take_over") == len(unfinished)
 
 
-def test_taking_over_leaves_the_earlier_case_as_it_was(earlier, users):
+def test_carrying_over_leaves_the_earlier_case_as_it_was(earlier, users):
     kari = users["kari.kontakt"]
     before = earlier_state(earlier)
     journal_before = JournalEntry.objects.filter(case=earlier).count()
     new = new_sentence(earlier, kari)
-    case_take_over_needs_and_plan(actor=kari, case=new)
+    carried_over(new, users)
     assert earlier_state(earlier) == before
     assert JournalEntry.objects.filter(case=earlier).count() == journal_before
 
 
-def test_taking_over_twice_is_refused(earlier, users):
-    kari = users["kari.kontakt"]
-    new = new_sentence(earlier, kari)
-    needs, measures = case_take_over_needs_and_plan(actor=kari, case=new)
-    with pytest.raises(ValidationError, match="already taken over"):
-        case_take_over_needs_and_plan(actor=kari, case=new)
+def test_asking_twice_is_refused(earlier, users):
+    new = new_sentence(earlier, users["kari.kontakt"])
+    needs, measures = carried_over(new, users)
+    with pytest.raises(ValidationError, match="already asked"):
+        carry_over_ask(actor=users["kari.kontakt"], case=new, needs_and_plan=True, group=False)
     assert Need.objects.filter(case=new).count() == len(needs)
     assert Measure.objects.filter(case=new).count() == len(measures)
 
 
-def test_a_case_without_an_earlier_case_has_nothing_to_take_over(case, users):
+def test_a_case_without_an_earlier_case_has_nothing_to_carry_over(case, users):
     with pytest.raises(ValidationError, match="no earlier case"):
-        case_take_over_needs_and_plan(actor=users["kari.kontakt"], case=case)
+        carry_over_ask(actor=users["kari.kontakt"], case=case, needs_and_plan=True, group=False)
     assert not Need.objects.filter(case=case, copied_from__isnull=False).exists()
 
 
-def test_a_responsible_actor_who_is_in_the_new_group_keeps_the_task(earlier, users):
-    kari = users["kari.kontakt"]
-    new = new_sentence(earlier, kari)
-    group_take_over(actor=kari, case=new)
+def test_a_responsible_actor_who_is_invited_again_keeps_the_task(earlier, users):
+    new = new_sentence(earlier, users["kari.kontakt"])
     unfinished = Measure.objects.filter(case=earlier, status__in=[MeasureStatus.CHOSEN, MeasureStatus.STARTED])
-    responsible = {measure.pk: measure.responsible_user_id for measure in unfinished}
-    _, measures = case_take_over_needs_and_plan(actor=kari, case=new)
+    responsible = {
+        measure.pk: measure.responsible_user_id
+        for measure in unfinished
+        if not measure.needs.filter(private=True).exists()
+    }
+    _, measures = carried_over(new, users, group=True)
     assert {measure.copied_from_id: measure.responsible_user_id for measure in measures} == responsible
 
 
 # The pages.
 
 
-def test_staff_take_over_from_the_overview_and_see_the_earlier_case(client, earlier, users):
+def test_staff_ask_from_the_overview_and_the_person_agrees_on_their_page(client, earlier, users):
     kari = users["kari.kontakt"]
     new = new_sentence(earlier, kari)
     client.force_login(kari)
-    url = reverse("cases:overview", kwargs={"code": new.code})
-    page = client.get(url).content.decode()
-    assert reverse("cases:take_over_plan", kwargs={"code": new.code}) in page
+    page = client.get(reverse("cases:overview", kwargs={"code": new.code})).content.decode()
+    assert reverse("cases:carry_over_ask", kwargs={"code": new.code}) in page
     # The earlier case closed, and its group's access with it (issue 16, hole 3): no link to it.
     assert reverse("cases:overview", kwargs={"code": earlier.code}) not in page
 
-    response = client.post(reverse("cases:take_over_plan", kwargs={"code": new.code}), follow=True)
+    response = client.post(
+        reverse("cases:carry_over_ask", kwargs={"code": new.code}), {"needs_and_plan": "on"}, follow=True
+    )
     assert response.status_code == 200
-    assert "taken over from the earlier case" in response.content.decode()
-    assert Need.objects.filter(case=new, copied_from__isnull=False).exists()
+    assert "Waiting for the person" in response.content.decode()
+    assert not Need.objects.filter(case=new).exists()  # nothing before the person agrees
 
-    again = client.post(reverse("cases:take_over_plan", kwargs={"code": new.code}), follow=True)
-    assert "already taken over" in again.content.decode()
+    client.force_login(users["jonas"])
+    page = client.get(reverse("cases:overview", kwargs={"code": new.code})).content.decode()
+    asked = new.carry_overs.get()
+    answer = reverse("cases:carry_over_person", kwargs={"code": new.code, "carry_over_id": asked.pk})
+    assert answer in page
+    assert client.post(answer, {"agree": "yes"}).status_code == 302
+    assert Need.objects.filter(case=new, copied_from__isnull=False).exists()
+    assert client.post(answer, {"agree": "yes"}).status_code == 400  # answered once
+
+    client.force_login(kari)
+    again = client.post(reverse("cases:carry_over_ask", kwargs={"code": new.code}), {"needs_and_plan": "on"})
+    assert again.status_code == 400 and "already asked" in again.content.decode()
 
 
 def test_the_overview_never_reveals_an_earlier_case_the_viewer_cannot_see(client, earlier, users):
@@ -207,8 +237,9 @@ def test_the_overview_never_reveals_an_earlier_case_the_viewer_cannot_see(client
     assert earlier.code not in page
     assert "Earlier case" not in page
     assert client.get(reverse("cases:overview", kwargs={"code": earlier.code})).status_code == 404
-    # Nor may she take over: she does not run the case.
-    assert client.post(reverse("cases:take_over_plan", kwargs={"code": new.code})).status_code == 403
+    # Nor may she ask to carry it over: she does not run the case.
+    asked = client.post(reverse("cases:carry_over_ask", kwargs={"code": new.code}), {"needs_and_plan": "on"})
+    assert asked.status_code == 403
     assert not Need.objects.filter(case=new).exists()
 
 

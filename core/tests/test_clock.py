@@ -95,6 +95,7 @@ def test_production_refuses_to_start_with_a_moved_clock():
         "OVERGANG_ENV": "production",
         "DJANGO_SECRET_KEY": "x" * 64,
         "DJANGO_ALLOWED_HOSTS": "overgang.example",
+        "OVERGANG_ID_KEY": "y" * 40,
     }
     moved = _django("print('started')", OVERGANG_TODAY="2027-03-27", **secrets)
     assert moved.returncode != 0

@@ -15,11 +15,16 @@ from accounts.models import Role, User
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "x" * 20 + "-production-secret-for-the-settings-test-only-" + "y" * 10
+GOOD_ID_KEY = "identity-number-key-for-the-settings-test-only"
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # Production refuses a moved clock (OVERGANG_TODAY), so these checks run on the real one.
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "OVERGANG_TODAY"))}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "OVERGANG_TODAY", "OVERGANG_ID_KEY"))
+    }
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
@@ -29,8 +34,9 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("missing", "env"),
     [
-        ("DJANGO_SECRET_KEY", {"DJANGO_ALLOWED_HOSTS": "overgang.example"}),
-        ("DJANGO_ALLOWED_HOSTS", {"DJANGO_SECRET_KEY": GOOD_SECRET}),
+        ("DJANGO_SECRET_KEY", {"DJANGO_ALLOWED_HOSTS": "overgang.example", "OVERGANG_ID_KEY": GOOD_ID_KEY}),
+        ("DJANGO_ALLOWED_HOSTS", {"DJANGO_SECRET_KEY": GOOD_SECRET, "OVERGANG_ID_KEY": GOOD_ID_KEY}),
+        ("OVERGANG_ID_KEY", {"DJANGO_SECRET_KEY": GOOD_SECRET, "DJANGO_ALLOWED_HOSTS": "overgang.example"}),
     ],
 )
 def test_production_settings_refuse_to_start_without_secrets(missing, env):
@@ -54,6 +60,7 @@ def test_deploy_check_with_production_settings_has_no_warnings():
         OVERGANG_ENV="production",
         DJANGO_SECRET_KEY=GOOD_SECRET,
         DJANGO_ALLOWED_HOSTS="overgang.example",
+        OVERGANG_ID_KEY=GOOD_ID_KEY,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

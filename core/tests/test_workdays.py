@@ -82,3 +82,23 @@ def test_the_countries_differ_on_their_own_public_holidays():
     assert is_working_day(datetime.date(2023, 5, 5), "NO")
     assert not is_working_day(datetime.date(2023, 6, 6), "SE")  # National Day, a Tuesday
     assert is_working_day(datetime.date(2023, 6, 6), "NO")
+
+
+@pytest.mark.parametrize(
+    ("day", "denmark", "norway"),
+    [
+        (datetime.date(2029, 6, 5), False, True),  # Constitution Day (DK), a Tuesday: Danish offices closed
+        (datetime.date(2027, 12, 24), False, True),  # Christmas Eve, a Friday: a half day in Norway
+        (datetime.date(2027, 12, 31), False, True),  # New Year's Eve, a Friday
+        (datetime.date(2028, 5, 1), True, False),  # 1 May: a public holiday in Norway, not a Danish day off
+        (datetime.date(2028, 5, 17), True, False),  # Norway's Constitution Day
+    ],
+)
+def test_danish_offices_close_on_constitution_day_christmas_eve_and_new_years_eve(day, denmark, norway):
+    assert day.weekday() < 5
+    assert is_working_day(day, "DK") is denmark
+    assert is_working_day(day, "NO") is norway
+    # They are days off by agreement, not public holidays by law.
+    assert not is_public_holiday(datetime.date(2027, 12, 24), "DK")
+    assert add_working_days(datetime.date(2027, 12, 23), 1, "DK") == datetime.date(2027, 12, 27)
+    assert add_working_days(datetime.date(2027, 12, 30), 1, "DK") == datetime.date(2028, 1, 3)

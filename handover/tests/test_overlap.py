@@ -104,7 +104,7 @@ def test_parole_overlap_from_invitation_to_letting_go(fresh, users):
     membership_make_lead(actor=kari, membership=incoming)
     fresh.refresh_from_db()
     assert fresh.lead == incoming
-    transition_complete(actor=kari, transition=transition)
+    transition_complete(actor=kari, transition=transition, early_reason="Innvilget prøveløslatelse tidligere.")
     membership_end(actor=kari, membership=member(fresh, kari))
 
     fresh.refresh_from_db()
@@ -266,3 +266,44 @@ def test_planning_through_the_page_validates_next_to_the_field(client_for, fresh
     )
     assert response.status_code == 302
     assert Transition.objects.get(case=fresh).to_unit == "Avdeling B"
+
+
+def test_a_transition_is_not_done_before_the_sentence_started_nor_early_without_a_reason(fresh, users):
+    """Issue 17, point 2: a parole planned months ahead was recorded as done before the sentence began."""
+    kari = users["kari.kontakt"]
+    today = timezone.localdate()
+    planned = transition_plan(
+        actor=kari, case=fresh, kind=TransitionKind.RELEASE, planned_date=today + datetime.timedelta(days=90)
+    )
+    Case.objects.filter(pk=fresh.pk).update(
+        intake_date=today - datetime.timedelta(days=2), sentence_start=today - datetime.timedelta(days=2)
+    )
+    with pytest.raises(ValidationError, match="before the sentence started"):
+        transition_complete(actor=kari, transition=planned, on=today - datetime.timedelta(days=3), early_reason="x")
+    with pytest.raises(ValidationError, match="before the planned date"):
+        transition_complete(actor=kari, transition=planned, on=today)
+    assert Transition.objects.get(pk=planned.pk).state == TransitionState.PLANNED
+    assert Case.objects.get(pk=fresh.pk).stage != Stage.AFTER_RELEASE
+
+    done = transition_complete(actor=kari, transition=planned, on=today, early_reason="Løslatt av retten i dag.")
+    assert done.early_reason == "Løslatt av retten i dag."
+    # No incoming actor had taken hold: allowed, since it happens, and kept as a handover gap.
+    assert done.handover_gap
+    entry = JournalEntry.objects.filter(action="transition.complete", object_id=str(done.pk)).get()
+    assert entry.new["handover_gap"] is True
+
+
+def test_the_handover_page_asks_why_an_early_release_came_early(client, fresh, users):
+    kari = users["kari.kontakt"]
+    planned = transition_plan(
+        actor=kari,
+        case=fresh,
+        kind=TransitionKind.RELEASE,
+        planned_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    client.force_login(kari)
+    url = reverse("handover:complete", kwargs={"code": fresh.code, "transition_id": planned.pk})
+    response = client.post(url, {"on": timezone.localdate().isoformat(), "early_reason": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Say why" in response.content.decode()
+    assert Transition.objects.get(pk=planned.pk).state == TransitionState.PLANNED

@@ -91,7 +91,9 @@ def test_a_danish_release_on_another_day_than_planned_moves_the_probation_plan_d
     case = open_case(officer, home_municipality="København")
     transition = plan_release(case, officer, days=20)
     today = timezone.localdate()
-    transition_complete(actor=officer, transition=transition, on=today)
+    transition_complete(
+        actor=officer, transition=transition, on=today, early_reason="Prøveløsladt tidligere end planlagt."
+    )
     item = items_of(transition)["probation_plan"]
     assert item.due_date == today + datetime.timedelta(days=7)
     change = JournalEntry.objects.get(action="readiness.update", case=case, object_id=str(item.pk))

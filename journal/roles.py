@@ -1,0 +1,39 @@
+"""PostgreSQL: what the application's role may do. It owns nothing; the owner role runs migrations.
+
+The app role (``settings.DATABASE_APP_ROLE``, ``overgang_app``) may read and write ordinary
+tables, but only SELECT and INSERT the journal tables: it cannot UPDATE, DELETE or
+TRUNCATE them, and, owning no table, cannot drop or disable their triggers or alter them.
+Default privileges give it the same on every table the owner creates later.
+"""
+
+from django.conf import settings
+
+JOURNAL_TABLES = ("journal_journalentry", "journal_accessevent")
+
+
+def app_role_exists(connection, role: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        return cursor.fetchone() is not None
+
+
+def grant_app_role(connection, role: str | None = None) -> bool:
+    """Grant the app role its privileges in this database; return False where there is no such role."""
+    role = role or settings.DATABASE_APP_ROLE
+    if connection.vendor != "postgresql" or not app_role_exists(connection, role):
+        return False
+    app = connection.ops.quote_name(role)
+    journal = ", ".join(connection.ops.quote_name(table) for table in JOURNAL_TABLES)
+    statements = [
+        f"GRANT USAGE ON SCHEMA public TO {app}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {app}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {app}",
+        f"REVOKE ALL ON {journal} FROM {app}",
+        f"GRANT SELECT, INSERT ON {journal} TO {app}",
+    ]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    return True
