@@ -17,11 +17,17 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.utils import timezone
 
 ENVIRONMENT_VARIABLE = "OVERGANG_TODAY"
+#: The machine's own time (UNIX seconds) at which ``OVERGANG_TODAY`` was the moment: set for a
+#: process another one starts (``child_environment``), so every process of a run keeps the same
+#: distance from the machine's clock, however long each took to start.
+SINCE_VARIABLE = "OVERGANG_TODAY_SINCE"
 #: A day given without a time starts at ten in the morning, local time: a working hour,
 #: away from the night summer time starts or ends.
 DEFAULT_TIME = datetime.time(10, 0)
@@ -45,10 +51,42 @@ def parse_today(value: str) -> datetime.datetime:
     return moment
 
 
+def machine_time() -> float:
+    """The machine's own clock in UNIX seconds, also while this process travels.
+
+    The one read of it outside ``django.utils.timezone``: only to carry a moved clock from one
+    process to the next.
+    """
+    if time_machine.escape_hatch.is_travelling():
+        return time_machine.escape_hatch.time.time()
+    return time.time()
+
+
 def requested_today() -> datetime.datetime | None:
-    """Return the moment ``OVERGANG_TODAY`` asks for, or None when it is not set."""
+    """Return the moment ``OVERGANG_TODAY`` asks for now, or None when it is not set.
+
+    With ``OVERGANG_TODAY_SINCE`` the moment has run on since then, as the machine's clock has.
+    """
     value = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
-    return parse_today(value) if value else None
+    if not value:
+        return None
+    moment = parse_today(value)
+    since = os.environ.get(SINCE_VARIABLE, "").strip()
+    if since:
+        moment += datetime.timedelta(seconds=machine_time() - float(since))
+    return moment
+
+
+def child_environment() -> dict[str, str]:
+    """The variables a process started now needs to live on this process's clock from this moment on.
+
+    Empty when this process lives on the real day. Otherwise the moment this process is at and
+    the machine's time now: the child adds the time it took to start, so a server started
+    before a command and the command agree on what happened before what.
+    """
+    if _traveller is None:
+        return {}
+    return {ENVIRONMENT_VARIABLE: timezone.now().isoformat(), SINCE_VARIABLE: repr(machine_time())}
 
 
 def travel_from_environment() -> datetime.datetime | None:

@@ -32,9 +32,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.utils import timezone
 
-from core.clock import ENVIRONMENT_VARIABLE, requested_today
+from core.clock import child_environment
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 LIVE_PASSWORD = "live-browser-test-2026"
@@ -138,12 +137,11 @@ def on_this_clock(env: dict[str, str]) -> dict[str, str]:
     """The environment for a process that must live on this run's (moved) clock, from this moment on.
 
     With OVERGANG_TODAY set, a process started later must not start at the day's first
-    moment again: it starts where this process's clock is now, so the server, the
+    moment again, nor at the moment it was started, since starting takes seconds: it lives
+    at this process's moment plus the machine's time since, so the server's workers, the
     management commands and the test agree on what happened before what.
     """
-    if requested_today() is None:
-        return env
-    return {**env, ENVIRONMENT_VARIABLE: timezone.now().isoformat()}
+    return {**env, **child_environment()}
 
 
 def _server_env(database_url: str) -> dict[str, str]:
