@@ -64,8 +64,19 @@ test: setup lint $(CHROMIUM)
 	OVERGANG_ENV=test $(VENV)/bin/pytest
 
 # Regenerate and compile translations (needs GNU gettext: apt-get install gettext).
+# Django's makemessages reads the Python code only: it cannot parse Jinja2. Babel's Jinja2
+# extractor reads the templates (babel.cfg: _("...") and {% trans %} blocks). The two templates
+# are joined (msgcat), and each language's django.po is merged with the result (msgmerge), which
+# keeps every translation whose msgid is still used; then the catalogues are compiled.
+LANGUAGES := nb da en
 messages: setup
-	$(PY) manage.py makemessages --locale nb --locale da --locale en --ignore '.venv/*' --ignore 'node_modules/*'
+	$(PY) manage.py makemessages --keep-pot --extension py $(addprefix --locale ,$(LANGUAGES)) --ignore '.venv/*' --ignore 'node_modules/*'
+	$(VENV)/bin/pybabel --quiet extract -F babel.cfg -o locale/jinja2.pot .
+	msgcat --use-first --sort-by-file locale/django.pot locale/jinja2.pot -o locale/all.pot
+	for language in $(LANGUAGES); do \
+		msgmerge --quiet --update --backup=none --previous locale/$$language/LC_MESSAGES/django.po locale/all.pot || exit 1; \
+	done
+	rm locale/django.pot locale/jinja2.pot locale/all.pot
 	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:

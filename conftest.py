@@ -17,6 +17,27 @@ pytest_plugins = ["core.tests.live"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def jinja2_pages_report_their_context():
+    """Give ``response.context`` for pages rendered by Jinja2, as Django's test setup does for its own templates.
+
+    Django instruments only its own template language; this sends the same ``template_rendered``
+    signal from the Jinja2 backend's public ``render``, for the tests only.
+    """
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+
+    render = backend.Template.render
+
+    def instrumented(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return render(self, context, request)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(backend.Template, "render", instrumented)
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from core.demo import build_demo

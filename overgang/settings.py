@@ -88,22 +88,34 @@ MIDDLEWARE = [
 ROOT_URLCONF = "overgang.urls"
 WSGI_APPLICATION = "overgang.wsgi.application"
 
+# Every page is a Jinja2 template (<app>/jinja2/<app>/, and jinja2/ for the site's own); the
+# environment and the names templates may use are in core/templating.py. Django's template
+# language is kept for the admin only, which ships its templates for it.
 TEMPLATES = [
     {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "core.templating.environment",
+            "autoescape": True,
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+    {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # {% url %} and |date remembering what they worked out (each a twentieth of a page or more).
-            "builtins": ["core.templatetags.remembered"],
         },
-    }
+    },
 ]
 
 # The embedded default is SQLite, so `make run` needs nothing installed; production and

@@ -29,6 +29,20 @@ class ReadinessKey(models.TextChoices):
 #: The checklist's order on every page.
 KEY_ORDER = {key: position for position, key in enumerate(ReadinessKey.values)}
 
+#: What each item means, said to the person: short, kind, no agency words.
+FOR_PERSON = {
+    ReadinessKey.HOUSING: _("A place to live"),
+    ReadinessKey.INCOME: _("Money to live on from the first day"),
+    ReadinessKey.BANK: _("A bank account and BankID"),
+    ReadinessKey.ID_PAPERS: _("ID papers"),
+    ReadinessKey.TAX_CARD: _("A tax card"),
+    ReadinessKey.HEALTH: _("Health care after you get out"),
+    ReadinessKey.MUNICIPAL_CONTACT: _("A contact person in your municipality"),
+    ReadinessKey.PROBATION_PLAN: _("A plan with probation"),
+    ReadinessKey.FIRST_MEETING: _("Your first meeting after you get out"),
+    ReadinessKey.TOLD: _("NAV and your municipality know the date"),
+}
+
 
 class ReadinessState(models.TextChoices):
     MISSING = "missing", _("Missing")
@@ -79,6 +93,11 @@ class ReadinessItem(models.Model):
     @property
     def position(self) -> int:
         return KEY_ORDER.get(self.key, len(KEY_ORDER))
+
+    @property
+    def for_person(self) -> str:
+        """The item in plain words, as the person reads it."""
+        return FOR_PERSON.get(self.key, "")
 
 
 class ReleaseAlert(models.Model):

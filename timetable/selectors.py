@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from access.policy import CaseAccess, cases_visible_to
@@ -521,9 +522,6 @@ def calendar_events(user: User) -> list[FeedEvent]:
 
 def link_for(kind: str, case: Case) -> str:
     """Return the page where a deadline of the kind is done."""
-    from django.urls import NoReverseMatch
-
-    from core.reversing import remembered_reverse
     from timetable.models import DeadlineKind
 
     code = {"code": case.code}
@@ -533,16 +531,16 @@ def link_for(kind: str, case: Case) -> str:
         DeadlineKind.ACTION_PLAN,
         DeadlineKind.EXECUTION_PLAN,
     }:
-        return remembered_reverse("needs:map", kwargs=code)
+        return reverse("needs:map", kwargs=code)
     if kind in {DeadlineKind.PROPOSALS, DeadlineKind.PLAN_REVISION}:
         try:
-            return remembered_reverse("plans:plan", kwargs=code)
+            return reverse("plans:plan", kwargs=code)
         except NoReverseMatch:
-            return remembered_reverse("cases:overview", kwargs=code)
+            return reverse("cases:overview", kwargs=code)
     if kind in {
         DeadlineKind.INCOMING_ACTORS_JOIN,
         DeadlineKind.PROBATION_INVOLVED,
         DeadlineKind.MUNICIPALITY_CONTACTED,
     }:
-        return remembered_reverse("cases:group", kwargs=code)
-    return remembered_reverse("timetable:case", kwargs=code)
+        return reverse("cases:group", kwargs=code)
+    return reverse("timetable:case", kwargs=code)

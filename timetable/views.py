@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from access.decorators import case_view, public, signed_in
 from access.policy import Ability, CaseAccess
+from release.selectors import urgent_shown_to
 from timetable import ical, selectors
 from timetable.forms import CaseRuleSetForm, ReleaseNoticeForm
 from timetable.services import (
@@ -25,7 +26,9 @@ from timetable.services import (
 @signed_in
 def due(request: HttpRequest) -> HttpResponse:
     """List what the user owns across their cases, overdue first. Any signed-in user; their own only."""
-    return render(request, "timetable/due.html", {"due": selectors.due_for(request.user)})
+    due = selectors.due_for(request.user)
+    urgent = urgent_shown_to(request.user, already_logged=due.logged_case_ids)
+    return render(request, "timetable/due.html", {"due": due, "urgent": urgent})
 
 
 @signed_in

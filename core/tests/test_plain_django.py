@@ -21,9 +21,8 @@ from django.template.defaulttags import register as django_tags
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SKIPPED_DIRS = {".venv", "node_modules", ".git", "staticfiles", "__pycache__", "migrations", "tests"}
-#: Removed by the parallel Jinja2 branch (issue #15, point 2) together with the TEMPLATES
-#: ``builtins`` option that loads the first; drop this exclusion when that branch merges.
-NOT_YET_REMOVED = {"core/templatetags/remembered.py", "core/reversing.py"}
+#: Files excused from the scan: none since remembered.py and reversing.py went with the Jinja2 templates.
+NOT_YET_REMOVED: set[str] = set()
 NOT_YET_REMOVED_SETTING = '"builtins": ["core.templatetags.remembered"],'
 #: Names only code leaning on Django's internals spells.
 PRIVATE_INTERNALS = re.compile(
