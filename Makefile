@@ -60,8 +60,11 @@ format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Two workers (pytest-xdist), one per core of the CI machine; the tests that use the live
+# server stay together on one of them (conftest.py). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: setup lint $(CHROMIUM)
-	OVERGANG_ENV=test $(VENV)/bin/pytest
+	OVERGANG_ENV=test $(VENV)/bin/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
 
 # Regenerate and compile translations (needs GNU gettext: apt-get install gettext).
 # Django's makemessages reads the Python code only: it cannot parse Jinja2. Babel's Jinja2

@@ -17,6 +17,17 @@ pytest_plugins = ["core.tests.live"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_collection_modifyitems(items):
+    """Keep every test that uses the live server on one xdist worker (``make test`` runs two).
+
+    ``live_site`` is per session, so per worker: in one group, one gunicorn and one Chromium
+    serve them all, and the other worker runs the rest meanwhile (``--dist loadgroup``).
+    """
+    for item in items:
+        if "live_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("live_site"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def jinja2_pages_report_their_context():
     """Give ``response.context`` for pages rendered by Jinja2, as Django's test setup does for its own templates.
