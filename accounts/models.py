@@ -4,8 +4,6 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import ChoiceLabels
-
 
 class Country(models.TextChoices):
     NORWAY = "NO", _("Norway")
@@ -28,7 +26,7 @@ class SecurityLevel(models.TextChoices):
     LOW = "low", _("Low security")
 
 
-class Agency(ChoiceLabels, models.Model):
+class Agency(models.Model):
     """An organisation unit: a prison, a probation office, a NAV office, an NGO, ..."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -91,7 +89,7 @@ GROUP_ROLES = frozenset(
 )
 
 
-class User(ChoiceLabels, AbstractUser):
+class User(AbstractUser):
     """A user of Overgang; staff belong to one agency, the person to none."""
 
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Agency, Country, Role, SecurityLevel
 from cases.identity import DigestField, EncryptedTextField
 from core.audience import Audience
-from core.choices import ChoiceLabels
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -81,7 +80,7 @@ class FollowUpPhase(models.TextChoices):
     AFTERCARE = "aftercare", _("Voluntary aftercare")
 
 
-class Case(ChoiceLabels, models.Model):
+class Case(models.Model):
     """One person's course through one sentence."""
 
     code = models.CharField(_("code"), max_length=16, unique=True, default=new_case_code, editable=False)
@@ -154,7 +153,7 @@ def membership_is_current(today=None) -> Q:
     return Q(accepted_at__isnull=False) & Q(start_date__lte=today) & membership_is_open(today)
 
 
-class Membership(ChoiceLabels, models.Model):
+class Membership(models.Model):
     """A user's place in a case's responsibility group: an access grant that never vanishes."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("case"))
@@ -227,7 +226,7 @@ class MeetingKind(models.TextChoices):
     FAREWELL = "farewell", _("Farewell conversation")
 
 
-class Meeting(ChoiceLabels, models.Model):
+class Meeting(models.Model):
     """A booked meeting; attendance and decisions live in the meetings app."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("case"))

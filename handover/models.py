@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from cases.models import Case, Membership
-from core.choices import ChoiceLabels
 
 
 class TransitionKind(models.TextChoices):
@@ -39,7 +38,7 @@ class TransitionState(models.TextChoices):
 OPEN_STATES = (TransitionState.PLANNED, TransitionState.OVERLAP)
 
 
-class Transition(ChoiceLabels, models.Model):
+class Transition(models.Model):
     """One planned move of the person and of the responsibility for them."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("case"))

@@ -11,8 +11,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import ChoiceLabels
-
 
 class JournalEntry(models.Model):
     """One change: who did what to which object, with the old and the new values."""
@@ -66,7 +64,7 @@ class AccessPurpose(models.TextChoices):
     CARRY_OVER = "carry_over", _("Carry over from an earlier case, asked for the person")
 
 
-class AccessEvent(ChoiceLabels, models.Model):
+class AccessEvent(models.Model):
     """One read of one case's data by one user in one request."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True)

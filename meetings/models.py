@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Meeting, Membership
 from core.audience import Audience
-from core.choices import ChoiceLabels
 
 
 class Attendance(models.Model):
@@ -76,7 +75,7 @@ class MeasureHandoverAction(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class MeasureHandover(ChoiceLabels, models.Model):
+class MeasureHandover(models.Model):
     """A measure re-assigned or closed at a handover review because its responsible member leaves."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="measure_handovers")

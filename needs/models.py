@@ -5,7 +5,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
-from core.choices import ChoiceLabels
 from reference.models import Knot, LifeArea, Tangle
 
 
@@ -14,7 +13,7 @@ class ConversationPart(models.IntegerChoices):
     PART_2 = 2, _("Needs conversation, part 2")
 
 
-class NeedsConversation(ChoiceLabels, models.Model):
+class NeedsConversation(models.Model):
     """One session of a needs conversation; part 1 may span several sessions."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="conversations")
@@ -41,7 +40,7 @@ class NeedStatus(models.TextChoices):
     NOT_RELEVANT = "not_relevant", _("No longer relevant")
 
 
-class Need(ChoiceLabels, models.Model):
+class Need(models.Model):
     """One need in a case, in the person's own words and the officer's summary."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="needs")

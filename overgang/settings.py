@@ -177,8 +177,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 # Sessions: idle limit by sliding expiry, absolute limit enforced by middleware.
-# Django's database sessions, read with SQL built once per connection (accounts/sessions.py).
-SESSION_ENGINE = "accounts.sessions"
+# Django's database sessions. Not cached_db: no shared cache is configured, and a
+# per-process cache would keep a session alive in the other workers after sign-out or
+# expiry; the session read is one primary-key query either way.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 # Saved when it changes, and otherwise once a minute (core.middleware.SessionLimitsMiddleware),
 # not on every request: an UPDATE and a second commit per request otherwise.

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from cases.models import Case
-from core.choices import ChoiceLabels
 from needs.models import Need
 
 
@@ -37,7 +36,7 @@ PLAN_STATUSES = frozenset({MeasureStatus.CHOSEN, MeasureStatus.STARTED, MeasureS
 OPEN_STATUSES = frozenset({MeasureStatus.PROPOSED, MeasureStatus.CHOSEN, MeasureStatus.STARTED})
 
 
-class Measure(ChoiceLabels, models.Model):
+class Measure(models.Model):
     """A concrete measure proposed for the person's needs, chosen or not by the person."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="measures", verbose_name=_("case"))

@@ -10,7 +10,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Membership
-from core.choices import ChoiceLabels
 from handover.models import Transition
 
 
@@ -37,7 +36,7 @@ class ReadinessState(models.TextChoices):
     NOT_NEEDED = "not_needed", _("Not needed")
 
 
-class ReadinessItem(ChoiceLabels, models.Model):
+class ReadinessItem(models.Model):
     """One thing that must be in place on the day of release, with the member who sees to it."""
 
     transition = models.ForeignKey(

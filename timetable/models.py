@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Country, Role
 from cases.models import Case
-from core.choices import ChoiceLabels
 
 
 class Anchor(models.TextChoices):
@@ -54,7 +53,7 @@ class DeadlineKind(models.TextChoices):
     EXECUTION_PLAN = "execution_plan", _("Execution plan")
 
 
-class RuleSet(ChoiceLabels, models.Model):
+class RuleSet(models.Model):
     """A versioned set of deadline rules for one jurisdiction; a new version is a new row."""
 
     code = models.SlugField(_("code"), max_length=40)
@@ -80,7 +79,7 @@ class RuleSet(ChoiceLabels, models.Model):
         return f"{self.name} (v{self.version})"
 
 
-class Rule(ChoiceLabels, models.Model):
+class Rule(models.Model):
     """One deadline: what is due, when (anchor and offset), who owns it, and its source."""
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="rules", verbose_name=_("rule set"))
@@ -145,7 +144,7 @@ class NoticeRecipient(models.TextChoices):
     MUNICIPALITY = "municipality", _("Home municipality")
 
 
-class ReleaseNotice(ChoiceLabels, models.Model):
+class ReleaseNotice(models.Model):
     """NAV or the home municipality was told of a release date (seed 001: never on the day)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="release_notices", verbose_name=_("case"))
@@ -175,7 +174,7 @@ class DeadlineState(models.TextChoices):
 OPEN_STATES = (DeadlineState.UPCOMING, DeadlineState.DUE_TODAY, DeadlineState.OVERDUE)
 
 
-class Deadline(ChoiceLabels, models.Model):
+class Deadline(models.Model):
     """One case's deadline as last computed by the nightly pass; reminders hang on it."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("case"))
@@ -210,7 +209,7 @@ class ReminderAlert(models.TextChoices):
     UNKNOWN = "unknown", _("The e-mail may not have been sent")
 
 
-class Reminder(ChoiceLabels, models.Model):
+class Reminder(models.Model):
     """One reminder to one person about one deadline and due date; also the in-app inbox.
 
     The row is inserted first; its unique constraint makes it the one reminder for its

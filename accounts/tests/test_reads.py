@@ -1,12 +1,15 @@
-"""The session and the signed-in user, read on every request from SQL built once."""
+"""The session and the signed-in user, read on every request."""
 
 import datetime
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts.backends import ModelBackend
-from accounts.sessions import SessionStore
+
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 
 def test_a_live_session_is_read_and_an_expired_one_is_not(db):
