@@ -7,7 +7,6 @@ their querysets with :func:`cases_visible_to` and a :class:`CaseAccess`.
 from access.policy import (
     Ability,
     CaseAccess,
-    access_for,
     case_for_request,
     cases_visible_to,
     require_ability,
@@ -16,7 +15,6 @@ from access.policy import (
 __all__ = [
     "Ability",
     "CaseAccess",
-    "access_for",
     "case_for_request",
     "cases_visible_to",
     "require_ability",

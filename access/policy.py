@@ -29,17 +29,14 @@ from __future__ import annotations
 import enum
 import functools
 from dataclasses import dataclass
-from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.models import Case, Membership, lead_flag, membership_is_current
 from core.audience import Audience, VolunteerItem
-from core.compiled import CompiledQuery
 from journal.models import AccessPurpose
 from journal.services import record_access
 
@@ -96,16 +93,9 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     role = case_visibility(user)
     if role is None:
         return Case.objects.none()
-    return cases_visible_by_role(role, user.pk, timezone.localdate())
-
-
-def cases_visible_by_role(role: str, user_id: int, today: date) -> QuerySet[Case]:
-    """``cases_visible_to`` for a user of this role (``case_visibility``) and id, with the day given (core.compiled)."""
     if role == Role.PERSON:
-        return Case.objects.filter(person__user_id=user_id)
-    if role in SEES_NO_CASE:
-        return Case.objects.none()
-    member_of = Membership.objects.filter(membership_is_current(today), user_id=user_id).values("case_id")
+        return Case.objects.filter(person__user_id=user.pk)
+    member_of = Membership.objects.filter(membership_is_current(), user_id=user.pk).values("case_id")
     return Case.objects.filter(id__in=member_of)
 
 
@@ -298,11 +288,6 @@ class CaseAccess:
         """Whether no need of the case is hidden from this viewer (no query needed to find which)."""
         return self.needs_limits.hides_none
 
-    @property
-    def measures_kind(self) -> tuple[NeedsLimits, bool]:
-        """What decides which measures this viewer sees, besides who they are: ``measures_condition``'s first two."""
-        return self.needs_limits, self.membership is not None
-
     def can(self, ability: Ability) -> bool:
         if ability is Ability.VIEW_CASE:
             return True
@@ -355,7 +340,7 @@ class CaseAccess:
     @property
     def measures_filter(self) -> Q:
         """Return the condition that limits a case's measures to those this viewer may see."""
-        return measures_condition(*self.measures_kind, self.viewer.pk, self.case.pk)
+        return measures_condition(self.needs_limits, self.membership is not None, self.viewer.pk, self.case.pk)
 
     @property
     def journal_filter(self) -> Q:
@@ -444,92 +429,52 @@ class CaseAccess:
         return self.can_deliver(measure)
 
 
-def access_for(user: User, case: Case) -> CaseAccess:
-    """Decide what the user may do with a case they can see; two queries at most."""
-    from consent.models import Consent
-
-    is_person = user.role == Role.PERSON and case.person.user_id == user.pk
-    membership = None
-    if not is_person:
-        membership = (
-            Membership.objects.filter(membership_is_current(), case=case, user=user)
-            .annotate(is_lead=lead_flag())
-            .order_by("-is_lead")
-            .first()
-        )
-    consent = Consent.objects.filter(case=case, withdrawn_at__isnull=True).first()
-    covered = bool(consent is not None and membership is not None and consent.scope.filter(pk=membership.pk).exists())
-    return CaseAccess(
-        case=case,
-        viewer=user,
-        membership=membership,
-        is_person=is_person,
-        consent_active=consent is not None,
-        covered_by_consent=covered,
-    )
-
-
 def require_ability(access: CaseAccess, ability: Ability) -> None:
     """Refuse with 403 when the case is visible but the action is not allowed."""
     if not access.can(ability):
         raise PermissionDenied
 
 
-def _person_case(user_id: int, code: str) -> QuerySet:
-    """The person's own case of this code, with whether it has an active consent."""
-    from consent.models import Consent
-
-    active = Consent.objects.filter(case_id=OuterRef("pk"), withdrawn_at__isnull=True)
-    return (
-        Case.objects.filter(person__user_id=user_id, code=code)
-        .select_related("person", "institution")
-        .annotate(consent_active=Exists(active))[:1]
-    )
-
-
-def _member_access(user_id: int, code: str, today: date) -> QuerySet:
-    """The user's current membership of the case of this code (the lead's first), with its case.
-
-    Annotated with whether the membership leads the case, whether the case has an active
-    consent and whether that consent covers the membership.
-    """
-    from consent.models import Consent
-
-    active = Consent.objects.filter(case_id=OuterRef("case_id"), withdrawn_at__isnull=True)
-    covering = Consent.scope.through.objects.filter(
-        membership_id=OuterRef("pk"), consent__case_id=OuterRef("case_id"), consent__withdrawn_at__isnull=True
-    )
-    return (
-        Membership.objects.filter(membership_is_current(today), user_id=user_id, case__code=code)
-        .select_related("case__person", "case__institution")
-        .annotate(is_lead=lead_flag(), consent_active=Exists(active), covered=Exists(covering))
-        .order_by("-is_lead", "pk")[:1]
-    )
-
-
-# Every case page starts with one of these two statements; their SQL is built once per
-# connection (core.compiled), which took more CPU than running them.
-PERSON_CASE = CompiledQuery(_person_case, user_id=int, code=str)
-MEMBER_ACCESS = CompiledQuery(_member_access, user_id=int, code=str, today=date)
-
-
 def access_by_code(user: User, code: str) -> CaseAccess | None:
     """Decide what the user may do with the case of this code in one query; None if they may not see it.
 
-    The same decision as ``cases_visible_to`` followed by ``access_for`` (a test holds them
-    equal for every persona and case), read in one statement because every case page starts
-    here: the viewer's current membership with its case, person and institution, whether
-    the case has an active consent, and whether that consent covers the membership.
+    The same decision as ``cases_visible_to`` followed by the step-by-step reading in
+    ``access/tests/oracle.py`` (a test holds them equal for every persona and case), read
+    in one statement because every case page starts here: the viewer's current membership
+    with its case, person and institution, whether the case has an active consent, and
+    whether that consent covers the membership.
     """
+    from consent.models import Consent
+
     role = case_visibility(user)
     if role is None:
         return None
     if role == Role.PERSON:
-        case = PERSON_CASE.first(user_id=user.pk, code=code)
+        case = (
+            Case.objects.filter(person__user_id=user.pk, code=code)
+            .select_related("person", "institution")
+            .annotate(consent_active=Exists(Consent.objects.filter(case_id=OuterRef("pk"), withdrawn_at__isnull=True)))
+            .first()
+        )
         if case is None:
             return None
         return CaseAccess(case, user, None, True, case.consent_active, False)
-    membership = MEMBER_ACCESS.first(user_id=user.pk, code=code, today=timezone.localdate())
+    # The current membership (the lead's first) with its case; whether the case has an
+    # active consent, and whether that consent covers the membership.
+    covering = Consent.scope.through.objects.filter(
+        membership_id=OuterRef("pk"), consent__case_id=OuterRef("case_id"), consent__withdrawn_at__isnull=True
+    )
+    membership = (
+        Membership.objects.filter(membership_is_current(), user_id=user.pk, case__code=code)
+        .select_related("case__person", "case__institution")
+        .annotate(
+            is_lead=lead_flag(),
+            consent_active=Exists(Consent.objects.filter(case_id=OuterRef("case_id"), withdrawn_at__isnull=True)),
+            covered=Exists(covering),
+        )
+        .order_by("-is_lead", "pk")
+        .first()
+    )
     if membership is None:
         return None
     return CaseAccess(membership.case, user, membership, False, membership.consent_active, membership.covered)

@@ -1,31 +1,27 @@
 """Reads of cases, groups and meetings, scoped by the viewer through the access module."""
 
-import datetime
-
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from access.policy import Ability, CaseAccess, case_visibility, cases_visible_by_role
+from access.policy import Ability, CaseAccess, cases_visible_to
 from accounts.models import Role, User
 from cases.models import Case, Meeting, Membership, lead_flag, membership_is_current, membership_is_open
 from consent.models import Consent
 from core.audience import Audience
-from core.compiled import CompiledQueries, CompiledQuery
 from journal.display import describe_changes
 from journal.models import AccessPurpose, JournalEntry
 from journal.services import record_access
-from release.selectors import sudden_flag_since, sudden_release_flag
+from release.selectors import sudden_release_flag
 
 
-def _caseload(
-    role: str, user_id: int, today: datetime.date, now: datetime.datetime, flag_since: datetime.date
-) -> QuerySet[Case]:
+def caseload_for(user: User) -> list[Case]:
+    """Return the user's caseload in one query, logging one access event per case listed."""
     lead = Membership.objects.filter(pk=OuterRef("lead_id"))
-    mine = Membership.objects.filter(membership_is_current(today), case=OuterRef("pk"), user_id=user_id)
-    upcoming = Meeting.objects.filter(case=OuterRef("pk"), starts_at__gte=now).order_by("starts_at")
-    return (
-        cases_visible_by_role(role, user_id, today)
+    mine = Membership.objects.filter(membership_is_current(), case=OuterRef("pk"), user_id=user.pk)
+    upcoming = Meeting.objects.filter(case=OuterRef("pk"), starts_at__gte=timezone.now()).order_by("starts_at")
+    cases = list(
+        cases_visible_to(user)
         .select_related("person", "institution")
         .annotate(
             lead_name=Subquery(
@@ -34,25 +30,10 @@ def _caseload(
             my_role=Subquery(mine.values("role")[:1]),
             consent_active=Exists(Consent.objects.filter(case=OuterRef("pk"), withdrawn_at__isnull=True)),
             next_meeting=Subquery(upcoming.values("starts_at")[:1]),
-            sudden_release=sudden_release_flag(flag_since),
+            sudden_release=sudden_release_flag(),
         )
         .order_by("person__last_name", "person__first_name", "intake_date")
     )
-
-
-#: The caseload of users of each role, compiled once (core.compiled): building it cost more than running it.
-CASELOADS = CompiledQueries(
-    _caseload, user_id=int, today=datetime.date, now=datetime.datetime, flag_since=datetime.date
-)
-
-
-def caseload_for(user: User) -> list[Case]:
-    """Return the user's caseload in one query, logging one access event per case listed."""
-    role = case_visibility(user)
-    if role is None:
-        return []
-    today = timezone.localdate()
-    cases = CASELOADS[role].all(user_id=user.pk, today=today, now=timezone.now(), flag_since=sudden_flag_since(today))
     for case in cases:
         case.my_role_label = Role(case.my_role).label if case.my_role else ""
     if cases:
@@ -62,11 +43,12 @@ def caseload_for(user: User) -> list[Case]:
     return cases
 
 
-def _current_members(case_id: int, today: datetime.date) -> QuerySet[Membership]:
+def current_members(case: Case) -> QuerySet[Membership]:
+    """The current members, lead first, each marked whether an open transition brings them in."""
     from handover.models import OPEN_STATES, Transition
 
     return (
-        Membership.objects.filter(membership_is_current(today), case_id=case_id)
+        Membership.objects.filter(membership_is_current(), case=case)
         .select_related("user", "agency")
         .annotate(
             is_lead=lead_flag(),
@@ -74,21 +56,6 @@ def _current_members(case_id: int, today: datetime.date) -> QuerySet[Membership]
         )
         .order_by("-is_lead", "start_date", "id")
     )
-
-
-#: The group as every case page shows it, compiled once (core.compiled): building its SQL
-#: cost more CPU than running it.
-CURRENT_MEMBERS = CompiledQuery(_current_members, case_id=int, today=datetime.date)
-
-
-def current_members(case: Case) -> QuerySet[Membership]:
-    """The current members, lead first, each marked whether an open transition brings them in."""
-    return _current_members(case.pk, timezone.localdate())
-
-
-def current_member_list(case: Case) -> list[Membership]:
-    """``list(current_members(case))``, from SQL built once."""
-    return CURRENT_MEMBERS.all(case_id=case.pk, today=timezone.localdate())
 
 
 def past_members(case: Case) -> QuerySet[Membership]:
@@ -101,76 +68,31 @@ def past_members(case: Case) -> QuerySet[Membership]:
     )
 
 
-def _next_meetings(case_id: int, now: datetime.datetime) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(case_id=case_id, starts_at__gte=now).order_by("starts_at")[:3]
-
-
-NEXT_MEETINGS = CompiledQuery(_next_meetings, case_id=int, now=datetime.datetime)
-
-
 def next_meetings(case: Case) -> list[Meeting]:
-    """The next three meetings (the overview), from SQL built once."""
-    return NEXT_MEETINGS.all(case_id=case.pk, now=timezone.now())
+    """The next three meetings (the overview)."""
+    return list(Meeting.objects.filter(case=case, starts_at__gte=timezone.now()).order_by("starts_at")[:3])
 
 
-def _covered_by(consent_ids: list[int]) -> QuerySet[Membership]:
-    """The members the consents cover, each row marked with its consent (a member covered twice is two rows)."""
-    return (
-        Membership.objects.filter(consents__in=consent_ids)
-        .select_related("user", "agency")
-        .annotate(consent_id=F("consents"))
-        .order_by("pk")
-    )
-
-
-#: Whom consents cover, with their users and agencies: the active one's and the history's.
-COVERED_BY = CompiledQuery(_covered_by, consent_ids=list)
-
-
-def _active_consent(case_id: int) -> QuerySet[Consent]:
-    return Consent.objects.filter(case_id=case_id, withdrawn_at__isnull=True).select_related("explained_by")[:1]
-
-
-ACTIVE_CONSENT = CompiledQuery(_active_consent, case_id=int)
+def _covered(queryset: QuerySet[Consent]) -> QuerySet[Consent]:
+    """The consents with the members each covers in ``covered``, with their users and agencies."""
+    members = Membership.objects.select_related("user", "agency").order_by("pk")
+    return queryset.prefetch_related(Prefetch("scope", queryset=members, to_attr="covered"))
 
 
 def active_consent(case: Case) -> Consent | None:
-    """The case's active consent (at most one, by a constraint), with the members it covers.
-
-    The members are in ``consent.covered``, read with SQL built once: prefetching them cost a
-    tenth of the overview (bench/notes.md).
-    """
-    consent = ACTIVE_CONSENT.first(case_id=case.pk)
-    if consent is not None:
-        consent.covered = COVERED_BY.all(consent_ids=[consent.pk])
-    return consent
-
-
-def _history(case_id: int) -> QuerySet[Consent]:
-    return (
-        Consent.objects.filter(case_id=case_id)
-        .select_related("explained_by", "withdrawn_by", "recorded_by")
-        .order_by("-recorded_at", "-id")
-    )
-
-
-HISTORY = CompiledQuery(_history, case_id=int)
+    """The case's active consent (at most one, by a constraint), with the members it covers in ``covered``."""
+    return _covered(Consent.objects.filter(case=case, withdrawn_at__isnull=True).select_related("explained_by")).first()
 
 
 def consent_history(case: Case) -> list[Consent]:
-    """The case's consents, latest first, each with the members it covers in ``covered``.
-
-    Two queries from SQL built once (core.compiled): prefetching the members was a third of
-    the consent page's queries' CPU (bench/notes.md).
-    """
-    history = HISTORY.all(case_id=case.pk)
-    covered: dict[int, list[Membership]] = {consent.pk: [] for consent in history}
-    if history:
-        for member in COVERED_BY.all(consent_ids=list(covered)):
-            covered[member.consent_id].append(member)
-    for consent in history:
-        consent.covered = covered[consent.pk]
-    return history
+    """The case's consents, latest first, each with the members it covers in ``covered``."""
+    return list(
+        _covered(
+            Consent.objects.filter(case=case)
+            .select_related("explained_by", "withdrawn_by", "recorded_by")
+            .order_by("-recorded_at", "-id")
+        )
+    )
 
 
 def latest_changes(access: CaseAccess, limit: int = 10, *, describe: bool = False) -> list[JournalEntry]:
@@ -183,10 +105,7 @@ def latest_changes(access: CaseAccess, limit: int = 10, *, describe: bool = Fals
     """
     if not access.can(Ability.VIEW_JOURNAL):
         return []
-    if _journal_hides_nothing(access):
-        entries = LATEST_ENTRIES[limit].all(case_id=access.case.pk)
-    else:
-        entries = list(journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")[:limit])
+    entries = list(journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")[:limit])
     if not describe:
         return entries
     return describe_changes(entries, hidden=None if _journal_hides_nothing(access) else _hidden_references(access))
@@ -214,18 +133,6 @@ def _hidden_references(access: CaseAccess) -> dict[str, set[str]]:
             .values_list("pk", flat=True)
         },
     }
-
-
-def _latest_entries(limit: int, case_id: int) -> QuerySet[JournalEntry]:
-    return (
-        JournalEntry.objects.filter(case_id=case_id)
-        .select_related("actor", "actor_agency")
-        .order_by("-at", "-id")[:limit]
-    )
-
-
-#: The case's latest journal entries for a viewer who sees every need, per limit (core.compiled).
-LATEST_ENTRIES = CompiledQueries(_latest_entries, case_id=int)
 
 
 def journal_for_case(access: CaseAccess) -> QuerySet[JournalEntry]:

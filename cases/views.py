@@ -126,11 +126,11 @@ def _render_overview(request: HttpRequest, access: CaseAccess, status: int = 200
     context = {
         "access": access,
         "case": case,
-        "members": selectors.current_member_list(case),
+        "members": list(selectors.current_members(case)),
         "meetings": selectors.next_meetings(case),
         "needs_by_tangle": need_selectors.needs_by_tangle(access) if access.sees_needs else None,
-        "resources": need_selectors.resource_list(access),
-        "conversations": need_selectors.conversation_list(access),
+        "resources": list(need_selectors.resources_for_case(access)),
+        "conversations": list(need_selectors.conversations_for_case(access)),
         "consent": selectors.active_consent(case)
         if access.consent_active and access.can(Ability.VIEW_CONSENT)
         else None,
@@ -342,7 +342,7 @@ def _render_group(
         "access": access,
         "case": access.case,
         "manage": manage,
-        "members": selectors.current_member_list(access.case),
+        "members": list(selectors.current_members(access.case)),
         "past_members": list(selectors.past_members(access.case)) if manage else [],
         "invited": list(selectors.pending_invitations(access.case)) if manage else [],
         "form": form,

@@ -1,22 +1,19 @@
 """Reads of meetings: the list, one meeting, its attendance, decisions, its agenda and the handover review."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from access.policy import CaseAccess, NeedsLimits, measures_condition
+from access.policy import CaseAccess
 from cases.models import Case, Meeting, MeetingKind, Membership, lead_flag, membership_is_open
-from core.compiled import CompiledQueries, CompiledQuery
 from handover import rules
 from handover.models import Transition, TransitionState
 from journal.models import JournalEntry
 from meetings.models import Attendance, Decision, MeasureHandover, NeedReview
 from needs.models import Need
-from needs.selectors import needs_for_case, visible_needs
+from needs.selectors import needs_for_case
 from plans.models import OPEN_STATUSES, Measure
 from plans.selectors import responsible_candidates, visible_measures
 
@@ -35,49 +32,19 @@ def meetings_for_case(access: CaseAccess) -> QuerySet[Meeting]:
     return Meeting.objects.filter(case=access.case).select_related("booked_by").order_by("starts_at", "id")
 
 
-def _meeting(case_id: int, meeting_id: int) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(case_id=case_id, pk=meeting_id).select_related("booked_by")
-
-
-def _previous(case_id: int, kind: str, starts_at: datetime.datetime, meeting_id: int) -> QuerySet[Meeting]:
-    return (
-        Meeting.objects.filter(case_id=case_id, kind=kind)
-        .filter(Q(starts_at__lt=starts_at) | Q(starts_at=starts_at, id__lt=meeting_id))
-        .order_by("-starts_at", "-id")[:1]
-    )
-
-
-# The statements every meeting page runs, compiled once (core.compiled).
-MEETING = CompiledQuery(_meeting, case_id=int, meeting_id=int)
-PREVIOUS = CompiledQuery(_previous, case_id=int, kind=str, starts_at=datetime.datetime, meeting_id=int)
-
-
 def meeting_for_case(access: CaseAccess, meeting_id: int) -> Meeting:
     """Fetch one meeting of the case, or 404."""
-    meeting = MEETING.first(case_id=access.case.pk, meeting_id=meeting_id)
-    if meeting is None:
-        raise Http404
-    return meeting
+    return get_object_or_404(meetings_for_case(access), pk=meeting_id)
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The latest earlier meeting of the same kind on the same case."""
-    return PREVIOUS.first(
-        case_id=meeting.case_id, kind=meeting.kind, starts_at=meeting.starts_at, meeting_id=meeting.pk
+    return (
+        Meeting.objects.filter(case_id=meeting.case_id, kind=meeting.kind)
+        .filter(Q(starts_at__lt=meeting.starts_at) | Q(starts_at=meeting.starts_at, id__lt=meeting.pk))
+        .order_by("-starts_at", "-id")
+        .first()
     )
-
-
-def _agenda_entries(
-    since_previous: bool, case_id: int, until: datetime.datetime, since: datetime.datetime
-) -> QuerySet[JournalEntry]:
-    entries = JournalEntry.objects.filter(case_id=case_id, object_type__in=AGENDA_OBJECT_TYPES, at__lte=until)
-    if since_previous:
-        entries = entries.filter(at__gt=since)
-    return entries.select_related("actor", "actor_agency").order_by("at", "id")
-
-
-#: With and without a previous meeting, compiled once (core.compiled).
-AGENDA_ENTRIES = CompiledQueries(_agenda_entries, case_id=int, until=datetime.datetime, since=datetime.datetime)
 
 
 def agenda(access: CaseAccess, meeting: Meeting, previous: Meeting | None) -> list[AgendaItem]:
@@ -85,18 +52,17 @@ def agenda(access: CaseAccess, meeting: Meeting, previous: Meeting | None) -> li
 
     Limited to the needs and measures this viewer may see, so the agenda never shows a
     private need or a measure outside the viewer's rights: the changes to the others are
-    left out as they are read. Three queries whatever the size, from SQL built once.
+    left out as they are read. Three queries whatever the size.
     """
-    needs = {str(need.pk): need for need in visible_needs(access)}
-    rows = MEASURE_TITLES[access.measures_kind].rows(case_id=access.case.pk, viewer_id=access.viewer.pk)
-    measures = {str(pk): title for pk, title in rows}
-    entries = AGENDA_ENTRIES[previous is not None].all(
-        case_id=access.case.pk,
-        until=meeting.starts_at,
-        since=previous.starts_at if previous is not None else meeting.starts_at,
+    needs = {str(need.pk): need for need in needs_for_case(access)}
+    measures = {str(pk): title for pk, title in visible_measures(access).values_list("pk", "title")}
+    entries = JournalEntry.objects.filter(
+        case=access.case, object_type__in=AGENDA_OBJECT_TYPES, at__lte=meeting.starts_at
     )
+    if previous is not None:
+        entries = entries.filter(at__gt=previous.starts_at)
     items = []
-    for entry in entries:
+    for entry in entries.select_related("actor", "actor_agency").order_by("at", "id"):
         if entry.object_type == "needs.need" and entry.object_id in needs:
             need = needs[entry.object_id]
             items.append(AgendaItem(entry, f"{need.life_area.name}: {need.summary or need.own_words}", "need"))
@@ -105,41 +71,8 @@ def agenda(access: CaseAccess, meeting: Meeting, previous: Meeting | None) -> li
     return items
 
 
-def _attendance(meeting_id: int) -> QuerySet[Attendance]:
-    return Attendance.objects.filter(meeting_id=meeting_id).select_related("membership__user", "membership__agency")
-
-
-ATTENDANCE = CompiledQuery(_attendance, meeting_id=int)
-
-
 def attendance_for(meeting: Meeting) -> list[Attendance]:
-    return ATTENDANCE.all(meeting_id=meeting.pk)
-
-
-def _measure_titles(kind: tuple[NeedsLimits, bool], case_id: int, viewer_id: int) -> QuerySet:
-    """The ids and titles of the case's measures viewers of this kind (``CaseAccess.measures_kind``) see."""
-    return visible_measures(kind, case_id, viewer_id).values_list("pk", "title")
-
-
-def _decisions(
-    kind: tuple[tuple[NeedsLimits, bool], tuple[str, ...]], meeting_id: int, case_id: int, viewer_id: int
-) -> QuerySet[Decision]:
-    measures_kind, audiences = kind
-    visible = Measure.objects.filter(
-        measures_condition(*measures_kind, viewer_id, case_id), case_id=case_id, pk=OuterRef("measure_id")
-    )
-    return (
-        Decision.objects.filter(meeting_id=meeting_id)
-        .filter(Q(audience__in=audiences) | Q(recorded_by_id=viewer_id))
-        .select_related("recorded_by", "measure")
-        .annotate(measure_visible=Exists(visible))
-        .order_by("recorded_at")
-    )
-
-
-# Per kind of viewer, compiled once (core.compiled).
-MEASURE_TITLES = CompiledQueries(_measure_titles, case_id=int, viewer_id=int)
-DECISIONS = CompiledQueries(_decisions, meeting_id=int, case_id=int, viewer_id=int)
+    return list(Attendance.objects.filter(meeting=meeting).select_related("membership__user", "membership__agency"))
 
 
 def decisions_for(access: CaseAccess, meeting: Meeting) -> list[Decision]:
@@ -149,28 +82,27 @@ def decisions_for(access: CaseAccess, meeting: Meeting) -> list[Decision]:
     A measure can reveal a private need, so ``measure_visible`` applies the access
     module's measure condition, in the same query.
     """
-    kind = (access.measures_kind, tuple(sorted(access.readable_audiences)))
-    return DECISIONS[kind].all(meeting_id=meeting.pk, case_id=meeting.case_id, viewer_id=access.viewer.pk)
-
-
-def _members_on(case_id: int, day: datetime.date, starts_at: datetime.datetime) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=starts_at))
-        .filter(case_id=case_id, accepted_at__isnull=False, start_date__lte=day)
-        .select_related("user", "agency")
-        .annotate(is_lead=lead_flag())
-        .order_by("-is_lead", "start_date", "id")
+    visible = Measure.objects.filter(access.measures_filter, case=access.case, pk=OuterRef("measure_id"))
+    return list(
+        Decision.objects.filter(meeting=meeting)
+        .filter(access.audience_filter("recorded_by_id"))
+        .select_related("recorded_by", "measure")
+        .annotate(measure_visible=Exists(visible))
+        .order_by("recorded_at")
     )
-
-
-MEMBERS_ON = CompiledQuery(_members_on, case_id=int, day=datetime.date, starts_at=datetime.datetime)
 
 
 def members_on(meeting: Meeting) -> list[Membership]:
     """Members who counted on the meeting's day: those who can be recorded as attending."""
     day = timezone.localtime(meeting.starts_at).date()
-    return MEMBERS_ON.all(case_id=meeting.case_id, day=day, starts_at=meeting.starts_at)
+    return list(
+        Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=meeting.starts_at))
+        .filter(case_id=meeting.case_id, accepted_at__isnull=False, start_date__lte=day)
+        .select_related("user", "agency")
+        .annotate(is_lead=lead_flag())
+        .order_by("-is_lead", "start_date", "id")
+    )
 
 
 def transition_for(meeting: Meeting) -> Transition | None:

@@ -2,16 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.audience import VolunteerItem
-from core.compiled import CompiledQuery
 from core.forms import DateInput, DsForm, InRangeModelChoiceField, InRangeModelMultipleChoiceField
 from needs.models import ConversationPart, Need, NeedStatus
 from reference.models import Knot, LifeArea
-
-# The reference lists every form of the needs map offers; their SQL is built once (core.compiled).
-ACTIVE_LIFE_AREAS = CompiledQuery(
-    lambda: LifeArea.objects.filter(active=True).select_related("tangle").order_by("tangle__code", "position")
-)
-KNOTS = CompiledQuery(lambda: Knot.objects.order_by("code"))
 
 
 class LifeAreaChoiceField(InRangeModelChoiceField):
@@ -21,7 +14,7 @@ class LifeAreaChoiceField(InRangeModelChoiceField):
         super().__init__(queryset=LifeArea.objects.none(), **kwargs)
 
     def set_choices(self) -> None:
-        areas = ACTIVE_LIFE_AREAS.all()
+        areas = LifeArea.objects.filter(active=True).select_related("tangle").order_by("tangle__code", "position")
         self.queryset = LifeArea.objects.filter(active=True)
         groups: dict[str, list[tuple[int, str]]] = {}
         for area in areas:
@@ -51,7 +44,7 @@ class NeedForm(DsForm):
         self.fields["knot"].queryset = Knot.objects.all()  # what a choice is checked against
         self.fields["knot"].choices = [
             ("", "---------"),
-            *((knot.pk, f"{knot.code} {knot.name}") for knot in KNOTS.all()),
+            *((knot.pk, f"{knot.code} {knot.name}") for knot in Knot.objects.order_by("code")),
         ]
 
     def clean(self) -> dict:

@@ -4,43 +4,26 @@ from collections import OrderedDict
 
 from django.db.models import QuerySet
 
-from access.policy import CaseAccess, NeedsLimits, needs_condition
-from core.compiled import CompiledQueries, CompiledQuery
+from access.policy import CaseAccess
 from needs.models import Need, NeedsConversation, Resource, VolunteerSharing
 from reference.models import Tangle
 
 
-def _needs(limits: NeedsLimits, case_id: int) -> QuerySet[Need]:
+def needs_for_case(access: CaseAccess) -> QuerySet[Need]:
+    """Return the case's needs this viewer may see (consent, privacy and volunteer rules)."""
     return (
-        Need.objects.filter(case_id=case_id)
-        .filter(needs_condition(limits))
+        Need.objects.filter(case=access.case)
+        .filter(access.needs_filter)
         .select_related("tangle", "life_area", "knot")
         .order_by("tangle__code", "life_area__position", "id")
     )
 
 
-#: The needs of a case, per what hides needs from the viewer, compiled once (core.compiled).
-VISIBLE_NEEDS = CompiledQueries(_needs, case_id=int)
-
-
-def needs_for_case(access: CaseAccess) -> QuerySet[Need]:
-    """Return the case's needs this viewer may see (consent, privacy and volunteer rules)."""
-    return _needs(access.needs_limits, access.case.pk)
-
-
-def visible_needs(access: CaseAccess) -> list[Need]:
-    """``list(needs_for_case(access))``, from SQL built once per kind of viewer."""
-    return VISIBLE_NEEDS[access.needs_limits].all(case_id=access.case.pk)
-
-
-TANGLES = CompiledQuery(lambda: Tangle.objects.order_by("code"))
-
-
 def needs_by_tangle(access: CaseAccess) -> "OrderedDict[Tangle, list[Need]]":
     """Group the visible needs under every tangle, empty tangles included."""
-    grouped: OrderedDict[Tangle, list[Need]] = OrderedDict((tangle, []) for tangle in TANGLES.all())
+    grouped: OrderedDict[Tangle, list[Need]] = OrderedDict((tangle, []) for tangle in Tangle.objects.order_by("code"))
     by_id = {tangle.pk: tangle for tangle in grouped}
-    for need in visible_needs(access):
+    for need in needs_for_case(access):
         grouped[by_id[need.tangle_id]].append(need)
     return grouped
 
@@ -53,35 +36,16 @@ def _sees_conversations(access: CaseAccess) -> bool:
     return access.is_prison_staff or access.is_person
 
 
-def _resources(case_id: int) -> QuerySet[Resource]:
-    return Resource.objects.filter(case_id=case_id).select_related("life_area").order_by("id")
-
-
-def _conversations(case_id: int) -> QuerySet[NeedsConversation]:
-    return NeedsConversation.objects.filter(case_id=case_id).order_by("held_on", "id")
-
-
-# Read by the overview and the needs map; their SQL is built once (core.compiled).
-RESOURCES = CompiledQuery(_resources, case_id=int)
-CONVERSATIONS = CompiledQuery(_conversations, case_id=int)
-
-
 def resources_for_case(access: CaseAccess) -> QuerySet[Resource]:
-    return _resources(access.case.pk) if _sees_resources(access) else Resource.objects.none()
+    if not _sees_resources(access):
+        return Resource.objects.none()
+    return Resource.objects.filter(case=access.case).select_related("life_area").order_by("id")
 
 
 def conversations_for_case(access: CaseAccess) -> QuerySet[NeedsConversation]:
-    return _conversations(access.case.pk) if _sees_conversations(access) else NeedsConversation.objects.none()
-
-
-def resource_list(access: CaseAccess) -> list[Resource]:
-    """``list(resources_for_case(access))``, from SQL built once."""
-    return RESOURCES.all(case_id=access.case.pk) if _sees_resources(access) else []
-
-
-def conversation_list(access: CaseAccess) -> list[NeedsConversation]:
-    """``list(conversations_for_case(access))``, from SQL built once."""
-    return CONVERSATIONS.all(case_id=access.case.pk) if _sees_conversations(access) else []
+    if not _sees_conversations(access):
+        return NeedsConversation.objects.none()
+    return NeedsConversation.objects.filter(case=access.case).order_by("held_on", "id")
 
 
 def need_for_case(access: CaseAccess, need_id: int) -> Need:

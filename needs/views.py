@@ -22,8 +22,8 @@ def _page(request: HttpRequest, access: CaseAccess, status: int = 200, **forms) 
         "access": access,
         "case": access.case,
         "needs_by_tangle": selectors.needs_by_tangle(access),
-        "resources": selectors.resource_list(access),
-        "conversations": selectors.conversation_list(access),
+        "resources": list(selectors.resources_for_case(access)),
+        "conversations": list(selectors.conversations_for_case(access)),
         "need_form": forms.get("need_form") or (NeedForm() if editable else None),
         "resource_form": forms.get("resource_form") or (ResourceForm() if editable else None),
         "conversation_form": forms.get("conversation_form")

@@ -177,9 +177,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 # Sessions: idle limit by sliding expiry, absolute limit enforced by middleware.
-# Django's database sessions: one small query per request. Not cached_db: without a shared
-# cache (CACHES is each process's own memory), a session ended in one worker (sign-out, the
-# absolute limit) would live on in the others' caches until it timed out there.
+# Django's database sessions. Not cached_db: no shared cache is configured, and a
+# per-process cache would keep a session alive in the other workers after sign-out or
+# expiry; the session read is one primary-key query either way.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 # Saved when it changes, and otherwise once a minute (core.middleware.SessionLimitsMiddleware),

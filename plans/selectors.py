@@ -6,35 +6,26 @@ from collections import OrderedDict
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from access.policy import CaseAccess, NeedsLimits, measures_condition
+from access.policy import CaseAccess
 from cases.models import Case, Membership, membership_is_current
-from core.compiled import CompiledQueries, CompiledQuery
 from core.workdays import add_working_days
 from journal.models import JournalEntry
 from needs.models import Need, NeedsConversation
-from needs.selectors import needs_for_case, visible_needs
+from needs.selectors import needs_for_case
 from plans.models import PLAN_STATUSES, Measure, MeasureStatus, PlanVersion
 
 #: POP step 4: proposals within the next working week after the needs conversation.
 PROPOSAL_WORKING_DAYS = 5
 
 
-def _conversation_days(case_id: int) -> QuerySet[NeedsConversation]:
-    return (
-        NeedsConversation.objects.filter(case_id=case_id, part=1, completed=True)
-        .order_by("held_on", "id")
-        .values_list("held_on", flat=True)[:1]
-    )
-
-
-#: Asked on every plan page: compiled once (core.compiled).
-CONVERSATION_DAY = CompiledQuery(_conversation_days, case_id=int)
-
-
 def needs_conversation_date(case: Case) -> datetime.date | None:
     """Return the day part 1 of the needs conversation was completed, if it was."""
-    days = CONVERSATION_DAY.rows(case_id=case.pk)
-    return days[0][0] if days else None
+    return (
+        NeedsConversation.objects.filter(case=case, part=1, completed=True)
+        .order_by("held_on", "id")
+        .values_list("held_on", flat=True)
+        .first()
+    )
 
 
 def proposals_deadline(case: Case) -> datetime.date | None:
@@ -57,48 +48,37 @@ def proposals_deadline_from(case: Case, sessions: list[NeedsConversation]) -> da
     return add_working_days(completed[0][0], PROPOSAL_WORKING_DAYS, case.country)
 
 
-def visible_measures(kind: tuple[NeedsLimits, bool], case_id: int, viewer_id: int) -> QuerySet[Measure]:
-    """The case's measures viewers of this kind (``CaseAccess.measures_kind``) see."""
-    return Measure.objects.filter(case_id=case_id).filter(measures_condition(*kind, viewer_id, case_id)).distinct()
+def visible_measures(access: CaseAccess) -> QuerySet[Measure]:
+    """The case's measures this viewer sees (``CaseAccess.measures_filter``)."""
+    return Measure.objects.filter(case=access.case).filter(access.measures_filter).distinct()
 
 
-def _measures(kind: tuple[NeedsLimits, bool], case_id: int, viewer_id: int) -> QuerySet[Measure]:
-    """``visible_measures`` with their note counts, for the plan page."""
+def measures_for_case(access: CaseAccess) -> QuerySet[Measure]:
+    """Return the case's measures this viewer may see, with their visible needs and note counts."""
+    return _with_details(visible_measures(access)).prefetch_related(
+        Prefetch("needs", queryset=needs_for_case(access), to_attr="visible_needs")
+    )
+
+
+def _with_details(measures: QuerySet[Measure]) -> QuerySet[Measure]:
     return (
-        visible_measures(kind, case_id, viewer_id)
-        .select_related("responsible_agency", "responsible_user", "proposed_by")
+        measures.select_related("responsible_agency", "responsible_user", "proposed_by")
         .annotate(note_count=Count("notes", distinct=True))
         .order_by("due_date", "id")
     )
 
 
-#: The measures a viewer sees, per kind of viewer, compiled once (core.compiled).
-VISIBLE_MEASURES = CompiledQueries(_measures, case_id=int, viewer_id=int)
-
-
-def measures_for_case(access: CaseAccess) -> QuerySet[Measure]:
-    """Return the case's measures this viewer may see, with their visible needs and note counts."""
-    return _measures(access.measures_kind, access.case.pk, access.viewer.pk).prefetch_related(
-        Prefetch("needs", queryset=needs_for_case(access), to_attr="visible_needs")
-    )
-
-
-#: Which needs each measure of the case answers: one query whatever the plan holds, so a plan
-#: with no measure yet costs the same queries as a full one.
-MEASURE_NEEDS = CompiledQuery(
-    lambda case_id: Measure.needs.through.objects.filter(measure__case_id=case_id).values_list("measure_id", "need_id"),
-    case_id=int,
-)
-
-
 def measure_list(access: CaseAccess, needs: list[Need]) -> list[Measure]:
-    """``list(measures_for_case(access))`` from SQL built once; ``needs`` are ``visible_needs(access)``.
+    """``list(measures_for_case(access))`` for a caller that has read ``needs_for_case(access)`` already.
 
-    Each measure's ``visible_needs`` keeps the needs' order, as the prefetch does.
+    Each measure's ``visible_needs`` keeps the needs' order, as the prefetch does. Which
+    needs each measure answers is one query whatever the plan holds, so a plan with no
+    measure yet costs the same queries as a full one.
     """
-    measures = VISIBLE_MEASURES[access.measures_kind].all(case_id=access.case.pk, viewer_id=access.viewer.pk)
+    measures = list(_with_details(visible_measures(access)))
     answers: dict[int, set[int]] = {measure.pk: set() for measure in measures}
-    for measure_id, need_id in MEASURE_NEEDS.rows(case_id=access.case.pk):
+    pairs = Measure.needs.through.objects.filter(measure__case=access.case).values_list("measure_id", "need_id")
+    for measure_id, need_id in pairs:
         if measure_id in answers:  # the measures this viewer sees; the others' ids are left out
             answers[measure_id].add(need_id)
     for measure in measures:
@@ -116,9 +96,9 @@ def plan_by_need(
 ) -> "OrderedDict[Need, list[Measure]]":
     """For each visible need, the chosen measures that answer it (empty list: no measure yet).
 
-    ``needs`` are ``visible_needs(access)`` when the caller has read them already.
+    ``needs`` are ``needs_for_case(access)`` when the caller has read them already.
     """
-    needs = visible_needs(access) if needs is None else needs
+    needs = list(needs_for_case(access)) if needs is None else needs
     by_need: OrderedDict[Need, list[Measure]] = OrderedDict((need, []) for need in needs)
     index = {need.pk: need for need in by_need}
     for measure in measures:

@@ -11,7 +11,7 @@ from access.decorators import case_view
 from access.policy import Ability, CaseAccess
 from core.errors import ConcurrentEditError
 from core.forms import asked_form
-from needs.selectors import needs_for_case, visible_needs
+from needs.selectors import needs_for_case
 from plans import selectors
 from plans.forms import MeasureEditForm, MoveForm, NoteForm, ProposalForm
 from plans.models import PLAN_STATUSES, Measure, MeasureStatus
@@ -40,7 +40,7 @@ def _annotate_rights(access: CaseAccess, measures: list[Measure]) -> None:
 
 
 def _plan_context(access: CaseAccess, asked: str | None = None, **extra) -> dict:
-    needs = visible_needs(access)
+    needs = list(needs_for_case(access))
     measures = selectors.measure_list(access, needs)
     _annotate_rights(access, measures)
     by_need = selectors.plan_by_need(access, measures, needs)

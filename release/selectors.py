@@ -17,7 +17,6 @@ from django.utils import timezone
 from access.policy import CaseAccess
 from accounts.models import User
 from cases.models import Case, Membership, Stage
-from core.compiled import CompiledQuery
 from handover.models import Transition, TransitionKind, TransitionState
 from release.models import KEY_ORDER, ReadinessItem, ReadinessKey, ReadinessState
 from timetable.models import NoticeRecipient, ReleaseNotice
@@ -57,20 +56,6 @@ def release_transitions(case_id: int) -> QuerySet[Transition]:
         .exclude(state=TransitionState.CANCELLED)
         .order_by("-created_at", "-id")
     )
-
-
-#: The latest release's id, asked by every case overview: compiled once (core.compiled).
-LATEST_RELEASE = CompiledQuery(
-    lambda case_id: release_transitions(case_id).values_list("pk", flat=True)[:1], case_id=int
-)
-
-#: Whether the user owns any item made urgent, asked by every what is due: compiled once.
-URGENT_CANDIDATE = CompiledQuery(
-    lambda user_id: ReadinessItem.objects.filter(
-        state=ReadinessState.MISSING, urgent_since__isnull=False, owner__user_id=user_id
-    ).values_list("pk", flat=True)[:1],
-    user_id=int,
-)
 
 
 def is_current_member(membership: Membership | None, today: datetime.date | None = None) -> bool:
@@ -151,8 +136,7 @@ def readiness_for(access: CaseAccess, *, with_notices: bool = True) -> Readiness
     the checklist's query (its joins and the notices' subqueries take several times as long to
     build) runs only when there is one. One query without a release, two or three with one.
     """
-    found = LATEST_RELEASE.rows(case_id=access.case.pk)
-    latest = found[0][0] if found else None
+    latest = release_transitions(access.case.pk).values_list("pk", flat=True).first()
     if latest is None:
         return Readiness(transition=None, items=[], full=access.sees_readiness)
     items = _items(latest)
@@ -191,7 +175,10 @@ def urgent_for(user: User) -> list[ReadinessItem]:
     when that one finds a candidate, which it must: its conditions are part of the full one's.
     """
     today = timezone.localdate()
-    if not URGENT_CANDIDATE.rows(user_id=user.pk):
+    candidates = ReadinessItem.objects.filter(
+        state=ReadinessState.MISSING, urgent_since__isnull=False, owner__user_id=user.pk
+    )
+    if not candidates.exists():
         return []
     return _decorate(
         list(
@@ -218,7 +205,7 @@ def sudden_flag_since(today: datetime.date) -> datetime.date:
 def sudden_release_flag(since: datetime.date | None = None) -> Exists:
     """The condition, on a Case queryset, of a release at short notice with missing items since ``since``.
 
-    ``since`` is 30 days ago unless given (a compiled query passes it as a parameter).
+    ``since`` is 30 days ago unless given.
     """
     since = since or sudden_flag_since(timezone.localdate())
     return Exists(
@@ -234,6 +221,6 @@ def sudden_release_flag(since: datetime.date | None = None) -> Exists:
 
 def members_for_owner_choice(case: Case) -> list[Membership]:
     """The current members, who may own a readiness item."""
-    from cases.selectors import current_member_list
+    from cases.selectors import current_members
 
-    return current_member_list(case)
+    return list(current_members(case))

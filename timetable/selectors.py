@@ -13,13 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from access.policy import CaseAccess, case_visibility, cases_visible_by_role, cases_visible_to
+from access.policy import CaseAccess, cases_visible_to
 from accounts.models import Role, User
 from cases.models import Case, Meeting, Membership, Stage, lead_flag, membership_is_current
-from core.compiled import CompiledQueries, CompiledQuery
 from journal.models import AccessPurpose
 from journal.services import record_access
 from needs.models import Need, NeedsConversation, NeedStatus
@@ -47,21 +46,15 @@ def token_hash(token: str) -> str:
 # Rule sets
 
 
-# Read for every list of what is due and every case timetable; their SQL is built once (core.compiled).
-RULE_SETS = CompiledQuery(lambda: RuleSet.objects.all())
-RULES = CompiledQuery(lambda: Rule.objects.all())
-INSTITUTION_RULE_SETS = CompiledQuery(lambda: InstitutionRuleSet.objects.values_list("institution_id", "rule_set_id"))
-
-
 class RuleBook:
     """The rule sets in force and who follows which; loaded once per request or batch."""
 
     def __init__(self, case_ids: Sequence[int] | None = None, overrides: dict[int, int] | None = None) -> None:
-        self.rule_sets = {rs.pk: rs for rs in RULE_SETS.all()}
+        self.rule_sets = {rs.pk: rs for rs in RuleSet.objects.all()}
         self.rules = {pk: [] for pk in self.rule_sets}
-        for rule in RULES.all():  # in each set's order (Rule.Meta.ordering)
+        for rule in Rule.objects.all():  # in each set's order (Rule.Meta.ordering)
             self.rules[rule.rule_set_id].append(engine.RuleData.of(rule))
-        self.by_institution = dict(INSTITUTION_RULE_SETS.rows())
+        self.by_institution = dict(InstitutionRuleSet.objects.values_list("institution_id", "rule_set_id"))
         if overrides is None:
             overrides = dict(
                 CaseRuleSet.objects.filter(case_id__in=case_ids or []).values_list("case_id", "rule_set_id")
@@ -94,49 +87,6 @@ def _plans_model(name: str):
         return None
 
 
-def _measure_proposals(case_ids: list[int]) -> QuerySet:
-    return _plans_model("Measure").objects.filter(case_id__in=case_ids).values_list("case_id", "proposed_at")
-
-
-def _latest_plan_versions(case_ids: list[int]) -> QuerySet:
-    versions = _plans_model("PlanVersion").objects.filter(case_id__in=case_ids)
-    return versions.values_list("case_id").annotate(latest=Max("created_at")).order_by()
-
-
-# One statement per kind of fact, for the cases given by id; their SQL is built once per
-# connection and widened to the number of cases (core.compiled).
-FACT_CONVERSATIONS = CompiledQuery(
-    lambda case_ids: NeedsConversation.objects.filter(case_id__in=case_ids, completed=True).values_list(
-        "case_id", "part", "held_on"
-    ),
-    case_ids=list,
-)
-FACT_MEMBERS = CompiledQuery(
-    lambda case_ids, today: (
-        Membership.objects.filter(membership_is_current(today), case_id__in=case_ids)
-        .annotate(is_lead=lead_flag())
-        .values_list("case_id", "user_id", "role", "is_lead", "start_date", "agency_id")
-        .order_by("case_id", "-is_lead", "start_date", "id")
-    ),
-    case_ids=list,
-    today=datetime.date,
-)
-FACT_NOTICES = CompiledQuery(
-    lambda case_ids: ReleaseNotice.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "recipient", "release_date", "told_on"
-    ),
-    case_ids=list,
-)
-FACT_NEEDS = CompiledQuery(
-    lambda case_ids: Need.objects.filter(case_id__in=case_ids, life_area__slug__in=["housing", "income"]).values_list(
-        "case_id", "life_area__slug", "status", "updated_at"
-    ),
-    case_ids=list,
-)
-FACT_PROPOSALS = CompiledQuery(_measure_proposals, case_ids=list)
-FACT_REVIEWS = CompiledQuery(_latest_plan_versions, case_ids=list)
-
-
 def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
     """Return the timetable facts of many cases with one query per kind of fact.
 
@@ -149,26 +99,48 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
     today = timezone.localdate()
 
     conversations: dict[int, list] = defaultdict(list)
-    for case_id, part, held_on in FACT_CONVERSATIONS.rows(case_ids=case_ids):
+    held = NeedsConversation.objects.filter(case_id__in=case_ids, completed=True)
+    for case_id, part, held_on in held.values_list("case_id", "part", "held_on"):
         conversations[case_id].append({"part": part, "held_on": held_on})
     members: dict[int, list[engine.Member]] = defaultdict(list)
-    for case_id, user_id, role, is_lead, start_date, agency_id in FACT_MEMBERS.rows(case_ids=case_ids, today=today):
+    current = (
+        Membership.objects.filter(membership_is_current(today), case_id__in=case_ids)
+        .annotate(is_lead=lead_flag())
+        .values_list("case_id", "user_id", "role", "is_lead", "start_date", "agency_id")
+        .order_by("case_id", "-is_lead", "start_date", "id")
+    )
+    for case_id, user_id, role, is_lead, start_date, agency_id in current:
         members[case_id].append(engine.Member(user_id, role, is_lead, start_date, agency_id))
     notices: dict[int, list[engine.Notice]] = defaultdict(list)
-    for case_id, recipient, release_date, told_on in FACT_NOTICES.rows(case_ids=case_ids):
+    told = ReleaseNotice.objects.filter(case_id__in=case_ids)
+    for case_id, recipient, release_date, told_on in told.values_list(
+        "case_id", "recipient", "release_date", "told_on"
+    ):
         notices[case_id].append(engine.Notice(recipient, release_date, told_on))
     needs: dict[int, list] = defaultdict(list)
-    for case_id, slug, status, updated_at in FACT_NEEDS.rows(case_ids=case_ids):
+    housing_and_income = Need.objects.filter(case_id__in=case_ids, life_area__slug__in=["housing", "income"])
+    for case_id, slug, status, updated_at in housing_and_income.values_list(
+        "case_id", "life_area__slug", "status", "updated_at"
+    ):
         needs[case_id].append({"life_area__slug": slug, "status": status, "updated_at": updated_at})
 
-    proposals_tracked = _plans_model("Measure") is not None
+    measure_model, plan_version_model = _plans_model("Measure"), _plans_model("PlanVersion")
+    proposals_tracked = measure_model is not None
     proposals: dict[int, list[datetime.date]] = defaultdict(list)
     if proposals_tracked:
-        for case_id, proposed_at in FACT_PROPOSALS.rows(case_ids=case_ids):
+        for case_id, proposed_at in measure_model.objects.filter(case_id__in=case_ids).values_list(
+            "case_id", "proposed_at"
+        ):
             proposals[case_id].append(timezone.localdate(proposed_at))
     reviews: dict[int, datetime.date] = {}
-    if _plans_model("PlanVersion") is not None:
-        for case_id, latest in FACT_REVIEWS.rows(case_ids=case_ids):
+    if plan_version_model is not None:
+        latest_versions = (
+            plan_version_model.objects.filter(case_id__in=case_ids)
+            .values_list("case_id")
+            .annotate(latest=Max("created_at"))
+            .order_by()
+        )
+        for case_id, latest in latest_versions:
             reviews[case_id] = timezone.localdate(latest)
 
     result = {}
@@ -347,20 +319,6 @@ class DueList:
         return not (self.overdue or self.this_week or self.later)
 
 
-def _open_cases(role: str, user_id: int, today: datetime.date) -> QuerySet[Case]:
-    """The open cases a user of this role sees, each with the rule set it follows, if not its prison's."""
-    return (
-        cases_visible_by_role(role, user_id, today)
-        .exclude(stage=Stage.CLOSED)
-        .select_related("person")
-        .annotate(override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]))
-        .order_by("id")
-    )
-
-
-OPEN_CASES = CompiledQueries(_open_cases, user_id=int, today=datetime.date)
-
-
 def due_for(user: User, view: str = "timetable:due") -> DueList:
     """Return what the user owns across their cases, overdue first; logs one read per case shown.
 
@@ -368,8 +326,14 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
     per kind of fact, then the rule sets.
     """
     today = timezone.localdate()
-    role = case_visibility(user)
-    cases = OPEN_CASES[role].all(user_id=user.pk, today=today) if role is not None else []
+    # The open cases the user sees, each with the rule set it follows, if not its prison's.
+    cases = list(
+        cases_visible_to(user)
+        .exclude(stage=Stage.CLOSED)
+        .select_related("person")
+        .annotate(override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]))
+        .order_by("id")
+    )
     stage_counts = unit_stage_counts(user)
     if not cases or user.role == Role.PERSON:
         return DueList(today, [], [], [], [], stage_counts)
@@ -440,20 +404,14 @@ def _cases_with_facts_visible(user: User, cases: Sequence[Case], facts: dict[int
             for m in facts[case.pk].members
         )
     }
-    covered = {case_id for (case_id,) in COVERED_CASES.rows(case_ids=[case.pk for case in cases], user_id=user.pk)}
-    return staff | covered
-
-
-def _covered_cases(case_ids: list[int], user_id: int) -> QuerySet:
-    """Of these cases, those whose active consent covers the user."""
     from consent.models import Consent
 
-    return Consent.objects.filter(case_id__in=case_ids, withdrawn_at__isnull=True, scope__user_id=user_id).values_list(
-        "case_id"
+    covered = set(
+        Consent.objects.filter(
+            case_id__in=[case.pk for case in cases], withdrawn_at__isnull=True, scope__user_id=user.pk
+        ).values_list("case_id", flat=True)
     )
-
-
-COVERED_CASES = CompiledQuery(_covered_cases, case_ids=list, user_id=int)
+    return staff | covered
 
 
 def unit_stage_counts(user: User) -> list[dict] | None:

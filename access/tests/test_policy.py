@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from access.policy import Ability, access_for, cases_visible_to
+from access.policy import Ability, cases_visible_to
+from access.tests.oracle import access_for
 from consent.services import consent_withdraw
 from needs.models import Need
 from needs.selectors import needs_for_case

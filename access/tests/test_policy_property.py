@@ -18,7 +18,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from access.policy import access_by_code, cases_visible_to
@@ -28,7 +28,7 @@ from cases.selectors import caseload_for
 from consent.models import Consent
 from journal.services import record_change
 from needs.models import Need
-from needs.selectors import needs_for_case, visible_needs
+from needs.selectors import needs_for_case
 from needs.services import need_create
 from plans.models import Measure
 from plans.selectors import measure_list, measures_for_case
@@ -149,6 +149,21 @@ def case_specs(draw, staff: tuple[Staff, ...]) -> CaseSpec:
         measures=measures,
         consents=consents,
     )
+
+
+#: A volunteer in the consent's scope, with one need shared, one not, and one private.
+COVERED_VOLUNTEER = World(
+    staff=(Staff(Role.CONTACT_OFFICER, "prison_a"), Staff(Role.VOLUNTEER, "ngo")),
+    cases=(
+        CaseSpec(
+            prison="prison_a",
+            memberships=("current", "current"),
+            needs=(NeedSpec(False, True), NeedSpec(False, False), NeedSpec(True, False)),
+            measures=(MeasureSpec(frozenset({0}), 0), MeasureSpec(frozenset({1}), 0), MeasureSpec(frozenset({2}), 1)),
+            consents=(ConsentSpec(False, frozenset({1})),),
+        ),
+    ),
+)
 
 
 @st.composite
@@ -416,9 +431,8 @@ def check_selectors(built: Built, viewer: Viewer, user: User, rights: dict[int, 
             continue
         needs = {built.need_ids[c][n] for n in granted.needs}
         measures = {built.measure_ids[c][m] for m in granted.measures}
-        assert set(needs_for_case(access).values_list("pk", flat=True)) == needs, (viewer, c, "needs")
-        listed = visible_needs(access)
-        assert {need.pk for need in listed} == needs, (viewer, c, "visible needs")
+        listed = list(needs_for_case(access))
+        assert {need.pk for need in listed} == needs, (viewer, c, "needs")
         assert set(measures_for_case(access).values_list("pk", flat=True)) == measures, (viewer, c, "measures")
         assert {measure.pk for measure in measure_list(access, listed)} == measures, (viewer, c, "measure list")
 
@@ -464,9 +478,13 @@ def test_every_list_and_page_holds_to_the_reference_policy(client):
         max_examples=200,
         deadline=None,
         database=None,
+        # The same 200 worlds on every run and database: the ladder's every rung is then surely
+        # drawn (a random run once drew no covered volunteer), and a failure reproduces as is.
+        derandomize=True,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(world=worlds())
+    @example(world=COVERED_VOLUNTEER)  # the rarest rung, drawn here whatever the 200 do
     def holds(world: World) -> None:
         with transaction.atomic():
             built = build(world, agencies, life_area, next(EXAMPLES))

@@ -7,6 +7,7 @@ purpose and what was opened; none about anyone else.
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils import timezone, translation
 from access.tests.test_url_walk import all_patterns
 from journal.models import AccessEvent, AccessPurpose
 from journal.selectors import ACCESS_LOG_PAGE_SIZE, TOPIC_BY_APP, TOPIC_BY_NAME, TOPIC_LABELS
-from journal.services import ACCESS_EVENT_INSERT
+from journal.services import record_access
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +27,20 @@ def log_url(case, page=None) -> str:
 
 
 def add_reads(case, viewers, days: int, per_day: int = 1, view: str = "needs:map") -> int:
-    """Write reads through the access log's own insert, spread over past days; return how many."""
+    """Write reads as the access log writes them, spread over past days; return how many.
+
+    The journal is append-only and ``at`` is the moment of the insert, so the clock is
+    moved to each past moment while its reads are written.
+    """
     now = timezone.now()
-    rows = [
-        (now - datetime.timedelta(days=day, minutes=minute), user.pk, user.role, user.agency_id, case.pk,
-         AccessPurpose.CASE_WORK, view)
-        for day in range(1, days + 1)
-        for user in viewers
-        for minute in range(per_day)
-    ]  # fmt: skip
-    ACCESS_EVENT_INSERT.run(rows)
-    return len(rows)
+    written = 0
+    for day in range(1, days + 1):
+        for minute in range(per_day):
+            with time_machine.travel(now - datetime.timedelta(days=day, minutes=minute), tick=False):
+                for user in viewers:
+                    record_access(viewer=user, case_ids=[case.pk], purpose=AccessPurpose.CASE_WORK, view=view)
+                    written += 1
+    return written
 
 
 def all_pages(client, case) -> list:
@@ -156,7 +160,7 @@ def test_the_staff_see_the_same_list_for_the_case(client, personas, case, other_
 def test_a_page_costs_the_same_queries_whatever_the_log_holds(client, personas, case):
     add_reads(case, [personas.contact_officer], days=2)
     client.force_login(personas.person)
-    client.get(log_url(case))  # warm the session and the compiled queries
+    client.get(log_url(case))  # warm the session
 
     def queries(page) -> int:
         with CaptureQueriesContext(connection) as captured:

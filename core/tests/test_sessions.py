@@ -54,3 +54,7 @@ def test_the_users_agency_comes_with_the_user(client, personas, django_assert_nu
     response = client.get(reverse("cases:caseload"))
     with django_assert_num_queries(0):
         assert response.wsgi_request.user.agency.name == personas.contact_officer.agency.name
+
+
+def test_sessions_are_stored_by_an_engine_django_ships():
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"

@@ -48,12 +48,11 @@ def test_refused_reads_log_nothing(client, personas, case):
 
 def test_when_the_access_log_cannot_be_written_no_data_is_returned(client, personas, case, monkeypatch):
     """ASSURANCE #10: make the access-event insert raise; the request must fail."""
-    from journal import services
 
     def broken_insert(*args, **kwargs):
         raise DatabaseError("access log unavailable")
 
-    monkeypatch.setattr(services.ACCESS_EVENT_INSERT, "run", broken_insert)
+    monkeypatch.setattr(AccessEvent.objects, "bulk_create", broken_insert)
     client.raise_request_exception = False
     client.force_login(personas.contact_officer)
     response = client.get(reverse("needs:map", kwargs={"code": case.code}))
@@ -79,3 +78,21 @@ def test_the_person_sees_every_read_of_their_cases_and_none_of_others(client, pe
     assert "Olav" not in response.content.decode()
     assert "Nils Berg" in response.content.decode()
     assert "NAV Bergenhus" in response.content.decode()
+
+
+def test_the_events_of_one_request_are_one_insert_one_per_case(personas, case, other_case, django_assert_num_queries):
+    from journal.services import record_access
+
+    viewer = personas.contact_officer
+    before = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with django_assert_num_queries(1):  # three cases, one of them twice: one INSERT
+        record_access(
+            viewer=viewer, case_ids=[case.pk, other_case.pk, case.pk], purpose=AccessPurpose.CASELOAD, view="x" * 90
+        )
+    written = AccessEvent.objects.filter(id__gt=before).order_by("id")
+    assert [(e.user_id, e.role, e.agency_id, e.case_id, e.purpose, e.view) for e in written] == [
+        (viewer.pk, viewer.role, viewer.agency_id, case_id, AccessPurpose.CASELOAD, "x" * 80)
+        for case_id in (case.pk, other_case.pk)
+    ]
+    with django_assert_num_queries(0):  # nothing read, nothing written
+        record_access(viewer=viewer, case_ids=[], purpose=AccessPurpose.CASELOAD, view="x")

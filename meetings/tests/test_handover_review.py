@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from access.policy import access_for
+from access.tests.oracle import access_for
 from cases.models import Meeting, MeetingKind, Membership
 from cases.services import meeting_book, membership_end
 from handover.models import TransitionKind

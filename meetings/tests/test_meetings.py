@@ -45,7 +45,7 @@ def _backdate(meeting: Meeting, moment: datetime.datetime) -> Meeting:
 def test_the_agenda_lists_exactly_the_changes_since_the_previous_meeting_of_the_same_kind(
     case, personas, group_meeting
 ):
-    from access.policy import access_for
+    from access.tests.oracle import access_for
 
     kari = personas.contact_officer
     # The earlier group meeting was held a moment ago; everything before it is off the agenda.
@@ -87,7 +87,7 @@ def test_the_agenda_lists_exactly_the_changes_since_the_previous_meeting_of_the_
 
 
 def test_the_first_meeting_of_a_kind_lists_every_change_so_far(case, personas, group_meeting):
-    from access.policy import access_for
+    from access.tests.oracle import access_for
 
     assert previous_meeting(group_meeting) is None
     items = agenda(access_for(personas.contact_officer, case), group_meeting, None)
