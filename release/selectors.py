@@ -212,17 +212,9 @@ def urgent_shown_to(user: User, *, already_logged: frozenset[int] = frozenset())
     return items
 
 
-def sudden_flag_since(today: datetime.date) -> datetime.date:
-    """The first day of the window in which a release at short notice is flagged."""
-    return today - datetime.timedelta(days=SUDDEN_FLAG_DAYS)
-
-
-def sudden_release_flag(since: datetime.date | None = None) -> Exists:
-    """The condition, on a Case queryset, of a release at short notice with missing items since ``since``.
-
-    ``since`` is 30 days ago unless given.
-    """
-    since = since or sudden_flag_since(timezone.localdate())
+def sudden_release_flag() -> Exists:
+    """The condition, on a Case queryset, of a release at short notice in the last 30 days with missing items."""
+    since = timezone.localdate() - datetime.timedelta(days=SUDDEN_FLAG_DAYS)
     return Exists(
         ReadinessItem.objects.filter(
             missing_q(),
