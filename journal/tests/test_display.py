@@ -39,7 +39,7 @@ def test_every_action_the_services_journal_has_words():
 
     from django.conf import settings
 
-    from journal.display import ACTION_LABELS
+    from journal.actions import ACTION_LABELS
     from plans.models import MeasureStatus
 
     root = pathlib.Path(settings.BASE_DIR)
