@@ -17,9 +17,14 @@ from journal.services import REDACTED
 NEUTRAL_MODELS = {"needs.need"}
 
 
+#: Models that moved to another app. The journal is append-only, so entries written before
+#: the move keep the old label (meetings 0004 moved the meeting from the cases app).
+MOVED_MODELS = {"cases.meeting": "meetings.meeting"}
+
+
 def _model_for(entry: JournalEntry) -> type[models.Model] | None:
     try:
-        return apps.get_model(entry.object_type)
+        return apps.get_model(MOVED_MODELS.get(entry.object_type, entry.object_type))
     except (LookupError, ValueError):
         return None
 

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from access.decorators import case_view
 from access.policy import Ability, CaseAccess
-from cases.models import Meeting, MeetingKind
 from core.errors import ConcurrentEditError
 from core.forms import asked_form
 from meetings import selectors
@@ -24,6 +23,7 @@ from meetings.forms import (
     NeedReviewForm,
 )
 from meetings.ics import meeting_ics
+from meetings.models import Meeting, MeetingKind
 from meetings.services import (
     attendance_record,
     decision_record,

@@ -10,13 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import Meeting, MeetingKind, Membership
-from cases.services import meeting_book
+from cases.models import Membership
 from journal.models import JournalEntry
 from meetings.ics import fold, meeting_ics
-from meetings.models import Attendance, Decision
+from meetings.models import Attendance, Decision, Meeting, MeetingKind
 from meetings.selectors import agenda, previous_meeting
-from meetings.services import attendance_record, decision_record
+from meetings.services import attendance_record, decision_record, meeting_book
 from needs.models import Need
 from needs.services import need_update
 from plans.models import Measure

@@ -6,8 +6,8 @@ from django.db.models import Q
 from access.policy import cases_visible_to
 from access.tests.oracle import access_for
 from accounts.models import User
-from cases.models import Meeting
 from journal.models import JournalEntry
+from meetings.models import Meeting
 from meetings.selectors import agenda, previous_meeting
 from needs.selectors import needs_for_case
 from plans.selectors import measure_list
