@@ -1,5 +1,6 @@
 """The person, their case (forløp), its responsibility group and its meetings (DOMAIN.md §3)."""
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -134,6 +135,33 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def stage_on(self, day: datetime.date) -> str:
+        """The stage on the day: the stored one, which the services keep (``cases.stage``).
+
+        Only the intake day arriving moves a case without a write: from preparation to
+        understanding needs. ``stage_now`` is the same rule for querysets.
+        """
+        if self.stage == Stage.PREPARATION and self.intake_date <= day:
+            return Stage.UNDERSTAND_NEEDS
+        return self.stage
+
+    @property
+    def stage_label(self) -> str:
+        """The stage today, in the reader's language; every page shows this one."""
+        return Stage(self.stage_on(timezone.localdate())).label
+
+
+def stage_now(today: datetime.date | None = None) -> models.Case:
+    """Return the expression, on Case querysets, of ``Case.stage_on(today)``."""
+    today = today or timezone.localdate()
+    return models.Case(
+        models.When(
+            Q(stage=Stage.PREPARATION, intake_date__lte=today), then=models.Value(Stage.UNDERSTAND_NEEDS.value)
+        ),
+        default=F("stage"),
+        output_field=models.CharField(),
+    )
 
 
 def membership_is_open(today=None) -> Q:

@@ -26,6 +26,7 @@ from cases.models import (
     membership_is_current,
     membership_is_open,
 )
+from cases.stage import StageFacts, stage_facts, stage_for
 from cases.validation import case_fact_errors, normalise_national_id, raise_if_errors
 from core.errors import ConcurrentEditError
 from journal.models import AccessPurpose
@@ -164,7 +165,7 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
             isolation_days=data.isolation_days,
             expected_release=data.expected_release,
             home_municipality=data.home_municipality.strip(),
-            stage=Stage.PREPARATION if data.intake_date > timezone.localdate() else Stage.UNDERSTAND_NEEDS,
+            stage=stage_for(StageFacts(intake_date=data.intake_date), timezone.localdate()),
             previous_case=previous,
             created_by=actor,
         )
@@ -199,6 +200,26 @@ def _same_name(person: Person, data: IntakeData) -> bool:
         return " ".join(name.casefold().split())
 
     return (folded(person.first_name), folded(person.last_name)) == (folded(data.first_name), folded(data.last_name))
+
+
+def case_stage_refresh(*, actor: User, case: Case) -> Case:
+    """Set the stage that follows from what has happened (``cases.stage``); journal a move.
+
+    Call inside the transaction that changed what the stage depends on, after the change:
+    the case row is read again under a lock, so the move and its journal entry commit
+    together with the change, or not at all.
+    """
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    stage = stage_for(stage_facts(current), timezone.localdate())
+    if stage != current.stage:
+        old = snapshot(current, CASE_FIELDS)
+        current.stage = stage
+        current.save(update_fields=["stage"])
+        record_change(
+            actor=actor, action="case.stage", obj=current, case=current, old=old, new=snapshot(current, CASE_FIELDS)
+        )
+    case.stage = current.stage
+    return current
 
 
 def refuse_if_closed(case: Case) -> None:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from access.policy import CaseAccess, cases_visible_to
 from accounts.models import Role, User
-from cases.models import Case, Meeting, Membership, Stage, lead_flag, membership_is_current
+from cases.models import Case, Meeting, Membership, Stage, lead_flag, membership_is_current, stage_now
 from journal.models import AccessPurpose
 from journal.services import record_access
 from needs.models import Need, NeedsConversation, NeedStatus
@@ -422,15 +422,18 @@ def unit_stage_counts(user: User) -> list[dict] | None:
     rows = (
         Case.objects.filter(institution_id=user.agency_id)
         .exclude(stage=Stage.CLOSED)
-        .values("stage")
+        .annotate(current_stage=stage_now())
+        .values("current_stage")
         .annotate(
             cases=Count("id", distinct=True),
             overdue=Count("deadlines", filter=Q(deadlines__state=DeadlineState.OVERDUE)),
         )
-        .order_by("stage")
+        .order_by()
     )
-    labels = dict(Stage.choices)
-    return [{"stage": labels.get(row["stage"], row["stage"]), **row} for row in rows]
+    # In the order of the process (DOMAIN §3), not of the codes.
+    order = {value: position for position, value in enumerate(Stage.values)}
+    rows = sorted(rows, key=lambda row: order.get(row["current_stage"], len(order)))
+    return [{"stage": Stage(row["current_stage"]).label, "code": row["current_stage"], **row} for row in rows]
 
 
 # ---------------------------------------------------------------------------------------
