@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -314,6 +314,8 @@ class DueList:
     logged_case_ids: frozenset[int] = frozenset()
     #: Reminders on the cases the user leads whose e-mail did not (surely) go out.
     reminder_alerts: list[Reminder] = field(default_factory=list)
+    #: Cases the user leads that were released before anyone coming in had taken hold.
+    handover_gaps: list[Case] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -332,7 +334,10 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
         cases_visible_to(user)
         .exclude(stage=Stage.CLOSED)
         .select_related("person")
-        .annotate(override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]))
+        .annotate(
+            override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]),
+            handover_gap_on=open_handover_gap(user),
+        )
         .order_by("id")
     )
     stage_counts = unit_stage_counts(user)
@@ -355,10 +360,12 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
                 mine.append((result, DueItem(case, result, case_risks)))
     groups = engine.sort_due(mine, today)
     alerts = reminder_alerts_for(user, cases)
+    gaps = [case for case in cases if case.handover_gap_on is not None]
     shown = (
         {item.case.pk for group in groups.values() for _, item in group}
         | {case.pk for case, _ in risky}
         | {alert.deadline.case_id for alert in alerts}
+        | {case.pk for case in gaps}
     )
     if shown:
         record_access(viewer=user, case_ids=sorted(shown), purpose=AccessPurpose.CASELOAD, view=view)
@@ -371,6 +378,34 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
         stage_counts=stage_counts,
         logged_case_ids=frozenset(shown),
         reminder_alerts=alerts,
+        handover_gaps=gaps,
+    )
+
+
+def open_handover_gap(user: User) -> Subquery:
+    """The day of the release, on a Case queryset, where the user leads a case released before anyone took hold.
+
+    Issue 17, point 2: such a release is allowed, since it happens, but it is a gap
+    (seed 002 ch. 4: no authority lets go before another has taken hold). It stays on
+    the lead's "what is due" until an incoming member has taken hold (``handover.rules``).
+    """
+    from handover.models import Transition, TransitionKind, TransitionState
+    from handover.rules import attended_hold_meeting
+
+    held = Membership.objects.filter(incoming_for=OuterRef("pk"), accepted_at__isnull=False).filter(
+        attended_hold_meeting()
+    )
+    return Subquery(
+        Transition.objects.filter(
+            case=OuterRef("pk"),
+            case__lead__user_id=user.pk,
+            kind__in=TransitionKind.releases(),
+            state=TransitionState.COMPLETED,
+            handover_gap=True,
+        )
+        .exclude(Exists(held))
+        .order_by("-completed_on", "-id")
+        .values("completed_on")[:1]
     )
 
 
