@@ -21,8 +21,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 from accounts.models import Role
 from core.workdays import add_working_days, is_public_holiday
@@ -414,6 +415,9 @@ class DeadlineResult:
     met_on: datetime.date | None
     owners: tuple[int, ...] = field(default=())
     waiting_for: str = ""
+    #: For a notice (NAV or the municipality told of the release): the release date it was for.
+    release_on: datetime.date | None = None
+    country: str = "NO"
 
     @property
     def kind_label(self) -> str:
@@ -438,6 +442,49 @@ class DeadlineResult:
     @property
     def late(self) -> bool:
         return self.state == DeadlineState.MET and self.due is not None and self.met_on > self.due
+
+    @property
+    def notice_text(self) -> str:
+        """For a notice met: how many days before (or after) the release the receiver was told.
+
+        Issue 17, point 8: "Met (late)" did not say that NAV learned of the release on the
+        day (seed 001: NAV must not learn of a release on the day).
+        """
+        if self.rule.kind not in NOTICE_KINDS or self.met_on is None or self.release_on is None:
+            return ""
+        receiver = capfirst(notice_receiver(NOTICE_KINDS[self.rule.kind], self.country))
+        days = (self.release_on - self.met_on).days
+        if days >= 0:
+            text = ngettext(
+                "%(receiver)s was told %(days)s day before release.",
+                "%(receiver)s was told %(days)s days before release.",
+                days,
+            )
+        else:
+            days = -days
+            text = ngettext(
+                "%(receiver)s was told %(days)s day after release.",
+                "%(receiver)s was told %(days)s days after release.",
+                days,
+            )
+        return text % {"receiver": receiver, "days": days}
+
+
+#: The deadlines met by telling someone of the release date, and whom.
+NOTICE_KINDS = {DeadlineKind.NAV_TOLD_OF_RELEASE: "nav", DeadlineKind.MUNICIPALITY_TOLD_OF_RELEASE: "municipality"}
+#: Who receives a release notice, by country: in Denmark the jobcenter and the kommune (seed 002,
+#: God Løsladelse modules 2 and 5: the municipality is contacted and prepares the benefits).
+NOTICE_RECEIVERS = {
+    ("NO", "nav"): _("NAV"),
+    ("NO", "municipality"): _("the home municipality"),
+    ("DK", "nav"): _("the jobcenter"),
+    ("DK", "municipality"): _("the municipality"),
+}
+
+
+def notice_receiver(recipient: str, country: str) -> str:
+    """Name the receiver of a release notice as the country calls it."""
+    return str(NOTICE_RECEIVERS.get((country, recipient)) or NOTICE_RECEIVERS[("NO", recipient)])
 
 
 def anchor_date(anchor: str, facts: CaseFacts, case_road: Road | None) -> datetime.date | None:
@@ -532,6 +579,8 @@ def evaluate(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.date) 
                 met_on=met,
                 owners=tuple(facts.owners(rule.owner_role)),
                 waiting_for="" if anchor is not None else str(Anchor(rule.anchor).label),
+                release_on=release_date(facts, case_road) if rule.kind in NOTICE_KINDS else None,
+                country=facts.country,
             )
         )
     return results

@@ -276,7 +276,7 @@ def timetable_for_case(access: CaseAccess) -> CaseTimetable:
         road=case_road,
         risks=engine.risks(facts, today) if access.sees_needs else [],
         today=today,
-        notices=list(ReleaseNotice.objects.filter(case=case).select_related("recorded_by")[:10])
+        notices=_named(list(ReleaseNotice.objects.filter(case=case).select_related("recorded_by")[:10]), case.country)
         if access.is_prison_staff
         else [],
         rule_sets=[rs for rs in book.rule_sets.values() if rs.country == case.country]
@@ -285,6 +285,13 @@ def timetable_for_case(access: CaseAccess) -> CaseTimetable:
         country=case.country,
         release=case.expected_release,
     )
+
+
+def _named(notices: list[ReleaseNotice], country: str) -> list[ReleaseNotice]:
+    """Give each notice its receiver's name as the case's country calls it (NAV, jobcenter)."""
+    for notice in notices:
+        notice.receiver = engine.notice_receiver(notice.recipient, country)
+    return notices
 
 
 # ---------------------------------------------------------------------------------------
