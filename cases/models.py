@@ -95,6 +95,12 @@ class Case(models.Model):
     legal_status = models.CharField(_("legal status"), max_length=20, choices=LegalStatus.choices)
     intake_date = models.DateField(_("intake date"))
     sentence_start = models.DateField(_("sentence start"), null=True, blank=True)
+    # The term as the judgment states it (issue 17, point 4); ``sentence_days`` is the same
+    # term counted by the calendar from ``sentence_start`` (``cases.sentence.Term``), kept so
+    # that the rules and the road read one number.
+    sentence_years = models.PositiveSmallIntegerField(_("sentence: years"), default=0)
+    sentence_months = models.PositiveSmallIntegerField(_("sentence: months"), default=0)
+    sentence_term_days = models.PositiveIntegerField(_("sentence: days"), default=0)
     sentence_days = models.PositiveIntegerField(_("sentence length in days"), null=True, blank=True)
     remand_days = models.PositiveIntegerField(_("days on remand"), default=0)
     isolation_days = models.PositiveIntegerField(_("days in full isolation on remand"), default=0)
@@ -145,6 +151,13 @@ class Case(models.Model):
         if self.stage == Stage.PREPARATION and self.intake_date <= day:
             return Stage.UNDERSTAND_NEEDS
         return self.stage
+
+    @property
+    def sentence_term(self):
+        """The sentence as the judgment states it (``cases.sentence.Term``)."""
+        from cases.sentence import Term
+
+        return Term(self.sentence_years, self.sentence_months, self.sentence_term_days)
 
     @property
     def stage_label(self) -> str:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from accounts.models import Role
+from cases.sentence import Term
 from core.workdays import add_working_days, is_public_holiday
 from timetable.models import Anchor, DeadlineKind, DeadlineState, OffsetUnit
 
@@ -86,6 +87,10 @@ class CaseFacts:
     remand_days: int = 0
     isolation_days: int = 0
     expected_release: datetime.date | None = None
+    #: The sentence as the judgment states it; ``sentence_days`` is it counted by the calendar.
+    sentence_years: int = 0
+    sentence_months: int = 0
+    sentence_term_days: int = 0
     #: The day the first completed part 1 of the needs conversation was held.
     conversation_done: datetime.date | None = None
     #: The latest completed needs conversation or plan version: the plan's last review.
@@ -250,6 +255,14 @@ class Road:
     milestones: tuple[Milestone, ...]
     parole: datetime.date | None
     full_time: datetime.date
+    #: How the length was counted: the term as the judgment states it, and the day it runs to.
+    term: Term | None = None
+    term_end: datetime.date | None = None
+    length_days: int = 0
+
+    @property
+    def term_text(self) -> str:
+        return self.term.text if self.term is not None else ""
 
     @property
     def release_estimate(self) -> datetime.date:
@@ -280,7 +293,11 @@ def road(facts: CaseFacts) -> Road | None:
         return None
     rules = ROAD_RULES.get(facts.country, ROAD_RULES["NO"])
     start = facts.sentence_start
-    length = facts.sentence_days
+    term = Term(facts.sentence_years, facts.sentence_months, facts.sentence_term_days)
+    # The length as the judgment states it, counted by the calendar (cases.sentence); a
+    # case that knows only its days counts them as they are.
+    length = term.length_days(start) if term.given else facts.sentence_days
+    term = term if term.given else Term(days=length)
     credit = remand_credit(facts.remand_days, facts.isolation_days, facts.country)
 
     def served(days: int) -> datetime.date:
@@ -339,6 +356,9 @@ def road(facts: CaseFacts) -> Road | None:
         milestones=tuple(milestones),
         parole=parole,
         full_time=full_time,
+        term=term,
+        term_end=start + datetime.timedelta(days=length),
+        length_days=length,
     )
 
 
@@ -543,9 +563,12 @@ def applies(rule: RuleData, facts: CaseFacts) -> bool:
         return True
     if not facts.sentence_days:
         return False
-    if rule.min_sentence_days is not None and facts.sentence_days < rule.min_sentence_days:
+    # A year is a year here, 29 February or not: the term in common years (cases.sentence).
+    term = Term(facts.sentence_years, facts.sentence_months, facts.sentence_term_days)
+    length = term.nominal_days if term.given else facts.sentence_days
+    if rule.min_sentence_days is not None and length < rule.min_sentence_days:
         return False
-    return rule.max_sentence_days is None or facts.sentence_days <= rule.max_sentence_days
+    return rule.max_sentence_days is None or length <= rule.max_sentence_days
 
 
 def state_of(due: datetime.date | None, met: datetime.date | None, today: datetime.date) -> str:
