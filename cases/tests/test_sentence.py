@@ -63,7 +63,7 @@ def test_a_sentenced_case_needs_some_length_and_nothing_is_saved_without(client,
     response = client.post(reverse("cases:intake"), form_data(sentence_years="", sentence_months="", sentence_days=""))
     assert response.status_code == 400
     assert 'id="id_sentence_days"' in response.content.decode()
-    response = client.post(reverse("cases:intake"), form_data(sentence_years="9999", sentence_days=""))
+    response = client.post(reverse("cases:intake"), form_data(sentence_years="9999", sentence_days="10"))
     assert response.status_code == 400
     assert Case.objects.count() == before
 
