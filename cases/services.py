@@ -13,6 +13,7 @@ from access.policy import can_open_cases, counts_at_once
 from accounts.models import GROUP_ROLES, Agency, SecurityLevel, User
 from cases.identity import national_id_digest
 from cases.models import (
+    CASE_FIELDS,
     Answer,
     CarryOver,
     Case,
@@ -24,6 +25,8 @@ from cases.models import (
     membership_is_current,
     membership_is_open,
 )
+from cases.sentence import Term
+from cases.stage import StageFacts, stage_for
 from cases.validation import case_fact_errors, normalise_national_id, raise_if_errors, refuse_if_closed
 from core.errors import ConcurrentEditError
 from handover.rules import lead_blocked, leave_blocked
@@ -35,28 +38,6 @@ from plans.models import Measure, MeasureStatus
 from plans.services import measure_take_over
 
 PERSON_FIELDS = ["first_name", "last_name", "birth_date", "national_id", "user"]
-CASE_FIELDS = [
-    "code",
-    "person",
-    "institution",
-    "unit",
-    "security_level",
-    "country",
-    "legal_status",
-    "intake_date",
-    "sentence_start",
-    "sentence_days",
-    "remand_days",
-    "isolation_days",
-    "expected_release",
-    "home_municipality",
-    "stage",
-    "follow_up_phase",
-    "released_on",
-    "closed_on",
-    "closing_reason",
-    "anonymise_on",
-]
 MEMBERSHIP_FIELDS = ["user", "role", "agency", "purpose", "start_date", "end_date", "ended_at", "accepted_at"]
 
 
@@ -72,6 +53,9 @@ class IntakeData:
     unit: str = ""
     security_level: str = ""
     sentence_start: datetime.date | None = None
+    #: The sentence as the judgment states it; ``sentence_days`` are its days beside the years and months.
+    sentence_years: int = 0
+    sentence_months: int = 0
     sentence_days: int | None = None
     remand_days: int = 0
     isolation_days: int = 0
@@ -92,6 +76,8 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
         "national_id": data.national_id,
         "intake_date": data.intake_date,
         "sentence_start": data.sentence_start,
+        "sentence_years": data.sentence_years,
+        "sentence_months": data.sentence_months,
         "sentence_days": data.sentence_days,
         "remand_days": data.remand_days,
         "isolation_days": data.isolation_days,
@@ -99,6 +85,7 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
         "legal_status": data.legal_status,
     }
     raise_if_errors(case_fact_errors(facts, country))
+    term = Term(data.sentence_years or 0, data.sentence_months or 0, data.sentence_days or 0)
     if data.legal_status not in LegalStatus.values:
         raise ValidationError({"legal_status": _("Choose a legal status.")})
 
@@ -146,12 +133,15 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
             legal_status=data.legal_status,
             intake_date=data.intake_date,
             sentence_start=data.sentence_start,
-            sentence_days=data.sentence_days,
+            sentence_years=term.years,
+            sentence_months=term.months,
+            sentence_term_days=term.days,
+            sentence_days=term.length_days(data.sentence_start) if term.given and data.sentence_start else None,
             remand_days=data.remand_days,
             isolation_days=data.isolation_days,
             expected_release=data.expected_release,
             home_municipality=data.home_municipality.strip(),
-            stage=Stage.PREPARATION if data.intake_date > timezone.localdate() else Stage.UNDERSTAND_NEEDS,
+            stage=stage_for(StageFacts(intake_date=data.intake_date), timezone.localdate()),
             previous_case=previous,
             created_by=actor,
         )

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, AgencyKind, User
-from cases.models import Case, FollowUpPhase, Membership, Stage, membership_is_open
-from cases.services import CASE_FIELDS, MEMBERSHIP_FIELDS, lock_open_case, membership_add
+from cases.models import CASE_FIELDS, Case, FollowUpPhase, Membership, Stage, membership_is_open
+from cases.services import MEMBERSHIP_FIELDS, lock_open_case, membership_add
+from cases.stage import case_stage_refresh
 from core.errors import ConcurrentEditError
 from handover.models import OPEN_STATES, Transition, TransitionKind, TransitionState
 from handover.rules import open_transition, taken_hold_ids
@@ -123,13 +124,7 @@ def transition_plan(
         transition.full_clean()
         transition.save()
         _journal(actor, "transition.plan", transition, None)
-        if kind in TransitionKind.releases() and case.stage in {Stage.CARRY_OUT, Stage.MAKE_PLAN}:
-            old = snapshot(case, CASE_FIELDS)
-            case.stage = Stage.HANDOVER
-            case.save(update_fields=["stage"])
-            record_change(
-                actor=actor, action="case.stage", obj=case, case=case, old=old, new=snapshot(case, CASE_FIELDS)
-            )
+        case_stage_refresh(actor=actor, case=case)
         readiness_create(actor=actor, transition=transition)
     return transition
 
@@ -187,14 +182,7 @@ def transition_cancel(*, actor: User, transition: Transition, reason: str, versi
         current.full_clean()
         current.save(update_fields=["state", "cancel_reason", "version"])
         _journal(actor, "transition.cancel", current, old)
-        case = Case.objects.select_for_update().get(pk=current.case_id)
-        if current.is_release and case.stage == Stage.HANDOVER:
-            old_case = snapshot(case, CASE_FIELDS)
-            case.stage = Stage.CARRY_OUT
-            case.save(update_fields=["stage"])
-            record_change(
-                actor=actor, action="case.stage", obj=case, case=case, old=old_case, new=snapshot(case, CASE_FIELDS)
-            )
+        case_stage_refresh(actor=actor, case=current.case)
     return current
 
 
@@ -283,6 +271,7 @@ def transition_complete(
             old=old_case,
             new=snapshot(case, CASE_FIELDS),
         )
+        case_stage_refresh(actor=actor, case=case)  # a transfer done: back to the stage the facts give
         if current.is_release:
             readiness_release_happened(actor=actor, transition=current, case=case)
     return current

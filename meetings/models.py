@@ -48,7 +48,7 @@ class Meeting(models.Model):
     booked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        # The table keeps the name it had in the cases app (migrations cases 0008, meetings 0004).
+        # The table keeps the name it had in the cases app (migrations meetings 0004, cases 0010).
         db_table = "cases_meeting"
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
+from cases.stage import case_stage_refresh
 from cases.validation import refuse_if_closed
 from core.audience import VolunteerItem
 from core.errors import ConcurrentEditError
@@ -87,6 +88,8 @@ def conversation_record(
             old=None,
             new=snapshot(session, CONVERSATION_FIELDS),
         )
+        if completed:
+            case_stage_refresh(actor=actor, case=case)
     return session
 
 

@@ -38,8 +38,8 @@ from stdnum.no import fodselsnummer
 from access.policy import LEAD_ROLES
 from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
 from cases.identity import EncryptedTextField, national_id_digest
-from cases.models import CODE_ALPHABET, Case, FollowUpPhase, LegalStatus, Membership, Person, Stage
-from cases.services import CASE_FIELDS, MEMBERSHIP_FIELDS, PERSON_FIELDS
+from cases.models import CASE_FIELDS, CODE_ALPHABET, Case, FollowUpPhase, LegalStatus, Membership, Person, Stage
+from cases.services import MEMBERSHIP_FIELDS, PERSON_FIELDS
 from consent.models import Consent
 from consent.services import CONSENT_FIELDS
 from journal import chain

@@ -2,7 +2,7 @@
 
 State only: no row moves and no table is renamed (issue #15, point 4). The foreign keys of
 attendance, decisions, need reviews and measure handovers pointed at ``cases.meeting`` and
-now point at this app's model, on the same table. cases 0008 removes the model from the
+now point at this app's model, on the same table. cases 0010 removes the model from the
 cases app's state. The content type follows, so the admin's history and the permissions
 keep their rows. Journal entries written before keep ``cases.meeting`` as their object type
 (the journal is append-only); ``journal.display`` reads that label as this model.

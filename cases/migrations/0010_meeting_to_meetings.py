@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0007_carry_over"),
+        ("cases", "0009_sentence_terms"),
         ("meetings", "0004_meeting_from_cases"),
     ]
 
