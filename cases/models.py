@@ -201,18 +201,17 @@ class Membership(models.Model):
 
     @property
     def is_lead(self) -> bool:
-        """Whether this membership is the case's lead; querysets annotate it (``with_lead_flag``)."""
-        if "_is_lead" in self.__dict__:
-            return self.__dict__["_is_lead"]
+        """Whether this membership is the case's lead; querysets annotate it as ``leads`` (``lead_flag``)."""
+        if "leads" in self.__dict__:
+            return bool(self.__dict__["leads"])
         return self.case.lead_id == self.pk
-
-    @is_lead.setter
-    def is_lead(self, value: bool) -> None:
-        self.__dict__["_is_lead"] = value
 
 
 def lead_flag() -> ExpressionWrapper:
-    """Return an expression for Membership querysets: whether the row is its case's lead."""
+    """Return an expression for Membership querysets: whether the row is its case's lead.
+
+    Annotate it as ``leads``: the name ``is_lead`` is the model's property, which reads it.
+    """
     return ExpressionWrapper(Q(case__lead_id=F("pk")), output_field=models.BooleanField())
 
 

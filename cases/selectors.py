@@ -51,10 +51,10 @@ def current_members(case: Case) -> QuerySet[Membership]:
         Membership.objects.filter(membership_is_current(), case=case)
         .select_related("user", "agency")
         .annotate(
-            is_lead=lead_flag(),
+            leads=lead_flag(),
             is_incoming=Exists(Transition.objects.filter(incoming=OuterRef("pk"), state__in=OPEN_STATES)),
         )
-        .order_by("-is_lead", "start_date", "id")
+        .order_by("-leads", "start_date", "id")
     )
 
 

@@ -77,8 +77,8 @@ def readiness_create(*, actor: User, transition: Transition) -> list[ReadinessIt
         case = transition.case
         members = list(
             Membership.objects.filter(membership_is_current(), case_id=transition.case_id)
-            .annotate(is_lead=lead_flag())
-            .order_by("-is_lead", "start_date", "id")
+            .annotate(leads=lead_flag())
+            .order_by("-leads", "start_date", "id")
         )
         owners = default_owners(members)
         items = []

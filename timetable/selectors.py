@@ -106,9 +106,9 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
     members: dict[int, list[engine.Member]] = defaultdict(list)
     current = (
         Membership.objects.filter(membership_is_current(today), case_id__in=case_ids)
-        .annotate(is_lead=lead_flag())
-        .values_list("case_id", "user_id", "role", "is_lead", "start_date", "agency_id")
-        .order_by("case_id", "-is_lead", "start_date", "id")
+        .annotate(leads=lead_flag())
+        .values_list("case_id", "user_id", "role", "leads", "start_date", "agency_id")
+        .order_by("case_id", "-leads", "start_date", "id")
     )
     for case_id, user_id, role, is_lead, start_date, agency_id in current:
         members[case_id].append(engine.Member(user_id, role, is_lead, start_date, agency_id))
