@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Agency, Country, Role, SecurityLevel
 from cases.identity import DigestField, EncryptedTextField
@@ -119,6 +120,9 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    # The viewer's role in the case, as shown on their caseload (cases.selectors): not a column.
+    my_role_label: StrOrPromise
 
     class Meta:
         verbose_name = _("case")

@@ -71,6 +71,9 @@ class Measure(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
+    # The needs this viewer sees among those the measure answers, set by plans.selectors: not a column.
+    visible_needs: list[Need]
+
     class Meta:
         ordering = ["due_date", "id"]
         verbose_name = _("measure")
