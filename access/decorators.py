@@ -9,13 +9,14 @@ from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django_htmx.middleware import HtmxDetails
 
 from access.policy import Ability, CaseAccess, case_for_request
 from accounts.models import User
 
 P = ParamSpec("P")
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 #: The attribute the URL walk looks for on every view.
 ACCESS_RULE = "access_rule"
@@ -28,6 +29,7 @@ class AuthenticatedHttpRequest(HttpRequest):
     """
 
     user: User
+    htmx: HtmxDetails  # django_htmx.middleware.HtmxMiddleware, on every request
 
 
 def public(view: View) -> View:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Agency
 from cases.models import Case
@@ -73,6 +74,10 @@ class Measure(models.Model):
 
     # The needs this viewer sees among those the measure answers, set by plans.selectors: not a column.
     visible_needs: list[Need]
+    # What this viewer may do with the measure, set by plans.views for the plan page: not columns.
+    allowed_moves: list[tuple[str, StrOrPromise]]
+    can_note: bool
+    can_edit: bool
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -132,6 +137,9 @@ class PlanVersion(models.Model):
     # [{"id", "title", "needs": [ids], "responsible_agency", "responsible_user", "start_date",
     #   "due_date", "requires_of_person", "status"}], ordered by id.
     measures = models.JSONField(_("measures"), default=list)
+
+    # How many of its measures this viewer sees, set by plans.views: not a column.
+    visible_count: int
 
     class Meta:
         ordering = ["case", "number"]
