@@ -1,5 +1,7 @@
 """Form helpers: Designsystemet markup for every field, and service errors onto fields."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django import forms
