@@ -30,6 +30,7 @@ import enum
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
@@ -45,6 +46,7 @@ from journal.services import record_access
 from meetings.models import Decision, MeasureHandover, Meeting, NeedReview
 from needs.models import Need, VolunteerSharing
 from plans.models import DeliveryNote, Measure
+from release.models import ReadinessItem
 from threads.models import Message
 
 LEAD_ROLES = frozenset({Role.CONTACT_OFFICER, Role.SOCIAL_WORKER})
@@ -93,7 +95,20 @@ def sees_no_case(user: User) -> bool:
     return user.role in SEES_NO_CASE
 
 
-def is_case_staff(membership: Membership, case: Case) -> bool:
+class GroupMember(Protocol):
+    """A member of a case's group as a row or as a value read for many cases (``timetable.engine.Member``)."""
+
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def agency_id(self) -> int | None: ...
+
+
+def is_case_staff(membership: GroupMember, case: Case) -> bool:
     """Whether a member is the case's prison staff: a contact officer or social worker of its own institution."""
     return membership.role in LEAD_ROLES and membership.agency_id == case.institution_id
 
@@ -124,7 +139,7 @@ def covered_membership_ids(case: Case) -> set[int]:
     return set(consent.scope.values_list("pk", flat=True)) if consent else set()
 
 
-def case_facts_visible(user: User, cases: Sequence[Case], members: dict[int, Sequence[Membership]]) -> set[int]:
+def case_facts_visible(user: User, cases: Sequence[Case], members: dict[int, Sequence[GroupMember]]) -> set[int]:
     """Of these cases, those whose facts (release date, risks) the user sees, in one query.
 
     As the case's prison staff (read from the current ``members`` of each case, already
@@ -318,7 +333,10 @@ class CaseAccess:
     @property
     def sees_private_needs(self) -> bool:
         """A private need is for the person and the contact officer only."""
-        return self.is_person or (self.is_prison_staff and self.membership.role == Role.CONTACT_OFFICER)
+        membership = self.membership
+        return self.is_person or (
+            self.is_prison_staff and membership is not None and membership.role == Role.CONTACT_OFFICER
+        )
 
     @property
     def sees_needs(self) -> bool:
@@ -406,7 +424,7 @@ class CaseAccess:
         handovers about them likewise; a message, minutes or a decision by its audience.
         """
 
-        def ids(queryset: QuerySet) -> QuerySet:
+        def ids(queryset: QuerySet[Any]) -> QuerySet[Any, str]:
             return queryset.values_list(Cast("pk", CharField()), flat=True)
 
         condition = Q()
@@ -444,7 +462,7 @@ class CaseAccess:
             condition &= ~Q(action="meeting.minutes", object_id__in=ids(unread_minutes))
         return condition
 
-    def can_deliver(self, measure) -> bool:
+    def can_deliver(self, measure: Measure) -> bool:
         """The responsible actor and the case leads write delivery notes and move a measure on."""
         return self.is_prison_staff or (self.membership is not None and measure.responsible_user_id == self.viewer.pk)
 
@@ -457,19 +475,19 @@ class CaseAccess:
         """
         return self.is_person or self.runs_the_case or (self.covered_by_consent and not self.is_volunteer)
 
-    def can_edit_readiness(self, item) -> bool:
+    def can_edit_readiness(self, item: ReadinessItem) -> bool:
         """The case staff and the lead change any readiness item, its owner only their own."""
         if self.membership is None:
             return False
         return self.runs_the_case or (item.owner is not None and item.owner.user_id == self.viewer.pk)
 
-    def can_edit_measure(self, measure) -> bool:
+    def can_edit_measure(self, measure: Measure) -> bool:
         """The case leads, the responsible actor and the proposer may change a measure's details."""
         return self.can_deliver(measure) or (
             self.can(Ability.PROPOSE_MEASURE) and measure.proposed_by_id == self.viewer.pk
         )
 
-    def can_move_measure(self, measure, status: str) -> bool:
+    def can_move_measure(self, measure: Measure, status: str) -> bool:
         """Choosing and rejecting are the person's decision; delivery is the responsible actor's."""
         if status in {"chosen", "rejected"}:
             return self.can(Ability.CHOOSE_MEASURES)
@@ -513,11 +531,11 @@ def access_by_code(user: User, code: str) -> CaseAccess | None:
         Membership.objects.filter(membership_is_current(), user_id=user.pk, case__code=code)
         .select_related("case__person", "case__institution")
         .annotate(
-            is_lead=lead_flag(),
+            leads=lead_flag(),
             consent_active=consent_is_active("case_id"),
             covered=Exists(covering),
         )
-        .order_by("-is_lead", "pk")
+        .order_by("-leads", "pk")
         .first()
     )
     if membership is None:
@@ -533,6 +551,8 @@ def case_for_request(request: HttpRequest, code: str, ability: Ability = Ability
     is returned.
     """
     user = request.user
+    if not isinstance(user, User):  # anonymous: no case is theirs (login_required sends them to log in first)
+        raise Http404
     access = access_by_code(user, code)
     if access is None:
         raise Http404

@@ -68,7 +68,7 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
     The institution is always the actor's own prison, never taken from the form.
     """
     institution: Agency | None = actor.agency
-    if not can_open_cases(actor):
+    if not can_open_cases(actor) or institution is None:
         raise ValidationError(_("Only prison staff can register a case at intake."))
     country = institution.country
     facts = {

@@ -1,6 +1,7 @@
 """Writes to meetings: booking, attendance, minutes, decisions and the handover review; each journaled."""
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -76,7 +77,7 @@ def meeting_book(
         raise ValidationError(
             {"occurrences": _("Book between 1 and %(max)d meetings at a time.") % {"max": MAX_OCCURRENCES}}
         )
-    first = None
+    first: Meeting | None = None
     with transaction.atomic():
         for number in range(occurrences):
             local_start = timezone.localtime(starts_at)
@@ -110,6 +111,7 @@ def meeting_book(
                 new=snapshot(meeting, MEETING_FIELDS),
             )
             first = first or meeting
+    assert first is not None  # occurrences is at least 1
     return first
 
 
@@ -190,7 +192,7 @@ def decision_record(
     status: str = "",
     reason: str = "",
     due_date: datetime.date | None = None,
-    new_measure: dict | None = None,
+    new_measure: dict[str, Any] | None = None,
     audience: str = Audience.COVERED,
 ) -> Decision:
     """Record a decision; it may create a measure (proposed) or change one (due date, status).

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from access.policy import CaseAccess, current_volunteers
+from cases.models import Membership
 from needs.models import Need, NeedsConversation, Resource, VolunteerSharing
 from reference.models import Tangle
 
@@ -69,6 +70,6 @@ def volunteer_sharing(access: CaseAccess) -> VolunteerSharing | None:
     return VolunteerSharing.objects.filter(case=access.case).first()
 
 
-def volunteers_in_group(access: CaseAccess) -> list:
+def volunteers_in_group(access: CaseAccess) -> list[Membership]:
     """The volunteers currently in the person's group, so the person knows who sees what they share."""
     return list(current_volunteers(access.case).select_related("user", "agency").order_by("start_date", "id"))
