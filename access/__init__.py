@@ -2,15 +2,10 @@
 
 Views fetch case-scoped objects only through :func:`case_for_request`; selectors scope
 their querysets with :func:`cases_visible_to` and a :class:`CaseAccess`.
-"""
 
-from access.policy import (
-    Ability,
-    CaseAccess,
-    case_for_request,
-    cases_visible_to,
-    require_ability,
-)
+``access`` is also a Django app (its models: access with a reason, ``access.models``), so
+the names below are read from ``access.policy`` when first asked for, after the apps load.
+"""
 
 __all__ = [
     "Ability",
@@ -19,3 +14,11 @@ __all__ = [
     "cases_visible_to",
     "require_ability",
 ]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from access import policy
+
+        return getattr(policy, name)
+    raise AttributeError(name)

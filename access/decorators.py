@@ -8,8 +8,9 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
+from access import policy
 from access.policy import Ability, case_for_request
 
 
@@ -43,3 +44,22 @@ def case_view(ability: Ability) -> Callable[[Callable], Callable]:
         return wrapper
 
     return decorator
+
+
+def case_to_open_with_reason(view: Callable) -> Callable:
+    """Require a login and a case of the user's own prison they may open with a reason (``access.policy``).
+
+    The view receives the case instead of the code. Any other case, or a user who may not,
+    gets the same 404 as a missing code; nothing is logged, since nothing of the case is read.
+    """
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, *args, **kwargs) -> HttpResponse:
+        case = policy.case_to_open_with_reason(request.user, code)
+        if case is None:
+            raise Http404
+        return view(request, case, *args, **kwargs)
+
+    wrapper.access_rule = "case:open_with_reason"
+    return wrapper

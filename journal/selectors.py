@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, CharField, Count, Max, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Max, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -88,6 +88,9 @@ class LookedRow:
     topic: str
     purpose: str
     times: int
+    #: For a look with a reason (``access.models.ReasonedAccess``): the reason's key and its words.
+    reason: str = ""
+    reason_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,27 @@ def access_events_for(access: CaseAccess) -> QuerySet[AccessEvent]:
     return events.exclude(purpose=AccessPurpose.OWN_CASE)
 
 
+def _reason() -> Case:
+    """An expression giving a read with a reason the reason it was made under (access.models.ReasonedAccess)."""
+    from access.models import ReasonedAccess
+
+    looks = ReasonedAccess.objects.filter(
+        user_id=OuterRef("user_id"),
+        case_id=OuterRef("case_id"),
+        opened_at__lte=OuterRef("at"),
+        expires_at__gt=OuterRef("at"),
+    ).order_by("kind", "-expires_at")  # the one access.policy.reasoned_access_by_code chose
+    return Case(
+        When(purpose__in=REASONED_PURPOSES, then=Subquery(looks.values("reason")[:1])),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+#: The purposes of reads made with a reason.
+REASONED_PURPOSES = [AccessPurpose.UNIT_REASON, AccessPurpose.EMERGENCY]
+
+
 def access_log_page(access: CaseAccess, page_number: str | int | None) -> AccessLogPage:
     """Return one page of who has looked, grouped by who, day and what (three queries).
 
@@ -118,11 +142,12 @@ def access_log_page(access: CaseAccess, page_number: str | int | None) -> Access
     """
     events = access_events_for(access)
     groups = (
-        events.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()), topic=_topic())
+        events.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()), topic=_topic(), reason=_reason())
         .values(
             "day",
             "topic",
             "purpose",
+            "reason",
             "role",
             "user_id",
             "user__first_name",
@@ -135,6 +160,9 @@ def access_log_page(access: CaseAccess, page_number: str | int | None) -> Access
     )
     page = Paginator(groups, ACCESS_LOG_PAGE_SIZE).get_page(page_number)
     roles, purposes = dict(Role.choices), dict(AccessPurpose.choices)
+    from access.models import Reason
+
+    reasons = dict(Reason.choices)
     rows = [
         LookedRow(
             day=group["day"],
@@ -145,6 +173,8 @@ def access_log_page(access: CaseAccess, page_number: str | int | None) -> Access
             topic=TOPIC_LABELS[group["topic"]],
             purpose=purposes.get(group["purpose"], group["purpose"]),
             times=group["times"],
+            reason=group["reason"] or "",
+            reason_label=reasons.get(group["reason"], "") if group["reason"] else "",
         )
         for group in page.object_list
     ]
