@@ -559,8 +559,12 @@ def meeting_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(Ability.VIEW_JOURNAL)
 def changes(request: HttpRequest, access: CaseAccess) -> HttpResponse:
     """Show every change to the case with old and new values. The case's prison staff."""
-    entries = selectors.latest_changes(access, limit=200, describe=True)
-    return render(request, "cases/changes.html", {"access": access, "case": access.case, "entries": entries})
+    page, entries = selectors.changes_page(access, request.GET.get("page"))
+    return render(
+        request,
+        "cases/changes.html",
+        {"access": access, "case": access.case, "entries": entries, "page": page, "page_query": ""},
+    )
 
 
 @case_view(Ability.VIEW_ACCESS_LOG)
