@@ -6,12 +6,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, CharField, Count, Max, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Max, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from access.models import Reason, ReasonedAccess
 from access.policy import CaseAccess
 from accounts.models import Role
 from journal.models import AccessEvent, AccessPurpose
@@ -41,6 +42,8 @@ TOPIC_LABELS: dict[str, Promise] = {
 # The URL name each read recorded (AccessEvent.view), by exact name first, then by its app.
 TOPIC_BY_NAME = {
     "cases:caseload": "list",
+    "cases:unit": "list",
+    "cases:open_with_reason": "case",
     "cases:invitations": "list",
     "timetable:due": "list",
     "timetable:calendar_feed": "list",
@@ -113,25 +116,33 @@ def access_events_for(access: CaseAccess) -> QuerySet[AccessEvent]:
     return events.exclude(purpose=AccessPurpose.OWN_CASE)
 
 
-def _reason() -> Case:
-    """An expression giving a read with a reason the reason it was made under (access.models.ReasonedAccess)."""
-    from access.models import ReasonedAccess
-
-    looks = ReasonedAccess.objects.filter(
-        user_id=OuterRef("user_id"),
-        case_id=OuterRef("case_id"),
-        opened_at__lte=OuterRef("at"),
-        expires_at__gt=OuterRef("at"),
-    ).order_by("kind", "-expires_at")  # the one access.policy.reasoned_access_by_code chose
-    return Case(
-        When(purpose__in=REASONED_PURPOSES, then=Subquery(looks.values("reason")[:1])),
-        default=Value(""),
-        output_field=CharField(),
-    )
-
-
 #: The purposes of reads made with a reason.
 REASONED_PURPOSES = [AccessPurpose.UNIT_REASON, AccessPurpose.EMERGENCY]
+
+
+def _reasons_by_reader_and_day(access: CaseAccess, groups: list[dict]) -> dict[tuple[int, datetime.date], list[str]]:
+    """The reasons of the looks with a reason on this page, by reader and day; one query, only if there are any."""
+    readers = {group["user_id"] for group in groups if group["purpose"] in REASONED_PURPOSES}
+    if not readers:
+        return {}
+    days = [group["day"] for group in groups if group["purpose"] in REASONED_PURPOSES]
+    zone = timezone.get_current_timezone()
+    first = datetime.datetime.combine(min(days), datetime.time(), tzinfo=zone)
+    last = datetime.datetime.combine(max(days) + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+    cases = access_events_for(access).values("case_id")
+    found: dict[tuple[int, datetime.date], list[str]] = {}
+    looks = ReasonedAccess.objects.filter(
+        user_id__in=readers, case_id__in=cases, opened_at__lt=last, expires_at__gt=first
+    ).order_by("opened_at", "id")
+    for user_id, opened_at, expires_at, reason in looks.values_list("user_id", "opened_at", "expires_at", "reason"):
+        day = timezone.localtime(opened_at, zone).date()
+        end = timezone.localtime(expires_at, zone).date()
+        while day <= end:
+            keys = found.setdefault((user_id, day), [])
+            if reason not in keys:
+                keys.append(reason)
+            day += datetime.timedelta(days=1)
+    return found
 
 
 def access_log_page(access: CaseAccess, page_number: str | int | None) -> AccessLogPage:
@@ -142,12 +153,11 @@ def access_log_page(access: CaseAccess, page_number: str | int | None) -> Access
     """
     events = access_events_for(access)
     groups = (
-        events.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()), topic=_topic(), reason=_reason())
+        events.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()), topic=_topic())
         .values(
             "day",
             "topic",
             "purpose",
-            "reason",
             "role",
             "user_id",
             "user__first_name",
@@ -160,9 +170,9 @@ def access_log_page(access: CaseAccess, page_number: str | int | None) -> Access
     )
     page = Paginator(groups, ACCESS_LOG_PAGE_SIZE).get_page(page_number)
     roles, purposes = dict(Role.choices), dict(AccessPurpose.choices)
-    from access.models import Reason
-
     reasons = dict(Reason.choices)
+    on_page = list(page.object_list)
+    looks = _reasons_by_reader_and_day(access, on_page)
     rows = [
         LookedRow(
             day=group["day"],
@@ -173,9 +183,9 @@ def access_log_page(access: CaseAccess, page_number: str | int | None) -> Access
             topic=TOPIC_LABELS[group["topic"]],
             purpose=purposes.get(group["purpose"], group["purpose"]),
             times=group["times"],
-            reason=group["reason"] or "",
-            reason_label=reasons.get(group["reason"], "") if group["reason"] else "",
+            reason=" ".join(looks.get((group["user_id"], group["day"]), [])),
+            reason_label="; ".join(str(reasons[key]) for key in looks.get((group["user_id"], group["day"]), [])),
         )
-        for group in page.object_list
+        for group in on_page
     ]
     return AccessLogPage(page=page, rows=rows, reads=events.count())
