@@ -5,15 +5,18 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.decorators import AuthenticatedHttpRequest, case_view, signed_in
-from access.policy import Ability, CaseAccess, can_open_cases, cases_visible_to
+from access.decorators import AuthenticatedHttpRequest, case_to_open_with_reason, case_view, signed_in
+from access.forms import ReasonForm
+from access.policy import Ability, CaseAccess, access_by_code, can_open_cases, cases_visible_to, sees_unit
+from access.selectors import emergencies_on
+from access.services import reasoned_access_open
 from cases import selectors
 from cases.forms import (
     CarryOverAnswerForm,
@@ -48,16 +51,101 @@ from needs import selectors as need_selectors
 from needs.services import need_create
 from plans.selectors import proposals_deadline_from
 from release.selectors import readiness_summary
+from timetable.selectors import unit_overview_for
+
+
+def search_text(request: HttpRequest) -> str:
+    """The search of a list page: posted (an identity number must never be in an address), or a name in the address."""
+    return (request.POST.get("q") if request.method == "POST" else request.GET.get("q")) or ""
 
 
 @signed_in
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """List the signed-in user's cases. Any signed-in user; shows only their own cases."""
-    cases = selectors.caseload_for(request.user)
+    """List the signed-in user's cases, a page at a time, searched by name, identity number or case code.
+
+    Any signed-in user; shows and finds only their own cases (``cases_visible_to``).
+    """
+    listing = selectors.caseload_for(request.user, search=search_text(request), page_number=request.GET.get("page"))
     return render(
         request,
         "cases/caseload.html",
-        {"cases": cases, "can_open_cases": can_open_cases(request.user)},
+        {
+            "cases": listing.cases,
+            "listing": listing,
+            "page_query": page_query(listing.search),
+            "can_open_cases": can_open_cases(request.user),
+            "sees_unit": sees_unit(request.user),
+        },
+    )
+
+
+def page_query(search: str, **extra: str) -> str:
+    """The address's query for the next or previous page: the search only if it cannot be an identity number."""
+    from urllib.parse import urlencode
+
+    params = {key: value for key, value in extra.items() if value}
+    if search and not selectors.identity_digests(search) and not any(ch.isdigit() for ch in search):
+        params["q"] = search
+    return urlencode(params)
+
+
+@signed_in
+def unit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The coordinator's prison: cases per stage, and its cases with stage, overdue deadlines and risks.
+
+    Reentry coordinators of a prison (``access.policy.sees_unit``); anyone else 403. Every
+    case on the page is an access event the person sees; opening one needs a reason.
+    """
+    if not sees_unit(request.user):
+        raise PermissionDenied
+    stage = request.GET.get("stage", "")
+    only_overdue = request.GET.get("overdue") == "1"
+    overview = unit_overview_for(
+        request.user,
+        search=search_text(request),
+        stage=stage,
+        only_overdue=only_overdue,
+        page_number=request.GET.get("page"),
+    )
+    if overview is None:  # sees_unit said yes above
+        raise PermissionDenied
+    return render(
+        request,
+        "cases/unit.html",
+        {
+            "overview": overview,
+            "listing": overview,
+            "stages": Stage,
+            "page_query": page_query(overview.search, stage=overview.stage, overdue="1" if only_overdue else ""),
+        },
+    )
+
+
+@case_to_open_with_reason
+def open_with_reason(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
+    """Open a case of one's own prison with a reason from the list, for a while (``access.policy``).
+
+    A reentry coordinator of the case's prison (the unit's reasons and emergencies); its
+    contact officers and social workers outside the group (emergencies only). Anyone else,
+    and any other case, 404. Those who already see the case are sent to it.
+    """
+    if access_by_code(request.user, case.code) is not None:
+        return redirect("cases:overview", code=case.code)
+    form = ReasonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = reasoned_access_open(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("You can read the case until %(end)s. The person sees that you looked, and why.")
+                % {"end": date_format(timezone.localtime(grant.expires_at), "j. F Y H:i")},
+            )
+            return redirect("cases:overview", code=case.code)
+    return render(
+        request, "cases/open_with_reason.html", {"case": case, "form": form}, status=400 if form.errors else 200
     )
 
 
@@ -140,6 +228,7 @@ def _render_overview(request: AuthenticatedHttpRequest, access: CaseAccess, stat
         else None,
         "changes": selectors.latest_changes(access),
         "readiness": readiness_summary(access) if not access.is_person else None,
+        "emergencies": emergencies_on(access),
     }
     context["proposals_deadline"] = proposals_deadline_from(case, context["conversations"])
     context.update(_carry_over_context(access, **forms))
@@ -483,8 +572,12 @@ def meeting_new(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpRe
 @case_view(Ability.VIEW_JOURNAL)
 def changes(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show every change to the case with old and new values. The case's prison staff."""
-    entries = selectors.latest_changes(access, limit=200, describe=True)
-    return render(request, "cases/changes.html", {"access": access, "case": access.case, "entries": entries})
+    page, entries = selectors.changes_page(access, request.GET.get("page"))
+    return render(
+        request,
+        "cases/changes.html",
+        {"access": access, "case": access.case, "entries": entries, "page": page, "page_query": ""},
+    )
 
 
 @case_view(Ability.VIEW_ACCESS_LOG)

@@ -1,6 +1,7 @@
 """The group's message thread."""
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -9,6 +10,9 @@ from access.policy import Ability, CaseAccess
 from threads.forms import MessageForm
 from threads.selectors import audience_readers, messages_for_case
 from threads.services import message_post
+
+#: Messages on one page of the thread.
+THREAD_PAGE_SIZE = 50
 
 
 @case_view(Ability.USE_THREAD)
@@ -34,10 +38,16 @@ def thread(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpRespons
                 form = MessageForm()
         if form.errors:
             status = 400
+    # Oldest first, as a conversation reads; the newest page unless an older one is asked for.
+    paginator = Paginator(messages_for_case(access), THREAD_PAGE_SIZE)
+    asked = request.GET.get("page") if request.method == "GET" else None
+    page = paginator.get_page(asked or paginator.num_pages)
     context = {
         "access": access,
         "case": access.case,
-        "thread": list(messages_for_case(access)[:500]),
+        "thread": list(page.object_list),
+        "page": page,
+        "page_query": "",
         "form": form,
         "readers": audience_readers(access.case),
     }

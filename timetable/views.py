@@ -11,6 +11,9 @@ from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view, public, signed_in
 from access.policy import Ability, CaseAccess
+from access.selectors import emergencies_for_lead
+from journal.models import AccessPurpose
+from journal.services import record_access
 from release.selectors import urgent_shown_to
 from timetable import ical, selectors
 from timetable.forms import CaseRuleSetForm, ReleaseNoticeForm
@@ -27,8 +30,13 @@ from timetable.services import (
 def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List what the user owns across their cases, overdue first. Any signed-in user; their own only."""
     due = selectors.due_for(request.user)
-    urgent = urgent_shown_to(request.user, already_logged=due.logged_case_ids)
-    return render(request, "timetable/due.html", {"due": due, "urgent": urgent})
+    emergencies = emergencies_for_lead(request.user)
+    logged = due.logged_case_ids
+    unlogged = sorted({look.case_id for look in emergencies} - logged)
+    if unlogged:
+        record_access(viewer=request.user, case_ids=unlogged, purpose=AccessPurpose.CASELOAD, view="timetable:due")
+    urgent = urgent_shown_to(request.user, already_logged=logged | set(unlogged))
+    return render(request, "timetable/due.html", {"due": due, "urgent": urgent, "emergencies": emergencies})
 
 
 @signed_in
