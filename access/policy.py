@@ -29,6 +29,7 @@ from __future__ import annotations
 import enum
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -39,6 +40,8 @@ from cases.models import Case, Membership, lead_flag, membership_is_current
 from core.audience import Audience, VolunteerItem
 from journal.models import AccessPurpose
 from journal.services import record_access
+from plans.models import Measure
+from release.models import ReadinessItem
 
 LEAD_ROLES = frozenset({Role.CONTACT_OFFICER, Role.SOCIAL_WORKER})
 
@@ -263,7 +266,10 @@ class CaseAccess:
     @property
     def sees_private_needs(self) -> bool:
         """A private need is for the person and the contact officer only."""
-        return self.is_person or (self.is_prison_staff and self.membership.role == Role.CONTACT_OFFICER)
+        membership = self.membership
+        return self.is_person or (
+            self.is_prison_staff and membership is not None and membership.role == Role.CONTACT_OFFICER
+        )
 
     @property
     def sees_needs(self) -> bool:
@@ -359,7 +365,7 @@ class CaseAccess:
         from plans.models import DeliveryNote, Measure
         from threads.models import Message
 
-        def ids(queryset: QuerySet) -> QuerySet:
+        def ids(queryset: QuerySet[Any]) -> QuerySet[Any, str]:
             return queryset.values_list(Cast("pk", CharField()), flat=True)
 
         condition = Q()
@@ -397,7 +403,7 @@ class CaseAccess:
             condition &= ~Q(action="meeting.minutes", object_id__in=ids(unread_minutes))
         return condition
 
-    def can_deliver(self, measure) -> bool:
+    def can_deliver(self, measure: Measure) -> bool:
         """The responsible actor and the case leads write delivery notes and move a measure on."""
         return self.is_prison_staff or (self.membership is not None and measure.responsible_user_id == self.viewer.pk)
 
@@ -410,19 +416,19 @@ class CaseAccess:
         """
         return self.is_person or self.runs_the_case or (self.covered_by_consent and not self.is_volunteer)
 
-    def can_edit_readiness(self, item) -> bool:
+    def can_edit_readiness(self, item: ReadinessItem) -> bool:
         """The case staff and the lead change any readiness item, its owner only their own."""
         if self.membership is None:
             return False
         return self.runs_the_case or (item.owner is not None and item.owner.user_id == self.viewer.pk)
 
-    def can_edit_measure(self, measure) -> bool:
+    def can_edit_measure(self, measure: Measure) -> bool:
         """The case leads, the responsible actor and the proposer may change a measure's details."""
         return self.can_deliver(measure) or (
             self.can(Ability.PROPOSE_MEASURE) and measure.proposed_by_id == self.viewer.pk
         )
 
-    def can_move_measure(self, measure, status: str) -> bool:
+    def can_move_measure(self, measure: Measure, status: str) -> bool:
         """Choosing and rejecting are the person's decision; delivery is the responsible actor's."""
         if status in {"chosen", "rejected"}:
             return self.can(Ability.CHOOSE_MEASURES)
@@ -468,11 +474,11 @@ def access_by_code(user: User, code: str) -> CaseAccess | None:
         Membership.objects.filter(membership_is_current(), user_id=user.pk, case__code=code)
         .select_related("case__person", "case__institution")
         .annotate(
-            is_lead=lead_flag(),
+            leads=lead_flag(),
             consent_active=Exists(Consent.objects.filter(case_id=OuterRef("case_id"), withdrawn_at__isnull=True)),
             covered=Exists(covering),
         )
-        .order_by("-is_lead", "pk")
+        .order_by("-leads", "pk")
         .first()
     )
     if membership is None:
@@ -488,6 +494,8 @@ def case_for_request(request: HttpRequest, code: str, ability: Ability = Ability
     is returned.
     """
     user = request.user
+    if not isinstance(user, User):  # anonymous: no case is theirs (login_required sends them to log in first)
+        raise Http404
     access = access_by_code(user, code)
     if access is None:
         raise Http404

@@ -1,5 +1,7 @@
 """Reads of cases, groups and meetings, scoped by the viewer through the access module."""
 
+from collections.abc import Sequence
+
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -15,7 +17,7 @@ from journal.services import record_access
 from release.selectors import sudden_release_flag
 
 
-def caseload_for(user: User) -> list[Case]:
+def caseload_for(user: User) -> Sequence[Case]:
     """Return the user's caseload in one query, logging one access event per case listed."""
     lead = Membership.objects.filter(pk=OuterRef("lead_id"))
     mine = Membership.objects.filter(membership_is_current(), case=OuterRef("pk"), user_id=user.pk)
@@ -51,10 +53,10 @@ def current_members(case: Case) -> QuerySet[Membership]:
         Membership.objects.filter(membership_is_current(), case=case)
         .select_related("user", "agency")
         .annotate(
-            is_lead=lead_flag(),
+            leads=lead_flag(),
             is_incoming=Exists(Transition.objects.filter(incoming=OuterRef("pk"), state__in=OPEN_STATES)),
         )
-        .order_by("-is_lead", "start_date", "id")
+        .order_by("-leads", "start_date", "id")
     )
 
 

@@ -1,8 +1,10 @@
 """Intake, caseload, case overview, the responsibility group and meetings."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from access.decorators import case_view, signed_in
+from access.decorators import AuthenticatedHttpRequest, case_view, signed_in
 from access.policy import Ability, CaseAccess, can_open_cases, cases_visible_to
 from cases import selectors
 from cases.forms import (
@@ -49,7 +51,7 @@ from release.selectors import readiness_summary
 
 
 @signed_in
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the signed-in user's cases. Any signed-in user; shows only their own cases."""
     cases = selectors.caseload_for(request.user)
     return render(
@@ -60,9 +62,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register a person and a case. Contact officers and social workers of a prison."""
-    if not can_open_cases(request.user):
+    if not can_open_cases(request.user) or request.user.agency is None:
         raise PermissionDenied
     country = request.user.agency.country
     form = IntakeForm(
@@ -127,14 +129,14 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 @case_view(Ability.VIEW_CASE)
-def overview(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the case: stage, needs by tangle, consent, group, changes. Anyone who sees the case."""
     return _render_overview(request, access)
 
 
-def _render_overview(request: HttpRequest, access: CaseAccess, status: int = 200, **forms) -> HttpResponse:
+def _render_overview(request: AuthenticatedHttpRequest, access: CaseAccess, status: int = 200, **forms) -> HttpResponse:
     case = access.case
-    context = {
+    context: dict[str, Any] = {
         "access": access,
         "case": case,
         "members": list(selectors.current_members(case)),
@@ -223,7 +225,7 @@ def _carry_over_context(access: CaseAccess, **forms) -> dict:
 
 @case_view(Ability.FOLLOW_UP)
 @require_POST
-def follow_up_phase(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def follow_up_phase(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Set the phase of the follow-up after release. The case's prison staff and its lead."""
     form = FollowUpPhaseForm(request.POST)
     return post_form(
@@ -244,13 +246,13 @@ def _closed_message(case: Case) -> str:
     closed = Case.objects.get(pk=case.pk)
     return _("The case %(code)s is closed. The group no longer has access; it will be anonymised on %(date)s.") % {
         "code": closed.code,
-        "date": date_format(closed.anonymise_on, "j. F Y"),
+        "date": date_format(closed.anonymise_on, "j. F Y") if closed.anonymise_on else "",
     }
 
 
 @case_view(Ability.CLOSE_CASE)
 @require_POST
-def close(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Close the case with a reason; the group's memberships end. The case's prison staff and its lead."""
     form = CloseCaseForm(request.POST)
     return post_form(
@@ -266,7 +268,7 @@ def close(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.TAKE_OVER_PLAN)
 @require_POST
-def carry_over_ask_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def carry_over_ask_view(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Ask the person (and the earlier case's staff) to carry over the earlier case. The case's staff and lead."""
     form = CarryOverAskForm(request.POST)
     return post_form(
@@ -283,7 +285,7 @@ def carry_over_ask_view(request: HttpRequest, access: CaseAccess) -> HttpRespons
 
 @case_view(Ability.ANSWER_CARRY_OVER_AS_PERSON)
 @require_POST
-def carry_over_person_view(request: HttpRequest, access: CaseAccess, carry_over_id: int) -> HttpResponse:
+def carry_over_person_view(request: AuthenticatedHttpRequest, access: CaseAccess, carry_over_id: int) -> HttpResponse:
     """The person agrees or not to carry over their earlier case. The person only."""
     carry_over = get_object_or_404(CarryOver, pk=carry_over_id, case=access.case)
     # The person's page has no form to show again: a refusal is said above the overview.
@@ -299,7 +301,7 @@ def carry_over_person_view(request: HttpRequest, access: CaseAccess, carry_over_
 
 @case_view(Ability.ANSWER_CARRY_OVER)
 @require_POST
-def carry_over_holder_view(request: HttpRequest, access: CaseAccess, carry_over_id: int) -> HttpResponse:
+def carry_over_holder_view(request: AuthenticatedHttpRequest, access: CaseAccess, carry_over_id: int) -> HttpResponse:
     """The staff of the earlier case agree or refuse with a reason. The earlier case's staff and lead."""
     carry_over = get_object_or_404(CarryOver, pk=carry_over_id, earlier_case=access.case)
     form = CarryOverAnswerForm(request.POST)
@@ -316,7 +318,7 @@ def carry_over_holder_view(request: HttpRequest, access: CaseAccess, carry_over_
 
 
 @case_view(Ability.VIEW_GROUP)
-def group(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def group(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the responsibility group. Anyone who sees the case; the case staff may change it."""
     search = request.GET.get("q", "").strip()[:100]
     # The add form (its list of people to offer) is built when asked for: ``?form=member``,
@@ -327,7 +329,11 @@ def group(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 
 def _render_group(
-    request: HttpRequest, access: CaseAccess, form: MemberAddForm | None, status: int = 200, search: str = ""
+    request: AuthenticatedHttpRequest,
+    access: CaseAccess,
+    form: MemberAddForm | None,
+    status: int = 200,
+    search: str = "",
 ) -> HttpResponse:
     manage = access.can(Ability.MANAGE_GROUP)
     context = {
@@ -345,7 +351,7 @@ def _render_group(
 
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
-def member_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Add a member to the group. The case's prison staff."""
     form = MemberAddForm(request.POST, case=access.case)
 
@@ -373,7 +379,7 @@ def member_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
-def member_end(request: HttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
+def member_end(request: AuthenticatedHttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
     """End a membership or withdraw an open invitation; the record is kept. The case's prison staff."""
     membership = get_object_or_404(selectors.open_memberships(access.case).select_related("user"), pk=membership_id)
     return _post_to_group(
@@ -386,7 +392,7 @@ def member_end(request: HttpRequest, access: CaseAccess, membership_id: int) -> 
 
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
-def member_make_lead(request: HttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
+def member_make_lead(request: AuthenticatedHttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
     """Hand the lead to another member of the case's prison staff. The case's prison staff."""
     membership = get_object_or_404(selectors.current_members(access.case), pk=membership_id)
     return _post_to_group(
@@ -397,7 +403,7 @@ def member_make_lead(request: HttpRequest, access: CaseAccess, membership_id: in
     )
 
 
-def _post_to_group(request: HttpRequest, access: CaseAccess, save, message: str) -> HttpResponse:
+def _post_to_group(request: AuthenticatedHttpRequest, access: CaseAccess, save, message: str) -> HttpResponse:
     """A button on the group page: the answer, saved or refused, is said above the group page."""
 
     def group() -> HttpResponse:
@@ -409,12 +415,12 @@ def _post_to_group(request: HttpRequest, access: CaseAccess, save, message: str)
 
 
 @signed_in
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the signed-in user's open invitations to groups. Any signed-in user; only their own."""
     return render(request, "cases/invitations.html", {"invitations": selectors.invitations_for(request.user)})
 
 
-def _own_invitation(request: HttpRequest, membership_id: int) -> Membership:
+def _own_invitation(request: AuthenticatedHttpRequest, membership_id: int) -> Membership:
     return get_object_or_404(
         Membership.objects.filter(user=request.user, accepted_at__isnull=True, end_date__isnull=True),
         pk=membership_id,
@@ -423,7 +429,7 @@ def _own_invitation(request: HttpRequest, membership_id: int) -> Membership:
 
 @signed_in
 @require_POST
-def invitation_accept(request: HttpRequest, membership_id: int) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """Accept an invitation to a group. Only the invited user; anyone else gets 404."""
     membership = _own_invitation(request, membership_id)
 
@@ -444,7 +450,7 @@ def invitation_accept(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def invitation_decline(request: HttpRequest, membership_id: int) -> HttpResponse:
+def invitation_decline(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """Decline an invitation to a group. Only the invited user; anyone else gets 404."""
     membership = _own_invitation(request, membership_id)
     return post_form(
@@ -458,7 +464,7 @@ def invitation_decline(request: HttpRequest, membership_id: int) -> HttpResponse
 
 
 @case_view(Ability.BOOK_MEETING)
-def meeting_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Book a meeting. The case's prison staff."""
     form = MeetingForm(request.POST or None)
 
@@ -480,14 +486,14 @@ def meeting_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 
 @case_view(Ability.VIEW_JOURNAL)
-def changes(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def changes(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show every change to the case with old and new values. The case's prison staff."""
     entries = selectors.latest_changes(access, limit=200, describe=True)
     return render(request, "cases/changes.html", {"access": access, "case": access.case, "entries": entries})
 
 
 @case_view(Ability.VIEW_ACCESS_LOG)
-def access_log(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show who has looked at the case, a page at a time. The person and the case's prison staff."""
     log = access_log_page(access, request.GET.get("page"))
     return render(request, "cases/access_log.html", {"access": access, "case": access.case, "log": log})

@@ -14,18 +14,23 @@ Every view that saves something goes the same road (STYLE.md, "Views are thin"):
 The view keeps what is its own: which form, which service, where to go, what to show.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.errors import ConcurrentEditError
 from core.forms import DsForm
+
+if TYPE_CHECKING:  # for annotations only: the request every signed-in view receives, with its htmx details
+    from access.decorators import AuthenticatedHttpRequest
 
 Result = TypeVar("Result")
 
@@ -53,13 +58,13 @@ def conflict_message(what: str | Promise = SOMETHING) -> str:
 
 
 def post_form(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: DsForm | None,
     save: Callable[[dict[str, Any]], Result],
     *,
     done: Callable[[Result], HttpResponse],
     refused: Callable[[Refusal], HttpResponse],
-    message: str | Promise | Callable[[Result], str] | None = None,
+    message: str | Callable[[Result], str] | None = None,
     partial: Callable[[Result], HttpResponse] | None = None,
     changed: str | Promise = SOMETHING,
     conflict_status: int = 400,
@@ -93,7 +98,7 @@ def post_form(
 
 
 def refused_with_message(
-    request: HttpRequest, then: Callable[[], HttpResponse], invalid: str | Promise = ""
+    request: AuthenticatedHttpRequest, then: Callable[[], HttpResponse], invalid: str = ""
 ) -> Callable[[Refusal], HttpResponse]:
     """A refusal for a form the page does not show again: its message, above the page ``then`` answers with.
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Count, Max, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from access.policy import CaseAccess
 from accounts.models import Role
@@ -20,7 +21,7 @@ from journal.models import AccessEvent, AccessPurpose
 ACCESS_LOG_PAGE_SIZE = 50
 
 #: What was opened, in words the person understands; keyed by a topic the query computes.
-TOPIC_LABELS: dict[str, Promise] = {
+TOPIC_LABELS: dict[str, StrOrPromise] = {
     "needs": _("your needs"),
     "plan": _("your plan"),
     "meetings": _("your meetings"),
@@ -83,16 +84,16 @@ class LookedRow:
     day: datetime.date
     last_at: datetime.datetime
     name: str
-    role: str
+    role: StrOrPromise
     agency: str
-    topic: str
-    purpose: str
+    topic: StrOrPromise
+    purpose: StrOrPromise
     times: int
 
 
 @dataclass(frozen=True)
 class AccessLogPage:
-    page: Page
+    page: Page[Any]
     rows: list[LookedRow]
     #: Every read the list covers, on all pages.
     reads: int

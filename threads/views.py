@@ -1,9 +1,9 @@
 """The group's message thread."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from access.decorators import case_view
+from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from core.posting import post_form
 from threads.forms import MessageForm
@@ -12,7 +12,7 @@ from threads.services import message_post
 
 
 @case_view(Ability.USE_THREAD)
-def thread(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def thread(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Read and write the group thread; htmx swaps the thread. The person and the group's current members,
     each reading their own messages and those written for an audience they belong to (access.policy)."""
     form = MessageForm(request.POST or None)

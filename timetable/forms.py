@@ -18,4 +18,4 @@ class CaseRuleSetForm(DsForm):
 
     def __init__(self, *args, country: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule_set"].queryset = RuleSet.objects.filter(country=country)
+        self.model_choice_field("rule_set").queryset = RuleSet.objects.filter(country=country)

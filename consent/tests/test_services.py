@@ -19,6 +19,7 @@ def test_withdrawing_is_journaled_with_the_old_and_new_values(case, personas):
     consent_withdraw(actor=personas.person, case=case, note="  Ikke lenger.  ")
     entry = JournalEntry.objects.get(action="consent.withdraw", object_id=str(consent.pk))
     assert entry.actor == personas.person and entry.case_id == case.pk
+    assert entry.old is not None and entry.new is not None
     assert entry.old["withdrawn_at"] is None and entry.new["withdrawn_at"] is not None
     assert entry.new["withdrawal_note"] == "Ikke lenger."
 
@@ -36,6 +37,7 @@ def test_a_new_consent_replaces_the_active_one_and_both_changes_are_journaled(ca
     assert Consent.objects.get(case=case, withdrawn_at__isnull=True) == new
     replaced = JournalEntry.objects.get(action="consent.replace", object_id=str(before.pk))
     given = JournalEntry.objects.get(action="consent.give", object_id=str(new.pk))
+    assert replaced.new is not None and given.new is not None
     assert replaced.new["withdrawn_at"] is not None
     assert given.old is None and given.new["scope"] == [nils.pk]
 

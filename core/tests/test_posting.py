@@ -191,7 +191,7 @@ def button(service, *, with_form: bool = False):
 
 
 def test_a_button_is_saved_without_data():
-    seen = []
+    seen: list[dict] = []
     response, said = button(seen.append)
     assert seen == [{}] and response.url == "/done/" and said == [("success", "Done.")]
 
@@ -202,6 +202,6 @@ def test_a_refused_button_says_why_above_the_page():
 
 
 def test_a_form_refused_by_itself_says_the_views_own_words_when_not_shown_again():
-    seen = []
+    seen: list[dict] = []
     response, said = button(seen.append, with_form=True)
     assert seen == [] and response.url == "/page/" and said == [("error", "Fill it in.")]

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_member_of_another_case_cannot_attend(case, other_case, personas, group_meeting):
     stranger = Membership.objects.filter(case=other_case).first()
+    assert stranger is not None
     with pytest.raises(ValidationError):
         attendance_record(actor=personas.contact_officer, meeting=group_meeting, membership=stranger, present=True)
 
@@ -44,6 +45,7 @@ def test_a_decision_changes_a_measure_or_creates_one(case, personas, group_meeti
             "requires_of_person": "Ta med inkassobrev.",
         },
     )
+    assert created.measure is not None
     assert created.measure.title == "Gjeldsrådgivning" and created.measure.status == "proposed"
 
 
