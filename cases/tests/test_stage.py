@@ -132,7 +132,9 @@ def test_the_unit_overview_counts_by_stage_and_the_intake_day_moves_preparation(
         assert Case.objects.get(pk=coming.pk).stage_label == "Understand needs"
         moved = {row["stage"]: row["cases"] for row in unit_stage_counts(coordinator)}
     assert Stage.PREPARATION not in moved and moved[Stage.UNDERSTAND_NEEDS] == understanding + 1
-    assert [row["stage"] for row in unit_stage_counts(coordinator)] == sorted(counts, key=[s.value for s in Stage].index)
+    assert [row["stage"] for row in unit_stage_counts(coordinator)] == sorted(
+        counts, key=[s.value for s in Stage].index
+    )
 
 
 def test_an_acute_measure_before_the_needs_conversation_leaves_the_stage(personas):
