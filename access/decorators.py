@@ -9,9 +9,10 @@ from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django_htmx.middleware import HtmxDetails
 
+from access import policy
 from access.policy import Ability, CaseAccess, case_for_request
 from accounts.models import User
 
@@ -71,3 +72,23 @@ def case_view(
         return wrapper
 
     return decorator
+
+
+def case_to_open_with_reason(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Require a login and a case of the user's own prison they may open with a reason (``access.policy``).
+
+    The view receives the case instead of the code. Any other case, or a user who may not,
+    gets the same 404 as a missing code; nothing is logged, since nothing of the case is read.
+    """
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, *args: object, **kwargs: object) -> HttpResponse:
+        user = request.user
+        case = policy.case_to_open_with_reason(user, code) if isinstance(user, User) else None
+        if case is None:
+            raise Http404
+        return view(request, case, *args, **kwargs)
+
+    setattr(wrapper, ACCESS_RULE, "case:open_with_reason")
+    return wrapper

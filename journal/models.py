@@ -62,6 +62,9 @@ class AccessPurpose(models.TextChoices):
     OWN_CASE = "own_case", _("The person reads their own case")
     CASELOAD = "caseload", _("Caseload list")
     CARRY_OVER = "carry_over", _("Carry over from an earlier case, asked for the person")
+    UNIT_OVERVIEW = "unit_overview", _("The prison's list of cases, for its reentry coordinator")
+    UNIT_REASON = "unit_reason", _("A coordinator of the prison looked, with a reason")
+    EMERGENCY = "emergency", _("Emergency access, with a reason")
 
 
 class AccessEvent(models.Model):

@@ -13,13 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from access.policy import CaseAccess, case_facts_visible, cases_visible_to
+from access.policy import CaseAccess, case_facts_visible, cases_visible_to, sees_unit, unit_cases_for
 from accounts.models import Role, User
-from cases.models import Case, Membership, Stage, lead_flag, membership_is_current, stage_now
+from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
+from cases.selectors import case_search_condition
 from handover.models import Transition, TransitionKind, TransitionState
 from handover.rules import attended_hold_meeting
 from journal.models import AccessPurpose
@@ -431,24 +433,109 @@ def reminder_alerts_for(user: User, cases: Sequence[Case]) -> list[Reminder]:
 
 
 def unit_stage_counts(user: User) -> list[dict[str, Any]] | None:
-    """For a reentry coordinator: cases and overdue deadlines per stage in their unit (counts only)."""
-    if user.role != Role.REENTRY_COORDINATOR or user.agency_id is None:
+    """For a reentry coordinator: cases, overdue deadlines and cases at risk per stage in their unit (counts only).
+
+    Computed on request from the case facts (``unit_overview_for``), so the figures do not
+    wait for ``compute_deadlines`` to have run.
+    """
+    overview = unit_overview_for(user, log=False)
+    return overview.stage_counts if overview is not None else None
+
+
+#: Cases on one page of the unit overview.
+UNIT_PAGE_SIZE = 50
+
+
+@dataclass
+class UnitRow:
+    case: Case
+    overdue: int
+    risks: list[engine.Risk]
+
+    @property
+    def stage_label(self) -> str:
+        return str(self.case.stage_label)
+
+
+@dataclass
+class UnitOverview:
+    """A coordinator's prison: counts per stage, and one page of its cases with their overdue deadlines and risks."""
+
+    stage_counts: list[dict[str, Any]]
+    page: Page[UnitRow] | None
+    rows: list[UnitRow]
+    search: str = ""
+    stage: str = ""
+    only_overdue: bool = False
+
+
+def unit_overview_for(
+    user: User,
+    *,
+    search: str = "",
+    stage: str = "",
+    only_overdue: bool = False,
+    page_number: str | int | None = None,
+    log: bool = True,
+) -> UnitOverview | None:
+    """Return the coordinator's unit overview (``access.policy.unit_cases_for``); None for anyone else.
+
+    Overdue deadlines and risks are evaluated now from the case facts, for every open case
+    of the unit (one query per kind of fact), so they need no batch job. With ``log`` the
+    cases on the page are listed, and each is an access event the person sees.
+    """
+    if not sees_unit(user):
         return None
-    rows = (
-        Case.objects.filter(institution_id=user.agency_id)
-        .exclude(stage=Stage.CLOSED)
-        .annotate(current_stage=stage_now())
-        .values("current_stage")
-        .annotate(
-            cases=Count("id", distinct=True),
-            overdue=Count("deadlines", filter=Q(deadlines__state=DeadlineState.OVERDUE)),
-        )
-        .order_by()
+    today = timezone.localdate()
+    unit = unit_cases_for(user)
+    cases = list(
+        unit.select_related("person")
+        .annotate(override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]))
+        .order_by("person__last_name", "person__first_name", "intake_date", "pk")
     )
-    # In the order of the process (DOMAIN §3), not of the codes.
-    order = {value: position for position, value in enumerate(Stage.values)}
-    ordered = sorted(rows, key=lambda row: order.get(row["current_stage"], len(order)))
-    return [{"stage": Stage(row["current_stage"]).label, "code": row["current_stage"], **row} for row in ordered]
+    book = RuleBook(overrides={case.pk: case.override_rule_set for case in cases if case.override_rule_set})
+    facts = facts_for_cases(cases)
+    rows = []
+    for case in cases:
+        results = engine.evaluate(book.rules_for(case), facts[case.pk], today)
+        overdue = sum(1 for result in results if result.state == DeadlineState.OVERDUE)
+        rows.append(UnitRow(case, overdue, engine.risks(facts[case.pk], today)))
+    counts: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        stage_today = row.case.stage_on(today)
+        entry = counts.setdefault(stage_today, {"stage": stage_today, "cases": 0, "overdue": 0, "at_risk": 0})
+        entry["cases"] += 1
+        entry["overdue"] += row.overdue
+        entry["at_risk"] += 1 if row.risks else 0
+    order = list(Stage.values)
+    stage_counts = [
+        {**entry, "label": Stage(entry["stage"]).label}
+        for entry in sorted(counts.values(), key=lambda entry: order.index(entry["stage"]))
+    ]
+    if not log:
+        return UnitOverview(stage_counts, None, [])
+    search = " ".join(search.split())[:100]
+    listed = rows
+    condition = case_search_condition(search)
+    if condition is not None:
+        found = set(unit.filter(condition).values_list("pk", flat=True))
+        listed = [row for row in listed if row.case.pk in found]
+    if stage in Stage.values:
+        listed = [row for row in listed if row.case.stage_on(today) == stage]
+    else:
+        stage = ""
+    if only_overdue:
+        listed = [row for row in listed if row.overdue]
+    page = Paginator(listed, UNIT_PAGE_SIZE).get_page(page_number)
+    page_rows = list(page.object_list)
+    if page_rows:
+        record_access(
+            viewer=user,
+            case_ids=[row.case.pk for row in page_rows],
+            purpose=AccessPurpose.UNIT_OVERVIEW,
+            view="cases:unit",
+        )
+    return UnitOverview(stage_counts, page, page_rows, search, stage, only_overdue)
 
 
 # ---------------------------------------------------------------------------------------
