@@ -2,7 +2,8 @@
 
 - Who sees what: only ``access/`` names the prison-staff roles (``LEAD_ROLES``) or reads
   whether a consent is active; the consent app itself writes and lists consents.
-- Legal deadlines: only ``timetable/`` counts working days or the days until anonymisation.
+- Legal deadlines: only ``timetable/`` counts working days or the days until anonymisation
+  (a page may name the period; it does not count the date).
 
 The benchmark and the synthetic population (``bench/``, ``population/``) are tools that
 build data in bulk; they are left out.
@@ -44,4 +45,5 @@ def test_only_the_access_module_and_the_consent_app_read_whether_a_consent_is_ac
 
 
 def test_only_the_timetable_counts_working_days_or_the_days_to_anonymisation():
-    assert _spelled(r"add_working_days\(|ANONYMISE_AFTER_DAYS", ("timetable/", "core/workdays.py", "overgang/")) == []
+    counting = r"add_working_days\(|days=settings\.ANONYMISE_AFTER_DAYS"
+    assert _spelled(counting, ("timetable/", "core/workdays.py", "overgang/")) == []
