@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from access.decorators import AuthenticatedHttpRequest, public, signed_in
+from access.policy import sees_no_case
 from accounts.models import Role
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         if case is not None:
             return redirect("cases:overview", code=case.code)
-    if request.user.role in {Role.ADMIN, Role.ANALYST}:
+    if sees_no_case(request.user):
         return render(request, "core/no_cases.html")
     return redirect("timetable:due")
 

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from bench.pages import DAILY_PAGES
-from cases.models import Case, Meeting, MeetingKind, Membership
+from cases.models import Case, Membership
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
+from meetings.models import Meeting, MeetingKind
 from needs.models import Need, Resource
 from population.generator import Generator, build
 from reference.models import LifeArea
