@@ -97,4 +97,8 @@ def travel_from_environment() -> datetime.datetime | None:
         return moment
     _traveller = time_machine.travel(moment, tick=True)
     _traveller.start()
+    # time-machine's clock starts ticking at its first read, not at start(): read it now, so a
+    # process that reads the time only later (a gunicorn worker before its first request) does
+    # not live that much behind the others.
+    timezone.now()
     return moment

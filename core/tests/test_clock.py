@@ -123,3 +123,24 @@ def test_a_process_started_later_goes_on_from_where_the_clock_was_handed_over():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2027-03-27 11"
+
+
+def test_the_clock_runs_from_the_start_of_the_process_not_from_its_first_read():
+    # time-machine starts a ticking clock at its first read. A gunicorn worker that served its
+    # first request a while after it started lived that long behind the other worker (a
+    # measure started by one was journaled after it was marked done by the other).
+    handed_over = "2027-03-28T10:00:00+02:00"
+    result = _django(
+        "import os, time\n"
+        "from core.clock import machine_time\n"
+        "time.sleep(1.5)\n"  # a worker waiting for its first request; nothing reads the clock
+        "from django.utils import timezone\n"
+        f"since = float(os.environ['{SINCE_VARIABLE}'])\n"
+        f"expected = {parse_today(handed_over).timestamp()!r} + machine_time() - since\n"
+        "print(round(timezone.now().timestamp() - expected, 1))",
+        OVERGANG_TODAY=handed_over,
+        OVERGANG_ENV="test",
+        **{SINCE_VARIABLE: repr(machine_time())},
+    )
+    assert result.returncode == 0, result.stderr
+    assert abs(float(result.stdout)) < 1.0, result.stdout
