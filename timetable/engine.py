@@ -27,6 +27,7 @@ from django.utils.translation import ngettext_lazy
 from accounts.models import Role
 from core.workdays import add_working_days, is_public_holiday
 from timetable.models import Anchor, DeadlineKind, DeadlineState, OffsetUnit
+from timetable.sources import in_words
 
 # ---------------------------------------------------------------------------------------
 # Offsets
@@ -367,6 +368,11 @@ class RuleData:
     min_sentence_days: int | None = None
     max_sentence_days: int | None = None
     position: int = 0
+
+    @property
+    def local_citation(self) -> str:
+        """The source in the reader's language (timetable.sources)."""
+        return in_words(self.citation)
 
     @classmethod
     def of(cls, rule) -> RuleData:
