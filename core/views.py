@@ -1,14 +1,17 @@
-"""Start page, health check and error pages."""
+"""Start page, language choice, health check and error pages."""
 
 import logging
 import uuid
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.i18n import set_language
 
 from access.decorators import public, signed_in
 from accounts.models import Role
+from accounts.services import user_language_choose
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +30,20 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.role in {Role.ADMIN, Role.ANALYST}:
         return render(request, "core/no_cases.html")
     return redirect("timetable:due")
+
+
+@public
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """Choose the language (Django's set_language); a signed-in user keeps the choice. Anyone.
+
+    The choice is kept on the user (accounts.language), so it wins over the agency's country on
+    every device from now on.
+    """
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_choose(actor=request.user, language=language)
+    return response
 
 
 @public

@@ -87,6 +87,7 @@ ACTION_LABELS = {
     "admin.change": gettext_lazy("Changed in the administration"),
     "admin.delete": gettext_lazy("Deleted in the administration"),
     "account.password_link": gettext_lazy("Link to set a password sent"),
+    "account.language": gettext_lazy("Language chosen"),
 }
 
 

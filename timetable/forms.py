@@ -3,13 +3,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DsForm, InRangeModelChoiceField
-from timetable.models import NoticeRecipient, RuleSet
+from timetable.models import NoticeRecipient, RuleSet, notice_recipient_label
 
 
 class ReleaseNoticeForm(DsForm):
     recipient = forms.ChoiceField(label=_("Who was told"), choices=NoticeRecipient.choices)
     release_date = forms.DateField(label=_("Release date they were told"), widget=DateInput())
     told_on = forms.DateField(label=_("Told on"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, country: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A Danish case tells the jobcentre, not NAV (accounts.country_names).
+        self.fields["recipient"].choices = [
+            (value, notice_recipient_label(value, country)) for value in NoticeRecipient.values
+        ]
 
 
 class CaseRuleSetForm(DsForm):

@@ -16,6 +16,8 @@ from django.apps import apps
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.policy import CaseAccess, cases_visible_to
 from accounts.models import Role, User
@@ -186,6 +188,13 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
 # One case
 
 
+NOTICE_HEADINGS = {
+    "NO": pgettext_lazy("Norway", "Record that NAV or the municipality was told of the release date"),
+    "DK": _("Record that the jobcentre or the municipality was told of the release date"),
+    "SE": _("Record that Arbetsförmedlingen or the municipality was told of the release date"),
+}
+
+
 @dataclass
 class CaseTimetable:
     rule_set: RuleSet | None
@@ -199,11 +208,18 @@ class CaseTimetable:
     release: datetime.date | None = None
 
     @property
+    def notice_heading(self) -> str:
+        """A Danish case tells the jobcentre, a Swedish one Arbetsförmedlingen (accounts.country_names)."""
+        return str(NOTICE_HEADINGS.get(self.country, NOTICE_HEADINGS["NO"]))
+
+    @property
     def notice_form(self):
         from timetable.forms import ReleaseNoticeForm
 
         release = self.road.release_estimate if self.road else None
-        return ReleaseNoticeForm(initial={"release_date": self.release or release, "told_on": self.today})
+        return ReleaseNoticeForm(
+            country=self.country, initial={"release_date": self.release or release, "told_on": self.today}
+        )
 
     @property
     def rule_set_form(self):

@@ -96,8 +96,9 @@ def case_timetable(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
 def release_notice(request: HttpRequest, access: CaseAccess) -> HttpResponse:
-    """Record that NAV or the municipality was told of the release date. The case's prison staff."""
-    form = ReleaseNoticeForm(request.POST)
+    """Record that NAV (Denmark: the jobcentre) or the municipality was told of the release date. The case's
+    prison staff."""
+    form = ReleaseNoticeForm(request.POST, country=access.case.country)
     if form.is_valid():
         try:
             release_notice_record(actor=request.user, case=access.case, **form.cleaned_data)
