@@ -86,7 +86,9 @@ clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
 
 # The benchmark of issue 6: PostgreSQL on 127.0.0.1 (role overgang), 500 and 50,000 cases,
-# gunicorn with production settings, a separate load generator; writes bench/RESULTS.md.
+# gunicorn with production settings, a separate load generator (closed loop, and an open loop at
+# the national peak rate); writes bench/RESULTS.md. BENCH_BEFORE=<git ref> benches that commit
+# first and shows the two side by side (bench/run.py lists the other knobs).
 .PHONY: bench
 bench: setup
 	$(PY) bench/run.py

@@ -1,4 +1,4 @@
-"""Agencies, roles and notices in each country's own terms (issue 17, point 5).
+"""Roles in each country's own terms (issue 17, point 5); notices: timetable.engine.notice_receiver.
 
 A Danish case has no NAV: the income after release is the municipality's, through its
 jobcentre (jobcenter), and probation is Kriminalforsorgen i Frihed (KIF), the names the God
@@ -11,14 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Country, Role
-
-#: The welfare and employment office a release notice goes to, by country.
-WELFARE_OFFICE = {
-    # "Norway": NAV stays NAV in every language (the Danish catalogue says jobcentre for the bare word).
-    Country.NORWAY: pgettext_lazy("Norway", "NAV"),
-    Country.DENMARK: _("Jobcentre"),
-    Country.SWEDEN: _("Arbetsförmedlingen"),
-}
 
 ROLES = {
     Country.NORWAY: {Role.NAV: pgettext_lazy("Norway", "NAV adviser")},
@@ -36,7 +28,3 @@ ROLES = {
 def role_label(role: str, country: str | None) -> str:
     """A role's name as the country says it: a Danish "NAV adviser" works at a jobcentre."""
     return str(ROLES.get(country, {}).get(role) or Role(role).label)
-
-
-def welfare_office(country: str | None) -> str:
-    return str(WELFARE_OFFICE.get(country, WELFARE_OFFICE[Country.NORWAY]))

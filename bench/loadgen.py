@@ -1,14 +1,29 @@
-"""The load generator: a separate process of N client threads on loopback, standard library only.
+"""The load generator: a separate process on loopback, standard library only. Two load models.
 
-Each client logs in through the real login form as its persona (and as the floor persona),
-then, until the time or the request budget runs out, opens its daily pages in turn, each
-with a random one of its cases, and the floor page once per round. No think time: each
-client sends its next request when the last one is answered (a closed loop). With
-``--think S`` each client pauses between 0.5 × S and 1.5 × S seconds after every answer, as a
-person reading the page would: a second view of the same pages at a lighter load.
+**Closed loop** (the default). N client threads each log in through the real login form as
+its persona (and as the floor persona), then, until the time or the request budget runs out,
+open their daily pages in turn, each with a random one of their cases, and the floor page once
+per round. No think time: each client sends its next request when the last one is answered.
+With ``--think S`` each client pauses between 0.5 × S and 1.5 × S seconds after every answer,
+as a person reading the page would: a second view of the same pages at a lighter load. A
+closed loop measures capacity; its latencies hide queueing (a slow answer delays the next send,
+so the requests that would have queued behind it are never made: coordinated omission).
+
+**Open loop** (``--rate R``). Arrivals on a fixed schedule of R requests a second, whatever the
+server does: Poisson by default (exponential gaps, seeded), or evenly spaced with
+``--arrivals uniform``. Poisson because the load is many independent people each opening a page
+now and then, and the superposition of many independent sparse streams is close to a Poisson
+process; evenly spaced arrivals never bunch up and so understate the queues real users meet.
+Each arrival is assigned up front, in the closed loop's mix: arrival k goes to client k mod N,
+which opens the next page of its round (its daily pages in turn, then the floor). A pool of
+``--senders`` threads sends them, so a slow answer never holds up the next send; the latency of
+a request is counted from its *intended* send time, not from when a thread got round to it, so
+the requests queued behind a slow answer carry the wait. The report gives, per page, p50/p95/p99
+of that latency (and the service time, answer - actual send), errors, the intended and achieved
+rates, and how many requests were sent later than ``--late-ms`` after their intended time.
 
     python bench/loadgen.py --base http://127.0.0.1:8765 --personas personas.json \
-        --seconds 60 --warmup 5 --max-requests 60000 --out load.json
+        --seconds 60 --warmup 5 --max-requests 60000 --out load.json [--rate 70]
 
 The password comes from BENCH_PASSWORD. Writes latencies in milliseconds per page.
 """
@@ -19,11 +34,14 @@ import argparse
 import http.client
 import json
 import os
+import queue
 import random
 import re
 import sys
 import threading
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -151,19 +169,301 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base", required=True)
-    parser.add_argument("--personas", required=True)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--warmup", type=float, default=5)
-    parser.add_argument("--max-requests", type=int, default=100_000)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--think", type=float, default=0.0, help="mean pause after each answer, in seconds")
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
-    password = os.environ["BENCH_PASSWORD"]
-    personas = json.loads(Path(args.personas).read_text())
+# --- The open loop -------------------------------------------------------------------------
+
+
+def arrival_offsets(rate: float, seconds: float, kind: str = "poisson", seed: int = 2026) -> list[float]:
+    """Intended send times, in seconds from the start, of ``rate`` requests a second for ``seconds``.
+
+    ``poisson``: exponential gaps with mean 1/rate from a seeded generator (the same schedule on
+    every run); ``uniform``: exactly 1/rate apart.
+    """
+    if rate <= 0 or seconds <= 0:
+        return []
+    if kind == "uniform":
+        return [k / rate for k in range(int(seconds * rate))]
+    if kind != "poisson":
+        raise ValueError(f"unknown arrival process {kind!r}")
+    rng = random.Random(f"arrivals:{seed}")  # noqa: S311 (a schedule, not a secret)
+    offsets, at = [], rng.expovariate(rate)
+    while at < seconds:
+        offsets.append(at)
+        at += rng.expovariate(rate)
+    return offsets
+
+
+@dataclass
+class Arrival:
+    """One request of the open loop: what was meant, and what happened (monotonic seconds)."""
+
+    index: int
+    item: object
+    intended: float
+    sent: float | None = None
+    answered: float | None = None
+    status: int = 0
+
+    @property
+    def latency(self) -> float:
+        """What the user waited: from the intended send time to the answer (queueing included)."""
+        return self.answered - self.intended
+
+    @property
+    def service(self) -> float:
+        """What the server took once the request was on its way."""
+        return self.answered - self.sent
+
+    @property
+    def send_lag(self) -> float:
+        return self.sent - self.intended
+
+
+class OpenLoop:
+    """Send ``send(item)`` for each item at ``start + offset`` from a pool of sender threads.
+
+    A dispatcher thread (the caller's) sleeps until each intended time and hands the arrival
+    to the pool through a queue; ``senders`` threads take them and send. While a sender is
+    free, an arrival is sent within a scheduling tick of its time; when every sender is busy
+    the arrival waits in the queue, and its latency still counts from the intended time.
+    ``send`` returns the HTTP status (0 for a failure) and must not raise.
+    """
+
+    def __init__(
+        self,
+        offsets: Sequence[float],
+        items: Sequence[object],
+        send: Callable[[object], int],
+        senders: int = 128,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if len(offsets) != len(items):
+            raise ValueError("one item per arrival")
+        self.offsets, self.items, self.send = offsets, items, send
+        self.senders = max(1, senders)
+        self.clock = clock
+        self.arrivals: list[Arrival] = []
+        self.start = 0.0
+        self.max_in_flight = 0
+        self._in_flight = 0
+        self._lock = threading.Lock()
+        self._queue: queue.Queue[Arrival | None] = queue.Queue()
+
+    def _sender(self) -> None:
+        while True:
+            arrival = self._queue.get()
+            if arrival is None:
+                return
+            with self._lock:
+                self._in_flight += 1
+                self.max_in_flight = max(self.max_in_flight, self._in_flight)
+            arrival.sent = self.clock()
+            try:
+                arrival.status = self.send(arrival.item)
+            except Exception:  # a failed request is an error in the report, not a crash
+                arrival.status = 0
+            arrival.answered = self.clock()
+            with self._lock:
+                self._in_flight -= 1
+
+    def run(self, start: float | None = None) -> list[Arrival]:
+        threads = [threading.Thread(target=self._sender, daemon=True) for _ in range(self.senders)]
+        for thread in threads:
+            thread.start()
+        self.start = self.clock() if start is None else start
+        for index, (offset, item) in enumerate(zip(self.offsets, self.items, strict=True)):
+            intended = self.start + offset
+            delay = intended - self.clock()
+            if delay > 0:
+                time.sleep(delay)
+            arrival = Arrival(index, item, intended)
+            self.arrivals.append(arrival)
+            self._queue.put(arrival)
+        for _thread in threads:
+            self._queue.put(None)
+        for thread in threads:
+            thread.join()
+        return self.arrivals
+
+
+_connections = threading.local()
+
+
+def fetch(host: str, port: int, path: str, cookies: dict[str, str]) -> int:
+    """GET ``path`` with the session's cookies on this thread's connection; return the status.
+
+    Safe from many threads at once: each sender thread keeps its own connection (kept open
+    while the server keeps it open), the cookies are only read. A kept-open connection the
+    server has meanwhile closed is reopened once.
+    """
+    headers = {"Accept-Language": "nb"}
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    for attempt in (1, 2):
+        connection = getattr(_connections, "connection", None)
+        reused = connection is not None
+        if connection is None:
+            connection = _connections.connection = http.client.HTTPConnection(host, port, timeout=30)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            connection.close()
+            _connections.connection = None
+            if reused and attempt == 1:
+                continue
+            return 0
+        except Exception:
+            connection.close()
+            _connections.connection = None
+            return 0
+        if response.will_close:
+            connection.close()
+            _connections.connection = None
+        return response.status
+    return 0
+
+
+def open_loop_plan(specs: list[dict], clients: int, count: int) -> list[tuple[int, str, str]]:
+    """(client, page, url) for each of ``count`` arrivals, in the closed loop's page mix.
+
+    Arrival k goes to client k mod ``clients``, which opens the next page of its round: its
+    daily pages in turn, then the floor, each case page with a random one of its targets (the
+    same per-client seeding as the closed loop).
+    """
+    rounds = []
+    for number in range(clients):
+        spec = specs[number % len(specs)]
+        rounds.append((random.Random(f"client:{number}"), [*spec["pages"].items(), (FLOOR["name"], [""])]))  # noqa: S311
+    position = [0] * clients
+    plan = []
+    for k in range(count):
+        number = k % clients
+        rng, pages = rounds[number]
+        page, targets = pages[position[number] % len(pages)]
+        position[number] += 1
+        url = FLOOR["url"] if page == FLOOR["name"] else DAILY_PAGES[page](rng.choice(targets))
+        plan.append((number, page, url))
+    return plan
+
+
+def summarise_open(arrivals: list[Arrival], measured_from: float, seconds: float, late_ms: float) -> dict:
+    """Per page p50/p95/p99 of the latency from the intended send time, over the arrivals
+    intended within the measured window; errors over all arrivals."""
+    measured = [a for a in arrivals if a.intended >= measured_from and a.answered is not None]
+    pages: dict[str, dict] = {}
+    for arrival in arrivals:
+        page = arrival.item[1]
+        entry = pages.setdefault(page, {"all": 0, "errors": 0, "ms": [], "service_ms": []})
+        entry["all"] += 1
+        if arrival.status != 200:
+            entry["errors"] += 1
+    for arrival in measured:
+        entry = pages[arrival.item[1]]
+        entry["ms"].append(arrival.latency * 1000)
+        entry["service_ms"].append(arrival.service * 1000)
+    summary = {}
+    for page, entry in sorted(pages.items()):
+        values = entry["ms"]
+        summary[page] = {
+            "requests_measured": len(values),
+            "requests_all": entry["all"],
+            "errors": entry["errors"],
+            "p50_ms": round(percentile(values, 0.50), 2),
+            "p95_ms": round(percentile(values, 0.95), 2),
+            "p99_ms": round(percentile(values, 0.99), 2),
+            "mean_ms": round(sum(values) / len(values), 2) if values else None,
+            "service_p95_ms": round(percentile(entry["service_ms"], 0.95), 2),
+            "req_per_s": round(len(values) / seconds, 1),
+        }
+    lags = [a.send_lag * 1000 for a in measured]
+    # Achieved rates: sends and answers that fell within the measured window, whichever arrival.
+    measured_to = measured_from + seconds
+    sends = [a for a in arrivals if a.sent is not None and measured_from <= a.sent < measured_to]
+    answers = [a for a in arrivals if a.answered is not None and measured_from <= a.answered < measured_to]
+    span = max(0.001, seconds)
+    return {
+        "pages": summary,
+        "requests_measured": len(measured),
+        "sent_per_s": round(len(sends) / span, 2),
+        "answered_per_s": round(len(answers) / span, 2),
+        "late": sum(1 for lag in lags if lag > late_ms),
+        "late_ms": late_ms,
+        "send_lag_ms": {
+            "p50": round(percentile(lags, 0.50), 2),
+            "p99": round(percentile(lags, 0.99), 2),
+            "max": round(max(lags), 2) if lags else None,
+        },
+        "errors": sum(entry["errors"] for entry in summary.values()),
+    }
+
+
+def login_all(args, specs: list[dict], floor_user: str, password: str) -> tuple[dict, list[str]]:
+    """Sign in every persona of the ``--clients`` clients and the floor persona once each."""
+    base = urlsplit(args.base)
+    cookies: dict[str, dict] = {}
+    errors = []
+    for username in dict.fromkeys([*(specs[n % len(specs)]["username"] for n in range(args.clients)), floor_user]):
+        session = Session(base.hostname, base.port)
+        try:
+            session.login(username, password)
+            cookies[username] = dict(session.cookies)
+        except Exception as error:  # reported, and the run fails
+            errors.append(f"{username}: {error}")
+        finally:
+            session.close()
+    return cookies, errors
+
+
+def run_open(args, personas: dict, password: str) -> dict:
+    specs = personas["clients"]
+    floor_user = personas["floor_user"]
+    cookies, errors = login_all(args, specs, floor_user, password)
+    if errors:
+        return {"mode": "open", "client_errors": errors}
+    offsets = arrival_offsets(args.rate, args.warmup + args.seconds, args.arrivals, args.seed)[: args.max_requests]
+    plan = open_loop_plan(specs, args.clients, len(offsets))
+    base = urlsplit(args.base)
+
+    def send(item) -> int:
+        number, page, url = item
+        username = floor_user if page == FLOOR["name"] else specs[number % len(specs)]["username"]
+        return fetch(base.hostname, base.port, url, cookies[username])
+
+    loop = OpenLoop(offsets, plan, send, senders=args.senders)
+    arrivals = loop.run()
+    measured_from = loop.start + args.warmup
+    summary = summarise_open(arrivals, measured_from, args.seconds, args.late_ms)
+    scheduled = sum(1 for offset in offsets if offset >= args.warmup)
+    ok = [a for a in arrivals if a.status == 200]
+    clients = [specs[n % len(specs)] for n in range(args.clients)]
+    return {
+        "mode": "open",
+        "rate": args.rate,
+        "arrivals": args.arrivals,
+        "senders": args.senders,
+        "max_in_flight": loop.max_in_flight,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "warmup_seconds": args.warmup,
+        "max_requests": args.max_requests,
+        "scheduled": scheduled,
+        "scheduled_per_s": round(scheduled / args.seconds, 2),
+        "req_per_s": summary["answered_per_s"],
+        **summary,
+        "client_errors": [],
+        "expected_events": {
+            "case_pages": sum(1 for a in ok if a.item[1] in CASE_PAGES),
+            "caseload": sum(clients[a.item[0]].get(LIST_PAGES[a.item[1]], 0) for a in ok if a.item[1] in LIST_PAGES),
+        },
+        "personas": [{"label": c["label"], "caseload_size": c.get("caseload_size")} for c in clients],
+    }
+
+
+# --- The closed loop -------------------------------------------------------------------------
+
+
+def run_closed(args, personas: dict, password: str) -> dict:
     specs = personas["clients"]
     shared = {"ready": threading.Event(), "lock": threading.Lock(), "budget": args.max_requests, "start": 0.0}
     clients = [
@@ -217,6 +517,7 @@ def main() -> None:
     )
     total_measured = sum(entry["requests_measured"] for entry in summary.values())
     result = {
+        "mode": "closed",
         "clients": args.clients,
         "think_seconds": args.think,
         "seconds": round(seconds, 1),
@@ -230,8 +531,30 @@ def main() -> None:
         "pages": summary,
         "personas": [{"label": c.spec["label"], "caseload_size": c.spec.get("caseload_size")} for c in clients],
     }
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--personas", required=True)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--max-requests", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause after each answer, in seconds")
+    parser.add_argument("--rate", type=float, default=0.0, help="open loop: arrivals per second (0: closed loop)")
+    parser.add_argument("--arrivals", choices=["poisson", "uniform"], default="poisson")
+    parser.add_argument("--senders", type=int, default=128, help="open loop: sender threads")
+    parser.add_argument("--late-ms", type=float, default=10.0, help="open loop: a send later than this is late")
+    parser.add_argument("--seed", type=int, default=2026, help="open loop: seed of the Poisson schedule")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    password = os.environ["BENCH_PASSWORD"]
+    personas = json.loads(Path(args.personas).read_text())
+    result = run_open(args, personas, password) if args.rate else run_closed(args, personas, password)
     Path(args.out).write_text(json.dumps(result, indent=2))
-    print(json.dumps({k: v for k, v in result.items() if k != "pages"}, indent=2))
+    print(json.dumps({k: v for k, v in result.items() if k not in {"pages", "personas"}}, indent=2))
     if result["client_errors"]:
         sys.exit(1)
 

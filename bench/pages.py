@@ -28,6 +28,11 @@ FLOOR = {"name": "floor", "url": "/"}
 
 LEADS = {"contact_officer", "social_worker"}
 
+#: Requests a second from Norway and Denmark together in the busiest minute of the busiest hour:
+#: the open loop's rate (bench/notes.md, "The national peak rate", shows the arithmetic and its
+#: sources; an estimate, rounded up).
+NATIONAL_PEAK_RATE = 70.0
+
 
 def case_pages_for(
     role: str, codes: list[str], covered: list[str], meetings: list[str] | None = None

@@ -4,9 +4,16 @@ For each size (default 500 and 50,000 cases) it recreates its own database
 ``overgang_bench_<size>`` through the ``overgang`` role, migrates it, generates the
 population (timed), picks the personas, counts the queries of every daily page, serves
 the application with gunicorn under the production settings, runs the load generator
-in another process against it on loopback, and checks that the access events written
-equal the case pages read. Then it writes ``bench/results/<date>.json`` and
-``bench/RESULTS.md``.
+in another process against it on loopback, twice: a closed loop (capacity) and an open loop
+at the national peak rate (latency as users meet it; bench/notes.md derives the rate), and
+checks that the access events written equal the case pages read. Then it writes
+``bench/results/<date>-<HHMM>[-<label>].json`` and ``bench/RESULTS.md``.
+
+Before and after in one run: ``BENCH_BEFORE=<git ref> make bench`` first benches that commit
+(exported with ``git archive`` into a temporary directory, with this tree's bench/ laid over it
+so that both sides are measured the same way, in databases ``overgang_bench_<size>_before``),
+then this tree, and RESULTS.md shows the two side by side. Two results files made apart can be
+compared with ``python bench/report.py --compare before.json after.json``.
 
 Settings come from the environment only: OVERGANG_ENV=production, a DJANGO_SECRET_KEY
 generated for this run (or taken from the environment; never written anywhere),
@@ -19,16 +26,22 @@ BENCH_WORKER_CLASS=sync (or gthread, with BENCH_THREADS threads per worker; defa
 BENCH_CPU_REPEAT=20 (requests per page and persona in the in-process CPU pass)
 BENCH_THINK=1.0 (at the largest size, a second load pass whose clients pause 0.5-1.5 x this many
 seconds after each answer; 0 leaves it out)
+BENCH_RATE=(bench.pages.NATIONAL_PEAK_RATE) open-loop arrivals per second (0 leaves the open loop out)
+BENCH_ARRIVALS=poisson (or uniform)  BENCH_OPEN_SECONDS=(BENCH_SECONDS)  BENCH_SENDERS=128
+BENCH_LABEL=(none; names the run, its results file and its databases)  BENCH_BEFORE=(a git ref to bench first)
+BENCH_DROP=0 (1 drops the databases at the end)
 A short run at one size: BENCH_SIZES=500 BENCH_SECONDS=20 make bench
 BENCH_PG=postgres://overgang:overgang@127.0.0.1:5432  BENCH_PORT=8765
-The databases are kept for inspection and recreated on the next run.
+The databases are kept for inspection (unless BENCH_DROP=1) and recreated on the next run.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import signal
@@ -49,7 +62,8 @@ sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "overgang.settings")
 from django.utils import timezone  # noqa: E402  (the one clock; reads settings.USE_TZ only)
 
-from bench.report import render  # noqa: E402
+from bench.pages import NATIONAL_PEAK_RATE  # noqa: E402
+from bench.report import compare, render  # noqa: E402
 
 
 def env_int(name: str, default: int) -> int:
@@ -71,6 +85,15 @@ THINK = float(os.environ.get("BENCH_THINK") or 1.0)
 SEED = env_int("BENCH_SEED", 2026)
 PG = os.environ.get("BENCH_PG", "postgres://overgang:overgang@127.0.0.1:5432").rstrip("/")
 PORT = env_int("BENCH_PORT", 8765)
+RATE = float(os.environ["BENCH_RATE"]) if os.environ.get("BENCH_RATE") else NATIONAL_PEAK_RATE  # 0: no open loop
+ARRIVALS = os.environ.get("BENCH_ARRIVALS", "poisson")
+OPEN_SECONDS = env_int("BENCH_OPEN_SECONDS", SECONDS)
+SENDERS = env_int("BENCH_SENDERS", 128)
+LABEL = re.sub(r"[^a-z0-9_]", "_", os.environ.get("BENCH_LABEL", "").lower())
+# A label also names the databases, so that two benches on one PostgreSQL do not share them.
+DB_SUFFIX = f"_{LABEL}" if LABEL else ""
+BEFORE = os.environ.get("BENCH_BEFORE", "")
+DROP = os.environ.get("BENCH_DROP", "0") == "1"
 
 
 def log(message: str) -> None:
@@ -81,7 +104,7 @@ def log(message: str) -> None:
 ID_KEY = os.environ.get("OVERGANG_ID_KEY") or secrets.token_urlsafe(48)
 
 
-def production_env(database: str) -> dict[str, str]:
+def production_env(database: str, root: Path = BASE_DIR) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         OVERGANG_ENV="production",
@@ -92,20 +115,27 @@ def production_env(database: str) -> dict[str, str]:
         DATABASE_URL=f"{PG}/{database}",
         DATABASE_CONN_MAX_AGE="60",
         DJANGO_SETTINGS_MODULE="overgang.settings",
-        PYTHONPATH=str(BASE_DIR),
+        PYTHONPATH=str(root),
     )
     return env
 
 
 def run(command: list[str], env: dict[str, str], capture: bool = False) -> str:
+    """Run in the tree the environment's PYTHONPATH names (this one, or the BENCH_BEFORE export)."""
     result = subprocess.run(  # noqa: S603 (our own commands)
-        command, cwd=BASE_DIR, env=env, check=True, text=True, stdout=subprocess.PIPE if capture else None
+        command,
+        cwd=env.get("PYTHONPATH", BASE_DIR),
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
     )
     return result.stdout if capture else ""
 
 
 def django_task(name: str, env: dict[str, str], *args: str) -> dict:
-    return json.loads(run([PYTHON, str(BENCH_DIR / "django_tasks.py"), name, *args], env, capture=True))
+    tasks = Path(env["PYTHONPATH"]) / "bench" / "django_tasks.py"
+    return json.loads(run([PYTHON, str(tasks), name, *args], env, capture=True))
 
 
 def recreate_database(name: str) -> None:
@@ -130,6 +160,45 @@ def database_version() -> str:
 
     with psycopg.connect(f"{PG}/postgres") as connection:
         return connection.execute("SHOW server_version").fetchone()[0]
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def git(*args: str) -> str:
+    return subprocess.run(  # noqa: S603
+        ["git", *args],  # noqa: S607 (git from PATH)
+        cwd=BASE_DIR,
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout.strip()
+
+
+def commit_of(ref: str = "HEAD") -> dict:
+    """The commit benched: its id and subject, and whether this tree had changes not committed."""
+    commit = {"commit": git("rev-parse", ref), "subject": git("log", "-1", "--format=%s", ref)[:120]}
+    if ref == "HEAD":
+        commit["uncommitted_changes"] = bool(git("status", "--porcelain", "--untracked-files=no"))
+    return commit
+
+
+def export_tree(ref: str, into: Path) -> Path:
+    """The application at ``ref`` with this tree's bench/ laid over it, the venv and Node
+    packages linked: the same bench, the other code."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", ref], cwd=BASE_DIR, check=True, capture_output=True).stdout  # noqa: S603, S607
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)  # noqa: S603, S607
+    shutil.rmtree(into / "bench", ignore_errors=True)
+    shutil.copytree(BENCH_DIR, into / "bench", ignore=shutil.ignore_patterns("results", "__pycache__", "RESULTS.md"))
+    for name in (".venv", "node_modules"):
+        if (BASE_DIR / name).exists():
+            (into / name).symlink_to((BASE_DIR / name).resolve())
+    return into
 
 
 def vacuum_analyze(database: str) -> None:
@@ -181,9 +250,9 @@ def machine() -> dict:
     }
 
 
-def bench_size(size: int, workdir: Path) -> dict:
-    database = f"overgang_bench_{size}"
-    env = production_env(database)
+def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = "") -> dict:
+    database = f"overgang_bench_{size}{suffix}"
+    env = production_env(database, root)
     result: dict = {"cases": size, "database": database}
     log(f"{size:,} cases: recreating {database}")
     recreate_database(database)
@@ -202,7 +271,7 @@ def bench_size(size: int, workdir: Path) -> dict:
         f"(+ VACUUM ANALYZE {result['vacuum_analyze_seconds']} s)"
     )
     result["rows"] = django_task("rows", env)
-    if (BASE_DIR / "timetable" / "management" / "commands" / "compute_deadlines.py").exists():
+    if (root / "timetable" / "management" / "commands" / "compute_deadlines.py").exists():
         # The timetable's nightly pass over every open case (target: 60 s at 50,000 cases).
         log(f"{size:,} cases: timetable nightly computation (compute_deadlines)")
         started = time.monotonic()
@@ -212,10 +281,10 @@ def bench_size(size: int, workdir: Path) -> dict:
         except subprocess.CalledProcessError as error:
             result["timetable"] = {"error": f"compute_deadlines failed with {error.returncode}"}
 
-    personas_file = workdir / f"personas_{size}.json"
+    personas_file = workdir / f"personas_{size}{suffix}.json"
     password = secrets.token_urlsafe(18)
     env_with_password = {**env, "BENCH_PASSWORD": password}
-    run([PYTHON, str(BENCH_DIR / "django_tasks.py"), "personas", "--out", str(personas_file)], env_with_password)
+    run([PYTHON, str(root / "bench" / "django_tasks.py"), "personas", "--out", str(personas_file)], env_with_password)
     personas = json.loads(personas_file.read_text())
     result["personas"] = [
         {"label": client["label"], "role": client["role"], "caseload_size": client["caseload_size"]}
@@ -240,34 +309,45 @@ def bench_size(size: int, workdir: Path) -> dict:
         command += ["--threads", str(THREADS)]
     server = subprocess.Popen(  # noqa: S603
         command,
-        cwd=BASE_DIR,
+        cwd=root,
         env=env,
         start_new_session=True,
     )
 
-    def load(name: str, think: float) -> dict:
-        load_file = workdir / f"{name}_{size}.json"
+    def load(name: str, think: float = 0.0, rate: float = 0.0) -> dict:
+        load_file = workdir / f"{name}_{size}{suffix}.json"
+        seconds = OPEN_SECONDS if rate else SECONDS
         command = [PYTHON, str(BENCH_DIR / "loadgen.py"), "--base", f"http://127.0.0.1:{PORT}"]
-        command += ["--personas", str(personas_file), "--seconds", str(SECONDS), "--warmup", str(WARMUP)]
+        command += ["--personas", str(personas_file), "--seconds", str(seconds), "--warmup", str(WARMUP)]
         command += ["--clients", str(CLIENTS), "--max-requests", str(MAX_REQUESTS), "--out", str(load_file)]
         command += ["--think", str(think)]
+        if rate:
+            command += ["--rate", str(rate), "--arrivals", ARRIVALS, "--senders", str(SENDERS), "--seed", str(SEED)]
         run(command, env_with_password)
         return json.loads(load_file.read_text())
 
     try:
         wait_for(f"http://127.0.0.1:{PORT}/healthz")
         log(f"{size:,} cases: load, {CLIENTS} clients, {WARMUP} s warm-up + {SECONDS} s")
-        result["load"] = load("load", 0.0)
+        result["load"] = load("load")
         if THINK and size == max(SIZES):
             log(f"{size:,} cases: the same clients pausing {THINK} s (0.5-1.5 x) after each answer")
-            result["load_think"] = load("think", THINK)
+            result["load_think"] = load("think", think=THINK)
+        if RATE:
+            log(f"{size:,} cases: open loop, {RATE:g} arrivals/s ({ARRIVALS}), {WARMUP} s warm-up + {OPEN_SECONDS} s")
+            result["open"] = load("open", rate=RATE)
+            log(
+                f"{size:,} cases: open loop sent {result['open']['sent_per_s']}/s of {RATE:g}/s intended, "
+                f"{result['open']['late']} late, {result['open']['errors']} errors"
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     after = django_task("events", env, "--after", str(before["last_id"]))
     expected = dict(result["load"]["expected_events"])
-    for kind, count in result.get("load_think", {}).get("expected_events", {}).items():
-        expected[kind] += count
+    for other in ("load_think", "open"):
+        for kind, count in result.get(other, {}).get("expected_events", {}).items():
+            expected[kind] += count
     result["access_events"] = {
         "written_case_pages": after["case_pages"],
         "read_case_pages": expected["case_pages"],
@@ -292,10 +372,11 @@ def bench_size(size: int, workdir: Path) -> dict:
     return result
 
 
-def main() -> None:
+def bench_all(root: Path, suffix: str, commit: dict, label: str) -> dict:
+    """Every size for the code in ``root``; the results dictionary of one run."""
     started = timezone.now()
-    log(f"sizes {SIZES}, {CLIENTS} clients, {SECONDS} s per size, {WORKERS} gunicorn {WORKER_CLASS} workers")
-    static_env = production_env(f"overgang_bench_{SIZES[0]}")
+    log(f"[{label or 'this tree'}] commit {commit['commit'][:10]}: {commit['subject']}")
+    static_env = production_env(f"overgang_bench_{SIZES[0]}{suffix}", root)
     log("collectstatic (production settings use whitenoise's manifest storage)")
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], static_env)
     workdir = Path(tempfile.mkdtemp(prefix="overgang-bench-"))
@@ -303,6 +384,8 @@ def main() -> None:
         results = {
             "date": started.date().isoformat(),
             "started": started.isoformat(timespec="seconds"),
+            "label": label,
+            "git": commit,
             "machine": machine(),
             "settings": {
                 "clients": CLIENTS,
@@ -313,22 +396,58 @@ def main() -> None:
                 "gunicorn_worker_class": WORKER_CLASS,
                 "gunicorn_threads": THREADS if WORKER_CLASS == "gthread" else 1,
                 "think_seconds": THINK,
+                "open_rate": RATE,
+                "open_arrivals": ARRIVALS,
+                "open_seconds": OPEN_SECONDS,
+                "open_senders": SENDERS,
                 "seed": SEED,
                 "environment": "OVERGANG_ENV=production, DATABASE_CONN_MAX_AGE=60, SECURE_SSL_REDIRECT=false",
             },
-            "sizes": {str(size): bench_size(size, workdir) for size in SIZES},
+            "sizes": {str(size): bench_size(size, workdir, root, suffix) for size in SIZES},
         }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        if DROP:
+            for size in SIZES:
+                drop_database(f"overgang_bench_{size}{suffix}")
     results["finished"] = timezone.now().isoformat(timespec="seconds")
+    return results
+
+
+def write_json(results: dict) -> Path:
     out_dir = BENCH_DIR / "results"
     out_dir.mkdir(exist_ok=True)
-    json_path = out_dir / f"{results['date']}.json"
+    started = datetime.datetime.fromisoformat(results["started"])  # UTC, as the notes' times are
+    name = f"{started:%Y-%m-%d-%H%M}" + (f"-{results['label']}" if results["label"] else "")
+    json_path = out_dir / f"{name}.json"
     json_path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    return json_path
+
+
+def main() -> None:
+    log(
+        f"sizes {SIZES}, {CLIENTS} closed-loop clients for {SECONDS} s, open loop at {RATE:g}/s for "
+        f"{OPEN_SECONDS} s, {WORKERS} gunicorn {WORKER_CLASS} workers"
+    )
+    before = None
+    if BEFORE:
+        exported = Path(tempfile.mkdtemp(prefix="overgang-before-")) / "tree"
+        try:
+            export_tree(BEFORE, exported)
+            before = bench_all(exported, f"_before{DB_SUFFIX}", commit_of(BEFORE), "before")
+        finally:
+            shutil.rmtree(exported.parent, ignore_errors=True)
+        before_path = write_json(before)
+        log(f"wrote {before_path.relative_to(BASE_DIR)}")
+    results = bench_all(BASE_DIR, DB_SUFFIX, commit_of("HEAD"), LABEL or ("after" if BEFORE else ""))
+    json_path = write_json(results)
     notes = BENCH_DIR / "notes.md"
     if notes.exists():
         results["notes"] = notes.read_text()
-    (BENCH_DIR / "RESULTS.md").write_text(render(results, json_path.name))
+    text = render(results, json_path.name)
+    if before is not None:
+        text = text.replace("\n## Machine and set-up", "\n" + compare(before, results) + "\n## Machine and set-up", 1)
+    (BENCH_DIR / "RESULTS.md").write_text(text)
     log(f"wrote {json_path.relative_to(BASE_DIR)} and bench/RESULTS.md")
 
 

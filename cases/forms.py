@@ -34,7 +34,16 @@ class IntakeForm(DsForm):
     legal_status = forms.ChoiceField(label=_("Legal status"), choices=LegalStatus.choices)
     intake_date = forms.DateField(label=_("Intake date"), widget=DateInput)
     sentence_start = forms.DateField(label=_("Sentence start"), required=False, widget=DateInput)
-    sentence_days = forms.IntegerField(label=_("Sentence length in days"), min_value=1, required=False)
+    # As the judgment states it (issue 17, point 4): "1 year", "8 months", "1 year and 14 days".
+    sentence_years = forms.IntegerField(label=_("Sentence: years"), min_value=0, max_value=30, required=False)
+    sentence_months = forms.IntegerField(label=_("Sentence: months"), min_value=0, max_value=120, required=False)
+    sentence_days = forms.IntegerField(
+        label=_("Sentence: days"),
+        min_value=0,
+        max_value=10000,
+        required=False,
+        help_text=_("As the judgment states it, for example 1 year, or 8 months. Counted by the calendar."),
+    )
     remand_days = forms.IntegerField(label=_("Days on remand"), min_value=0, initial=0)
     isolation_days = forms.IntegerField(
         label=_("Days in full isolation on remand"), min_value=0, initial=0, required=False

@@ -1,5 +1,6 @@
 """The person, their case (forløp), its responsibility group and its meetings (DOMAIN.md §3)."""
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -94,6 +95,12 @@ class Case(models.Model):
     legal_status = models.CharField(_("legal status"), max_length=20, choices=LegalStatus.choices)
     intake_date = models.DateField(_("intake date"))
     sentence_start = models.DateField(_("sentence start"), null=True, blank=True)
+    # The term as the judgment states it (issue 17, point 4); ``sentence_days`` is the same
+    # term counted by the calendar from ``sentence_start`` (``cases.sentence.Term``), kept so
+    # that the rules and the road read one number.
+    sentence_years = models.PositiveSmallIntegerField(_("sentence: years"), default=0)
+    sentence_months = models.PositiveSmallIntegerField(_("sentence: months"), default=0)
+    sentence_term_days = models.PositiveIntegerField(_("sentence: days"), default=0)
     sentence_days = models.PositiveIntegerField(_("sentence length in days"), null=True, blank=True)
     remand_days = models.PositiveIntegerField(_("days on remand"), default=0)
     isolation_days = models.PositiveIntegerField(_("days in full isolation on remand"), default=0)
@@ -134,6 +141,40 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def stage_on(self, day: datetime.date) -> str:
+        """The stage on the day: the stored one, which the services keep (``cases.stage``).
+
+        Only the intake day arriving moves a case without a write: from preparation to
+        understanding needs. ``stage_now`` is the same rule for querysets.
+        """
+        if self.stage == Stage.PREPARATION and self.intake_date <= day:
+            return Stage.UNDERSTAND_NEEDS
+        return self.stage
+
+    @property
+    def sentence_term(self):
+        """The sentence as the judgment states it (``cases.sentence.Term``)."""
+        from cases.sentence import Term
+
+        return Term(self.sentence_years, self.sentence_months, self.sentence_term_days)
+
+    @property
+    def stage_label(self) -> str:
+        """The stage today, in the reader's language; every page shows this one."""
+        return Stage(self.stage_on(timezone.localdate())).label
+
+
+def stage_now(today: datetime.date | None = None) -> models.Case:
+    """Return the expression, on Case querysets, of ``Case.stage_on(today)``."""
+    today = today or timezone.localdate()
+    return models.Case(
+        models.When(
+            Q(stage=Stage.PREPARATION, intake_date__lte=today), then=models.Value(Stage.UNDERSTAND_NEEDS.value)
+        ),
+        default=F("stage"),
+        output_field=models.CharField(),
+    )
 
 
 def membership_is_open(today=None) -> Q:

@@ -26,6 +26,8 @@ from cases.models import (
     membership_is_current,
     membership_is_open,
 )
+from cases.sentence import Term
+from cases.stage import StageFacts, stage_facts, stage_for
 from cases.validation import case_fact_errors, normalise_national_id, raise_if_errors
 from core.errors import ConcurrentEditError
 from journal.models import AccessPurpose
@@ -44,6 +46,9 @@ CASE_FIELDS = [
     "legal_status",
     "intake_date",
     "sentence_start",
+    "sentence_years",
+    "sentence_months",
+    "sentence_term_days",
     "sentence_days",
     "remand_days",
     "isolation_days",
@@ -85,6 +90,9 @@ class IntakeData:
     unit: str = ""
     security_level: str = ""
     sentence_start: datetime.date | None = None
+    #: The sentence as the judgment states it; ``sentence_days`` are its days beside the years and months.
+    sentence_years: int = 0
+    sentence_months: int = 0
     sentence_days: int | None = None
     remand_days: int = 0
     isolation_days: int = 0
@@ -105,6 +113,8 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
         "national_id": data.national_id,
         "intake_date": data.intake_date,
         "sentence_start": data.sentence_start,
+        "sentence_years": data.sentence_years,
+        "sentence_months": data.sentence_months,
         "sentence_days": data.sentence_days,
         "remand_days": data.remand_days,
         "isolation_days": data.isolation_days,
@@ -112,6 +122,7 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
         "legal_status": data.legal_status,
     }
     raise_if_errors(case_fact_errors(facts, country))
+    term = Term(data.sentence_years or 0, data.sentence_months or 0, data.sentence_days or 0)
     if data.legal_status not in LegalStatus.values:
         raise ValidationError({"legal_status": _("Choose a legal status.")})
 
@@ -159,12 +170,15 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
             legal_status=data.legal_status,
             intake_date=data.intake_date,
             sentence_start=data.sentence_start,
-            sentence_days=data.sentence_days,
+            sentence_years=term.years,
+            sentence_months=term.months,
+            sentence_term_days=term.days,
+            sentence_days=term.length_days(data.sentence_start) if term.given and data.sentence_start else None,
             remand_days=data.remand_days,
             isolation_days=data.isolation_days,
             expected_release=data.expected_release,
             home_municipality=data.home_municipality.strip(),
-            stage=Stage.PREPARATION if data.intake_date > timezone.localdate() else Stage.UNDERSTAND_NEEDS,
+            stage=stage_for(StageFacts(intake_date=data.intake_date), timezone.localdate()),
             previous_case=previous,
             created_by=actor,
         )
@@ -199,6 +213,26 @@ def _same_name(person: Person, data: IntakeData) -> bool:
         return " ".join(name.casefold().split())
 
     return (folded(person.first_name), folded(person.last_name)) == (folded(data.first_name), folded(data.last_name))
+
+
+def case_stage_refresh(*, actor: User, case: Case) -> Case:
+    """Set the stage that follows from what has happened (``cases.stage``); journal a move.
+
+    Call inside the transaction that changed what the stage depends on, after the change:
+    the case row is read again under a lock, so the move and its journal entry commit
+    together with the change, or not at all.
+    """
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    stage = stage_for(stage_facts(current), timezone.localdate())
+    if stage != current.stage:
+        old = snapshot(current, CASE_FIELDS)
+        current.stage = stage
+        current.save(update_fields=["stage"])
+        record_change(
+            actor=actor, action="case.stage", obj=current, case=current, old=old, new=snapshot(current, CASE_FIELDS)
+        )
+    case.stage = current.stage
+    return current
 
 
 def refuse_if_closed(case: Case) -> None:

@@ -13,8 +13,10 @@ from stdnum.no import fodselsnummer
 from stdnum.se import personnummer
 
 from cases.models import LegalStatus
+from cases.sentence import Term
 
 MINIMUM_AGE_YEARS = 15  # the age of criminal responsibility in Norway and Denmark
+MAX_SENTENCE_YEARS = 30  # above any fixed term of the penal codes; this only stops nonsense
 
 
 def national_id_errors(national_id: str, birth_date: datetime.date | None, country: str) -> list[str]:
@@ -74,15 +76,24 @@ def case_fact_errors(data: dict[str, Any], country: str) -> dict[str, list[str]]
             add("expected_release", _("The release date cannot be before the intake date."))
     if start and release and release < start:
         add("expected_release", _("The release date cannot be before the sentence starts."))
+    term = Term(data.get("sentence_years") or 0, data.get("sentence_months") or 0, data.get("sentence_days") or 0)
+    if term.years > MAX_SENTENCE_YEARS or term.months > 12 * MAX_SENTENCE_YEARS or term.days > 366 * MAX_SENTENCE_YEARS:
+        add("sentence_days", _("The sentence is longer than any judgment gives. Check the years, months and days."))
+        term = Term()
     if status == LegalStatus.REMAND:
-        if data.get("sentence_days"):
+        if term.given:
             add("sentence_days", _("A remand case has no sentence length yet. Leave it empty."))
     elif status in {LegalStatus.SENTENCED, LegalStatus.COMMUNITY}:
         if not start:
             add("sentence_start", _("A sentenced case needs the date the sentence starts."))
-        if not data.get("sentence_days"):
-            add("sentence_days", _("A sentenced case needs the sentence length in days."))
-    sentence_days, remand_days = data.get("sentence_days"), data.get("remand_days")
+        if not term.given:
+            add(
+                "sentence_days",
+                _("A sentenced case needs the sentence length: years, months or days, as in the judgment."),
+            )
+    # The term in days, counted by the calendar from the start (cases.sentence).
+    sentence_days = term.length_days(start) if start and term.given else term.days
+    remand_days = data.get("remand_days")
     if sentence_days and remand_days is not None and remand_days > sentence_days:
         add("remand_days", _("The days on remand cannot exceed the sentence length."))
     if data.get("isolation_days") and remand_days is not None and data["isolation_days"] > remand_days:

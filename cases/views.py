@@ -85,6 +85,8 @@ def intake(request: HttpRequest) -> HttpResponse:
                         legal_status=data["legal_status"],
                         intake_date=data["intake_date"],
                         sentence_start=data["sentence_start"],
+                        sentence_years=data["sentence_years"] or 0,
+                        sentence_months=data["sentence_months"] or 0,
                         sentence_days=data["sentence_days"],
                         remand_days=data["remand_days"],
                         isolation_days=data["isolation_days"],

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, AgencyKind, User
 from cases.models import Case, FollowUpPhase, Membership, Stage
-from cases.services import CASE_FIELDS, membership_add
+from cases.services import CASE_FIELDS, case_stage_refresh, membership_add
 from core.errors import ConcurrentEditError
 from handover.models import OPEN_STATES, Transition, TransitionKind, TransitionState
 from journal.services import record_change, snapshot
@@ -106,13 +106,7 @@ def transition_plan(
         transition.full_clean()
         transition.save()
         _journal(actor, "transition.plan", transition, None)
-        if kind in TransitionKind.releases() and case.stage in {Stage.CARRY_OUT, Stage.MAKE_PLAN}:
-            old = snapshot(case, CASE_FIELDS)
-            case.stage = Stage.HANDOVER
-            case.save(update_fields=["stage"])
-            record_change(
-                actor=actor, action="case.stage", obj=case, case=case, old=old, new=snapshot(case, CASE_FIELDS)
-            )
+        case_stage_refresh(actor=actor, case=case)
         from release.services import readiness_create  # the release checklist (issue 5, point 4)
 
         readiness_create(actor=actor, transition=transition)
@@ -172,14 +166,7 @@ def transition_cancel(*, actor: User, transition: Transition, reason: str, versi
         current.full_clean()
         current.save(update_fields=["state", "cancel_reason", "version"])
         _journal(actor, "transition.cancel", current, old)
-        case = Case.objects.select_for_update().get(pk=current.case_id)
-        if current.is_release and case.stage == Stage.HANDOVER:
-            old_case = snapshot(case, CASE_FIELDS)
-            case.stage = Stage.CARRY_OUT
-            case.save(update_fields=["stage"])
-            record_change(
-                actor=actor, action="case.stage", obj=case, case=case, old=old_case, new=snapshot(case, CASE_FIELDS)
-            )
+        case_stage_refresh(actor=actor, case=current.case)
     return current
 
 
@@ -270,6 +257,7 @@ def transition_complete(
             old=old_case,
             new=snapshot(case, CASE_FIELDS),
         )
+        case_stage_refresh(actor=actor, case=case)  # a transfer done: back to the stage the facts give
         if current.is_release:
             # Imported here: the release app builds on this one (its sudden release completes
             # a transition through this service).

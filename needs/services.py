@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
-from cases.services import refuse_if_closed
+from cases.services import case_stage_refresh, refuse_if_closed
 from core.audience import VolunteerItem
 from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
@@ -75,6 +75,8 @@ def conversation_record(
             old=None,
             new=snapshot(session, CONVERSATION_FIELDS),
         )
+        if completed:
+            case_stage_refresh(actor=actor, case=case)
     return session
 
 

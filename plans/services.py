@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case, Membership, membership_is_current
-from cases.services import refuse_if_closed
+from cases.services import case_stage_refresh, refuse_if_closed
 from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
 from needs.models import Need, NeedsConversation
@@ -294,6 +294,7 @@ def measure_move(
             new=snapshot(current, MEASURE_FIELDS),
         )
         plan_version_record(actor=actor, case=case, cause=f"measure.{status}")
+        case_stage_refresh(actor=actor, case=case)
     return current
 
 

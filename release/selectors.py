@@ -169,29 +169,44 @@ def item_for(access: CaseAccess, item_id: int) -> ReadinessItem | None:
     return items.select_related("transition", "owner__user").first()
 
 
-def urgent_for(user: User) -> list[ReadinessItem]:
-    """The missing items the user owns that a release at short notice made urgent, oldest first.
+def owner_current_q(today: datetime.date, prefix: str = "owner__") -> Q:
+    """The condition, on readiness items, that the owner is a current member (``membership_is_current``)."""
+    return Q(
+        **{f"{prefix}accepted_at__isnull": False, f"{prefix}start_date__lte": today, f"{prefix}ended_at__isnull": True}
+    ) & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today}))
 
+
+def held_by_q(user: User, today: datetime.date) -> Q:
+    """The condition, on readiness items, that the item is the user's to see to.
+
+    Theirs as its current owner; and, as the case's lead, every item nobody holds: with no
+    owner, or an owner who is no longer (or not yet) a current member (issue 17, point 3).
+    An item without an owner belongs to the lead until someone takes it.
+    """
+    owned = Q(owner__user_id=user.pk) & owner_current_q(today)
+    unowned = Q(transition__case__lead__user_id=user.pk) & (Q(owner__isnull=True) | ~owner_current_q(today))
+    return owned | unowned
+
+
+def urgent_for(user: User) -> list[ReadinessItem]:
+    """The missing items that a release at short notice made urgent and that are the user's, oldest first.
+
+    The user's own, and, where they lead the case, those nobody holds (``held_by_q``).
     Nearly always there are none. A plain query (quick to build) says so; the full one, with its
     joins and the notices' subqueries, costs several milliseconds of CPU to build and runs only
     when that one finds a candidate, which it must: its conditions are part of the full one's.
     """
     today = timezone.localdate()
     candidates = ReadinessItem.objects.filter(
-        state=ReadinessState.MISSING, urgent_since__isnull=False, owner__user_id=user.pk
+        Q(owner__user_id=user.pk) | Q(transition__case__lead__user_id=user.pk),
+        state=ReadinessState.MISSING,
+        urgent_since__isnull=False,
     )
     if not candidates.exists():
         return []
     return _decorate(
         list(
-            ReadinessItem.objects.filter(
-                missing_q(),
-                urgent_since__isnull=False,
-                owner__user=user,
-                owner__accepted_at__isnull=False,
-                owner__start_date__lte=today,
-            )
-            .filter(Q(owner__end_date__isnull=True) | Q(owner__end_date__gte=today))
+            ReadinessItem.objects.filter(missing_q(), held_by_q(user, today), urgent_since__isnull=False)
             .exclude(transition__case__stage=Stage.CLOSED)
             .select_related("transition__case__person", "owner__user", "owner__agency")
             .order_by("urgent_since", "id")

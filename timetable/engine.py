@@ -21,10 +21,12 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy, pgettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy, pgettext_lazy
 
 from accounts.models import Role
+from cases.sentence import Term
 from core.workdays import add_working_days, is_public_holiday
 from timetable.models import Anchor, DeadlineKind, DeadlineState, OffsetUnit
 from timetable.sources import in_words
@@ -86,6 +88,10 @@ class CaseFacts:
     remand_days: int = 0
     isolation_days: int = 0
     expected_release: datetime.date | None = None
+    #: The sentence as the judgment states it; ``sentence_days`` is it counted by the calendar.
+    sentence_years: int = 0
+    sentence_months: int = 0
+    sentence_term_days: int = 0
     #: The day the first completed part 1 of the needs conversation was held.
     conversation_done: datetime.date | None = None
     #: The latest completed needs conversation or plan version: the plan's last review.
@@ -250,6 +256,14 @@ class Road:
     milestones: tuple[Milestone, ...]
     parole: datetime.date | None
     full_time: datetime.date
+    #: How the length was counted: the term as the judgment states it, and the day it runs to.
+    term: Term | None = None
+    term_end: datetime.date | None = None
+    length_days: int = 0
+
+    @property
+    def term_text(self) -> str:
+        return self.term.text if self.term is not None else ""
 
     @property
     def release_estimate(self) -> datetime.date:
@@ -280,7 +294,11 @@ def road(facts: CaseFacts) -> Road | None:
         return None
     rules = ROAD_RULES.get(facts.country, ROAD_RULES["NO"])
     start = facts.sentence_start
-    length = facts.sentence_days
+    term = Term(facts.sentence_years, facts.sentence_months, facts.sentence_term_days)
+    # The length as the judgment states it, counted by the calendar (cases.sentence); a
+    # case that knows only its days counts them as they are.
+    length = term.length_days(start) if term.given else facts.sentence_days
+    term = term if term.given else Term(days=length)
     credit = remand_credit(facts.remand_days, facts.isolation_days, facts.country)
 
     def served(days: int) -> datetime.date:
@@ -339,6 +357,9 @@ def road(facts: CaseFacts) -> Road | None:
         milestones=tuple(milestones),
         parole=parole,
         full_time=full_time,
+        term=term,
+        term_end=start + datetime.timedelta(days=length),
+        length_days=length,
     )
 
 
@@ -420,6 +441,9 @@ class DeadlineResult:
     met_on: datetime.date | None
     owners: tuple[int, ...] = field(default=())
     waiting_for: str = ""
+    #: For a notice (NAV or the municipality told of the release): the release date it was for.
+    release_on: datetime.date | None = None
+    country: str = "NO"
 
     @property
     def kind_label(self) -> str:
@@ -444,6 +468,49 @@ class DeadlineResult:
     @property
     def late(self) -> bool:
         return self.state == DeadlineState.MET and self.due is not None and self.met_on > self.due
+
+    @property
+    def notice_text(self) -> str:
+        """For a notice met: how many days before (or after) the release the receiver was told.
+
+        Issue 17, point 8: "Met (late)" did not say that NAV learned of the release on the
+        day (seed 001: NAV must not learn of a release on the day).
+        """
+        if self.rule.kind not in NOTICE_KINDS or self.met_on is None or self.release_on is None:
+            return ""
+        receiver = capfirst(notice_receiver(NOTICE_KINDS[self.rule.kind], self.country))
+        days = (self.release_on - self.met_on).days
+        if days >= 0:
+            text = ngettext(
+                "%(receiver)s was told %(days)s day before release.",
+                "%(receiver)s was told %(days)s days before release.",
+                days,
+            )
+        else:
+            days = -days
+            text = ngettext(
+                "%(receiver)s was told %(days)s day after release.",
+                "%(receiver)s was told %(days)s days after release.",
+                days,
+            )
+        return text % {"receiver": receiver, "days": days}
+
+
+#: The deadlines met by telling someone of the release date, and whom.
+NOTICE_KINDS = {DeadlineKind.NAV_TOLD_OF_RELEASE: "nav", DeadlineKind.MUNICIPALITY_TOLD_OF_RELEASE: "municipality"}
+#: Who receives a release notice, by country: in Denmark the jobcenter and the kommune (seed 002,
+#: God Løsladelse modules 2 and 5: the municipality is contacted and prepares the benefits).
+NOTICE_RECEIVERS = {
+    ("NO", "nav"): _("NAV"),
+    ("NO", "municipality"): _("the home municipality"),
+    ("DK", "nav"): _("the jobcenter"),
+    ("DK", "municipality"): _("the municipality"),
+}
+
+
+def notice_receiver(recipient: str, country: str) -> str:
+    """Name the receiver of a release notice as the country calls it."""
+    return str(NOTICE_RECEIVERS.get((country, recipient)) or NOTICE_RECEIVERS[("NO", recipient)])
 
 
 def anchor_date(anchor: str, facts: CaseFacts, case_road: Road | None) -> datetime.date | None:
@@ -502,9 +569,12 @@ def applies(rule: RuleData, facts: CaseFacts) -> bool:
         return True
     if not facts.sentence_days:
         return False
-    if rule.min_sentence_days is not None and facts.sentence_days < rule.min_sentence_days:
+    # A year is a year here, 29 February or not: the term in common years (cases.sentence).
+    term = Term(facts.sentence_years, facts.sentence_months, facts.sentence_term_days)
+    length = term.nominal_days if term.given else facts.sentence_days
+    if rule.min_sentence_days is not None and length < rule.min_sentence_days:
         return False
-    return rule.max_sentence_days is None or facts.sentence_days <= rule.max_sentence_days
+    return rule.max_sentence_days is None or length <= rule.max_sentence_days
 
 
 def state_of(due: datetime.date | None, met: datetime.date | None, today: datetime.date) -> str:
@@ -538,6 +608,8 @@ def evaluate(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.date) 
                 met_on=met,
                 owners=tuple(facts.owners(rule.owner_role)),
                 waiting_for="" if anchor is not None else str(Anchor(rule.anchor).label),
+                release_on=release_date(facts, case_road) if rule.kind in NOTICE_KINDS else None,
+                country=facts.country,
             )
         )
     return results

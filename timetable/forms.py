@@ -1,9 +1,11 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DsForm, InRangeModelChoiceField
-from timetable.models import NoticeRecipient, RuleSet, notice_recipient_label
+from timetable.engine import notice_receiver
+from timetable.models import NoticeRecipient, RuleSet
 
 
 class ReleaseNoticeForm(DsForm):
@@ -13,9 +15,9 @@ class ReleaseNoticeForm(DsForm):
 
     def __init__(self, *args, country: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # A Danish case tells the jobcentre, not NAV (accounts.country_names).
+        # A Danish case tells the jobcenter, not NAV (engine.notice_receiver).
         self.fields["recipient"].choices = [
-            (value, notice_recipient_label(value, country)) for value in NoticeRecipient.values
+            (value, capfirst(notice_receiver(value, country))) for value in NoticeRecipient.values
         ]
 
 

@@ -160,13 +160,6 @@ class NoticeRecipient(models.TextChoices):
     MUNICIPALITY = "municipality", _("Home municipality")
 
 
-def notice_recipient_label(recipient: str, country: str | None) -> str:
-    """Who a notice went to, in the case's country's terms: NAV in Norway, the jobcentre in Denmark."""
-    from accounts.country_names import welfare_office
-
-    return welfare_office(country) if recipient == NoticeRecipient.NAV else str(NoticeRecipient(recipient).label)
-
-
 class ReleaseNotice(models.Model):
     """NAV or the home municipality was told of a release date (seed 001: never on the day)."""
 
@@ -184,9 +177,6 @@ class ReleaseNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.release_date}"
-
-    def recipient_label(self, country: str | None) -> str:
-        return notice_recipient_label(self.recipient, country)
 
 
 class DeadlineState(models.TextChoices):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from access.policy import CaseAccess, cases_visible_to
 from accounts.models import Role, User
-from cases.models import Case, Meeting, Membership, Stage, lead_flag, membership_is_current
+from cases.models import Case, Meeting, Membership, Stage, lead_flag, membership_is_current, stage_now
 from journal.models import AccessPurpose
 from journal.services import record_access
 from needs.models import Need, NeedsConversation, NeedStatus
@@ -167,6 +167,9 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
             intake_date=case.intake_date,
             sentence_start=case.sentence_start,
             sentence_days=case.sentence_days,
+            sentence_years=case.sentence_years,
+            sentence_months=case.sentence_months,
+            sentence_term_days=case.sentence_term_days,
             remand_days=case.remand_days,
             isolation_days=case.isolation_days,
             expected_release=case.expected_release,
@@ -292,7 +295,7 @@ def timetable_for_case(access: CaseAccess) -> CaseTimetable:
         road=case_road,
         risks=engine.risks(facts, today) if access.sees_needs else [],
         today=today,
-        notices=list(ReleaseNotice.objects.filter(case=case).select_related("recorded_by")[:10])
+        notices=_named(list(ReleaseNotice.objects.filter(case=case).select_related("recorded_by")[:10]), case.country)
         if access.is_prison_staff
         else [],
         rule_sets=[rs for rs in book.rule_sets.values() if rs.country == case.country]
@@ -301,6 +304,13 @@ def timetable_for_case(access: CaseAccess) -> CaseTimetable:
         country=case.country,
         release=case.expected_release,
     )
+
+
+def _named(notices: list[ReleaseNotice], country: str) -> list[ReleaseNotice]:
+    """Give each notice its receiver's name as the case's country calls it (NAV, jobcenter)."""
+    for notice in notices:
+        notice.receiver = engine.notice_receiver(notice.recipient, country)
+    return notices
 
 
 # ---------------------------------------------------------------------------------------
@@ -330,6 +340,8 @@ class DueList:
     logged_case_ids: frozenset[int] = frozenset()
     #: Reminders on the cases the user leads whose e-mail did not (surely) go out.
     reminder_alerts: list[Reminder] = field(default_factory=list)
+    #: Cases the user leads that were released before anyone coming in had taken hold.
+    handover_gaps: list[Case] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -348,7 +360,10 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
         cases_visible_to(user)
         .exclude(stage=Stage.CLOSED)
         .select_related("person")
-        .annotate(override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]))
+        .annotate(
+            override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]),
+            handover_gap_on=open_handover_gap(user),
+        )
         .order_by("id")
     )
     stage_counts = unit_stage_counts(user)
@@ -371,10 +386,12 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
                 mine.append((result, DueItem(case, result, case_risks)))
     groups = engine.sort_due(mine, today)
     alerts = reminder_alerts_for(user, cases)
+    gaps = [case for case in cases if case.handover_gap_on is not None]
     shown = (
         {item.case.pk for group in groups.values() for _, item in group}
         | {case.pk for case, _ in risky}
         | {alert.deadline.case_id for alert in alerts}
+        | {case.pk for case in gaps}
     )
     if shown:
         record_access(viewer=user, case_ids=sorted(shown), purpose=AccessPurpose.CASELOAD, view=view)
@@ -387,6 +404,34 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
         stage_counts=stage_counts,
         logged_case_ids=frozenset(shown),
         reminder_alerts=alerts,
+        handover_gaps=gaps,
+    )
+
+
+def open_handover_gap(user: User) -> Subquery:
+    """The day of the release, on a Case queryset, where the user leads a case released before anyone took hold.
+
+    Issue 17, point 2: such a release is allowed, since it happens, but it is a gap
+    (seed 002 ch. 4: no authority lets go before another has taken hold). It stays on
+    the lead's "what is due" until an incoming member has taken hold (``handover.rules``).
+    """
+    from handover.models import Transition, TransitionKind, TransitionState
+    from handover.rules import attended_hold_meeting
+
+    held = Membership.objects.filter(incoming_for=OuterRef("pk"), accepted_at__isnull=False).filter(
+        attended_hold_meeting()
+    )
+    return Subquery(
+        Transition.objects.filter(
+            case=OuterRef("pk"),
+            case__lead__user_id=user.pk,
+            kind__in=TransitionKind.releases(),
+            state=TransitionState.COMPLETED,
+            handover_gap=True,
+        )
+        .exclude(Exists(held))
+        .order_by("-completed_on", "-id")
+        .values("completed_on")[:1]
     )
 
 
@@ -438,15 +483,18 @@ def unit_stage_counts(user: User) -> list[dict] | None:
     rows = (
         Case.objects.filter(institution_id=user.agency_id)
         .exclude(stage=Stage.CLOSED)
-        .values("stage")
+        .annotate(current_stage=stage_now())
+        .values("current_stage")
         .annotate(
             cases=Count("id", distinct=True),
             overdue=Count("deadlines", filter=Q(deadlines__state=DeadlineState.OVERDUE)),
         )
-        .order_by("stage")
+        .order_by()
     )
-    labels = dict(Stage.choices)
-    return [{"stage": labels.get(row["stage"], row["stage"]), **row} for row in rows]
+    # In the order of the process (DOMAIN §3), not of the codes.
+    order = {value: position for position, value in enumerate(Stage.values)}
+    rows = sorted(rows, key=lambda row: order.get(row["current_stage"], len(order)))
+    return [{"stage": Stage(row["current_stage"]).label, "code": row["current_stage"], **row} for row in rows]
 
 
 # ---------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_a_danish_case_tells_the_jobcentre_and_names_kif_not_nav(client, denmark
     client.force_login(denmark.contact_officer)
     _language, timetable = page(client, reverse("timetable:case", kwargs={"code": denmark.case.code}))
     assert "Registrér, at jobcentret eller kommunen har fået besked om løsladelsesdatoen" in timetable
-    assert '<option value="nav">Jobcenter</option>' in timetable
+    assert '<option value="nav">Jobcentret</option>' in timetable
     assert "NAV" not in timetable
     _language, group = page(client, reverse("cases:group", kwargs={"code": denmark.case.code}))
     assert "Rådgiver i jobcentret" in group and "Medarbejder i KIF (Kriminalforsorgen i Frihed)" in group

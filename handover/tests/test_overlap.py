@@ -307,3 +307,38 @@ def test_the_handover_page_asks_why_an_early_release_came_early(client, fresh, u
     assert response.status_code == 400
     assert "Say why" in response.content.decode()
     assert Transition.objects.get(pk=planned.pk).state == TransitionState.PLANNED
+
+
+def test_a_release_before_anyone_took_hold_shows_as_a_gap_on_the_case_and_on_what_is_due(client_for, fresh, users):
+    """Issue 17, point 2: allowed, but shown on the case overview and on the lead's "what is due"."""
+    kari, petra = users["kari.kontakt"], users["petra.friomsorg"]
+    today = timezone.localdate()
+    parole = transition_plan(actor=kari, case=fresh, kind=TransitionKind.PAROLE, planned_date=today)
+    incoming = transition_invite(actor=kari, transition=parole, user=petra)
+    incoming = membership_accept(actor=petra, membership=incoming)  # accepted, but never at a meeting: not taken hold
+    transition_complete(actor=kari, transition=parole)
+    client = client_for(kari)
+    overview = client.get(reverse("cases:overview", kwargs={"code": fresh.code})).content.decode()
+    assert 'id="handover-gap"' in overview
+    due = client.get(reverse("timetable:due")).content.decode()
+    assert f'<li data-handover-gap="{fresh.code}"><span class="ds-tag" data-color="warning">Handover gap</span>' in due
+    # Only on the lead's list.
+    assert (
+        f'data-handover-gap="{fresh.code}"'
+        not in client_for(users["sara.sosial"]).get(reverse("timetable:due")).content.decode()
+    )
+
+    attend(fresh, incoming, kari)  # probation has taken hold: nothing left to do, the history stays
+    assert f'data-handover-gap="{fresh.code}"' not in client_for(kari).get(reverse("timetable:due")).content.decode()
+    overview = client_for(kari).get(reverse("cases:overview", kwargs={"code": fresh.code})).content.decode()
+    assert 'id="handover-gap"' in overview
+
+
+def test_a_transition_cannot_be_recorded_as_done_in_the_future(fresh, users):
+    """Issue 17, point 2, kept: the actual date is not in the future."""
+    kari = users["kari.kontakt"]
+    today = timezone.localdate()
+    planned = transition_plan(actor=kari, case=fresh, kind=TransitionKind.RELEASE, planned_date=today)
+    with pytest.raises(ValidationError, match="on or after the day it happens"):
+        transition_complete(actor=kari, transition=planned, on=today + datetime.timedelta(days=1))
+    assert Transition.objects.get(pk=planned.pk).state == TransitionState.PLANNED

@@ -124,3 +124,39 @@ def test_only_the_case_staff_and_lead_record_a_sudden_release_and_a_reason_is_re
     remand_case.refresh_from_db()
     assert remand_case.released_on is None
     assert not ReleaseAlert.objects.exists()
+
+
+def test_urgent_items_nobody_owns_are_the_leads_until_someone_takes_them(
+    client_for, remand_case, users, django_capture_on_commit_callbacks
+):
+    """Issue 17, point 3: no owner, or an owner who left the group: on the lead's "what is due"."""
+    from cases.models import Membership
+    from cases.services import membership_end
+
+    kari = users["kari.kontakt"]
+    mona = Membership.objects.get(case=remand_case, user=users["mona.kommune"])
+    transition = transition_plan(
+        actor=kari, case=remand_case, kind="release", planned_date=timezone.localdate() + datetime.timedelta(days=40)
+    )
+    assert ReadinessItem.objects.get(transition=transition, key="health").owner is None
+    assert ReadinessItem.objects.get(transition=transition, key="housing").owner_id == mona.pk
+    membership_end(actor=kari, membership=mona)  # Mona leaves; her items are nobody's now
+    with django_capture_on_commit_callbacks(execute=False):
+        release_sudden(actor=kari, case=remand_case, on=timezone.localdate(), reason="Løslatt fra varetekt")
+
+    body = client_for(kari).get(reverse("timetable:due")).content.decode()
+    for key in ["health", "housing", "municipal_contact"]:
+        item = body[body.index(f'data-key="{key}"') :]
+        assert "data-unowned" in item[: item.index("</li>")]
+    assert body.count("data-unowned") == 3
+    # The NAV adviser sees his own items, not the ones nobody owns.
+    nav = client_for(users["nils.nav"]).get(reverse("timetable:due")).content.decode()
+    assert 'data-key="health"' not in nav and "data-unowned" not in nav and 'data-key="income"' in nav
+
+    # Once someone takes an item, it is theirs and no longer the lead's.
+    health = ReadinessItem.objects.get(transition=transition, key="health")
+    sara = Membership.objects.get(case=remand_case, user=users["sara.sosial"])
+    readiness_item_update(actor=kari, item=health, owner=sara, state="missing", note="", version=health.version)
+    body = client_for(kari).get(reverse("timetable:due")).content.decode()
+    assert 'data-key="health"' not in body and body.count("data-unowned") == 2
+    assert 'data-key="health"' in client_for(users["sara.sosial"]).get(reverse("timetable:due")).content.decode()

@@ -125,3 +125,37 @@ def test_release_risks_show_to_the_prison_staff_and_not_to_members_without_conse
     assert "road__line" not in page
     nils = client_for(personas.nav_with_consent).get(reverse("timetable:case", kwargs={"code": case.code}))
     assert 'data-risk="friday_release"' in nils.content.decode()
+
+
+def test_a_notice_on_the_day_of_release_says_how_many_days_before_it_came(client_for, personas, case):
+    """Issue 17, point 8: not only "Met (late)", but "NAV was told 0 days before release"."""
+    from django.utils import translation
+
+    from timetable import engine
+    from timetable.models import Rule
+
+    today = timezone.localdate()
+    Case.objects.filter(pk=case.pk).update(expected_release=today)
+    client = client_for(personas.contact_officer)
+    client.post(
+        reverse("timetable:release_notice", kwargs={"code": case.code}),
+        {"recipient": "nav", "release_date": today.isoformat(), "told_on": today.isoformat()},
+    )
+    body = client.get(reverse("timetable:case", kwargs={"code": case.code})).content.decode()
+    row = body[body.index('data-deadline="nav-told"') :]
+    assert "<span data-notice>NAV fikk beskjed 0 dager før løslatelsen.</span>" in row[: row.index("</tr>")]
+
+    nav_told = engine.RuleData.of(Rule.objects.filter(code="nav-told").first())
+    result = engine.DeadlineResult(
+        rule=nav_told, due=today, state="met", met_on=today - datetime.timedelta(days=1), release_on=today
+    )
+    with translation.override("en"):
+        assert result.notice_text == "NAV was told 1 day before release."
+    danish = engine.DeadlineResult(rule=nav_told, due=today, state="met", met_on=today, release_on=today, country="DK")
+    with translation.override("da"):
+        assert danish.notice_text == "Jobcentret fik besked 0 dage før løsladelsen."
+    after = engine.DeadlineResult(
+        rule=nav_told, due=today, state="met", met_on=today + datetime.timedelta(days=2), release_on=today
+    )
+    with translation.override("en"):
+        assert after.notice_text == "NAV was told 2 days after release."
