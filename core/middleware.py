@@ -100,10 +100,7 @@ class UserLanguageMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-            if user.language or chosen not in dict(settings.LANGUAGES):
-                language = language_for(user, request.session)
-            else:
-                language = chosen
+            language = chosen if chosen in dict(settings.LANGUAGES) and not user.language else language_for(user)
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
