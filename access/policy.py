@@ -26,19 +26,26 @@ The ladder, from DOMAIN.md §5 and ASSURANCE.md:
 
 from __future__ import annotations
 
+import datetime
 import enum
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
-from accounts.models import Role, User
+from access.models import EMERGENCY_LASTS, REASONS_BY_KIND, Reason, ReasonedAccess, ReasonKind
+from accounts.models import PRISON_STAFF_ROLES, Role, User
 from cases.models import Case, Membership, lead_flag, membership_is_current
 from core.audience import Audience, VolunteerItem
 from journal.models import AccessPurpose
 from journal.services import record_access
+from plans.models import Measure
+from release.models import ReadinessItem
 
 LEAD_ROLES = frozenset({Role.CONTACT_OFFICER, Role.SOCIAL_WORKER})
 
@@ -171,6 +178,8 @@ class CaseAccess:
     is_person: bool
     consent_active: bool
     covered_by_consent: bool
+    #: A look outside a standing membership, with a reason (``reasoned_access_for``): read-only.
+    reasoned: ReasonedAccess | None = None
 
     @property
     def is_prison_staff(self) -> bool:
@@ -241,6 +250,8 @@ class CaseAccess:
     @property
     def readable_audiences(self) -> frozenset[str]:
         """The audiences whose messages, minutes and decisions this viewer reads (besides their own)."""
+        if self.reasoned is not None:
+            return REASONED_AUDIENCES
         return audiences_for(
             is_person=self.is_person,
             is_prison_staff=self.is_prison_staff,
@@ -263,11 +274,14 @@ class CaseAccess:
     @property
     def sees_private_needs(self) -> bool:
         """A private need is for the person and the contact officer only."""
-        return self.is_person or (self.is_prison_staff and self.membership.role == Role.CONTACT_OFFICER)
+        membership = self.membership
+        return self.is_person or (
+            self.is_prison_staff and membership is not None and membership.role == Role.CONTACT_OFFICER
+        )
 
     @property
     def sees_needs(self) -> bool:
-        return self.is_person or self.is_prison_staff or self.covered_by_consent
+        return self.is_person or self.is_prison_staff or self.covered_by_consent or self.reasoned is not None
 
     @property
     def needs_filter(self) -> Q:
@@ -289,6 +303,8 @@ class CaseAccess:
         return self.needs_limits.hides_none
 
     def can(self, ability: Ability) -> bool:
+        if self.reasoned is not None:
+            return ability in REASONED_ABILITIES
         if ability is Ability.VIEW_CASE:
             return True
         if ability is Ability.VIEW_NEEDS:
@@ -359,7 +375,7 @@ class CaseAccess:
         from plans.models import DeliveryNote, Measure
         from threads.models import Message
 
-        def ids(queryset: QuerySet) -> QuerySet:
+        def ids(queryset: QuerySet[Any]) -> QuerySet[Any, str]:
             return queryset.values_list(Cast("pk", CharField()), flat=True)
 
         condition = Q()
@@ -397,7 +413,7 @@ class CaseAccess:
             condition &= ~Q(action="meeting.minutes", object_id__in=ids(unread_minutes))
         return condition
 
-    def can_deliver(self, measure) -> bool:
+    def can_deliver(self, measure: Measure) -> bool:
         """The responsible actor and the case leads write delivery notes and move a measure on."""
         return self.is_prison_staff or (self.membership is not None and measure.responsible_user_id == self.viewer.pk)
 
@@ -408,21 +424,26 @@ class CaseAccess:
         A covered volunteer sees only the items they own, as they see only the needs shared
         with volunteers; the checklist names health, income and probation.
         """
-        return self.is_person or self.runs_the_case or (self.covered_by_consent and not self.is_volunteer)
+        return (
+            self.is_person
+            or self.runs_the_case
+            or (self.covered_by_consent and not self.is_volunteer)
+            or self.reasoned is not None
+        )
 
-    def can_edit_readiness(self, item) -> bool:
+    def can_edit_readiness(self, item: ReadinessItem) -> bool:
         """The case staff and the lead change any readiness item, its owner only their own."""
         if self.membership is None:
             return False
         return self.runs_the_case or (item.owner is not None and item.owner.user_id == self.viewer.pk)
 
-    def can_edit_measure(self, measure) -> bool:
+    def can_edit_measure(self, measure: Measure) -> bool:
         """The case leads, the responsible actor and the proposer may change a measure's details."""
         return self.can_deliver(measure) or (
             self.can(Ability.PROPOSE_MEASURE) and measure.proposed_by_id == self.viewer.pk
         )
 
-    def can_move_measure(self, measure, status: str) -> bool:
+    def can_move_measure(self, measure: Measure, status: str) -> bool:
         """Choosing and rejecting are the person's decision; delivery is the responsible actor's."""
         if status in {"chosen", "rejected"}:
             return self.can(Ability.CHOOSE_MEASURES)
@@ -468,15 +489,15 @@ def access_by_code(user: User, code: str) -> CaseAccess | None:
         Membership.objects.filter(membership_is_current(), user_id=user.pk, case__code=code)
         .select_related("case__person", "case__institution")
         .annotate(
-            is_lead=lead_flag(),
+            leads=lead_flag(),
             consent_active=Exists(Consent.objects.filter(case_id=OuterRef("case_id"), withdrawn_at__isnull=True)),
             covered=Exists(covering),
         )
-        .order_by("-is_lead", "pk")
+        .order_by("-leads", "pk")
         .first()
     )
     if membership is None:
-        return None
+        return reasoned_access_by_code(user, code)
     return CaseAccess(membership.case, user, membership, False, membership.consent_active, membership.covered)
 
 
@@ -488,11 +509,168 @@ def case_for_request(request: HttpRequest, code: str, ability: Ability = Ability
     is returned.
     """
     user = request.user
+    if not isinstance(user, User):  # anonymous: no case is theirs (login_required sends them to log in first)
+        raise Http404
     access = access_by_code(user, code)
     if access is None:
         raise Http404
     require_ability(access, ability)
     purpose = AccessPurpose.OWN_CASE if access.is_person else AccessPurpose.CASE_WORK
+    if access.reasoned is not None:
+        purpose = REASONED_PURPOSES[ReasonKind(access.reasoned.kind)]
     view_name = request.resolver_match.view_name if request.resolver_match else request.path
     record_access(viewer=user, case_ids=[access.case.pk], purpose=purpose, view=view_name)
     return access
+
+
+# ---------------------------------------------------------------------------------------
+# Access outside a standing membership, with a reason (DOMAIN.md §5; issue 17, point 10)
+#
+# - A reentry coordinator sees the list of their own prison's open cases (the unit
+#   overview: name, code, stage, overdue deadlines, risks), each listing an access event
+#   the person sees. To open one of those cases they choose a reason from a list; it
+#   lasts until the end of that day (local midnight): the person's log counts reads by
+#   day, so one reason covers one day's reads, and the next day needs a new reason, so a
+#   look never grows into a standing membership. A coordinator of another prison gets the
+#   same 404 as for a case that does not exist.
+# - Emergency access (break-glass): the prison staff of the case's own prison (contact
+#   officer, social worker, reentry coordinator) who are not in its group choose an
+#   emergency reason; it lasts ``EMERGENCY_LASTS`` (two hours), is journaled, the person
+#   sees it in their log and the case's lead sees it flagged. Never across prisons: the
+#   prison service's duty to the person lies with the prison that holds them, and a wider
+#   rule would tell any officer which prison holds whom.
+# - Both are read-only (``REASONED_ABILITIES``): the case, the needs map without the
+#   private needs (those stay with the person and the contact officer), the plan, the
+#   group, meetings, timetable, handover and release checklist. To act, one joins the
+#   group. Consent does not widen or narrow it: the coordinator is the prison service,
+#   whose statutory task the case is; consent lifts confidentiality between agencies.
+# - Everything is read from the database on every request: a grant ends at its moment,
+#   and a user who changes role or prison, or is deactivated, or a closed case, ends it.
+
+#: What a look with a reason lets the viewer do: read, never change.
+REASONED_ABILITIES = frozenset(
+    {
+        Ability.VIEW_CASE,
+        Ability.VIEW_NEEDS,
+        Ability.VIEW_GROUP,
+        Ability.VIEW_MEETINGS,
+        Ability.VIEW_TIMETABLE,
+        Ability.VIEW_HANDOVER,
+        Ability.VIEW_READINESS,
+    }
+)
+#: The texts written for the group and for the covered members; not those kept for the case's own staff.
+REASONED_AUDIENCES = frozenset({Audience.GROUP, Audience.COVERED})
+#: The purpose each kind of look records in the access log.
+REASONED_PURPOSES = {ReasonKind.UNIT: AccessPurpose.UNIT_REASON, ReasonKind.EMERGENCY: AccessPurpose.EMERGENCY}
+
+
+def sees_unit(user: User) -> bool:
+    """Whether the user is a reentry coordinator of a prison, who sees its list of cases."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.REENTRY_COORDINATOR
+        and user.agency is not None
+        and user.agency.is_prison
+    )
+
+
+def unit_cases_for(user: User) -> QuerySet[Case]:
+    """The open cases of the coordinator's own prison; none for anyone else."""
+    from cases.models import Stage
+
+    if not sees_unit(user):
+        return Case.objects.none()
+    return Case.objects.filter(institution_id=user.agency_id).exclude(stage=Stage.CLOSED)
+
+
+def reason_kinds_for(user: User) -> tuple[str, ...]:
+    """The kinds of look with a reason this user may ever open, by role; the case's prison decides the rest."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return ()
+    if user.role == Role.REENTRY_COORDINATOR:
+        return (ReasonKind.UNIT, ReasonKind.EMERGENCY)
+    if user.role in PRISON_STAFF_ROLES:
+        return (ReasonKind.EMERGENCY,)
+    return ()
+
+
+def reasons_for(user: User) -> list[tuple[str, StrOrPromise]]:
+    """The reasons (value, label) this user may choose from, in the list's order."""
+    return [
+        (reason.value, reason.label) for kind in reason_kinds_for(user) for reason in REASONS_BY_KIND[ReasonKind(kind)]
+    ]
+
+
+def kind_of(reason: str) -> str | None:
+    return next((kind for kind, reasons in REASONS_BY_KIND.items() if reason in reasons), None)
+
+
+def case_to_open_with_reason(user: User, code: str) -> Case | None:
+    """The open case of this code in the user's own prison, if they may open it with a reason; else None.
+
+    None for a case elsewhere, a closed case, a missing code, and a role that may not: the
+    caller answers all of them with the same 404.
+    """
+    from cases.models import Stage
+
+    if not reason_kinds_for(user):
+        return None
+    return (
+        Case.objects.filter(code=code, institution_id=user.agency_id)
+        .exclude(stage=Stage.CLOSED)
+        .select_related("person", "institution")
+        .first()
+    )
+
+
+def reasoned_access_ends(kind: str, opened_at: datetime.datetime) -> datetime.datetime:
+    """When a look opened at this moment ends: the end of the local day, or after the emergency's hours."""
+    if kind == ReasonKind.EMERGENCY:
+        return opened_at + EMERGENCY_LASTS
+    day = timezone.localtime(opened_at).date()
+    midnight = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    return timezone.make_aware(midnight, timezone.get_current_timezone())
+
+
+def check_reason(user: User, case: Case, reason: str) -> str:
+    """Return the kind of look this reason opens for this user and case; ValueError if none may."""
+    kind = kind_of(reason)
+    if kind is None or reason not in Reason.values or kind not in reason_kinds_for(user):
+        raise ValueError(reason)
+    if case.institution_id != user.agency_id:
+        raise ValueError(reason)
+    return kind
+
+
+def reasoned_access_by_code(user: User, code: str) -> CaseAccess | None:
+    """The look with a reason the user holds on the case of this code now, as a read-only ``CaseAccess``.
+
+    It counts only while it has not ended, the user still may open it (role and prison as
+    when it was opened) and the case is open; one query.
+    """
+    from cases.models import Stage
+    from consent.models import Consent
+
+    kinds = reason_kinds_for(user)
+    if not kinds:
+        return None
+    grant = (
+        ReasonedAccess.objects.filter(
+            user_id=user.pk,
+            case__code=code,
+            case__institution_id=user.agency_id,
+            kind__in=kinds,
+            opened_at__lte=timezone.now(),
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(case__stage=Stage.CLOSED)
+        .select_related("case__person", "case__institution")
+        .annotate(consent_active=Exists(Consent.objects.filter(case_id=OuterRef("case_id"), withdrawn_at__isnull=True)))
+        .order_by("kind", "-expires_at")  # an emergency first: its reads are flagged to the lead as such
+        .first()
+    )
+    if grant is None:
+        return None
+    return CaseAccess(grant.case, user, None, False, grant.consent_active, False, reasoned=grant)

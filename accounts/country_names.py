@@ -9,10 +9,11 @@ Sweden's are Arbetsförmedlingen and Frivården. In a Norwegian case NAV is NAV,
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Country, Role
 
-ROLES = {
+ROLES: dict[str, dict[str, StrOrPromise]] = {
     Country.NORWAY: {Role.NAV: pgettext_lazy("Norway", "NAV adviser")},
     Country.DENMARK: {
         Role.NAV: _("Jobcentre adviser"),
@@ -27,4 +28,4 @@ ROLES = {
 
 def role_label(role: str, country: str | None) -> str:
     """A role's name as the country says it: a Danish "NAV adviser" works at a jobcentre."""
-    return str(ROLES.get(country, {}).get(role) or Role(role).label)
+    return str(ROLES.get(country or "", {}).get(role) or Role(role).label)

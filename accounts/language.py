@@ -12,11 +12,11 @@ from django.conf import settings
 
 from accounts.models import Country, User
 
-COUNTRY_LANGUAGES = {Country.DENMARK: "da", Country.SWEDEN: "en"}
+COUNTRY_LANGUAGES: dict[str, str] = {Country.DENMARK: "da", Country.SWEDEN: "en"}
 
 
 def country_language(country: str | None) -> str:
-    return COUNTRY_LANGUAGES.get(country, settings.LANGUAGE_CODE)
+    return COUNTRY_LANGUAGES.get(country or "", settings.LANGUAGE_CODE)
 
 
 def language_for(user: User) -> str:
@@ -27,15 +27,16 @@ def language_for(user: User) -> str:
     """
     if user.language:
         return user.language
-    if user.agency_id is not None:
+    if user.agency is not None:
         return country_language(user.agency.country)
-    if not hasattr(user, "case_country"):
-        from cases.models import Case
+    if "case_country" in user.__dict__:  # annotated by accounts.backends
+        return country_language(user.__dict__["case_country"])
+    from cases.models import Case
 
-        user.case_country = (
-            Case.objects.filter(person__user=user)
-            .order_by("-intake_date", "-id")
-            .values_list("institution__country", flat=True)
-            .first()
-        )
-    return country_language(user.case_country)
+    country = (
+        Case.objects.filter(person__user=user)
+        .order_by("-intake_date", "-id")
+        .values_list("institution__country", flat=True)
+        .first()
+    )
+    return country_language(country)

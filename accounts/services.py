@@ -18,7 +18,7 @@ class PasswordLinkForm(PasswordResetForm):
         super().__init__({"email": user.email})
         self.user = user
 
-    def get_users(self, email):
+    def get_users(self, email: str) -> list[User]:
         return [self.user]
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -69,10 +71,13 @@ class IntakeForm(DsForm):
         super().__init__(*args, **kwargs)
         self.country = country
         self.fields["national_id"].help_text = NATIONAL_ID_HELP.get(country, NATIONAL_ID_HELP["NO"])
-        self.fields["acute_life_area"].queryset = LifeArea.objects.filter(active=True).select_related("tangle")
+        self.model_choice_field("acute_life_area").queryset = LifeArea.objects.filter(active=True).select_related(
+            "tangle"
+        )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         data["isolation_days"] = data.get("isolation_days") or 0
         for field, messages in case_fact_errors(data, self.country).items():
             for message in messages:
@@ -126,8 +131,8 @@ class MemberAddForm(DsForm):
 
     def __init__(self, *args, case=None, search: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = member_candidates(case, search)
-        self.fields["user"].label_from_instance = lambda user: (
+        self.model_choice_field("user").queryset = member_candidates(case, search)
+        self.model_choice_field("user").label_from_instance = lambda user: (
             f"{user.display_name} – {user.get_role_display()}, {user.agency}"
         )
 
@@ -177,8 +182,9 @@ class MeetingForm(DsForm):
         label=_("Number of meetings"), min_value=1, max_value=26, initial=1, required=False
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("place") and not data.get("video_link") and not self.errors:
             self.add_error("place", _("Give a place or a video link."))
         data["occurrences"] = data.get("occurrences") or 1

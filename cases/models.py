@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Agency, Country, Role, SecurityLevel
 from cases.identity import DigestField, EncryptedTextField
@@ -127,6 +128,9 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    # The viewer's role in the case, as shown on their caseload (cases.selectors): not a column.
+    my_role_label: StrOrPromise
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -160,7 +164,7 @@ class Case(models.Model):
         return Term(self.sentence_years, self.sentence_months, self.sentence_term_days)
 
     @property
-    def stage_label(self) -> str:
+    def stage_label(self) -> StrOrPromise:
         """The stage today, in the reader's language; every page shows this one."""
         return Stage(self.stage_on(timezone.localdate())).label
 
@@ -249,18 +253,17 @@ class Membership(models.Model):
 
     @property
     def is_lead(self) -> bool:
-        """Whether this membership is the case's lead; querysets annotate it (``with_lead_flag``)."""
-        if "_is_lead" in self.__dict__:
-            return self.__dict__["_is_lead"]
+        """Whether this membership is the case's lead; querysets annotate it as ``leads`` (``lead_flag``)."""
+        if "leads" in self.__dict__:
+            return bool(self.__dict__["leads"])
         return self.case.lead_id == self.pk
-
-    @is_lead.setter
-    def is_lead(self, value: bool) -> None:
-        self.__dict__["_is_lead"] = value
 
 
 def lead_flag() -> ExpressionWrapper:
-    """Return an expression for Membership querysets: whether the row is its case's lead."""
+    """Return an expression for Membership querysets: whether the row is its case's lead.
+
+    Annotate it as ``leads``: the name ``is_lead`` is the model's property, which reads it.
+    """
     return ExpressionWrapper(Q(case__lead_id=F("pk")), output_field=models.BooleanField())
 
 

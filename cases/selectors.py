@@ -1,11 +1,16 @@
 """Reads of cases, groups and meetings, scoped by the viewer through the access module."""
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
 from access.policy import Ability, CaseAccess, cases_visible_to
 from accounts.models import Role, User
+from cases.identity import national_id_digest
 from cases.models import Case, Meeting, Membership, lead_flag, membership_is_current, membership_is_open
 from consent.models import Consent
 from core.audience import Audience
@@ -14,15 +19,72 @@ from journal.models import AccessPurpose, JournalEntry
 from journal.services import record_access
 from release.selectors import sudden_release_flag
 
+#: Cases on one page of a list of cases (the caseload, the unit overview).
+CASES_PAGE_SIZE = 50
+#: The longest search text read; longer text is cut.
+SEARCH_MAX = 100
 
-def caseload_for(user: User) -> list[Case]:
-    """Return the user's caseload in one query, logging one access event per case listed."""
+
+def case_search_condition(search: str) -> Q | None:
+    """The condition on cases that a search text matches: an identity number, a case code, or names.
+
+    An identity number is matched through its keyed hash (``Person.national_id_hash``), never
+    by decrypting; it is tried as a Norwegian, Danish and Swedish number. Applied to a
+    queryset the access module already scoped (``cases_visible_to``), so a search finds only
+    the viewer's own cases: a case elsewhere is not found, as one that does not exist.
+    """
+    search = " ".join(search.split())[:SEARCH_MAX]
+    if not search:
+        return None
+    condition = Q(code__iexact=search)
+    digests = identity_digests(search)
+    if digests:
+        condition |= Q(person__national_id_hash__in=digests)
+    names = Q()
+    for word in search.split():
+        names &= Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)
+    return condition | names
+
+
+def identity_digests(search: str) -> list[str]:
+    """The keyed hashes of the text read as a valid identity number of each country; none if it is not one."""
+    from stdnum.dk import cpr
+    from stdnum.no import fodselsnummer
+    from stdnum.se import personnummer
+
+    digits = "".join(ch for ch in search if ch.isdigit())
+    if len(digits) < 10 or len(digits) != len(search.replace(" ", "").replace("-", "").replace("+", "")):
+        return []
+    digests = []
+    for module in (fodselsnummer, cpr, personnummer):
+        if module.is_valid(search):
+            digests.append(national_id_digest(module.compact(search)))
+    return sorted(set(digests))
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of a list of cases, with the search it answers."""
+
+    page: Page[Any]  # of cases annotated for the list
+    cases: list[Case]
+    search: str
+
+
+def caseload_for(user: User, *, search: str = "", page_number: str | int | None = None) -> CasePage:
+    """Return one page of the user's caseload, searched, logging one access event per case listed.
+
+    Two queries whatever the number of cases (the count and the page), and the log's insert.
+    """
     lead = Membership.objects.filter(pk=OuterRef("lead_id"))
     mine = Membership.objects.filter(membership_is_current(), case=OuterRef("pk"), user_id=user.pk)
     upcoming = Meeting.objects.filter(case=OuterRef("pk"), starts_at__gte=timezone.now()).order_by("starts_at")
-    cases = list(
-        cases_visible_to(user)
-        .select_related("person", "institution")
+    scoped = cases_visible_to(user)
+    condition = case_search_condition(search)
+    if condition is not None:
+        scoped = scoped.filter(condition)
+    listed = (
+        scoped.select_related("person", "institution")
         .annotate(
             lead_name=Subquery(
                 lead.annotate(name=Concat(F("user__first_name"), Value(" "), F("user__last_name"))).values("name")[:1]
@@ -32,15 +94,18 @@ def caseload_for(user: User) -> list[Case]:
             next_meeting=Subquery(upcoming.values("starts_at")[:1]),
             sudden_release=sudden_release_flag(),
         )
-        .order_by("person__last_name", "person__first_name", "intake_date")
+        .order_by("person__last_name", "person__first_name", "intake_date", "pk")
     )
+    page = Paginator(listed, CASES_PAGE_SIZE).get_page(page_number)
+    cases: list[Case] = list(page.object_list)
     for case in cases:
-        case.my_role_label = Role(case.my_role).label if case.my_role else ""
+        my_role = getattr(case, "my_role", None)  # the annotation above
+        case.my_role_label = Role(my_role).label if my_role else ""
     if cases:
         record_access(
             viewer=user, case_ids=[case.pk for case in cases], purpose=AccessPurpose.CASELOAD, view="cases:caseload"
         )
-    return cases
+    return CasePage(page=page, cases=cases, search=" ".join(search.split())[:SEARCH_MAX])
 
 
 def current_members(case: Case) -> QuerySet[Membership]:
@@ -51,10 +116,10 @@ def current_members(case: Case) -> QuerySet[Membership]:
         Membership.objects.filter(membership_is_current(), case=case)
         .select_related("user", "agency")
         .annotate(
-            is_lead=lead_flag(),
+            leads=lead_flag(),
             is_incoming=Exists(Transition.objects.filter(incoming=OuterRef("pk"), state__in=OPEN_STATES)),
         )
-        .order_by("-is_lead", "start_date", "id")
+        .order_by("-leads", "start_date", "id")
     )
 
 
@@ -110,6 +175,21 @@ def latest_changes(access: CaseAccess, limit: int = 10, *, describe: bool = Fals
     if not describe:
         return say(entries)
     return describe_changes(entries, hidden=None if _journal_hides_nothing(access) else _hidden_references(access))
+
+
+#: Changes on one page of the change log.
+CHANGES_PAGE_SIZE = 50
+
+
+def changes_page(access: CaseAccess, page_number: str | int | None) -> tuple[Page[JournalEntry], list[JournalEntry]]:
+    """One page of the case's change log, newest first, each entry put in words (``latest_changes``'s rule).
+
+    A constant number of queries per page: the count, the page, one per kind of related object.
+    """
+    entries = journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")
+    page = Paginator(entries, CHANGES_PAGE_SIZE).get_page(page_number)
+    hidden = None if _journal_hides_nothing(access) else _hidden_references(access)
+    return page, describe_changes(list(page.object_list), hidden=hidden)
 
 
 def _journal_hides_nothing(access: CaseAccess) -> bool:

@@ -444,7 +444,7 @@ def meeting_book(
         raise ValidationError(
             {"occurrences": _("Book between 1 and %(max)d meetings at a time.") % {"max": MAX_OCCURRENCES}}
         )
-    first = None
+    first: Meeting | None = None
     with transaction.atomic():
         for number in range(occurrences):
             local_start = timezone.localtime(starts_at)
@@ -478,6 +478,7 @@ def meeting_book(
                 new=snapshot(meeting, MEETING_FIELDS),
             )
             first = first or meeting
+    assert first is not None  # occurrences is at least 1
     return first
 
 
@@ -820,6 +821,8 @@ def _copy_needs_and_plan(*, actor: User, case: Case, earlier: Case) -> tuple[lis
         # The earlier responsible actor keeps the task if they are in the new group;
         # otherwise whoever takes over holds it until the group decides.
         responsible = old_measure.responsible_user if old_measure.responsible_user_id in members else actor
+        if responsible.agency_id is None:  # membership_add lets no such user in
+            raise ValidationError(_("This user belongs to no known agency and cannot join a group."))
         start = max(old_measure.start_date, today)
         measure = Measure(
             case=case,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("new/", views.intake, name="intake"),
     path("invitations/", views.invitations, name="invitations"),
+    path("unit/", views.unit, name="unit"),
     path("invitations/<int:membership_id>/accept/", views.invitation_accept, name="invitation_accept"),
     path("invitations/<int:membership_id>/decline/", views.invitation_decline, name="invitation_decline"),
     path("<str:code>/", views.overview, name="overview"),
@@ -22,4 +23,5 @@ urlpatterns = [
     path("<str:code>/carry-over/<int:carry_over_id>/answer/", views.carry_over_holder_view, name="carry_over_holder"),
     path("<str:code>/changes/", views.changes, name="changes"),
     path("<str:code>/access-log/", views.access_log, name="access_log"),
+    path("<str:code>/reason/", views.open_with_reason, name="open_with_reason"),
 ]

@@ -1,5 +1,7 @@
 """Intake, caseload, case overview, the responsibility group and meetings."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,8 +12,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.decorators import case_view, signed_in
-from access.policy import Ability, CaseAccess, can_open_cases, cases_visible_to
+from access.decorators import AuthenticatedHttpRequest, case_to_open_with_reason, case_view, signed_in
+from access.forms import ReasonForm
+from access.policy import Ability, CaseAccess, access_by_code, can_open_cases, cases_visible_to, sees_unit
+from access.selectors import emergencies_on
+from access.services import reasoned_access_open
 from cases import selectors
 from cases.forms import (
     CarryOverAnswerForm,
@@ -46,23 +51,108 @@ from needs import selectors as need_selectors
 from needs.services import need_create
 from plans.selectors import proposals_deadline_from
 from release.selectors import readiness_summary
+from timetable.selectors import unit_overview_for
+
+
+def search_text(request: HttpRequest) -> str:
+    """The search of a list page: posted (an identity number must never be in an address), or a name in the address."""
+    return (request.POST.get("q") if request.method == "POST" else request.GET.get("q")) or ""
 
 
 @signed_in
-def caseload(request: HttpRequest) -> HttpResponse:
-    """List the signed-in user's cases. Any signed-in user; shows only their own cases."""
-    cases = selectors.caseload_for(request.user)
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """List the signed-in user's cases, a page at a time, searched by name, identity number or case code.
+
+    Any signed-in user; shows and finds only their own cases (``cases_visible_to``).
+    """
+    listing = selectors.caseload_for(request.user, search=search_text(request), page_number=request.GET.get("page"))
     return render(
         request,
         "cases/caseload.html",
-        {"cases": cases, "can_open_cases": can_open_cases(request.user)},
+        {
+            "cases": listing.cases,
+            "listing": listing,
+            "page_query": page_query(listing.search),
+            "can_open_cases": can_open_cases(request.user),
+            "sees_unit": sees_unit(request.user),
+        },
+    )
+
+
+def page_query(search: str, **extra: str) -> str:
+    """The address's query for the next or previous page: the search only if it cannot be an identity number."""
+    from urllib.parse import urlencode
+
+    params = {key: value for key, value in extra.items() if value}
+    if search and not selectors.identity_digests(search) and not any(ch.isdigit() for ch in search):
+        params["q"] = search
+    return urlencode(params)
+
+
+@signed_in
+def unit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The coordinator's prison: cases per stage, and its cases with stage, overdue deadlines and risks.
+
+    Reentry coordinators of a prison (``access.policy.sees_unit``); anyone else 403. Every
+    case on the page is an access event the person sees; opening one needs a reason.
+    """
+    if not sees_unit(request.user):
+        raise PermissionDenied
+    stage = request.GET.get("stage", "")
+    only_overdue = request.GET.get("overdue") == "1"
+    overview = unit_overview_for(
+        request.user,
+        search=search_text(request),
+        stage=stage,
+        only_overdue=only_overdue,
+        page_number=request.GET.get("page"),
+    )
+    if overview is None:  # sees_unit said yes above
+        raise PermissionDenied
+    return render(
+        request,
+        "cases/unit.html",
+        {
+            "overview": overview,
+            "listing": overview,
+            "stages": Stage,
+            "page_query": page_query(overview.search, stage=overview.stage, overdue="1" if only_overdue else ""),
+        },
+    )
+
+
+@case_to_open_with_reason
+def open_with_reason(request: AuthenticatedHttpRequest, case: Case) -> HttpResponse:
+    """Open a case of one's own prison with a reason from the list, for a while (``access.policy``).
+
+    A reentry coordinator of the case's prison (the unit's reasons and emergencies); its
+    contact officers and social workers outside the group (emergencies only). Anyone else,
+    and any other case, 404. Those who already see the case are sent to it.
+    """
+    if access_by_code(request.user, case.code) is not None:
+        return redirect("cases:overview", code=case.code)
+    form = ReasonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = reasoned_access_open(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("You can read the case until %(end)s. The person sees that you looked, and why.")
+                % {"end": date_format(timezone.localtime(grant.expires_at), "j. F Y H:i")},
+            )
+            return redirect("cases:overview", code=case.code)
+    return render(
+        request, "cases/open_with_reason.html", {"case": case, "form": form}, status=400 if form.errors else 200
     )
 
 
 @signed_in
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register a person and a case. Contact officers and social workers of a prison."""
-    if not can_open_cases(request.user):
+    if not can_open_cases(request.user) or request.user.agency is None:
         raise PermissionDenied
     country = request.user.agency.country
     form = IntakeForm(
@@ -118,14 +208,14 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 @case_view(Ability.VIEW_CASE)
-def overview(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the case: stage, needs by tangle, consent, group, changes. Anyone who sees the case."""
     return _render_overview(request, access)
 
 
-def _render_overview(request: HttpRequest, access: CaseAccess, status: int = 200, **forms) -> HttpResponse:
+def _render_overview(request: AuthenticatedHttpRequest, access: CaseAccess, status: int = 200, **forms) -> HttpResponse:
     case = access.case
-    context = {
+    context: dict[str, Any] = {
         "access": access,
         "case": case,
         "members": list(selectors.current_members(case)),
@@ -138,6 +228,7 @@ def _render_overview(request: HttpRequest, access: CaseAccess, status: int = 200
         else None,
         "changes": selectors.latest_changes(access),
         "readiness": readiness_summary(access) if not access.is_person else None,
+        "emergencies": emergencies_on(access),
     }
     context["proposals_deadline"] = proposals_deadline_from(case, context["conversations"])
     context.update(_carry_over_context(access, **forms))
@@ -214,7 +305,7 @@ def _carry_over_context(access: CaseAccess, **forms) -> dict:
 
 @case_view(Ability.FOLLOW_UP)
 @require_POST
-def follow_up_phase(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def follow_up_phase(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Set the phase of the follow-up after release. The case's prison staff and its lead."""
     form = FollowUpPhaseForm(request.POST)
     if form.is_valid():
@@ -237,7 +328,7 @@ def follow_up_phase(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.CLOSE_CASE)
 @require_POST
-def close(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Close the case with a reason; the group's memberships end. The case's prison staff and its lead."""
     form = CloseCaseForm(request.POST)
     if form.is_valid():
@@ -258,7 +349,10 @@ def close(request: HttpRequest, access: CaseAccess) -> HttpResponse:
             messages.success(
                 request,
                 _("The case %(code)s is closed. The group no longer has access; it will be anonymised on %(date)s.")
-                % {"code": closed.code, "date": date_format(closed.anonymise_on, "j. F Y")},
+                % {
+                    "code": closed.code,
+                    "date": date_format(closed.anonymise_on, "j. F Y") if closed.anonymise_on else "",
+                },
             )
             return redirect("cases:caseload")
     return _render_overview(request, access, status=400, close_form=form)
@@ -266,7 +360,7 @@ def close(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.TAKE_OVER_PLAN)
 @require_POST
-def carry_over_ask_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def carry_over_ask_view(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Ask the person (and the earlier case's staff) to carry over the earlier case. The case's staff and lead."""
     form = CarryOverAskForm(request.POST)
     if form.is_valid():
@@ -287,7 +381,7 @@ def carry_over_ask_view(request: HttpRequest, access: CaseAccess) -> HttpRespons
 
 @case_view(Ability.ANSWER_CARRY_OVER_AS_PERSON)
 @require_POST
-def carry_over_person_view(request: HttpRequest, access: CaseAccess, carry_over_id: int) -> HttpResponse:
+def carry_over_person_view(request: AuthenticatedHttpRequest, access: CaseAccess, carry_over_id: int) -> HttpResponse:
     """The person agrees or not to carry over their earlier case. The person only."""
     carry_over = get_object_or_404(CarryOver, pk=carry_over_id, case=access.case)
     form = CarryOverAnswerForm(request.POST)
@@ -304,7 +398,7 @@ def carry_over_person_view(request: HttpRequest, access: CaseAccess, carry_over_
 
 @case_view(Ability.ANSWER_CARRY_OVER)
 @require_POST
-def carry_over_holder_view(request: HttpRequest, access: CaseAccess, carry_over_id: int) -> HttpResponse:
+def carry_over_holder_view(request: AuthenticatedHttpRequest, access: CaseAccess, carry_over_id: int) -> HttpResponse:
     """The staff of the earlier case agree or refuse with a reason. The earlier case's staff and lead."""
     carry_over = get_object_or_404(CarryOver, pk=carry_over_id, earlier_case=access.case)
     form = CarryOverAnswerForm(request.POST)
@@ -325,7 +419,7 @@ def carry_over_holder_view(request: HttpRequest, access: CaseAccess, carry_over_
 
 
 @case_view(Ability.VIEW_GROUP)
-def group(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def group(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the responsibility group. Anyone who sees the case; the case staff may change it."""
     search = request.GET.get("q", "").strip()[:100]
     # The add form (its list of people to offer) is built when asked for: ``?form=member``,
@@ -336,7 +430,11 @@ def group(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 
 def _render_group(
-    request: HttpRequest, access: CaseAccess, form: MemberAddForm | None, status: int = 200, search: str = ""
+    request: AuthenticatedHttpRequest,
+    access: CaseAccess,
+    form: MemberAddForm | None,
+    status: int = 200,
+    search: str = "",
 ) -> HttpResponse:
     manage = access.can(Ability.MANAGE_GROUP)
     context = {
@@ -354,7 +452,7 @@ def _render_group(
 
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
-def member_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Add a member to the group. The case's prison staff."""
     form = MemberAddForm(request.POST, case=access.case)
     if form.is_valid():
@@ -382,7 +480,7 @@ def member_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
-def member_end(request: HttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
+def member_end(request: AuthenticatedHttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
     """End a membership or withdraw an open invitation; the record is kept. The case's prison staff."""
     membership = get_object_or_404(selectors.open_memberships(access.case).select_related("user"), pk=membership_id)
     try:
@@ -396,7 +494,7 @@ def member_end(request: HttpRequest, access: CaseAccess, membership_id: int) -> 
 
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
-def member_make_lead(request: HttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
+def member_make_lead(request: AuthenticatedHttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
     """Hand the lead to another member of the case's prison staff. The case's prison staff."""
     membership = get_object_or_404(selectors.current_members(access.case), pk=membership_id)
     try:
@@ -409,12 +507,12 @@ def member_make_lead(request: HttpRequest, access: CaseAccess, membership_id: in
 
 
 @signed_in
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the signed-in user's open invitations to groups. Any signed-in user; only their own."""
     return render(request, "cases/invitations.html", {"invitations": selectors.invitations_for(request.user)})
 
 
-def _own_invitation(request: HttpRequest, membership_id: int) -> Membership:
+def _own_invitation(request: AuthenticatedHttpRequest, membership_id: int) -> Membership:
     return get_object_or_404(
         Membership.objects.filter(user=request.user, accepted_at__isnull=True, end_date__isnull=True),
         pk=membership_id,
@@ -423,7 +521,7 @@ def _own_invitation(request: HttpRequest, membership_id: int) -> Membership:
 
 @signed_in
 @require_POST
-def invitation_accept(request: HttpRequest, membership_id: int) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """Accept an invitation to a group. Only the invited user; anyone else gets 404."""
     membership = _own_invitation(request, membership_id)
     try:
@@ -439,7 +537,7 @@ def invitation_accept(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def invitation_decline(request: HttpRequest, membership_id: int) -> HttpResponse:
+def invitation_decline(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """Decline an invitation to a group. Only the invited user; anyone else gets 404."""
     membership = _own_invitation(request, membership_id)
     try:
@@ -452,7 +550,7 @@ def invitation_decline(request: HttpRequest, membership_id: int) -> HttpResponse
 
 
 @case_view(Ability.BOOK_MEETING)
-def meeting_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Book a meeting. The case's prison staff."""
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -472,14 +570,18 @@ def meeting_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 
 @case_view(Ability.VIEW_JOURNAL)
-def changes(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def changes(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show every change to the case with old and new values. The case's prison staff."""
-    entries = selectors.latest_changes(access, limit=200, describe=True)
-    return render(request, "cases/changes.html", {"access": access, "case": access.case, "entries": entries})
+    page, entries = selectors.changes_page(access, request.GET.get("page"))
+    return render(
+        request,
+        "cases/changes.html",
+        {"access": access, "case": access.case, "entries": entries, "page": page, "page_query": ""},
+    )
 
 
 @case_view(Ability.VIEW_ACCESS_LOG)
-def access_log(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show who has looked at the case, a page at a time. The person and the case's prison staff."""
     log = access_log_page(access, request.GET.get("page"))
     return render(request, "cases/access_log.html", {"access": access, "case": access.case, "log": log})

@@ -19,10 +19,10 @@ class ConsentForm(DsForm):
 
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["explained_by"].queryset = members
-        self.fields["explained_by"].label_from_instance = lambda m: m.user.display_name
-        self.fields["scope"].queryset = members.exclude(case__lead_id=F("pk"))
-        self.fields["scope"].label_from_instance = lambda m: (
+        self.model_choice_field("explained_by").queryset = members
+        self.model_choice_field("explained_by").label_from_instance = lambda m: m.user.display_name
+        self.model_choice_field("scope").queryset = members.exclude(case__lead_id=F("pk"))
+        self.model_choice_field("scope").label_from_instance = lambda m: (
             f"{m.user.display_name} – {m.get_role_display()}, {m.agency.name}"
         )
 

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from journal.services import record_change, snapshot
 CONSENT_FIELDS = ["given_on", "explained_by", "note", "withdrawn_at", "withdrawn_by", "withdrawal_note"]
 
 
-def _consent_snapshot(consent: Consent) -> dict:
+def _consent_snapshot(consent: Consent) -> dict[str, Any]:
     values = snapshot(consent, CONSENT_FIELDS)
     values["scope"] = sorted(consent.scope.values_list("pk", flat=True))
     return values

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.decorators import case_view
+from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import LEAD_ROLES, Ability, CaseAccess
 from cases import selectors as case_selectors
 from consent.forms import ConsentForm, WithdrawForm
@@ -25,11 +25,13 @@ def _consent_form(access: CaseAccess, data=None) -> ConsentForm:
     # The one who explains is, unless chosen otherwise, the viewer: their own current membership.
     initial = {"given_on": timezone.localdate(), "explained_by": access.membership}
     form = ConsentForm(data, members=members, initial=initial)
-    form.fields["scope"].queryset = members.exclude(role__in=LEAD_ROLES, agency=access.case.institution)
+    form.model_choice_field("scope").queryset = members.exclude(role__in=LEAD_ROLES, agency=access.case.institution)
     return form
 
 
-def _page(request: HttpRequest, access: CaseAccess, form=None, withdraw_form=None, status: int = 200) -> HttpResponse:
+def _page(
+    request: AuthenticatedHttpRequest, access: CaseAccess, form=None, withdraw_form=None, status: int = 200
+) -> HttpResponse:
     history = case_selectors.consent_history(access.case)
     # The active consent is the one of the history not withdrawn (at most one, by a constraint).
     consent = next((consent for consent in history if consent.withdrawn_at is None), None)
@@ -52,14 +54,14 @@ def _page(request: HttpRequest, access: CaseAccess, form=None, withdraw_form=Non
 
 
 @case_view(Ability.VIEW_CONSENT)
-def consent_page(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def consent_page(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the consent and its history. The person and the case's prison staff."""
     return _page(request, access)
 
 
 @case_view(Ability.RECORD_CONSENT)
 @require_POST
-def consent_give_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def consent_give_view(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record the consent given at the end of the needs conversation. The case's prison staff."""
     form = _consent_form(access, request.POST)
     if form.is_valid():
@@ -83,7 +85,7 @@ def consent_give_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.WITHDRAW_CONSENT)
 @require_POST
-def consent_withdraw_view(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def consent_withdraw_view(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Withdraw the consent at once. The person themself and the case's prison staff."""
     form = WithdrawForm(request.POST)
     if form.is_valid():

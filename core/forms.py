@@ -1,5 +1,9 @@
 """Form helpers: Designsystemet markup for every field, and service errors onto fields."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -42,6 +46,20 @@ class DsForm(forms.Form):
                 widget.attrs.setdefault("class", "ds-input")
                 continue
             widget.attrs.setdefault("class", "ds-input")
+
+    def model_choice_field(self, name: str) -> forms.ModelChoiceField[Any]:
+        """The field of this name, which the form declares as a model choice (or multiple choice) field."""
+        field = self.fields[name]
+        if not isinstance(field, forms.ModelChoiceField):
+            raise TypeError(f"{name} is not a model choice field")
+        return field
+
+    def choice_field(self, name: str) -> forms.ChoiceField:
+        """The field of this name, which the form declares as a choice field."""
+        field = self.fields[name]
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError(f"{name} is not a choice field")
+        return field
 
     def add_service_error(self, error: ValidationError) -> None:
         """Put a service's ValidationError next to the fields it names, or on the form."""

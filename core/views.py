@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 
-from access.decorators import public, signed_in
+from access.decorators import AuthenticatedHttpRequest, public, signed_in
 from accounts.models import Role
 from accounts.services import user_language_choose
 
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 @signed_in
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send each user to their start page. Any signed-in user."""
     if request.user.role == Role.PERSON:
         case = (
@@ -58,7 +58,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A generic error page with a reference id; never a stack trace."""
     reference = uuid.uuid4().hex[:12]
     logger.error("Server error, reference %s, path %s", reference, request.path)

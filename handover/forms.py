@@ -24,7 +24,7 @@ class TransitionForm(DsForm):
 
     def __init__(self, *args, case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].queryset = Agency.objects.filter(
+        self.model_choice_field("to_agency").queryset = Agency.objects.filter(
             country=case.country, kind__in=[AgencyKind.PRISON, AgencyKind.PROBATION, AgencyKind.MUNICIPALITY]
         ).order_by("kind", "name")
 
@@ -41,10 +41,10 @@ class InviteForm(DsForm):
             memberships__case=case, memberships__end_date__isnull=True, memberships__accepted_at__isnull=False
         ).exclude(memberships__pk=case.lead_id)
         candidates = list(member_candidates(case, search)) + list(current.select_related("agency"))
-        self.fields["user"].queryset = User.objects.filter(pk__in=[user.pk for user in candidates]).select_related(
-            "agency"
-        )
-        self.fields["user"].label_from_instance = lambda user: (
+        self.model_choice_field("user").queryset = User.objects.filter(
+            pk__in=[user.pk for user in candidates]
+        ).select_related("agency")
+        self.model_choice_field("user").label_from_instance = lambda user: (
             f"{user.display_name} – {user.get_role_display()}, {user.agency}"
         )
 

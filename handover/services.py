@@ -1,6 +1,7 @@
 """Writes to transitions; each journaled in its own transaction (POP step 7)."""
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,7 +33,7 @@ TRANSITION_FIELDS = [
 #: How far back a transition's date may lie when it is recorded (a release yesterday, say).
 MAX_DAYS_BACK = 7
 #: The kinds of agency each transition may move to.
-TO_AGENCY_KINDS = {
+TO_AGENCY_KINDS: dict[str, set[str]] = {
     TransitionKind.TRANSFER_PRISON: {AgencyKind.PRISON},
     TransitionKind.TRANSFER_UNIT: {AgencyKind.PRISON},
     TransitionKind.HOME_DETENTION: {AgencyKind.PROBATION},
@@ -41,7 +42,7 @@ TO_AGENCY_KINDS = {
 }
 
 
-def _journal(actor: User, action: str, transition: Transition, old) -> None:
+def _journal(actor: User, action: str, transition: Transition, old: dict[str, Any] | None) -> None:
     record_change(
         actor=actor,
         action=action,
@@ -121,11 +122,10 @@ def transition_invite(*, actor: User, transition: Transition, user: User, purpos
             raise ValidationError(_("This transition is no longer open."))
         old = snapshot(transition, TRANSITION_FIELDS)
         today = timezone.localdate()
-        membership = (
-            Membership.objects.filter(case=transition.case, user=user, end_date__isnull=True)
-            .exclude(pk=transition.case.lead_id)
-            .first()
-        )
+        open_memberships = Membership.objects.filter(case=transition.case, user=user, end_date__isnull=True)
+        if transition.case.lead_id is not None:
+            open_memberships = open_memberships.exclude(pk=transition.case.lead_id)
+        membership = open_memberships.first()
         if membership is None:
             if Membership.objects.filter(case=transition.case, user=user, end_date__isnull=True).exists():
                 raise ValidationError({"user": _("The lead cannot be an incoming actor of their own case.")})
@@ -218,7 +218,7 @@ def transition_complete(
         incoming = list(current.incoming.all())
         gap = current.is_release and not taken_hold_ids(incoming)
         if current.kind in {TransitionKind.TRANSFER_PRISON, TransitionKind.TRANSFER_UNIT} and (
-            not current.incoming.filter(pk=case.lead_id).exists()
+            case.lead_id is None or not current.incoming.filter(pk=case.lead_id).exists()
         ):
             raise ValidationError(
                 _("Hand the lead to the incoming contact officer before the transfer is recorded as done.")
@@ -235,8 +235,10 @@ def transition_complete(
         _journal(actor, "transition.complete", current, old)
         old_case = snapshot(case, CASE_FIELDS)
         if current.kind == TransitionKind.TRANSFER_PRISON:
-            case.institution = current.to_agency
-            case.security_level = current.to_agency.security_level or case.security_level
+            prison = current.to_agency
+            assert prison is not None  # transition_create refuses a transfer without the receiving prison
+            case.institution = prison
+            case.security_level = prison.security_level or case.security_level
             case.unit = current.to_unit
         elif current.kind == TransitionKind.TRANSFER_UNIT:
             case.unit = current.to_unit

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.decorators import case_view
+from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from core.errors import ConcurrentEditError
 from handover import rules
@@ -17,7 +17,7 @@ from handover.services import transition_cancel, transition_complete, transition
 from meetings.selectors import farewell_held
 
 
-def _context(request: HttpRequest, access: CaseAccess, **forms) -> dict:
+def _context(request: AuthenticatedHttpRequest, access: CaseAccess, **forms) -> dict:
     case = access.case
     manage = access.can(Ability.MANAGE_HANDOVER)
     current = rules.open_transition(case.pk)
@@ -53,14 +53,14 @@ def _context(request: HttpRequest, access: CaseAccess, **forms) -> dict:
 
 
 @case_view(Ability.VIEW_HANDOVER)
-def handover_page(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def handover_page(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the planned transition and who has taken hold. Anyone who sees the case; the lead changes it."""
     return render(request, "handover/page.html", _context(request, access))
 
 
 @case_view(Ability.MANAGE_HANDOVER)
 @require_POST
-def transition_new(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def transition_new(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Plan a transition. The case's prison staff and its lead."""
     form = TransitionForm(request.POST, case=access.case)
     if form.is_valid():
@@ -89,7 +89,7 @@ def _open_transition(access: CaseAccess, transition_id: int) -> Transition:
 
 @case_view(Ability.MANAGE_HANDOVER)
 @require_POST
-def invite(request: HttpRequest, access: CaseAccess, transition_id: int) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, access: CaseAccess, transition_id: int) -> HttpResponse:
     """Invite an incoming actor. The case's prison staff and its lead."""
     transition = _open_transition(access, transition_id)
     form = InviteForm(request.POST, case=access.case)
@@ -114,7 +114,7 @@ def invite(request: HttpRequest, access: CaseAccess, transition_id: int) -> Http
 
 @case_view(Ability.MANAGE_HANDOVER)
 @require_POST
-def complete(request: HttpRequest, access: CaseAccess, transition_id: int) -> HttpResponse:
+def complete(request: AuthenticatedHttpRequest, access: CaseAccess, transition_id: int) -> HttpResponse:
     """Record that the transition happened. The case's prison staff and its lead."""
     transition = _open_transition(access, transition_id)
     form = CompleteForm(request.POST)
@@ -136,7 +136,7 @@ def complete(request: HttpRequest, access: CaseAccess, transition_id: int) -> Ht
 
 @case_view(Ability.MANAGE_HANDOVER)
 @require_POST
-def cancel(request: HttpRequest, access: CaseAccess, transition_id: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, access: CaseAccess, transition_id: int) -> HttpResponse:
     """Cancel a planned transition with a reason. The case's prison staff and its lead."""
     transition = _open_transition(access, transition_id)
     form = CancelForm(request.POST)

@@ -88,6 +88,8 @@ ACTION_LABELS = {
     "admin.delete": gettext_lazy("Deleted in the administration"),
     "account.password_link": gettext_lazy("Link to set a password sent"),
     "account.language": gettext_lazy("Language chosen"),
+    "access.unit": gettext_lazy("A coordinator of the prison opened the case, with a reason"),
+    "access.emergency": gettext_lazy("Emergency access to the case, with a reason"),
 }
 
 

@@ -34,6 +34,9 @@ class JournalEntry(models.Model):
     #: The hash chain (journal.chain): the previous entry's hash, and this entry's over it and its content.
     prev_hash = models.CharField(_("previous hash"), max_length=64, default="", editable=False)
     hash = models.CharField(_("hash"), max_length=64, default="", editable=False)
+    # Set by journal.display for the reader: the entry said in a sentence, its changed fields in words.
+    sentence: str
+    display: list[tuple[str, str | None, str]]
 
     class Meta:
         verbose_name = _("journal entry")
@@ -62,6 +65,9 @@ class AccessPurpose(models.TextChoices):
     OWN_CASE = "own_case", _("The person reads their own case")
     CASELOAD = "caseload", _("Caseload list")
     CARRY_OVER = "carry_over", _("Carry over from an earlier case, asked for the person")
+    UNIT_OVERVIEW = "unit_overview", _("The prison's list of cases, for its reentry coordinator")
+    UNIT_REASON = "unit_reason", _("A coordinator of the prison looked, with a reason")
+    EMERGENCY = "emergency", _("Emergency access, with a reason")
 
 
 class AccessEvent(models.Model):

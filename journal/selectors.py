@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Count, Max, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
+from access.models import Reason, ReasonedAccess
 from access.policy import CaseAccess
 from accounts.models import Role
 from journal.models import AccessEvent, AccessPurpose
@@ -20,7 +23,7 @@ from journal.models import AccessEvent, AccessPurpose
 ACCESS_LOG_PAGE_SIZE = 50
 
 #: What was opened, in words the person understands; keyed by a topic the query computes.
-TOPIC_LABELS: dict[str, Promise] = {
+TOPIC_LABELS: dict[str, StrOrPromise] = {
     "needs": _("your needs"),
     "plan": _("your plan"),
     "meetings": _("your meetings"),
@@ -41,6 +44,8 @@ TOPIC_LABELS: dict[str, Promise] = {
 # The URL name each read recorded (AccessEvent.view), by exact name first, then by its app.
 TOPIC_BY_NAME = {
     "cases:caseload": "list",
+    "cases:unit": "list",
+    "cases:open_with_reason": "case",
     "cases:invitations": "list",
     "timetable:due": "list",
     "timetable:calendar_feed": "list",
@@ -83,16 +88,19 @@ class LookedRow:
     day: datetime.date
     last_at: datetime.datetime
     name: str
-    role: str
+    role: StrOrPromise
     agency: str
-    topic: str
-    purpose: str
+    topic: StrOrPromise
+    purpose: StrOrPromise
     times: int
+    #: For a look with a reason (``access.models.ReasonedAccess``): the reason's key and its words.
+    reason: str = ""
+    reason_label: str = ""
 
 
 @dataclass(frozen=True)
 class AccessLogPage:
-    page: Page
+    page: Page[Any]
     rows: list[LookedRow]
     #: Every read the list covers, on all pages.
     reads: int
@@ -108,6 +116,37 @@ def access_events_for(access: CaseAccess) -> QuerySet[AccessEvent]:
     if case.person.user_id is not None:
         events = events.exclude(user_id=case.person.user_id)
     return events.exclude(purpose=AccessPurpose.OWN_CASE)
+
+
+#: The purposes of reads made with a reason.
+REASONED_PURPOSES = [AccessPurpose.UNIT_REASON, AccessPurpose.EMERGENCY]
+
+
+def _reasons_by_reader_and_day(
+    access: CaseAccess, groups: Sequence[Mapping[str, Any]]
+) -> dict[tuple[int, datetime.date], list[str]]:
+    """The reasons of the looks with a reason on this page, by reader and day; one query, only if there are any."""
+    readers = {group["user_id"] for group in groups if group["purpose"] in REASONED_PURPOSES}
+    if not readers:
+        return {}
+    days = [group["day"] for group in groups if group["purpose"] in REASONED_PURPOSES]
+    zone = timezone.get_current_timezone()
+    first = datetime.datetime.combine(min(days), datetime.time(), tzinfo=zone)
+    last = datetime.datetime.combine(max(days) + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+    cases = access_events_for(access).values("case_id")
+    found: dict[tuple[int, datetime.date], list[str]] = {}
+    looks = ReasonedAccess.objects.filter(
+        user_id__in=readers, case_id__in=cases, opened_at__lt=last, expires_at__gt=first
+    ).order_by("opened_at", "id")
+    for user_id, opened_at, expires_at, reason in looks.values_list("user_id", "opened_at", "expires_at", "reason"):
+        day = timezone.localtime(opened_at, zone).date()
+        end = timezone.localtime(expires_at, zone).date()
+        while day <= end:
+            keys = found.setdefault((user_id, day), [])
+            if reason not in keys:
+                keys.append(reason)
+            day += datetime.timedelta(days=1)
+    return found
 
 
 def access_log_page(access: CaseAccess, page_number: str | int | None) -> AccessLogPage:
@@ -135,6 +174,9 @@ def access_log_page(access: CaseAccess, page_number: str | int | None) -> Access
     )
     page = Paginator(groups, ACCESS_LOG_PAGE_SIZE).get_page(page_number)
     roles, purposes = dict(Role.choices), dict(AccessPurpose.choices)
+    reasons = dict(Reason.choices)
+    on_page = list(page.object_list)
+    looks = _reasons_by_reader_and_day(access, on_page)
     rows = [
         LookedRow(
             day=group["day"],
@@ -145,7 +187,9 @@ def access_log_page(access: CaseAccess, page_number: str | int | None) -> Access
             topic=TOPIC_LABELS[group["topic"]],
             purpose=purposes.get(group["purpose"], group["purpose"]),
             times=group["times"],
+            reason=" ".join(looks.get((group["user_id"], group["day"]), [])),
+            reason_label="; ".join(str(reasons[key]) for key in looks.get((group["user_id"], group["day"]), [])),
         )
-        for group in page.object_list
+        for group in on_page
     ]
     return AccessLogPage(page=page, rows=rows, reads=events.count())

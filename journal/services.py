@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from cases.models import Case
 from journal import chain
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 
@@ -33,9 +34,10 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
+        value: Any
         if field.many_to_many:
             value = sorted(obj.pk for obj in getattr(instance, name).all()) if instance.pk else []
-        elif field.is_relation:
+        elif isinstance(field, models.Field) and field.is_relation:
             value = getattr(instance, field.attname)
         else:
             value = getattr(instance, name)
@@ -50,7 +52,7 @@ def record_change(
     actor: User,
     action: str,
     obj: models.Model,
-    case: models.Model | None,
+    case: Case | None,
     old: dict[str, Any] | None,
     new: dict[str, Any] | None,
 ) -> JournalEntry:

@@ -19,7 +19,7 @@ class AttendanceForm(DsForm):
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Any membership id is accepted here; the service refuses one who was not a member that day.
-        self.fields["membership"].queryset = Membership.objects.select_related("user", "agency")
+        self.model_choice_field("membership").queryset = Membership.objects.select_related("user", "agency")
         self.members = members
         self.fields["membership"].widget.choices = [("", "---------")] + [
             (member.pk, f"{member.user.display_name}, {member.agency.name}") for member in members
@@ -46,7 +46,7 @@ class DecisionForm(DsForm):
 
     def __init__(self, *args, measures, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures
+        self.model_choice_field("measure").queryset = measures
 
 
 class DecisionNewMeasureForm(ProposalForm):
@@ -72,7 +72,7 @@ class MeasureReassignForm(DsForm):
     def __init__(self, *args, takers: list[Membership], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Choices from the members already read for the page, so each form costs no query.
-        self.fields["responsible_user"].choices = [("", "---------")] + [
+        self.choice_field("responsible_user").choices = [("", "---------")] + [
             (member.user_id, f"{member.user.display_name}, {member.agency.name}") for member in takers
         ]
 

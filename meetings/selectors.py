@@ -111,8 +111,8 @@ def members_on(meeting: Meeting) -> list[Membership]:
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=meeting.starts_at))
         .filter(case_id=meeting.case_id, accepted_at__isnull=False, start_date__lte=day)
         .select_related("user", "agency")
-        .annotate(is_lead=lead_flag())
-        .order_by("-is_lead", "start_date", "id")
+        .annotate(leads=lead_flag())
+        .order_by("-leads", "start_date", "id")
     )
 
 

@@ -1,6 +1,7 @@
 """Writes to meetings: attendance, minutes, decisions and the handover review; each journaled in its transaction."""
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -101,7 +102,7 @@ def decision_record(
     status: str = "",
     reason: str = "",
     due_date: datetime.date | None = None,
-    new_measure: dict | None = None,
+    new_measure: dict[str, Any] | None = None,
     audience: str = Audience.COVERED,
 ) -> Decision:
     """Record a decision; it may create a measure (proposed) or change one (due date, status).

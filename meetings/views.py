@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.decorators import case_view
+from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from cases.models import Meeting, MeetingKind
 from core.errors import ConcurrentEditError
@@ -39,7 +39,7 @@ from threads.selectors import audience_readers
 
 
 @case_view(Ability.VIEW_MEETINGS)
-def meeting_list(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """List the case's meetings. Anyone who sees the case; a volunteer if the person shares the meetings."""
     meetings = list(selectors.meetings_for_case(access))
     context = {"access": access, "case": access.case, "meetings": meetings, "manage": access.can(Ability.BOOK_MEETING)}
@@ -75,7 +75,9 @@ def _review_context(access: CaseAccess, meeting: Meeting, manage: bool, bound: d
     return {"review": review, "review_needs": needs, "review_measures": measures}
 
 
-def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: int = 200, **forms) -> HttpResponse:
+def _detail(
+    request: AuthenticatedHttpRequest, access: CaseAccess, meeting: Meeting, status: int = 200, **forms
+) -> HttpResponse:
     manage = access.can(Ability.BOOK_MEETING)
     # The forms that list choices (members, measures, needs) are built when asked for
     # (``?form=attendance`` or ``?form=decision``; htmx swaps them in where the link was), or
@@ -137,7 +139,7 @@ def _detail(request: HttpRequest, access: CaseAccess, meeting: Meeting, status: 
 
 
 @case_view(Ability.VIEW_MEETINGS)
-def meeting_detail(request: HttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
     """Show a meeting: its agenda (changes since the previous meeting of the same kind), attendance,
     minutes and decisions. Anyone who sees the case (a volunteer if the person shares the meetings); the agenda,
     the minutes and the decisions show only what the viewer may read."""
@@ -145,7 +147,7 @@ def meeting_detail(request: HttpRequest, access: CaseAccess, meeting_id: int) ->
 
 
 @case_view(Ability.VIEW_MEETINGS)
-def meeting_calendar(request: HttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
+def meeting_calendar(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
     """Download the meeting as an .ics file. Anyone who sees the meetings."""
     meeting = selectors.meeting_for_case(access, meeting_id)
     url = request.build_absolute_uri(
@@ -160,7 +162,7 @@ def meeting_calendar(request: HttpRequest, access: CaseAccess, meeting_id: int) 
 
 @case_view(Ability.BOOK_MEETING)
 @require_POST
-def attendance_add(request: HttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
+def attendance_add(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
     """Record a member's attendance. The case's prison staff."""
     meeting = selectors.meeting_for_case(access, meeting_id)
     form = AttendanceForm(request.POST, members=selectors.members_on(meeting))
@@ -177,7 +179,7 @@ def attendance_add(request: HttpRequest, access: CaseAccess, meeting_id: int) ->
 
 @case_view(Ability.BOOK_MEETING)
 @require_POST
-def minutes_save(request: HttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
+def minutes_save(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
     """Write the minutes, refusing a stale edit. The case's prison staff."""
     meeting = selectors.meeting_for_case(access, meeting_id)
     if not access.reads(meeting.minutes_audience):
@@ -210,7 +212,7 @@ def minutes_save(request: HttpRequest, access: CaseAccess, meeting_id: int) -> H
 
 @case_view(Ability.BOOK_MEETING)
 @require_POST
-def decision_add(request: HttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
+def decision_add(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
     """Record a decision that may create or change a measure. The case's prison staff."""
     meeting = selectors.meeting_for_case(access, meeting_id)
     if request.POST.get("creates") == "measure":
@@ -246,7 +248,7 @@ def _review_done(access: CaseAccess, meeting: Meeting) -> HttpResponse:
 
 @case_view(Ability.BOOK_MEETING)
 @require_POST
-def review_need(request: HttpRequest, access: CaseAccess, meeting_id: int, need_id: int) -> HttpResponse:
+def review_need(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_id: int, need_id: int) -> HttpResponse:
     """Mark a need as reviewed at a handover review, with a note. The case's prison staff and its lead."""
     meeting = selectors.review_for_case(access, meeting_id)
     need = need_for_case(access, need_id)
@@ -273,7 +275,9 @@ def _pending_measure(access: CaseAccess, meeting: Meeting, measure_id: int):
 
 @case_view(Ability.BOOK_MEETING)
 @require_POST
-def review_reassign(request: HttpRequest, access: CaseAccess, meeting_id: int, measure_id: int) -> HttpResponse:
+def review_reassign(
+    request: AuthenticatedHttpRequest, access: CaseAccess, meeting_id: int, measure_id: int
+) -> HttpResponse:
     """Give a measure whose responsible member leaves to a member who stays. The case's prison staff and its lead."""
     meeting = selectors.review_for_case(access, meeting_id)
     review, measure = _pending_measure(access, meeting, measure_id)
@@ -302,7 +306,9 @@ def review_reassign(request: HttpRequest, access: CaseAccess, meeting_id: int, m
 
 @case_view(Ability.BOOK_MEETING)
 @require_POST
-def review_close(request: HttpRequest, access: CaseAccess, meeting_id: int, measure_id: int) -> HttpResponse:
+def review_close(
+    request: AuthenticatedHttpRequest, access: CaseAccess, meeting_id: int, measure_id: int
+) -> HttpResponse:
     """Close a measure whose responsible member leaves, with the reason. The case's prison staff and its lead."""
     meeting = selectors.review_for_case(access, meeting_id)
     _review, measure = _pending_measure(access, meeting, measure_id)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,14 +43,15 @@ class NeedForm(DsForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["life_area"].set_choices()
-        self.fields["knot"].queryset = Knot.objects.all()  # what a choice is checked against
-        self.fields["knot"].choices = [
+        self.model_choice_field("knot").queryset = Knot.objects.all()  # what a choice is checked against
+        self.choice_field("knot").choices = [
             ("", "---------"),
             *((knot.pk, f"{knot.code} {knot.name}") for knot in Knot.objects.order_by("code")),
         ]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("own_words") or "").strip() and not (data.get("summary") or "").strip():
             self.add_error("own_words", _("Write the need in the person's own words, or a summary, or both."))
         area, knot = data.get("life_area"), data.get("knot")
@@ -102,7 +105,7 @@ class VolunteerSharingForm(DsForm):
 
     def __init__(self, *args, needs, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["needs"].queryset = needs
-        self.fields["needs"].label_from_instance = lambda need: (
+        self.model_choice_field("needs").queryset = needs
+        self.model_choice_field("needs").label_from_instance = lambda need: (
             f"{need.life_area.name}: {need.summary or need.own_words}"
         )

@@ -5,6 +5,8 @@ from collections import OrderedDict
 from django.db.models import QuerySet
 
 from access.policy import CaseAccess
+from accounts.models import Role
+from cases.models import Membership, membership_is_current
 from needs.models import Need, NeedsConversation, Resource, VolunteerSharing
 from reference.models import Tangle
 
@@ -60,11 +62,8 @@ def volunteer_sharing(access: CaseAccess) -> VolunteerSharing | None:
     return VolunteerSharing.objects.filter(case=access.case).first()
 
 
-def volunteers_in_group(access: CaseAccess) -> list:
+def volunteers_in_group(access: CaseAccess) -> list[Membership]:
     """The volunteers currently in the person's group, so the person knows who sees what they share."""
-    from accounts.models import Role
-    from cases.models import Membership, membership_is_current
-
     return list(
         Membership.objects.filter(membership_is_current(), case=access.case, role=Role.VOLUNTEER)
         .select_related("user", "agency")

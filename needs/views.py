@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.decorators import case_view
+from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from core.errors import ConcurrentEditError
 from needs import selectors
@@ -16,7 +16,7 @@ from needs.forms import ConversationForm, NeedForm, ResourceForm, VolunteerShari
 from needs.services import conversation_record, need_create, need_update, resource_create, volunteer_sharing_set
 
 
-def _page(request: HttpRequest, access: CaseAccess, status: int = 200, **forms) -> HttpResponse:
+def _page(request: AuthenticatedHttpRequest, access: CaseAccess, status: int = 200, **forms) -> HttpResponse:
     editable = access.can(Ability.EDIT_NEEDS)
     context = {
         "access": access,
@@ -33,14 +33,14 @@ def _page(request: HttpRequest, access: CaseAccess, status: int = 200, **forms) 
 
 
 @case_view(Ability.VIEW_NEEDS)
-def needs_map(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def needs_map(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the needs map. The person, the case's prison staff, members covered by consent."""
     return _page(request, access)
 
 
 @case_view(Ability.EDIT_NEEDS)
 @require_POST
-def need_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def need_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record a need; htmx swaps the needs section. The case's prison staff."""
     form = NeedForm(request.POST)
     if form.is_valid():
@@ -72,7 +72,7 @@ def need_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 
 def _needs_fragment(
-    request: HttpRequest, access: CaseAccess, form: NeedForm, status: int = 200, saved: bool = False
+    request: AuthenticatedHttpRequest, access: CaseAccess, form: NeedForm, status: int = 200, saved: bool = False
 ) -> HttpResponse:
     context = {
         "access": access,
@@ -85,7 +85,7 @@ def _needs_fragment(
 
 
 @case_view(Ability.EDIT_NEEDS)
-def need_edit(request: HttpRequest, access: CaseAccess, need_id: int) -> HttpResponse:
+def need_edit(request: AuthenticatedHttpRequest, access: CaseAccess, need_id: int) -> HttpResponse:
     """Change a need, refusing a stale edit. The case's prison staff."""
     need = selectors.need_for_case(access, need_id)
     initial = {
@@ -130,7 +130,7 @@ def need_edit(request: HttpRequest, access: CaseAccess, need_id: int) -> HttpRes
 
 @case_view(Ability.EDIT_NEEDS)
 @require_POST
-def resource_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def resource_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record a strength. The case's prison staff."""
     form = ResourceForm(request.POST)
     if form.is_valid():
@@ -146,7 +146,7 @@ def resource_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.EDIT_NEEDS)
 @require_POST
-def conversation_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def conversation_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record a session of the needs conversation. The case's prison staff."""
     form = ConversationForm(request.POST)
     if form.is_valid():
@@ -161,7 +161,7 @@ def conversation_add(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 
 @case_view(Ability.SHARE_WITH_VOLUNTEERS)
-def volunteers(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def volunteers(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Choose, item by item, what the volunteers in the group see. The person only."""
     shareable = selectors.needs_for_case(access).filter(private=False)
     sharing = selectors.volunteer_sharing(access)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "journal",
     "reference",
     "cases",
+    "access",
     "needs",
     "consent",
     "timetable",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,17 +29,20 @@ class ProposalForm(DsForm):
 
     def __init__(self, *args, needs, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["needs"].queryset = needs
-        self.fields["needs"].label_from_instance = lambda need: (
+        self.model_choice_field("needs").queryset = needs
+        self.model_choice_field("needs").label_from_instance = lambda need: (
             f"{need.life_area.name}: {need.summary or need.own_words}"
         )
-        self.fields["responsible_user"].queryset = User.objects.filter(pk__in=members.values("user_id")).select_related(
-            "agency"
+        self.model_choice_field("responsible_user").queryset = User.objects.filter(
+            pk__in=members.values("user_id")
+        ).select_related("agency")
+        self.model_choice_field("responsible_user").label_from_instance = lambda user: (
+            f"{user.display_name}, {user.agency}"
         )
-        self.fields["responsible_user"].label_from_instance = lambda user: f"{user.display_name}, {user.agency}"
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, due = data.get("start_date"), data.get("due_date")
         if start and due and due < start:
             self.add_error("due_date", _("The due date cannot be before the start date."))

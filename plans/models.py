@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Agency
 from cases.models import Case
@@ -71,6 +72,13 @@ class Measure(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
+    # The needs this viewer sees among those the measure answers, set by plans.selectors: not a column.
+    visible_needs: list[Need]
+    # What this viewer may do with the measure, set by plans.views for the plan page: not columns.
+    allowed_moves: list[tuple[str, StrOrPromise]]
+    can_note: bool
+    can_edit: bool
+
     class Meta:
         ordering = ["due_date", "id"]
         verbose_name = _("measure")
@@ -129,6 +137,9 @@ class PlanVersion(models.Model):
     # [{"id", "title", "needs": [ids], "responsible_agency", "responsible_user", "start_date",
     #   "due_date", "requires_of_person", "status"}], ordered by id.
     measures = models.JSONField(_("measures"), default=list)
+
+    # How many of its measures this viewer sees, set by plans.views: not a column.
+    visible_count: int
 
     class Meta:
         ordering = ["case", "number"]

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import OrderedDict
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -56,7 +57,9 @@ def visible_measures(access: CaseAccess) -> QuerySet[Measure]:
 def measures_for_case(access: CaseAccess) -> QuerySet[Measure]:
     """Return the case's measures this viewer may see, with their visible needs and note counts."""
     return _with_details(visible_measures(access)).prefetch_related(
-        Prefetch("needs", queryset=needs_for_case(access), to_attr="visible_needs")
+        # django-stubs takes the model's annotation of visible_needs (measure_list sets it too)
+        # for a field the prefetch would shadow; it is a plain attribute, Django allows it.
+        Prefetch("needs", queryset=needs_for_case(access), to_attr="visible_needs")  # type: ignore[no-redef]
     )
 
 
@@ -131,7 +134,7 @@ def plan_versions(access: CaseAccess) -> QuerySet[PlanVersion]:
     return PlanVersion.objects.filter(case=access.case).select_related("created_by").order_by("-number")
 
 
-def compare_versions(access: CaseAccess, left: PlanVersion, right: PlanVersion) -> list[dict]:
+def compare_versions(access: CaseAccess, left: PlanVersion, right: PlanVersion) -> list[dict[str, Any]]:
     """Pair the measures of two plan versions side by side, limited to the measures the viewer may see.
 
     Each row: the measure id, its state in each version (or None), and whether it changed.
@@ -149,7 +152,7 @@ def compare_versions(access: CaseAccess, left: PlanVersion, right: PlanVersion) 
                 side["status_label"] = MeasureStatus(side["status"]).label
         changed = sorted(
             key
-            for key in (a or b)
+            for key in (a or b or {})
             if key not in {"need_labels", "status_label"} and (a or {}).get(key) != (b or {}).get(key)
         )
         rows.append({"id": measure_id, "left": a, "right": b, "changed": changed})

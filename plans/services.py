@@ -7,6 +7,7 @@ version if the plan changed.
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -64,8 +65,15 @@ def _lock_case(case: Case) -> Case:
 
 
 def _check_details(
-    *, case: Case, title: str, needs: list[Need], responsible_user: User | None, start: object, due: object
-) -> None:
+    *,
+    case: Case,
+    title: str,
+    needs: list[Need],
+    responsible_user: User | None,
+    start: datetime.date | None,
+    due: datetime.date | None,
+) -> tuple[User, int, datetime.date, datetime.date]:
+    """Refuse details a measure cannot have; return the responsible user, their agency's id and the dates."""
     errors: dict[str, str] = {}
     if not title.strip():
         errors["title"] = _("Say what the measure is.")
@@ -83,11 +91,17 @@ def _check_details(
         errors["responsible_user"] = _("Name the person responsible.")
     elif not Membership.objects.filter(membership_is_current(), case=case, user=responsible_user).exists():
         errors["responsible_user"] = _("The person responsible must be a current member of the group.")
+    elif responsible_user.agency_id is None:  # membership_add lets no such user in
+        errors["responsible_user"] = _("This user belongs to no known agency and cannot join a group.")
     if errors:
         raise ValidationError(errors)
+    # Each None was named in the errors above.
+    assert responsible_user is not None and responsible_user.agency_id is not None
+    assert start is not None and due is not None
+    return responsible_user, responsible_user.agency_id, start, due
 
 
-def _plan_rows(case: Case) -> list[dict]:
+def _plan_rows(case: Case) -> list[dict[str, Any]]:
     measures = (
         Measure.objects.filter(case=case, status__in=PLAN_STATUSES)
         .select_related("responsible_agency", "responsible_user")
@@ -155,7 +169,7 @@ def measure_propose(
     """
     refuse_if_closed(case)
     needs = list(needs)
-    _check_details(
+    responsible, agency_id, start, due = _check_details(
         case=case, title=title, needs=needs, responsible_user=responsible_user, start=start_date, due=due_date
     )
     if not requires_of_person.strip():
@@ -170,10 +184,10 @@ def measure_propose(
             case=case,
             title=title.strip(),
             description=description.strip(),
-            responsible_agency_id=responsible_user.agency_id,
-            responsible_user=responsible_user,
-            start_date=start_date,
-            due_date=due_date,
+            responsible_agency_id=agency_id,
+            responsible_user=responsible,
+            start_date=start,
+            due_date=due,
             requires_of_person=requires_of_person.strip(),
             proposed_by=actor,
         )
@@ -191,7 +205,7 @@ def measure_propose(
     return measure
 
 
-def measure_update(*, actor: User, measure: Measure, version: int, **changes: object) -> Measure:
+def measure_update(*, actor: User, measure: Measure, version: int, **changes: Any) -> Measure:
     """Change a measure's details, refusing the edit if someone else saved it since `version` was read."""
     unknown = set(changes) - EDITABLE_MEASURE_FIELDS
     if unknown:
@@ -210,7 +224,7 @@ def measure_update(*, actor: User, measure: Measure, version: int, **changes: ob
         needs = list(changes.pop("needs")) if "needs" in changes else list(current.needs.all())
         for field, value in changes.items():
             setattr(current, field, value.strip() if isinstance(value, str) else value)
-        _check_details(
+        _responsible, agency_id, _start, _due = _check_details(
             case=case,
             title=current.title,
             needs=needs,
@@ -220,7 +234,7 @@ def measure_update(*, actor: User, measure: Measure, version: int, **changes: ob
         )
         if not current.requires_of_person:
             raise ValidationError({"requires_of_person": _("Say what the measure requires of the person.")})
-        current.responsible_agency_id = current.responsible_user.agency_id
+        current.responsible_agency_id = agency_id
         new = {**snapshot(current, [f for f in MEASURE_FIELDS if f != "needs"]), "needs": sorted(n.pk for n in needs)}
         if new == old:
             return current

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.decorators import case_view
+from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from core.errors import ConcurrentEditError
 from core.forms import asked_form
@@ -67,13 +67,13 @@ def _plan_context(access: CaseAccess, asked: str | None = None, **extra) -> dict
     return context
 
 
-def _plan_response(request: HttpRequest, access: CaseAccess, status: int = 200, **extra) -> HttpResponse:
+def _plan_response(request: AuthenticatedHttpRequest, access: CaseAccess, status: int = 200, **extra) -> HttpResponse:
     template = "plans/_plan_body.html" if request.htmx else "plans/plan.html"
     return render(request, template, _plan_context(access, asked_form(request), **extra), status=status)
 
 
 @case_view(Ability.VIEW_CASE)
-def plan(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show proposals, the plan by need and closed measures.
 
     Anyone who sees the case; a member without consent sees only the measures they are responsible for.
@@ -83,7 +83,7 @@ def plan(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.PROPOSE_MEASURE)
 @require_POST
-def propose(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Propose a measure; htmx swaps the plan. The case leads and members covered by consent."""
     form = _proposal_form(access, request.POST)
     if form.is_valid():
@@ -106,7 +106,7 @@ def propose(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 
 @case_view(Ability.VIEW_CASE)
-def measure_detail(request: HttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
+def measure_detail(request: AuthenticatedHttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
     """Show one measure with its delivery notes and its change log. Anyone who may see the measure."""
     measure = selectors.measure_for_case(access, measure_id)
     _annotate_rights(access, [measure])
@@ -114,7 +114,11 @@ def measure_detail(request: HttpRequest, access: CaseAccess, measure_id: int) ->
 
 
 def _measure_page(
-    request: HttpRequest, access: CaseAccess, measure: Measure, note_form: NoteForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    access: CaseAccess,
+    measure: Measure,
+    note_form: NoteForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     context = {
         "access": access,
@@ -128,7 +132,7 @@ def _measure_page(
 
 
 @case_view(Ability.VIEW_CASE)
-def measure_edit(request: HttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
+def measure_edit(request: AuthenticatedHttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
     """Change a measure's details, refusing a stale edit. The case leads, the responsible actor, the proposer."""
     measure = selectors.measure_for_case(access, measure_id)
     if not access.can_edit_measure(measure):
@@ -183,7 +187,7 @@ def measure_edit(request: HttpRequest, access: CaseAccess, measure_id: int) -> H
 
 @case_view(Ability.VIEW_CASE)
 @require_POST
-def measure_move_view(request: HttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
+def measure_move_view(request: AuthenticatedHttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
     """Choose, reject, start, finish or cancel a measure; htmx swaps the plan.
 
     Choosing and rejecting: the person and the case leads. The rest: the responsible actor and the case leads.
@@ -215,7 +219,7 @@ def measure_move_view(request: HttpRequest, access: CaseAccess, measure_id: int)
     return redirect("plans:plan", code=access.case.code)
 
 
-def _refuse_move(request: HttpRequest, access: CaseAccess, message: str) -> HttpResponse:
+def _refuse_move(request: AuthenticatedHttpRequest, access: CaseAccess, message: str) -> HttpResponse:
     if request.htmx:
         return _plan_response(request, access, status=400, error=message)
     messages.error(request, message)
@@ -224,7 +228,7 @@ def _refuse_move(request: HttpRequest, access: CaseAccess, message: str) -> Http
 
 @case_view(Ability.VIEW_CASE)
 @require_POST
-def note_add(request: HttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, access: CaseAccess, measure_id: int) -> HttpResponse:
     """Write a delivery note. Only the responsible actor and the case leads."""
     measure = selectors.measure_for_case(access, measure_id)
     if not access.can_deliver(measure):
@@ -243,7 +247,7 @@ def note_add(request: HttpRequest, access: CaseAccess, measure_id: int) -> HttpR
 
 
 @case_view(Ability.VIEW_CASE)
-def versions(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def versions(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """List the versions of the plan. Anyone who sees the case; each sees only the measures they may see."""
     found = list(selectors.plan_versions(access))
     visible = set(selectors.measures_for_case(access).values_list("pk", flat=True))
@@ -253,7 +257,7 @@ def versions(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 
 @case_view(Ability.VIEW_CASE)
-def compare(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Compare two versions of the plan side by side. Anyone who sees the case, limited to visible measures."""
     available = selectors.plan_versions(access)
     try:

@@ -13,6 +13,8 @@ class ItemForm(DsForm):
     # The choices only fill the list; the service decides whether the owner may own it.
     owner = forms.IntegerField(label=_("Owner"), required=False, widget=forms.Select)
     state = forms.ChoiceField(label=_("State"), choices=ReadinessState.choices)
+    # The item the form edits, set by release.views so the page can match the form to its row.
+    item_id: int
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -8,6 +8,7 @@ into an urgent task for its owner and alerts every member once (``ReleaseAlert``
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from cases.models import Membership
 from handover.models import Transition
@@ -30,7 +31,7 @@ class ReadinessKey(models.TextChoices):
 KEY_ORDER = {key: position for position, key in enumerate(ReadinessKey.values)}
 
 #: What each item means, said to the person: short, kind, no agency words.
-FOR_PERSON = {
+FOR_PERSON: dict[str, StrOrPromise] = {
     ReadinessKey.HOUSING: _("A place to live"),
     ReadinessKey.INCOME: _("Money to live on from the first day"),
     ReadinessKey.BANK: _("A bank account and BankID"),
@@ -74,6 +75,11 @@ class ReadinessItem(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
+    # Set on the rows of a checklist as a viewer sees it (release.selectors): not columns.
+    shown_state: str
+    owner_current: bool
+    is_missing: bool
+
     class Meta:
         verbose_name = _("readiness item")
         verbose_name_plural = _("readiness items")
@@ -95,7 +101,7 @@ class ReadinessItem(models.Model):
         return KEY_ORDER.get(self.key, len(KEY_ORDER))
 
     @property
-    def for_person(self) -> str:
+    def for_person(self) -> StrOrPromise:
         """The item in plain words, as the person reads it."""
         return FOR_PERSON.get(self.key, "")
 

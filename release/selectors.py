@@ -114,9 +114,9 @@ class Readiness:
         return told
 
 
-def _items(transition_filter) -> QuerySet[ReadinessItem]:
+def _items(transition_id: int) -> QuerySet[ReadinessItem]:
     return (
-        ReadinessItem.objects.filter(transition=transition_filter)
+        ReadinessItem.objects.filter(transition=transition_id)
         .select_related("transition", "owner__user", "owner__agency")
         .annotate(told=ExpressionWrapper(told_q(), output_field=BooleanField()))
     )
@@ -141,11 +141,11 @@ def readiness_for(access: CaseAccess, *, with_notices: bool = True) -> Readiness
     latest = release_transitions(access.case.pk).values_list("pk", flat=True).first()
     if latest is None:
         return Readiness(transition=None, items=[], full=access.sees_readiness)
-    items = _items(latest)
+    rows = _items(latest)
     full = access.sees_readiness
     if not full:
-        items = items.filter(owner__user=access.viewer)
-    items = _decorate(list(items))
+        rows = rows.filter(owner__user=access.viewer)
+    items = _decorate(list(rows))
     transition = items[0].transition if items else None
     notices = []
     if with_notices and full and any(item.key == ReadinessKey.TOLD for item in items):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,11 +47,11 @@ DEFAULT_OWNER = {
 }
 
 
-def _journal(actor: User, action: str, item: ReadinessItem, case: Case, old) -> None:
+def _journal(actor: User, action: str, item: ReadinessItem, case: Case, old: dict[str, Any] | None) -> None:
     record_change(actor=actor, action=action, obj=item, case=case, old=old, new=snapshot(item, ITEM_FIELDS))
 
 
-def default_owners(members: list[Membership]) -> dict[str, Membership | None]:
+def default_owners(members: Sequence[Membership]) -> dict[str, Membership | None]:
     """Pick each item's owner from the current members (lead first, then by start date)."""
     lead = next((member for member in members if member.is_lead), None)
     by_role: dict[str, Membership] = {}
@@ -77,8 +79,8 @@ def readiness_create(*, actor: User, transition: Transition) -> list[ReadinessIt
         case = transition.case
         members = list(
             Membership.objects.filter(membership_is_current(), case_id=transition.case_id)
-            .annotate(is_lead=lead_flag())
-            .order_by("-is_lead", "start_date", "id")
+            .annotate(leads=lead_flag())
+            .order_by("-leads", "start_date", "id")
         )
         owners = default_owners(members)
         items = []
@@ -220,7 +222,10 @@ def readiness_release_happened(*, actor: User, transition: Transition, case: Cas
     Called by ``handover.services.transition_complete`` in its transaction, for every release,
     planned or at short notice. The checklist was made with the planned day.
     """
-    due = _probation_due(case, transition.completed_on)
+    released_on = transition.completed_on
+    if released_on is None:  # not released yet: nothing is due
+        return
+    due = _probation_due(case, released_on)
     if due is None:
         return
     items = ReadinessItem.objects.select_for_update().filter(transition=transition, key=ReadinessKey.PROBATION_PLAN)
@@ -265,14 +270,19 @@ def alert_recipients(transition: Transition) -> list[Membership]:
     return list(members.select_related("user").order_by("id"))
 
 
-def _alert_message(transition: Transition, membership: Membership, own: list[ReadinessItem], base_url: str):
+def _alert_message(
+    transition: Transition, membership: Membership, own: list[ReadinessItem], base_url: str
+) -> EmailMessage:
     """Say what happened on which case code and what the member owns; never the person's name or needs."""
+    released_on = transition.completed_on
+    if released_on is None:
+        raise ValueError("Only a release that took place is alerted.")
     with translation.override(settings.LANGUAGE_CODE):
         code = transition.case.code
         subject = _("Released at short notice (case %(code)s)") % {"code": code}
         lines = [
             _("The person in case %(code)s was released on %(date)s at short notice.")
-            % {"code": code, "date": transition.completed_on.isoformat()}
+            % {"code": code, "date": released_on.isoformat()}
         ]
         if own:
             lines.append(_("Missing, and now urgent for you:"))

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from access.decorators import case_view
+from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from cases.models import Membership
 from core.errors import ConcurrentEditError
@@ -18,7 +18,7 @@ from release.forms import SuddenForm, item_form
 from release.services import readiness_item_update, release_sudden
 
 
-def _render(request: HttpRequest, access: CaseAccess, *, bound=None, sudden_form=None, status: int = 200):
+def _render(request: AuthenticatedHttpRequest, access: CaseAccess, *, bound=None, sudden_form=None, status: int = 200):
     case = access.case
     readiness = selectors.readiness_for(access)
     editable = [item for item in readiness.items if access.can_edit_readiness(item)]
@@ -42,14 +42,14 @@ def _render(request: HttpRequest, access: CaseAccess, *, bound=None, sudden_form
 
 
 @case_view(Ability.VIEW_READINESS)
-def readiness(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def readiness(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the release checklist: all of it to the person, staff, lead and covered members; others their own items."""
     return _render(request, access)
 
 
 @case_view(Ability.EDIT_READINESS)
 @require_POST
-def item_update(request: HttpRequest, access: CaseAccess, item_id: int) -> HttpResponse:
+def item_update(request: AuthenticatedHttpRequest, access: CaseAccess, item_id: int) -> HttpResponse:
     """Change an item's owner, state and note. The case staff and the lead any item, a member the items they own."""
     item = selectors.item_for(access, item_id)
     if item is None:
@@ -90,7 +90,7 @@ def item_update(request: HttpRequest, access: CaseAccess, item_id: int) -> HttpR
 
 @case_view(Ability.MANAGE_HANDOVER)
 @require_POST
-def sudden(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def sudden(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record a release at short notice; alerts every member. The case's prison staff and its lead."""
     form = SuddenForm(request.POST)
     if form.is_valid():

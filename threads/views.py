@@ -1,18 +1,22 @@
 """The group's message thread."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from access.decorators import case_view
+from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from threads.forms import MessageForm
 from threads.selectors import audience_readers, messages_for_case
 from threads.services import message_post
 
+#: Messages on one page of the thread.
+THREAD_PAGE_SIZE = 50
+
 
 @case_view(Ability.USE_THREAD)
-def thread(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def thread(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Read and write the group thread; htmx swaps the thread. The person and the group's current members,
     each reading their own messages and those written for an audience they belong to (access.policy)."""
     form = MessageForm(request.POST or None)
@@ -34,10 +38,16 @@ def thread(request: HttpRequest, access: CaseAccess) -> HttpResponse:
                 form = MessageForm()
         if form.errors:
             status = 400
+    # Oldest first, as a conversation reads; the newest page unless an older one is asked for.
+    paginator = Paginator(messages_for_case(access), THREAD_PAGE_SIZE)
+    asked = request.GET.get("page") if request.method == "GET" else None
+    page = paginator.get_page(asked or paginator.num_pages)
     context = {
         "access": access,
         "case": access.case,
-        "thread": list(messages_for_case(access)[:500]),
+        "thread": list(page.object_list),
+        "page": page,
+        "page_query": "",
         "form": form,
         "readers": audience_readers(access.case),
     }

@@ -16,9 +16,9 @@ class ReleaseNoticeForm(DsForm):
     def __init__(self, *args, country: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A Danish case tells the jobcenter, not NAV (engine.notice_receiver).
-        self.fields["recipient"].choices = [
-            (value, capfirst(notice_receiver(value, country))) for value in NoticeRecipient.values
-        ]
+        recipient = self.fields["recipient"]
+        assert isinstance(recipient, forms.ChoiceField)
+        recipient.choices = [(value, capfirst(notice_receiver(value, country))) for value in NoticeRecipient.values]
 
 
 class CaseRuleSetForm(DsForm):
@@ -27,4 +27,4 @@ class CaseRuleSetForm(DsForm):
 
     def __init__(self, *args, country: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule_set"].queryset = RuleSet.objects.filter(country=country)
+        self.model_choice_field("rule_set").queryset = RuleSet.objects.filter(country=country)

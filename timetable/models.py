@@ -170,6 +170,9 @@ class ReleaseNotice(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    # The receiver's name as the case's country calls it (NAV, jobcenter), set by timetable.selectors.
+    receiver: str
+
     class Meta:
         verbose_name = _("release notice")
         verbose_name_plural = _("release notices")

@@ -11,9 +11,10 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +22,11 @@ from django.utils.translation import pgettext_lazy
 
 from access.policy import CaseAccess, cases_visible_to
 from accounts.models import Role, User
-from cases.models import Case, Meeting, Membership, Stage, lead_flag, membership_is_current, stage_now
+from cases.models import Case, Meeting, Membership, Stage, lead_flag, membership_is_current
 from journal.models import AccessPurpose
 from journal.services import record_access
 from needs.models import Need, NeedsConversation, NeedStatus
+from plans.models import Measure, PlanVersion
 from timetable import engine
 from timetable.models import (
     OPEN_STATES,
@@ -37,6 +39,9 @@ from timetable.models import (
     Rule,
     RuleSet,
 )
+
+if TYPE_CHECKING:  # timetable.forms is imported where the forms are built
+    from timetable.forms import CaseRuleSetForm, ReleaseNoticeForm
 
 SETTLED_NEED_STATUSES = {NeedStatus.MET, NeedStatus.NOT_RELEVANT}
 
@@ -54,7 +59,7 @@ class RuleBook:
 
     def __init__(self, case_ids: Sequence[int] | None = None, overrides: dict[int, int] | None = None) -> None:
         self.rule_sets = {rs.pk: rs for rs in RuleSet.objects.all()}
-        self.rules = {pk: [] for pk in self.rule_sets}
+        self.rules: dict[int, list[engine.RuleData]] = {pk: [] for pk in self.rule_sets}
         for rule in Rule.objects.all():  # in each set's order (Rule.Meta.ordering)
             self.rules[rule.rule_set_id].append(engine.RuleData.of(rule))
         self.by_institution = dict(InstitutionRuleSet.objects.values_list("institution_id", "rule_set_id"))
@@ -72,7 +77,7 @@ class RuleBook:
         pk = (
             self.by_case.get(case.pk) or self.by_institution.get(case.institution_id) or self.defaults.get(case.country)
         )
-        return self.rule_sets.get(pk)
+        return self.rule_sets.get(pk) if pk is not None else None
 
     def rules_for(self, case: Case) -> list[engine.RuleData]:
         rule_set = self.rule_set_for(case)
@@ -81,13 +86,6 @@ class RuleBook:
 
 # ---------------------------------------------------------------------------------------
 # Case facts in bulk
-
-
-def _plans_model(name: str):
-    try:
-        return apps.get_model("plans", name)
-    except LookupError:
-        return None
 
 
 def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
@@ -101,16 +99,16 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
     case_ids = [case.pk for case in cases]
     today = timezone.localdate()
 
-    conversations: dict[int, list] = defaultdict(list)
+    conversations: dict[int, list[dict[str, Any]]] = defaultdict(list)
     held = NeedsConversation.objects.filter(case_id__in=case_ids, completed=True)
     for case_id, part, held_on in held.values_list("case_id", "part", "held_on"):
         conversations[case_id].append({"part": part, "held_on": held_on})
     members: dict[int, list[engine.Member]] = defaultdict(list)
     current = (
         Membership.objects.filter(membership_is_current(today), case_id__in=case_ids)
-        .annotate(is_lead=lead_flag())
-        .values_list("case_id", "user_id", "role", "is_lead", "start_date", "agency_id")
-        .order_by("case_id", "-is_lead", "start_date", "id")
+        .annotate(leads=lead_flag())
+        .values_list("case_id", "user_id", "role", "leads", "start_date", "agency_id")
+        .order_by("case_id", "-leads", "start_date", "id")
     )
     for case_id, user_id, role, is_lead, start_date, agency_id in current:
         members[case_id].append(engine.Member(user_id, role, is_lead, start_date, agency_id))
@@ -120,38 +118,32 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
         "case_id", "recipient", "release_date", "told_on"
     ):
         notices[case_id].append(engine.Notice(recipient, release_date, told_on))
-    needs: dict[int, list] = defaultdict(list)
+    needs: dict[int, list[dict[str, Any]]] = defaultdict(list)
     housing_and_income = Need.objects.filter(case_id__in=case_ids, life_area__slug__in=["housing", "income"])
     for case_id, slug, status, updated_at in housing_and_income.values_list(
         "case_id", "life_area__slug", "status", "updated_at"
     ):
         needs[case_id].append({"life_area__slug": slug, "status": status, "updated_at": updated_at})
 
-    measure_model, plan_version_model = _plans_model("Measure"), _plans_model("PlanVersion")
-    proposals_tracked = measure_model is not None
     proposals: dict[int, list[datetime.date]] = defaultdict(list)
-    if proposals_tracked:
-        for case_id, proposed_at in measure_model.objects.filter(case_id__in=case_ids).values_list(
-            "case_id", "proposed_at"
-        ):
-            proposals[case_id].append(timezone.localdate(proposed_at))
+    for case_id, proposed_at in Measure.objects.filter(case_id__in=case_ids).values_list("case_id", "proposed_at"):
+        proposals[case_id].append(timezone.localdate(proposed_at))
     reviews: dict[int, datetime.date] = {}
-    if plan_version_model is not None:
-        latest_versions = (
-            plan_version_model.objects.filter(case_id__in=case_ids)
-            .values_list("case_id")
-            .annotate(latest=Max("created_at"))
-            .order_by()
-        )
-        for case_id, latest in latest_versions:
-            reviews[case_id] = timezone.localdate(latest)
+    latest_versions = (
+        PlanVersion.objects.filter(case_id__in=case_ids)
+        .values_list("case_id")
+        .annotate(latest=Max("created_at"))
+        .order_by()
+    )
+    for case_id, latest in latest_versions:
+        reviews[case_id] = timezone.localdate(latest)
 
     result = {}
     for case in cases:
-        held = conversations.get(case.pk, [])
-        part1 = [row["held_on"] for row in held if row["part"] == 1]
+        held_rows = conversations.get(case.pk, [])
+        part1 = [row["held_on"] for row in held_rows if row["part"] == 1]
         done = min(part1) if part1 else None
-        review_dates = [row["held_on"] for row in held] + ([reviews[case.pk]] if case.pk in reviews else [])
+        review_dates = [row["held_on"] for row in held_rows] + ([reviews[case.pk]] if case.pk in reviews else [])
         case_needs = needs.get(case.pk, [])
         income = [row for row in case_needs if row["life_area__slug"] == "income"]
         income_settled = (
@@ -175,7 +167,7 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
             expected_release=case.expected_release,
             conversation_done=done,
             latest_plan_review=max(review_dates) if review_dates else None,
-            proposals_tracked=proposals_tracked,
+            proposals_tracked=True,
             first_proposal=first_proposal,
             members=tuple(members.get(case.pk, [])),
             notices=tuple(notices.get(case.pk, [])),
@@ -216,7 +208,7 @@ class CaseTimetable:
         return str(NOTICE_HEADINGS.get(self.country, NOTICE_HEADINGS["NO"]))
 
     @property
-    def notice_form(self):
+    def notice_form(self) -> ReleaseNoticeForm:
         from timetable.forms import ReleaseNoticeForm
 
         release = self.road.release_estimate if self.road else None
@@ -225,7 +217,7 @@ class CaseTimetable:
         )
 
     @property
-    def rule_set_form(self):
+    def rule_set_form(self) -> CaseRuleSetForm:
         from timetable.forms import CaseRuleSetForm
 
         return CaseRuleSetForm(country=self.country, initial={"rule_set": self.rule_set})
@@ -238,12 +230,15 @@ class CaseTimetable:
 
     def position(self, day: datetime.date) -> float:
         """Return where a day lies on the drawn road, in percent from intake to full time."""
-        first, last = self.road_span
+        span = self.road_span
+        if span is None:
+            raise ValueError("A case without a road has no place on it.")
+        first, last = span
         length = max((last - first).days, 1)
         return round(min(max((day - first).days / length, 0.0), 1.0) * 100, 2)
 
     @property
-    def road_points(self) -> list[dict]:
+    def road_points(self) -> list[dict[str, Any]]:
         if self.road is None:
             return []
         points = [{"key": "intake", "label": None, "date": self.road.intake, "x": self.position(self.road.intake)}]
@@ -264,8 +259,10 @@ class CaseTimetable:
         """The milestones in the order of their dates; those without a date last."""
         if self.road is None:
             return []
-        dated = sorted((m for m in self.road.milestones if m.date), key=lambda m: m.date)
-        return dated + [m for m in self.road.milestones if not m.date]
+        dated = [m for m in self.road.milestones if m.date]
+        return sorted(dated, key=lambda m: m.date or datetime.date.min) + [
+            m for m in self.road.milestones if not m.date
+        ]
 
     @property
     def today_x(self) -> float | None:
@@ -335,7 +332,7 @@ class DueList:
     this_week: list[DueItem]
     later: list[DueItem]
     risky_cases: list[tuple[Case, list[engine.Risk]]]
-    stage_counts: list[dict] | None
+    stage_counts: list[dict[str, Any]] | None
     #: The cases whose read this request has logged.
     logged_case_ids: frozenset[int] = frozenset()
     #: Reminders on the cases the user leads whose e-mail did not (surely) go out.
@@ -386,7 +383,7 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
                 mine.append((result, DueItem(case, result, case_risks)))
     groups = engine.sort_due(mine, today)
     alerts = reminder_alerts_for(user, cases)
-    gaps = [case for case in cases if case.handover_gap_on is not None]
+    gaps: list[Case] = [case for case in cases if case.handover_gap_on is not None]
     shown = (
         {item.case.pk for group in groups.values() for _, item in group}
         | {case.pk for case, _ in risky}
@@ -476,25 +473,113 @@ def _cases_with_facts_visible(user: User, cases: Sequence[Case], facts: dict[int
     return staff | covered
 
 
-def unit_stage_counts(user: User) -> list[dict] | None:
-    """For a reentry coordinator: cases and overdue deadlines per stage in their unit (counts only)."""
-    if user.role != Role.REENTRY_COORDINATOR or user.agency_id is None:
+def unit_stage_counts(user: User) -> list[dict[str, Any]] | None:
+    """For a reentry coordinator: cases, overdue deadlines and cases at risk per stage in their unit (counts only).
+
+    Computed on request from the case facts (``unit_overview_for``), so the figures do not
+    wait for ``compute_deadlines`` to have run.
+    """
+    overview = unit_overview_for(user, log=False)
+    return overview.stage_counts if overview is not None else None
+
+
+#: Cases on one page of the unit overview.
+UNIT_PAGE_SIZE = 50
+
+
+@dataclass
+class UnitRow:
+    case: Case
+    overdue: int
+    risks: list[engine.Risk]
+
+    @property
+    def stage_label(self) -> str:
+        return str(self.case.stage_label)
+
+
+@dataclass
+class UnitOverview:
+    """A coordinator's prison: counts per stage, and one page of its cases with their overdue deadlines and risks."""
+
+    stage_counts: list[dict[str, Any]]
+    page: Page[UnitRow] | None
+    rows: list[UnitRow]
+    search: str = ""
+    stage: str = ""
+    only_overdue: bool = False
+
+
+def unit_overview_for(
+    user: User,
+    *,
+    search: str = "",
+    stage: str = "",
+    only_overdue: bool = False,
+    page_number: str | int | None = None,
+    log: bool = True,
+) -> UnitOverview | None:
+    """Return the coordinator's unit overview (``access.policy.unit_cases_for``); None for anyone else.
+
+    Overdue deadlines and risks are evaluated now from the case facts, for every open case
+    of the unit (one query per kind of fact), so they need no batch job. With ``log`` the
+    cases on the page are listed, and each is an access event the person sees.
+    """
+    from access.policy import sees_unit, unit_cases_for
+    from cases.selectors import case_search_condition
+
+    if not sees_unit(user):
         return None
-    rows = (
-        Case.objects.filter(institution_id=user.agency_id)
-        .exclude(stage=Stage.CLOSED)
-        .annotate(current_stage=stage_now())
-        .values("current_stage")
-        .annotate(
-            cases=Count("id", distinct=True),
-            overdue=Count("deadlines", filter=Q(deadlines__state=DeadlineState.OVERDUE)),
-        )
-        .order_by()
+    today = timezone.localdate()
+    unit = unit_cases_for(user)
+    cases = list(
+        unit.select_related("person")
+        .annotate(override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]))
+        .order_by("person__last_name", "person__first_name", "intake_date", "pk")
     )
-    # In the order of the process (DOMAIN §3), not of the codes.
-    order = {value: position for position, value in enumerate(Stage.values)}
-    rows = sorted(rows, key=lambda row: order.get(row["current_stage"], len(order)))
-    return [{"stage": Stage(row["current_stage"]).label, "code": row["current_stage"], **row} for row in rows]
+    book = RuleBook(overrides={case.pk: case.override_rule_set for case in cases if case.override_rule_set})
+    facts = facts_for_cases(cases)
+    rows = []
+    for case in cases:
+        results = engine.evaluate(book.rules_for(case), facts[case.pk], today)
+        overdue = sum(1 for result in results if result.state == DeadlineState.OVERDUE)
+        rows.append(UnitRow(case, overdue, engine.risks(facts[case.pk], today)))
+    counts: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        stage_today = row.case.stage_on(today)
+        entry = counts.setdefault(stage_today, {"stage": stage_today, "cases": 0, "overdue": 0, "at_risk": 0})
+        entry["cases"] += 1
+        entry["overdue"] += row.overdue
+        entry["at_risk"] += 1 if row.risks else 0
+    order = list(Stage.values)
+    stage_counts = [
+        {**entry, "label": Stage(entry["stage"]).label}
+        for entry in sorted(counts.values(), key=lambda entry: order.index(entry["stage"]))
+    ]
+    if not log:
+        return UnitOverview(stage_counts, None, [])
+    search = " ".join(search.split())[:100]
+    listed = rows
+    condition = case_search_condition(search)
+    if condition is not None:
+        found = set(unit.filter(condition).values_list("pk", flat=True))
+        listed = [row for row in listed if row.case.pk in found]
+    if stage in Stage.values:
+        listed = [row for row in listed if row.case.stage_on(today) == stage]
+    else:
+        stage = ""
+    if only_overdue:
+        listed = [row for row in listed if row.overdue]
+    page = Paginator(listed, UNIT_PAGE_SIZE).get_page(page_number)
+    page_rows = list(page.object_list)
+    if page_rows:
+        record_access(
+            viewer=user,
+            case_ids=[row.case.pk for row in page_rows],
+            purpose=AccessPurpose.UNIT_OVERVIEW,
+            view="cases:unit",
+        )
+    return UnitOverview(stage_counts, page, page_rows, search, stage, only_overdue)
 
 
 # ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import reverse
@@ -166,7 +167,7 @@ def reminders_mark_read(*, actor: User) -> int:
 # The nightly pass
 
 
-def _batches(queryset, size: int) -> Iterator[list[Case]]:
+def _batches(queryset: QuerySet[Case], size: int) -> Iterator[list[Case]]:
     """Stream cases in primary-key order, one bounded batch at a time (keyset pagination)."""
     last = 0
     while True:
@@ -261,13 +262,11 @@ def _phase(deadline: Deadline, today: datetime.date) -> str | None:
     return None
 
 
-def _claim(recipient_id: int, deadline: Deadline, phase: str) -> Reminder | None:
+def _claim(recipient_id: int, deadline: Deadline, due_date: datetime.date, phase: str) -> Reminder | None:
     """Insert the reminder row; the unique constraint lets exactly one claimant through."""
     try:
         with transaction.atomic():
-            return Reminder.objects.create(
-                recipient_id=recipient_id, deadline=deadline, due_date=deadline.due_date, phase=phase
-            )
+            return Reminder.objects.create(recipient_id=recipient_id, deadline=deadline, due_date=due_date, phase=phase)
     except IntegrityError:
         return None
 
@@ -306,9 +305,11 @@ def _create_reminders(candidates: list[Deadline], today: datetime.date, result: 
         active = set(User.objects.filter(pk__in=member_ids, is_active=True).values_list("pk", flat=True))
         for deadline in batch:
             phase = _phase(deadline, today)
-            for user_id in facts[deadline.case_id].owners(deadline.owner_role) if phase else []:
+            if phase is None or deadline.due_date is None:  # no date, or not yet in its window
+                continue
+            for user_id in facts[deadline.case_id].owners(deadline.owner_role):
                 if user_id in active:
-                    if _claim(user_id, deadline, phase) is None:
+                    if _claim(user_id, deadline, deadline.due_date, phase) is None:
                         result.already += 1
                     else:
                         result.claimed += 1
@@ -358,7 +359,9 @@ def _alert(reminder: Reminder, alert: str, now: datetime.datetime) -> None:
     )
 
 
-def _send_one(reminder: Reminder, connection, base_url: str, result: SendResult, crash_after_send: bool) -> None:
+def _send_one(
+    reminder: Reminder, connection: BaseEmailBackend, base_url: str, result: SendResult, crash_after_send: bool
+) -> None:
     """Send a reminder taken for sending, then mark it sent; on failure, free it for a retry."""
     try:
         connection.send_messages([_message(reminder, base_url)])

@@ -9,8 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.decorators import case_view, public, signed_in
+from access.decorators import AuthenticatedHttpRequest, case_view, public, signed_in
 from access.policy import Ability, CaseAccess
+from access.selectors import emergencies_for_lead
+from journal.models import AccessPurpose
+from journal.services import record_access
 from release.selectors import urgent_shown_to
 from timetable import ical, selectors
 from timetable.forms import CaseRuleSetForm, ReleaseNoticeForm
@@ -24,36 +27,41 @@ from timetable.services import (
 
 
 @signed_in
-def due(request: HttpRequest) -> HttpResponse:
+def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List what the user owns across their cases, overdue first. Any signed-in user; their own only."""
     due = selectors.due_for(request.user)
-    urgent = urgent_shown_to(request.user, already_logged=due.logged_case_ids)
-    return render(request, "timetable/due.html", {"due": due, "urgent": urgent})
+    emergencies = emergencies_for_lead(request.user)
+    logged = due.logged_case_ids
+    unlogged = sorted({look.case_id for look in emergencies} - logged)
+    if unlogged:
+        record_access(viewer=request.user, case_ids=unlogged, purpose=AccessPurpose.CASELOAD, view="timetable:due")
+    urgent = urgent_shown_to(request.user, already_logged=logged | set(unlogged))
+    return render(request, "timetable/due.html", {"due": due, "urgent": urgent, "emergencies": emergencies})
 
 
 @signed_in
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the user's reminders. Any signed-in user; their own only."""
     return render(request, "timetable/inbox.html", {"reminders": selectors.inbox_for(request.user)})
 
 
 @signed_in
 @require_POST
-def inbox_read(request: HttpRequest) -> HttpResponse:
+def inbox_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark the user's reminders as read. Any signed-in user; their own only."""
     reminders_mark_read(actor=request.user)
     return redirect("timetable:inbox")
 
 
 @signed_in
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show the user's calendar feed settings. Any signed-in user; their own only."""
     return render(request, "timetable/calendar.html", {"feed": selectors.active_feed(request.user)})
 
 
 @signed_in
 @require_POST
-def calendar_new(request: HttpRequest) -> HttpResponse:
+def calendar_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Make a new secret feed address, revoking the old one; shown once. Any signed-in user."""
     token = calendar_feed_create(actor=request.user)
     url = request.build_absolute_uri(reverse("timetable:calendar_feed", kwargs={"token": token}))
@@ -62,7 +70,7 @@ def calendar_new(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_POST
-def calendar_revoke(request: HttpRequest) -> HttpResponse:
+def calendar_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Revoke the user's feed address. Any signed-in user; their own only."""
     calendar_feed_revoke(actor=request.user)
     messages.success(request, _("The calendar address is revoked."))
@@ -82,7 +90,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @case_view(Ability.VIEW_TIMETABLE)
-def case_timetable(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def case_timetable(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Show the case's deadlines, release risks and road. Anyone who sees the case.
 
     The case overview loads it with htmx (the partial), so the overview's own query
@@ -95,8 +103,8 @@ def case_timetable(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
-def release_notice(request: HttpRequest, access: CaseAccess) -> HttpResponse:
-    """Record that NAV (Denmark: the jobcentre) or the municipality was told of the release date. The case's
+def release_notice(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
+    """Record that NAV (Denmark: the jobcenter) or the municipality was told of the release date. The case's
     prison staff."""
     form = ReleaseNoticeForm(request.POST, country=access.case.country)
     if form.is_valid():
@@ -113,7 +121,7 @@ def release_notice(request: HttpRequest, access: CaseAccess) -> HttpResponse:
 
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
-def case_rule_set(request: HttpRequest, access: CaseAccess) -> HttpResponse:
+def case_rule_set(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Make the case follow another rule set. The case's prison staff."""
     form = CaseRuleSetForm(request.POST, country=access.case.country)
     if form.is_valid():

@@ -13,8 +13,8 @@ def access_for(user: User, case: Case) -> CaseAccess:
     if not is_person:
         membership = (
             Membership.objects.filter(membership_is_current(), case=case, user=user)
-            .annotate(is_lead=lead_flag())
-            .order_by("-is_lead")
+            .annotate(leads=lead_flag())
+            .order_by("-leads")
             .first()
         )
     consent = Consent.objects.filter(case=case, withdrawn_at__isnull=True).first()

@@ -422,7 +422,7 @@ def check_selectors(built: Built, viewer: Viewer, user: User, rights: dict[int, 
     """The case, needs and measures selectors give exactly what the reference grants."""
     expected_cases = {built.cases[c].pk for c, granted in rights.items() if granted is not None}
     assert set(cases_visible_to(user).values_list("pk", flat=True)) == expected_cases, viewer
-    assert {case.pk for case in caseload_for(user)} == expected_cases, viewer
+    assert {case.pk for case in caseload_for(user).cases} == expected_cases, viewer
     for c, granted in rights.items():
         case = built.cases[c]
         access = access_by_code(user, case.code)

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from access.policy import cases_visible_to
+from access.policy import cases_visible_to, reason_kinds_for
 from cases.models import Case, Meeting, Membership
 from handover.models import Transition
 from needs.models import Need
@@ -64,6 +64,8 @@ TABLE = {
     "cases:carry_over_holder": "L 403 405 405 403 403 403 404 404 404",
     "cases:changes": "L 403 200 200 403 403 403 404 404 404",
     "cases:access_log": "L 200 200 200 403 403 403 404 404 404",
+    "cases:unit": "L 403 403 403 403 403 403 403 403 403",
+    "cases:open_with_reason": "L 404 302 302 404 404 404 404 404 404",
     "needs:map": "L 200 200 200 200 403 403 404 404 404",
     "needs:add": "L 403 405 405 403 403 403 404 404 404",
     "needs:edit": "L 403 200 200 403 403 403 404 404 404",
@@ -240,7 +242,10 @@ def test_another_cases_code_gives_the_same_404_as_a_missing_code(client, persona
     checked = 0
     for persona, user in personas.items():
         client.force_login(user)
-        hidden = Case.objects.exclude(pk__in=cases_visible_to(user).values("pk")).first()
+        hidden = Case.objects.exclude(pk__in=cases_visible_to(user).values("pk"))
+        if reason_kinds_for(user):  # prison staff may open their own prison's cases with a reason (own walk)
+            hidden = hidden.exclude(institution_id=user.agency_id)
+        hidden = hidden.first()
         assert hidden is not None
         for name, pattern in all_patterns():
             if "code" not in pattern.argument_names:

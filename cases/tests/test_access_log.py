@@ -34,16 +34,19 @@ def log_url(case, page=None) -> str:
 
 
 def add_reads(case, viewers, days: int, per_day: int = 1, view: str = "needs:map") -> int:
-    """Write reads as the access log writes them, spread over past days; return how many.
+    """Write reads as the access log writes them, one batch on each of the past days; return how many.
 
     The journal is append-only and ``at`` is the moment of the insert, so the clock is
     moved to each past moment while its reads are written.
     """
-    now = timezone.now()
+    today = timezone.localdate()
     written = 0
     for day in range(1, days + 1):
+        # Noon of each earlier calendar day, local time: 24-hour steps back from late evening
+        # would put two reads on one day across the night summer time ends.
+        noon = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=day), datetime.time(12)))
         for minute in range(per_day):
-            with time_machine.travel(now - datetime.timedelta(days=day, minutes=minute), tick=False):
+            with time_machine.travel(noon - datetime.timedelta(minutes=minute), tick=False):
                 for user in viewers:
                     record_access(viewer=user, case_ids=[case.pk], purpose=AccessPurpose.CASE_WORK, view=view)
                     written += 1

@@ -124,15 +124,17 @@ def test_the_unit_overview_counts_by_stage_and_the_intake_day_moves_preparation(
         ),
     )
     assert coming.stage == Stage.PREPARATION
-    counts = {row["code"]: row["cases"] for row in unit_stage_counts(coordinator)}
+    counts = {row["stage"]: row["cases"] for row in unit_stage_counts(coordinator)}
     assert counts[Stage.PREPARATION] == 1
     assert counts[Stage.CARRY_OUT] >= 1 and counts[Stage.MAKE_PLAN] >= 1 and counts[Stage.HANDOVER] >= 1
     understanding = counts[Stage.UNDERSTAND_NEEDS]
     with time_machine.travel(timezone.make_aware(datetime.datetime.combine(ahead, datetime.time(9))), tick=False):
         assert Case.objects.get(pk=coming.pk).stage_label == "Understand needs"
-        moved = {row["code"]: row["cases"] for row in unit_stage_counts(coordinator)}
+        moved = {row["stage"]: row["cases"] for row in unit_stage_counts(coordinator)}
     assert Stage.PREPARATION not in moved and moved[Stage.UNDERSTAND_NEEDS] == understanding + 1
-    assert [row["code"] for row in unit_stage_counts(coordinator)] == sorted(counts, key=[s.value for s in Stage].index)
+    assert [row["stage"] for row in unit_stage_counts(coordinator)] == sorted(
+        counts, key=[s.value for s in Stage].index
+    )
 
 
 def test_an_acute_measure_before_the_needs_conversation_leaves_the_stage(personas):

@@ -27,7 +27,7 @@ def test_a_refusal_logs_one_line_without_a_traceback(client, personas, case, cap
 def test_a_server_error_keeps_its_traceback(client, personas, monkeypatch, caplog):
     from cases import views
 
-    def explode(user):
+    def explode(*args, **kwargs):
         raise RuntimeError("the real error")
 
     monkeypatch.setattr(views.selectors, "caseload_for", explode)

@@ -165,7 +165,7 @@ def test_session_past_the_absolute_limit_is_ended(client, personas, case, settin
 def test_server_error_shows_a_reference_and_no_trace(client, personas, monkeypatch):
     from cases import views
 
-    def explode(user):
+    def explode(*args, **kwargs):
         raise RuntimeError("SELECT secret FROM somewhere")
 
     monkeypatch.setattr(views.selectors, "caseload_for", explode)

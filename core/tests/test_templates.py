@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.tests.test_url_walk import PERSONAS, TABLE, url_kwargs, walked_patterns
+from accounts.models import User
 from core.views import server_error
 from needs.models import Need
 from plans.services import measure_propose
@@ -135,6 +136,15 @@ def test_every_page_escapes_hostile_text_and_every_template_is_rendered(client, 
                     pages += 1
                     found += problems_in(f"GET {name} as {persona}", response)
                     shown += ESCAPED in response.content.decode()
+        # The reentry coordinator's pages (issue 17, point 10): the unit, and a case opened with a reason.
+        client.force_login(User.objects.get(username="tove.koordinator"))
+        reason_url = reverse("cases:open_with_reason", kwargs={"code": case.code})
+        for url in (reverse("cases:unit"), reason_url):
+            response = client.get(url, {"q": HOSTILE})
+            pages += 1
+            found += problems_in(f"GET {url} as the coordinator", response)
+        client.post(reason_url, {"reason": "stand_in"})
+        found += problems_in("the case opened with a reason", client.get(reverse("cases:overview", args=[case.code])))
         request = RequestFactory().get("/", {"q": HOSTILE})
         found += problems_in("500", server_error(request))
         body = render_to_string("registration/locked_out.html", request=request)

@@ -68,13 +68,16 @@ def changes(case, personas):
     """Changes to needs and measures of every kind the agenda lists, besides the demo's own, before the next meeting."""
     kari, nils = personas.contact_officer, personas.nav_with_consent
     need = Need.objects.filter(case=case, private=False).order_by("pk").first()
+    assert need is not None
     need_update(actor=kari, need=need, version=need.version, status=NeedStatus.ADDRESSED, acute=True)
     proposed = Measure.objects.filter(case=case, status=MeasureStatus.PROPOSED).order_by("pk").first()
+    assert proposed is not None
     proposed = measure_update(
         actor=nils, measure=proposed, version=proposed.version, due_date=proposed.due_date + datetime.timedelta(days=7)
     )
     measure_move(actor=kari, measure=proposed, status=MeasureStatus.CHOSEN, with_person=True)
     started = Measure.objects.filter(case=case, status=MeasureStatus.STARTED).order_by("pk").first()
+    assert started is not None
     delivery_note_add(actor=nils, measure=started, text="Søknaden er sendt.")
     measure_move(actor=nils, measure=started, status=MeasureStatus.DONE)
     # The meeting after these changes, so its agenda lists them.

@@ -1,0 +1,191 @@
+"""The URL walk for those who look outside a standing membership (DOMAIN.md §5; issue 17, point 10).
+
+Kept apart from ``test_url_walk.py`` (whose table is every other persona's contract) so the
+two tables grow without touching each other; both must name every URL pattern. Personas,
+around Jonas's case in Bergen:
+
+- ``coordinator``: Bergen's reentry coordinator, no reason given: the unit, no case.
+- ``coordinator_with_reason``: Bergen's reentry coordinator who opened Jonas's case with a reason: reads, never writes.
+- ``emergency``: a Bergen contact officer outside the group, after an emergency access: reads, never writes.
+- ``other_coordinator``: Oslo's reentry coordinator: Bergen's cases are a 404, as a missing one.
+"""
+
+import pytest
+from django.urls import reverse
+
+from access.models import Reason
+from access.tests.test_url_walk import outcome, url_kwargs, walked_patterns, without_tokens
+from accounts.models import Role, User
+from cases.models import Case
+from plans.models import Measure
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("coordinator", "coordinator_with_reason", "emergency", "other_coordinator")
+
+# url name: outcomes in the order of PERSONAS (L: to login; otherwise the status)
+#           coord  +reason emerg  other
+TABLE = {
+    "home": "302 302 302 302",
+    "healthz": "200 200 200 200",
+    "login": "302 302 302 302",
+    "logout": "405 405 405 405",
+    "password_reset_confirm": "200 200 200 200",
+    "password_reset_complete": "200 200 200 200",
+    "set_language": "302 302 302 302",
+    "cases:caseload": "200 200 200 200",
+    "cases:intake": "403 403 200 403",
+    "cases:invitations": "200 200 200 200",
+    "cases:unit": "200 200 403 200",
+    "cases:invitation_accept": "405 405 405 405",
+    "cases:invitation_decline": "405 405 405 405",
+    "cases:overview": "404 200 200 404",
+    "cases:group": "404 200 200 404",
+    "cases:member_add": "404 403 403 404",
+    "cases:member_end": "404 403 403 404",
+    "cases:member_make_lead": "404 403 403 404",
+    "cases:meeting_new": "404 403 403 404",
+    "cases:follow_up_phase": "404 403 403 404",
+    "cases:close": "404 403 403 404",
+    "cases:carry_over_ask": "404 403 403 404",
+    "cases:carry_over_person": "404 403 403 404",
+    "cases:carry_over_holder": "404 403 403 404",
+    "cases:changes": "404 403 403 404",
+    "cases:access_log": "404 403 403 404",
+    "cases:open_with_reason": "200 302 302 404",
+    "needs:map": "404 200 200 404",
+    "needs:add": "404 403 403 404",
+    "needs:edit": "404 403 403 404",
+    "needs:resource_add": "404 403 403 404",
+    "needs:conversation_add": "404 403 403 404",
+    "needs:volunteers": "404 403 403 404",
+    "consent:page": "404 403 403 404",
+    "consent:give": "404 403 403 404",
+    "consent:withdraw": "404 403 403 404",
+    "timetable:due": "200 200 200 200",
+    "timetable:inbox": "200 200 200 200",
+    "timetable:inbox_read": "405 405 405 405",
+    "timetable:calendar": "200 200 200 200",
+    "timetable:calendar_new": "405 405 405 405",
+    "timetable:calendar_revoke": "405 405 405 405",
+    "timetable:calendar_feed": "404 404 404 404",
+    "timetable:case": "404 200 200 404",
+    "timetable:release_notice": "404 403 403 404",
+    "timetable:case_rule_set": "404 403 403 404",
+    "plans:plan": "404 200 200 404",
+    "plans:propose": "404 403 403 404",
+    "plans:measure": "404 200 200 404",
+    "plans:measure_edit": "404 403 403 404",
+    "plans:measure_move": "404 405 405 404",
+    "plans:note_add": "404 405 405 404",
+    "plans:versions": "404 200 200 404",
+    "plans:compare": "404 200 200 404",
+    "meetings:list": "404 200 200 404",
+    "meetings:detail": "404 200 200 404",
+    "meetings:ics": "404 200 200 404",
+    "meetings:attendance": "404 403 403 404",
+    "meetings:minutes": "404 403 403 404",
+    "meetings:decision": "404 403 403 404",
+    "meetings:review_need": "404 403 403 404",
+    "meetings:review_reassign": "404 403 403 404",
+    "meetings:review_close": "404 403 403 404",
+    "threads:thread": "404 403 403 404",
+    "handover:page": "404 200 200 404",
+    "handover:plan": "404 403 403 404",
+    "handover:invite": "404 403 403 404",
+    "handover:complete": "404 403 403 404",
+    "handover:cancel": "404 403 403 404",
+    "release:readiness": "404 200 200 404",
+    "release:item_update": "404 403 403 404",
+    "release:sudden": "404 403 403 404",
+    "admin:index": "302 302 302 302",
+}
+
+
+@pytest.fixture
+def lookers(case) -> dict[str, User]:
+    """The four personas; two of them have opened Jonas's case with a reason."""
+    bergen = User.objects.get(username="tove.koordinator")
+    with_reason = User.objects.create(
+        username="tove.to", first_name="Tove", last_name="To", role=Role.REENTRY_COORDINATOR, agency=bergen.agency
+    )
+    emergency = User.objects.create(
+        username="vakt.bergen", first_name="Vakt", last_name="Bergen", role=Role.CONTACT_OFFICER, agency=bergen.agency
+    )
+    from django.test import Client
+
+    for user, reason in ((with_reason, Reason.STAND_IN), (emergency, Reason.HEALTH_OR_LIFE)):
+        client = Client()
+        client.force_login(user)
+        url = reverse("cases:open_with_reason", kwargs={"code": case.code})
+        assert client.post(url, {"reason": reason}).status_code == 302
+    return {
+        "coordinator": bergen,
+        "coordinator_with_reason": with_reason,
+        "emergency": emergency,
+        "other_coordinator": User.objects.get(username="otto.koordinator"),
+    }
+
+
+def test_every_pattern_has_a_row():
+    names = {name for name, _ in walked_patterns()}
+    assert len(names) > 10
+    assert sorted(names - set(TABLE)) == [], "URL patterns without a row in the table of looks with a reason"
+    assert sorted(set(TABLE) - names) == [], "rows for URL patterns that no longer exist"
+
+
+def test_walk_every_url_as_those_who_look_with_a_reason(client, lookers, case):
+    unexpected = []
+    visited = 0
+    for name, pattern in walked_patterns():
+        url = reverse(name, kwargs=url_kwargs(pattern, case) if pattern else {})
+        expected = dict(zip(PERSONAS, TABLE[name].split(), strict=True))
+        for persona in PERSONAS:
+            client.force_login(lookers[persona])
+            got = outcome(client.get(url))
+            visited += 1
+            if got != expected[persona]:
+                unexpected.append(f"GET {name} as {persona}: expected {expected[persona]}, got {got}")
+            if expected[persona] in {"403", "404"} and pattern is not None:
+                posted = outcome(client.post(url, {}))
+                if posted != expected[persona]:
+                    unexpected.append(f"POST {name} as {persona}: expected {expected[persona]}, got {posted}")
+    assert visited == len(walked_patterns()) * len(PERSONAS)
+    assert unexpected == [], "\n".join(unexpected)
+
+
+@pytest.mark.parametrize("persona", ["coordinator_with_reason", "emergency"])
+def test_a_look_with_a_reason_cannot_move_a_measure_or_write_a_note(client, lookers, case, persona):
+    """The two POST-only plan views answer GET with 405; posted with real data they refuse."""
+    client.force_login(lookers[persona])
+    measure = Measure.objects.filter(case=case, status="started").first()
+    assert measure is not None
+    for status in ("done", "cancelled", "chosen", "rejected"):
+        url = reverse("plans:measure_move", kwargs={"code": case.code, "measure_id": measure.pk})
+        assert client.post(url, {"status": status, "reason": "x"}).status_code == 403, status
+    url = reverse("plans:note_add", kwargs={"code": case.code, "measure_id": measure.pk})
+    assert client.post(url, {"text": "written by someone outside the group"}).status_code == 403
+    measure.refresh_from_db()
+    assert measure.status == "started"
+
+
+def test_a_case_elsewhere_gives_the_same_404_as_a_missing_code_for_every_looker(client, lookers, other_case):
+    """IDOR: every case URL with Oslo's case (for Oslo's coordinator: Bergen's) answers like a missing one."""
+    missing = "nosuchcase234"
+    checked = 0
+    jonas = Case.objects.get(person__first_name="Jonas")
+    for persona, user in lookers.items():
+        client.force_login(user)
+        hidden = jonas if persona == "other_coordinator" else other_case
+        for name, pattern in walked_patterns():
+            if pattern is None or "code" not in pattern.argument_names:
+                continue
+            kwargs = url_kwargs(pattern, hidden)
+            theirs = client.get(reverse(name, kwargs=kwargs))
+            nothing = client.get(reverse(name, kwargs={**kwargs, "code": missing}))
+            assert theirs.status_code == nothing.status_code == 404, (name, persona)
+            theirs_body = without_tokens(theirs.content).replace(hidden.code.encode(), b"CODE")
+            nothing_body = without_tokens(nothing.content).replace(missing.encode(), b"CODE")
+            assert theirs_body == nothing_body, (name, persona)
+            checked += 1
+    assert checked > 0
