@@ -2,14 +2,14 @@
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_to_open_with_reason, case_view, signed_in
@@ -44,8 +44,8 @@ from cases.services import (
     membership_end,
     membership_make_lead,
 )
-from core.errors import ConcurrentEditError
 from core.forms import asked_form
+from core.posting import post_form, refused_with_message
 from journal.selectors import access_log_page
 from needs import selectors as need_selectors
 from needs.services import need_create
@@ -132,20 +132,22 @@ def open_with_reason(request: AuthenticatedHttpRequest, case: Case) -> HttpRespo
     if access_by_code(request.user, case.code) is not None:
         return redirect("cases:overview", code=case.code)
     form = ReasonForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            grant = reasoned_access_open(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(
-                request,
-                _("You can read the case until %(end)s. The person sees that you looked, and why.")
-                % {"end": date_format(timezone.localtime(grant.expires_at), "j. F Y H:i")},
-            )
-            return redirect("cases:overview", code=case.code)
-    return render(
-        request, "cases/open_with_reason.html", {"case": case, "form": form}, status=400 if form.errors else 200
+
+    def page(status: int = 200) -> HttpResponse:
+        return render(request, "cases/open_with_reason.html", {"case": case, "form": form}, status=status)
+
+    if request.method != "POST":
+        return page()
+    return post_form(
+        request,
+        form,
+        lambda data: reasoned_access_open(actor=request.user, case=case, reason=data["reason"]),
+        message=lambda grant: (
+            _("You can read the case until %(end)s. The person sees that you looked, and why.")
+            % {"end": date_format(timezone.localtime(grant.expires_at), "j. F Y H:i")}
+        ),
+        done=lambda _grant: redirect("cases:overview", code=case.code),
+        refused=lambda refusal: page(refusal.status),
     )
 
 
@@ -158,53 +160,62 @@ def intake(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = IntakeForm(
         request.POST or None, country=country, initial={"security_level": request.user.agency.security_level}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                case = case_open(
-                    actor=request.user,
-                    data=IntakeData(
-                        first_name=data["first_name"],
-                        last_name=data["last_name"],
-                        birth_date=data["birth_date"],
-                        national_id=data["national_id"],
-                        home_municipality=data["home_municipality"],
-                        unit=data["unit"],
-                        security_level=data["security_level"],
-                        legal_status=data["legal_status"],
-                        intake_date=data["intake_date"],
-                        sentence_start=data["sentence_start"],
-                        sentence_years=data["sentence_years"] or 0,
-                        sentence_months=data["sentence_months"] or 0,
-                        sentence_days=data["sentence_days"],
-                        remand_days=data["remand_days"],
-                        isolation_days=data["isolation_days"],
-                        expected_release=data["expected_release"],
-                    ),
-                )
-                if data["acute_need"]:
-                    need_create(
-                        actor=request.user,
-                        case=case,
-                        life_area=data["acute_life_area"],
-                        summary=data["acute_need"],
-                        acute=True,
-                    )
-                if data["next_meeting_at"]:
-                    meeting_book(
-                        actor=request.user,
-                        case=case,
-                        kind=MeetingKind.NEEDS_CONVERSATION,
-                        starts_at=data["next_meeting_at"],
-                        place=data["next_meeting_place"],
-                    )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The case is registered."))
-            return redirect("cases:overview", code=case.code)
-    return render(request, "cases/intake.html", {"form": form}, status=400 if form.errors else 200)
+
+    def page(status: int = 200) -> HttpResponse:
+        return render(request, "cases/intake.html", {"form": form}, status=status)
+
+    if request.method != "POST":
+        return page()
+
+    @transaction.atomic
+    def save(data: dict) -> Case:
+        case = case_open(
+            actor=request.user,
+            data=IntakeData(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
+                national_id=data["national_id"],
+                home_municipality=data["home_municipality"],
+                unit=data["unit"],
+                security_level=data["security_level"],
+                legal_status=data["legal_status"],
+                intake_date=data["intake_date"],
+                sentence_start=data["sentence_start"],
+                sentence_years=data["sentence_years"] or 0,
+                sentence_months=data["sentence_months"] or 0,
+                sentence_days=data["sentence_days"],
+                remand_days=data["remand_days"],
+                isolation_days=data["isolation_days"],
+                expected_release=data["expected_release"],
+            ),
+        )
+        if data["acute_need"]:
+            need_create(
+                actor=request.user,
+                case=case,
+                life_area=data["acute_life_area"],
+                summary=data["acute_need"],
+                acute=True,
+            )
+        if data["next_meeting_at"]:
+            meeting_book(
+                actor=request.user,
+                case=case,
+                kind=MeetingKind.NEEDS_CONVERSATION,
+                starts_at=data["next_meeting_at"],
+                place=data["next_meeting_place"],
+            )
+        return case
+
+    return post_form(
+        request,
+        form,
+        save,
+        message=_("The case is registered."),
+        done=lambda case: redirect("cases:overview", code=case.code),
+        refused=lambda refusal: page(refusal.status),
+    )
 
 
 @case_view(Ability.VIEW_CASE)
@@ -308,22 +319,26 @@ def _carry_over_context(access: CaseAccess, **forms) -> dict:
 def follow_up_phase(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Set the phase of the follow-up after release. The case's prison staff and its lead."""
     form = FollowUpPhaseForm(request.POST)
-    if form.is_valid():
-        try:
-            case_follow_up_phase_set(
-                actor=request.user,
-                case=access.case,
-                phase=form.cleaned_data["phase"],
-                version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError:
-            form.add_error(None, _("Someone else changed the case while you were working. Look again."))
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The phase of the follow-up is changed."))
-            return redirect("cases:overview", code=access.case.code)
-    return _render_overview(request, access, status=400, phase_form=form)
+    return post_form(
+        request,
+        form,
+        lambda data: case_follow_up_phase_set(
+            actor=request.user, case=access.case, phase=data["phase"], version=data["version"]
+        ),
+        message=_("The phase of the follow-up is changed."),
+        done=lambda _case: redirect("cases:overview", code=access.case.code),
+        refused=lambda refusal: _render_overview(request, access, status=refusal.status, phase_form=form),
+        changed=pgettext("what someone else changed", "the case"),
+    )
+
+
+def _closed_message(case: Case) -> str:
+    # The group's access ended with the case (issue 16): the overview is no longer theirs.
+    closed = Case.objects.get(pk=case.pk)
+    return _("The case %(code)s is closed. The group no longer has access; it will be anonymised on %(date)s.") % {
+        "code": closed.code,
+        "date": date_format(closed.anonymise_on, "j. F Y") if closed.anonymise_on else "",
+    }
 
 
 @case_view(Ability.CLOSE_CASE)
@@ -331,31 +346,15 @@ def follow_up_phase(request: AuthenticatedHttpRequest, access: CaseAccess) -> Ht
 def close(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Close the case with a reason; the group's memberships end. The case's prison staff and its lead."""
     form = CloseCaseForm(request.POST)
-    if form.is_valid():
-        try:
-            case_close(
-                actor=request.user,
-                case=access.case,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError:
-            form.add_error(None, _("Someone else changed the case while you were working. Look again."))
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            # The group's access ended with the case (issue 16): the overview is no longer theirs.
-            closed = Case.objects.get(pk=access.case.pk)
-            messages.success(
-                request,
-                _("The case %(code)s is closed. The group no longer has access; it will be anonymised on %(date)s.")
-                % {
-                    "code": closed.code,
-                    "date": date_format(closed.anonymise_on, "j. F Y") if closed.anonymise_on else "",
-                },
-            )
-            return redirect("cases:caseload")
-    return _render_overview(request, access, status=400, close_form=form)
+    return post_form(
+        request,
+        form,
+        lambda data: case_close(actor=request.user, case=access.case, reason=data["reason"], version=data["version"]),
+        message=lambda _case: _closed_message(access.case),
+        done=lambda _case: redirect("cases:caseload"),
+        refused=lambda refusal: _render_overview(request, access, status=refusal.status, close_form=form),
+        changed=pgettext("what someone else changed", "the case"),
+    )
 
 
 @case_view(Ability.TAKE_OVER_PLAN)
@@ -363,20 +362,16 @@ def close(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse
 def carry_over_ask_view(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Ask the person (and the earlier case's staff) to carry over the earlier case. The case's staff and lead."""
     form = CarryOverAskForm(request.POST)
-    if form.is_valid():
-        try:
-            carry_over_ask(
-                actor=request.user,
-                case=access.case,
-                needs_and_plan=form.cleaned_data["needs_and_plan"],
-                group=form.cleaned_data["group"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The person is asked. Nothing is carried over before they agree."))
-            return redirect("cases:overview", code=access.case.code)
-    return _render_overview(request, access, status=400, carry_over_form=form)
+    return post_form(
+        request,
+        form,
+        lambda data: carry_over_ask(
+            actor=request.user, case=access.case, needs_and_plan=data["needs_and_plan"], group=data["group"]
+        ),
+        message=_("The person is asked. Nothing is carried over before they agree."),
+        done=lambda _asked: redirect("cases:overview", code=access.case.code),
+        refused=lambda refusal: _render_overview(request, access, status=refusal.status, carry_over_form=form),
+    )
 
 
 @case_view(Ability.ANSWER_CARRY_OVER_AS_PERSON)
@@ -384,16 +379,15 @@ def carry_over_ask_view(request: AuthenticatedHttpRequest, access: CaseAccess) -
 def carry_over_person_view(request: AuthenticatedHttpRequest, access: CaseAccess, carry_over_id: int) -> HttpResponse:
     """The person agrees or not to carry over their earlier case. The person only."""
     carry_over = get_object_or_404(CarryOver, pk=carry_over_id, case=access.case)
-    form = CarryOverAnswerForm(request.POST)
-    if not form.is_valid():
-        return _render_overview(request, access, status=400)
-    try:
-        carry_over_person_answer(actor=request.user, carry_over=carry_over, agree=form.cleaned_data["agree"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _render_overview(request, access, status=400)
-    messages.success(request, _("Thank you. Your answer is saved."))
-    return redirect("cases:overview", code=access.case.code)
+    # The person's page has no form to show again: a refusal is said above the overview.
+    return post_form(
+        request,
+        CarryOverAnswerForm(request.POST),
+        lambda data: carry_over_person_answer(actor=request.user, carry_over=carry_over, agree=data["agree"]),
+        message=_("Thank you. Your answer is saved."),
+        done=lambda _answered: redirect("cases:overview", code=access.case.code),
+        refused=refused_with_message(request, lambda: _render_overview(request, access, status=400)),
+    )
 
 
 @case_view(Ability.ANSWER_CARRY_OVER)
@@ -402,20 +396,16 @@ def carry_over_holder_view(request: AuthenticatedHttpRequest, access: CaseAccess
     """The staff of the earlier case agree or refuse with a reason. The earlier case's staff and lead."""
     carry_over = get_object_or_404(CarryOver, pk=carry_over_id, earlier_case=access.case)
     form = CarryOverAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            carry_over_holder_answer(
-                actor=request.user,
-                carry_over=carry_over,
-                agree=form.cleaned_data["agree"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Your answer is saved, and the new prison and the person see it."))
-            return redirect("cases:overview", code=access.case.code)
-    return _render_overview(request, access, status=400, carry_over_answer_form=form)
+    return post_form(
+        request,
+        form,
+        lambda data: carry_over_holder_answer(
+            actor=request.user, carry_over=carry_over, agree=data["agree"], reason=data["reason"]
+        ),
+        message=_("Your answer is saved, and the new prison and the person see it."),
+        done=lambda _answered: redirect("cases:overview", code=access.case.code),
+        refused=lambda refusal: _render_overview(request, access, status=refusal.status, carry_over_answer_form=form),
+    )
 
 
 @case_view(Ability.VIEW_GROUP)
@@ -455,27 +445,27 @@ def _render_group(
 def member_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Add a member to the group. The case's prison staff."""
     form = MemberAddForm(request.POST, case=access.case)
-    if form.is_valid():
-        try:
-            membership_add(
-                actor=request.user,
-                case=access.case,
-                user=form.cleaned_data["user"],
-                purpose=form.cleaned_data["purpose"],
-                start_date=form.cleaned_data.get("start_date"),
-                end_date=form.cleaned_data.get("end_date"),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(
-                request,
-                _("The member is added to the group.")
-                if form.cleaned_data["user"].agency_id == access.case.institution_id
-                else _("The member is added to the group. They count as a member once they accept the invitation."),
-            )
-            return redirect("cases:group", code=access.case.code)
-    return _render_group(request, access, form, status=400)
+
+    def added(_membership: Membership) -> str:
+        if form.cleaned_data["user"].agency_id == access.case.institution_id:
+            return _("The member is added to the group.")
+        return _("The member is added to the group. They count as a member once they accept the invitation.")
+
+    return post_form(
+        request,
+        form,
+        lambda data: membership_add(
+            actor=request.user,
+            case=access.case,
+            user=data["user"],
+            purpose=data["purpose"],
+            start_date=data.get("start_date"),
+            end_date=data.get("end_date"),
+        ),
+        message=added,
+        done=lambda _membership: redirect("cases:group", code=access.case.code),
+        refused=lambda refusal: _render_group(request, access, form, status=refusal.status),
+    )
 
 
 @case_view(Ability.MANAGE_GROUP)
@@ -483,13 +473,12 @@ def member_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpRes
 def member_end(request: AuthenticatedHttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
     """End a membership or withdraw an open invitation; the record is kept. The case's prison staff."""
     membership = get_object_or_404(selectors.open_memberships(access.case).select_related("user"), pk=membership_id)
-    try:
-        membership_end(actor=request.user, membership=membership)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s has left the group.") % {"name": membership.user.display_name})
-    return redirect("cases:group", code=access.case.code)
+    return _post_to_group(
+        request,
+        access,
+        lambda _data: membership_end(actor=request.user, membership=membership),
+        _("%(name)s has left the group.") % {"name": membership.user.display_name},
+    )
 
 
 @case_view(Ability.MANAGE_GROUP)
@@ -497,13 +486,23 @@ def member_end(request: AuthenticatedHttpRequest, access: CaseAccess, membership
 def member_make_lead(request: AuthenticatedHttpRequest, access: CaseAccess, membership_id: int) -> HttpResponse:
     """Hand the lead to another member of the case's prison staff. The case's prison staff."""
     membership = get_object_or_404(selectors.current_members(access.case), pk=membership_id)
-    try:
-        membership_make_lead(actor=request.user, membership=membership)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s now leads the group.") % {"name": membership.user.display_name})
-    return redirect("cases:group", code=access.case.code)
+    return _post_to_group(
+        request,
+        access,
+        lambda _data: membership_make_lead(actor=request.user, membership=membership),
+        _("%(name)s now leads the group.") % {"name": membership.user.display_name},
+    )
+
+
+def _post_to_group(request: AuthenticatedHttpRequest, access: CaseAccess, save, message: str) -> HttpResponse:
+    """A button on the group page: the answer, saved or refused, is said above the group page."""
+
+    def group() -> HttpResponse:
+        return redirect("cases:group", code=access.case.code)
+
+    return post_form(
+        request, None, save, message=message, done=lambda _saved: group(), refused=refused_with_message(request, group)
+    )
 
 
 @signed_in
@@ -524,15 +523,20 @@ def _own_invitation(request: AuthenticatedHttpRequest, membership_id: int) -> Me
 def invitation_accept(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """Accept an invitation to a group. Only the invited user; anyone else gets 404."""
     membership = _own_invitation(request, membership_id)
-    try:
-        membership = membership_accept(actor=request.user, membership=membership)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("cases:invitations")
-    messages.success(request, _("You are now a member of the group."))
-    if membership.start_date > timezone.localdate():
-        return redirect("cases:invitations")
-    return redirect("cases:overview", code=membership.case.code)
+
+    def done(accepted: Membership) -> HttpResponse:
+        if accepted.start_date > timezone.localdate():
+            return redirect("cases:invitations")
+        return redirect("cases:overview", code=accepted.case.code)
+
+    return post_form(
+        request,
+        None,
+        lambda _data: membership_accept(actor=request.user, membership=membership),
+        message=_("You are now a member of the group."),
+        done=done,
+        refused=refused_with_message(request, lambda: redirect("cases:invitations")),
+    )
 
 
 @signed_in
@@ -540,32 +544,35 @@ def invitation_accept(request: AuthenticatedHttpRequest, membership_id: int) -> 
 def invitation_decline(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
     """Decline an invitation to a group. Only the invited user; anyone else gets 404."""
     membership = _own_invitation(request, membership_id)
-    try:
-        membership_decline(actor=request.user, membership=membership)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("You have declined the invitation."))
-    return redirect("cases:invitations")
+    return post_form(
+        request,
+        None,
+        lambda _data: membership_decline(actor=request.user, membership=membership),
+        message=_("You have declined the invitation."),
+        done=lambda _declined: redirect("cases:invitations"),
+        refused=refused_with_message(request, lambda: redirect("cases:invitations")),
+    )
 
 
 @case_view(Ability.BOOK_MEETING)
 def meeting_new(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Book a meeting. The case's prison staff."""
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting_book(actor=request.user, case=access.case, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The meeting is booked."))
-            return redirect("meetings:list", code=access.case.code)
-    return render(
+
+    def page(status: int = 200) -> HttpResponse:
+        return render(
+            request, "cases/meeting_form.html", {"access": access, "case": access.case, "form": form}, status=status
+        )
+
+    if request.method != "POST":
+        return page()
+    return post_form(
         request,
-        "cases/meeting_form.html",
-        {"access": access, "case": access.case, "form": form},
-        status=400 if form.errors else 200,
+        form,
+        lambda data: meeting_book(actor=request.user, case=access.case, **data),
+        message=_("The meeting is booked."),
+        done=lambda _meeting: redirect("meetings:list", code=access.case.code),
+        refused=lambda refusal: page(refusal.status),
     )
 
 

@@ -1,7 +1,6 @@
 """Record and withdraw the comprehensive consent."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from cases import selectors as case_selectors
 from consent.forms import ConsentForm, WithdrawForm
 from consent.services import consent_give, consent_withdraw
 from core.forms import asked_form
+from core.posting import Refusal, post_form
 
 
 def _members(access: CaseAccess):
@@ -64,23 +64,21 @@ def consent_page(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpR
 def consent_give_view(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record the consent given at the end of the needs conversation. The case's prison staff."""
     form = _consent_form(access, request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            consent_give(
-                actor=request.user,
-                case=access.case,
-                given_on=data["given_on"],
-                explained_by=data["explained_by"].user,
-                scope=data["scope"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The consent is recorded."))
-            return redirect("consent:page", code=access.case.code)
-    return _page(request, access, form=form, status=400)
+    return post_form(
+        request,
+        form,
+        lambda data: consent_give(
+            actor=request.user,
+            case=access.case,
+            given_on=data["given_on"],
+            explained_by=data["explained_by"].user,
+            scope=data["scope"],
+            note=data["note"],
+        ),
+        message=_("The consent is recorded."),
+        done=lambda _consent: redirect("consent:page", code=access.case.code),
+        refused=lambda refusal: _page(request, access, form=form, status=refusal.status),
+    )
 
 
 @case_view(Ability.WITHDRAW_CONSENT)
@@ -88,12 +86,18 @@ def consent_give_view(request: AuthenticatedHttpRequest, access: CaseAccess) -> 
 def consent_withdraw_view(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Withdraw the consent at once. The person themself and the case's prison staff."""
     form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            consent_withdraw(actor=request.user, case=access.case, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The consent is withdrawn. The group can no longer see the needs."))
-        return redirect("consent:page", code=access.case.code)
-    return _page(request, access, withdraw_form=form, status=400)
+
+    def refused(refusal: Refusal) -> HttpResponse:
+        if refusal.message:  # the service refused: said above the consent page
+            messages.error(request, refusal.message)
+            return redirect("consent:page", code=access.case.code)
+        return _page(request, access, withdraw_form=form, status=refusal.status)
+
+    return post_form(
+        request,
+        form,
+        lambda data: consent_withdraw(actor=request.user, case=access.case, note=data["note"]),
+        message=_("The consent is withdrawn. The group can no longer see the needs."),
+        done=lambda _consent: redirect("consent:page", code=access.case.code),
+        refused=refused,
+    )

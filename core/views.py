@@ -1,5 +1,7 @@
-"""Start page, language choice, health check and error pages."""
+"""Start page, language choice, health check, error pages and the public pages of the footer (help, privacy,
+accessibility)."""
 
+import datetime
 import logging
 import uuid
 
@@ -56,6 +58,40 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "error", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+#: The day the accessibility statement was last checked against the pages (uustatus.no asks for it).
+ACCESSIBILITY_REVIEWED = datetime.date(2026, 12, 4)
+
+
+def _service_page(request: HttpRequest, template: str, **context: object) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            "contact_email": settings.SERVICE_CONTACT_EMAIL,
+            "anonymise_after_days": settings.ANONYMISE_AFTER_DAYS,
+            **context,
+        },
+    )
+
+
+@public
+def help_page(request: HttpRequest) -> HttpResponse:
+    """Help and contact. Public: the footer links to it from every page, the login page too."""
+    return _service_page(request, "core/help.html")
+
+
+@public
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice: what is kept, who sees it, the person's rights. Public."""
+    return _service_page(request, "core/privacy.html")
+
+
+@public
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement a public web service must publish. Public."""
+    return _service_page(request, "core/accessibility.html", reviewed=ACCESSIBILITY_REVIEWED)
 
 
 def server_error(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -1,15 +1,14 @@
 """The handover page: transitions, incoming actors and whether the outgoing may let go."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
-from core.errors import ConcurrentEditError
+from core.posting import post_form
 from handover import rules
 from handover.forms import CancelForm, CompleteForm, InviteForm, TransitionForm
 from handover.models import Transition
@@ -58,29 +57,35 @@ def handover_page(request: AuthenticatedHttpRequest, access: CaseAccess) -> Http
     return render(request, "handover/page.html", _context(request, access))
 
 
+def _page(request: AuthenticatedHttpRequest, access: CaseAccess, status: int = 200, **forms) -> HttpResponse:
+    return render(request, "handover/page.html", _context(request, access, **forms), status=status)
+
+
+def _done(access: CaseAccess) -> HttpResponse:
+    return redirect("handover:page", code=access.case.code)
+
+
 @case_view(Ability.MANAGE_HANDOVER)
 @require_POST
 def transition_new(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Plan a transition. The case's prison staff and its lead."""
     form = TransitionForm(request.POST, case=access.case)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            transition_plan(
-                actor=request.user,
-                case=access.case,
-                kind=data["kind"],
-                planned_date=data["planned_date"],
-                to_agency=data["to_agency"],
-                to_unit=data["to_unit"],
-                reason=data["reason"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The transition is planned. Invite the incoming actors next."))
-            return redirect("handover:page", code=access.case.code)
-    return render(request, "handover/page.html", _context(request, access, plan_form=form), status=400)
+    return post_form(
+        request,
+        form,
+        lambda data: transition_plan(
+            actor=request.user,
+            case=access.case,
+            kind=data["kind"],
+            planned_date=data["planned_date"],
+            to_agency=data["to_agency"],
+            to_unit=data["to_unit"],
+            reason=data["reason"],
+        ),
+        message=_("The transition is planned. Invite the incoming actors next."),
+        done=lambda _transition: _done(access),
+        refused=lambda refusal: _page(request, access, refusal.status, plan_form=form),
+    )
 
 
 def _open_transition(access: CaseAccess, transition_id: int) -> Transition:
@@ -93,23 +98,18 @@ def invite(request: AuthenticatedHttpRequest, access: CaseAccess, transition_id:
     """Invite an incoming actor. The case's prison staff and its lead."""
     transition = _open_transition(access, transition_id)
     form = InviteForm(request.POST, case=access.case)
-    if form.is_valid():
-        try:
-            membership = transition_invite(
-                actor=request.user,
-                transition=transition,
-                user=form.cleaned_data["user"],
-                purpose=form.cleaned_data["purpose"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is invited for the transition.") % {"name": membership.user.display_name},
-            )
-            return redirect("handover:page", code=access.case.code)
-    return render(request, "handover/page.html", _context(request, access, invite_form=form), status=400)
+    return post_form(
+        request,
+        form,
+        lambda data: transition_invite(
+            actor=request.user, transition=transition, user=data["user"], purpose=data["purpose"]
+        ),
+        message=lambda membership: (
+            _("%(name)s is invited for the transition.") % {"name": membership.user.display_name}
+        ),
+        done=lambda _membership: _done(access),
+        refused=lambda refusal: _page(request, access, refusal.status, invite_form=form),
+    )
 
 
 @case_view(Ability.MANAGE_HANDOVER)
@@ -118,20 +118,16 @@ def complete(request: AuthenticatedHttpRequest, access: CaseAccess, transition_i
     """Record that the transition happened. The case's prison staff and its lead."""
     transition = _open_transition(access, transition_id)
     form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            transition_complete(
-                actor=request.user,
-                transition=transition,
-                on=form.cleaned_data["on"],
-                early_reason=form.cleaned_data["early_reason"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The transition is recorded as done."))
-            return redirect("handover:page", code=access.case.code)
-    return render(request, "handover/page.html", _context(request, access, complete_form=form), status=400)
+    return post_form(
+        request,
+        form,
+        lambda data: transition_complete(
+            actor=request.user, transition=transition, on=data["on"], early_reason=data["early_reason"]
+        ),
+        message=_("The transition is recorded as done."),
+        done=lambda _transition: _done(access),
+        refused=lambda refusal: _page(request, access, refusal.status, complete_form=form),
+    )
 
 
 @case_view(Ability.MANAGE_HANDOVER)
@@ -140,19 +136,14 @@ def cancel(request: AuthenticatedHttpRequest, access: CaseAccess, transition_id:
     """Cancel a planned transition with a reason. The case's prison staff and its lead."""
     transition = _open_transition(access, transition_id)
     form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            transition_cancel(
-                actor=request.user,
-                transition=transition,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError:
-            form.add_error(None, _("Someone else changed the transition while you were working. Look again."))
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The transition is cancelled."))
-            return redirect("handover:page", code=access.case.code)
-    return render(request, "handover/page.html", _context(request, access, cancel_form=form), status=400)
+    return post_form(
+        request,
+        form,
+        lambda data: transition_cancel(
+            actor=request.user, transition=transition, reason=data["reason"], version=data["version"]
+        ),
+        message=_("The transition is cancelled."),
+        done=lambda _transition: _done(access),
+        refused=lambda refusal: _page(request, access, refusal.status, cancel_form=form),
+        changed=pgettext("what someone else changed", "the transition"),
+    )

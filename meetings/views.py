@@ -1,18 +1,19 @@
 """Meetings with the person and the group: agenda from the journal, attendance, minutes, decisions, .ics."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
+from accounts.models import User
 from cases.models import Meeting, MeetingKind
-from core.errors import ConcurrentEditError
 from core.forms import asked_form
+from core.posting import post_form
 from meetings import selectors
 from meetings.forms import (
     AttendanceForm,
@@ -160,21 +161,24 @@ def meeting_calendar(request: AuthenticatedHttpRequest, access: CaseAccess, meet
     return response
 
 
+def _done(access: CaseAccess, meeting: Meeting) -> HttpResponse:
+    return redirect("meetings:detail", code=access.case.code, meeting_id=meeting.pk)
+
+
 @case_view(Ability.BOOK_MEETING)
 @require_POST
 def attendance_add(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
     """Record a member's attendance. The case's prison staff."""
     meeting = selectors.meeting_for_case(access, meeting_id)
     form = AttendanceForm(request.POST, members=selectors.members_on(meeting))
-    if form.is_valid():
-        try:
-            attendance_record(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The attendance is recorded."))
-            return redirect("meetings:detail", code=access.case.code, meeting_id=meeting.pk)
-    return _detail(request, access, meeting, status=400, attendance_form=form)
+    return post_form(
+        request,
+        form,
+        lambda data: attendance_record(actor=request.user, meeting=meeting, **data),
+        message=_("The attendance is recorded."),
+        done=lambda _attendance: _done(access, meeting),
+        refused=lambda refusal: _detail(request, access, meeting, status=refusal.status, attendance_form=form),
+    )
 
 
 @case_view(Ability.BOOK_MEETING)
@@ -185,29 +189,26 @@ def minutes_save(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_
     if not access.reads(meeting.minutes_audience):
         raise PermissionDenied
     form = MinutesForm(request.POST)
-    if form.is_valid():
-        try:
-            minutes_record(
-                actor=request.user,
-                meeting=meeting,
-                minutes=form.cleaned_data["minutes"],
-                person_attended=form.cleaned_data["person_attended"],
-                version=form.cleaned_data["version"],
-                audience=form.cleaned_data["audience"],
-            )
-        except ConcurrentEditError as error:
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved the minutes while you were writing. "
-                    "Theirs are shown below; nothing of yours was saved."
-                ),
-            )
-            return _detail(request, access, meeting, status=409, minutes_form=form, conflict=error.current)
-        else:
-            messages.success(request, _("The minutes are saved."))
-            return redirect("meetings:detail", code=access.case.code, meeting_id=meeting.pk)
-    return _detail(request, access, meeting, status=400, minutes_form=form)
+    return post_form(
+        request,
+        form,
+        lambda data: minutes_record(
+            actor=request.user,
+            meeting=meeting,
+            minutes=data["minutes"],
+            person_attended=data["person_attended"],
+            version=data["version"],
+            audience=data["audience"],
+        ),
+        message=_("The minutes are saved."),
+        done=lambda _meeting: _done(access, meeting),
+        # On a conflict the minutes as they are saved now are shown above the form.
+        refused=lambda refusal: _detail(
+            request, access, meeting, status=refusal.status, minutes_form=form, conflict=refusal.current
+        ),
+        changed=pgettext("what someone else changed", "the minutes"),
+        conflict_status=409,
+    )
 
 
 @case_view(Ability.BOOK_MEETING)
@@ -220,25 +221,30 @@ def decision_add(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_
             request.POST, needs=needs_for_case(access), members=responsible_candidates(access.case), prefix="new"
         )
         form_name = "new_measure_form"
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            text = data.pop("decision")
-            audience = data.pop("audience")
-            call = {"text": text, "audience": audience, "new_measure": data}
+
+        def save(data: dict) -> object:
+            new_measure = dict(data)
+            text = new_measure.pop("decision")
+            audience = new_measure.pop("audience")
+            return decision_record(
+                actor=request.user, meeting=meeting, text=text, audience=audience, new_measure=new_measure
+            )
+
     else:
         form = DecisionForm(request.POST, measures=measures_for_case(access).filter(status__in=OPEN_STATUSES))
         form_name = "decision_form"
-        if form.is_valid():
-            call = dict(form.cleaned_data)
-    if form.is_valid():
-        try:
-            decision_record(actor=request.user, meeting=meeting, **call)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The decision is recorded."))
-            return redirect("meetings:detail", code=access.case.code, meeting_id=meeting.pk)
-    return _detail(request, access, meeting, status=400, **{form_name: form})
+
+        def save(data: dict) -> object:
+            return decision_record(actor=request.user, meeting=meeting, **data)
+
+    return post_form(
+        request,
+        form,
+        save,
+        message=_("The decision is recorded."),
+        done=lambda _decision: _done(access, meeting),
+        refused=lambda refusal: _detail(request, access, meeting, status=refusal.status, **{form_name: form}),
+    )
 
 
 def _review_done(access: CaseAccess, meeting: Meeting) -> HttpResponse:
@@ -253,15 +259,16 @@ def review_need(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_i
     meeting = selectors.review_for_case(access, meeting_id)
     need = need_for_case(access, need_id)
     form = NeedReviewForm(request.POST, prefix=f"need-{need.pk}")
-    if form.is_valid():
-        try:
-            need_review_record(actor=request.user, meeting=meeting, need=need, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The need is marked as reviewed."))
-            return _review_done(access, meeting)
-    return _detail(request, access, meeting, status=400, review_forms={("need", need.pk): form})
+    return post_form(
+        request,
+        form,
+        lambda data: need_review_record(actor=request.user, meeting=meeting, need=need, note=data["note"]),
+        message=_("The need is marked as reviewed."),
+        done=lambda _review: _review_done(access, meeting),
+        refused=lambda refusal: _detail(
+            request, access, meeting, status=refusal.status, review_forms={("need", need.pk): form}
+        ),
+    )
 
 
 def _pending_measure(access: CaseAccess, meeting: Meeting, measure_id: int):
@@ -282,26 +289,25 @@ def review_reassign(
     meeting = selectors.review_for_case(access, meeting_id)
     review, measure = _pending_measure(access, meeting, measure_id)
     form = MeasureReassignForm(request.POST, prefix=f"reassign-{measure.pk}", takers=review.takers)
-    if form.is_valid():
-        taker = next(member.user for member in review.takers if member.user_id == form.cleaned_data["responsible_user"])
-        try:
-            measure_handover_reassign(
-                actor=request.user,
-                meeting=meeting,
-                measure=measure,
-                responsible_user=taker,
-                version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError:
-            form.add_error(None, _("Someone else changed the measure while you were working. Look again."))
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(
-                request, _("The measure is now the responsibility of %(name)s.") % {"name": taker.display_name}
-            )
-            return _review_done(access, meeting)
-    return _detail(request, access, meeting, status=400, review_forms={("reassign", measure.pk): form})
+
+    def save(data: dict) -> User:
+        taker = next(member.user for member in review.takers if member.user_id == data["responsible_user"])
+        measure_handover_reassign(
+            actor=request.user, meeting=meeting, measure=measure, responsible_user=taker, version=data["version"]
+        )
+        return taker
+
+    return post_form(
+        request,
+        form,
+        save,
+        message=lambda taker: _("The measure is now the responsibility of %(name)s.") % {"name": taker.display_name},
+        done=lambda _taker: _review_done(access, meeting),
+        refused=lambda refusal: _detail(
+            request, access, meeting, status=refusal.status, review_forms={("reassign", measure.pk): form}
+        ),
+        changed=pgettext("what someone else changed", "the measure"),
+    )
 
 
 @case_view(Ability.BOOK_MEETING)
@@ -313,20 +319,16 @@ def review_close(
     meeting = selectors.review_for_case(access, meeting_id)
     _review, measure = _pending_measure(access, meeting, measure_id)
     form = MeasureCloseForm(request.POST, prefix=f"close-{measure.pk}")
-    if form.is_valid():
-        try:
-            measure_handover_close(
-                actor=request.user,
-                meeting=meeting,
-                measure=measure,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError:
-            form.add_error(None, _("Someone else changed the measure while you were working. Look again."))
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The measure is closed."))
-            return _review_done(access, meeting)
-    return _detail(request, access, meeting, status=400, review_forms={("close", measure.pk): form})
+    return post_form(
+        request,
+        form,
+        lambda data: measure_handover_close(
+            actor=request.user, meeting=meeting, measure=measure, reason=data["reason"], version=data["version"]
+        ),
+        message=_("The measure is closed."),
+        done=lambda _measure: _review_done(access, meeting),
+        refused=lambda refusal: _detail(
+            request, access, meeting, status=refusal.status, review_forms={("close", measure.pk): form}
+        ),
+        changed=pgettext("what someone else changed", "the measure"),
+    )

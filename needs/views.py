@@ -1,18 +1,18 @@
 """The needs map: needs, resources and needs-conversation sessions."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
-from core.errors import ConcurrentEditError
+from core.posting import Refusal, post_form
 from needs import selectors
 from needs.forms import ConversationForm, NeedForm, ResourceForm, VolunteerSharingForm
+from needs.models import Need
 from needs.services import conversation_record, need_create, need_update, resource_create, volunteer_sharing_set
 
 
@@ -43,32 +43,32 @@ def needs_map(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResp
 def need_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record a need; htmx swaps the needs section. The case's prison staff."""
     form = NeedForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        conversation = selectors.conversations_for_case(access).last()
-        try:
-            need_create(
-                actor=request.user,
-                case=access.case,
-                life_area=data["life_area"],
-                knot=data["knot"],
-                own_words=data["own_words"],
-                summary=data["summary"],
-                acute=data["acute"],
-                status=data["status"],
-                private=data["private"],
-                conversation=conversation,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            if request.htmx:
-                return _needs_fragment(request, access, NeedForm(), saved=True)
-            messages.success(request, _("The need is recorded."))
-            return redirect("needs:map", code=access.case.code)
-    if request.htmx:
-        return _needs_fragment(request, access, form, status=400)
-    return _page(request, access, status=400, need_form=form)
+
+    def refused(refusal: Refusal) -> HttpResponse:
+        if request.htmx:
+            return _needs_fragment(request, access, form, status=refusal.status)
+        return _page(request, access, status=refusal.status, need_form=form)
+
+    return post_form(
+        request,
+        form,
+        lambda data: need_create(
+            actor=request.user,
+            case=access.case,
+            life_area=data["life_area"],
+            knot=data["knot"],
+            own_words=data["own_words"],
+            summary=data["summary"],
+            acute=data["acute"],
+            status=data["status"],
+            private=data["private"],
+            conversation=selectors.conversations_for_case(access).last(),
+        ),
+        message=_("The need is recorded."),
+        done=lambda _need: redirect("needs:map", code=access.case.code),
+        partial=lambda _need: _needs_fragment(request, access, NeedForm(), saved=True),
+        refused=refused,
+    )
 
 
 def _needs_fragment(
@@ -99,32 +99,29 @@ def need_edit(request: AuthenticatedHttpRequest, access: CaseAccess, need_id: in
         "version": need.version,
     }
     form = NeedForm(request.POST or None, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def page(status: int = 200, conflict: Need | None = None) -> HttpResponse:
+        # On a conflict the need as it is saved now is shown above the form.
+        context = {"access": access, "case": access.case, "need": need, "form": form, "conflict": conflict}
+        return render(request, "needs/need_edit.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+
+    def save(data: dict) -> Need:
+        data = dict(data)
         version = data.pop("version") or 0
-        try:
-            need_update(actor=request.user, need=need, version=version, **data)
-        except ConcurrentEditError as error:
-            conflict = error.current
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this need while you were editing. Their version is shown below; "
-                    "nothing of yours was saved. Make your change again on top of it."
-                ),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The need is updated."))
-            return redirect("needs:map", code=access.case.code)
-    status = 409 if conflict else (400 if form.errors else 200)
-    return render(
+        return need_update(actor=request.user, need=need, version=version, **data)
+
+    return post_form(
         request,
-        "needs/need_edit.html",
-        {"access": access, "case": access.case, "need": need, "form": form, "conflict": conflict},
-        status=status,
+        form,
+        save,
+        message=_("The need is updated."),
+        done=lambda _need: redirect("needs:map", code=access.case.code),
+        refused=lambda refusal: page(refusal.status, refusal.current),
+        changed=pgettext("what someone else changed", "this need"),
+        conflict_status=409,
     )
 
 
@@ -133,15 +130,14 @@ def need_edit(request: AuthenticatedHttpRequest, access: CaseAccess, need_id: in
 def resource_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record a strength. The case's prison staff."""
     form = ResourceForm(request.POST)
-    if form.is_valid():
-        try:
-            resource_create(actor=request.user, case=access.case, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The strength is recorded."))
-            return redirect("needs:map", code=access.case.code)
-    return _page(request, access, status=400, resource_form=form)
+    return post_form(
+        request,
+        form,
+        lambda data: resource_create(actor=request.user, case=access.case, **data),
+        message=_("The strength is recorded."),
+        done=lambda _resource: redirect("needs:map", code=access.case.code),
+        refused=lambda refusal: _page(request, access, status=refusal.status, resource_form=form),
+    )
 
 
 @case_view(Ability.EDIT_NEEDS)
@@ -149,15 +145,14 @@ def resource_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpR
 def conversation_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record a session of the needs conversation. The case's prison staff."""
     form = ConversationForm(request.POST)
-    if form.is_valid():
-        try:
-            conversation_record(actor=request.user, case=access.case, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The conversation session is recorded."))
-            return redirect("needs:map", code=access.case.code)
-    return _page(request, access, status=400, conversation_form=form)
+    return post_form(
+        request,
+        form,
+        lambda data: conversation_record(actor=request.user, case=access.case, **data),
+        message=_("The conversation session is recorded."),
+        done=lambda _conversation: redirect("needs:map", code=access.case.code),
+        refused=lambda refusal: _page(request, access, status=refusal.status, conversation_form=form),
+    )
 
 
 @case_view(Ability.SHARE_WITH_VOLUNTEERS)
@@ -170,20 +165,25 @@ def volunteers(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpRes
         "items": sharing.items if sharing else [],
     }
     form = VolunteerSharingForm(request.POST or None, needs=shareable, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            volunteer_sharing_set(
-                actor=request.user, case=access.case, items=form.cleaned_data["items"], needs=form.cleaned_data["needs"]
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("Your choice is saved. Volunteers see only what you ticked."))
-            return redirect("needs:volunteers", code=access.case.code)
-    context = {
-        "access": access,
-        "case": access.case,
-        "form": form,
-        "volunteers": selectors.volunteers_in_group(access),
-    }
-    return render(request, "needs/volunteers.html", context, status=400 if form.errors else 200)
+
+    def page(status: int = 200) -> HttpResponse:
+        context = {
+            "access": access,
+            "case": access.case,
+            "form": form,
+            "volunteers": selectors.volunteers_in_group(access),
+        }
+        return render(request, "needs/volunteers.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+    return post_form(
+        request,
+        form,
+        lambda data: volunteer_sharing_set(
+            actor=request.user, case=access.case, items=data["items"], needs=data["needs"]
+        ),
+        message=_("Your choice is saved. Volunteers see only what you ticked."),
+        done=lambda _sharing: redirect("needs:volunteers", code=access.case.code),
+        refused=lambda refusal: page(refusal.status),
+    )

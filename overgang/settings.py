@@ -258,6 +258,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 1025)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "overgang@localhost")
+# Where users write about the service, its privacy and its accessibility (the footer's pages).
+# Empty: the pages say that this installation has named no address yet, and whom to ask.
+SERVICE_CONTACT_EMAIL = env_str("OVERGANG_CONTACT_EMAIL", "")
 
 # How far into the future an intake date may lie (registering a summons ahead of time).
 INTAKE_MAX_DAYS_AHEAD = env_int("INTAKE_MAX_DAYS_AHEAD", 90)

@@ -1,16 +1,17 @@
 """The plan: proposals (step 4), the person's choice (step 5), delivery (step 6) and plan versions (6.3)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
-from core.errors import ConcurrentEditError
 from core.forms import asked_form
+from core.posting import Refusal, post_form
 from journal.display import say
 from needs.selectors import needs_for_case
 from plans import selectors
@@ -86,23 +87,17 @@ def plan(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
 def propose(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Propose a measure; htmx swaps the plan. The case leads and members covered by consent."""
     form = _proposal_form(access, request.POST)
-    if form.is_valid():
-        try:
-            measure_propose(actor=request.user, case=access.case, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            if request.htmx:
-                # An empty form stays open for the next proposal.
-                return _plan_response(
-                    request,
-                    access,
-                    notice=_("The proposal is saved. Everyone in the group sees it."),
-                    proposal_form=_proposal_form(access),
-                )
-            messages.success(request, _("The proposal is saved. Everyone in the group sees it."))
-            return redirect("plans:plan", code=access.case.code)
-    return _plan_response(request, access, status=400, proposal_form=form)
+    saved = _("The proposal is saved. Everyone in the group sees it.")
+    return post_form(
+        request,
+        form,
+        lambda data: measure_propose(actor=request.user, case=access.case, **data),
+        message=saved,
+        done=lambda _measure: redirect("plans:plan", code=access.case.code),
+        # An empty form stays open for the next proposal.
+        partial=lambda _measure: _plan_response(request, access, notice=saved, proposal_form=_proposal_form(access)),
+        refused=lambda refusal: _plan_response(request, access, status=refusal.status, proposal_form=form),
+    )
 
 
 @case_view(Ability.VIEW_CASE)
@@ -153,35 +148,32 @@ def measure_edit(request: AuthenticatedHttpRequest, access: CaseAccess, measure_
         members=selectors.responsible_candidates(access.case),
         initial=initial,
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def page(status: int = 200, conflict: Measure | None = None) -> HttpResponse:
+        # On a conflict the measure as it is saved now is shown above the form.
+        context = {"access": access, "case": access.case, "measure": measure, "form": form, "conflict": conflict}
+        return render(request, "plans/measure_edit.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+
+    def save(data: dict) -> Measure:
+        data = dict(data)
         version = data.pop("version")
         # Needs hidden from this editor stay linked: nobody drops what they cannot see.
         hidden = [need for need in measure.needs.all() if need.pk not in {n.pk for n in measure.visible_needs}]
         data["needs"] = [*data["needs"], *hidden]
-        try:
-            measure_update(actor=request.user, measure=measure, version=version, **data)
-        except ConcurrentEditError as error:
-            conflict = error.current
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this measure while you were editing. Their version is shown below; "
-                    "nothing of yours was saved. Make your change again on top of it."
-                ),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The measure is updated."))
-            return redirect("plans:measure", code=access.case.code, measure_id=measure.pk)
-    status = 409 if conflict else (400 if form.errors else 200)
-    return render(
+        return measure_update(actor=request.user, measure=measure, version=version, **data)
+
+    return post_form(
         request,
-        "plans/measure_edit.html",
-        {"access": access, "case": access.case, "measure": measure, "form": form, "conflict": conflict},
-        status=status,
+        form,
+        save,
+        message=_("The measure is updated."),
+        done=lambda _measure: redirect("plans:measure", code=access.case.code, measure_id=measure.pk),
+        refused=lambda refusal: page(refusal.status, refusal.current),
+        changed=pgettext("what someone else changed", "this measure"),
+        conflict_status=409,
     )
 
 
@@ -193,37 +185,39 @@ def measure_move_view(request: AuthenticatedHttpRequest, access: CaseAccess, mea
     Choosing and rejecting: the person and the case leads. The rest: the responsible actor and the case leads.
     """
     measure = selectors.measure_for_case(access, measure_id)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return _refuse_move(request, access, _("Choose what should happen to the measure."))
-    status = form.cleaned_data["status"]
-    if not access.can_move_measure(measure, status):
-        raise PermissionDenied
-    try:
+
+    def save(data: dict) -> str:
+        status = data["status"]
+        if not access.can_move_measure(measure, status):
+            raise PermissionDenied
         measure_move(
             actor=request.user,
             measure=measure,
             status=status,
-            reason=form.cleaned_data["reason"],
-            with_person=form.cleaned_data["with_person"] or access.is_person,
+            reason=data["reason"],
+            with_person=data["with_person"] or access.is_person,
         )
-    except ValidationError as error:
-        return _refuse_move(request, access, " ".join(error.messages))
-    notice = _("“%(title)s” is now %(status)s.") % {
-        "title": measure.title,
-        "status": MeasureStatus(status).label.lower(),
-    }
-    if request.htmx:
-        return _plan_response(request, access, notice=notice)
-    messages.success(request, notice)
-    return redirect("plans:plan", code=access.case.code)
+        return _("“%(title)s” is now %(status)s.") % {
+            "title": measure.title,
+            "status": MeasureStatus(status).label.lower(),
+        }
 
+    def refused(refusal: Refusal) -> HttpResponse:
+        message = refusal.message or _("Choose what should happen to the measure.")
+        if request.htmx:
+            return _plan_response(request, access, status=400, error=message)
+        messages.error(request, message)
+        return redirect("plans:plan", code=access.case.code)
 
-def _refuse_move(request: AuthenticatedHttpRequest, access: CaseAccess, message: str) -> HttpResponse:
-    if request.htmx:
-        return _plan_response(request, access, status=400, error=message)
-    messages.error(request, message)
-    return redirect("plans:plan", code=access.case.code)
+    return post_form(
+        request,
+        MoveForm(request.POST),
+        save,
+        message=lambda notice: notice,
+        done=lambda _notice: redirect("plans:plan", code=access.case.code),
+        partial=lambda notice: _plan_response(request, access, notice=notice),
+        refused=refused,
+    )
 
 
 @case_view(Ability.VIEW_CASE)
@@ -235,15 +229,14 @@ def note_add(request: AuthenticatedHttpRequest, access: CaseAccess, measure_id: 
         raise PermissionDenied
     _annotate_rights(access, [measure])
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            delivery_note_add(actor=request.user, measure=measure, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The delivery note is saved."))
-            return redirect("plans:measure", code=access.case.code, measure_id=measure.pk)
-    return _measure_page(request, access, measure, note_form=form, status=400)
+    return post_form(
+        request,
+        form,
+        lambda data: delivery_note_add(actor=request.user, measure=measure, text=data["text"]),
+        message=_("The delivery note is saved."),
+        done=lambda _note: redirect("plans:measure", code=access.case.code, measure_id=measure.pk),
+        refused=lambda refusal: _measure_page(request, access, measure, note_form=form, status=refusal.status),
+    )
 
 
 @case_view(Ability.VIEW_CASE)

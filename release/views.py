@@ -6,13 +6,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from cases.models import Membership
-from core.errors import ConcurrentEditError
+from core.posting import post_form
 from release import selectors
 from release.forms import SuddenForm, item_form
 from release.services import readiness_item_update, release_sudden
@@ -59,33 +59,28 @@ def item_update(request: AuthenticatedHttpRequest, access: CaseAccess, item_id: 
     members = selectors.members_for_owner_choice(access.case)
     form = item_form(item, members, request.POST)
     form.item_id = item.pk
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
+    readiness_url = reverse("release:readiness", kwargs={"code": access.case.code})
+
+    def save(data: dict) -> object:
         owner = None
         if data["owner"] is not None:
             owner = Membership.objects.filter(pk=data["owner"], case=access.case).first()
             if owner is None:
-                form.add_error("owner", _("The owner must be a current member of the group."))
-        if form.is_valid():
-            try:
-                readiness_item_update(
-                    actor=request.user,
-                    item=item,
-                    owner=owner,
-                    state=data["state"],
-                    note=data["note"],
-                    version=data["version"],
-                )
-            except ConcurrentEditError:
-                form.add_error(None, _("Someone else changed this item while you were working. Look again."))
-                status = 409
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("Saved: %(item)s.") % {"item": item.get_key_display()})
-                return redirect(reverse("release:readiness", kwargs={"code": access.case.code}) + f"#item-{item.key}")
-    return _render(request, access, bound=form, status=status)
+                raise ValidationError({"owner": _("The owner must be a current member of the group.")})
+        return readiness_item_update(
+            actor=request.user, item=item, owner=owner, state=data["state"], note=data["note"], version=data["version"]
+        )
+
+    return post_form(
+        request,
+        form,
+        save,
+        message=_("Saved: %(item)s.") % {"item": item.get_key_display()},
+        done=lambda _item: redirect(f"{readiness_url}#item-{item.key}"),
+        refused=lambda refusal: _render(request, access, bound=form, status=refusal.status),
+        changed=pgettext("what someone else changed", "this item"),
+        conflict_status=409,
+    )
 
 
 @case_view(Ability.MANAGE_HANDOVER)
@@ -93,31 +88,35 @@ def item_update(request: AuthenticatedHttpRequest, access: CaseAccess, item_id: 
 def sudden(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record a release at short notice; alerts every member. The case's prison staff and its lead."""
     form = SuddenForm(request.POST)
-    if form.is_valid():
-        try:
-            result = release_sudden(
-                actor=request.user,
-                case=access.case,
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-                base_url=request.build_absolute_uri("/"),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
+
+    def done(result) -> HttpResponse:
+        # A release recorded twice is no success: it is said as information, and no one is alerted again.
+        if result.repeated:
+            messages.info(request, _("This release was already recorded at short notice. No one is alerted twice."))
         else:
-            if result.repeated:
-                messages.info(request, _("This release was already recorded at short notice. No one is alerted twice."))
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "The release is recorded. %(n)s missing item is now urgent for its owner.",
-                        "The release is recorded. %(n)s missing items are now urgent for their owners.",
-                        result.urgent,
-                    )
-                    % {"n": result.urgent}
-                    + " "
-                    + _("Every member of the group gets an e-mail now."),
+            messages.success(
+                request,
+                ngettext(
+                    "The release is recorded. %(n)s missing item is now urgent for its owner.",
+                    "The release is recorded. %(n)s missing items are now urgent for their owners.",
+                    result.urgent,
                 )
-            return redirect("release:readiness", code=access.case.code)
-    return _render(request, access, sudden_form=form, status=400)
+                % {"n": result.urgent}
+                + " "
+                + _("Every member of the group gets an e-mail now."),
+            )
+        return redirect("release:readiness", code=access.case.code)
+
+    return post_form(
+        request,
+        form,
+        lambda data: release_sudden(
+            actor=request.user,
+            case=access.case,
+            on=data["on"],
+            reason=data["reason"],
+            base_url=request.build_absolute_uri("/"),
+        ),
+        done=done,
+        refused=lambda refusal: _render(request, access, sudden_form=form, status=refusal.status),
+    )

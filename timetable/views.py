@@ -1,7 +1,5 @@
 """What is due, the inbox, the calendar feed, and the timetable actions on a case."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_POST
 from access.decorators import AuthenticatedHttpRequest, case_view, public, signed_in
 from access.policy import Ability, CaseAccess
 from access.selectors import emergencies_for_lead
+from core.posting import post_form, refused_with_message
 from journal.models import AccessPurpose
 from journal.services import record_access
 from release.selectors import urgent_shown_to
@@ -72,9 +71,14 @@ def calendar_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def calendar_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Revoke the user's feed address. Any signed-in user; their own only."""
-    calendar_feed_revoke(actor=request.user)
-    messages.success(request, _("The calendar address is revoked."))
-    return redirect("timetable:calendar")
+    return post_form(
+        request,
+        None,
+        lambda _data: calendar_feed_revoke(actor=request.user),
+        message=_("The calendar address is revoked."),
+        done=lambda _revoked: redirect("timetable:calendar"),
+        refused=refused_with_message(request, lambda: redirect("timetable:calendar")),
+    )
 
 
 @public
@@ -106,34 +110,32 @@ def case_timetable(request: AuthenticatedHttpRequest, access: CaseAccess) -> Htt
 def release_notice(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record that NAV (Denmark: the jobcenter) or the municipality was told of the release date. The case's
     prison staff."""
-    form = ReleaseNoticeForm(request.POST, country=access.case.country)
-    if form.is_valid():
-        try:
-            release_notice_record(actor=request.user, case=access.case, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The release notice is recorded."))
-    else:
-        messages.error(request, _("Fill in who was told, the release date and when."))
-    return redirect(_overview(access))
+    return post_form(
+        request,
+        ReleaseNoticeForm(request.POST, country=access.case.country),
+        lambda data: release_notice_record(actor=request.user, case=access.case, **data),
+        message=_("The release notice is recorded."),
+        done=lambda _notice: redirect(_overview(access)),
+        refused=refused_with_message(
+            request, lambda: redirect(_overview(access)), invalid=_("Fill in who was told, the release date and when.")
+        ),
+    )
 
 
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
 def case_rule_set(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Make the case follow another rule set. The case's prison staff."""
-    form = CaseRuleSetForm(request.POST, country=access.case.country)
-    if form.is_valid():
-        try:
-            rule_set_choose_for_case(actor=request.user, case=access.case, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The case follows the chosen rule set."))
-    else:
-        messages.error(request, _("Choose a rule set and give the reason."))
-    return redirect(_overview(access))
+    return post_form(
+        request,
+        CaseRuleSetForm(request.POST, country=access.case.country),
+        lambda data: rule_set_choose_for_case(actor=request.user, case=access.case, **data),
+        message=_("The case follows the chosen rule set."),
+        done=lambda _chosen: redirect(_overview(access)),
+        refused=refused_with_message(
+            request, lambda: redirect(_overview(access)), invalid=_("Choose a rule set and give the reason.")
+        ),
+    )
 
 
 def _overview(access: CaseAccess) -> str:

@@ -28,6 +28,9 @@ PERSONAS = ("coordinator", "coordinator_with_reason", "emergency", "other_coordi
 TABLE = {
     "home": "302 302 302 302",
     "healthz": "200 200 200 200",
+    "help": "200 200 200 200",
+    "privacy": "200 200 200 200",
+    "accessibility": "200 200 200 200",
     "login": "302 302 302 302",
     "logout": "405 405 405 405",
     "password_reset_confirm": "200 200 200 200",

@@ -18,6 +18,7 @@ Registered as a plugin from the root ``conftest.py``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -241,15 +242,153 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def new_page(browser, live_server_url: str) -> Iterator[Callable[..., object]]:
-    """Return a function that opens a page in a fresh browser context (own cookies).
+#: axe-core from npm (package.json's devDependencies), injected into the page under test; never from a CDN.
+AXE_SOURCE = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+#: The WCAG 2.1 A and AA rules; any violation of one fails the test.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: The narrowest phone a page must fit without sideways scrolling.
+PHONE_WIDTH = 360
+PHONE_HEIGHT = 740
+#: Told by the page (an init script) after htmx has swapped new content in.
+SWAP_SIGNAL = "overgang-check:swapped "
+#: htmx announces each settled swap; the harness checks the page again before the test's next step.
+INIT_SCRIPT = f"""
+document.addEventListener("htmx:afterSettle", (event) => {{
+  const target = event.detail && event.detail.target;
+  console.debug("{SWAP_SIGNAL}" + ((target && target.id) || "page"));
+}});
+"""
+#: Chromium's line for a response with an error status: the harness judges responses itself (below).
+RESOURCE_STATUS = re.compile(r"^Failed to load resource: the server responded with a status of (\d{3})")
 
-    Contexts ask for English unless given another ``language``; all close after the test.
+
+def _axe_source() -> str:
+    if not AXE_SOURCE.exists():
+        raise RuntimeError(f"{AXE_SOURCE} is missing: run `npm ci` (axe-core is a devDependency in package.json).")
+    return AXE_SOURCE.read_text()
+
+
+def check_page(page) -> list[str]:
+    """Return what is wrong with the page as it is shown now: axe's WCAG 2.1 A/AA violations and overflow at 360 px.
+
+    The page is laid out at :data:`PHONE_WIDTH` once, its document must not be wider than that
+    (no sideways scrolling on a phone), and then restored to the size it had. axe-core runs on
+    the whole document at the test's own size.
+    """
+    page.wait_for_load_state("load")
+    where = urlsplit(page.url).path
+    problems = []
+    size = page.viewport_size
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": PHONE_HEIGHT})
+    try:
+        overflow = page.evaluate(
+            """(limit) => {
+                const width = document.documentElement.scrollWidth;
+                if (width <= limit) return null;
+                const sticksOut = (element) => element.getBoundingClientRect().right > limit + 1;
+                const name = (element) => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+                  + (typeof element.className === "string" && element.className.trim()
+                     ? "." + element.className.trim().split(/\\s+/).join(".") : "")
+                  + " (" + Math.round(element.getBoundingClientRect().right) + " px)";
+                const wide = [...document.body.querySelectorAll("*")]
+                  .filter((element) => sticksOut(element) && ![...element.children].some(sticksOut))
+                  .slice(0, 5)
+                  .map(name);
+                return {width, wide};
+            }""",
+            PHONE_WIDTH,
+        )
+    finally:
+        page.set_viewport_size(size)
+    if overflow:
+        problems.append(
+            f"{where} is {overflow['width']} px wide at {PHONE_WIDTH} px (sideways scrolling); "
+            f"widest: {', '.join(overflow['wide'])}"
+        )
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate("() => {\n" + _axe_source() + "\n}")
+    violations = page.evaluate(
+        """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+            .then((results) => results.violations.map((violation) => ({
+                id: violation.id, impact: violation.impact, help: violation.help,
+                nodes: violation.nodes.slice(0, 3)
+                  .map((node) => node.target.join(" ") + ": " + node.html.slice(0, 160)),
+            })))""",
+        AXE_TAGS,
+    )
+    for violation in violations:
+        problems.append(
+            f"{where}: axe {violation['id']} ({violation['impact']}): {violation['help']}\n    "
+            + "\n    ".join(violation["nodes"])
+        )
+    return problems
+
+
+class CheckedPage:
+    """A Playwright page that checks every document and every htmx swap it shows.
+
+    After a page has loaded, or htmx has settled new content in it, the next use of the page
+    by the test first runs :func:`check_page` on it (once per address and swapped region, for
+    this browser context, i.e. this persona). Console errors, uncaught exceptions, any 5xx
+    response and any failed static file are collected too; ``new_page`` fails the test at
+    teardown if anything was found. Everything else is the real page's.
+    """
+
+    def __init__(self, page) -> None:
+        self._page = page
+        self._pending: list[str] = []
+        self._checked: set[tuple[str, str]] = set()
+        self.problems: list[str] = []
+        page.on("load", lambda _page: self._pending.append("page"))
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"uncaught error on {self._where()}: {error}"))
+        page.on("response", self._on_response)
+
+    def _where(self) -> str:
+        return urlsplit(self._page.url).path
+
+    def _on_console(self, message) -> None:
+        text = message.text
+        if message.type == "debug" and text.startswith(SWAP_SIGNAL):
+            self._pending.append(text.removeprefix(SWAP_SIGNAL))
+        elif message.type == "error":
+            status = RESOURCE_STATUS.match(text)
+            if status and int(status.group(1)) < 500:
+                return  # a refusal (400, 403, 404, 409) the test asked for; static files and 5xx: below
+            self.problems.append(f"console error on {self._where()}: {text}")
+
+    def _on_response(self, response) -> None:
+        path = urlsplit(response.url).path
+        if response.status >= 500 or (response.status >= 400 and path.startswith("/static/")):
+            self.problems.append(f"{response.status} for {response.request.method} {path}")
+
+    def check(self) -> None:
+        """Check the page now if it has shown something new since the last check."""
+        pending, self._pending = self._pending, []
+        if self._page.is_closed() or not self._page.url.startswith("http"):
+            return
+        keys = {(self._where(), region) for region in pending} - self._checked
+        if keys:
+            self._checked |= keys
+            self.problems.extend(check_page(self._page))
+
+    def __getattr__(self, name: str):
+        if self._pending:
+            self.check()
+        return getattr(self._page, name)
+
+
+@pytest.fixture
+def new_page(browser, live_server_url: str) -> Iterator[Callable[..., CheckedPage]]:
+    """Return a function that opens a checked page in a fresh browser context (own cookies).
+
+    Contexts ask for English unless given another ``language``; all close after the test,
+    which then fails if any page found an axe violation, overflow at 360 px or a console error.
     """
     contexts = []
+    pages: list[CheckedPage] = []
 
-    def open_page(language: str = "en"):
+    def open_page(language: str = "en") -> CheckedPage:
         context = browser.new_context(
             base_url=live_server_url,
             extra_http_headers={"Accept-Language": language},
@@ -258,12 +397,21 @@ def new_page(browser, live_server_url: str) -> Iterator[Callable[..., object]]:
             viewport={"width": 1280, "height": 900},
         )
         context.set_default_timeout(10_000)
+        context.add_init_script(INIT_SCRIPT)
         contexts.append(context)
-        return context.new_page()
+        checked = CheckedPage(context.new_page())
+        pages.append(checked)
+        return checked
 
     yield open_page
+    problems = []
+    for checked in pages:
+        checked.check()
+        problems.extend(checked.problems)
     for context in contexts:
         context.close()
+    if problems:
+        pytest.fail("The pages the test visited have problems:\n" + "\n".join(problems), pytrace=False)
 
 
 @pytest.fixture

@@ -120,8 +120,30 @@ def test_kari_takes_a_new_person_from_intake_to_consent_and_nils_loses_sight_whe
         form.get_by_role("button", name="Save the need").click()
         expect(section.locator(".need", has_text=own_words)).to_be_visible()
 
-    record_need("Housing", HOUSING_WORDS)
+    # While the first need is on its way (the test holds it), the button cannot be pressed
+    # again and the section is busy; after it, focus and the live region are on the message.
+    held = []
+
+    def hold(route) -> None:
+        held.append(route)
+
+    kari.route("**/needs/add/", hold)
+    form = section.locator("form[action$='/needs/add/']")
+    form.locator("[name=life_area]").select_option(label="Housing")
+    form.locator("[name=own_words]").fill(HOUSING_WORDS)
+    with kari.expect_request("**/needs/add/"):
+        form.get_by_role("button", name="Save the need").click()
+    expect(form.get_by_role("button", name="Save the need")).to_be_disabled()
+    expect(section).to_have_attribute("aria-busy", "true")
+    while not held:
+        kari.wait_for_timeout(20)  # the route handler runs between the test's own calls
+    held[0].continue_()
+    kari.unroute("**/needs/add/")
+    expect(section.locator(".need", has_text=HOUSING_WORDS)).to_be_visible()
     expect(section.get_by_role("status")).to_contain_text("The need is recorded.")
+    expect(section.get_by_role("status")).to_be_focused()
+    expect(kari.locator("#announcer")).to_have_text("The need is recorded.")
+    expect(section.get_by_role("button", name="Save the need")).to_be_enabled()
     record_need("Income and benefits", INCOME_WORDS)
     record_need("Mental health", PRIVATE_WORDS, private=True)
     expect(section.locator(".need", has_text=PRIVATE_WORDS).locator(".ds-tag[data-color=warning]")).to_be_visible()

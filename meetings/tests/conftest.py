@@ -1,6 +1,8 @@
 import pytest
 from django.utils import translation
 
+from cases.models import Meeting, MeetingKind
+
 
 @pytest.fixture(autouse=True)
 def english(settings):
@@ -8,3 +10,8 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def group_meeting(case):
+    return Meeting.objects.get(case=case, kind=MeetingKind.GROUP)

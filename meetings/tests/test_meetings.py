@@ -5,7 +5,6 @@ import datetime
 import itertools
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,13 +13,9 @@ from cases.models import Meeting, MeetingKind, Membership
 from cases.services import meeting_book
 from journal.models import JournalEntry
 from meetings.ics import fold, meeting_ics
-from meetings.models import Attendance, Decision
-from meetings.selectors import agenda, previous_meeting
-from meetings.services import attendance_record, decision_record
+from meetings.models import Attendance
+from meetings.services import decision_record
 from needs.models import Need
-from needs.services import need_update
-from plans.models import Measure
-from plans.services import measure_move, measure_propose
 
 pytestmark = pytest.mark.django_db
 
@@ -28,72 +23,6 @@ pytestmark = pytest.mark.django_db
 def _at(days: int, hour: int = 10) -> datetime.datetime:
     day = timezone.localdate() + datetime.timedelta(days=days)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-@pytest.fixture
-def group_meeting(case):
-    return Meeting.objects.get(case=case, kind=MeetingKind.GROUP)
-
-
-def _backdate(meeting: Meeting, moment: datetime.datetime) -> Meeting:
-    """Move a meeting into the past (booking refuses the past; meetings get held)."""
-    Meeting.objects.filter(pk=meeting.pk).update(starts_at=moment)
-    meeting.refresh_from_db()
-    return meeting
-
-
-def test_the_agenda_lists_exactly_the_changes_since_the_previous_meeting_of_the_same_kind(
-    case, personas, group_meeting
-):
-    from access.tests.oracle import access_for
-
-    kari = personas.contact_officer
-    # The earlier group meeting was held a moment ago; everything before it is off the agenda.
-    earlier = meeting_book(actor=kari, case=case, kind=MeetingKind.GROUP, starts_at=_at(1), place="Rom 1")
-    _backdate(earlier, timezone.now())
-    # A meeting of another kind in between does not reset the group agenda.
-    other_kind = meeting_book(actor=kari, case=case, kind=MeetingKind.WITH_PERSON, starts_at=_at(1), place="Rom 2")
-    _backdate(other_kind, timezone.now())
-
-    need = Need.objects.get(case=case, life_area__slug="housing")
-    need_update(actor=kari, need=need, version=need.version, status="addressed")
-    measure = measure_propose(
-        actor=personas.nav_with_consent,
-        case=case,
-        title="Startlån",
-        needs=[need],
-        responsible_user=personas.nav_with_consent,
-        start_date=timezone.localdate(),
-        due_date=timezone.localdate(),
-        requires_of_person="x",
-    )
-    measure = measure_move(actor=kari, measure=measure, status="chosen")
-    private = Need.objects.get(case=case, private=True)
-    need_update(actor=kari, need=private, version=private.version, summary="Privat endring")
-
-    assert previous_meeting(group_meeting) == earlier
-    kari_items = agenda(access_for(kari, case), group_meeting, earlier)
-    assert [(item.kind, item.entry.action) for item in kari_items] == [
-        ("need", "need.update"),
-        ("measure", "measure.propose"),
-        ("measure", "measure.chosen"),
-        ("need", "need.update"),
-    ]
-    # NAV is covered by consent but never sees the private need's change.
-    nils_items = agenda(access_for(personas.nav_with_consent, case), group_meeting, earlier)
-    assert [item.entry.action for item in nils_items] == ["need.update", "measure.propose", "measure.chosen"]
-    # The municipality, without consent, sees no needs and no measures of others.
-    assert agenda(access_for(personas.municipal_without_consent, case), group_meeting, earlier) == []
-
-
-def test_the_first_meeting_of_a_kind_lists_every_change_so_far(case, personas, group_meeting):
-    from access.tests.oracle import access_for
-
-    assert previous_meeting(group_meeting) is None
-    items = agenda(access_for(personas.contact_officer, case), group_meeting, None)
-    needs_changed = JournalEntry.objects.filter(case=case, object_type="needs.need").count()
-    measures_changed = JournalEntry.objects.filter(case=case, object_type="plans.measure").count()
-    assert len(items) == needs_changed + measures_changed > 0
 
 
 def test_the_meeting_page_shows_the_agenda(client_for, case, personas, group_meeting):
@@ -119,47 +48,6 @@ def test_an_attendee_must_be_a_member(client_for, case, personas, group_meeting)
     nils = Membership.objects.get(case=case, user=personas.nav_with_consent)
     assert kari.post(url, {"membership": nils.pk, "present": "1"}).status_code == 302
     assert Attendance.objects.get(meeting=group_meeting, membership=nils).present
-
-
-def test_a_member_of_another_case_cannot_attend(case, other_case, personas, group_meeting):
-    stranger = Membership.objects.filter(case=other_case).first()
-    with pytest.raises(ValidationError):
-        attendance_record(actor=personas.contact_officer, meeting=group_meeting, membership=stranger, present=True)
-
-
-def test_a_decision_changes_a_measure_or_creates_one(case, personas, group_meeting):
-    measure = Measure.objects.get(case=case, status="started")
-    new_due = measure.due_date + datetime.timedelta(days=14)
-    decision = decision_record(
-        actor=personas.contact_officer, meeting=group_meeting, text="Utsatt to uker.", measure=measure, due_date=new_due
-    )
-    measure.refresh_from_db()
-    assert measure.due_date == new_due and decision.measure == measure
-    need = Need.objects.get(case=case, life_area__slug="debt")
-    created = decision_record(
-        actor=personas.contact_officer,
-        meeting=group_meeting,
-        text="Gjeldsrådgiver kontaktes.",
-        new_measure={
-            "title": "Gjeldsrådgivning",
-            "needs": [need],
-            "responsible_user": personas.nav_with_consent,
-            "start_date": timezone.localdate(),
-            "due_date": timezone.localdate(),
-            "requires_of_person": "Ta med inkassobrev.",
-        },
-    )
-    assert created.measure.title == "Gjeldsrådgivning" and created.measure.status == "proposed"
-
-
-def test_a_decision_with_an_illegal_change_saves_nothing(case, personas, group_meeting):
-    measure = Measure.objects.get(case=case, status="started")
-    before = (Decision.objects.count(), JournalEntry.objects.count())
-    with pytest.raises(ValidationError):
-        decision_record(
-            actor=personas.contact_officer, meeting=group_meeting, text="Tilbake.", measure=measure, status="chosen"
-        )
-    assert (Decision.objects.count(), JournalEntry.objects.count()) == before
 
 
 def test_a_recurring_meeting_is_a_series_at_a_fixed_interval(case, personas):

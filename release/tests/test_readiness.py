@@ -230,26 +230,6 @@ def test_an_owner_outside_the_group_is_refused_with_a_message_and_nothing_change
     assert JournalEntry.objects.count() == journal_before
 
 
-@pytest.mark.parametrize(
-    ("key", "state", "note", "field", "message"),
-    [
-        ("health", "done", "", "owner", "Choose who answers for this before marking it done."),
-        ("housing", "not_needed", "", "note", "Say why it is not needed."),
-        ("told", "done", "", "state", "This is done once NAV and the municipality are both recorded as told"),
-    ],
-)
-def test_unfinished_states_are_refused_with_a_reason(remand_case, users, key, state, note, field, message):
-    transition = plan_release(remand_case, users["kari.kontakt"])
-    item = items_of(transition)[key]
-    with pytest.raises(ValidationError) as refused:
-        readiness_item_update(
-            actor=users["kari.kontakt"], item=item, owner=item.owner, state=state, note=note, version=1
-        )
-    assert message in refused.value.message_dict[field][0]
-    item.refresh_from_db()
-    assert (item.state, item.version) == ("missing", 1)
-
-
 def test_the_person_sees_the_checklist_in_plain_words(client_for, case, users):
     transition = plan_release(case, users["kari.kontakt"])
     assert items_of(transition)
