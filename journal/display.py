@@ -210,6 +210,7 @@ def describe_changes(
     *,
     hidden: dict[str, set[str]] | None = None,
     known: dict[str, dict[str, str]] | None = None,
+    titles: dict[str, dict[str, str]] | None = None,
 ) -> list[JournalEntry]:
     """Set ``entry.sentence`` and ``entry.display`` (label, old, new) in words, with one query per related model.
 
@@ -218,6 +219,8 @@ def describe_changes(
     as hidden, never by its name or number. ``known`` gives, by model label, the names of
     the objects of that model the reader may see, as the caller has already read them (the
     agenda's needs and measures): those are not read again, and any other is hidden.
+    ``titles`` names the entries' own objects, by model label, where the caller has a fuller
+    name for them than the one references use (the agenda says a need's summary too).
     """
     entries = list(entries)
     hidden = hidden or {}
@@ -289,7 +292,11 @@ def describe_changes(
             for label, field, old, new in rows
             if old is not None or new not in (None, "", [])
         ]
-        name = known.get(entry.object_type, {}).get(entry.object_id) or _object_name(entry, names, model)
+        name = (
+            (titles or {}).get(entry.object_type, {}).get(entry.object_id)
+            or known.get(entry.object_type, {}).get(entry.object_id)
+            or _object_name(entry, names, model)
+        )
         entry.sentence = sentence(entry, name, _field(model, "status"))
     return entries
 

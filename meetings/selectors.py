@@ -57,9 +57,10 @@ def agenda(access: CaseAccess, meeting: Meeting, previous: Meeting | None) -> li
     (``journal.display``), naming only the needs and measures this viewer sees; a few
     queries whatever the size (one per kind of other object the changes name).
     """
-    needs = {
-        str(need.pk): f"{need.life_area.name}: {need.summary or need.own_words}" for need in needs_for_case(access)
-    }
+    visible_needs = list(needs_for_case(access))
+    needs = {str(need.pk): f"{need.life_area.name}: {need.summary or need.own_words}" for need in visible_needs}
+    # A measure's needs are named by their life area: the words of a need belong to its own changes.
+    areas = {str(need.pk): need.life_area.name for need in visible_needs}
     measures = {str(pk): title for pk, title in visible_measures(access).values_list("pk", "title")}
     entries = JournalEntry.objects.filter(
         case=access.case, object_type__in=AGENDA_OBJECT_TYPES, at__lte=meeting.starts_at
@@ -71,7 +72,7 @@ def agenda(access: CaseAccess, meeting: Meeting, previous: Meeting | None) -> li
         for entry in entries.select_related("actor", "actor_agency").order_by("at", "id")
         if entry.object_id in (needs if entry.object_type == "needs.need" else measures)
     ]
-    describe_changes(shown, known={"needs.need": needs, "plans.measure": measures})
+    describe_changes(shown, known={"needs.need": areas, "plans.measure": measures}, titles={"needs.need": needs})
     return [
         AgendaItem(
             entry,
