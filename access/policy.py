@@ -29,23 +29,29 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
 from access.models import EMERGENCY_LASTS, REASONS_BY_KIND, Reason, ReasonedAccess, ReasonKind
 from accounts.models import PRISON_STAFF_ROLES, Role, User
-from cases.models import Case, Membership, lead_flag, membership_is_current
+from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
+from consent.models import Consent
 from core.audience import Audience, VolunteerItem
 from journal.models import AccessPurpose
 from journal.services import record_access
-from plans.models import Measure
+from meetings.models import Decision, MeasureHandover, Meeting, NeedReview
+from needs.models import Need, VolunteerSharing
+from plans.models import DeliveryNote, Measure
 from release.models import ReadinessItem
+from threads.models import Message
 
 LEAD_ROLES = frozenset({Role.CONTACT_OFFICER, Role.SOCIAL_WORKER})
 
@@ -88,9 +94,79 @@ def can_open_cases(user: User) -> bool:
 SEES_NO_CASE = frozenset({Role.ADMIN, Role.ANALYST})
 
 
+def sees_no_case(user: User) -> bool:
+    """Whether the user's role keeps them from every case (the admin, the analyst)."""
+    return user.role in SEES_NO_CASE
+
+
+class GroupMember(Protocol):
+    """A member of a case's group as a row or as a value read for many cases (``timetable.engine.Member``)."""
+
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def agency_id(self) -> int | None: ...
+
+
+def is_case_staff(membership: GroupMember, case: Case) -> bool:
+    """Whether a member is the case's prison staff: a contact officer or social worker of its own institution."""
+    return membership.role in LEAD_ROLES and membership.agency_id == case.institution_id
+
+
+def case_staff_condition(case: Case) -> Q:
+    """The condition, on the case's memberships, that keeps its prison staff (``is_case_staff``)."""
+    return Q(role__in=LEAD_ROLES, agency_id=case.institution_id)
+
+
+def counts_at_once(case: Case, user: User) -> bool:
+    """Prison staff of the case's own institution count in its group at once; everyone else is invited."""
+    return user.role in PRISON_STAFF_ROLES and user.agency_id == case.institution_id
+
+
+def current_volunteers(case: Case) -> QuerySet[Membership]:
+    """The case's current members who are volunteers: they see only what the person shares with volunteers."""
+    return Membership.objects.filter(membership_is_current(), case=case, role=Role.VOLUNTEER)
+
+
+def consent_is_active(case_ref: str = "pk") -> Exists:
+    """The condition that the case (the outer query's ``case_ref``) has an active consent: given, not withdrawn."""
+    return Exists(Consent.objects.filter(case_id=OuterRef(case_ref), withdrawn_at__isnull=True))
+
+
+def covered_membership_ids(case: Case) -> set[int]:
+    """The memberships the case's active consent covers (none without one)."""
+    consent = Consent.objects.filter(case=case, withdrawn_at__isnull=True).first()
+    return set(consent.scope.values_list("pk", flat=True)) if consent else set()
+
+
+def case_facts_visible(user: User, cases: Sequence[Case], members: dict[int, Sequence[GroupMember]]) -> set[int]:
+    """Of these cases, those whose facts (release date, risks) the user sees, in one query.
+
+    As the case's prison staff (read from the current ``members`` of each case, already
+    loaded), or as a member covered by an active consent, as ``CaseAccess.sees_needs``
+    decides for one case.
+    """
+    staff = {
+        case.pk
+        for case in cases
+        if case.institution_id == user.agency_id
+        and any(member.user_id == user.pk and is_case_staff(member, case) for member in members[case.pk])
+    }
+    covered = set(
+        Consent.objects.filter(
+            case_id__in=[case.pk for case in cases], withdrawn_at__isnull=True, scope__user_id=user.pk
+        ).values_list("case_id", flat=True)
+    )
+    return staff | covered
+
+
 def case_visibility(user: User) -> str | None:
     """The role whose rung of the ladder decides which cases the user sees; None if they see none."""
-    if not user.is_authenticated or not user.is_active or user.role in SEES_NO_CASE:
+    if not user.is_authenticated or not user.is_active or sees_no_case(user):
         return None
     return user.role
 
@@ -139,8 +215,6 @@ def measures_condition(limits: NeedsLimits, is_member: bool, viewer_id: int, cas
     of the needs it answers is hidden from them, so a measure cannot reveal a private
     need.
     """
-    from needs.models import Need
-
     own = Q(responsible_user_id=viewer_id) if is_member else Q(pk__in=[])
     if limits.none:
         return own
@@ -183,12 +257,7 @@ class CaseAccess:
 
     @property
     def is_prison_staff(self) -> bool:
-        membership = self.membership
-        return (
-            membership is not None
-            and membership.role in LEAD_ROLES
-            and membership.agency_id == self.case.institution_id
-        )
+        return self.membership is not None and is_case_staff(self.membership, self.case)
 
     @property
     def is_lead(self) -> bool:
@@ -214,8 +283,6 @@ class CaseAccess:
         """What the person shares with this volunteer (``VolunteerItem``); nothing unless the consent covers them."""
         if not (self.volunteer_only and self.covered_by_consent):
             return frozenset()
-        from needs.models import VolunteerSharing
-
         items = VolunteerSharing.objects.filter(case_id=self.case.pk).values_list("items", flat=True).first()
         return frozenset(items or ())
 
@@ -366,14 +433,6 @@ class CaseAccess:
         measure by ``measures_filter``, and the delivery notes, decisions, reviews and
         handovers about them likewise; a message, minutes or a decision by its audience.
         """
-        from django.db.models import CharField
-        from django.db.models.functions import Cast
-
-        from cases.models import Meeting
-        from meetings.models import Decision, MeasureHandover, NeedReview
-        from needs.models import Need
-        from plans.models import DeliveryNote, Measure
-        from threads.models import Message
 
         def ids(queryset: QuerySet[Any]) -> QuerySet[Any, str]:
             return queryset.values_list(Cast("pk", CharField()), flat=True)
@@ -465,8 +524,6 @@ def access_by_code(user: User, code: str) -> CaseAccess | None:
     with its case, person and institution, whether the case has an active consent, and
     whether that consent covers the membership.
     """
-    from consent.models import Consent
-
     role = case_visibility(user)
     if role is None:
         return None
@@ -474,7 +531,7 @@ def access_by_code(user: User, code: str) -> CaseAccess | None:
         case = (
             Case.objects.filter(person__user_id=user.pk, code=code)
             .select_related("person", "institution")
-            .annotate(consent_active=Exists(Consent.objects.filter(case_id=OuterRef("pk"), withdrawn_at__isnull=True)))
+            .annotate(consent_active=consent_is_active())
             .first()
         )
         if case is None:
@@ -490,7 +547,7 @@ def access_by_code(user: User, code: str) -> CaseAccess | None:
         .select_related("case__person", "case__institution")
         .annotate(
             leads=lead_flag(),
-            consent_active=Exists(Consent.objects.filter(case_id=OuterRef("case_id"), withdrawn_at__isnull=True)),
+            consent_active=consent_is_active("case_id"),
             covered=Exists(covering),
         )
         .order_by("-leads", "pk")
@@ -578,8 +635,6 @@ def sees_unit(user: User) -> bool:
 
 def unit_cases_for(user: User) -> QuerySet[Case]:
     """The open cases of the coordinator's own prison; none for anyone else."""
-    from cases.models import Stage
-
     if not sees_unit(user):
         return Case.objects.none()
     return Case.objects.filter(institution_id=user.agency_id).exclude(stage=Stage.CLOSED)
@@ -613,8 +668,6 @@ def case_to_open_with_reason(user: User, code: str) -> Case | None:
     None for a case elsewhere, a closed case, a missing code, and a role that may not: the
     caller answers all of them with the same 404.
     """
-    from cases.models import Stage
-
     if not reason_kinds_for(user):
         return None
     return (
@@ -650,9 +703,6 @@ def reasoned_access_by_code(user: User, code: str) -> CaseAccess | None:
     It counts only while it has not ended, the user still may open it (role and prison as
     when it was opened) and the case is open; one query.
     """
-    from cases.models import Stage
-    from consent.models import Consent
-
     kinds = reason_kinds_for(user)
     if not kinds:
         return None
@@ -667,7 +717,7 @@ def reasoned_access_by_code(user: User, code: str) -> CaseAccess | None:
         )
         .exclude(case__stage=Stage.CLOSED)
         .select_related("case__person", "case__institution")
-        .annotate(consent_active=Exists(Consent.objects.filter(case_id=OuterRef("case_id"), withdrawn_at__isnull=True)))
+        .annotate(consent_active=consent_is_active("case_id"))
         .order_by("kind", "-expires_at")  # an emergency first: its reads are flagged to the lead as such
         .first()
     )

@@ -33,9 +33,10 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from bench.pages import DAILY_PAGES, FLOOR, case_pages_for  # noqa: E402
-from cases.models import Case, Meeting, Membership, Stage, membership_is_current  # noqa: E402
+from cases.models import Case, Membership, Stage, membership_is_current  # noqa: E402
 from consent.models import Consent  # noqa: E402
 from journal.models import AccessEvent, AccessPurpose  # noqa: E402
+from meetings.models import Meeting  # noqa: E402
 from population.generator import USERNAME_PREFIX  # noqa: E402
 
 #: Clients of the load run: (label, role, how many)

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import GROUP_ROLES, SecurityLevel, User
-from cases.models import FollowUpPhase, LegalStatus, MeetingKind
+from cases.models import FollowUpPhase, LegalStatus
 from cases.validation import case_fact_errors
 from core.forms import DateInput, DateTimeInput, DsForm, InRangeModelChoiceField, id_out_of_range
+from meetings.models import MeetingKind
 from reference.models import LifeArea
 
 #: The national identity number's length where the prison is: the Norwegian fødselsnummer has

@@ -12,7 +12,7 @@ from django_stubs_ext import StrOrPromise
 
 from accounts.models import Agency, Country, Role, SecurityLevel
 from cases.identity import DigestField, EncryptedTextField
-from core.audience import Audience
+from cases.sentence import Term
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -159,14 +159,40 @@ class Case(models.Model):
     @property
     def sentence_term(self):
         """The sentence as the judgment states it (``cases.sentence.Term``)."""
-        from cases.sentence import Term
-
         return Term(self.sentence_years, self.sentence_months, self.sentence_term_days)
 
     @property
     def stage_label(self) -> StrOrPromise:
         """The stage today, in the reader's language; every page shows this one."""
         return Stage(self.stage_on(timezone.localdate())).label
+
+
+#: The case's fields its journal entries record (old and new values).
+CASE_FIELDS = [
+    "code",
+    "person",
+    "institution",
+    "unit",
+    "security_level",
+    "country",
+    "legal_status",
+    "intake_date",
+    "sentence_start",
+    "sentence_years",
+    "sentence_months",
+    "sentence_term_days",
+    "sentence_days",
+    "remand_days",
+    "isolation_days",
+    "expected_release",
+    "home_municipality",
+    "stage",
+    "follow_up_phase",
+    "released_on",
+    "closed_on",
+    "closing_reason",
+    "anonymise_on",
+]
 
 
 def stage_now(today: datetime.date | None = None) -> models.Case:
@@ -265,49 +291,6 @@ def lead_flag() -> ExpressionWrapper:
     Annotate it as ``leads``: the name ``is_lead`` is the model's property, which reads it.
     """
     return ExpressionWrapper(Q(case__lead_id=F("pk")), output_field=models.BooleanField())
-
-
-class MeetingKind(models.TextChoices):
-    INTAKE = "intake", _("Intake meeting")
-    NEEDS_CONVERSATION = "needs_conversation", _("Needs conversation")
-    WITH_PERSON = "with_person", _("Meeting with the person")
-    GROUP = "group", _("Group meeting")
-    RELEASE = "release", _("Release meeting")
-    HANDOVER_REVIEW = "handover_review", _("Handover review")
-    FAREWELL = "farewell", _("Farewell conversation")
-
-
-class Meeting(models.Model):
-    """A booked meeting; attendance and decisions live in the meetings app."""
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("case"))
-    kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
-    starts_at = models.DateTimeField(_("time"))
-    duration_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=60)
-    place = models.CharField(_("place"), max_length=200, blank=True)
-    video_link = models.URLField(_("video link"), blank=True)
-    # A recurring meeting is a series of rows, each its own meeting with its own minutes.
-    series = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("first of the series")
-    )
-    repeat_every_days = models.PositiveSmallIntegerField(_("repeats every (days)"), null=True, blank=True)
-    person_attends = models.BooleanField(_("the person attends"), default=False)
-    minutes = models.TextField(_("minutes"), blank=True)
-    # Who reads the minutes (core.audience.Audience; access.policy decides).
-    minutes_audience = models.CharField(
-        _("who reads the minutes"), max_length=10, choices=Audience.choices, default=Audience.COVERED
-    )
-    version = models.PositiveIntegerField(default=1)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    booked_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("meeting")
-        verbose_name_plural = _("meetings")
-        ordering = ["starts_at"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class Answer(models.TextChoices):

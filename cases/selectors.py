@@ -4,19 +4,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from access.policy import Ability, CaseAccess, cases_visible_to
+from access.policy import Ability, CaseAccess, cases_visible_to, consent_is_active
 from accounts.models import Role, User
 from cases.identity import national_id_digest
-from cases.models import Case, Meeting, Membership, lead_flag, membership_is_current, membership_is_open
-from consent.models import Consent
+from cases.models import Case, Membership, lead_flag, membership_is_current, membership_is_open
 from core.audience import Audience
+from handover.models import OPEN_STATES, Transition
 from journal.display import describe_changes, say
 from journal.models import AccessPurpose, JournalEntry
 from journal.services import record_access
+from meetings.models import Meeting
+from needs.models import Need
+from plans.models import Measure
 from release.selectors import sudden_release_flag
 
 #: Cases on one page of a list of cases (the caseload, the unit overview).
@@ -90,7 +93,7 @@ def caseload_for(user: User, *, search: str = "", page_number: str | int | None 
                 lead.annotate(name=Concat(F("user__first_name"), Value(" "), F("user__last_name"))).values("name")[:1]
             ),
             my_role=Subquery(mine.values("role")[:1]),
-            consent_active=Exists(Consent.objects.filter(case=OuterRef("pk"), withdrawn_at__isnull=True)),
+            consent_active=consent_is_active(),
             next_meeting=Subquery(upcoming.values("starts_at")[:1]),
             sudden_release=sudden_release_flag(),
         )
@@ -110,8 +113,6 @@ def caseload_for(user: User, *, search: str = "", page_number: str | int | None 
 
 def current_members(case: Case) -> QuerySet[Membership]:
     """The current members, lead first, each marked whether an open transition brings them in."""
-    from handover.models import OPEN_STATES, Transition
-
     return (
         Membership.objects.filter(membership_is_current(), case=case)
         .select_related("user", "agency")
@@ -136,28 +137,6 @@ def past_members(case: Case) -> QuerySet[Membership]:
 def next_meetings(case: Case) -> list[Meeting]:
     """The next three meetings (the overview)."""
     return list(Meeting.objects.filter(case=case, starts_at__gte=timezone.now()).order_by("starts_at")[:3])
-
-
-def _covered(queryset: QuerySet[Consent]) -> QuerySet[Consent]:
-    """The consents with the members each covers in ``covered``, with their users and agencies."""
-    members = Membership.objects.select_related("user", "agency").order_by("pk")
-    return queryset.prefetch_related(Prefetch("scope", queryset=members, to_attr="covered"))
-
-
-def active_consent(case: Case) -> Consent | None:
-    """The case's active consent (at most one, by a constraint), with the members it covers in ``covered``."""
-    return _covered(Consent.objects.filter(case=case, withdrawn_at__isnull=True).select_related("explained_by")).first()
-
-
-def consent_history(case: Case) -> list[Consent]:
-    """The case's consents, latest first, each with the members it covers in ``covered``."""
-    return list(
-        _covered(
-            Consent.objects.filter(case=case)
-            .select_related("explained_by", "withdrawn_by", "recorded_by")
-            .order_by("-recorded_at", "-id")
-        )
-    )
 
 
 def latest_changes(access: CaseAccess, limit: int = 10, *, describe: bool = False) -> list[JournalEntry]:
@@ -198,9 +177,6 @@ def _journal_hides_nothing(access: CaseAccess) -> bool:
 
 def _hidden_references(access: CaseAccess) -> dict[str, set[str]]:
     """The ids of the case's needs and measures this viewer may not see, by model label, as the journal stores them."""
-    from needs.models import Need
-    from plans.models import Measure
-
     visible_measures = Measure.objects.filter(case=access.case).filter(access.measures_filter).values("pk")
     return {
         "needs.need": {

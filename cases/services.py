@@ -1,25 +1,24 @@
-"""Writes to cases, groups and meetings; each journaled in its own transaction."""
+"""Writes to cases and their groups; each journaled in its own transaction."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import GROUP_ROLES, PRISON_STAFF_ROLES, Agency, Role, SecurityLevel, User
+from access.policy import can_open_cases, counts_at_once
+from accounts.models import GROUP_ROLES, Agency, SecurityLevel, User
 from cases.identity import national_id_digest
 from cases.models import (
+    CASE_FIELDS,
     Answer,
     CarryOver,
     Case,
     FollowUpPhase,
     LegalStatus,
-    Meeting,
-    MeetingKind,
     Membership,
     Person,
     Stage,
@@ -27,55 +26,19 @@ from cases.models import (
     membership_is_open,
 )
 from cases.sentence import Term
-from cases.stage import StageFacts, stage_facts, stage_for
-from cases.validation import case_fact_errors, normalise_national_id, raise_if_errors
+from cases.stage import StageFacts, stage_for
+from cases.validation import case_fact_errors, normalise_national_id, raise_if_errors, refuse_if_closed
 from core.errors import ConcurrentEditError
+from handover.rules import lead_blocked, leave_blocked
 from journal.models import AccessPurpose
 from journal.services import record_access, record_change, snapshot
 from needs.models import Need, NeedStatus
+from needs.services import need_take_over
 from plans.models import Measure, MeasureStatus
+from plans.services import measure_take_over
 
 PERSON_FIELDS = ["first_name", "last_name", "birth_date", "national_id", "user"]
-CASE_FIELDS = [
-    "code",
-    "person",
-    "institution",
-    "unit",
-    "security_level",
-    "country",
-    "legal_status",
-    "intake_date",
-    "sentence_start",
-    "sentence_years",
-    "sentence_months",
-    "sentence_term_days",
-    "sentence_days",
-    "remand_days",
-    "isolation_days",
-    "expected_release",
-    "home_municipality",
-    "stage",
-    "follow_up_phase",
-    "released_on",
-    "closed_on",
-    "closing_reason",
-    "anonymise_on",
-]
 MEMBERSHIP_FIELDS = ["user", "role", "agency", "purpose", "start_date", "end_date", "ended_at", "accepted_at"]
-MEETING_FIELDS = [
-    "kind",
-    "starts_at",
-    "duration_minutes",
-    "place",
-    "video_link",
-    "series",
-    "repeat_every_days",
-    "person_attends",
-    "minutes",
-    "minutes_audience",
-]
-#: How many meetings of a recurring series are booked at once.
-MAX_OCCURRENCES = 26
 
 
 @dataclass(frozen=True)
@@ -105,7 +68,7 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
     The institution is always the actor's own prison, never taken from the form.
     """
     institution: Agency | None = actor.agency
-    if actor.role not in {Role.CONTACT_OFFICER, Role.SOCIAL_WORKER} or institution is None or not institution.is_prison:
+    if not can_open_cases(actor) or institution is None:
         raise ValidationError(_("Only prison staff can register a case at intake."))
     country = institution.country
     facts = {
@@ -215,37 +178,6 @@ def _same_name(person: Person, data: IntakeData) -> bool:
     return (folded(person.first_name), folded(person.last_name)) == (folded(data.first_name), folded(data.last_name))
 
 
-def case_stage_refresh(*, actor: User, case: Case) -> Case:
-    """Set the stage that follows from what has happened (``cases.stage``); journal a move.
-
-    Call inside the transaction that changed what the stage depends on, after the change:
-    the case row is read again under a lock, so the move and its journal entry commit
-    together with the change, or not at all.
-    """
-    current = Case.objects.select_for_update().get(pk=case.pk)
-    stage = stage_for(stage_facts(current), timezone.localdate())
-    if stage != current.stage:
-        old = snapshot(current, CASE_FIELDS)
-        current.stage = stage
-        current.save(update_fields=["stage"])
-        record_change(
-            actor=actor, action="case.stage", obj=current, case=current, old=old, new=snapshot(current, CASE_FIELDS)
-        )
-    case.stage = current.stage
-    return current
-
-
-def refuse_if_closed(case: Case) -> None:
-    """A closed case takes no new members, needs, measures or meetings."""
-    if case.stage == Stage.CLOSED:
-        raise ValidationError(_("The case is closed and can no longer be changed."))
-
-
-def counts_at_once(case: Case, user: User) -> bool:
-    """Prison staff of the case's own institution count at once; everyone else is invited."""
-    return user.role in PRISON_STAFF_ROLES and user.agency_id == case.institution_id
-
-
 def membership_add(
     *,
     actor: User,
@@ -298,35 +230,6 @@ def membership_add(
     return membership
 
 
-def membership_accept(*, actor: User, membership: Membership) -> Membership:
-    """Accept an invitation to a group; only the invited user can."""
-    with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("case").get(pk=membership.pk)
-        if membership.user_id != actor.pk:
-            raise ValidationError(_("Only the invited person can accept this invitation."))
-        if membership.accepted_at is not None:
-            raise ValidationError(_("This invitation is already accepted."))
-        if membership.ended_at is not None or (
-            membership.end_date is not None and membership.end_date < timezone.localdate()
-        ):
-            raise ValidationError(_("This invitation has expired."))
-        old = snapshot(membership, MEMBERSHIP_FIELDS)
-        membership.accepted_at = timezone.now()
-        membership.save(update_fields=["accepted_at"])
-        record_change(
-            actor=actor,
-            action="membership.accept",
-            obj=membership,
-            case=membership.case,
-            old=old,
-            new=snapshot(membership, MEMBERSHIP_FIELDS),
-        )
-        from handover.services import transition_note_acceptance
-
-        transition_note_acceptance(actor=actor, membership=membership)
-    return membership
-
-
 def membership_decline(*, actor: User, membership: Membership) -> Membership:
     """Decline an invitation: the record stays, ended and never accepted."""
     with transaction.atomic():
@@ -356,8 +259,6 @@ def membership_make_lead(*, actor: User, membership: Membership) -> Membership:
     The new lead must be prison staff of the case's own institution or an incoming actor
     of a transition who has taken hold (``handover.rules.lead_blocked``).
     """
-    from handover.rules import lead_blocked
-
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=membership.case_id)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -381,7 +282,6 @@ def membership_make_lead(*, actor: User, membership: Membership) -> Membership:
 def membership_end(*, actor: User, membership: Membership, end_date: datetime.date | None = None) -> Membership:
     """End a membership; the record stays. The lead cannot leave without a handover."""
     end = end_date or timezone.localdate()
-    from handover.rules import leave_blocked
 
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=membership.case_id)
@@ -414,103 +314,10 @@ def membership_end(*, actor: User, membership: Membership, end_date: datetime.da
     return membership
 
 
-def meeting_book(
-    *,
-    actor: User,
-    case: Case,
-    kind: str,
-    starts_at: datetime.datetime,
-    place: str = "",
-    video_link: str = "",
-    duration_minutes: int = 60,
-    repeat_every_days: int | None = None,
-    occurrences: int = 1,
-    person_attends: bool = False,
-) -> Meeting:
-    """Book a meeting on the case, or a series at a fixed interval; return the first."""
-    refuse_if_closed(case)
-    if kind not in MeetingKind.values:
-        raise ValidationError({"kind": _("Choose a kind of meeting.")})
-    if timezone.is_naive(starts_at):
-        raise ValueError("starts_at must be timezone-aware")
-    if starts_at < timezone.now() - datetime.timedelta(minutes=5):
-        raise ValidationError({"starts_at": _("A new meeting cannot be booked in the past.")})
-    if not place.strip() and not video_link.strip():
-        raise ValidationError({"place": _("Give a place or a video link.")})
-    occurrences = occurrences or 1
-    if occurrences > 1 and not repeat_every_days:
-        raise ValidationError({"repeat_every_days": _("Give the interval between the meetings of the series.")})
-    if not 1 <= occurrences <= MAX_OCCURRENCES:
-        raise ValidationError(
-            {"occurrences": _("Book between 1 and %(max)d meetings at a time.") % {"max": MAX_OCCURRENCES}}
-        )
-    first: Meeting | None = None
-    with transaction.atomic():
-        for number in range(occurrences):
-            local_start = timezone.localtime(starts_at)
-            # Step in local calendar days so a series keeps its clock time across summer time.
-            day_start = timezone.make_aware(
-                datetime.datetime.combine(
-                    local_start.date() + datetime.timedelta(days=(repeat_every_days or 0) * number),
-                    local_start.time(),
-                )
-            )
-            meeting = Meeting(
-                case=case,
-                kind=kind,
-                starts_at=day_start,
-                duration_minutes=duration_minutes,
-                place=place.strip(),
-                video_link=video_link.strip(),
-                series=first,
-                repeat_every_days=repeat_every_days if occurrences > 1 else None,
-                person_attends=person_attends,
-                booked_by=actor,
-            )
-            meeting.full_clean()
-            meeting.save()
-            record_change(
-                actor=actor,
-                action="meeting.book",
-                obj=meeting,
-                case=case,
-                old=None,
-                new=snapshot(meeting, MEETING_FIELDS),
-            )
-            first = first or meeting
-    assert first is not None  # occurrences is at least 1
-    return first
-
-
 # After release, closure and a new sentence (issue 5, points 6 and 7).
 
-NEED_COPY_FIELDS = [
-    "tangle",
-    "life_area",
-    "knot",
-    "own_words",
-    "summary",
-    "acute",
-    "status",
-    "private",
-    "shared_with_volunteers",
-    "copied_from",
-]
-MEASURE_COPY_FIELDS = [
-    "title",
-    "description",
-    "needs",
-    "responsible_agency",
-    "responsible_user",
-    "start_date",
-    "due_date",
-    "requires_of_person",
-    "status",
-    "copied_from",
-]
 
-
-def _lock_open_case(case: Case, version: int | None) -> Case:
+def lock_open_case(case: Case, version: int | None) -> Case:
     """Lock the case row; refuse a closed case, and an edit begun on an older version."""
     current = Case.objects.select_for_update().get(pk=case.pk)
     if version is not None and current.version != version:
@@ -527,7 +334,7 @@ def case_follow_up_phase_set(*, actor: User, case: Case, phase: str, version: in
     if phase not in FollowUpPhase.values:
         raise ValidationError({"phase": _("Choose a phase of the follow-up.")})
     with transaction.atomic():
-        current = _lock_open_case(case, version)
+        current = lock_open_case(case, version)
         if current.stage != Stage.AFTER_RELEASE:
             raise ValidationError({"phase": _("The follow-up phase can only be set once the person is released.")})
         if current.follow_up_phase == phase:
@@ -545,66 +352,6 @@ def case_follow_up_phase_set(*, actor: User, case: Case, phase: str, version: in
             old=old,
             new=snapshot(current, CASE_FIELDS),
         )
-    return current
-
-
-def anonymise_date_for(closed_on: datetime.date) -> datetime.date:
-    """Return the day from which a case closed on ``closed_on`` will be anonymised."""
-    return closed_on + datetime.timedelta(days=settings.ANONYMISE_AFTER_DAYS)
-
-
-def case_close(*, actor: User, case: Case, reason: str, version: int) -> Case:
-    """Close the case with a reason: an open transition is cancelled and every membership ends.
-
-    The lead stays recorded as the lead of the closed case. The database refuses to end
-    the lead's membership while the case is open (cases/0003), so the case is saved as
-    closed first, then the memberships end, all in one transaction.
-    """
-    from handover.rules import open_transition
-    from handover.services import transition_cancel
-
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the case is closed.")})
-    today = timezone.localdate()
-    with transaction.atomic():
-        _lock_open_case(case, version)
-        transition = open_transition(case.pk)
-        if transition is not None:
-            transition_cancel(actor=actor, transition=transition, reason=reason, version=transition.version)
-        # Read again: cancelling a release moves the stage back.
-        current = Case.objects.select_for_update().get(pk=case.pk)
-        old = snapshot(current, CASE_FIELDS)
-        current.stage = Stage.CLOSED
-        current.closed_on = today
-        current.closing_reason = reason
-        current.anonymise_on = anonymise_date_for(today)
-        current.version += 1
-        current.full_clean(exclude=["lead"])
-        current.save(update_fields=["stage", "closed_on", "closing_reason", "anonymise_on", "version"])
-        record_change(
-            actor=actor, action="case.close", obj=current, case=current, old=old, new=snapshot(current, CASE_FIELDS)
-        )
-        still_open = Q(ended_at__isnull=True) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
-        for membership in Membership.objects.select_for_update().filter(still_open, case=current).order_by("pk"):
-            old_member = snapshot(membership, MEMBERSHIP_FIELDS)
-            fields = ["end_date", "ended_at"]
-            membership.ended_at = timezone.now()
-            if membership.start_date > today:
-                # A membership that has not begun never begins: it starts and ends today.
-                membership.start_date = today
-                fields.append("start_date")
-            membership.end_date = today
-            membership.full_clean()
-            membership.save(update_fields=fields)
-            record_change(
-                actor=actor,
-                action="membership.end",
-                obj=membership,
-                case=current,
-                old=old_member,
-                new=snapshot(membership, MEMBERSHIP_FIELDS),
-            )
     return current
 
 
@@ -634,7 +381,7 @@ def carry_over_ask(*, actor: User, case: Case, needs_and_plan: bool, group: bool
             {"needs_and_plan": _("Choose what to carry over: the needs and plan, the group, or both.")}
         )
     with transaction.atomic():
-        current = _lock_open_case(case, None)
+        current = lock_open_case(case, None)
         if current.previous_case_id is None:
             raise ValidationError(_("The person has no earlier case that could be carried over."))
         if (
@@ -790,28 +537,9 @@ def _copy_needs_and_plan(*, actor: User, case: Case, earlier: Case) -> tuple[lis
     )
     copies: dict[int, Need] = {}
     for old_need in earlier_needs:
-        need = Need(
-            case=case,
-            tangle_id=old_need.tangle_id,
-            life_area_id=old_need.life_area_id,
-            knot_id=old_need.knot_id,
-            own_words=old_need.own_words,
-            summary=old_need.summary,
-            acute=old_need.acute,
-            status=NeedStatus.OPEN,
-            private=False,
-            copied_from=old_need,
-            recorded_by=actor,
-        )
-        need.full_clean()
-        need.save()
-        copies[old_need.pk] = need
-        record_change(
-            actor=actor, action="need.take_over", obj=need, case=case, old=None, new=snapshot(need, NEED_COPY_FIELDS)
-        )
+        copies[old_need.pk] = need_take_over(actor=actor, case=case, earlier=old_need)
     # In the group, or invited to it and not refused.
     members = set(Membership.objects.filter(membership_is_open(), case=case).values_list("user_id", flat=True))
-    today = timezone.localdate()
     measures = []
     for old_measure in earlier_measures:
         answered = [need.pk for need in old_measure.needs.all()]
@@ -821,32 +549,13 @@ def _copy_needs_and_plan(*, actor: User, case: Case, earlier: Case) -> tuple[lis
         # The earlier responsible actor keeps the task if they are in the new group;
         # otherwise whoever takes over holds it until the group decides.
         responsible = old_measure.responsible_user if old_measure.responsible_user_id in members else actor
-        if responsible.agency_id is None:  # membership_add lets no such user in
-            raise ValidationError(_("This user belongs to no known agency and cannot join a group."))
-        start = max(old_measure.start_date, today)
-        measure = Measure(
-            case=case,
-            title=old_measure.title,
-            description=old_measure.description,
-            responsible_agency_id=responsible.agency_id,
-            responsible_user=responsible,
-            start_date=start,
-            due_date=max(old_measure.due_date, start),
-            requires_of_person=old_measure.requires_of_person,
-            status=MeasureStatus.PROPOSED,
-            copied_from=old_measure,
-            proposed_by=actor,
-        )
-        measure.full_clean()
-        measure.save()
-        measure.needs.set([copies[pk] for pk in answered])
-        measures.append(measure)
-        record_change(
-            actor=actor,
-            action="measure.take_over",
-            obj=measure,
-            case=case,
-            old=None,
-            new=snapshot(measure, MEASURE_COPY_FIELDS),
+        measures.append(
+            measure_take_over(
+                actor=actor,
+                case=case,
+                earlier=old_measure,
+                needs=[copies[pk] for pk in answered],
+                responsible=responsible,
+            )
         )
     return list(copies.values()), measures

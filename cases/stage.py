@@ -2,8 +2,8 @@
 
 The stage is stored on the case (``Case.stage``), so that every page shows it without a
 query and the unit overview counts by it in SQL. The services that change what it
-depends on call ``cases.services.case_stage_refresh`` in their own transaction, which
-journals the move. The rule itself is :func:`stage_for`, a pure function:
+depends on call :func:`case_stage_refresh` in their own transaction, which journals
+the move. The rule itself is :func:`stage_for`, a pure function:
 
 - **Closed** once the case is closed; **after release** once the person is released.
 - **Hand over responsibility** (step 7) while a transition is planned: a transfer to another
@@ -25,7 +25,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from cases.models import Stage
+from django.utils import timezone
+
+from accounts.models import User
+from cases.models import CASE_FIELDS, Case, Stage
+from handover.models import OPEN_STATES, Transition
+from journal.services import record_change, snapshot
+from needs.models import NeedsConversation
+from plans.models import PLAN_STATUSES, Measure
 
 
 @dataclass(frozen=True)
@@ -57,10 +64,6 @@ def stage_for(facts: StageFacts, today: datetime.date) -> str:
 
 def stage_facts(case) -> StageFacts:
     """Read the facts of one case (the row as loaded, plus three EXISTS queries)."""
-    from handover.models import OPEN_STATES, Transition
-    from needs.models import NeedsConversation
-    from plans.models import PLAN_STATUSES, Measure
-
     return StageFacts(
         intake_date=case.intake_date,
         closed=case.closed_on is not None,
@@ -69,3 +72,24 @@ def stage_facts(case) -> StageFacts:
         needs_conversation_held=NeedsConversation.objects.filter(case_id=case.pk, part=1, completed=True).exists(),
         plan_has_measure=Measure.objects.filter(case_id=case.pk, status__in=PLAN_STATUSES).exists(),
     )
+
+
+def case_stage_refresh(*, actor: User, case: Case) -> Case:
+    """Set the stage that follows from what has happened (``stage_for``); journal a move.
+
+    Call inside the transaction that changed what the stage depends on, after the change:
+    the case row is read again under a lock, so the move and its journal entry commit
+    together with the change, or not at all. It lives beside its rule, under the services
+    of needs, plans and transitions that call it (``cases.services`` builds on those).
+    """
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    stage = stage_for(stage_facts(current), timezone.localdate())
+    if stage != current.stage:
+        old = snapshot(current, CASE_FIELDS)
+        current.stage = stage
+        current.save(update_fields=["stage"])
+        record_change(
+            actor=actor, action="case.stage", obj=current, case=current, old=old, new=snapshot(current, CASE_FIELDS)
+        )
+    case.stage = current.stage
+    return current

@@ -12,7 +12,7 @@ from stdnum.dk import cpr
 from stdnum.no import fodselsnummer
 from stdnum.se import personnummer
 
-from cases.models import LegalStatus
+from cases.models import Case, LegalStatus, Stage
 from cases.sentence import Term
 
 MINIMUM_AGE_YEARS = 15  # the age of criminal responsibility in Norway and Denmark
@@ -104,3 +104,9 @@ def case_fact_errors(data: dict[str, Any], country: str) -> dict[str, list[str]]
 def raise_if_errors(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
+
+
+def refuse_if_closed(case: Case) -> None:
+    """A closed case takes no new members, needs, measures or meetings."""
+    if case.stage == Stage.CLOSED:
+        raise ValidationError(_("The case is closed and can no longer be changed."))

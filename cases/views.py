@@ -27,30 +27,30 @@ from cases.forms import (
     MeetingForm,
     MemberAddForm,
 )
-from cases.models import CarryOver, Case, MeetingKind, Membership, Stage
+from cases.models import CarryOver, Case, Membership, Stage
 from cases.services import (
     IntakeData,
-    anonymise_date_for,
     carry_over_ask,
     carry_over_holder_answer,
     carry_over_person_answer,
-    case_close,
     case_follow_up_phase_set,
     case_open,
-    meeting_book,
-    membership_accept,
     membership_add,
     membership_decline,
     membership_end,
     membership_make_lead,
 )
+from consent import selectors as consent_selectors
 from core.forms import asked_form
 from core.posting import post_form, refused_with_message
+from handover.services import case_close, membership_accept
 from journal.selectors import access_log_page
+from meetings.models import MeetingKind
+from meetings.services import meeting_book
 from needs import selectors as need_selectors
 from needs.services import need_create
-from plans.selectors import proposals_deadline_from
 from release.selectors import readiness_summary
+from timetable.engine import anonymise_on, proposals_due
 from timetable.selectors import unit_overview_for
 
 
@@ -234,14 +234,14 @@ def _render_overview(request: AuthenticatedHttpRequest, access: CaseAccess, stat
         "needs_by_tangle": need_selectors.needs_by_tangle(access) if access.sees_needs else None,
         "resources": list(need_selectors.resources_for_case(access)),
         "conversations": list(need_selectors.conversations_for_case(access)),
-        "consent": selectors.active_consent(case)
+        "consent": consent_selectors.active_consent(case)
         if access.consent_active and access.can(Ability.VIEW_CONSENT)
         else None,
         "changes": selectors.latest_changes(access),
         "readiness": readiness_summary(access) if not access.is_person else None,
         "emergencies": emergencies_on(access),
     }
-    context["proposals_deadline"] = proposals_deadline_from(case, context["conversations"])
+    context["proposals_deadline"] = proposals_due(need_selectors.part_one_held(context["conversations"]), case.country)
     context.update(_carry_over_context(access, **forms))
     if not access.is_person:
         context.update(_follow_up_context(access, **forms))
@@ -274,7 +274,7 @@ def _follow_up_context(access: CaseAccess, **forms) -> dict:
             else None
         ),
         "close_form": forms.get("close_form") or (CloseCaseForm(initial={"version": case.version}) if runs else None),
-        "anonymise_if_closed_today": anonymise_date_for(timezone.localdate()),
+        "anonymise_if_closed_today": anonymise_on(timezone.localdate()),
     }
 
 

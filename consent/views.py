@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view
-from access.policy import LEAD_ROLES, Ability, CaseAccess
+from access.policy import Ability, CaseAccess, case_staff_condition
 from cases import selectors as case_selectors
+from consent import selectors
 from consent.forms import ConsentForm, WithdrawForm
 from consent.services import consent_give, consent_withdraw
 from core.forms import asked_form
@@ -25,14 +26,14 @@ def _consent_form(access: CaseAccess, data=None) -> ConsentForm:
     # The one who explains is, unless chosen otherwise, the viewer: their own current membership.
     initial = {"given_on": timezone.localdate(), "explained_by": access.membership}
     form = ConsentForm(data, members=members, initial=initial)
-    form.model_choice_field("scope").queryset = members.exclude(role__in=LEAD_ROLES, agency=access.case.institution)
+    form.model_choice_field("scope").queryset = members.exclude(case_staff_condition(access.case))
     return form
 
 
 def _page(
     request: AuthenticatedHttpRequest, access: CaseAccess, form=None, withdraw_form=None, status: int = 200
 ) -> HttpResponse:
-    history = case_selectors.consent_history(access.case)
+    history = selectors.consent_history(access.case)
     # The active consent is the one of the history not withdrawn (at most one, by a constraint).
     consent = next((consent for consent in history if consent.withdrawn_at is None), None)
     may_record = access.can(Ability.RECORD_CONSENT)

@@ -11,12 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, Role, SecurityLevel, User
-from cases.models import Case, LegalStatus, MeetingKind
-from cases.services import IntakeData, case_open, meeting_book, membership_accept, membership_add, membership_end
+from cases.models import Case, LegalStatus
+from cases.services import IntakeData, case_open, membership_add, membership_end
 from consent.services import consent_give, consent_withdraw
 from core.audience import VolunteerItem
 from handover.models import TransitionKind
-from handover.services import transition_invite, transition_plan
+from handover.services import membership_accept, transition_invite, transition_plan
+from meetings.models import MeetingKind
+from meetings.services import meeting_book
 from needs.services import conversation_record, need_create, resource_create, volunteer_sharing_set
 from plans.services import delivery_note_add, measure_move, measure_propose
 from reference.models import LifeArea

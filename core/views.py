@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.i18n import set_language
 
 from access.decorators import AuthenticatedHttpRequest, public, signed_in
+from access.policy import sees_no_case
 from accounts.models import Role
 from accounts.services import user_language_choose
 
@@ -29,7 +30,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         if case is not None:
             return redirect("cases:overview", code=case.code)
-    if request.user.role in {Role.ADMIN, Role.ANALYST}:
+    if sees_no_case(request.user):
         return render(request, "core/no_cases.html")
     return redirect("timetable:due")
 

@@ -19,19 +19,17 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from cases.models import MeetingKind, Membership
+from access.policy import is_case_staff
+from cases.models import Membership
 from handover.models import Transition, TransitionState
+from meetings.models import Attendance, MeetingKind
 
 #: Meetings in which an incoming member takes hold.
 HOLD_MEETINGS = (MeetingKind.GROUP, MeetingKind.RELEASE, MeetingKind.HANDOVER_REVIEW)
-LEAD_ROLES = frozenset({Role.CONTACT_OFFICER, Role.SOCIAL_WORKER})
 
 
 def attended_hold_meeting() -> Exists:
     """Return the condition, on a Membership queryset, that the member attended a hold meeting."""
-    from meetings.models import Attendance
-
     return Exists(
         Attendance.objects.filter(
             membership=OuterRef("pk"),
@@ -104,7 +102,7 @@ def lead_blocked(membership: Membership) -> str | None:
                 "name": membership.user.display_name
             }
         return None
-    if membership.role in LEAD_ROLES and membership.agency_id == case.institution_id:
+    if is_case_staff(membership, case):
         return None
     return _(
         "Only the prison staff of the case's institution, or an incoming actor of a transition who has taken hold, "

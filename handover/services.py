@@ -1,6 +1,14 @@
-"""Writes to transitions; each journaled in its own transaction (POP step 7)."""
+"""Writes to transitions; each journaled in its own transaction (POP step 7).
+
+The passages of a case: a transfer, a move to probation, a release (planned or at short
+notice), and the group writes a passage takes part in: accepting an invitation (an incoming
+actor's acceptance starts the overlap) and closing the case (its open transition is
+cancelled). They build on ``cases.services`` (the case and its group) and on
+``release.services`` (the release checklist); neither of those calls back here.
+"""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,11 +17,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, AgencyKind, User
-from cases.models import Case, FollowUpPhase, Membership, Stage
-from cases.services import CASE_FIELDS, case_stage_refresh, membership_add
+from cases.models import CASE_FIELDS, Case, FollowUpPhase, Membership, Stage, membership_is_open
+from cases.services import MEMBERSHIP_FIELDS, lock_open_case, membership_add
+from cases.stage import case_stage_refresh
 from core.errors import ConcurrentEditError
 from handover.models import OPEN_STATES, Transition, TransitionKind, TransitionState
+from handover.rules import open_transition, taken_hold_ids
 from journal.services import record_change, snapshot
+from release.selectors import release_transitions
+from release.services import (
+    readiness_create,
+    readiness_mark_urgent,
+    readiness_release_happened,
+    release_alerts_send,
+)
+from timetable.engine import anonymise_on
 
 TRANSITION_FIELDS = [
     "kind",
@@ -108,8 +126,6 @@ def transition_plan(
         transition.save()
         _journal(actor, "transition.plan", transition, None)
         case_stage_refresh(actor=actor, case=case)
-        from release.services import readiness_create  # the release checklist (issue 5, point 4)
-
         readiness_create(actor=actor, transition=transition)
     return transition
 
@@ -213,8 +229,6 @@ def transition_complete(
                     % {"date": current.planned_date}
                 }
             )
-        from handover.rules import taken_hold_ids  # rules reads this app's models; imported where it is used
-
         incoming = list(current.incoming.all())
         gap = current.is_release and not taken_hold_ids(incoming)
         if current.kind in {TransitionKind.TRANSFER_PRISON, TransitionKind.TRANSFER_UNIT} and (
@@ -261,9 +275,140 @@ def transition_complete(
         )
         case_stage_refresh(actor=actor, case=case)  # a transfer done: back to the stage the facts give
         if current.is_release:
-            # Imported here: the release app builds on this one (its sudden release completes
-            # a transition through this service).
-            from release.services import readiness_release_happened
-
             readiness_release_happened(actor=actor, transition=current, case=case)
     return current
+
+
+def membership_accept(*, actor: User, membership: Membership) -> Membership:
+    """Accept an invitation to a group; only the invited user can. An incoming actor's acceptance starts the overlap."""
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().select_related("case").get(pk=membership.pk)
+        if membership.user_id != actor.pk:
+            raise ValidationError(_("Only the invited person can accept this invitation."))
+        if membership.accepted_at is not None:
+            raise ValidationError(_("This invitation is already accepted."))
+        if membership.ended_at is not None or (
+            membership.end_date is not None and membership.end_date < timezone.localdate()
+        ):
+            raise ValidationError(_("This invitation has expired."))
+        old = snapshot(membership, MEMBERSHIP_FIELDS)
+        membership.accepted_at = timezone.now()
+        membership.save(update_fields=["accepted_at"])
+        record_change(
+            actor=actor,
+            action="membership.accept",
+            obj=membership,
+            case=membership.case,
+            old=old,
+            new=snapshot(membership, MEMBERSHIP_FIELDS),
+        )
+        transition_note_acceptance(actor=actor, membership=membership)
+    return membership
+
+
+def case_close(*, actor: User, case: Case, reason: str, version: int) -> Case:
+    """Close the case with a reason: an open transition is cancelled and every membership ends.
+
+    The lead stays recorded as the lead of the closed case. The database refuses to end
+    the lead's membership while the case is open (cases/0003), so the case is saved as
+    closed first, then the memberships end, all in one transaction.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the case is closed.")})
+    today = timezone.localdate()
+    with transaction.atomic():
+        lock_open_case(case, version)
+        transition = open_transition(case.pk)
+        if transition is not None:
+            transition_cancel(actor=actor, transition=transition, reason=reason, version=transition.version)
+        # Read again: cancelling a release moves the stage back.
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        old = snapshot(current, CASE_FIELDS)
+        current.stage = Stage.CLOSED
+        current.closed_on = today
+        current.closing_reason = reason
+        current.anonymise_on = anonymise_on(today)
+        current.version += 1
+        current.full_clean(exclude=["lead"])
+        current.save(update_fields=["stage", "closed_on", "closing_reason", "anonymise_on", "version"])
+        record_change(
+            actor=actor, action="case.close", obj=current, case=current, old=old, new=snapshot(current, CASE_FIELDS)
+        )
+        for membership in (
+            Membership.objects.select_for_update().filter(membership_is_open(today), case=current).order_by("pk")
+        ):
+            old_member = snapshot(membership, MEMBERSHIP_FIELDS)
+            fields = ["end_date", "ended_at"]
+            membership.ended_at = timezone.now()
+            if membership.start_date > today:
+                # A membership that has not begun never begins: it starts and ends today.
+                membership.start_date = today
+                fields.append("start_date")
+            membership.end_date = today
+            membership.full_clean()
+            membership.save(update_fields=fields)
+            record_change(
+                actor=actor,
+                action="membership.end",
+                obj=membership,
+                case=current,
+                old=old_member,
+                new=snapshot(membership, MEMBERSHIP_FIELDS),
+            )
+    return current
+
+
+@dataclass
+class SuddenResult:
+    transition: Transition
+    urgent: int
+    repeated: bool
+
+
+def release_sudden(*, actor: User, case: Case, on: datetime.date, reason: str, base_url: str = "") -> SuddenResult:
+    """Record a release at short notice (remand, an early decision).
+
+    Completes the open release, or plans and completes one; every missing readiness item
+    becomes an urgent task for its owner, and every current member and owner is e-mailed
+    once, right after the commit (``release_alerts_send``). A repeat (a double submit, a
+    rerun) finds the release already recorded at short notice and marks and sends nothing
+    twice.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the release came at short notice.")})
+    if on is None:
+        raise ValidationError({"on": _("Give the day of release.")})
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        open_transition = Transition.objects.filter(case=case, state__in=OPEN_STATES).first()
+        latest = release_transitions(case.pk).first()
+        repeated = False
+        if open_transition is not None and not open_transition.is_release:
+            raise ValidationError(_("A transfer is planned. Cancel it before recording a release."))
+        if open_transition is not None:
+            transition = open_transition
+        elif latest is not None and latest.state == TransitionState.COMPLETED and latest.sudden:
+            transition, repeated = latest, True
+        elif case.released_on is not None:
+            raise ValidationError(_("The person is already released."))
+        else:
+            transition = transition_plan(
+                actor=actor, case=case, kind=TransitionKind.RELEASE, planned_date=on, reason=reason
+            )
+        readiness_create(actor=actor, transition=transition)
+        if not repeated:
+            old = {"sudden": transition.sudden, "completed_on": None}
+            transition = transition_complete(actor=actor, transition=transition, on=on, sudden=True)
+            record_change(
+                actor=actor,
+                action="release.sudden",
+                obj=transition,
+                case=case,
+                old=old,
+                new={"sudden": True, "completed_on": on.isoformat(), "reason": reason},
+            )
+        urgent = readiness_mark_urgent(actor=actor, transition=transition, case=case)
+    transaction.on_commit(lambda: release_alerts_send(transition=transition, base_url=base_url))
+    return SuddenResult(transition=transition, urgent=urgent, repeated=repeated)

@@ -21,76 +21,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from journal.actions import action_label
 from journal.models import JournalEntry
 from journal.services import REDACTED
 
-ACTION_LABELS = {
-    "person.create": gettext_lazy("Person registered"),
-    "case.open": gettext_lazy("Case registered"),
-    "membership.add": gettext_lazy("Member added to the group"),
-    "membership.end": gettext_lazy("Member left the group"),
-    "meeting.book": gettext_lazy("Meeting booked"),
-    "conversation.record": gettext_lazy("Needs conversation recorded"),
-    "need.create": gettext_lazy("Need recorded"),
-    "need.update": gettext_lazy("Need changed"),
-    "resource.create": gettext_lazy("Strength recorded"),
-    "need.volunteers": gettext_lazy("The person changed whether a need is shared with volunteers"),
-    "volunteers.share": gettext_lazy("The person changed what volunteers see"),
-    "consent.give": gettext_lazy("Consent recorded"),
-    "consent.replace": gettext_lazy("Consent replaced"),
-    "consent.withdraw": gettext_lazy("Consent withdrawn"),
-    "membership.accept": gettext_lazy("Invitation to the group accepted"),
-    "membership.decline": gettext_lazy("Invitation to the group declined"),
-    "case.lead": gettext_lazy("Lead of the group handed over"),
-    "case.stage": gettext_lazy("Stage changed"),
-    "case.transition": gettext_lazy("Transfer or release recorded on the case"),
-    "case.follow_up_phase": gettext_lazy("Follow-up after release changed"),
-    "case.close": gettext_lazy("Case closed"),
-    "transition.plan": gettext_lazy("Transition planned"),
-    "transition.invite": gettext_lazy("Incoming actor invited"),
-    "transition.overlap": gettext_lazy("Transition in overlap"),
-    "transition.complete": gettext_lazy("Transition done"),
-    "transition.cancel": gettext_lazy("Transition cancelled"),
-    "readiness.create": gettext_lazy("Release checklist item created"),
-    "readiness.update": gettext_lazy("Release checklist item changed"),
-    "readiness.urgent": gettext_lazy("Release checklist item made urgent"),
-    "release.sudden": gettext_lazy("Release at short notice recorded"),
-    "carry_over.ask": gettext_lazy("Asked to carry over the earlier case"),
-    "carry_over.person_answer": gettext_lazy("The person answered about carrying over the earlier case"),
-    "carry_over.holder_answer": gettext_lazy("The earlier case's staff answered about carrying it over"),
-    "carry_over.done": gettext_lazy("The earlier case carried over"),
-    "need.take_over": gettext_lazy("Need taken over from the earlier case"),
-    "measure.take_over": gettext_lazy("Measure taken over from the earlier case"),
-    "measure.propose": gettext_lazy("Measure proposed"),
-    "measure.update": gettext_lazy("Measure changed"),
-    "measure.chosen": gettext_lazy("Measure chosen"),
-    "measure.rejected": gettext_lazy("Measure rejected"),
-    "measure.started": gettext_lazy("Measure started"),
-    "measure.done": gettext_lazy("Measure done"),
-    "measure.cancelled": gettext_lazy("Measure cancelled"),
-    "measure.proposed": gettext_lazy("Measure proposed again"),
-    "measure.note": gettext_lazy("Delivery note written"),
-    "plan.version": gettext_lazy("New version of the plan"),
-    "meeting.attendance": gettext_lazy("Attendance recorded"),
-    "meeting.minutes": gettext_lazy("Minutes written"),
-    "meeting.decision": gettext_lazy("Decision recorded"),
-    "meeting.need_review": gettext_lazy("Need reviewed at a handover review"),
-    "meeting.measure_reassigned": gettext_lazy("Measure re-assigned at a handover review"),
-    "meeting.measure_closed": gettext_lazy("Measure closed at a handover review"),
-    "message.post": gettext_lazy("Message in the group's thread"),
-    "timetable.release_notice_recorded": gettext_lazy("Release notice recorded"),
-    "timetable.rule_set_chosen": gettext_lazy("Deadline rules chosen for the case"),
-    "timetable.institution_rule_set_chosen": gettext_lazy("Deadline rules chosen for the institution"),
-    "timetable.calendar_feed_created": gettext_lazy("Calendar feed created"),
-    "timetable.calendar_feed_revoked": gettext_lazy("Calendar feed revoked"),
-    "admin.add": gettext_lazy("Added in the administration"),
-    "admin.change": gettext_lazy("Changed in the administration"),
-    "admin.delete": gettext_lazy("Deleted in the administration"),
-    "account.password_link": gettext_lazy("Link to set a password sent"),
-    "account.language": gettext_lazy("Language chosen"),
-    "access.unit": gettext_lazy("A coordinator of the prison opened the case, with a reason"),
-    "access.emergency": gettext_lazy("Emergency access to the case, with a reason"),
-}
+#: Models that moved to another app. The journal is append-only, so entries written before
+#: the move keep the old label (meetings 0004 moved the meeting from the cases app).
+MOVED_MODELS = {"cases.meeting": "meetings.meeting"}
 
 
 #: What each action did, as a sentence; %(actor)s is who did it, %(object)s what it was done to.
@@ -136,14 +73,9 @@ FIELD_LABELS = {
 }
 
 
-def action_label(action: str) -> str:
-    """Return the action in words; actions without a label are shown as they are stored."""
-    return str(ACTION_LABELS.get(action, action))
-
-
 def _model_for(entry: JournalEntry) -> type[models.Model] | None:
     try:
-        return apps.get_model(entry.object_type)
+        return apps.get_model(MOVED_MODELS.get(entry.object_type, entry.object_type))
     except (LookupError, ValueError):
         return None
 
@@ -176,8 +108,8 @@ def moment_in_words(value: datetime.datetime) -> str:
 
 def _named(obj: models.Model) -> str:
     """An object's name; the objects whose own name carries a raw date are named here."""
-    from cases.models import Meeting
     from handover.models import Transition
+    from meetings.models import Meeting
     from needs.models import Need, NeedsConversation
 
     if isinstance(obj, Need):

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from journal.actions import action_label
+
 
 class JournalEntry(models.Model):
     """One change: who did what to which object, with the old and the new values."""
@@ -48,8 +50,6 @@ class JournalEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        from journal.display import action_label
-
         return action_label(self.action)
 
     def changed_fields(self) -> list[tuple[str, object, object]]:

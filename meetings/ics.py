@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from cases.models import Meeting
+from meetings.models import Meeting
 
 PRODID = "-//Overgang//Meetings//EN"
 

@@ -1,7 +1,7 @@
 """The work of a meeting (POP steps 6.1-8): attendance per member, decisions and the handover review.
 
-The meeting itself (time, place or video link, recurrence, minutes) is ``cases.Meeting``;
-its agenda is not stored but built from the journal (see ``meetings.selectors.agenda``).
+The meeting itself (time, place or video link, recurrence, minutes) is ``Meeting``; its
+agenda is not stored but built from the journal (see ``meetings.selectors.agenda``).
 """
 
 from django.conf import settings
@@ -9,8 +9,53 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Meeting, Membership
+from cases.models import Case, Membership
 from core.audience import Audience
+
+
+class MeetingKind(models.TextChoices):
+    INTAKE = "intake", _("Intake meeting")
+    NEEDS_CONVERSATION = "needs_conversation", _("Needs conversation")
+    WITH_PERSON = "with_person", _("Meeting with the person")
+    GROUP = "group", _("Group meeting")
+    RELEASE = "release", _("Release meeting")
+    HANDOVER_REVIEW = "handover_review", _("Handover review")
+    FAREWELL = "farewell", _("Farewell conversation")
+
+
+class Meeting(models.Model):
+    """A booked meeting on a case; its attendance, decisions and handover review are below."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
+    starts_at = models.DateTimeField(_("time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=60)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), blank=True)
+    # A recurring meeting is a series of rows, each its own meeting with its own minutes.
+    series = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("first of the series")
+    )
+    repeat_every_days = models.PositiveSmallIntegerField(_("repeats every (days)"), null=True, blank=True)
+    person_attends = models.BooleanField(_("the person attends"), default=False)
+    minutes = models.TextField(_("minutes"), blank=True)
+    # Who reads the minutes (core.audience.Audience; access.policy decides).
+    minutes_audience = models.CharField(
+        _("who reads the minutes"), max_length=10, choices=Audience.choices, default=Audience.COVERED
+    )
+    version = models.PositiveIntegerField(default=1)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    booked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # The table keeps the name it had in the cases app (migrations meetings 0004, cases 0010).
+        db_table = "cases_meeting"
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class Attendance(models.Model):

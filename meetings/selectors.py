@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from access.policy import CaseAccess
-from cases.models import Case, Meeting, MeetingKind, Membership, lead_flag, membership_is_open
+from cases.models import Case, Membership, lead_flag, membership_is_open
 from handover import rules
 from handover.models import Transition, TransitionState
 from journal.display import describe_changes
 from journal.models import JournalEntry
-from meetings.models import Attendance, Decision, MeasureHandover, NeedReview
+from meetings.models import Attendance, Decision, MeasureHandover, Meeting, MeetingKind, NeedReview
 from needs.models import Need
 from needs.selectors import needs_for_case
 from plans.models import OPEN_STATUSES, Measure

@@ -1,4 +1,4 @@
-"""Writes to meetings: attendance, minutes, decisions and the handover review; each journaled in its transaction."""
+"""Writes to meetings: booking, attendance, minutes, decisions and the handover review; each journaled."""
 
 import datetime
 from typing import Any
@@ -9,20 +9,110 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cases.models import Meeting, MeetingKind, Membership
-from cases.services import MEETING_FIELDS
+from cases.models import Case, Membership
+from cases.validation import refuse_if_closed
 from core.audience import Audience
 from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
-from meetings.models import Attendance, Decision, MeasureHandover, MeasureHandoverAction, NeedReview
+from meetings.models import (
+    Attendance,
+    Decision,
+    MeasureHandover,
+    MeasureHandoverAction,
+    Meeting,
+    MeetingKind,
+    NeedReview,
+)
 from needs.models import Need
 from plans.models import Measure, MeasureStatus
 from plans.services import measure_move, measure_propose, measure_update
 
+MEETING_FIELDS = [
+    "kind",
+    "starts_at",
+    "duration_minutes",
+    "place",
+    "video_link",
+    "series",
+    "repeat_every_days",
+    "person_attends",
+    "minutes",
+    "minutes_audience",
+]
+#: How many meetings of a recurring series are booked at once.
+MAX_OCCURRENCES = 26
 ATTENDANCE_FIELDS = ["meeting", "membership", "present"]
 DECISION_FIELDS = ["meeting", "text", "measure", "audience"]
 NEED_REVIEW_FIELDS = ["meeting", "need", "note"]
 MEASURE_HANDOVER_FIELDS = ["meeting", "measure", "action", "from_user", "to_user", "reason"]
+
+
+def meeting_book(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    starts_at: datetime.datetime,
+    place: str = "",
+    video_link: str = "",
+    duration_minutes: int = 60,
+    repeat_every_days: int | None = None,
+    occurrences: int = 1,
+    person_attends: bool = False,
+) -> Meeting:
+    """Book a meeting on the case, or a series at a fixed interval; return the first."""
+    refuse_if_closed(case)
+    if kind not in MeetingKind.values:
+        raise ValidationError({"kind": _("Choose a kind of meeting.")})
+    if timezone.is_naive(starts_at):
+        raise ValueError("starts_at must be timezone-aware")
+    if starts_at < timezone.now() - datetime.timedelta(minutes=5):
+        raise ValidationError({"starts_at": _("A new meeting cannot be booked in the past.")})
+    if not place.strip() and not video_link.strip():
+        raise ValidationError({"place": _("Give a place or a video link.")})
+    occurrences = occurrences or 1
+    if occurrences > 1 and not repeat_every_days:
+        raise ValidationError({"repeat_every_days": _("Give the interval between the meetings of the series.")})
+    if not 1 <= occurrences <= MAX_OCCURRENCES:
+        raise ValidationError(
+            {"occurrences": _("Book between 1 and %(max)d meetings at a time.") % {"max": MAX_OCCURRENCES}}
+        )
+    first: Meeting | None = None
+    with transaction.atomic():
+        for number in range(occurrences):
+            local_start = timezone.localtime(starts_at)
+            # Step in local calendar days so a series keeps its clock time across summer time.
+            day_start = timezone.make_aware(
+                datetime.datetime.combine(
+                    local_start.date() + datetime.timedelta(days=(repeat_every_days or 0) * number),
+                    local_start.time(),
+                )
+            )
+            meeting = Meeting(
+                case=case,
+                kind=kind,
+                starts_at=day_start,
+                duration_minutes=duration_minutes,
+                place=place.strip(),
+                video_link=video_link.strip(),
+                series=first,
+                repeat_every_days=repeat_every_days if occurrences > 1 else None,
+                person_attends=person_attends,
+                booked_by=actor,
+            )
+            meeting.full_clean()
+            meeting.save()
+            record_change(
+                actor=actor,
+                action="meeting.book",
+                obj=meeting,
+                case=case,
+                old=None,
+                new=snapshot(meeting, MEETING_FIELDS),
+            )
+            first = first or meeting
+    assert first is not None  # occurrences is at least 1
+    return first
 
 
 def member_at(meeting: Meeting, membership: Membership) -> bool:

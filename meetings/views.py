@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from accounts.models import User
-from cases.models import Meeting, MeetingKind
 from core.forms import asked_form
 from core.posting import post_form
 from meetings import selectors
@@ -25,6 +24,7 @@ from meetings.forms import (
     NeedReviewForm,
 )
 from meetings.ics import meeting_ics
+from meetings.models import Meeting, MeetingKind
 from meetings.services import (
     attendance_record,
     decision_record,

@@ -1,12 +1,14 @@
 """Reads of needs and resources, limited to what the viewer may see."""
 
+import datetime
 from collections import OrderedDict
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
-from access.policy import CaseAccess
-from accounts.models import Role
-from cases.models import Membership, membership_is_current
+from access.policy import CaseAccess, current_volunteers
+from cases.models import Membership
 from needs.models import Need, NeedsConversation, Resource, VolunteerSharing
 from reference.models import Tangle
 
@@ -50,10 +52,16 @@ def conversations_for_case(access: CaseAccess) -> QuerySet[NeedsConversation]:
     return NeedsConversation.objects.filter(case=access.case).order_by("held_on", "id")
 
 
+def part_one_held(conversations: Iterable[NeedsConversation]) -> datetime.date | None:
+    """The day part 1 of the needs conversation was completed, from sessions already read (no query)."""
+    completed = sorted(
+        (session.held_on, session.pk) for session in conversations if session.part == 1 and session.completed
+    )
+    return completed[0][0] if completed else None
+
+
 def need_for_case(access: CaseAccess, need_id: int) -> Need:
     """Fetch one visible need of the case, or 404."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(needs_for_case(access), pk=need_id)
 
 
@@ -64,8 +72,4 @@ def volunteer_sharing(access: CaseAccess) -> VolunteerSharing | None:
 
 def volunteers_in_group(access: CaseAccess) -> list[Membership]:
     """The volunteers currently in the person's group, so the person knows who sees what they share."""
-    return list(
-        Membership.objects.filter(membership_is_current(), case=access.case, role=Role.VOLUNTEER)
-        .select_related("user", "agency")
-        .order_by("start_date", "id")
-    )
+    return list(current_volunteers(access.case).select_related("user", "agency").order_by("start_date", "id"))

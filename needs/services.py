@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case
-from cases.services import case_stage_refresh, refuse_if_closed
+from cases.stage import case_stage_refresh
+from cases.validation import refuse_if_closed
 from core.audience import VolunteerItem
 from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
@@ -35,6 +36,18 @@ EDITABLE_NEED_FIELDS = [
 ]
 CONVERSATION_FIELDS = ["part", "held_on", "note", "completed"]
 RESOURCE_FIELDS = ["life_area", "description"]
+NEED_COPY_FIELDS = [
+    "tangle",
+    "life_area",
+    "knot",
+    "own_words",
+    "summary",
+    "acute",
+    "status",
+    "private",
+    "shared_with_volunteers",
+    "copied_from",
+]
 
 
 def _check_taxonomy(life_area: LifeArea, knot: Knot | None) -> None:
@@ -215,3 +228,31 @@ def volunteer_sharing_set(*, actor: User, case: Case, items: Iterable[str], need
                 new={"items": chosen},
             )
     return sharing
+
+
+def need_take_over(*, actor: User, case: Case, earlier: Need) -> Need:
+    """Copy a need of the person's earlier case into the new one, open again (a carry-over agreed to).
+
+    The caller chose the need and checked that it may travel (``cases.services``, never a
+    private one); the volunteers' view is the person's choice anew in each case, so it is not copied.
+    """
+    with transaction.atomic(savepoint=False):
+        need = Need(
+            case=case,
+            tangle_id=earlier.tangle_id,
+            life_area_id=earlier.life_area_id,
+            knot_id=earlier.knot_id,
+            own_words=earlier.own_words,
+            summary=earlier.summary,
+            acute=earlier.acute,
+            status=NeedStatus.OPEN,
+            private=False,
+            copied_from=earlier,
+            recorded_by=actor,
+        )
+        need.full_clean()
+        need.save()
+        record_change(
+            actor=actor, action="need.take_over", obj=need, case=case, old=None, new=snapshot(need, NEED_COPY_FIELDS)
+        )
+    return need

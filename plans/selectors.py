@@ -9,14 +9,11 @@ from django.shortcuts import get_object_or_404
 
 from access.policy import CaseAccess
 from cases.models import Case, Membership, membership_is_current
-from core.workdays import add_working_days
 from journal.models import JournalEntry
 from needs.models import Need, NeedsConversation
 from needs.selectors import needs_for_case
 from plans.models import PLAN_STATUSES, Measure, MeasureStatus, PlanVersion
-
-#: POP step 4: proposals within the next working week after the needs conversation.
-PROPOSAL_WORKING_DAYS = 5
+from timetable.engine import proposals_due
 
 
 def needs_conversation_date(case: Case) -> datetime.date | None:
@@ -30,23 +27,8 @@ def needs_conversation_date(case: Case) -> datetime.date | None:
 
 
 def proposals_deadline(case: Case) -> datetime.date | None:
-    """Return the last day for proposals: 5 working days after the needs conversation."""
-    return proposals_deadline_after(needs_conversation_date(case), case)
-
-
-def proposals_deadline_after(held: datetime.date | None, case: Case) -> datetime.date | None:
-    """The same deadline from the conversation's day, already read (None: not held yet)."""
-    if held is None:
-        return None
-    return add_working_days(held, PROPOSAL_WORKING_DAYS, case.country)
-
-
-def proposals_deadline_from(case: Case, sessions: list[NeedsConversation]) -> datetime.date | None:
-    """The same deadline from sessions already loaded (the case overview), without a query."""
-    completed = sorted((session.held_on, session.pk) for session in sessions if session.part == 1 and session.completed)
-    if not completed:
-        return None
-    return add_working_days(completed[0][0], PROPOSAL_WORKING_DAYS, case.country)
+    """Return the last day for proposals (``timetable.engine.proposals_due``), or None before the conversation."""
+    return proposals_due(needs_conversation_date(case), case.country)
 
 
 def visible_measures(access: CaseAccess) -> QuerySet[Measure]:

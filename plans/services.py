@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cases.models import Case, Membership, membership_is_current
-from cases.services import case_stage_refresh, refuse_if_closed
+from cases.stage import case_stage_refresh
+from cases.validation import refuse_if_closed
 from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
 from needs.models import Need, NeedsConversation
@@ -50,6 +51,18 @@ EDITABLE_MEASURE_FIELDS = frozenset(
     {"title", "description", "needs", "responsible_user", "start_date", "due_date", "requires_of_person"}
 )
 NOTE_FIELDS = ["measure", "text"]
+MEASURE_COPY_FIELDS = [
+    "title",
+    "description",
+    "needs",
+    "responsible_agency",
+    "responsible_user",
+    "start_date",
+    "due_date",
+    "requires_of_person",
+    "status",
+    "copied_from",
+]
 
 
 class TransitionError(ValidationError):
@@ -327,3 +340,41 @@ def delivery_note_add(*, actor: User, measure: Measure, text: str) -> DeliveryNo
             actor=actor, action="measure.note", obj=note, case=measure.case, old=None, new=snapshot(note, NOTE_FIELDS)
         )
     return note
+
+
+def measure_take_over(*, actor: User, case: Case, earlier: Measure, needs: list[Need], responsible: User) -> Measure:
+    """Copy an unfinished measure of the person's earlier case into the new one, proposed again.
+
+    It answers ``needs``, the new case's copies of the needs it answered; ``responsible``
+    holds it until the group decides. Its dates do not lie in the past.
+    """
+    if responsible.agency_id is None:  # membership_add lets no such user in
+        raise ValidationError(_("This user belongs to no known agency and cannot join a group."))
+    today = timezone.localdate()
+    start = max(earlier.start_date, today)
+    with transaction.atomic(savepoint=False):
+        measure = Measure(
+            case=case,
+            title=earlier.title,
+            description=earlier.description,
+            responsible_agency_id=responsible.agency_id,
+            responsible_user=responsible,
+            start_date=start,
+            due_date=max(earlier.due_date, start),
+            requires_of_person=earlier.requires_of_person,
+            status=MeasureStatus.PROPOSED,
+            copied_from=earlier,
+            proposed_by=actor,
+        )
+        measure.full_clean()
+        measure.save()
+        measure.needs.set(needs)
+        record_change(
+            actor=actor,
+            action="measure.take_over",
+            obj=measure,
+            case=case,
+            old=None,
+            new=snapshot(measure, MEASURE_COPY_FIELDS),
+        )
+    return measure

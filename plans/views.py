@@ -18,6 +18,7 @@ from plans import selectors
 from plans.forms import MeasureEditForm, MoveForm, NoteForm, ProposalForm
 from plans.models import PLAN_STATUSES, Measure, MeasureStatus
 from plans.services import delivery_note_add, measure_move, measure_propose, measure_update
+from timetable.engine import proposals_due
 
 
 def _proposal_form(access: CaseAccess, data=None, **kwargs) -> ProposalForm:
@@ -56,7 +57,7 @@ def _plan_context(access: CaseAccess, asked: str | None = None, **extra) -> dict
         "closed_measures": [m for m in measures if m.status in {MeasureStatus.REJECTED, MeasureStatus.CANCELLED}],
         "by_need": by_need,
         "needs_without_measure": [need for need, answered in by_need.items() if not answered],
-        "deadline": selectors.proposals_deadline_after(held_on, access.case),
+        "deadline": proposals_due(held_on, access.case.country),
         "conversation_held": held_on is not None,  # what needs_conversation_held asks, without a query
         "can_choose": access.can(Ability.CHOOSE_MEASURES),
         "can_propose": can_propose,

@@ -38,23 +38,15 @@ from stdnum.no import fodselsnummer
 from access.policy import LEAD_ROLES
 from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
 from cases.identity import EncryptedTextField, national_id_digest
-from cases.models import (
-    CODE_ALPHABET,
-    Case,
-    FollowUpPhase,
-    LegalStatus,
-    Meeting,
-    MeetingKind,
-    Membership,
-    Person,
-    Stage,
-)
-from cases.services import CASE_FIELDS, MEETING_FIELDS, MEMBERSHIP_FIELDS, PERSON_FIELDS
+from cases.models import CASE_FIELDS, CODE_ALPHABET, Case, FollowUpPhase, LegalStatus, Membership, Person, Stage
+from cases.services import MEMBERSHIP_FIELDS, PERSON_FIELDS
 from consent.models import Consent
 from consent.services import CONSENT_FIELDS
 from journal import chain
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 from journal.services import snapshot
+from meetings.models import Meeting, MeetingKind
+from meetings.services import MEETING_FIELDS
 from needs.models import Need, NeedsConversation, NeedStatus, Resource
 from needs.services import CONVERSATION_FIELDS, NEED_FIELDS, RESOURCE_FIELDS
 from population import calibration as cal

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from access.policy import CaseAccess
 from accounts.models import User
-from cases.models import Case, Membership, Stage
+from cases.models import Membership, Stage
 from handover.models import Transition, TransitionKind, TransitionState
 from journal.models import AccessPurpose
 from journal.services import record_access
@@ -239,10 +239,3 @@ def sudden_release_flag() -> Exists:
             transition__completed_on__gte=since,
         )
     )
-
-
-def members_for_owner_choice(case: Case) -> list[Membership]:
-    """The current members, who may own a readiness item."""
-    from cases.selectors import current_members
-
-    return list(current_members(case))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,19 +15,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Country, Role, User
+from accounts.models import Role, User
 from cases.models import Case, Membership, lead_flag, membership_is_current
 from core.errors import ConcurrentEditError
-from handover.models import OPEN_STATES, Transition, TransitionKind, TransitionState
+from handover.models import Transition, TransitionKind, TransitionState
 from journal.services import record_change, snapshot
 from release.models import ReadinessItem, ReadinessKey, ReadinessState, ReleaseAlert
-from release.selectors import missing_q, release_transitions, told_q
+from release.selectors import missing_q, told_q
+from timetable.engine import probation_plan_due
 
 logger = logging.getLogger(__name__)
 
 ITEM_FIELDS = ["transition", "key", "owner", "state", "note", "done_on", "due_date", "urgent_since"]
-#: Denmark (God Løsladelse, seed 002 ch. 4): the probation plan within 7 days after release.
-DK_PROBATION_PLAN_DAYS = 7
 LEAD = "lead"
 OFFICER = "officer"
 #: Who owns each item by default: a member of the current group in this role, the lead,
@@ -62,12 +60,6 @@ def default_owners(members: Sequence[Membership]) -> dict[str, Membership | None
     return {key: chosen[who] if who in chosen else by_role.get(who) for key, who in DEFAULT_OWNER.items()}
 
 
-def _probation_due(case: Case, release_date: datetime.date) -> datetime.date | None:
-    if case.country == Country.DENMARK:
-        return release_date + datetime.timedelta(days=DK_PROBATION_PLAN_DAYS)
-    return None
-
-
 def readiness_create(*, actor: User, transition: Transition) -> list[ReadinessItem]:
     """Create the release checklist of a release-kind transition, with default owners; once only."""
     if transition.kind not in TransitionKind.releases():
@@ -89,7 +81,9 @@ def readiness_create(*, actor: User, transition: Transition) -> list[ReadinessIt
                 transition=transition,
                 key=key,
                 owner=owners[key],
-                due_date=_probation_due(case, transition.planned_date) if key == ReadinessKey.PROBATION_PLAN else None,
+                due_date=probation_plan_due(transition.planned_date, case.country)
+                if key == ReadinessKey.PROBATION_PLAN
+                else None,
                 updated_by=actor,
             )
             # The relations are rows just read and the constraints are the database's: no queries here.
@@ -159,63 +153,6 @@ def readiness_item_update(
     return current
 
 
-@dataclass
-class SuddenResult:
-    transition: Transition
-    urgent: int
-    repeated: bool
-
-
-def release_sudden(*, actor: User, case: Case, on: datetime.date, reason: str, base_url: str = "") -> SuddenResult:
-    """Record a release at short notice (remand, an early decision).
-
-    Completes the open release, or plans and completes one; every missing readiness item
-    becomes an urgent task for its owner, and every current member and owner is e-mailed
-    once, right after the commit (``release_alerts_send``). A repeat (a double submit, a
-    rerun) finds the release already recorded at short notice and marks and sends nothing
-    twice.
-    """
-    from handover.services import transition_complete, transition_plan
-
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the release came at short notice.")})
-    if on is None:
-        raise ValidationError({"on": _("Give the day of release.")})
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        open_transition = Transition.objects.filter(case=case, state__in=OPEN_STATES).first()
-        latest = release_transitions(case.pk).first()
-        repeated = False
-        if open_transition is not None and not open_transition.is_release:
-            raise ValidationError(_("A transfer is planned. Cancel it before recording a release."))
-        if open_transition is not None:
-            transition = open_transition
-        elif latest is not None and latest.state == TransitionState.COMPLETED and latest.sudden:
-            transition, repeated = latest, True
-        elif case.released_on is not None:
-            raise ValidationError(_("The person is already released."))
-        else:
-            transition = transition_plan(
-                actor=actor, case=case, kind=TransitionKind.RELEASE, planned_date=on, reason=reason
-            )
-        readiness_create(actor=actor, transition=transition)
-        if not repeated:
-            old = {"sudden": transition.sudden, "completed_on": None}
-            transition = transition_complete(actor=actor, transition=transition, on=on, sudden=True)
-            record_change(
-                actor=actor,
-                action="release.sudden",
-                obj=transition,
-                case=case,
-                old=old,
-                new={"sudden": True, "completed_on": on.isoformat(), "reason": reason},
-            )
-        urgent = _mark_urgent(actor, transition, case)
-    transaction.on_commit(lambda: release_alerts_send(transition=transition, base_url=base_url))
-    return SuddenResult(transition=transition, urgent=urgent, repeated=repeated)
-
-
 def readiness_release_happened(*, actor: User, transition: Transition, case: Case) -> None:
     """The release took place on ``transition.completed_on``: the Danish probation plan is due 7 days after that day.
 
@@ -225,7 +162,7 @@ def readiness_release_happened(*, actor: User, transition: Transition, case: Cas
     released_on = transition.completed_on
     if released_on is None:  # not released yet: nothing is due
         return
-    due = _probation_due(case, released_on)
+    due = probation_plan_due(released_on, case.country)
     if due is None:
         return
     items = ReadinessItem.objects.select_for_update().filter(transition=transition, key=ReadinessKey.PROBATION_PLAN)
@@ -237,7 +174,7 @@ def readiness_release_happened(*, actor: User, transition: Transition, case: Cas
         _journal(actor, "readiness.update", item, case, old)
 
 
-def _mark_urgent(actor: User, transition: Transition, case: Case) -> int:
+def readiness_mark_urgent(*, actor: User, transition: Transition, case: Case) -> int:
     """Turn every missing item without an urgent mark into an urgent task.
 
     The Danish plan date has moved already: ``transition_complete`` calls

@@ -12,17 +12,19 @@ from django.views.decorators.http import require_POST
 from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from cases.models import Membership
+from cases.selectors import current_members
 from core.posting import post_form
+from handover.services import release_sudden
 from release import selectors
 from release.forms import SuddenForm, item_form
-from release.services import readiness_item_update, release_sudden
+from release.services import readiness_item_update
 
 
 def _render(request: AuthenticatedHttpRequest, access: CaseAccess, *, bound=None, sudden_form=None, status: int = 200):
     case = access.case
     readiness = selectors.readiness_for(access)
     editable = [item for item in readiness.items if access.can_edit_readiness(item)]
-    members = selectors.members_for_owner_choice(case) if editable else []
+    members = list(current_members(case)) if editable else []
     forms = {item.pk: item_form(item, members) for item in editable}
     if bound is not None:
         forms[bound.item_id] = bound
@@ -56,7 +58,7 @@ def item_update(request: AuthenticatedHttpRequest, access: CaseAccess, item_id: 
         raise Http404
     if not access.can_edit_readiness(item):
         raise PermissionDenied
-    members = selectors.members_for_owner_choice(access.case)
+    members = list(current_members(access.case))
     form = item_form(item, members, request.POST)
     form.item_id = item.pk
     readiness_url = reverse("release:readiness", kwargs={"code": access.case.code})

@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from access.policy import LEAD_ROLES, CaseAccess, audiences_for
+from access.policy import CaseAccess, audiences_for, covered_membership_ids, is_case_staff
 from accounts.models import Role
 from cases.models import Case, Membership, membership_is_current
-from consent.models import Consent
 from core.audience import Audience, VolunteerItem
 from needs.models import VolunteerSharing
 from threads.models import Message
@@ -39,8 +38,7 @@ def audience_readers(case: Case) -> list[AudienceReaders]:
     members = list(
         Membership.objects.filter(membership_is_current(), case=case).select_related("user", "agency").order_by("id")
     )
-    consent = Consent.objects.filter(case=case, withdrawn_at__isnull=True).first()
-    covered = set(consent.scope.values_list("pk", flat=True)) if consent else set()
+    covered = covered_membership_ids(case)
     items = VolunteerSharing.objects.filter(case=case).values_list("items", flat=True).first() or []
     readers: dict[str, list[str]] = {
         value: [_("%(name)s (the person)") % {"name": case.person.full_name}] for value in Audience.values
@@ -49,7 +47,7 @@ def audience_readers(case: Case) -> list[AudienceReaders]:
         volunteer = member.role == Role.VOLUNTEER
         reads = audiences_for(
             is_person=False,
-            is_prison_staff=member.role in LEAD_ROLES and member.agency_id == case.institution_id,
+            is_prison_staff=is_case_staff(member, case),
             is_member=True,
             covered=member.pk in covered,
             volunteer=volunteer,

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from accounts.admin import JournaledAdmin
 from timetable.models import InstitutionRuleSet, Rule, RuleSet
+from timetable.services import rule_set_choose_for_institution
 
 
 class RuleInline(admin.TabularInline):
@@ -21,6 +22,4 @@ class InstitutionRuleSetAdmin(JournaledAdmin):
     readonly_fields = ["chosen_by"]
 
     def save_model(self, request, obj, form, change):
-        from timetable.services import rule_set_choose_for_institution
-
         rule_set_choose_for_institution(actor=request.user, institution=obj.institution, rule_set=obj.rule_set)

@@ -21,15 +21,46 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy, pgettext_lazy
 
-from accounts.models import Role
+from accounts.models import Country, Role
 from cases.sentence import Term
 from core.workdays import add_working_days, is_public_holiday
 from timetable.models import Anchor, DeadlineKind, DeadlineState, OffsetUnit
 from timetable.sources import in_words
+
+# ---------------------------------------------------------------------------------------
+# Deadlines the pages and services compute from one date (not from a rule set)
+
+#: POP step 4 (seed 001): proposals for measures within the next working week (5 working
+#: days, public holidays excluded) after the needs conversation.
+PROPOSAL_WORKING_DAYS = 5
+#: Denmark (God Løsladelse, seed 002 ch. 4): probation's action plan for the parole period
+#: within 7 days after release.
+DK_PROBATION_PLAN_DAYS = 7
+
+
+def proposals_due(held: datetime.date | None, country: str) -> datetime.date | None:
+    """The last day for proposals for measures: 5 working days after the needs conversation (None: not held)."""
+    if held is None:
+        return None
+    return add_working_days(held, PROPOSAL_WORKING_DAYS, country)
+
+
+def probation_plan_due(release_date: datetime.date, country: str) -> datetime.date | None:
+    """The day probation's plan is due after a release on ``release_date``: Denmark only (None elsewhere)."""
+    if country == Country.DENMARK:
+        return release_date + datetime.timedelta(days=DK_PROBATION_PLAN_DAYS)
+    return None
+
+
+def anonymise_on(closed_on: datetime.date) -> datetime.date:
+    """The day from which a case closed on ``closed_on`` is anonymised (``ANONYMISE_AFTER_DAYS``; DOMAIN.md §5)."""
+    return closed_on + datetime.timedelta(days=settings.ANONYMISE_AFTER_DAYS)
+
 
 # ---------------------------------------------------------------------------------------
 # Offsets

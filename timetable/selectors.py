@@ -20,18 +20,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from access.policy import CaseAccess, cases_visible_to
+from access.policy import CaseAccess, case_facts_visible, cases_visible_to, sees_unit, unit_cases_for
 from accounts.models import Role, User
-from cases.models import Case, Meeting, Membership, Stage, lead_flag, membership_is_current
+from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
+from cases.selectors import case_search_condition
+from handover.models import Transition, TransitionKind, TransitionState
+from handover.rules import attended_hold_meeting
 from journal.models import AccessPurpose
 from journal.services import record_access
+from meetings.models import Meeting
 from needs.models import Need, NeedsConversation, NeedStatus
 from plans.models import Measure, PlanVersion
 from timetable import engine
+from timetable.forms import CaseRuleSetForm, ReleaseNoticeForm
 from timetable.models import (
     OPEN_STATES,
     CalendarFeed,
     CaseRuleSet,
+    DeadlineKind,
     DeadlineState,
     InstitutionRuleSet,
     ReleaseNotice,
@@ -209,8 +215,6 @@ class CaseTimetable:
 
     @property
     def notice_form(self) -> ReleaseNoticeForm:
-        from timetable.forms import ReleaseNoticeForm
-
         release = self.road.release_estimate if self.road else None
         return ReleaseNoticeForm(
             country=self.country, initial={"release_date": self.release or release, "told_on": self.today}
@@ -218,8 +222,6 @@ class CaseTimetable:
 
     @property
     def rule_set_form(self) -> CaseRuleSetForm:
-        from timetable.forms import CaseRuleSetForm
-
         return CaseRuleSetForm(country=self.country, initial={"rule_set": self.rule_set})
 
     @property
@@ -368,7 +370,7 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
         return DueList(today, [], [], [], [], stage_counts)
     book = RuleBook(overrides={case.pk: case.override_rule_set for case in cases if case.override_rule_set})
     facts = facts_for_cases(cases)
-    sees_facts = _cases_with_facts_visible(user, cases, facts)
+    sees_facts = case_facts_visible(user, cases, {case.pk: facts[case.pk].members for case in cases})
     mine: list[tuple[engine.DeadlineResult, DueItem]] = []
     risky: list[tuple[Case, list[engine.Risk]]] = []
     for case in cases:
@@ -412,9 +414,6 @@ def open_handover_gap(user: User) -> Subquery:
     (seed 002 ch. 4: no authority lets go before another has taken hold). It stays on
     the lead's "what is due" until an incoming member has taken hold (``handover.rules``).
     """
-    from handover.models import Transition, TransitionKind, TransitionState
-    from handover.rules import attended_hold_meeting
-
     held = Membership.objects.filter(incoming_for=OuterRef("pk"), accepted_at__isnull=False).filter(
         attended_hold_meeting()
     )
@@ -447,30 +446,6 @@ def reminder_alerts_for(user: User, cases: Sequence[Case]) -> list[Reminder]:
         .select_related("recipient", "deadline", "deadline__case")
         .order_by("deadline__due_date", "id")[:100]
     )
-
-
-def _cases_with_facts_visible(user: User, cases: Sequence[Case], facts: dict[int, engine.CaseFacts]) -> set[int]:
-    """Return the cases whose facts (release date, risks) the user sees: as the case's prison
-    staff or covered by an active consent, as ``CaseAccess.sees_needs`` decides for one case."""
-    from access.policy import LEAD_ROLES
-
-    staff = {
-        case.pk
-        for case in cases
-        if case.institution_id == user.agency_id
-        and any(
-            m.user_id == user.pk and m.role in LEAD_ROLES and m.agency_id == case.institution_id
-            for m in facts[case.pk].members
-        )
-    }
-    from consent.models import Consent
-
-    covered = set(
-        Consent.objects.filter(
-            case_id__in=[case.pk for case in cases], withdrawn_at__isnull=True, scope__user_id=user.pk
-        ).values_list("case_id", flat=True)
-    )
-    return staff | covered
 
 
 def unit_stage_counts(user: User) -> list[dict[str, Any]] | None:
@@ -525,9 +500,6 @@ def unit_overview_for(
     of the unit (one query per kind of fact), so they need no batch job. With ``log`` the
     cases on the page are listed, and each is an access event the person sees.
     """
-    from access.policy import sees_unit, unit_cases_for
-    from cases.selectors import case_search_condition
-
     if not sees_unit(user):
         return None
     today = timezone.localdate()
@@ -671,8 +643,6 @@ def calendar_events(user: User) -> list[FeedEvent]:
 
 def link_for(kind: str, case: Case) -> str:
     """Return the page where a deadline of the kind is done."""
-    from timetable.models import DeadlineKind
-
     code = {"code": case.code}
     if kind in {
         DeadlineKind.NEEDS_CONVERSATION,

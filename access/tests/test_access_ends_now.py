@@ -15,8 +15,9 @@ from django.urls import reverse
 from access.policy import cases_visible_to
 from accounts.models import User
 from cases.models import Membership
-from cases.services import case_close, membership_accept, membership_end
+from cases.services import membership_end
 from consent.services import consent_give
+from handover.services import case_close, membership_accept
 
 pytestmark = pytest.mark.django_db
 

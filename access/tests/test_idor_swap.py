@@ -23,9 +23,10 @@ from django.utils import timezone
 from access.policy import cases_visible_to
 from access.tests.test_url_walk import all_patterns, outcome, without_tokens
 from accounts.models import User
-from cases.models import CarryOver, Case, Meeting, MeetingKind, Membership
+from cases.models import CarryOver, Case, Membership
 from handover.models import Transition, TransitionKind, TransitionState
 from journal.models import AccessEvent
+from meetings.models import Meeting, MeetingKind
 from needs.models import Need
 from plans.models import Measure
 from reference.models import LifeArea

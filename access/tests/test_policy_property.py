@@ -23,10 +23,11 @@ from hypothesis import strategies as st
 
 from access.policy import access_by_code, cases_visible_to
 from accounts.models import Agency, AgencyKind, Role, User
-from cases.models import Case, LegalStatus, Meeting, MeetingKind, Membership, Person
+from cases.models import Case, LegalStatus, Membership, Person
 from cases.selectors import caseload_for
 from consent.models import Consent
 from journal.services import record_change
+from meetings.models import Meeting, MeetingKind
 from needs.models import Need
 from needs.selectors import needs_for_case
 from needs.services import need_create

@@ -15,8 +15,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from access.policy import cases_visible_to, reason_kinds_for
-from cases.models import Case, Meeting, Membership
+from cases.models import Case, Membership
 from handover.models import Transition
+from meetings.models import Meeting
 from needs.models import Need
 from plans.models import Measure
 from release.models import ReadinessItem

@@ -9,24 +9,22 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
-from cases.models import Case, FollowUpPhase, LegalStatus, MeetingKind, Membership, Stage
+from cases.models import Case, FollowUpPhase, LegalStatus, Membership, Stage
 from cases.services import (
     IntakeData,
     carry_over_ask,
-    case_close,
     case_follow_up_phase_set,
     case_open,
-    meeting_book,
-    membership_accept,
     membership_add,
     membership_end,
     membership_make_lead,
 )
 from core.errors import ConcurrentEditError
 from handover.models import Transition, TransitionKind, TransitionState
-from handover.services import transition_complete, transition_invite, transition_plan
+from handover.services import case_close, membership_accept, transition_complete, transition_invite, transition_plan
 from journal.models import JournalEntry
-from meetings.services import attendance_record
+from meetings.models import MeetingKind
+from meetings.services import attendance_record, meeting_book
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +244,8 @@ def test_a_closed_case_refuses_further_changes(released, users):
 
 
 def test_a_closed_case_takes_no_new_member_need_measure_or_meeting(released, users):
-    from cases.services import carry_over_ask, meeting_book, membership_add
+    from cases.services import carry_over_ask, membership_add
+    from meetings.services import meeting_book
     from needs.services import need_create
     from plans.services import measure_propose
     from reference.models import LifeArea

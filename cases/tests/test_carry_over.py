@@ -236,7 +236,8 @@ def test_every_read_of_the_earlier_case_is_an_access_event_the_person_sees(clien
 
 
 def test_a_closed_earlier_case_travels_on_the_persons_word_alone(users, bergen_case):
-    from cases.services import carry_over_person_answer, case_close
+    from cases.services import carry_over_person_answer
+    from handover.services import case_close
 
     kari = users["kari.kontakt"]
     closed = case_close(actor=kari, case=bergen_case, reason="Løslatt, ferdig fulgt opp.", version=bergen_case.version)

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Meeting, Membership, Person
+from cases.models import Case, Membership, Person
 from journal.models import JournalEntry
+from meetings.models import Meeting
 from needs.models import Need
 from reference.models import LifeArea
 

@@ -12,10 +12,10 @@ from cases.services import (
     carry_over_ask,
     carry_over_holder_answer,
     carry_over_person_answer,
-    membership_accept,
     membership_add,
     membership_make_lead,
 )
+from handover.services import membership_accept
 
 pytestmark = pytest.mark.django_db
 

@@ -11,15 +11,8 @@ from stdnum.no import fodselsnummer
 from accounts.models import User
 from cases.identity import national_id_digest
 from cases.models import Case, LegalStatus, Membership, Person, Stage
-from cases.services import (
-    IntakeData,
-    carry_over_ask,
-    carry_over_person_answer,
-    case_close,
-    case_open,
-    membership_accept,
-    membership_add,
-)
+from cases.services import IntakeData, carry_over_ask, carry_over_person_answer, case_open, membership_add
+from handover.services import case_close, membership_accept
 from journal.models import JournalEntry
 from journal.services import snapshot
 from needs.models import Need, NeedStatus

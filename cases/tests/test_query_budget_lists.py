@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import Case, Person
+from cases.models import Case, Membership, Person
 from needs.services import need_create
 from reference.models import LifeArea
 from threads.services import message_post
@@ -36,7 +36,7 @@ def add_unit_cases(institution, creator, n: int) -> None:
     people = Person.objects.bulk_create(
         Person(first_name=f"U{i}", last_name="Unit", birth_date=datetime.date(1990, 1, 1)) for i in range(n)
     )
-    Case.objects.bulk_create(
+    cases = Case.objects.bulk_create(
         Case(
             person=person,
             institution=institution,
@@ -52,6 +52,24 @@ def add_unit_cases(institution, creator, n: int) -> None:
         )
         for i, person in enumerate(people)
     )
+    # Every case has a lead when its transaction commits (a deferred trigger on PostgreSQL).
+    now = timezone.now()
+    leads = Membership.objects.bulk_create(
+        Membership(
+            case=case,
+            user=creator,
+            role=creator.role,
+            agency=institution,
+            start_date=case.intake_date,
+            accepted_at=now,
+            added_by=creator,
+            added_at=now,
+        )
+        for case in cases
+    )
+    for case, lead in zip(cases, leads, strict=True):
+        case.lead = lead
+    Case.objects.bulk_update(cases, ["lead"])
 
 
 def test_the_unit_overview_costs_the_same_for_any_size_and_page(client_for, personas, django_assert_max_num_queries):

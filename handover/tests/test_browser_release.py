@@ -28,7 +28,8 @@ SETUP = """
 import datetime, json
 from django.utils import timezone
 from accounts.models import Role, User
-from cases.services import IntakeData, case_open, membership_accept, membership_add
+from cases.services import IntakeData, case_open, membership_add
+from handover.services import membership_accept
 from consent.services import consent_give
 from needs.services import conversation_record, need_create
 from reference.models import LifeArea

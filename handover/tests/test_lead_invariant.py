@@ -17,19 +17,18 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from cases.models import Case, LegalStatus, MeetingKind, Membership
-from cases.services import (
-    IntakeData,
-    case_open,
-    meeting_book,
-    membership_accept,
-    membership_add,
-    membership_end,
-    membership_make_lead,
-)
+from cases.models import Case, LegalStatus, Membership
+from cases.services import IntakeData, case_open, membership_add, membership_end, membership_make_lead
 from handover.models import Transition, TransitionKind
-from handover.services import transition_cancel, transition_complete, transition_invite, transition_plan
-from meetings.services import attendance_record
+from handover.services import (
+    membership_accept,
+    transition_cancel,
+    transition_complete,
+    transition_invite,
+    transition_plan,
+)
+from meetings.models import MeetingKind
+from meetings.services import attendance_record, meeting_book
 
 pytestmark = pytest.mark.django_db
 

@@ -9,20 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import Case, LegalStatus, MeetingKind, Membership, Stage
-from cases.services import (
-    IntakeData,
-    case_open,
-    meeting_book,
-    membership_accept,
-    membership_add,
-    membership_end,
-    membership_make_lead,
-)
+from cases.models import Case, LegalStatus, Membership, Stage
+from cases.services import IntakeData, case_open, membership_add, membership_end, membership_make_lead
 from handover.models import Transition, TransitionKind, TransitionState
-from handover.services import transition_cancel, transition_complete, transition_invite, transition_plan
+from handover.services import (
+    membership_accept,
+    transition_cancel,
+    transition_complete,
+    transition_invite,
+    transition_plan,
+)
 from journal.models import JournalEntry
-from meetings.services import attendance_record
+from meetings.models import MeetingKind
+from meetings.services import attendance_record, meeting_book
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ CANARIES = ("CANARY-TITLE-psykolog", "CANARY-DETAILS-angst", "CANARY-REQUIRES-sa
 
 @pytest.fixture
 def private_measure(case, personas):
-    from cases.models import Meeting, MeetingKind
+    from meetings.models import Meeting, MeetingKind
 
     private = Need.objects.get(case=case, private=True)
     today = timezone.localdate()
@@ -78,7 +78,7 @@ def test_the_contact_officer_sees_every_change(client_for, case, personas, priva
 
 
 def test_the_meeting_agenda_leaves_out_the_measure_for_a_private_need(client_for, case, personas, private_measure):
-    from cases.models import Meeting
+    from meetings.models import Meeting
 
     later = Meeting.objects.filter(case=case).order_by("-starts_at").first()
     url = reverse("meetings:detail", kwargs={"code": case.code, "meeting_id": later.pk})

@@ -39,7 +39,7 @@ def test_every_action_the_services_journal_has_words():
 
     from django.conf import settings
 
-    from journal.display import ACTION_LABELS
+    from journal.actions import ACTION_LABELS
     from plans.models import MeasureStatus
 
     root = pathlib.Path(settings.BASE_DIR)
@@ -53,3 +53,16 @@ def test_every_action_the_services_journal_has_words():
     found.update(f"measure.{status}" for status in MeasureStatus.values)
     assert len(found) > 30
     assert sorted(found - set(ACTION_LABELS)) == []
+
+
+@pytest.mark.parametrize("object_type", ["cases.meeting", "meetings.meeting"])
+def test_a_meetings_entry_is_put_in_words_before_and_after_the_model_moved(object_type):
+    """Entries written while the meeting lived in the cases app keep that label; both read as the meeting."""
+    from journal.display import describe_changes
+    from journal.models import JournalEntry
+
+    entry = JournalEntry(object_type=object_type, old=None, new={"kind": "group", "person_attends": True})
+    with translation.override("en"):
+        (described,) = describe_changes([entry])
+    assert ("kind", None, "Group meeting") in described.display
+    assert ("the person attends", None, "yes") in described.display

@@ -15,9 +15,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases.models import Meeting, MeetingKind
-from journal.display import ACTION_LABELS, describe_changes
+from journal.actions import ACTION_LABELS
+from journal.display import describe_changes
 from journal.models import JournalEntry
+from meetings.models import Meeting, MeetingKind
 from needs.models import Need, NeedStatus
 from needs.services import need_update
 from plans.models import Measure, MeasureStatus

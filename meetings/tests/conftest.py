@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from cases.models import Meeting, MeetingKind
+from meetings.models import Meeting, MeetingKind
 
 
 @pytest.fixture(autouse=True)

@@ -11,14 +11,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.tests.oracle import access_for
-from cases.models import Meeting, MeetingKind, Membership
-from cases.services import meeting_book, membership_end
+from cases.models import Membership
+from cases.services import membership_end
 from handover.models import TransitionKind
 from handover.services import transition_invite, transition_plan
 from journal.models import JournalEntry
-from meetings.models import MeasureHandover, NeedReview
+from meetings.models import MeasureHandover, Meeting, MeetingKind, NeedReview
 from meetings.selectors import farewell_held, handover_review
-from meetings.services import measure_handover_close, measure_handover_reassign, minutes_record, need_review_record
+from meetings.services import (
+    measure_handover_close,
+    measure_handover_reassign,
+    meeting_book,
+    minutes_record,
+    need_review_record,
+)
 from needs.models import Need
 from plans.models import Measure
 from plans.services import measure_move, measure_propose, measure_update

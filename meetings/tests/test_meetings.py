@@ -9,12 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import Meeting, MeetingKind, Membership
-from cases.services import meeting_book
+from cases.models import Membership
 from journal.models import JournalEntry
 from meetings.ics import fold, meeting_ics
-from meetings.models import Attendance
-from meetings.services import decision_record
+from meetings.models import Attendance, Meeting, MeetingKind
+from meetings.services import decision_record, meeting_book
 from needs.models import Need
 
 pytestmark = pytest.mark.django_db

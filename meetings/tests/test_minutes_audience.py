@@ -7,8 +7,8 @@ Without consent an external member sees that the group exists and their own task
 import pytest
 from django.urls import reverse
 
-from cases.models import Meeting, MeetingKind
 from core.audience import Audience
+from meetings.models import Meeting, MeetingKind
 from meetings.services import decision_record, minutes_record
 
 pytestmark = pytest.mark.django_db

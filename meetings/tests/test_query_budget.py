@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Meeting, MeetingKind, Membership
+from cases.models import Membership
+from meetings.models import Meeting, MeetingKind
 from meetings.services import attendance_record, decision_record
 from plans.models import Measure
 from plans.tests.test_query_budget import count_queries, grow

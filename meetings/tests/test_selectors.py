@@ -9,10 +9,10 @@ from django.utils import timezone
 from access.policy import cases_visible_to
 from access.tests.oracle import access_for
 from accounts.models import User
-from cases.models import Meeting, MeetingKind
-from cases.services import meeting_book
 from journal.models import JournalEntry
+from meetings.models import Meeting, MeetingKind
 from meetings.selectors import agenda, previous_meeting
+from meetings.services import meeting_book
 from needs.models import Need
 from needs.selectors import needs_for_case
 from needs.services import need_update

@@ -25,8 +25,10 @@ SETUP = """
 import datetime, json
 from django.utils import timezone
 from accounts.models import Role, User
-from cases.models import Meeting, MeetingKind
-from cases.services import IntakeData, case_open, meeting_book, membership_accept, membership_add
+from meetings.models import Meeting, MeetingKind
+from cases.services import IntakeData, case_open, membership_add
+from meetings.services import meeting_book
+from handover.services import membership_accept
 from consent.services import consent_give
 from needs.services import conversation_record, need_create
 from reference.models import LifeArea

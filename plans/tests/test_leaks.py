@@ -4,7 +4,7 @@ on every page of the plan and the meetings (ASSURANCE #6)."""
 import pytest
 from django.urls import reverse
 
-from cases.models import Meeting, MeetingKind
+from meetings.models import Meeting, MeetingKind
 from needs.services import need_create
 from plans.services import measure_move, measure_propose
 from reference.models import LifeArea

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role, User
-from cases.services import membership_accept, membership_add
+from cases.services import membership_add
+from handover.services import membership_accept
 from needs.services import need_create
 from plans.services import delivery_note_add, measure_move, measure_propose
 from reference.models import LifeArea

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from bench.pages import DAILY_PAGES
-from cases.models import Case, Meeting, MeetingKind, Membership
+from cases.models import Case, Membership
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
+from meetings.models import Meeting, MeetingKind
 from needs.models import Need, Resource
 from population.generator import Generator, build
 from reference.models import LifeArea
@@ -33,8 +34,9 @@ pytestmark = pytest.mark.django_db
 #: so do the plan page (its proposal form), the group page (its add form) and the consent page
 #: (the form for a new consent while one is active).
 PINNED = {
-    # sees every need: no query for the hidden ones' changes; one for carry-overs this case is asked for (issue 16)
-    ("case_overview", "contact_officer"): 15,
+    # sees every need: no query for the hidden ones' changes; one for carry-overs this case is asked for (issue 16);
+    # one for emergency accesses by people outside the group, shown to the staff who run the case (issue 17, point 10)
+    ("case_overview", "contact_officer"): 16,
     ("needs_map", "contact_officer"): 11,
     ("group", "contact_officer"): 7,  # the add form only when asked for
     ("consent", "contact_officer"): 6,  # the form for a new consent only when asked for
@@ -56,9 +58,13 @@ PINNED = {
 #: The forms with choice lists a page builds when asked for (``?form=``): with them the count
 #: must not grow with the case either.
 ON_DEMAND = {"plan": ["proposal"], "group": ["member"], "consent": ["consent"], "meeting": ["attendance", "decision"]}
-PINNED_MY_CASES = 4
-PINNED_WHAT_IS_DUE = 15  # and the reminders that did not reach the lead's group by e-mail (issue 16, hole 12)
-PINNED_UNIT = 5
+PINNED_MY_CASES = 5  # one more: the count of the paged list (issue 17, point 9)
+#: And the reminders that did not reach the lead's group by e-mail (issue 16, hole 12), and the
+#: emergency accesses to the cases the user leads (issue 17, point 10).
+PINNED_WHAT_IS_DUE = 16
+#: Overdue deadlines and risks are evaluated on request from the unit's case facts, one query per
+#: kind of fact, instead of read from the rows compute_deadlines writes (issue 17, point 10).
+PINNED_UNIT = 15
 PINNED_FLOOR = 2
 
 

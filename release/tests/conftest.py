@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case, LegalStatus, Membership
-from cases.services import IntakeData, case_open, membership_accept, membership_add
+from cases.services import IntakeData, case_open, membership_add
+from handover.services import membership_accept
 from timetable.tests.conftest import smtp_settings, smtp_sink  # noqa: F401  (a real aiosmtpd server)
 
 

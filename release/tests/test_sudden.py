@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from cases.models import Stage
 from handover.models import Transition, TransitionState
-from handover.services import transition_complete, transition_plan
+from handover.services import release_sudden, transition_complete, transition_plan
 from journal.models import JournalEntry
 from release.models import ReadinessItem, ReleaseAlert
-from release.services import readiness_item_update, release_sudden
+from release.services import readiness_item_update
 
 pytestmark = pytest.mark.django_db
 
