@@ -120,3 +120,54 @@ def client_for(client):
         return client
 
     return login
+
+
+@dataclass(frozen=True)
+class Denmark:
+    """A Danish prison's case: its contact officer, a KIF officer, a jobcentre adviser and the person."""
+
+    case: object
+    contact_officer: object
+    probation: object
+    jobcentre: object
+    person: object
+
+
+@pytest.fixture
+def denmark(db) -> Denmark:
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
+    from cases.models import LegalStatus
+    from cases.services import IntakeData, case_open, membership_add
+
+    def agency(name, kind, **extra):
+        return Agency.objects.create(name=name, kind=kind, country=Country.DENMARK, municipality="København", **extra)
+
+    prison = agency("Vestre Fængsel", AgencyKind.PRISON, security_level=SecurityLevel.HIGH)
+    kif = agency("KIF København", AgencyKind.PROBATION)
+    jobcentre = agency("Jobcenter København", AgencyKind.NAV)
+    officer = User.objects.create(
+        username="dk.kontakt", first_name="Mette", last_name="Holm", role=Role.CONTACT_OFFICER, agency=prison
+    )
+    probation = User.objects.create(
+        username="dk.kif", first_name="Søren", last_name="Lund", role=Role.PROBATION, agency=kif
+    )
+    adviser = User.objects.create(
+        username="dk.job", first_name="Line", last_name="Berg", role=Role.NAV, agency=jobcentre
+    )
+    person = User.objects.create(username="dk.mads", first_name="Mads", last_name="Jensen", role=Role.PERSON)
+    data = IntakeData(
+        first_name="Mads",
+        last_name="Jensen",
+        birth_date=datetime.date(2003, 3, 3),
+        home_municipality="København",
+        legal_status=LegalStatus.REMAND,
+        intake_date=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    case = case_open(actor=officer, data=data, person_user=person)
+    for member in (probation, adviser):
+        membership_add(actor=officer, case=case, user=member)
+    return Denmark(case=case, contact_officer=officer, probation=probation, jobcentre=adviser, person=person)

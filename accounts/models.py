@@ -1,5 +1,6 @@
 """Users and the agencies they work for (DOMAIN.md §2)."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +102,8 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    #: The language the user chose in the language menu; empty until they choose (accounts.language).
+    language = models.CharField(_("chosen language"), max_length=10, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -1,5 +1,6 @@
 """Writes on accounts."""
 
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,3 +34,21 @@ def password_link_send(*, actor: User, user: User, request: HttpRequest) -> None
         raise ValidationError(_("The user needs a valid e-mail address and an active account."))
     record_change(actor=actor, action="account.password_link", obj=user, case=None, old=None, new={"email": user.email})
     transaction.on_commit(lambda: form.save(request=request, use_https=request.is_secure()))
+
+
+def user_language_choose(*, actor: User, language: str) -> User:
+    """Keep the language a user chose for themselves; from now on it wins over their country's."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=actor.pk)
+        if current.language == language:
+            return current
+        old = {"language": current.language}
+        current.language = language
+        current.save(update_fields=["language"])
+        record_change(
+            actor=actor, action="account.language", obj=current, case=None, old=old, new={"language": language}
+        )
+    actor.language = language
+    return current

@@ -261,6 +261,13 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
 
+    @property
+    def role_label(self) -> str:
+        """The role as the member's country names it (a Danish jobcentre adviser, not a NAV adviser)."""
+        from accounts.country_names import role_label
+
+        return role_label(self.role, self.agency.country if self.agency_id else None)
+
     def counts_on(self, day) -> bool:
         """``membership_is_current`` on a loaded row: accepted, started by ``day``, not ended."""
         return (

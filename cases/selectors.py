@@ -14,7 +14,7 @@ from cases.identity import national_id_digest
 from cases.models import Case, Membership, lead_flag, membership_is_current, membership_is_open
 from core.audience import Audience
 from handover.models import OPEN_STATES, Transition
-from journal.display import describe_changes
+from journal.display import describe_changes, say
 from journal.models import AccessPurpose, JournalEntry
 from journal.services import record_access
 from meetings.models import Meeting
@@ -145,13 +145,14 @@ def latest_changes(access: CaseAccess, limit: int = 10, *, describe: bool = Fals
     Entries are filtered by the same rule as the pages that show their objects
     (``CaseAccess.journal_filter``), and with ``describe`` each entry's old and new values are
     put in words, at one query per kind of related object, naming no need or measure the
-    viewer may not see. Without ``describe`` the query count does not depend on the entries.
+    viewer may not see. Without ``describe`` each is said in a sentence from its own values, and
+    the query count does not depend on the entries.
     """
     if not access.can(Ability.VIEW_JOURNAL):
         return []
     entries = list(journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")[:limit])
     if not describe:
-        return entries
+        return say(entries)
     return describe_changes(entries, hidden=None if _journal_hides_nothing(access) else _hidden_references(access))
 
 

@@ -1,4 +1,5 @@
-"""Start page, health check, error pages and the public pages of the footer (help, privacy, accessibility)."""
+"""Start page, language choice, health check, error pages and the public pages of the footer (help, privacy,
+accessibility)."""
 
 import datetime
 import logging
@@ -8,10 +9,12 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.i18n import set_language
 
 from access.decorators import AuthenticatedHttpRequest, public, signed_in
 from access.policy import sees_no_case
 from accounts.models import Role
+from accounts.services import user_language_choose
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +33,20 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if sees_no_case(request.user):
         return render(request, "core/no_cases.html")
     return redirect("timetable:due")
+
+
+@public
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """Choose the language (Django's set_language); a signed-in user keeps the choice. Anyone.
+
+    The choice is kept on the user (accounts.language), so it wins over the agency's country on
+    every device from now on.
+    """
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_choose(actor=request.user, language=language)
+    return response
 
 
 @public

@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "admin.change": gettext_lazy("Changed in the administration"),
     "admin.delete": gettext_lazy("Deleted in the administration"),
     "account.password_link": gettext_lazy("Link to set a password sent"),
+    "account.language": gettext_lazy("Language chosen"),
     "access.unit": gettext_lazy("A coordinator of the prison opened the case, with a reason"),
     "access.emergency": gettext_lazy("Emergency access to the case, with a reason"),
 }

@@ -36,6 +36,9 @@ class JournalEntry(models.Model):
     #: The hash chain (journal.chain): the previous entry's hash, and this entry's over it and its content.
     prev_hash = models.CharField(_("previous hash"), max_length=64, default="", editable=False)
     hash = models.CharField(_("hash"), max_length=64, default="", editable=False)
+    # Set by journal.display for the reader: the entry said in a sentence, its changed fields in words.
+    sentence: str
+    display: list[tuple[str, str | None, str]]
 
     class Meta:
         verbose_name = _("journal entry")

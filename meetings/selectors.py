@@ -10,6 +10,7 @@ from access.policy import CaseAccess
 from cases.models import Case, Membership, lead_flag, membership_is_open
 from handover import rules
 from handover.models import Transition, TransitionState
+from journal.display import describe_changes
 from journal.models import JournalEntry
 from meetings.models import Attendance, Decision, MeasureHandover, Meeting, MeetingKind, NeedReview
 from needs.models import Need
@@ -52,23 +53,34 @@ def agenda(access: CaseAccess, meeting: Meeting, previous: Meeting | None) -> li
 
     Limited to the needs and measures this viewer may see, so the agenda never shows a
     private need or a measure outside the viewer's rights: the changes to the others are
-    left out as they are read. Three queries whatever the size.
+    left out as they are read. Each change is said in a sentence, its fields in words
+    (``journal.display``), naming only the needs and measures this viewer sees; a few
+    queries whatever the size (one per kind of other object the changes name).
     """
-    needs = {str(need.pk): need for need in needs_for_case(access)}
+    visible_needs = list(needs_for_case(access))
+    needs = {str(need.pk): f"{need.life_area.name}: {need.summary or need.own_words}" for need in visible_needs}
+    # A measure's needs are named by their life area: the words of a need belong to its own changes.
+    areas = {str(need.pk): need.life_area.name for need in visible_needs}
     measures = {str(pk): title for pk, title in visible_measures(access).values_list("pk", "title")}
     entries = JournalEntry.objects.filter(
         case=access.case, object_type__in=AGENDA_OBJECT_TYPES, at__lte=meeting.starts_at
     )
     if previous is not None:
         entries = entries.filter(at__gt=previous.starts_at)
-    items = []
-    for entry in entries.select_related("actor", "actor_agency").order_by("at", "id"):
-        if entry.object_type == "needs.need" and entry.object_id in needs:
-            need = needs[entry.object_id]
-            items.append(AgendaItem(entry, f"{need.life_area.name}: {need.summary or need.own_words}", "need"))
-        elif entry.object_type == "plans.measure" and entry.object_id in measures:
-            items.append(AgendaItem(entry, measures[entry.object_id], "measure"))
-    return items
+    shown = [
+        entry
+        for entry in entries.select_related("actor", "actor_agency").order_by("at", "id")
+        if entry.object_id in (needs if entry.object_type == "needs.need" else measures)
+    ]
+    describe_changes(shown, known={"needs.need": areas, "plans.measure": measures}, titles={"needs.need": needs})
+    return [
+        AgendaItem(
+            entry,
+            needs[entry.object_id] if entry.object_type == "needs.need" else measures[entry.object_id],
+            "need" if entry.object_type == "needs.need" else "measure",
+        )
+        for entry in shown
+    ]
 
 
 def attendance_for(meeting: Meeting) -> list[Attendance]:

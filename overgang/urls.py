@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
-from access.decorators import public
 from accounts import views as account_views
 from core import views as core_views
 
@@ -18,7 +16,7 @@ urlpatterns = [
     path("logout/", account_views.logout, name="logout"),
     path("password/<uidb64>/<token>/", account_views.password_reset_confirm, name="password_reset_confirm"),
     path("password/done/", account_views.password_reset_complete, name="password_reset_complete"),
-    path("language/", public(set_language), name="set_language"),
+    path("language/", core_views.language_choose, name="set_language"),
     path("cases/", include("cases.urls")),
     path("cases/<str:code>/needs/", include("needs.urls")),
     path("cases/<str:code>/consent/", include("consent.urls")),

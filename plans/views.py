@@ -12,6 +12,7 @@ from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from core.forms import asked_form
 from core.posting import Refusal, post_form
+from journal.display import say
 from needs.selectors import needs_for_case
 from plans import selectors
 from plans.forms import MeasureEditForm, MoveForm, NoteForm, ProposalForm
@@ -120,7 +121,7 @@ def _measure_page(
         "case": access.case,
         "measure": measure,
         "notes": list(measure.notes.select_related("written_by", "written_by__agency")),
-        "history": list(selectors.measure_history(access, measure)[:100]),
+        "history": say(selectors.measure_history(access, measure)[:100]),
         "note_form": note_form or (NoteForm() if measure.can_note else None),
     }
     return render(request, "plans/measure_detail.html", context, status=status)

@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy, pgettext_lazy
 
 from accounts.models import Country, Role
 from cases.sentence import Term
 from core.workdays import add_working_days, is_public_holiday
 from timetable.models import Anchor, DeadlineKind, DeadlineState, OffsetUnit
+from timetable.sources import in_words
 
 # ---------------------------------------------------------------------------------------
 # Deadlines the pages and services compute from one date (not from a rule set)
@@ -420,6 +421,11 @@ class RuleData:
     max_sentence_days: int | None = None
     position: int = 0
 
+    @property
+    def local_citation(self) -> str:
+        """The source in the reader's language (timetable.sources)."""
+        return in_words(self.citation)
+
     @classmethod
     def of(cls, rule) -> RuleData:
         return cls(
@@ -650,6 +656,14 @@ RISK_GROUP_DAYS = 56
 RISK_HOUSING_DAYS = 28
 
 
+#: NAV in Norway; the municipality's jobcentre in Denmark; Arbetsförmedlingen in Sweden (accounts.country_names).
+NAV_NOT_TOLD = {
+    "NO": pgettext_lazy("Norway", "NAV not yet told of the release date"),
+    "DK": _("The jobcentre not yet told of the release date"),
+    "SE": _("Arbetsförmedlingen not yet told of the release date"),
+}
+
+
 @dataclass(frozen=True)
 class Risk:
     code: str
@@ -680,7 +694,7 @@ def risks(facts: CaseFacts, today: datetime.date) -> list[Risk]:
                 Risk("no_incoming_actor", str(_("Release within 8 weeks and no probation or municipal member")))
             )
         if facts.told("nav", release) is None:
-            found.append(Risk("nav_not_told", str(_("NAV not yet told of the release date"))))
+            found.append(Risk("nav_not_told", str(NAV_NOT_TOLD.get(facts.country, NAV_NOT_TOLD["NO"]))))
         if facts.told("municipality", release) is None:
             found.append(
                 Risk("municipality_not_told", str(_("The home municipality not yet told of the release date")))

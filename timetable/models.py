@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Country, Role
 from cases.models import Case
+from timetable.sources import in_words
 
 
 class Anchor(models.TextChoices):
@@ -76,7 +77,17 @@ class RuleSet(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (v{self.version})"
+        return f"{self.local_name} (v{self.version})"
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language (timetable.sources)."""
+        return in_words(self.name)
+
+    @property
+    def local_source(self) -> str:
+        """The source in the reader's language: the report's title and year, never a file of ours."""
+        return in_words(self.source)
 
 
 class Rule(models.Model):
@@ -102,6 +113,11 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_set.code} v{self.rule_set.version}: {self.code}"
+
+    @property
+    def local_citation(self) -> str:
+        """The source in the reader's language (timetable.sources)."""
+        return in_words(self.citation)
 
 
 class InstitutionRuleSet(models.Model):

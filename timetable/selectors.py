@@ -17,6 +17,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.policy import CaseAccess, case_facts_visible, cases_visible_to, sees_unit, unit_cases_for
 from accounts.models import Role, User
@@ -187,6 +189,13 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
 # One case
 
 
+NOTICE_HEADINGS = {
+    "NO": pgettext_lazy("Norway", "Record that NAV or the municipality was told of the release date"),
+    "DK": _("Record that the jobcentre or the municipality was told of the release date"),
+    "SE": _("Record that Arbetsförmedlingen or the municipality was told of the release date"),
+}
+
+
 @dataclass
 class CaseTimetable:
     rule_set: RuleSet | None
@@ -200,9 +209,16 @@ class CaseTimetable:
     release: datetime.date | None = None
 
     @property
+    def notice_heading(self) -> str:
+        """A Danish case tells the jobcentre, a Swedish one Arbetsförmedlingen (accounts.country_names)."""
+        return str(NOTICE_HEADINGS.get(self.country, NOTICE_HEADINGS["NO"]))
+
+    @property
     def notice_form(self) -> ReleaseNoticeForm:
         release = self.road.release_estimate if self.road else None
-        return ReleaseNoticeForm(initial={"release_date": self.release or release, "told_on": self.today})
+        return ReleaseNoticeForm(
+            country=self.country, initial={"release_date": self.release or release, "told_on": self.today}
+        )
 
     @property
     def rule_set_form(self) -> CaseRuleSetForm:

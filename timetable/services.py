@@ -20,8 +20,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.language import language_for
 from accounts.models import Agency, Role, User
 from cases.models import Case, Membership, Stage, membership_is_current
 from journal.services import record_change, snapshot
@@ -272,10 +274,11 @@ def _claim(recipient_id: int, deadline: Deadline, due_date: datetime.date, phase
 def _message(reminder: Reminder, base_url: str) -> EmailMessage:
     """Say what is due, on which case code and when; never the person's name or needs.
 
-    The Message-ID is the reminder's own, so a mail client can tell a copy from a new one.
+    In the recipient's language (accounts.language), the date as that language writes it. The
+    Message-ID is the reminder's own, so a mail client can tell a copy from a new one.
     """
     deadline, user = reminder.deadline, reminder.recipient
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_for(user)):
         kind = deadline.get_kind_display()
         if reminder.phase == ReminderPhase.DUE:
             subject = _("Due: %(kind)s (case %(code)s)") % {"kind": kind, "code": deadline.case.code}
@@ -283,7 +286,7 @@ def _message(reminder: Reminder, base_url: str) -> EmailMessage:
             subject = _("Coming up: %(kind)s (case %(code)s)") % {"kind": kind, "code": deadline.case.code}
         body = _("%(kind)s is due on %(date)s for case %(code)s.\n\nOpen the case: %(url)s\n") % {
             "kind": kind,
-            "date": reminder.due_date.isoformat(),
+            "date": date_format(reminder.due_date, "j. F Y"),
             "code": deadline.case.code,
             "url": base_url.rstrip("/") + reverse("cases:overview", kwargs={"code": deadline.case.code}),
         }
@@ -386,7 +389,7 @@ def _send_unsent(today: datetime.date, base_url: str, result: SendResult, crash_
             batch = list(
                 unsent_reminders(today)
                 .filter(pk__gt=last)
-                .select_related("recipient", "deadline", "deadline__case")
+                .select_related("recipient__agency", "deadline", "deadline__case")
                 .order_by("pk")[:BATCH_SIZE]
             )
             if not batch:

@@ -108,10 +108,11 @@ def case_timetable(request: AuthenticatedHttpRequest, access: CaseAccess) -> Htt
 @case_view(Ability.MANAGE_GROUP)
 @require_POST
 def release_notice(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
-    """Record that NAV or the municipality was told of the release date. The case's prison staff."""
+    """Record that NAV (Denmark: the jobcenter) or the municipality was told of the release date. The case's
+    prison staff."""
     return post_form(
         request,
-        ReleaseNoticeForm(request.POST),
+        ReleaseNoticeForm(request.POST, country=access.case.country),
         lambda data: release_notice_record(actor=request.user, case=access.case, **data),
         message=_("The release notice is recorded."),
         done=lambda _notice: redirect(_overview(access)),

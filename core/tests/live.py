@@ -9,8 +9,9 @@ and loaded with the demo world (``seed_demo``), so the demo users log in with
 
 ``browser`` launches Debian's Chromium through Playwright's sync API (no ``playwright
 install``), and ``page`` / ``new_page`` give each test fresh browser contexts that ask for
-English (``Accept-Language: en``), so tests can assert on the English msgids whatever the
-Norwegian translations say.
+English (``Accept-Language: en``, and the language menu's cookie, which a signed-in user's
+language obeys over their agency's country), so tests can assert on the English msgids
+whatever the Norwegian translations say.
 
 Registered as a plugin from the root ``conftest.py``.
 """
@@ -33,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 
 from core.clock import child_environment
 
@@ -396,6 +398,8 @@ def new_page(browser, live_server_url: str) -> Iterator[Callable[..., CheckedPag
             timezone_id="Europe/Oslo",
             viewport={"width": 1280, "height": 900},
         )
+        # The language menu's choice: a signed-in user reads their country's language otherwise.
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server_url}])
         context.set_default_timeout(10_000)
         context.add_init_script(INIT_SCRIPT)
         contexts.append(context)

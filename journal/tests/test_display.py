@@ -1,4 +1,4 @@
-"""The change log speaks in names and labels, not ids, and never names a need by its words."""
+"""The change log speaks in names and labels, not ids, and never names a need by its words (by its life area)."""
 
 import pytest
 from django.urls import reverse
@@ -19,7 +19,7 @@ def test_change_log_shows_names_not_ids(client, personas, case):
     assert "[3]" not in body and "scope</strong>: [" not in body
 
 
-def test_related_needs_are_named_by_number_only(personas, case):
+def test_a_need_is_never_named_by_its_words(personas, case):
     from journal.display import describe_changes
     from journal.models import JournalEntry
 

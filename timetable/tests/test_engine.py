@@ -214,7 +214,7 @@ def due(results, code):
 def test_the_seeded_rule_sets_and_their_rule_counts():
     counts = {rs.code: rs.rules.count() for rs in RuleSet.objects.all()}
     assert counts == {"no-pop": 6, "dk-god-loesladelse": 9, "se-execution-plan": 1}
-    assert all(rule.citation.startswith("Seed 00") for rule in Rule.objects.all())
+    assert all(rule.citation and "Seed" not in rule.citation for rule in Rule.objects.all())
 
 
 NORWAY_DEADLINES = [

@@ -19,7 +19,7 @@ def test_the_case_timetable_shows_deadlines_with_state_owner_and_source(client_f
     assert response.status_code == 200
     body = response.content.decode()
     assert 'data-deadline="needs-conversation"' in body
-    assert "Seed 001, POP step 2" in body
+    assert "POP-trinn 2: behovssamtalen senest innen en uke etter innkomst (Stimulab, 2024)" in body
     assert 'data-state="upcoming"' in body
 
 
