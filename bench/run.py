@@ -363,9 +363,7 @@ def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = ""
         )
         # The persona who opens that page: the unit overview is the coordinator's, not the officer's.
         persona = next(
-            client["label"]
-            for client in json.loads(personas_file.read_text())["clients"]
-            if slowest in client["pages"]
+            client["label"] for client in json.loads(personas_file.read_text())["clients"] if slowest in client["pages"]
         )
         result["explain"] = django_task(
             "explain", env, "--personas", str(personas_file), "--page", slowest, "--persona", persona
