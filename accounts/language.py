@@ -36,7 +36,7 @@ def language_for(user: User) -> str:
     # request's user is a lazy object whose own __dict__ never holds the user's attributes.
     country = getattr(user, "case_country", NOT_LOADED)
     if country is not NOT_LOADED:
-        return country_language(country)
+        return country_language(country if isinstance(country, str) else None)
     from cases.models import Case
 
     country = (
