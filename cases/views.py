@@ -17,6 +17,7 @@ from access.forms import ReasonForm
 from access.policy import Ability, CaseAccess, access_by_code, can_open_cases, cases_visible_to, sees_unit
 from access.selectors import emergencies_on
 from access.services import reasoned_access_open
+from applications.selectors import late_applications
 from cases import selectors
 from cases.forms import (
     CarryOverAnswerForm,
@@ -240,6 +241,8 @@ def _render_overview(request: AuthenticatedHttpRequest, access: CaseAccess, stat
         "changes": selectors.latest_changes(access),
         "readiness": readiness_summary(access) if not access.is_person else None,
         "emergencies": emergencies_on(access),
+        # Issue 18: the case's staff see the applications whose answer is late.
+        "late_applications": late_applications(access) if access.can(Ability.RECORD_APPLICATIONS) else [],
     }
     context["proposals_deadline"] = proposals_due(need_selectors.part_one_held(context["conversations"]), case.country)
     context.update(_carry_over_context(access, **forms))

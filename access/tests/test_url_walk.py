@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from access.policy import cases_visible_to, reason_kinds_for
+from applications.models import Application
 from cases.models import Case, Membership
 from handover.models import Transition
 from meetings.models import Meeting
@@ -115,6 +116,10 @@ TABLE = {
     "release:readiness": "L 200 200 200 200 200 200 404 404 404",
     "release:item_update": "L 403 405 405 405 405 405 404 404 404",
     "release:sudden": "L 403 405 405 403 403 403 404 404 404",
+    "applications:list": "L 200 200 200 200 403 403 404 404 404",
+    "applications:add": "L 403 405 405 403 403 403 404 404 404",
+    "applications:detail": "L 200 200 200 200 403 403 404 404 404",
+    "applications:decide": "L 403 405 405 403 403 403 404 404 404",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
 }
 # The Django admin has its own staff-only gate; its index stands for all its pages.
@@ -162,6 +167,9 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
         kwargs["item_id"] = item.pk if item else 999999
     if "carry_over_id" in names:
         kwargs["carry_over_id"] = 999999  # the demo world asks no carry-over; the view refuses before it looks
+    if "application_id" in names:
+        application = Application.objects.filter(case=case).first()
+        kwargs["application_id"] = application.pk if application else 999999
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999
