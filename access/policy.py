@@ -40,7 +40,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
-from access import applications
+from access import applications, person_pages
 from access.models import EMERGENCY_LASTS, REASONS_BY_KIND, Reason, ReasonedAccess, ReasonKind
 from accounts.models import PRISON_STAFF_ROLES, Role, User
 from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
@@ -86,6 +86,7 @@ class Ability(enum.Enum):
     SHARE_WITH_VOLUNTEERS = "share_with_volunteers"
     VIEW_APPLICATIONS = "view_applications"  # access.applications
     RECORD_APPLICATIONS = "record_applications"
+    VIEW_PERSON_PAGES = "view_person_pages"  # access.person_pages
 
 
 def can_open_cases(user: User) -> bool:
@@ -426,6 +427,8 @@ class CaseAccess:
             return applications.sees_applications(self)
         if ability is Ability.RECORD_APPLICATIONS:
             return applications.records_applications(self)
+        if ability is Ability.VIEW_PERSON_PAGES:
+            return person_pages.sees_person_pages(self)
         if ability is Ability.SHARE_WITH_VOLUNTEERS:
             # Seed 002: the person chooses what a volunteer or peer mentor sees; staff cannot tick it.
             return self.is_person

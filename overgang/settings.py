@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "handover",
     "release",
     "applications",
+    "personpages",
     "core",
     "population",
 ]

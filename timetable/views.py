@@ -100,6 +100,9 @@ def case_timetable(request: AuthenticatedHttpRequest, access: CaseAccess) -> Htt
     The case overview loads it with htmx (the partial), so the overview's own query
     budget does not grow; without JavaScript it is a page of its own.
     """
+    if access.is_person:
+        # The person reads their road written for them (issue 18, point 2), not the staff timetable.
+        return redirect("personpages:road", code=access.case.code)
     context = {"access": access, "case": access.case, "timetable": selectors.timetable_for_case(access)}
     template = "timetable/_case_timetable.html" if request.htmx else "timetable/case_timetable.html"
     return render(request, template, context)

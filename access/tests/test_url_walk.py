@@ -87,7 +87,7 @@ TABLE = {
     "timetable:calendar_new": "L 405 405 405 405 405 405 405 405 405",
     "timetable:calendar_revoke": "L 405 405 405 405 405 405 405 405 405",
     "timetable:calendar_feed": "404 404 404 404 404 404 404 404 404 404",
-    "timetable:case": "L 200 200 200 200 200 403 404 404 404",
+    "timetable:case": "L 302 200 200 200 200 403 404 404 404",
     "timetable:release_notice": "L 403 405 405 403 403 403 404 404 404",
     "timetable:case_rule_set": "L 403 405 405 403 403 403 404 404 404",
     "plans:plan": "L 200 200 200 200 200 200 404 404 404",
@@ -120,6 +120,7 @@ TABLE = {
     "applications:add": "L 403 405 405 403 403 403 404 404 404",
     "applications:detail": "L 200 200 200 200 403 403 404 404 404",
     "applications:decide": "L 403 405 405 403 403 403 404 404 404",
+    "personpages:road": "L 200 200 200 403 403 403 404 404 404",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
 }
 # The Django admin has its own staff-only gate; its index stands for all its pages.

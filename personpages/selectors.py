@@ -1,0 +1,112 @@
+"""The person's road in plain words (issue 18, point 2; seed 001, 1.2.2: the road is "foggy").
+
+The same dates as the staff timetable (``timetable.engine.road``), each said in one short
+sentence for the person, the estimate labelled, the rule behind a "why".
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from applications.selectors import case_road
+from cases.models import Case
+
+#: What each step of the road means for the person, in their words.
+STEP_LABELS = {
+    "leave": gettext_lazy("Leave, and work or school outside by day"),
+    "home_with_conditions": gettext_lazy("Serve at home with rules"),
+    "institution": gettext_lazy("Serve in a place outside the prison"),
+    "electronic_control": gettext_lazy("Live at home with an ankle tag"),
+    "half_time_parole": gettext_lazy("Out on parole at half time"),
+    "electronic_tag": gettext_lazy("Serve at home with an ankle tag"),
+    "parole": gettext_lazy("Out on parole"),
+    "full_time": gettext_lazy("Your sentence ends"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    label: str
+    date: datetime.date
+    #: One short sentence for the person.
+    sentence: str
+    #: The rule, for the "why".
+    citation: str
+    #: The date has come: the person may apply now.
+    now: bool
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One labelled mark on the picture of the road."""
+
+    date: datetime.date
+    label: str
+    today: bool = False
+
+
+@dataclass(frozen=True)
+class PersonRoad:
+    steps: list[Step]
+    next_steps: list[Step]
+    marks: list[Mark]
+    release: datetime.date | None
+    release_recorded: bool
+
+
+def step_sentence(key: str, label: str, day: datetime.date, today: datetime.date) -> str:
+    when = _date(day)
+    if key == "full_time":
+        return _("%(what)s on %(day)s.") % {"what": label, "day": when}
+    if day <= today:
+        return _("%(what)s: you may apply now.") % {"what": label}
+    return _("%(what)s: from %(day)s at the earliest.") % {"what": label, "day": when}
+
+
+def _date(day: datetime.date) -> str:
+    return date_format(day, "j. F Y")
+
+
+def road_for_person(case: Case, next_count: int = 3) -> PersonRoad | None:
+    """The road as the person reads it; None while the sentence is not known."""
+    road = case_road(case)
+    if road is None:
+        return None
+    today = timezone.localdate()
+    steps = []
+    for milestone in road.milestones:
+        if milestone.date is None:
+            continue
+        label = str(STEP_LABELS.get(milestone.key, milestone.label))
+        steps.append(
+            Step(
+                key=milestone.key,
+                label=label,
+                date=milestone.date,
+                sentence=step_sentence(milestone.key, label, milestone.date, today),
+                citation=milestone.citation,
+                now=milestone.date <= today,
+            )
+        )
+    steps.sort(key=lambda step: step.date)
+    release = case.expected_release or road.release_estimate
+    marks = [Mark(road.intake, _("You came in"))]
+    marks += [Mark(step.date, step.label) for step in steps]
+    marks.append(Mark(today, _("Today"), today=True))
+    if release not in {step.date for step in steps}:
+        marks.append(Mark(release, _("Expected release")))
+    marks.sort(key=lambda mark: (mark.date, not mark.today))
+    return PersonRoad(
+        steps=steps,
+        next_steps=[step for step in steps if step.date > today][:next_count],
+        marks=marks,
+        release=release,
+        release_recorded=case.expected_release is not None,
+    )
