@@ -53,6 +53,7 @@ TOPIC_BY_NAME = {
     "timetable:inbox": "reminder",
     "timetable:case": "timetable",
     "personpages:road": "timetable",
+    "personpages:plan_pdf": "plan",
     "cases:changes": "changes",
     "cases:access_log": "access_log",
     "cases:group": "group",

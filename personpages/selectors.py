@@ -14,8 +14,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.selectors import case_road
-from cases.models import Case
+from access.policy import CaseAccess
+from applications.selectors import ApplicationRow, applications_for_case, case_road
+from cases.models import Case, Membership
+from cases.selectors import current_members, next_meetings
+from consent.models import Consent
+from consent.selectors import active_consent
+from meetings.models import Meeting
+from needs.models import Need
+from needs.selectors import needs_for_case
+from plans.models import Measure
+from plans.selectors import measures_for_case
+from release.selectors import Readiness, readiness_for
 
 #: What each step of the road means for the person, in their words.
 STEP_LABELS = {
@@ -109,4 +119,50 @@ def road_for_person(case: Case, next_count: int = 3) -> PersonRoad | None:
         marks=marks,
         release=release,
         release_recorded=case.expected_release is not None,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The plan to hold in the hand (issue 18, point 4)
+
+
+@dataclass(frozen=True)
+class PrintedPlan:
+    """What the printed plan holds, each part as this viewer may see it (``access.policy``)."""
+
+    case: Case
+    printed_on: datetime.date
+    contact: Membership | None
+    members: list[Membership]
+    meetings: list[Meeting]
+    needs: list[Need]
+    measures: list[Measure]
+    road: PersonRoad | None
+    applications: list[ApplicationRow]
+    readiness: Readiness | None
+    consent: Consent | None
+
+
+#: Measures that are part of the plan: not the rejected and cancelled ones.
+PRINTED_STATUSES = ("proposed", "chosen", "started", "done")
+
+
+def plan_for_print(access: CaseAccess) -> PrintedPlan:
+    """The plan as the person holds it; a member of staff printing it gets what they themselves may see."""
+    case = access.case
+    members = list(current_members(case))
+    contact = next((member for member in members if member.pk == case.lead_id), None)
+    readiness = readiness_for(access, with_notices=False) if access.sees_readiness else None
+    return PrintedPlan(
+        case=case,
+        printed_on=timezone.localdate(),
+        contact=contact,
+        members=members,
+        meetings=next_meetings(case) if access.sees_meetings else [],
+        needs=list(needs_for_case(access).select_related("life_area")),
+        measures=[m for m in measures_for_case(access) if m.status in PRINTED_STATUSES],
+        road=road_for_person(case) if access.sees_case_facts else None,
+        applications=applications_for_case(access) if access.sees_applications else [],
+        readiness=readiness,
+        consent=active_consent(case) if access.consent_active else None,
     )

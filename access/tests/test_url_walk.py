@@ -121,6 +121,7 @@ TABLE = {
     "applications:detail": "L 200 200 200 200 403 403 404 404 404",
     "applications:decide": "L 403 405 405 403 403 403 404 404 404",
     "personpages:road": "L 200 200 200 403 403 403 404 404 404",
+    "personpages:plan_pdf": "L 200 200 200 403 403 403 404 404 404",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
 }
 # The Django admin has its own staff-only gate; its index stands for all its pages.

@@ -106,6 +106,7 @@ TABLE = {
     "applications:detail": "404 200 200 404",
     "applications:decide": "404 403 403 404",
     "personpages:road": "404 403 403 404",
+    "personpages:plan_pdf": "404 403 403 404",
     "admin:index": "302 302 302 302",
 }
 
