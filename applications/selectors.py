@@ -68,7 +68,7 @@ def earliest_dates(case: Case) -> dict[str, Earliest]:
     road = case_road(case)
     if road is None:
         return {}
-    found = {}
+    found: dict[str, Earliest] = {}
     for kind, keys in ROAD_STEP.items():
         for key in keys:
             milestone = road.milestone(key)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_to_open_with_reason, case_view, signed_in
 from access.forms import ReasonForm
+from access.person_pages import person_start
 from access.policy import Ability, CaseAccess, access_by_code, can_open_cases, cases_visible_to, sees_unit
 from access.selectors import emergencies_on
 from access.services import reasoned_access_open
@@ -66,6 +67,8 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     Any signed-in user; shows and finds only their own cases (``cases_visible_to``).
     """
+    if start := person_start(request.user):  # the person reaches no staff page (issue 18)
+        return redirect(start)
     listing = selectors.caseload_for(request.user, search=search_text(request), page_number=request.GET.get("page"))
     return render(
         request,
@@ -511,6 +514,8 @@ def _post_to_group(request: AuthenticatedHttpRequest, access: CaseAccess, save, 
 @signed_in
 def invitations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the signed-in user's open invitations to groups. Any signed-in user; only their own."""
+    if start := person_start(request.user):  # the person reaches no staff page (issue 18)
+        return redirect(start)
     return render(request, "cases/invitations.html", {"invitations": selectors.invitations_for(request.user)})
 
 

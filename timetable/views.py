@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view, public, signed_in
+from access.person_pages import person_start
 from access.policy import Ability, CaseAccess
 from access.selectors import emergencies_for_lead
 from core.posting import post_form, refused_with_message
@@ -28,6 +29,8 @@ from timetable.services import (
 @signed_in
 def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List what the user owns across their cases, overdue first. Any signed-in user; their own only."""
+    if start := person_start(request.user):  # the person reaches no staff page (issue 18)
+        return redirect(start)
     due = selectors.due_for(request.user)
     emergencies = emergencies_for_lead(request.user)
     logged = due.logged_case_ids
@@ -41,6 +44,8 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the user's reminders. Any signed-in user; their own only."""
+    if start := person_start(request.user):  # the person reaches no staff page (issue 18)
+        return redirect(start)
     return render(request, "timetable/inbox.html", {"reminders": selectors.inbox_for(request.user)})
 
 
