@@ -17,7 +17,7 @@ from timetable import engine
 from timetable.appeals import AppealDeadline, appeal_deadline
 
 #: The step on the road (``timetable.engine.road``) from which an application of a kind may be granted.
-ROAD_STEP = {
+ROAD_STEP: dict[str, tuple[str, ...]] = {
     ApplicationKind.LEAVE: ("leave",),
     ApplicationKind.DAY_RELEASE: ("leave",),
     ApplicationKind.OUTSIDE_PRISON: ("institution",),
