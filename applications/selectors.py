@@ -73,7 +73,8 @@ def earliest_dates(case: Case) -> dict[str, Earliest]:
         for key in keys:
             milestone = road.milestone(key)
             if milestone is not None and milestone.date is not None:
-                found[str(kind)] = Earliest(str(kind), str(kind.label), milestone.date, milestone.citation)
+                label = str(ApplicationKind(kind).label)
+                found[str(kind)] = Earliest(str(kind), label, milestone.date, milestone.citation)
                 break
     return found
 
