@@ -27,12 +27,13 @@ CANARY = "KANARI-{}-kun-for-ansatte"
 def pdf_text(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "plan.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(
-        [shutil.which("pdftotext") or "pdftotext", "-layout", str(path), "-"],
+    text = subprocess.run(
+        [shutil.which("pdftotext") or "pdftotext", str(path), "-"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
+    return " ".join(text.split())  # lines wrap where the page ends them: read it as running text
 
 
 def pdf_fonts(pdf: bytes, tmp_path) -> str:
@@ -80,7 +81,7 @@ def test_the_person_prints_the_plan_with_measures_dates_and_embedded_fonts(
     assert heading in text
     with translation.override(language):
         for measure in Measure.objects.filter(case=case, status__in=["chosen", "started"]):
-            assert measure.title[:40] in text.replace("\n", " ").replace("  ", " ") or measure.title[:20] in text
+            assert measure.title in text
             assert date_format(measure.due_date, "j. F Y") in text
         assert date_format(timezone.localdate(), "j. F Y") in text  # printed on
     assert "Du har ikke sonet lenge nok" in text  # the refused leave's reason
