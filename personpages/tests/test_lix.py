@@ -111,10 +111,10 @@ def test_the_counting_rules():
     assert "Tittel" not in text and "Hvorfor?" in text
     score, words = lix(text)
     # Words: Veien din Du kan søke om permisjon Spør kontaktbetjenten din Hvorfor Bolig Penger mai = 14.
-    # Long (> 6): permisjon, kontaktbetjenten = 2. Sentences: Veien din | Du kan søke om permisjon |
+    # Long (> 6): permisjon, kontaktbetjenten, Hvorfor = 3. Sentences: Veien din | Du kan søke om permisjon |
     # Spør kontaktbetjenten din | Hvorfor | Bolig | Penger 30 | mai = 7.
     assert words == 14
-    assert score == pytest.approx(14 / 7 + 100 * 2 / 14)
+    assert score == pytest.approx(14 / 7 + 100 * 3 / 14)
 
 
 def person_pages(case) -> list[str]:
