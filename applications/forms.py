@@ -45,7 +45,7 @@ class DecisionForm(DsForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("outcome") in NEEDS_REASON and not (data.get("reason") or "").strip():
             self.add_error("reason", ValidationError(REASON_REQUIRED))
         return data

@@ -91,6 +91,7 @@ def test_a_refusal_with_its_reason_is_saved_journaled_and_shown_to_the_person(cl
     pending.refresh_from_db()
     assert (pending.outcome, pending.version) == (Outcome.REFUSED, 2)
     entry = JournalEntry.objects.get(action="application.decide", object_id=str(pending.pk))
+    assert entry.old is not None and entry.new is not None
     assert entry.old["outcome"] == "" and entry.new["reason"] == "Ingen arbeidsgiver er bekreftet ennå."
     page = client_for(personas.person).get(reverse("applications:list", kwargs={"code": case.code})).content.decode()
     assert "Ingen arbeidsgiver er bekreftet ennå." in page
@@ -222,6 +223,7 @@ def test_bad_input_changes_nothing_and_is_no_server_error(client_for, case, pers
 
 def test_another_prisons_staff_and_a_removed_member_get_the_missing_page(client_for, case, personas):
     application = Application.objects.filter(case=case).first()
+    assert application is not None
     urls = [
         reverse("applications:list", kwargs={"code": case.code}),
         reverse("applications:detail", kwargs={"code": case.code, "application_id": application.pk}),

@@ -142,7 +142,7 @@ def test_the_counting_rules():
     assert score == pytest.approx(14 / 7 + 100 * 3 / 14)
 
 
-def person_pages(case) -> list[str]:
+def person_pages(case) -> list[tuple[str, str]]:
     """Every page the person gets with a 200 in the URL walk, but files (.ics) and the admin."""
     person = PERSONAS.index("person")
     names = {name for name, outcomes in TABLE.items() if outcomes.split()[person] == "200"}

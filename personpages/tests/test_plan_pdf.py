@@ -57,9 +57,11 @@ def canaries(case, personas):
     Case.objects.filter(pk=case.pk).update(unit=CANARY.format("enhet"))
     conversation_record(actor=officer, case=case, held_on=timezone.localdate(), note=CANARY.format("samtale"))
     measure = Measure.objects.filter(case=case, status="started").first()
+    assert measure is not None
     delivery_note_add(actor=personas.nav_with_consent, measure=measure, text=CANARY.format("leveranse"))
     message_post(actor=officer, case=case, body=CANARY.format("melding"), audience=Audience.STAFF)
     meeting = Meeting.objects.filter(case=case).first()
+    assert meeting is not None
     minutes_record(
         actor=officer,
         meeting=meeting,

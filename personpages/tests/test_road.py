@@ -27,7 +27,10 @@ def road_url(case) -> str:
 
 def test_the_person_reads_the_next_steps_each_in_one_sentence_with_the_estimate_and_the_why(client_for, case, personas):
     page = client_for(personas.person).get(road_url(case)).content.decode()
-    leave = case_road(case).milestone("leave").date  # the staff timetable's date, the same engine
+    road = case_road(case)
+    milestone = road.milestone("leave") if road else None
+    assert milestone is not None and milestone.date is not None
+    leave = milestone.date  # the staff timetable's date, the same engine
     assert f"Leave, and work or school outside by day: from {date_format(leave, 'j. F Y')} at the earliest." in page
     next_steps = page.split('data-testid="next-steps"', 1)[1].split("</ul>", 1)[0]
     items = re.findall(r"<li.*?</li>", next_steps, re.S)
