@@ -6,39 +6,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_user_language'),
-        ('cases', '0010_meeting_to_meetings'),
+        ("accounts", "0002_user_language"),
+        ("cases", "0010_meeting_to_meetings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('leave', 'Leave'), ('day_release', 'Day release for work or school'), ('lower_security', 'Move to a place with lower security'), ('outside_prison', 'Serve the sentence in a place outside the prison'), ('electronic_control', 'Serve the sentence at home with an ankle tag'), ('housing', 'Housing'), ('social_assistance', 'Money to live on (social assistance)'), ('school_place', 'School place'), ('programme', 'Programme')], max_length=30, verbose_name='what is applied for')),
-                ('by_person', models.BooleanField(default=True, verbose_name='the person applied themselves')),
-                ('applied_on', models.DateField(verbose_name='applied on')),
-                ('expected_answer', models.DateField(blank=True, null=True, verbose_name='answer expected by')),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Waiting for an answer'), ('granted', 'Yes'), ('refused', 'No'), ('partly', 'Partly yes'), ('withdrawn', 'Withdrawn')], default='', max_length=12, verbose_name='decision')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decision date')),
-                ('reached_on', models.DateField(blank=True, null=True, verbose_name='the decision reached the person on')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('next_step', models.TextField(blank=True, verbose_name='what happens next')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='cases.case', verbose_name='case')),
-                ('decides', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency', verbose_name='who decides')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("leave", "Leave"),
+                            ("day_release", "Day release for work or school"),
+                            ("lower_security", "Move to a place with lower security"),
+                            ("outside_prison", "Serve the sentence in a place outside the prison"),
+                            ("electronic_control", "Serve the sentence at home with an ankle tag"),
+                            ("housing", "Housing"),
+                            ("social_assistance", "Money to live on (social assistance)"),
+                            ("school_place", "School place"),
+                            ("programme", "Programme"),
+                        ],
+                        max_length=30,
+                        verbose_name="what is applied for",
+                    ),
+                ),
+                ("by_person", models.BooleanField(default=True, verbose_name="the person applied themselves")),
+                ("applied_on", models.DateField(verbose_name="applied on")),
+                ("expected_answer", models.DateField(blank=True, null=True, verbose_name="answer expected by")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Waiting for an answer"),
+                            ("granted", "Yes"),
+                            ("refused", "No"),
+                            ("partly", "Partly yes"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="",
+                        max_length=12,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decision date")),
+                (
+                    "reached_on",
+                    models.DateField(blank=True, null=True, verbose_name="the decision reached the person on"),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("next_step", models.TextField(blank=True, verbose_name="what happens next")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "decides",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                        verbose_name="who decides",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application',
-                'verbose_name_plural': 'applications',
-                'ordering': ['-applied_on', '-id'],
+                "verbose_name": "application",
+                "verbose_name_plural": "applications",
+                "ordering": ["-applied_on", "-id"],
             },
         ),
     ]
