@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_to_open_with_reason, case_view, signed_in
 from access.forms import ReasonForm
-from access.person_pages import person_start
 from access.policy import Ability, CaseAccess, access_by_code, can_open_cases, cases_visible_to, sees_unit
 from access.selectors import emergencies_on
 from access.services import reasoned_access_open
+from access.staff_pages import person_start
 from applications.selectors import late_applications
 from cases import selectors
 from cases.forms import (

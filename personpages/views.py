@@ -1,5 +1,7 @@
 """The person's own pages: the road in plain words (issue 18, point 2)."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -20,6 +22,8 @@ def my_road(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpRespon
     return render(request, "personpages/road.html", context)
 
 
+#: The printed plan's stylesheet lives with the other static files (css/plan-pdf.css).
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
 #: The languages the plan prints in (issue 18, point 4).
 PRINT_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -39,7 +43,8 @@ def plan_pdf(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpRespo
             "readiness_states": dict(ReadinessState.choices),
         }
         html = render_to_string("personpages/plan_pdf.html", context, request=request)
-    pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
+    # The stylesheet is read from the static files on disk: no request to the server itself.
+    pdf = render_pdf(html, base_url=STATIC_DIR.as_uri() + "/")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plan-{access.case.code}.pdf"'
     return response

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view, public, signed_in
-from access.person_pages import person_start
 from access.policy import Ability, CaseAccess
 from access.selectors import emergencies_for_lead
+from access.staff_pages import person_start
 from core.posting import post_form, refused_with_message
 from journal.models import AccessPurpose
 from journal.services import record_access
