@@ -56,6 +56,8 @@ ACTION_LABELS = {
     "meeting.measure_reassigned": gettext_lazy("Measure re-assigned at a handover review"),
     "meeting.measure_closed": gettext_lazy("Measure closed at a handover review"),
     "message.post": gettext_lazy("Message in the group's thread"),
+    "application.record": gettext_lazy("Application recorded"),
+    "application.decide": gettext_lazy("Decision on an application recorded"),
     "timetable.release_notice_recorded": gettext_lazy("Release notice recorded"),
     "timetable.rule_set_chosen": gettext_lazy("Deadline rules chosen for the case"),
     "timetable.institution_rule_set_chosen": gettext_lazy("Deadline rules chosen for the institution"),

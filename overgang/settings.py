@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "threads",
     "handover",
     "release",
+    "applications",
+    "personpages",
     "core",
     "population",
 ]

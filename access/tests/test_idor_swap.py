@@ -23,6 +23,7 @@ from django.utils import timezone
 from access.policy import cases_visible_to
 from access.tests.test_url_walk import all_patterns, outcome, without_tokens
 from accounts.models import User
+from applications.models import Application
 from cases.models import CarryOver, Case, Membership
 from handover.models import Transition, TransitionKind, TransitionState
 from journal.models import AccessEvent
@@ -44,6 +45,7 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
     "transition_id": (Transition, "case"),
     "item_id": (ReadinessItem, "transition__case"),
     "carry_over_id": (CarryOver, "case"),
+    "application_id": (Application, "case"),
 }
 #: URL arguments that name no object of a case.
 NOT_OBJECTS = frozenset({"code", "token", "uidb64"})  # uidb64: the public password link, no case
@@ -117,6 +119,9 @@ def equipped(db):
                 from_agency=case.institution,
                 created_by=lead,
             )
+        Application.objects.create(
+            case=case, kind="leave", applied_on=today, recorded_by=lead, decides=case.institution
+        )
         # A carry-over asked of the case's own history, so both its URLs have an object of the case.
         CarryOver.objects.create(case=case, earlier_case=case, asked_by=lead, holder_asked=True)
         if not transition.readiness_items.exists():

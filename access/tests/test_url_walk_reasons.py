@@ -101,6 +101,12 @@ TABLE = {
     "release:readiness": "404 200 200 404",
     "release:item_update": "404 403 403 404",
     "release:sudden": "404 403 403 404",
+    "applications:list": "404 200 200 404",
+    "applications:add": "404 403 403 404",
+    "applications:detail": "404 200 200 404",
+    "applications:decide": "404 403 403 404",
+    "personpages:road": "404 403 403 404",
+    "personpages:plan_pdf": "404 403 403 404",
     "admin:index": "302 302 302 302",
 }
 
