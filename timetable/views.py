@@ -31,7 +31,7 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List what the user owns across their cases, overdue first. Any signed-in user; their own only."""
     if start := person_start(request.user):  # the person reaches no staff page (issue 18)
         return redirect(start)
-    due = selectors.due_for(request.user)
+    due = selectors.due_for(request.user, page_number=request.GET.get("page"), per_page=selectors.DUE_PAGE_SIZE)
     emergencies = emergencies_for_lead(request.user)
     logged = due.logged_case_ids
     unlogged = sorted({look.case_id for look in emergencies} - logged)
