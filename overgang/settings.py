@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "release",
     "applications",
     "personpages",
+    "directory",
     "core",
     "population",
 ]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("cases/<str:code>/release/", include("release.urls")),
     path("cases/<str:code>/applications/", include("applications.urls")),
     path("cases/<str:code>/me/", include("personpages.urls")),
+    path("", include("directory.urls")),
     path("admin/", admin.site.urls),
 ]
 
