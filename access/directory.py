@@ -56,9 +56,10 @@ def answers_referrals(user: User) -> bool:
 
 def referrals_to_answer(user: User) -> QuerySet[Referral]:
     """The referrals sent to the services of the user's agency; none for anyone else."""
-    if not answers_referrals(user):
+    agency_id = user.agency_id
+    if agency_id is None or not answers_referrals(user):
         return Referral.objects.none()
-    return Referral.objects.filter(service__agency_id=user.agency_id)
+    return Referral.objects.filter(service__agency_id=agency_id)
 
 
 def referral_for(user: User, referral_id: int) -> Referral:

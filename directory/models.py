@@ -153,9 +153,6 @@ class Service(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Set by directory.selectors for the search page: not columns.
-    serves_home: bool
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("service")

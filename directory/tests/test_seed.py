@@ -1,5 +1,7 @@
 """The directory's first entries (issue 21, points 1 and 7): the examples, the networks, every municipality."""
 
+import datetime
+
 import pytest
 
 from directory.models import Service, ServiceArea, TaxonomyTerm
@@ -33,7 +35,6 @@ def test_the_examples_and_networks_cite_their_source(name, source, town):
     assert source in service.source
     assert ServiceArea.objects.filter(service=service, name=town).exists()
     assert ".txt" not in service.source  # never our file names
-    assert service.last_verified is None  # nobody has checked it yet: it is flagged
 
 
 def test_every_municipality_of_the_demo_world_has_nav_and_help_with_housing():
@@ -59,3 +60,19 @@ def test_the_seed_runs_twice_without_adding_anything():
     before = Service.objects.count()
     seed_directory(apps)
     assert Service.objects.count() == before
+
+
+def test_an_entry_nobody_has_checked_or_not_for_a_year_is_flagged(fri):
+    from django.utils import timezone
+
+    from directory.services import service_verify
+
+    today = timezone.localdate()
+    wayback = Service.objects.get(name="WayBack – fadder ved løslatelsen")
+    assert wayback.last_verified is None and wayback.needs_verifying(today)
+    assert fri.last_verified == today and not fri.needs_verifying(today)  # the demo's admin checked it
+    assert fri.needs_verifying(today + datetime.timedelta(days=366))
+    assert not fri.needs_verifying(today + datetime.timedelta(days=365))
+    service_verify(actor=fri.owner.users.first(), service=wayback)
+    wayback.refresh_from_db()
+    assert wayback.last_verified == today and wayback.version == 2
