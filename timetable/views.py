@@ -12,6 +12,8 @@ from access.policy import Ability, CaseAccess
 from access.selectors import emergencies_for_lead
 from access.staff_pages import person_start
 from core.posting import post_form, refused_with_message
+from directory.models import ReferralStatus
+from directory.selectors import incoming_referrals, waiting_referrals_sent_by
 from journal.models import AccessPurpose
 from journal.services import record_access
 from release.selectors import urgent_shown_to
@@ -38,7 +40,14 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     if unlogged:
         record_access(viewer=request.user, case_ids=unlogged, purpose=AccessPurpose.CASELOAD, view="timetable:due")
     urgent = urgent_shown_to(request.user, already_logged=logged | set(unlogged))
-    return render(request, "timetable/due.html", {"due": due, "urgent": urgent, "emergencies": emergencies})
+    # Issue 21: the referrals waiting for an answer, to the user's agency and sent by the user.
+    to_answer = [referral for referral in incoming_referrals(request.user) if referral.status == ReferralStatus.SENT]
+    sent = waiting_referrals_sent_by(request.user)
+    read = sorted({referral.case_id for referral in [*to_answer, *sent]} - logged - set(unlogged))
+    if read:
+        record_access(viewer=request.user, case_ids=read, purpose=AccessPurpose.CASELOAD, view="timetable:due")
+    context = {"due": due, "urgent": urgent, "emergencies": emergencies, "to_answer": to_answer, "sent": sent}
+    return render(request, "timetable/due.html", context)
 
 
 @signed_in
