@@ -345,7 +345,7 @@ def measure_service_set(*, actor: User, measure: Measure, service: Service | Non
         new_id = service.pk if service is not None else None
         if current.service_id == new_id:
             return current
-        old = {"service": str(current.service_id) if current.service_id else None}
+        old = {"title": current.title, "service": str(current.service_id) if current.service_id else None}
         current.service_id = new_id
         current.version += 1
         current.save(update_fields=["service", "version", "updated_at"])
@@ -355,7 +355,7 @@ def measure_service_set(*, actor: User, measure: Measure, service: Service | Non
             obj=current,
             case=case,
             old=old,
-            new={"service": str(new_id) if new_id else None},
+            new={"title": current.title, "service": str(new_id) if new_id else None},
         )
     return current
 

@@ -48,7 +48,10 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
     "application_id": (Application, "case"),
 }
 #: URL arguments that name no object of a case.
-NOT_OBJECTS = frozenset({"code", "token", "uidb64"})  # uidb64: the public password link, no case
+NOT_OBJECTS = frozenset({"code", "token", "uidb64", "service_id", "referral_id"})
+# uidb64: the public password link, no case. service_id: a directory entry, public to staff. referral_id: a
+# referral is read through the receiving agency (access.directory), not through a case's code; its swaps
+# across agencies and prisons are directory/tests/test_referrals.py's.
 #: How many objects of each kind each other case lends to the swap (the newest first).
 PER_CASE = 2
 #: Rows a refused request may still write: the read of the viewer's own case, and the session.

@@ -107,6 +107,15 @@ TABLE = {
     "applications:decide": "404 403 403 404",
     "personpages:road": "404 403 403 404",
     "personpages:plan_pdf": "404 403 403 404",
+    "directory:search": "200 200 200 200",
+    "directory:service": "200 200 200 200",
+    "directory:service_verify": "405 405 405 405",
+    "directory:referrals": "200 200 200 200",
+    "directory:referral": "404 404 404 404",
+    "directory:referral_accept": "405 405 405 405",
+    "directory:referral_decline": "405 405 405 405",
+    "directory:measure_service": "404 403 403 404",
+    "directory:refer": "404 405 405 404",
     "admin:index": "302 302 302 302",
 }
 

@@ -32,3 +32,13 @@ def housing_measure(case, personas):
         due_date=today + datetime.timedelta(days=30),
         requires_of_person="Møte på boligkontoret.",
     )
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assert on the English msgids, whatever the Norwegian translations say (as plans/tests does)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

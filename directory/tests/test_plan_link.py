@@ -1,4 +1,4 @@
-"""A measure names its service; the plan shows its contact; the person sees whom to meet and where (issue 21, point 3)."""
+"""A measure names its service; the plan shows its contact; the person sees whom to meet and where (point 3)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -24,7 +24,11 @@ def test_the_contact_officer_finds_bolig_in_drammen_and_links_fri_to_the_measure
     housing_measure.refresh_from_db()
     assert housing_measure.service_id == fri.pk
     entry = JournalEntry.objects.filter(action="measure.service", object_id=str(housing_measure.pk)).get()
-    assert entry.case_id == case.pk and entry.new == {"service": str(fri.pk)} and entry.actor_id == personas.contact_officer.pk
+    assert (
+        entry.case_id == case.pk
+        and entry.new["service"] == str(fri.pk)
+        and entry.actor_id == personas.contact_officer.pk
+    )
 
 
 def test_the_plan_shows_the_service_and_the_person_reads_where_to_go(client_for, case, personas, housing_measure, fri):
@@ -79,3 +83,22 @@ def test_a_missing_or_inactive_service_is_refused_with_a_message(client_for, cas
         measure_service_set(actor=personas.contact_officer, measure=housing_measure, service=fri)
     housing_measure.refresh_from_db()
     assert housing_measure.service_id is None
+
+
+@pytest.mark.parametrize("language", ["nb", "da"])
+def test_where_you_go_reads_plainly(client_for, case, personas, housing_measure, fri, language):
+    """The person's words about the service: LIX at most 35 (the names of the service and its owner included)."""
+    import re
+
+    from django.conf import settings
+
+    from personpages.tests.test_lix import LIMIT, lix, visible_text
+
+    measure_service_set(actor=personas.contact_officer, measure=housing_measure, service=fri)
+    client = client_for(personas.person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(reverse("plans:plan", kwargs={"code": case.code})).content.decode()
+    section = re.search(r'<section aria-labelledby="where-heading".*?</section>', html, re.S)
+    assert section is not None
+    score, words = lix(visible_text(section.group(0)))
+    assert words > 15 and score <= LIMIT, (round(score, 1), visible_text(section.group(0)))
