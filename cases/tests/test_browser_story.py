@@ -133,8 +133,11 @@ def _htmx_move_held(page, button_name: str, message: str) -> None:
     # The request is on its way and held: the form's button is disabled and the plan is busy.
     expect(button).to_be_disabled()
     expect(page.locator("#plan-body")).to_have_attribute("aria-busy", "true")
-    while not held:  # the route's handler runs when Playwright next reads its events
+    for _ in range(500):  # the route's handler runs when Playwright next reads its events
+        if held:
+            break
         page.wait_for_timeout(20)
+    assert held, "the request was sent but never reached the route"
     held[0].continue_()
     page.unroute(pattern)
     status = page.locator("#plan-body [role=status]")
