@@ -19,6 +19,7 @@ from cases.models import Case, Membership
 from handover.models import Transition
 from meetings.models import Meeting
 from needs.models import Need
+from obstacles.models import Obstacle
 from plans.models import Measure
 from release.models import ReadinessItem
 
@@ -115,6 +116,11 @@ TABLE = {
     "release:readiness": "L 200 200 200 200 200 200 404 404 404",
     "release:item_update": "L 403 405 405 405 405 405 404 404 404",
     "release:sudden": "L 403 405 405 403 403 403 404 404 404",
+    "obstacles:case": "L 200 200 200 200 200 200 404 404 404",
+    "obstacles:done": "L 405 405 405 405 405 405 404 404 404",
+    "obstacles:unit": "L 403 403 403 403 403 403 403 403 403",
+    "obstacles:code": "L 403 403 403 403 403 403 403 403 403",
+    "obstacles:map": "L 403 200 200 200 200 403 200 200 200",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
 }
 # The Django admin has its own staff-only gate; its index stands for all its pages.
@@ -162,6 +168,9 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
         kwargs["item_id"] = item.pk if item else 999999
     if "carry_over_id" in names:
         kwargs["carry_over_id"] = 999999  # the demo world asks no carry-over; the view refuses before it looks
+    if "obstacle_id" in names:
+        obstacle = Obstacle.objects.filter(case=case).order_by("id").first()
+        kwargs["obstacle_id"] = obstacle.pk if obstacle else 999999
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999

@@ -101,6 +101,11 @@ TABLE = {
     "release:readiness": "404 200 200 404",
     "release:item_update": "404 403 403 404",
     "release:sudden": "404 403 403 404",
+    "obstacles:case": "404 200 200 404",
+    "obstacles:done": "404 405 405 404",
+    "obstacles:unit": "200 200 403 200",
+    "obstacles:code": "405 405 403 405",
+    "obstacles:map": "200 200 200 200",
     "admin:index": "302 302 302 302",
 }
 
