@@ -28,6 +28,7 @@ from handover.models import Transition, TransitionKind, TransitionState
 from journal.models import AccessEvent
 from meetings.models import Meeting, MeetingKind
 from needs.models import Need
+from obstacles.models import Obstacle
 from plans.models import Measure
 from reference.models import LifeArea
 from release.models import ReadinessItem, ReadinessKey
@@ -44,6 +45,7 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
     "transition_id": (Transition, "case"),
     "item_id": (ReadinessItem, "transition__case"),
     "carry_over_id": (CarryOver, "case"),
+    "obstacle_id": (Obstacle, "case"),
 }
 #: URL arguments that name no object of a case.
 NOT_OBJECTS = frozenset({"code", "token", "uidb64"})  # uidb64: the public password link, no case
@@ -117,6 +119,15 @@ def equipped(db):
                 from_agency=case.institution,
                 created_by=lead,
             )
+        Obstacle.objects.create(
+            case=case,
+            source="group",
+            logged_by=lead,
+            logged_at=now,
+            what_happened="Hindring",
+            happened_on=today,
+            stage="release",
+        )
         # A carry-over asked of the case's own history, so both its URLs have an object of the case.
         CarryOver.objects.create(case=case, earlier_case=case, asked_by=lead, holder_asked=True)
         if not transition.readiness_items.exists():
