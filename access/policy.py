@@ -40,6 +40,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
+from access import applications, person_pages
 from access.models import EMERGENCY_LASTS, REASONS_BY_KIND, Reason, ReasonedAccess, ReasonKind
 from accounts.models import PRISON_STAFF_ROLES, Role, User
 from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
@@ -83,6 +84,9 @@ class Ability(enum.Enum):
     VIEW_TIMETABLE = "view_timetable"
     VIEW_HANDOVER = "view_handover"
     SHARE_WITH_VOLUNTEERS = "share_with_volunteers"
+    VIEW_APPLICATIONS = "view_applications"  # access.applications
+    RECORD_APPLICATIONS = "record_applications"
+    VIEW_PERSON_PAGES = "view_person_pages"  # access.person_pages
 
 
 def can_open_cases(user: User) -> bool:
@@ -311,6 +315,10 @@ class CaseAccess:
         return self.can(Ability.VIEW_MEETINGS)
 
     @property
+    def sees_applications(self) -> bool:
+        return self.can(Ability.VIEW_APPLICATIONS)
+
+    @property
     def sees_timetable(self) -> bool:
         return self.can(Ability.VIEW_TIMETABLE)
 
@@ -415,6 +423,12 @@ class CaseAccess:
         if ability is Ability.ANSWER_CARRY_OVER_AS_PERSON:
             # Only the person lets their earlier case travel to a new one (issue 16, hole 1).
             return self.is_person
+        if ability is Ability.VIEW_APPLICATIONS:
+            return applications.sees_applications(self)
+        if ability is Ability.RECORD_APPLICATIONS:
+            return applications.records_applications(self)
+        if ability is Ability.VIEW_PERSON_PAGES:
+            return person_pages.sees_person_pages(self)
         if ability is Ability.SHARE_WITH_VOLUNTEERS:
             # Seed 002: the person chooses what a volunteer or peer mentor sees; staff cannot tick it.
             return self.is_person
@@ -614,6 +628,7 @@ REASONED_ABILITIES = frozenset(
         Ability.VIEW_TIMETABLE,
         Ability.VIEW_HANDOVER,
         Ability.VIEW_READINESS,
+        Ability.VIEW_APPLICATIONS,
     }
 )
 #: The texts written for the group and for the covered members; not those kept for the case's own staff.

@@ -19,6 +19,9 @@ def country_language(country: str | None) -> str:
     return COUNTRY_LANGUAGES.get(country or "", settings.LANGUAGE_CODE)
 
 
+NOT_LOADED = object()
+
+
 def language_for(user: User) -> str:
     """The language to speak to the user in: their own choice, else their country's.
 
@@ -29,8 +32,11 @@ def language_for(user: User) -> str:
         return user.language
     if user.agency is not None:
         return country_language(user.agency.country)
-    if "case_country" in user.__dict__:  # annotated by accounts.backends
-        return country_language(user.__dict__["case_country"])
+    # Annotated by accounts.backends. Read through getattr, not the instance's __dict__: the
+    # request's user is a lazy object whose own __dict__ never holds the user's attributes.
+    country = getattr(user, "case_country", NOT_LOADED)
+    if country is not NOT_LOADED:
+        return country_language(country if isinstance(country, str) else None)
     from cases.models import Case
 
     country = (

@@ -8,8 +8,13 @@ days are added; the length in days is the days between the two dates. This is ho
 term in months or years runs by the calendar in Norwegian and Danish law; the sources
 the road cites for the milestones (straffeloven § 83 and straffegjennomføringsloven
 § 42 in Norway, straffeloven §§ 38 and 40 a in Denmark; DOMAIN.md §7) reckon from that
-length. Neither DOMAIN.md nor the seeds state the counting rule itself: verify against
-Lovdata and retsinformation.dk before relying on a single day.
+length. Neither DOMAIN.md nor the seeds state the counting rule itself. For Denmark it is
+written down: straffeloven § 33, stk. 4 (a sentence under three months is given in days,
+otherwise in months and years) and the strafberegningsbekendtgørelse (BEK nr. 411 af
+9. april 2015) § 2 (a sentence in days counts each day as a calendar date, one in months
+counts calendar months) and § 1, stk. 3 (the term runs out at the start of the day). For
+Norway the same calendar reckoning is assumed and not verified against the regulations
+to straffegjennomføringsloven: check it on Lovdata before relying on a single day.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ from access.obstacles import sees_map
 from access.policy import Ability, CaseAccess, access_by_code, can_open_cases, cases_visible_to, sees_unit
 from access.selectors import emergencies_on
 from access.services import reasoned_access_open
+from access.staff_pages import person_start
+from applications.selectors import late_applications
 from cases import selectors
 from cases.forms import (
     CarryOverAnswerForm,
@@ -66,6 +68,8 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     Any signed-in user; shows and finds only their own cases (``cases_visible_to``).
     """
+    if start := person_start(request.user):  # the person reaches no staff page (issue 18)
+        return redirect(start)
     listing = selectors.caseload_for(request.user, search=search_text(request), page_number=request.GET.get("page"))
     return render(
         request,
@@ -242,6 +246,8 @@ def _render_overview(request: AuthenticatedHttpRequest, access: CaseAccess, stat
         "changes": selectors.latest_changes(access),
         "readiness": readiness_summary(access) if not access.is_person else None,
         "emergencies": emergencies_on(access),
+        # Issue 18: the case's staff see the applications whose answer is late.
+        "late_applications": late_applications(access) if access.can(Ability.RECORD_APPLICATIONS) else [],
     }
     context["proposals_deadline"] = proposals_due(need_selectors.part_one_held(context["conversations"]), case.country)
     context.update(_carry_over_context(access, **forms))
@@ -510,6 +516,8 @@ def _post_to_group(request: AuthenticatedHttpRequest, access: CaseAccess, save, 
 @signed_in
 def invitations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the signed-in user's open invitations to groups. Any signed-in user; only their own."""
+    if start := person_start(request.user):  # the person reaches no staff page (issue 18)
+        return redirect(start)
     return render(request, "cases/invitations.html", {"invitations": selectors.invitations_for(request.user)})
 
 

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, Role, SecurityLevel, User
+from applications.models import ApplicationKind, Outcome
+from applications.services import application_decide, application_record
 from cases.models import Case, LegalStatus
 from cases.services import IntakeData, case_open, membership_add, membership_end
 from consent.services import consent_give, consent_withdraw
@@ -254,6 +256,56 @@ def build_demo(password: str | None) -> DemoWorld:
         stage=ObstacleStage.PREPARING_RELEASE,
         failed_agency=AgencyKind.PRISON,
         bore_agency=AgencyKind.MUNICIPALITY,
+    )
+    # Issue 18: Jonas's applications. Leave refused with its reason (too early on the road), the
+    # complaint deadline still open; housing applied for by Kari, its answer late; a school place granted.
+    leave = application_record(
+        actor=kari,
+        case=jonas,
+        kind=ApplicationKind.LEAVE,
+        by_person=True,
+        applied_on=days(-20),
+        decides=agencies["bergen"],
+        expected_answer=days(-6),
+    )
+    application_decide(
+        actor=kari,
+        application=leave,
+        outcome=Outcome.REFUSED,
+        decided_on=days(-10),
+        reached_on=days(-9),
+        reason="Du har ikke sonet lenge nok ennå. Permisjon kan du få når du har sonet en tredjedel av straffen, "
+        "og minst fire måneder.",
+        next_step="Søk igjen når datoen nærmer seg. Kari hjelper deg med søknaden.",
+        version=leave.version,
+    )
+    application_record(
+        actor=kari,
+        case=jonas,
+        kind=ApplicationKind.HOUSING,
+        by_person=False,
+        applied_on=days(-15),
+        decides=agencies["kommune"],
+        expected_answer=days(-1),
+        next_step="Boligkontoret kaller deg inn til en samtale.",
+    )
+    school = application_record(
+        actor=kari,
+        case=jonas,
+        kind=ApplicationKind.SCHOOL_PLACE,
+        by_person=True,
+        applied_on=days(-30),
+        decides=agencies["bergen"],
+        expected_answer=days(-14),
+    )
+    application_decide(
+        actor=kari,
+        application=school,
+        outcome=Outcome.GRANTED,
+        decided_on=days(-16),
+        reached_on=days(-15),
+        next_step="Du begynner på skolen i fengselet mandag.",
+        version=school.version,
     )
 
     # 2. Emil: a new intake today, an acute need, the needs conversation booked.

@@ -53,7 +53,10 @@ def _context(request: AuthenticatedHttpRequest, access: CaseAccess, **forms) -> 
 
 @case_view(Ability.VIEW_HANDOVER)
 def handover_page(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
-    """Show the planned transition and who has taken hold. Anyone who sees the case; the lead changes it."""
+    """Show the planned transition and who has taken hold. Anyone who sees the case but the person, who is
+    sent to their own page (issue 18: the person reaches no staff page); the lead changes it."""
+    if access.is_person:
+        return redirect("cases:overview", code=access.case.code)
     return render(request, "handover/page.html", _context(request, access))
 
 

@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "obstacle.detect": gettext_lazy("Obstacle found by the system"),
     "challenge.add": gettext_lazy("Code added to the reentry map"),
     "challenge.change": gettext_lazy("Code on the reentry map changed"),
+    "application.record": gettext_lazy("Application recorded"),
+    "application.decide": gettext_lazy("Decision on an application recorded"),
     "timetable.release_notice_recorded": gettext_lazy("Release notice recorded"),
     "timetable.rule_set_chosen": gettext_lazy("Deadline rules chosen for the case"),
     "timetable.institution_rule_set_chosen": gettext_lazy("Deadline rules chosen for the institution"),

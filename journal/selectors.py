@@ -39,6 +39,7 @@ TOPIC_LABELS: dict[str, StrOrPromise] = {
     "reminder": _("a reminder about a deadline in your case"),
     "case": _("the front page of your case"),
     "carry_over": _("your earlier case, to use it in your new one"),
+    "applications": _("your applications and the answers"),
 }
 
 # The URL name each read recorded (AccessEvent.view), by exact name first, then by its app.
@@ -51,6 +52,8 @@ TOPIC_BY_NAME = {
     "timetable:calendar_feed": "list",
     "timetable:inbox": "reminder",
     "timetable:case": "timetable",
+    "personpages:road": "timetable",
+    "personpages:plan_pdf": "plan",
     "cases:changes": "changes",
     "cases:access_log": "access_log",
     "cases:group": "group",
@@ -71,6 +74,7 @@ TOPIC_BY_APP = {
     "threads": "thread",
     "release": "release",
     "handover": "handover",
+    "applications": "applications",
 }
 
 

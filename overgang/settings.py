@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "handover",
     "release",
     "obstacles",
+    "applications",
+    "personpages",
     "core",
     "population",
 ]

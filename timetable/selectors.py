@@ -341,17 +341,27 @@ class DueList:
     reminder_alerts: list[Reminder] = field(default_factory=list)
     #: Cases the user leads that were released before anyone coming in had taken hold.
     handover_gaps: list[Case] = field(default_factory=list)
+    #: The page of deadlines shown (overdue, this week and later, in that order), when paged.
+    page: Page[tuple[str, DueItem]] | None = None
 
     @property
     def empty(self) -> bool:
         return not (self.overdue or self.this_week or self.later)
 
 
-def due_for(user: User, view: str = "timetable:due") -> DueList:
+#: Deadlines on one page of "what is due" (issue 17, point 9: every list is paged).
+DUE_PAGE_SIZE = 50
+
+
+def due_for(
+    user: User, view: str = "timetable:due", *, page_number: str | int | None = None, per_page: int | None = None
+) -> DueList:
     """Return what the user owns across their cases, overdue first; logs one read per case shown.
 
     A bounded number of queries whatever the number of cases: the cases, then one query
-    per kind of fact, then the rule sets.
+    per kind of fact, then the rule sets. With ``per_page`` the deadlines are paged (overdue,
+    this week, later, in that order) and only the cases on the page are logged as read with
+    them; without it (the calendar feed) every deadline is returned.
     """
     today = timezone.localdate()
     # The open cases the user sees, each with the rule set it follows, if not its prison's.
@@ -384,10 +394,15 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
             if result.is_open and user.pk in result.owners:
                 mine.append((result, DueItem(case, result, case_risks)))
     groups = engine.sort_due(mine, today)
+    listed = [(group, item) for group in ("overdue", "this_week", "later") for _, item in groups[group]]
+    page = None
+    if per_page is not None:
+        page = Paginator(listed, per_page).get_page(page_number)
+        listed = list(page.object_list)
     alerts = reminder_alerts_for(user, cases)
     gaps: list[Case] = [case for case in cases if case.handover_gap_on is not None]
     shown = (
-        {item.case.pk for group in groups.values() for _, item in group}
+        {item.case.pk for _, item in listed}
         | {case.pk for case, _ in risky}
         | {alert.deadline.case_id for alert in alerts}
         | {case.pk for case in gaps}
@@ -396,14 +411,15 @@ def due_for(user: User, view: str = "timetable:due") -> DueList:
         record_access(viewer=user, case_ids=sorted(shown), purpose=AccessPurpose.CASELOAD, view=view)
     return DueList(
         today=today,
-        overdue=[item for _, item in groups["overdue"]],
-        this_week=[item for _, item in groups["this_week"]],
-        later=[item for _, item in groups["later"]],
+        overdue=[item for group, item in listed if group == "overdue"],
+        this_week=[item for group, item in listed if group == "this_week"],
+        later=[item for group, item in listed if group == "later"],
         risky_cases=risky,
         stage_counts=stage_counts,
         logged_case_ids=frozenset(shown),
         reminder_alerts=alerts,
         handover_gaps=gaps,
+        page=page,
     )
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from access.decorators import AuthenticatedHttpRequest, case_view, public, signed_in
 from access.policy import Ability, CaseAccess
 from access.selectors import emergencies_for_lead
+from access.staff_pages import person_start
 from core.posting import post_form, refused_with_message
 from journal.models import AccessPurpose
 from journal.services import record_access
@@ -28,7 +29,9 @@ from timetable.services import (
 @signed_in
 def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List what the user owns across their cases, overdue first. Any signed-in user; their own only."""
-    due = selectors.due_for(request.user)
+    if start := person_start(request.user):  # the person reaches no staff page (issue 18)
+        return redirect(start)
+    due = selectors.due_for(request.user, page_number=request.GET.get("page"), per_page=selectors.DUE_PAGE_SIZE)
     emergencies = emergencies_for_lead(request.user)
     logged = due.logged_case_ids
     unlogged = sorted({look.case_id for look in emergencies} - logged)
@@ -41,6 +44,8 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the user's reminders. Any signed-in user; their own only."""
+    if start := person_start(request.user):  # the person reaches no staff page (issue 18)
+        return redirect(start)
     return render(request, "timetable/inbox.html", {"reminders": selectors.inbox_for(request.user)})
 
 
@@ -100,6 +105,9 @@ def case_timetable(request: AuthenticatedHttpRequest, access: CaseAccess) -> Htt
     The case overview loads it with htmx (the partial), so the overview's own query
     budget does not grow; without JavaScript it is a page of its own.
     """
+    if access.is_person:
+        # The person reads their road written for them (issue 18, point 2), not the staff timetable.
+        return redirect("personpages:road", code=access.case.code)
     context = {"access": access, "case": access.case, "timetable": selectors.timetable_for_case(access)}
     template = "timetable/_case_timetable.html" if request.htmx else "timetable/case_timetable.html"
     return render(request, template, context)

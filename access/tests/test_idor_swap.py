@@ -23,6 +23,7 @@ from django.utils import timezone
 from access.policy import cases_visible_to
 from access.tests.test_url_walk import all_patterns, outcome, without_tokens
 from accounts.models import User
+from applications.models import Application
 from cases.models import CarryOver, Case, Membership
 from handover.models import Transition, TransitionKind, TransitionState
 from journal.models import AccessEvent
@@ -46,6 +47,7 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
     "item_id": (ReadinessItem, "transition__case"),
     "carry_over_id": (CarryOver, "case"),
     "obstacle_id": (Obstacle, "case"),
+    "application_id": (Application, "case"),
 }
 #: URL arguments that name no object of a case.
 NOT_OBJECTS = frozenset({"code", "token", "uidb64"})  # uidb64: the public password link, no case
@@ -127,6 +129,9 @@ def equipped(db):
             what_happened="Hindring",
             happened_on=today,
             stage="release",
+        )
+        Application.objects.create(
+            case=case, kind="leave", applied_on=today, recorded_by=lead, decides=case.institution
         )
         # A carry-over asked of the case's own history, so both its URLs have an object of the case.
         CarryOver.objects.create(case=case, earlier_case=case, asked_by=lead, holder_asked=True)

@@ -454,7 +454,9 @@ def check_pages(client, built: Built, viewer: Viewer, user: User, rights: dict[i
             urls += pages
     for url in urls:
         response = client.get(url)
-        assert response.status_code in {200, 403}, (viewer, url, response.status_code)
+        # The person asking for a staff page (the caseload, the handover) is sent to their own page (issue 18).
+        sent_home = viewer.kind == "person" and response.status_code == 302
+        assert response.status_code in {200, 403} or sent_home, (viewer, url, response.status_code)
         found = set(CANARY.findall(response.content.decode()))
         leaked = found - allowed
         assert not leaked, (

@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from access.policy import cases_visible_to, reason_kinds_for
+from applications.models import Application
 from cases.models import Case, Membership
 from handover.models import Transition
 from meetings.models import Meeting
@@ -51,13 +52,13 @@ TABLE = {
     "password_reset_confirm": "200 200 200 200 200 200 200 200 200 200",
     "password_reset_complete": "200 200 200 200 200 200 200 200 200 200",
     "set_language": "302 302 302 302 302 302 302 302 302 302",
-    "cases:caseload": "L 200 200 200 200 200 200 200 200 200",
+    "cases:caseload": "L 302 200 200 200 200 200 200 200 200",
     "cases:intake": "L 403 200 200 403 403 403 200 403 403",
     "cases:overview": "L 200 200 200 200 200 200 404 404 404",
     "cases:group": "L 200 200 200 200 200 403 404 404 404",
     "cases:member_add": "L 403 405 405 403 403 403 404 404 404",
     "cases:member_end": "L 403 405 405 403 403 403 404 404 404",
-    "cases:invitations": "L 200 200 200 200 200 200 200 200 200",
+    "cases:invitations": "L 302 200 200 200 200 200 200 200 200",
     "cases:invitation_accept": "L 405 405 405 405 405 405 405 405 405",
     "cases:invitation_decline": "L 405 405 405 405 405 405 405 405 405",
     "cases:member_make_lead": "L 403 405 405 403 403 403 404 404 404",
@@ -80,14 +81,14 @@ TABLE = {
     "consent:page": "L 200 200 200 403 403 403 404 404 404",
     "consent:give": "L 403 405 405 403 403 403 404 404 404",
     "consent:withdraw": "L 405 405 405 403 403 403 404 404 404",
-    "timetable:due": "L 200 200 200 200 200 200 200 200 200",
-    "timetable:inbox": "L 200 200 200 200 200 200 200 200 200",
+    "timetable:due": "L 302 200 200 200 200 200 200 200 200",
+    "timetable:inbox": "L 302 200 200 200 200 200 200 200 200",
     "timetable:inbox_read": "L 405 405 405 405 405 405 405 405 405",
     "timetable:calendar": "L 200 200 200 200 200 200 200 200 200",
     "timetable:calendar_new": "L 405 405 405 405 405 405 405 405 405",
     "timetable:calendar_revoke": "L 405 405 405 405 405 405 405 405 405",
     "timetable:calendar_feed": "404 404 404 404 404 404 404 404 404 404",
-    "timetable:case": "L 200 200 200 200 200 403 404 404 404",
+    "timetable:case": "L 302 200 200 200 200 403 404 404 404",
     "timetable:release_notice": "L 403 405 405 403 403 403 404 404 404",
     "timetable:case_rule_set": "L 403 405 405 403 403 403 404 404 404",
     "plans:plan": "L 200 200 200 200 200 200 404 404 404",
@@ -108,7 +109,7 @@ TABLE = {
     "meetings:review_reassign": "L 403 405 405 403 403 403 404 404 404",
     "meetings:review_close": "L 403 405 405 403 403 403 404 404 404",
     "threads:thread": "L 200 200 200 200 200 200 404 404 404",
-    "handover:page": "L 200 200 200 200 200 403 404 404 404",
+    "handover:page": "L 302 200 200 200 200 403 404 404 404",
     "handover:plan": "L 403 405 405 403 403 403 404 404 404",
     "handover:invite": "L 403 405 405 403 403 403 404 404 404",
     "handover:complete": "L 403 405 405 403 403 403 404 404 404",
@@ -121,6 +122,12 @@ TABLE = {
     "obstacles:unit": "L 403 403 403 403 403 403 403 403 403",
     "obstacles:code": "L 403 403 403 403 403 403 403 403 403",
     "obstacles:map": "L 403 200 200 200 200 403 200 200 200",
+    "applications:list": "L 200 200 200 200 403 403 404 404 404",
+    "applications:add": "L 403 405 405 403 403 403 404 404 404",
+    "applications:detail": "L 200 200 200 200 403 403 404 404 404",
+    "applications:decide": "L 403 405 405 403 403 403 404 404 404",
+    "personpages:road": "L 200 200 200 403 403 403 404 404 404",
+    "personpages:plan_pdf": "L 200 200 200 403 403 403 404 404 404",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
 }
 # The Django admin has its own staff-only gate; its index stands for all its pages.
@@ -171,6 +178,9 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "obstacle_id" in names:
         obstacle = Obstacle.objects.filter(case=case).order_by("id").first()
         kwargs["obstacle_id"] = obstacle.pk if obstacle else 999999
+    if "application_id" in names:
+        application = Application.objects.filter(case=case).first()
+        kwargs["application_id"] = application.pk if application else 999999
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999

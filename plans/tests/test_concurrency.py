@@ -16,6 +16,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from django.conf import settings
+
 from core.tests.live import LIVE_PASSWORD
 
 SESSIONS = ["kari.kontakt", "sara.sosial", "nils.nav"] * 2 + ["kari.kontakt", "nils.nav"]
@@ -56,9 +58,31 @@ class Session:
 
     def __init__(self, base: str, username: str) -> None:
         self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect
+        jar = http.cookiejar.CookieJar()
+        # English, chosen in this browser before signing in: the messages matched below are English,
+        # and a signed-in user's language otherwise follows their agency's country.
+        host = urllib.parse.urlsplit(base).hostname or ""
+        jar.set_cookie(
+            http.cookiejar.Cookie(
+                0,
+                settings.LANGUAGE_COOKIE_NAME,
+                "en",
+                None,
+                False,
+                host,
+                False,
+                False,
+                "/",
+                True,
+                False,
+                None,
+                False,
+                None,
+                None,
+                {},
+            )
         )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), self._NoRedirect)
         page = self.get("/login/")[1]
         status, _ = self.post("/login/", {"username": username, "password": LIVE_PASSWORD}, page)
         assert status == 302, f"login as {username} failed"

@@ -13,6 +13,7 @@ from accounts.models import Agency, Role, User
 from cases.models import Case, Membership, Person
 from journal.models import AccessEvent
 from needs.models import NeedsConversation
+from timetable.selectors import DUE_PAGE_SIZE, due_for
 
 pytestmark = pytest.mark.django_db
 
@@ -106,5 +107,31 @@ def test_what_is_due_costs_the_same_for_10_and_400_cases(client, django_assert_m
     print(f"what is due: {small} queries at 10 cases, {large} at 400 cases ({connection.vendor})")
     assert small == large <= DUE_BUDGET
     assert small_body.count('class="due-item"') >= 10
-    assert large_body.count('class="due-item"') >= 400
+    assert large_body.count('class="due-item"') == DUE_PAGE_SIZE  # paged (issue 17, point 9)
     assert response.status_code == 200
+
+
+def test_what_is_due_pages_its_deadlines_and_every_deadline_is_on_one_page(client):
+    officer = officer_with_cases(60)
+    client.force_login(officer)
+    everything = due_for(officer, view="timetable:calendar_feed")  # unpaged, as the calendar feed reads it
+    total = len(everything.overdue) + len(everything.this_week) + len(everything.later)
+    assert total > 2 * DUE_PAGE_SIZE
+    shown, number, pages = 0, 1, []
+    while True:
+        response = client.get(reverse("timetable:due"), {"page": number})
+        body = response.content.decode()
+        assert response.status_code == 200
+        on_page = body.count('class="due-item"')
+        pages.append(on_page)
+        shown += on_page
+        if 'rel="next"' not in body:
+            break
+        number += 1
+    assert pages[0] == DUE_PAGE_SIZE
+    assert shown == total
+    assert len(pages) == -(-total // DUE_PAGE_SIZE)
+    # Past the last page: the last page, not an error.
+    last = client.get(reverse("timetable:due"), {"page": 999}).content.decode()
+    assert last.count('class="due-item"') == pages[-1]
+    assert client.get(reverse("timetable:due"), {"page": "x"}).status_code == 200

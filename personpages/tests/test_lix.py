@@ -1,0 +1,172 @@
+"""Every page the person can reach reads plainly: LIX at most 35, in Norwegian and in Danish.
+
+LIX (Björnsson's läsbarhetsindex) = words / sentences + 100 × long words / words, counted on
+the page's visible text by these rules:
+
+- The visible text: the text of the page's body, without <script>, <style>, <template>, and
+  without elements marked ``hidden`` or ``aria-hidden="true"``; the body of a closed
+  <details> is left out (its <summary> counts): what stays behind a "why" until asked.
+- A word is a run of letters (any alphabet; digits and signs are not letters), so "30." and
+  "§" are not words and "Bergen-fengsel" is two.
+- A long word has more than 6 letters.
+- A sentence ends at ". ! ? :" and at the end of a line: every block element (paragraph,
+  heading, list item, table cell, label, button, option, summary, <br>) ends its line. A
+  stretch without a word is no sentence.
+
+Seed 000 (poor reading and writing skills) and seed 001 1.2.2 (the road is "foggy") are why.
+"""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from access.tests.test_url_walk import PERSONAS, TABLE, all_patterns, url_kwargs
+
+pytestmark = pytest.mark.django_db
+
+LIMIT = 35
+#: Pages not yet rewritten (issue 18, point 3, unfinished): above the limit, or within 2 of it, in nb or da
+#: on 5 December 2026 (dates in words move a score by a point from month to month). Measured then:
+#: nb / da. The Django admin's password pages (a person with a spent link lands there): 51.0 / 44.0 and
+#: 37.7 / 34.0; the accessibility statement 38.5 / 36.8; the privacy notice 35.6 / 37.0; a measure
+#: 37.9 / 38.5 and two versions of the plan side by side 39.5 / 39.5 (the demo's long measure title,
+#: written by staff, and the change sentences); the plan 31.9 / 36.6; a meeting 35.5 / 37.1 and the list
+#: 31.4 / 34.1; the thread 34.7 / 35.4; the group 33.4 / 34.4; the calendar 33.8 / 34.3; the needs map
+#: 31.0 / 33.9. Any other page above the limit fails; remove a page here once it is rewritten.
+NOT_YET_REWRITTEN = frozenset(
+    {
+        "password_reset_confirm",
+        "password_reset_complete",
+        "accessibility",
+        "privacy",
+        "plans:measure",
+        "plans:compare",
+        "plans:plan",
+        "meetings:detail",
+        "meetings:list",
+        "threads:thread",
+        "cases:group",
+        "timetable:calendar",
+        "needs:map",
+    }
+)
+WORD = re.compile(r"[^\W\d_]+")
+SENTENCE_END = re.compile(r"[.!?:\n]")
+SKIPPED = {"script", "style", "template", "head"}
+BLOCKS = {
+    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "label", "button", "option",
+    "summary", "br", "div", "section", "nav", "header", "footer", "tr", "legend", "caption", "title", "ul", "ol",
+}  # fmt: skip
+VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr", "col", "area", "base", "embed", "track"}
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees, with a line end after every block element."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.stack: list[tuple[str, bool]] = []  # (tag, hides its content)
+
+    @property
+    def hidden(self) -> bool:
+        for index, (tag, hides) in enumerate(self.stack):
+            if not hides:
+                continue
+            # A closed <details> shows its <summary>.
+            if tag == "details" and index + 1 < len(self.stack) and self.stack[index + 1][0] == "summary":
+                continue
+            return True
+        return False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in BLOCKS:
+            self.parts.append("\n")
+        if tag in VOID:
+            return
+        hides = (
+            tag in SKIPPED
+            or "hidden" in attributes
+            or attributes.get("aria-hidden") == "true"
+            or (tag == "details" and "open" not in attributes)
+        )
+        self.stack.append((tag, hides))
+
+    def handle_endtag(self, tag):
+        if tag in BLOCKS:
+            self.parts.append("\n")
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = VisibleText()
+    parser.feed(html)
+    return "".join(parser.parts)
+
+
+def lix(text: str) -> tuple[float, int]:
+    """The LIX of the text and its number of words, by the rules above."""
+    sentences = [part for part in SENTENCE_END.split(text) if WORD.search(part)]
+    words = WORD.findall(text)
+    if not words:
+        return 0.0, 0
+    long_words = [word for word in words if len(word) > 6]
+    return len(words) / len(sentences) + 100 * len(long_words) / len(words), len(words)
+
+
+def test_the_counting_rules():
+    text = visible_text(
+        "<html><head><title>Tittel</title></head><body><h1>Veien din</h1>"
+        "<p>Du kan søke om permisjon. Spør kontaktbetjenten din!</p><script>skjult tekst</script>"
+        "<details><summary>Hvorfor?</summary><p>Straffegjennomføringsloven paragraf</p></details>"
+        "<p hidden>Gjemt</p><ul><li>Bolig</li><li>Penger 30. mai</li></ul></body></html>"
+    )
+    assert "skjult" not in text and "Gjemt" not in text and "Straffegjennomføringsloven" not in text
+    assert "Tittel" not in text and "Hvorfor?" in text
+    score, words = lix(text)
+    # Words: Veien din Du kan søke om permisjon Spør kontaktbetjenten din Hvorfor Bolig Penger mai = 14.
+    # Long (> 6): permisjon, kontaktbetjenten, Hvorfor = 3. Sentences: Veien din | Du kan søke om permisjon |
+    # Spør kontaktbetjenten din | Hvorfor | Bolig | Penger 30 | mai = 7.
+    assert words == 14
+    assert score == pytest.approx(14 / 7 + 100 * 3 / 14)
+
+
+def person_pages(case) -> list[tuple[str, str]]:
+    """Every page the person gets with a 200 in the URL walk, but files (.ics) and the admin."""
+    person = PERSONAS.index("person")
+    names = {name for name, outcomes in TABLE.items() if outcomes.split()[person] == "200"}
+    urls = []
+    for name, pattern in all_patterns():
+        if name in names and not name.startswith("admin:"):
+            urls.append((name, reverse(name, kwargs=url_kwargs(pattern, case))))
+    return urls
+
+
+@pytest.mark.parametrize("language", ["nb", "da"])
+def test_every_page_the_person_reaches_reads_at_lix_35_or_below(client, personas, case, language):
+    client.force_login(personas.person)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    scores = {}
+    for name, url in person_pages(case):
+        response = client.get(url)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        scores[name] = lix(visible_text(response.content.decode()))[0]
+    assert len(scores) >= 10
+    too_hard = {name: round(score, 1) for name, score in scores.items() if score > LIMIT}
+    print({name: round(score, 1) for name, score in sorted(scores.items())})  # the note's figures, with -s
+    assert {name: score for name, score in too_hard.items() if name not in NOT_YET_REWRITTEN} == {}
+    # The pages written in this issue, and the person's own start page, stay well inside the limit.
+    for name in ("cases:overview", "applications:list", "applications:detail", "personpages:road"):
+        assert scores[name] <= LIMIT - 2, (name, scores[name])
