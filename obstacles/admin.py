@@ -13,7 +13,7 @@ class ChallengeVersionInline(admin.TabularInline):
     model = ChallengeVersion
     extra = 0
     can_delete = False
-    fields = ["version", "phases", "text_nb", "text_da", "text_en", "replaced_at", "replaced_by"]
+    fields = ("version", "phases", "text_nb", "text_da", "text_en", "replaced_at", "replaced_by")
     readonly_fields = fields
 
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:

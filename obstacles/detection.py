@@ -25,6 +25,7 @@ the plan is worth knowing before it happens; if the date moves, the new date is 
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import DateField, Exists, Min, OuterRef
 from django.db.models.functions import Coalesce
@@ -58,14 +59,15 @@ def _day(value: datetime.date) -> str:
     return date_format(value, "j. F Y")
 
 
-def _release_cases(today: datetime.date, until: datetime.date) -> list[dict[str, object]]:
+def _release_cases(today: datetime.date, until: datetime.date) -> list[dict[str, Any]]:
     """Cases with a release date (recorded, else expected) from a year back up to ``until``."""
-    return list(
+    found = (
         Case.objects.exclude(stage=Stage.CLOSED, released_on__isnull=True)
         .annotate(release=Coalesce("released_on", "expected_release", output_field=DateField()))
         .filter(release__gte=today - LOOK_BACK, release__lte=until)
         .values("pk", "release", "country", "released_on")
     )
+    return [dict(row) for row in found]
 
 
 def notice_findings(today: datetime.date) -> list[Finding]:
@@ -170,6 +172,8 @@ def handover_gap_findings(today: datetime.date) -> list[Finding]:
     )
     for row in transitions:
         done = row["completed_on"]
+        if done is None:  # a completed transition has its day; the database allows none
+            continue
         released = row["kind"] in {TransitionKind.RELEASE, TransitionKind.PAROLE, TransitionKind.HOME_DETENTION}
         found.append(
             Finding(
@@ -244,11 +248,13 @@ def detect(today: datetime.date | None = None) -> DetectionResult:
     keys = [finding.key for finding in findings]
     known: set[str] = set()
     for start in range(0, len(keys), 5000):
-        known |= set(
-            Obstacle.objects.filter(detection_key__in=keys[start : start + 5000]).values_list(
+        known |= {
+            key
+            for key in Obstacle.objects.filter(detection_key__in=keys[start : start + 5000]).values_list(
                 "detection_key", flat=True
             )
-        )
+            if key is not None
+        }
     new = {finding.key: finding for finding in findings if finding.key not in known}
     if not new:
         return DetectionResult(found=len(findings), new=0)

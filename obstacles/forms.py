@@ -14,7 +14,7 @@ class ChallengeChoiceField(InRangeModelChoiceField):
     def __init__(self, **kwargs) -> None:
         super().__init__(queryset=Challenge.objects.filter(active=True), **kwargs)
 
-    def label_from_instance(self, obj: Challenge) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Challenge) -> str:
         return f"{obj.code} {obj.text}"
 
 

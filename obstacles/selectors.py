@@ -95,7 +95,7 @@ BOX_WIDTH, BOX_HEIGHT, PER_ROW = 64, 30, 3
 def map_figures(scope: MapScope) -> MapFigures:
     """The count of obstacles per code in the scope, suppressed, and each code's boxes; two queries for any data."""
     catalogue = list(challenges())
-    counts = dict(
+    counts: dict[int | None, int] = dict(
         Obstacle.objects.filter(scope.condition())
         .values("challenge_id")
         .annotate(n=Count("id"))

@@ -73,8 +73,8 @@ def test_every_code_of_the_seed_is_in_the_catalogue_in_its_phases():
         assert set(challenge.phases) == phases, code
         assert challenge.text_nb and challenge.text_da and challenge.text_en, code
         if "." in code:
-            assert challenge.tangle.code == code[0], code
-            assert challenge.knot.code == code[:3], code
+            assert challenge.tangle is not None and challenge.tangle.code == code[0], code
+            assert challenge.knot is not None and challenge.knot.code == code[:3], code
         else:
             assert challenge.tangle is None and challenge.knot is None, code
 

@@ -27,7 +27,7 @@ def found(case, rule):
 
 def test_a_friday_release_is_found_once_coded_4_and_explained(personas):
     fredrik = Case.objects.get(person__first_name="Fredrik")
-    assert fredrik.expected_release.weekday() == 4
+    assert fredrik.expected_release is not None and fredrik.expected_release.weekday() == 4
     first = detect()
     obstacle = found(fredrik, "release-day").get()
     assert obstacle.challenge.code == "4"

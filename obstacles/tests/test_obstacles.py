@@ -54,6 +54,7 @@ def test_a_contact_officer_logs_an_obstacle_journaled_and_on_the_next_meetings_a
     entry = JournalEntry.objects.get(action="obstacle.log", object_id=str(obstacle.pk))
     assert entry.actor == personas.contact_officer and entry.case_id == case.pk
     meeting = Meeting.objects.filter(case=case, starts_at__gt=timezone.now()).order_by("starts_at").first()
+    assert meeting is not None
     page = client.get(reverse("meetings:detail", kwargs={"code": case.code, "meeting_id": meeting.pk}))
     assert "NAV hørte om løslatelsen samme dag." in page.content.decode()
 
@@ -91,6 +92,7 @@ def test_a_withdrawn_consent_hides_the_others_obstacles_from_a_covered_member(cl
     page = client.get(reverse("obstacles:case", kwargs={"code": case.code}))
     assert "Etter tilbaketrekking" not in page.content.decode()
     meeting = Meeting.objects.filter(case=case).order_by("-starts_at").first()
+    assert meeting is not None
     agenda = client.get(reverse("meetings:detail", kwargs={"code": case.code, "meeting_id": meeting.pk}))
     assert "Etter tilbaketrekking" not in agenda.content.decode()
     done = client.post(
