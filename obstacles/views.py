@@ -1,6 +1,7 @@
 """Obstacles on a case, the coordinator's coding of them, and the reentry map."""
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -122,10 +123,16 @@ def unit(request: AuthenticatedHttpRequest) -> HttpResponse:
         purpose=AccessPurpose.UNIT_OVERVIEW,
         view="obstacles:unit",
     )
-    forms = {
-        obstacle.pk: CodeForm(initial={"version": obstacle.version, "challenge": obstacle.challenge_id})
-        for obstacle in shown
-    }
+    forms = {}
+    choices: list[Any] | None = None
+    for obstacle in shown:
+        form = CodeForm(
+            initial={"version": obstacle.version, "challenge": obstacle.challenge_id}, prefix=f"o{obstacle.pk}"
+        )
+        field = form.model_choice_field("challenge")
+        choices = choices if choices is not None else list(field.choices)  # the catalogue read once for the page
+        field.choices = choices
+        forms[obstacle.pk] = form
     return render(request, "obstacles/unit.html", {"obstacles": shown, "forms": forms})
 
 
