@@ -1,7 +1,6 @@
 """Obstacles on a case, the coordinator's coding of them, and the reentry map."""
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -22,6 +21,7 @@ from obstacles.forms import CodeForm, DoneForm, ObstacleForm
 from obstacles.models import Phase
 from obstacles.selectors import (
     MapScope,
+    challenges,
     map_figures,
     obstacle_for_case,
     obstacles_behind,
@@ -124,13 +124,15 @@ def unit(request: AuthenticatedHttpRequest) -> HttpResponse:
         view="obstacles:unit",
     )
     forms = {}
-    choices: list[Any] | None = None
+    # The catalogue read once for the page, not once per form.
+    choices: list[tuple[int | str, str]] = [("", "---------")] + [
+        (challenge.pk, f"{challenge.code} {challenge.text}") for challenge in challenges()
+    ]
     for obstacle in shown:
         form = CodeForm(
             initial={"version": obstacle.version, "challenge": obstacle.challenge_id}, prefix=f"o{obstacle.pk}"
         )
         field = form.model_choice_field("challenge")
-        choices = choices if choices is not None else list(field.choices)  # the catalogue read once for the page
         field.choices = choices
         forms[obstacle.pk] = form
     return render(request, "obstacles/unit.html", {"obstacles": shown, "forms": forms})
