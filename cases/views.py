@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_to_open_with_reason, case_view, signed_in
 from access.forms import ReasonForm
+from access.obstacles import sees_map
 from access.policy import Ability, CaseAccess, access_by_code, can_open_cases, cases_visible_to, sees_unit
 from access.selectors import emergencies_on
 from access.services import reasoned_access_open
@@ -79,6 +80,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_query": page_query(listing.search),
             "can_open_cases": can_open_cases(request.user),
             "sees_unit": sees_unit(request.user),
+            "sees_map": sees_map(request.user),
         },
     )
 

@@ -24,6 +24,8 @@ from handover.services import membership_accept, transition_invite, transition_p
 from meetings.models import MeetingKind
 from meetings.services import meeting_book
 from needs.services import conversation_record, need_create, resource_create, volunteer_sharing_set
+from obstacles.models import ObstacleStage
+from obstacles.services import obstacle_log
 from plans.services import delivery_note_add, measure_move, measure_propose, measure_service_set
 from reference.models import LifeArea
 
@@ -282,6 +284,27 @@ def build_demo(password: str | None) -> DemoWorld:
         requires_of_person="Ha gyldig ID-kort eller pass.",
     )
     meeting_book(actor=kari, case=jonas, kind=MeetingKind.GROUP, starts_at=at(6, 10), place="Bergen fengsel, møterom 2")
+    # Two obstacles on Jonas's case (DOMAIN.md §8), not yet coded: the coordinator places them on the map.
+    obstacle_log(
+        actor=kari,
+        case=jonas,
+        is_person=False,
+        what_happened="NAV-veilederen kunne ikke komme på kartleggingssamtalen, og ingen andre fra NAV tok over.",
+        happened_on=days(-3),
+        stage=ObstacleStage.DURING_SENTENCE,
+        failed_agency=AgencyKind.NAV,
+        bore_agency=AgencyKind.PRISON,
+    )
+    obstacle_log(
+        actor=mona,
+        case=jonas,
+        is_person=False,
+        what_happened="Boligkontoret fikk ikke kartleggingen før fristen for å søke kommunal bolig.",
+        happened_on=days(-1),
+        stage=ObstacleStage.PREPARING_RELEASE,
+        failed_agency=AgencyKind.PRISON,
+        bore_agency=AgencyKind.MUNICIPALITY,
+    )
     # Issue 18: Jonas's applications. Leave refused with its reason (too early on the road), the
     # complaint deadline still open; housing applied for by Kari, its answer late; a school place granted.
     leave = application_record(

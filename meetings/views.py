@@ -34,6 +34,7 @@ from meetings.services import (
     need_review_record,
 )
 from needs.selectors import need_for_case, needs_for_case
+from obstacles.selectors import obstacles_for_agenda
 from plans.models import OPEN_STATUSES, MeasureStatus
 from plans.selectors import measures_for_case, responsible_candidates
 from threads.selectors import audience_readers
@@ -97,6 +98,7 @@ def _detail(
         "meeting": meeting,
         "previous": previous,
         "agenda": selectors.agenda(access, meeting, previous),
+        "agenda_obstacles": obstacles_for_agenda(access, meeting, previous),
         "attendance": selectors.attendance_for(meeting),
         "decisions": list(selectors.decisions_for(access, meeting)),
         "members": members,

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "threads",
     "handover",
     "release",
+    "obstacles",
     "applications",
     "personpages",
     "directory",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("cases/<str:code>/thread/", include("threads.urls")),
     path("cases/<str:code>/handover/", include("handover.urls")),
     path("cases/<str:code>/release/", include("release.urls")),
+    path("", include("obstacles.urls")),
     path("cases/<str:code>/applications/", include("applications.urls")),
     path("cases/<str:code>/me/", include("personpages.urls")),
     path("", include("directory.urls")),

@@ -29,6 +29,7 @@ from handover.models import Transition, TransitionKind, TransitionState
 from journal.models import AccessEvent
 from meetings.models import Meeting, MeetingKind
 from needs.models import Need
+from obstacles.models import Obstacle
 from plans.models import Measure
 from reference.models import LifeArea
 from release.models import ReadinessItem, ReadinessKey
@@ -45,6 +46,7 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
     "transition_id": (Transition, "case"),
     "item_id": (ReadinessItem, "transition__case"),
     "carry_over_id": (CarryOver, "case"),
+    "obstacle_id": (Obstacle, "case"),
     "application_id": (Application, "case"),
 }
 #: URL arguments that name no object of a case.
@@ -122,6 +124,15 @@ def equipped(db):
                 from_agency=case.institution,
                 created_by=lead,
             )
+        Obstacle.objects.create(
+            case=case,
+            source="group",
+            logged_by=lead,
+            logged_at=now,
+            what_happened="Hindring",
+            happened_on=today,
+            stage="release",
+        )
         Application.objects.create(
             case=case, kind="leave", applied_on=today, recorded_by=lead, decides=case.institution
         )

@@ -21,6 +21,7 @@ from directory.models import Referral, Service
 from handover.models import Transition
 from meetings.models import Meeting
 from needs.models import Need
+from obstacles.models import Obstacle
 from plans.models import Measure
 from release.models import ReadinessItem
 
@@ -117,6 +118,11 @@ TABLE = {
     "release:readiness": "L 200 200 200 200 200 200 404 404 404",
     "release:item_update": "L 403 405 405 405 405 405 404 404 404",
     "release:sudden": "L 403 405 405 403 403 403 404 404 404",
+    "obstacles:case": "L 200 200 200 200 200 200 404 404 404",
+    "obstacles:done": "L 405 405 405 405 405 405 404 404 404",
+    "obstacles:unit": "L 403 403 403 403 403 403 403 403 403",
+    "obstacles:code": "L 403 403 403 403 403 403 403 403 403",
+    "obstacles:map": "L 403 200 200 200 200 403 200 200 200",
     "applications:list": "L 200 200 200 200 403 403 404 404 404",
     "applications:add": "L 403 405 405 403 403 403 404 404 404",
     "applications:detail": "L 200 200 200 200 403 403 404 404 404",
@@ -179,6 +185,9 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
         kwargs["item_id"] = item.pk if item else 999999
     if "carry_over_id" in names:
         kwargs["carry_over_id"] = 999999  # the demo world asks no carry-over; the view refuses before it looks
+    if "obstacle_id" in names:
+        obstacle = Obstacle.objects.filter(case=case).order_by("id").first()
+        kwargs["obstacle_id"] = obstacle.pk if obstacle else 999999
     if "application_id" in names:
         application = Application.objects.filter(case=case).first()
         kwargs["application_id"] = application.pk if application else 999999

@@ -144,7 +144,7 @@ def test_every_page_escapes_hostile_text_and_every_template_is_rendered(client, 
         # The reentry coordinator's pages (issue 17, point 10): the unit, and a case opened with a reason.
         client.force_login(User.objects.get(username="tove.koordinator"))
         reason_url = reverse("cases:open_with_reason", kwargs={"code": case.code})
-        for url in (reverse("cases:unit"), reason_url):
+        for url in (reverse("cases:unit"), reason_url, reverse("obstacles:unit")):
             response = client.get(url, {"q": HOSTILE})
             pages += 1
             found += problems_in(f"GET {url} as the coordinator", response)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from core.demo import DEMO_MARKER_USERNAME, USERS, build_demo
+from obstacles.detection import detect
 
 DEMO_PASSWORD_ENV = "OVERGANG_DEMO_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 
@@ -23,7 +24,9 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already loaded.")
         else:
             build_demo(password=password)
-            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            # The obstacles the system sees itself (a Friday release, a late notice ...), as the nightly run would.
+            result = detect()
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded; the system found {result.new} obstacle(s)."))
         self.stdout.write(f"\nDemo logins (password for all: {password}):")
         for username, (first, last, _role, _agency, about) in USERS.items():
             self.stdout.write(f"  {username:<16} {first} {last}: {about}")

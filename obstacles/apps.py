@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ObstaclesConfig(AppConfig):
+    name = "obstacles"
+    verbose_name = "Obstacles and the reentry map"

@@ -1,0 +1,261 @@
+"""Obstacles the system sees in its own data (DOMAIN.md §8; issue 19 point 3).
+
+Each rule reads the cases in a few queries whatever their number, and proposes findings;
+each finding has a key unique to its case, rule and event (``Obstacle.detection_key``), so
+a rerun finds nothing new, and two runs at once cannot log one event twice. Each is coded
+to the reentry map and explained by its rule in words; the numbers are ``Threshold`` rows
+with their source (``obstacles.thresholds``).
+
+The rules:
+
+- ``notice-nav`` / ``notice-municipality``: NAV (or the home municipality) was told of the
+  release fewer than N days before it, or not at all by then (EX/IN 2024: «Noen ganger får NAV
+  beskjed samme dag eller etter at løslatelsen har funnet sted»). Codes 3.1.4 and 4.
+- ``release-day``: the release falls on a Friday, a weekend day or the eve of a public holiday
+  (EX/IN 2024: «kriminalomsorgen kan løslate innsatte en fredag ettermiddag»). Code 4. The
+  holidays are the case's country's (``core.workdays``).
+- ``handover-gap``: a transfer or release was recorded as done before any incoming actor had
+  taken hold (the handover's own flag). Code 4 (seed 001 §5: the handover is fragile).
+- ``needs-without-measure``: N days after the plan was first saved, open needs still have no
+  measure. Code 1.3.2.
+
+The release date is the recorded release, else the expected one: a Friday release seen in
+the plan is worth knowing before it happens; if the date moves, the new date is a new event.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import DateField, Exists, Min, OuterRef
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts.models import AgencyKind
+from cases.models import Case, Stage
+from core.workdays import is_day_off, is_public_holiday
+from handover.models import Transition, TransitionKind, TransitionState
+from needs.models import Need, NeedStatus
+from obstacles.models import Challenge, Obstacle, ObstacleStage, Threshold
+from obstacles.services import Finding, detected_record
+from obstacles.thresholds import MUNICIPALITY_NOTICE_DAYS, NAV_NOTICE_DAYS, NEEDS_WITHOUT_MEASURE_DAYS, THRESHOLDS
+from plans.models import Measure, PlanVersion
+from timetable.models import NoticeRecipient, ReleaseNotice
+
+#: How far back a release is still looked at (a rerun over old data finds nothing new anyway).
+LOOK_BACK = datetime.timedelta(days=365)
+
+
+def threshold(key: str) -> int:
+    """The rule's number as the administrator set it, else the seeded default."""
+    value = Threshold.objects.filter(key=key).values_list("value", flat=True).first()
+    return value if value is not None else next(v for k, v, _source in THRESHOLDS if k == key)
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "j. F Y")
+
+
+def _release_cases(today: datetime.date, until: datetime.date) -> list[dict[str, Any]]:
+    """Cases with a release date (recorded, else expected) from a year back up to ``until``."""
+    found = (
+        Case.objects.exclude(stage=Stage.CLOSED, released_on__isnull=True)
+        .annotate(release=Coalesce("released_on", "expected_release", output_field=DateField()))
+        .filter(release__gte=today - LOOK_BACK, release__lte=until)
+        .values("pk", "release", "country", "released_on")
+    )
+    return [dict(row) for row in found]
+
+
+def notice_findings(today: datetime.date) -> list[Finding]:
+    found = []
+    rules = (
+        (NoticeRecipient.NAV, NAV_NOTICE_DAYS, "notice-nav", "3.1.4", AgencyKind.NAV, _("NAV")),
+        (
+            NoticeRecipient.MUNICIPALITY,
+            MUNICIPALITY_NOTICE_DAYS,
+            "notice-municipality",
+            "4",
+            AgencyKind.MUNICIPALITY,
+            _("The home municipality"),
+        ),
+    )
+    for recipient, key, rule, code, bore, who in rules:
+        days = threshold(key)
+        # Only releases whose deadline has passed: until then, a notice can still come in time.
+        cases = _release_cases(today, today + datetime.timedelta(days=days - 1))
+        first_told = dict(
+            ReleaseNotice.objects.filter(recipient=recipient, case_id__in=[row["pk"] for row in cases])
+            .values("case_id")
+            .annotate(first=Min("told_on"))
+            .values_list("case_id", "first")
+        )
+        for row in cases:
+            release = row["release"]
+            assert isinstance(release, datetime.date)
+            told = first_told.get(row["pk"])
+            if told is not None and (release - told).days >= days:
+                continue
+            if told is None or told > release:
+                why = _("%(who)s had not been told of the release on %(day)s %(days)d days before it.") % {
+                    "who": who,
+                    "day": _day(release),
+                    "days": days,
+                }
+            else:
+                why = _(
+                    "%(who)s was told of the release on %(day)s only %(told)d days before it (the rule: %(days)d)."
+                ) % {
+                    "who": who,
+                    "day": _day(release),
+                    "told": (release - told).days,
+                    "days": days,
+                }
+            found.append(
+                Finding(
+                    case_id=int(str(row["pk"])),
+                    rule=rule,
+                    key=f"{rule}:{row['pk']}:{release.isoformat()}",
+                    code=code,
+                    stage=ObstacleStage.PREPARING_RELEASE,
+                    failed=AgencyKind.PRISON,
+                    bore=bore,
+                    on=min(release, today),
+                    what=_("Told of the release too late, or not at all."),
+                    why=why,
+                )
+            )
+    return found
+
+
+def release_day_findings(today: datetime.date) -> list[Finding]:
+    found = []
+    for row in _release_cases(today, today + datetime.timedelta(days=365)):
+        release, country = row["release"], str(row["country"])
+        assert isinstance(release, datetime.date)
+        following = release + datetime.timedelta(days=1)
+        if release.weekday() == 4:
+            kind = _("a Friday")
+        elif is_day_off(release, country) and release.weekday() >= 5:
+            kind = _("a weekend day")
+        elif is_public_holiday(following, country):
+            kind = _("the eve of a public holiday")
+        else:
+            continue
+        found.append(
+            Finding(
+                case_id=int(str(row["pk"])),
+                rule="release-day",
+                key=f"release-day:{row['pk']}:{release.isoformat()}",
+                code="4",
+                stage=ObstacleStage.RELEASE,
+                failed=AgencyKind.PRISON,
+                bore=AgencyKind.NAV,
+                on=min(release, today),
+                what=_("Release on %(kind)s, when the services are closed.") % {"kind": kind},
+                why=_("The release on %(day)s falls on %(kind)s: NAV and the municipality cannot take over that day.")
+                % {"day": _day(release), "kind": kind},
+            )
+        )
+    return found
+
+
+def handover_gap_findings(today: datetime.date) -> list[Finding]:
+    found = []
+    transitions = (
+        Transition.objects.filter(state=TransitionState.COMPLETED, handover_gap=True)
+        .filter(completed_on__gte=today - LOOK_BACK)
+        .values("pk", "case_id", "kind", "completed_on", "to_agency__kind")
+    )
+    for row in transitions:
+        done = row["completed_on"]
+        if done is None:  # a completed transition has its day; the database allows none
+            continue
+        released = row["kind"] in {TransitionKind.RELEASE, TransitionKind.PAROLE, TransitionKind.HOME_DETENTION}
+        found.append(
+            Finding(
+                case_id=row["case_id"],
+                rule="handover-gap",
+                key=f"handover-gap:{row['case_id']}:{row['pk']}",
+                code="4",
+                stage=ObstacleStage.RELEASE if released else ObstacleStage.DURING_SENTENCE,
+                failed=AgencyKind.PRISON,
+                bore=row["to_agency__kind"] or AgencyKind.MUNICIPALITY,
+                on=done,
+                what=_("The transfer or release happened before anyone who takes over had taken hold."),
+                why=_("The handover done on %(day)s was recorded with no incoming actor who had taken hold.")
+                % {"day": _day(done)},
+            )
+        )
+    return found
+
+
+def needs_without_measure_findings(today: datetime.date) -> list[Finding]:
+    days = threshold(NEEDS_WITHOUT_MEASURE_DAYS)
+    since = timezone.now() - datetime.timedelta(days=days)
+    first_plans = PlanVersion.objects.values("case_id").annotate(first=Min("created_at")).filter(first__lte=since)
+    plans = {row["case_id"]: row["first"] for row in first_plans}
+    unanswered = (
+        Need.objects.filter(case_id__in=list(plans), status=NeedStatus.OPEN)
+        .filter(~Exists(Measure.objects.filter(needs=OuterRef("pk"))))
+        .exclude(case__stage=Stage.CLOSED)
+        .values_list("case_id", flat=True)
+        .distinct()
+        .order_by("case_id")
+    )
+    found = []
+    for case_id in unanswered:
+        made = timezone.localdate(plans[case_id])
+        found.append(
+            Finding(
+                case_id=case_id,
+                rule="needs-without-measure",
+                # One event per case: the plan was made and needs were left without a measure.
+                key=f"needs-without-measure:{case_id}",
+                code="1.3.2",
+                stage=ObstacleStage.DURING_SENTENCE,
+                failed=AgencyKind.PRISON,
+                bore="",
+                on=made + datetime.timedelta(days=days),
+                what=_("Needs were mapped, but some still have no measure."),
+                # Neither the needs nor their number: a private need stays private.
+                why=_("%(days)d days after the plan was first saved on %(day)s, open needs still had no measure.")
+                % {"days": days, "day": _day(made)},
+            )
+        )
+    return found
+
+
+RULES = (notice_findings, release_day_findings, handover_gap_findings, needs_without_measure_findings)
+
+
+@dataclass(frozen=True)
+class DetectionResult:
+    found: int
+    new: int
+
+
+def detect(today: datetime.date | None = None) -> DetectionResult:
+    """Run every rule and log the new findings, each journaled; what an earlier run logged is skipped."""
+    today = today or timezone.localdate()
+    # Explanations are stored in Norwegian, the default language; the rule and the code say the rest.
+    with override("nb"):
+        findings = [finding for rule in RULES for finding in rule(today)]
+    codes = dict(Challenge.objects.values_list("code", "pk"))
+    keys = [finding.key for finding in findings]
+    known: set[str] = set()
+    for start in range(0, len(keys), 5000):
+        known |= {
+            key
+            for key in Obstacle.objects.filter(detection_key__in=keys[start : start + 5000]).values_list(
+                "detection_key", flat=True
+            )
+            if key is not None
+        }
+    new = {finding.key: finding for finding in findings if finding.key not in known}
+    if not new:
+        return DetectionResult(found=len(findings), new=0)
+    return DetectionResult(found=len(findings), new=len(detected_record(list(new.values()), codes)))
