@@ -13,7 +13,7 @@ from access.selectors import emergencies_for_lead
 from access.staff_pages import person_start
 from core.posting import post_form, refused_with_message
 from directory.models import ReferralStatus
-from directory.selectors import incoming_referrals, waiting_referrals_sent_by
+from directory.selectors import incoming_referrals, unchecked_for_keeper, waiting_referrals_sent_by
 from journal.models import AccessPurpose
 from journal.services import record_access
 from release.selectors import urgent_shown_to
@@ -46,7 +46,15 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     read = sorted({referral.case_id for referral in [*to_answer, *sent]} - logged - set(unlogged))
     if read:
         record_access(viewer=request.user, case_ids=read, purpose=AccessPurpose.CASELOAD, view="timetable:due")
-    context = {"due": due, "urgent": urgent, "emergencies": emergencies, "to_answer": to_answer, "sent": sent}
+    context = {
+        "due": due,
+        "urgent": urgent,
+        "emergencies": emergencies,
+        "to_answer": to_answer,
+        "sent": sent,
+        # Issue 21, point 5: the directory's entries the user keeps that nobody has checked for a year.
+        "unchecked": unchecked_for_keeper(request.user, timezone.localdate()),
+    }
     return render(request, "timetable/due.html", context)
 
 
