@@ -86,6 +86,37 @@ def shift(day: datetime.date, offset: int, unit: str, country: str) -> datetime.
     raise ValueError(f"Unknown offset unit {unit!r}")
 
 
+def age_reached_on(birth_date: datetime.date, years: int) -> datetime.date:
+    """The day a person born on ``birth_date`` turns ``years`` old (programme age limits, issue 20).
+
+    Born on 29 February: 1 March in a common year, the first day on which the years are
+    complete (the calendar reckoning of ``cases.sentence``; check Lovdata before relying on it).
+    """
+    year = birth_date.year + years
+    if birth_date.month == 2 and birth_date.day == 29 and not calendar.isleap(year):
+        return datetime.date(year, 3, 1)
+    return birth_date.replace(year=year)
+
+
+def last_day_at_age(birth_date: datetime.date, years: int) -> datetime.date:
+    """The last day a person is ``years`` old: the day before they turn one year older ("18-25" includes 25)."""
+    return age_reached_on(birth_date, years + 1) - datetime.timedelta(days=1)
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The last day from which at least ``months`` months remain until ``day`` (TOG: three months before two-thirds).
+
+    The day D such that ``months`` months after D (``add_months``) is still on or before
+    ``day``, and not so for D + 1. Counting back clamps to the month's end (three months
+    before 28 February is 28 November), yet 29 and 30 November still qualify (three months
+    on is clamped to 28 February): step on while the next day does.
+    """
+    last = add_months(day, -months)
+    while add_months(last + datetime.timedelta(days=1), months) <= day:
+        last += datetime.timedelta(days=1)
+    return last
+
+
 # ---------------------------------------------------------------------------------------
 # Case facts
 
