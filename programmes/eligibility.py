@@ -136,11 +136,15 @@ class Eligibility:
     start: datetime.date | None
     end: datetime.date | None
     checks: tuple[Check, ...]
+    today: datetime.date
 
     @property
     def span_text(self) -> str:
+        """From and until when, as far as it says something: a window that opened long ago shows its end only."""
         if self.status is Status.NOT_ELIGIBLE:
             return ""
+        if self.start is not None and self.start <= self.today:
+            return _("until %(day)s") % {"day": _day(self.end)} if self.end is not None else ""
         if self.start is not None and self.end is not None:
             return _("from %(start)s until %(end)s") % {"start": _day(self.start), "end": _day(self.end)}
         if self.end is not None:
@@ -248,7 +252,7 @@ def evaluate(rules: Sequence[Rule], facts: Facts) -> Eligibility:
     end = min(ends) if ends else None
     today = facts.today
     if any(c.says_no for c in checks) or (start is not None and end is not None and start > end):
-        return Eligibility(Status.NOT_ELIGIBLE, None, None, checks)
+        return Eligibility(Status.NOT_ELIGIBLE, None, None, checks, today)
     if any(c.met is None for c in checks) or (start is not None and start > today):
-        return Eligibility(Status.ALMOST, start, end, checks)
-    return Eligibility(Status.ELIGIBLE, start, end, checks)
+        return Eligibility(Status.ALMOST, start, end, checks, today)
+    return Eligibility(Status.ELIGIBLE, start, end, checks, today)

@@ -31,6 +31,7 @@ from meetings.models import Meeting, MeetingKind
 from needs.models import Need
 from obstacles.models import Obstacle
 from plans.models import Measure
+from programmes.models import Enrolment, Programme
 from reference.models import LifeArea
 from release.models import ReadinessItem, ReadinessKey
 
@@ -48,9 +49,11 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
     "carry_over_id": (CarryOver, "case"),
     "obstacle_id": (Obstacle, "case"),
     "application_id": (Application, "case"),
+    "enrolment_id": (Enrolment, "case"),
 }
 #: URL arguments that name no object of a case.
-NOT_OBJECTS = frozenset({"code", "token", "uidb64"})  # uidb64: the public password link, no case
+#: uidb64: the public password link, no case; slug: a programme, which is public (its view is its staff's).
+NOT_OBJECTS = frozenset({"code", "token", "uidb64", "slug"})
 #: How many objects of each kind each other case lends to the swap (the newest first).
 PER_CASE = 2
 #: Rows a refused request may still write: the read of the viewer's own case, and the session.
@@ -133,6 +136,14 @@ def equipped(db):
         Application.objects.create(
             case=case, kind="leave", applied_on=today, recorded_by=lead, decides=case.institution
         )
+        if not Enrolment.objects.filter(case=case).exists():
+            Enrolment.objects.create(
+                programme=Programme.objects.get(slug="tog"),
+                case=case,
+                application=Application.objects.create(
+                    case=case, kind="programme", applied_on=today, recorded_by=lead, decides=case.institution
+                ),
+            )
         # A carry-over asked of the case's own history, so both its URLs have an object of the case.
         CarryOver.objects.create(case=case, earlier_case=case, asked_by=lead, holder_asked=True)
         if not transition.readiness_items.exists():

@@ -22,6 +22,7 @@ from meetings.models import Meeting
 from needs.models import Need
 from obstacles.models import Obstacle
 from plans.models import Measure
+from programmes.models import Enrolment
 from release.models import ReadinessItem
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,16 @@ TABLE = {
     "applications:decide": "L 403 405 405 403 403 403 404 404 404",
     "personpages:road": "L 200 200 200 403 403 403 404 404 404",
     "personpages:plan_pdf": "L 200 200 200 403 403 403 404 404 404",
+    "programmes:case": "L 200 200 200 403 403 403 404 404 404",
+    "programmes:facts": "L 403 405 405 403 403 403 404 404 404",
+    "programmes:apply": "L 405 405 405 403 403 403 404 404 404",
+    "programmes:index": "L 200 200 200 200 200 200 200 200 200",
+    "programmes:detail": "L 403 403 403 403 403 403 403 403 403",
+    "programmes:enrolment": "L 404 404 404 404 404 404 404 404 404",
+    "programmes:interview": "L 405 405 405 405 405 405 405 405 405",
+    "programmes:decide": "L 405 405 405 405 405 405 405 405 405",
+    "programmes:phase": "L 405 405 405 405 405 405 405 405 405",
+    "programmes:close": "L 405 405 405 405 405 405 405 405 405",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
 }
 # The Django admin has its own staff-only gate; its index stands for all its pages.
@@ -181,6 +192,11 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "application_id" in names:
         application = Application.objects.filter(case=case).first()
         kwargs["application_id"] = application.pk if application else 999999
+    if "slug" in names:
+        kwargs["slug"] = "exit"
+    if "enrolment_id" in names:
+        enrolment = Enrolment.objects.filter(case=case).first()
+        kwargs["enrolment_id"] = enrolment.pk if enrolment else 999999
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999

@@ -120,6 +120,7 @@ def test_reasons_read_criterion_by_criterion():
     with translation.override("en"):
         result = evaluate(rules, facts_on(today, road=road, home_municipality="Bergen"))
         window, registered, expulsion = result.checks
+        assert window.end is not None
         assert window.answer == f"yes, until {window.end.day}. {window.end:%B} {window.end.year}"
         assert registered.label == "Registered in Oslo"
         assert window.state == "yes" and window.end == engine.months_before(road.parole, 3)
