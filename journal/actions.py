@@ -76,6 +76,16 @@ ACTION_LABELS = {
     "account.language": gettext_lazy("Language chosen"),
     "access.unit": gettext_lazy("A coordinator of the prison opened the case, with a reason"),
     "access.emergency": gettext_lazy("Emergency access to the case, with a reason"),
+    "programme.facts": gettext_lazy("What the programmes ask recorded"),
+    "programme.staff_add": gettext_lazy("Post in a programme given"),
+    "programme.staff_remove": gettext_lazy("Post in a programme ended"),
+    "programme.apply": gettext_lazy("Applied to a programme"),
+    "programme.interview": gettext_lazy("Intake conversation of a programme recorded"),
+    "programme.accept": gettext_lazy("Accepted by a programme"),
+    "programme.refuse": gettext_lazy("Refused by a programme, with a reason"),
+    "programme.place": gettext_lazy("Place in a programme given"),
+    "programme.phase": gettext_lazy("Next phase of a programme"),
+    "programme.close": gettext_lazy("Place in a programme ended"),
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Country
@@ -65,6 +66,11 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def intake_route_label(self) -> str:
+        """The intake route in the reader's language (an English msgid; plain text, escaped where shown)."""
+        return gettext(self.intake_route) if self.intake_route else ""
 
 
 class CriterionKind(models.TextChoices):
@@ -125,6 +131,11 @@ class Phase(models.Model):
     def __str__(self) -> str:
         return f"{self.programme.slug}: {self.key}"
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (an English msgid; plain text, escaped where shown)."""
+        return gettext(self.name)
+
 
 class OutcomeMeasure(models.Model):
     """A measure the programme reports, per cohort, after a follow-up period."""
@@ -147,6 +158,11 @@ class OutcomeMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.slug}: {self.key}"
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (an English msgid; plain text, escaped where shown)."""
+        return gettext(self.name)
 
 
 class Source(models.Model):

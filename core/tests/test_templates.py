@@ -24,6 +24,7 @@ from accounts.models import User
 from core.views import server_error
 from needs.models import Need
 from plans.services import measure_propose
+from programmes.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,7 @@ CASE_APPS = {
     "threads",
     "handover",
     "release",
+    "programmes",
 }
 #: Text columns that are keys, secrets or identifiers, not words shown.
 NOT_SHOWN = {"password", "username", "email", "national_id", "code", "token_hash", "municipality", "home_municipality"}
@@ -143,6 +145,17 @@ def test_every_page_escapes_hostile_text_and_every_template_is_rendered(client, 
             response = client.get(url, {"q": HOSTILE})
             pages += 1
             found += problems_in(f"GET {url} as the coordinator", response)
+        # A programme's own view and one of its people (issue 20), as the Exit adviser.
+        client.force_login(User.objects.get(username="emma.exit"))
+        for enrolment in Enrolment.objects.filter(programme__slug="exit"):
+            for url in (
+                reverse("programmes:detail", args=["exit"]),
+                reverse("programmes:enrolment", args=[enrolment.pk]),
+            ):
+                response = client.get(url, {"q": HOSTILE})
+                pages += 1
+                found += problems_in(f"GET {url} as the Exit adviser", response)
+        client.force_login(User.objects.get(username="tove.koordinator"))
         client.post(reason_url, {"reason": "stand_in"})
         found += problems_in("the case opened with a reason", client.get(reverse("cases:overview", args=[case.code])))
         request = RequestFactory().get("/", {"q": HOSTILE})
