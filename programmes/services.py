@@ -74,7 +74,11 @@ def _not_in_future(field: str, day: datetime.date) -> None:
 
 
 def _lock(enrolment: Enrolment, version: int | None) -> Enrolment:
-    current = Enrolment.objects.select_for_update().select_related("programme", "case", "phase").get(pk=enrolment.pk)
+    current = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("programme", "case", "phase")
+        .get(pk=enrolment.pk)
+    )
     if version is not None and current.version != version:
         raise ConcurrentEditError(current)
     return current
