@@ -149,23 +149,30 @@ def _enrolment_page(
         forms.setdefault(
             "interview",
             InterviewForm(
+                prefix="interview",
                 initial={
                     "held_on": enrolment.interview_on or today,
                     "note": enrolment.interview_note,
                     "version": enrolment.version,
-                }
+                },
             ),
         )
         if enrolment.interview_on is not None:
-            forms.setdefault("decide", DecisionForm(initial={"decided_on": today, "version": enrolment.version}))
+            forms.setdefault(
+                "decide", DecisionForm(prefix="decide", initial={"decided_on": today, "version": enrolment.version})
+            )
     if enrolment.state == EnrolmentState.PARTICIPANT:
         later = selectors.later_phases(enrolment)
         if later:
             forms.setdefault(
                 "phase",
-                PhaseForm(phases=later, initial={"on": today, "version": enrolment.version, "phase": later[0][0]}),
+                PhaseForm(
+                    phases=later,
+                    prefix="phase",
+                    initial={"on": today, "version": enrolment.version, "phase": later[0][0]},
+                ),
             )
-        forms.setdefault("close", CloseForm(initial={"on": today, "version": enrolment.version}))
+        forms.setdefault("close", CloseForm(prefix="close", initial={"on": today, "version": enrolment.version}))
     record_access(
         viewer=request.user, case_ids=[enrolment.case_id], purpose=AccessPurpose.PROGRAMME, view="programmes:enrolment"
     )
@@ -191,7 +198,7 @@ def enrolment_view(request: AuthenticatedHttpRequest, enrolment_id: int) -> Http
 def interview(request: AuthenticatedHttpRequest, enrolment_id: int) -> HttpResponse:
     """Record the intake conversation. The programme's staff."""
     enrolment = _enrolment_or_404(request, enrolment_id)
-    form = InterviewForm(request.POST)
+    form = InterviewForm(request.POST, prefix="interview")
     return post_form(
         request,
         form,
@@ -210,7 +217,7 @@ def interview(request: AuthenticatedHttpRequest, enrolment_id: int) -> HttpRespo
 def decide(request: AuthenticatedHttpRequest, enrolment_id: int) -> HttpResponse:
     """Accept or refuse, with a reason the person reads. The programme's staff."""
     enrolment = _enrolment_or_404(request, enrolment_id)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, prefix="decide")
     return post_form(
         request,
         form,
@@ -240,7 +247,7 @@ def decide(request: AuthenticatedHttpRequest, enrolment_id: int) -> HttpResponse
 def phase_move(request: AuthenticatedHttpRequest, enrolment_id: int) -> HttpResponse:
     """Move a participant on to a later phase. The programme's staff."""
     enrolment = _enrolment_or_404(request, enrolment_id)
-    form = PhaseForm(request.POST, phases=selectors.later_phases(enrolment))
+    form = PhaseForm(request.POST, phases=selectors.later_phases(enrolment), prefix="phase")
 
     def save(data: dict[str, object]) -> Enrolment:
         phase = selectors.phase_of(enrolment, str(data["phase"]))
@@ -268,7 +275,7 @@ def phase_move(request: AuthenticatedHttpRequest, enrolment_id: int) -> HttpResp
 def close(request: AuthenticatedHttpRequest, enrolment_id: int) -> HttpResponse:
     """Close the place: completed, or left early with a reason. The programme's staff."""
     enrolment = _enrolment_or_404(request, enrolment_id)
-    form = CloseForm(request.POST)
+    form = CloseForm(request.POST, prefix="close")
     return post_form(
         request,
         form,

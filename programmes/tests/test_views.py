@@ -77,7 +77,8 @@ def test_another_programmes_participant_is_as_missing(client_for, emma, karl, mi
     other = client.get(reverse("programmes:enrolment", args=[theirs.pk]))
     assert other.status_code == missing.status_code == 404
     before = theirs.version
-    posted = client.post(reverse("programmes:interview", args=[theirs.pk]), {"held_on": "2026-01-01", "version": 1})
+    data = {"interview-held_on": "2026-01-01", "interview-version": 1}
+    posted = client.post(reverse("programmes:interview", args=[theirs.pk]), data)
     assert posted.status_code == 404
     theirs.refresh_from_db()
     assert theirs.version == before and theirs.interview_on is None
@@ -118,11 +119,11 @@ def test_withdrawn_consent_takes_the_needs_from_the_adviser_but_not_her_programm
 def test_an_empty_or_wrong_post_changes_nothing_and_never_fails(client_for, emma, yusuf_enrolment):
     client = client_for(emma)
     for name in ("interview", "decide", "phase", "close"):
-        response = client.post(reverse(f"programmes:{name}", args=[yusuf_enrolment.pk]), {"version": "x"})
+        response = client.post(reverse(f"programmes:{name}", args=[yusuf_enrolment.pk]), {f"{name}-version": "x"})
         assert response.status_code in {200, 400}, name
     decided = client.post(
         reverse("programmes:decide", args=[yusuf_enrolment.pk]),
-        {"decision": "accept", "decided_on": "2026-01-01", "version": yusuf_enrolment.version},
+        {"decide-decision": "accept", "decide-decided_on": "2026-01-01", "decide-version": yusuf_enrolment.version},
     )
     assert decided.status_code == 400  # the intake conversation comes first
     yusuf_enrolment.refresh_from_db()
