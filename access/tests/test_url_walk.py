@@ -122,6 +122,8 @@ TABLE = {
     "obstacles:unit": "L 403 403 403 403 403 403 403 403 403",
     "obstacles:code": "L 403 403 403 403 403 403 403 403 403",
     "obstacles:map": "L 403 200 200 200 200 403 200 200 200",
+    "obstacles:zones": "L 403 403 403 403 403 403 403 403 200",
+    "obstacles:zones_csv": "L 403 403 403 403 403 403 403 403 200",
     "applications:list": "L 200 200 200 200 403 403 404 404 404",
     "applications:add": "L 403 405 405 403 403 403 404 404 404",
     "applications:detail": "L 200 200 200 200 403 403 404 404 404",

@@ -106,6 +106,8 @@ TABLE = {
     "obstacles:unit": "200 200 403 200",
     "obstacles:code": "405 405 403 405",
     "obstacles:map": "200 200 200 200",
+    "obstacles:zones": "200 200 403 200",
+    "obstacles:zones_csv": "200 200 403 200",
     "applications:list": "404 200 200 404",
     "applications:add": "404 403 403 404",
     "applications:detail": "404 200 200 404",
