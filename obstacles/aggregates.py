@@ -4,6 +4,21 @@ Every count from 1 to 4 shows as "fewer than 5". Complementary suppression: wher
 shown, a single hidden cell could be found by subtracting the others from it, so then the
 smallest other non-zero cell is hidden too; where there is no other, the total is hidden.
 Zero is shown: it names no one.
+
+Tables with row and column totals (the failure zones, ``suppress_table``): every count from 1
+to 4, a total too, shows as "fewer than 5". A hidden count can be worked out by adding and
+subtracting shown cells and totals exactly when it lies on no cycle of hidden entries (rows and
+columns as the two sides of a graph, the totals as one more row and column); while one does,
+one more entry in its row or column is hidden: the smallest count of 5 or more, else a total,
+else whatever is smallest elsewhere. Such a second hidden count shows as "hidden". Two tables
+over the same obstacles (``suppress_linked``) share their column totals and total: hidden in
+one, hidden in both. ``obstacles/tests/test_suppression.py`` checks with hypothesis that no
+hidden entry is pinned down by the equations.
+
+Limits, said plainly: the rule protects each table and a page's tables together, against exact
+sums. It does not stop bounds (a hidden count known to lie between two numbers), nor figures
+from different pages, periods or days being set against each other; the failure zones
+therefore count a fixed window of quarters and offer no choice of days.
 """
 
 from dataclasses import dataclass
