@@ -29,9 +29,10 @@ SMALLEST_SHOWN = 5
 
 @dataclass(frozen=True)
 class Shown:
-    """A count as the page may show it: the number, or hidden (``None``)."""
+    """A count as the page may show it: the number, or hidden (``None``); ``small`` if it is 1-4 itself."""
 
     value: int | None
+    small: bool = False
 
     @property
     def hidden(self) -> bool:
@@ -49,8 +50,9 @@ def suppress(cells: dict[str, int]) -> tuple[dict[str, Shown], Shown]:
             hidden.add(others[0][1])
         else:
             total_hidden = True
-    shown = {key: Shown(None if key in hidden else count) for key, count in cells.items()}
-    return shown, Shown(None if total_hidden else total)
+    small = {key for key, count in cells.items() if 0 < count < SMALLEST_SHOWN}
+    shown = {key: Shown(None, small=key in small) if key in hidden else Shown(count) for key, count in cells.items()}
+    return shown, Shown(None, small=0 < total < SMALLEST_SHOWN) if total_hidden else Shown(total)
 
 
 @dataclass(frozen=True)

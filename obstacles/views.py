@@ -229,6 +229,7 @@ def reentry_map(request: AuthenticatedHttpRequest) -> HttpResponse:
             "phases": Phase,
             "shade": shade,
             "sees_zones": sees_zones(user),
+            "shown": shown,
         },
     )
 
@@ -267,7 +268,7 @@ def quarter_label(day: datetime.date) -> str:
     return _("Q%(quarter)d %(year)d") % {"quarter": (day.month - 1) // 3 + 1, "year": day.year}
 
 
-def shown(cell: Cell) -> str:
+def shown(cell: Cell | Shown) -> str:
     """A count as the page and the export show it: the number, «fewer than 5», or «hidden»."""
     if cell.value is not None:
         return str(cell.value)

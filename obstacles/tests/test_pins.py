@@ -28,7 +28,7 @@ PINNED = {
 }
 
 
-def grow(prison_id: int, n: int) -> None:
+def grow(prison_id: int | None, n: int) -> None:
     """n more obstacles on the prison's cases and elsewhere, coded across the catalogue, over two years."""
     codes = list(Challenge.objects.values_list("pk", flat=True))
     ours = list(Case.objects.filter(institution_id=prison_id).values_list("pk", flat=True)[:20])
