@@ -152,3 +152,8 @@ def test_the_query_count_does_not_depend_on_the_data(client_for, personas, case,
     with django_assert_num_queries(len(small)):
         page = client.get(reverse("obstacles:zones")).content.decode()
     assert (row(page, "data-pair", "prison-nav") or [])[2:3] == ["40"]
+
+
+def test_the_analyst_finds_the_map_and_the_failure_zones_from_the_start_page(client_for, personas):
+    page = client_for(personas.analyst).get("/").content.decode()
+    assert reverse("obstacles:zones") in page and reverse("obstacles:map") in page
