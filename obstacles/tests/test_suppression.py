@@ -96,7 +96,7 @@ counts_tables = st.integers(1, 5).flatmap(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(counts_tables)
 def test_no_small_count_is_shown_and_no_hidden_one_can_be_derived(counts):
     table = suppress_table(counts)
@@ -108,7 +108,7 @@ def test_no_small_count_is_shown_and_no_hidden_one_can_be_derived(counts):
     assert derivable((counts, table)) == []
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(counts_tables, st.data())
 def test_two_tables_of_the_same_counts_give_nothing_away_together(first, data):
     """The failure zones' two tables: by pair and by quarter, over the same obstacles (same column totals)."""
