@@ -38,7 +38,6 @@ from timetable.models import (
     CalendarFeed,
     CaseRuleSet,
     DeadlineKind,
-    DeadlineState,
     InstitutionRuleSet,
     ReleaseNotice,
     Reminder,
@@ -529,8 +528,7 @@ def unit_overview_for(
     facts = facts_for_cases(cases)
     rows = []
     for case in cases:
-        results = engine.evaluate(book.rules_for(case), facts[case.pk], today)
-        overdue = sum(1 for result in results if result.state == DeadlineState.OVERDUE)
+        overdue = engine.overdue_count(book.rules_for(case), facts[case.pk], today)
         rows.append(UnitRow(case, overdue, engine.risks(facts[case.pk], today)))
     counts: dict[str, dict[str, Any]] = {}
     for row in rows:
