@@ -519,11 +519,14 @@ def unit_overview_for(
         return None
     today = timezone.localdate()
     unit = unit_cases_for(user)
-    cases = list(
-        unit.select_related("person")
-        .annotate(override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]))
-        .order_by("person__last_name", "person__first_name", "intake_date", "pk")
+    read = unit.annotate(
+        override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1])
     )
+    if log:  # the page lists the cases by name; the counts alone need neither names nor order
+        read = read.select_related("person").order_by("person__last_name", "person__first_name", "intake_date", "pk")
+    else:
+        read = read.order_by()
+    cases = list(read)
     book = RuleBook(overrides={case.pk: case.override_rule_set for case in cases if case.override_rule_set})
     facts = facts_for_cases(cases)
     rows = []
