@@ -651,8 +651,10 @@ def overdue_count(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.d
 
     The unit overview needs only this number for every open case of a unit; building each
     deadline's owners, labels and notice dates there was most of that page's time (bench/notes.md).
+    The road is built only where a date hangs on it: the parole anchor, or a release not recorded.
     """
-    case_road = road(facts)
+    needs_road = facts.expected_release is None or any(rule.anchor == Anchor.PAROLE for rule in rules)
+    case_road = road(facts) if needs_road else None
     count = 0
     for rule in rules:
         if not applies(rule, facts):

@@ -5,6 +5,7 @@ each row says what it shows.
 """
 
 import datetime
+import itertools
 
 import pytest
 from hypothesis import given, settings
@@ -504,8 +505,12 @@ def test_overdue_count_agrees_with_evaluate(rule_set):
     for _name, case_facts, today, *_ in NORWAY_DEADLINES:
         extra = dict(case_facts)
         intake = extra.pop("intake")
-        for day in (today, today + datetime.timedelta(days=60), today + datetime.timedelta(days=400)):
-            f = facts("NO", None, None, intake=intake, **extra)
+        for day, start, days in itertools.product(
+            (today, today + datetime.timedelta(days=60), today + datetime.timedelta(days=400)),
+            (None, intake),
+            (None, 120, 900),
+        ):
+            f = facts("NO", start, days, intake=intake, **extra)
             expected = sum(1 for r in engine.evaluate(rules, f, day) if r.state == DeadlineState.OVERDUE)
             assert engine.overdue_count(rules, f, day) == expected
             seen.add(expected)
