@@ -646,6 +646,28 @@ def evaluate(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.date) 
     return results
 
 
+def overdue_count(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.date) -> int:
+    """Return how many of the case's deadlines are overdue: ``evaluate``'s count, without its texts.
+
+    The unit overview needs only this number for every open case of a unit; building each
+    deadline's owners, labels and notice dates there was most of that page's time (bench/notes.md).
+    The road is built only where a date hangs on it: the parole anchor, or a release not recorded.
+    """
+    needs_road = facts.expected_release is None or any(rule.anchor == Anchor.PAROLE for rule in rules)
+    case_road = road(facts) if needs_road else None
+    count = 0
+    for rule in rules:
+        if not applies(rule, facts):
+            continue
+        anchor = anchor_date(rule.anchor, facts, case_road)
+        due = shift(anchor, rule.offset, rule.unit, facts.country) if anchor is not None else None
+        if due is None or due >= today:
+            continue
+        if met_on(rule.kind, facts, case_road) is None:
+            count += 1
+    return count
+
+
 # ---------------------------------------------------------------------------------------
 # Release risks
 
