@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "obstacles",
     "applications",
     "personpages",
+    "summons",
     "core",
     "population",
 ]
