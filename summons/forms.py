@@ -55,10 +55,5 @@ class SummonsForm(DsForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class GroupStartForm(DsForm):
-    existing = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-
-
 class TickForm(DsForm):
-    item = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     done = forms.BooleanField(required=False, widget=forms.HiddenInput)

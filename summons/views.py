@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view, signed_in
 from access.policy import Ability, CaseAccess
@@ -21,7 +20,7 @@ from cases.models import Case
 from cases.services import IntakeData
 from core.pdf import render_pdf
 from core.posting import post_form
-from summons.forms import GroupStartForm, SummonedForm, SummonsForm, TickForm
+from summons.forms import SummonedForm, SummonsForm, TickForm
 from summons.letter import TOPIC_TEXT
 from summons.models import Summons, Topic
 from summons.selectors import (
@@ -165,12 +164,13 @@ def case_summons(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpR
     )
 
 
-@require_POST
 @case_view(Ability.VIEW_CASE)
 def send(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Record that the summons is printed and posted. Those who run the case."""
     if not manages_summons(access):
         raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     summons = summons_for_case(access.case)
     if summons is None:
         raise Http404
@@ -211,32 +211,28 @@ def letter_pdf(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpRes
     return response
 
 
-@require_POST
 @case_view(Ability.VIEW_CASE)
-def group_start(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
+def group_start(request: AuthenticatedHttpRequest, access: CaseAccess, existing_group_id: int) -> HttpResponse:
     """Start the group from the municipality's existing group: invite its members in one step."""
     if not manages_summons(access):
         raise PermissionDenied
-    form = GroupStartForm(request.POST)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    existing = existing_group_of_case(access.case, existing_group_id)
+    if existing is None:  # another person's group answers as a missing one
+        raise Http404
     back = redirect("summons:case", code=access.case.code)
-
-    def save(data: dict[str, Any]) -> object:
-        existing = existing_group_of_case(access.case, data["existing"])
-        if existing is None:
-            raise ValidationError(_("This group does not belong to the person in this case."))
-        return group_start_from_existing(actor=request.user, case=access.case, existing=existing)
-
     return post_form(
         request,
-        form,
-        save,
+        None,
+        lambda _data: group_start_from_existing(actor=request.user, case=access.case, existing=existing),
         message=_("The members are invited. Each of them accepts."),
         done=lambda _start: back,
         refused=lambda refusal: render(
             request,
             "summons/refused.html",
-            {"case": access.case, "access": access, "form": form},
-            status=refusal.status if refusal.status != 200 else 400,
+            {"case": access.case, "access": access, "message": refusal.message},
+            status=400,
         ),
     )
 
@@ -258,19 +254,20 @@ def mine(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     return render(request, "summons/mine.html", context)
 
 
-@require_POST
 @case_view(Ability.VIEW_CASE)
-def tick(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
+def tick(request: AuthenticatedHttpRequest, access: CaseAccess, prep_item_id: int) -> HttpResponse:
     """The person ticks an item of their own list off, or back on."""
     if not ticks_list(access):
         raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    item = item_of_case(access.case, prep_item_id)
+    if item is None:  # an item of another case answers as a missing one
+        raise Http404
     form = TickForm(request.POST)
     back = redirect("summons:mine", code=access.case.code)
 
     def save(data: dict[str, Any]) -> object:
-        item = item_of_case(access.case, data["item"])
-        if item is None:
-            raise ValidationError(_("This is not on your list."))
         return item_tick(actor=request.user, item=item, done=data["done"])
 
     return post_form(
@@ -282,7 +279,7 @@ def tick(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
         refused=lambda refusal: render(
             request,
             "summons/refused.html",
-            {"case": access.case, "access": access, "form": form},
-            status=refusal.status if refusal.status != 200 else 400,
+            {"case": access.case, "access": access, "message": refusal.message},
+            status=400,
         ),
     )
