@@ -6,7 +6,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Case, LegalStatus, Membership, Stage
 from cases.services import IntakeData
@@ -113,7 +113,8 @@ def test_only_the_person_ticks_their_own_list(summons, waiting, personas):
 
 
 def test_the_group_starts_from_the_ip_group_in_one_step_each_invited(waiting, ip_group, personas):
-    start = group_start_from_existing(actor=personas.contact_officer, case=waiting, existing=ip_group)
+    with translation.override("en"):
+        start = group_start_from_existing(actor=personas.contact_officer, case=waiting, existing=ip_group)
     invited = {membership.user: membership for membership in start.invited.all()}
     assert set(invited) == {personas.municipal_without_consent, personas.nav_with_consent}
     # Each still accepts: an invitation, not a membership that counts.
