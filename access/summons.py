@@ -13,8 +13,11 @@
 
 from __future__ import annotations
 
-from access.policy import CaseAccess, can_open_cases
-from accounts.models import User
+from django.db.models import QuerySet
+
+from access.policy import CaseAccess, can_open_cases, cases_visible_to
+from accounts.models import Role, User
+from cases.models import Case
 
 
 def registers_summoned(user: User) -> bool:
@@ -35,3 +38,10 @@ def reads_summons(access: CaseAccess) -> bool:
 def ticks_list(access: CaseAccess) -> bool:
     """Only the person ticks their own preparation list."""
     return access.reasoned is None and access.is_person
+
+
+def before_start_cases(user: User) -> QuerySet[Case]:
+    """The cases whose summons and group show on the user's "what is due": those they lead."""
+    if not user.is_authenticated or user.role == Role.PERSON:
+        return Case.objects.none()
+    return cases_visible_to(user).filter(lead__user_id=user.pk)

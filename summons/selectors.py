@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, Membership, membership_is_open
 from summons.models import ExistingGroup, GroupStart, PreparationItem, Summons
+from timetable import engine
 
 
 def summons_for_case(case: Case) -> Summons | None:
@@ -50,26 +51,69 @@ def group_starts_for(case: Case) -> QuerySet[GroupStart]:
 
 
 @dataclass(frozen=True)
-class SummonsDue:
-    """A case before the sentence whose summons is not sent in time (``timetable`` shows it on what is due)."""
+class BeforeStart:
+    """A case registered before its sentence starts, as "what is due" shows it: the summons and the group."""
 
     case: Case
     start: datetime.date
     send_by: datetime.date
-    late: bool
+    sent_on: datetime.date | None
+    group_by: datetime.date
+    group_set_up: bool
+    today: datetime.date
+
+    @property
+    def summons_late(self) -> bool:
+        """Not sent by the day, or sent after it."""
+        if self.sent_on is not None:
+            return self.sent_on > self.send_by
+        return self.send_by < self.today
+
+    @property
+    def group_late(self) -> bool:
+        return not self.group_set_up and self.group_by < self.today
+
+    @property
+    def open(self) -> bool:
+        """Still something to do: the summons unsent, or the group not set up."""
+        return self.sent_on is None or not self.group_set_up
 
 
-def summonses_due(cases: QuerySet[Case], days_ahead: int, today: datetime.date | None = None) -> list[SummonsDue]:
-    """The cases, of those given, before their start with no summons sent: by when it must go, and whether late."""
+#: How long after the start a group not yet set up stays on "what is due".
+GROUP_LATE_SHOWN_DAYS = 14
+
+
+def before_start_due(cases: QuerySet[Case], today: datetime.date | None = None) -> list[BeforeStart]:
+    """The given cases registered before their start, with a summons unsent or a group not set up (two queries).
+
+    Before the start; a group not set up stays for ``GROUP_LATE_SHOWN_DAYS`` after it.
+    The dates are the timetable's (``timetable.engine``).
+    """
     today = today or timezone.localdate()
-    waiting = (
-        cases.filter(intake_date__gt=today, closed_on__isnull=True)
-        .exclude(summons__sent_at__isnull=False)
+    others = Membership.objects.filter(membership_is_open(today), case_id=OuterRef("pk")).exclude(
+        pk=OuterRef("lead_id")
+    )
+    rows = (
+        cases.filter(
+            intake_date__gt=today - datetime.timedelta(days=GROUP_LATE_SHOWN_DAYS),
+            created_at__date__lt=F("intake_date"),
+            closed_on__isnull=True,
+        )
         .select_related("person")
+        .annotate(sent_at=F("summons__sent_at"), has_group=Exists(others))
         .order_by("intake_date", "pk")
     )
     due = []
-    for case in waiting:
-        send_by = case.intake_date - datetime.timedelta(days=days_ahead)
-        due.append(SummonsDue(case=case, start=case.intake_date, send_by=send_by, late=send_by < today))
+    for case in rows:
+        item = BeforeStart(
+            case=case,
+            start=case.intake_date,
+            send_by=engine.summons_send_by(case.intake_date),
+            sent_on=timezone.localdate(case.sent_at) if case.sent_at else None,
+            group_by=engine.group_set_up_by(case.intake_date),
+            group_set_up=bool(case.has_group),
+            today=today,
+        )
+        if item.open and (item.start > today or item.group_late):
+            due.append(item)
     return due

@@ -6,14 +6,15 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case
+from cases.services import membership_add
 from summons.models import ExistingGroup, ExistingKind, Topic
 from summons.selectors import (
+    before_start_due,
     existing_group_of_case,
     existing_groups_for,
     item_of_case,
     items_of,
     summons_for_case,
-    summonses_due,
 )
 from summons.services import summons_send
 from summons.tests.conftest import START_IN
@@ -41,15 +42,26 @@ def test_existing_groups_are_the_persons_in_their_home_municipality_only(waiting
     assert existing_group_of_case(case, ip_group.pk) is None
 
 
-def test_summonses_due_are_the_unsent_ones_before_the_start_late_once_past_the_send_by_day(waiting, summons):
+def test_before_start_the_summons_is_due_n_days_ahead_and_late_after(waiting, summons, personas, settings):
     cases = Case.objects.filter(pk=waiting.pk)
     today = timezone.localdate()
-    (due,) = summonses_due(cases, days_ahead=21, today=today)
+    settings.SUMMONS_MIN_DAYS_AHEAD = 21
+    (due,) = before_start_due(cases, today=today)
     assert due.case == waiting and due.send_by == waiting.intake_date - datetime.timedelta(days=21)
-    assert not due.late
-    (late,) = summonses_due(cases, days_ahead=START_IN + 5, today=today)
-    assert late.late
-    summons_send(actor=waiting.created_by, summons=summons)
-    assert summonses_due(cases, days_ahead=START_IN + 5, today=today) == []
-    after_start = waiting.intake_date + datetime.timedelta(days=1)
-    assert summonses_due(Case.objects.filter(pk=waiting.pk), days_ahead=21, today=after_start) == []
+    assert not due.summons_late and not due.group_set_up and not due.group_late
+    settings.SUMMONS_MIN_DAYS_AHEAD = START_IN + 5  # configurable data: now the summons is late
+    (late,) = before_start_due(cases, today=today)
+    assert late.summons_late
+    summons_send(actor=personas.contact_officer, summons=summons)
+    (sent,) = before_start_due(cases, today=today)  # still listed: the group is not set up
+    assert sent.sent_on == today and sent.summons_late  # sent, but later than the rule
+    membership_add(actor=personas.contact_officer, case=waiting, user=personas.nav_with_consent)
+    assert before_start_due(cases, today=today) == []
+
+
+def test_a_group_not_set_up_at_intake_is_late_and_a_case_opened_at_intake_is_never_listed(waiting, case):
+    after_start = waiting.intake_date + datetime.timedelta(days=2)
+    (item,) = before_start_due(Case.objects.filter(pk=waiting.pk), today=after_start)
+    assert item.group_late
+    assert before_start_due(Case.objects.filter(pk=waiting.pk), today=after_start + datetime.timedelta(days=30)) == []
+    assert before_start_due(Case.objects.filter(pk=case.pk)) == []  # Jonas: registered at intake

@@ -207,3 +207,13 @@ def test_a_sent_summons_is_not_rewritten_through_the_page(client_for, personas, 
     client = client_for(personas.contact_officer)
     assert client.post(reverse("summons:case", kwargs={"code": waiting.code}), {"place": "Y"}).status_code == 403
     assert "Sendt" in client.get(reverse("summons:case", kwargs={"code": waiting.code})).content.decode()
+
+
+def test_a_late_summons_shows_on_what_is_due_for_the_lead(client_for, personas, waiting, settings):
+    settings.SUMMONS_MIN_DAYS_AHEAD = 60  # more than the 30 days left: late already
+    page = client_for(personas.contact_officer).get(reverse("timetable:due")).content.decode()
+    assert f'data-before-start="{waiting.code}"' in page
+    assert "Innkalling for sent" in page and "Gruppe for sent" not in page
+    # Not the lead's case: another officer of the same prison sees nothing of it there.
+    other = client_for(personas.social_worker).get(reverse("timetable:due")).content.decode()
+    assert waiting.code not in other
