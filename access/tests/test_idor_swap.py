@@ -138,7 +138,7 @@ def equipped(db):
         )
         # A carry-over asked of the case's own history, so both its URLs have an object of the case.
         CarryOver.objects.create(case=case, earlier_case=case, asked_by=lead, holder_asked=True)
-        summons = Summons.objects.create(
+        summons = Summons.objects.filter(case=case).first() or Summons.objects.create(
             case=case,
             meet_at=now + datetime.timedelta(days=20),
             place="Fengsel",
@@ -148,7 +148,7 @@ def equipped(db):
             language="nb",
             created_by=lead,
         )
-        PreparationItem.objects.create(summons=summons, topic=Topic.NAV)
+        PreparationItem.objects.get_or_create(summons=summons, topic=Topic.NAV)
         existing = ExistingGroup.objects.create(
             person=case.person, municipality=case.home_municipality, kind=ExistingKind.INDIVIDUAL_PLAN, recorded_by=lead
         )

@@ -17,13 +17,13 @@ START_IN = 30
 
 @pytest.fixture
 def waiting(db, personas):
-    user = User.objects.create(username="mats", first_name="Mats", last_name="Eide", role=Role.PERSON)
+    user = User.objects.create(username="per.vik", first_name="Per", last_name="Vik", role=Role.PERSON)
     start = timezone.localdate() + datetime.timedelta(days=START_IN)
     return summoned_case_register(
         actor=personas.contact_officer,
         data=IntakeData(
-            first_name="Mats",
-            last_name="Eide",
+            first_name="Per",
+            last_name="Vik",
             birth_date=datetime.date(2001, 3, 4),
             home_municipality="Bergen",
             legal_status=LegalStatus.SENTENCED,
@@ -59,7 +59,7 @@ def summons(waiting, personas):
 
 @pytest.fixture
 def ip_group(waiting, personas):
-    """Bergen's IP for Mats: Mona (municipality) coordinates; Nils (NAV) is in it."""
+    """Bergen's IP for Per: Mona (municipality) coordinates; Nils (NAV) is in it."""
     group = ExistingGroup.objects.create(
         person=waiting.person,
         municipality="Bergen",

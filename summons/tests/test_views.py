@@ -38,8 +38,8 @@ def test_the_contact_officer_registers_a_person_who_waits_and_writes_and_sends_t
     response = client.post(
         reverse("summons:register"),
         {
-            "first_name": "Mats",
-            "last_name": "Eide",
+            "first_name": "Eirik",
+            "last_name": "Strand",
             "birth_date": "2001-03-04",
             "home_municipality": "Bergen",
             "legal_status": "sentenced",
@@ -48,7 +48,7 @@ def test_the_contact_officer_registers_a_person_who_waits_and_writes_and_sends_t
         },
     )
     assert response.status_code == 302
-    case = Case.objects.get(person__first_name="Mats")
+    case = Case.objects.get(person__first_name="Eirik")
     assert response["Location"] == reverse("summons:case", kwargs={"code": case.code})
     assert case.stage == Stage.PREPARATION and case.intake_date == start
     page = client.get(response["Location"])
@@ -140,7 +140,7 @@ def test_staff_cannot_tick_for_the_person(client_for, personas, waiting, summons
 
 
 def test_a_person_cannot_tick_another_persons_list(client_for, personas, waiting, summons, case):
-    """Jonas, under his own case's code and under Mats's, with Mats's item: both as missing; nothing changes."""
+    """Jonas, under his own case's code and under Per's, with Per's item: both as missing; nothing changes."""
     nav = summons.items.get(topic=Topic.NAV)
     client = client_for(personas.person)
     own = reverse("summons:tick", kwargs={"code": case.code, "prep_item_id": nav.pk})
