@@ -217,3 +217,11 @@ def test_a_late_summons_shows_on_what_is_due_for_the_lead(client_for, personas, 
     # Not the lead's case: another officer of the same prison sees nothing of it there.
     other = client_for(personas.social_worker).get(reverse("timetable:due")).content.decode()
     assert waiting.code not in other
+
+
+def test_the_persons_front_page_leads_to_the_summons_before_the_start_only(client_for, personas, waiting, case):
+    link = reverse("summons:mine", kwargs={"code": waiting.code})
+    page = client_for(waiting.person.user).get(reverse("cases:overview", kwargs={"code": waiting.code}))
+    assert link in page.content.decode()
+    jonas = client_for(personas.person).get(reverse("cases:overview", kwargs={"code": case.code}))
+    assert "/summons/mine/" not in jonas.content.decode()
