@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from access.policy import CaseAccess, can_open_cases, cases_visible_to
-from accounts.models import Role, User
+from accounts.models import User
 from cases.models import Case
 
 
@@ -42,6 +42,6 @@ def ticks_list(access: CaseAccess) -> bool:
 
 def before_start_cases(user: User) -> QuerySet[Case]:
     """The cases whose summons and group show on the user's "what is due": those they lead."""
-    if not user.is_authenticated or user.role == Role.PERSON:
+    if not registers_summoned(user):  # before the start, the lead is prison staff who registered the case
         return Case.objects.none()
     return cases_visible_to(user).filter(lead__user_id=user.pk)

@@ -86,7 +86,7 @@ def summons_save(*, actor: User, case: Case, data: SummonsData, version: int | N
         raise ValidationError({"topics": _("Choose at least one thing to prepare.")})
     for name in ("place", "address", "contact_name", "contact_phone"):
         if not getattr(data, name).strip():
-            raise ValidationError({name: _("This field is required.")})
+            raise ValidationError({name: _("Fill in this field.")})
     with transaction.atomic():
         current_case = _lock_case_before_start(case)
         if timezone.localtime(data.meet_at).date() < timezone.localdate():
