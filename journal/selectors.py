@@ -40,6 +40,7 @@ TOPIC_LABELS: dict[str, StrOrPromise] = {
     "case": _("the front page of your case"),
     "carry_over": _("your earlier case, to use it in your new one"),
     "applications": _("your applications and the answers"),
+    "summons": _("your summons and your list to get ready"),
 }
 
 # The URL name each read recorded (AccessEvent.view), by exact name first, then by its app.
@@ -75,6 +76,7 @@ TOPIC_BY_APP = {
     "release": "release",
     "handover": "handover",
     "applications": "applications",
+    "summons": "summons",
 }
 
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("obstacles.urls")),
     path("cases/<str:code>/applications/", include("applications.urls")),
     path("cases/<str:code>/me/", include("personpages.urls")),
+    path("", include("summons.urls")),
     path("admin/", admin.site.urls),
 ]
 

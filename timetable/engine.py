@@ -57,6 +57,21 @@ def probation_plan_due(release_date: datetime.date, country: str) -> datetime.da
     return None
 
 
+def summons_send_by(start: datetime.date) -> datetime.date:
+    """The last day to send the summons before a sentence that starts on ``start`` (POP step 0.1).
+
+    The source (the revised POP process, Stimulab 2024, step 0.1) says only "as early as
+    possible" and gives no number: ``SUMMONS_MIN_DAYS_AHEAD`` is this system's default
+    (21 days), set per installation. Many get too little time to prepare (the reentry map, 3.2.4).
+    """
+    return start - datetime.timedelta(days=settings.SUMMONS_MIN_DAYS_AHEAD)
+
+
+def group_set_up_by(start: datetime.date) -> datetime.date:
+    """The last day to set up the group: before or at intake (POP step 0.2)."""
+    return start
+
+
 def anonymise_on(closed_on: datetime.date) -> datetime.date:
     """The day from which a case closed on ``closed_on`` is anonymised (``ANONYMISE_AFTER_DAYS``; DOMAIN.md §5)."""
     return closed_on + datetime.timedelta(days=settings.ANONYMISE_AFTER_DAYS)

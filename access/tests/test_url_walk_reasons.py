@@ -114,6 +114,13 @@ TABLE = {
     "applications:decide": "404 403 403 404",
     "personpages:road": "404 403 403 404",
     "personpages:plan_pdf": "404 403 403 404",
+    "summons:register": "403 403 200 403",
+    "summons:case": "404 403 403 404",
+    "summons:send": "404 403 403 404",
+    "summons:letter_pdf": "404 403 403 404",
+    "summons:group_start": "404 403 403 404",
+    "summons:mine": "404 403 403 404",
+    "summons:tick": "404 403 403 404",
     "admin:index": "302 302 302 302",
 }
 
