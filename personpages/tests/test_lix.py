@@ -16,14 +16,12 @@ the page's visible text by these rules:
 Seed 000 (poor reading and writing skills) and seed 001 1.2.2 (the road is "foggy") are why.
 """
 
-import re
-from html.parser import HTMLParser
-
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
 from access.tests.test_url_walk import PERSONAS, TABLE, all_patterns, url_kwargs
+from core.readability import lix, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -53,76 +51,6 @@ NOT_YET_REWRITTEN = frozenset(
         "needs:map",
     }
 )
-WORD = re.compile(r"[^\W\d_]+")
-SENTENCE_END = re.compile(r"[.!?:\n]")
-SKIPPED = {"script", "style", "template", "head"}
-BLOCKS = {
-    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "label", "button", "option",
-    "summary", "br", "div", "section", "nav", "header", "footer", "tr", "legend", "caption", "title", "ul", "ol",
-}  # fmt: skip
-VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr", "col", "area", "base", "embed", "track"}
-
-
-class VisibleText(HTMLParser):
-    """The text a reader sees, with a line end after every block element."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.stack: list[tuple[str, bool]] = []  # (tag, hides its content)
-
-    @property
-    def hidden(self) -> bool:
-        for index, (tag, hides) in enumerate(self.stack):
-            if not hides:
-                continue
-            # A closed <details> shows its <summary>.
-            if tag == "details" and index + 1 < len(self.stack) and self.stack[index + 1][0] == "summary":
-                continue
-            return True
-        return False
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag in BLOCKS:
-            self.parts.append("\n")
-        if tag in VOID:
-            return
-        hides = (
-            tag in SKIPPED
-            or "hidden" in attributes
-            or attributes.get("aria-hidden") == "true"
-            or (tag == "details" and "open" not in attributes)
-        )
-        self.stack.append((tag, hides))
-
-    def handle_endtag(self, tag):
-        if tag in BLOCKS:
-            self.parts.append("\n")
-        for index in range(len(self.stack) - 1, -1, -1):
-            if self.stack[index][0] == tag:
-                del self.stack[index:]
-                break
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = VisibleText()
-    parser.feed(html)
-    return "".join(parser.parts)
-
-
-def lix(text: str) -> tuple[float, int]:
-    """The LIX of the text and its number of words, by the rules above."""
-    sentences = [part for part in SENTENCE_END.split(text) if WORD.search(part)]
-    words = WORD.findall(text)
-    if not words:
-        return 0.0, 0
-    long_words = [word for word in words if len(word) > 6]
-    return len(words) / len(sentences) + 100 * len(long_words) / len(words), len(words)
 
 
 def test_the_counting_rules():
