@@ -46,7 +46,6 @@ NOT_YET_REWRITTEN = frozenset(
         "meetings:detail",
         "meetings:list",
         "threads:thread",
-        "cases:group",
         "timetable:calendar",
         "needs:map",
     }
