@@ -44,9 +44,7 @@ NOT_YET_REWRITTEN = frozenset(
         "plans:compare",
         "plans:plan",
         "meetings:detail",
-        "meetings:list",
         "threads:thread",
-        "timetable:calendar",
         "needs:map",
     }
 )
