@@ -35,7 +35,7 @@ LIMIT = 35
 #: 31.4 / 34.1; the thread 34.7 / 35.4; the group 33.4 / 34.4; the calendar 33.8 / 34.3; the needs map
 #: 31.0 / 33.9. Any other page above the limit fails; remove a page here once it is rewritten.
 #: Rewritten in issue 18 (branch h18-person2), LIX nb / da before -> after, measured 5 December 2026:
-#: obstacles:case 37.3 / 36.8 -> within 35 (the person's form has no map code or agency fields);
+#: obstacles:case 37.3 / 36.8 -> 29.6 / 30.3 (the person's form has no map code or agency fields);
 #: cases:group 34.1 / 35.1 -> 33.2 / 34.1; timetable:calendar 33.8 / 34.3 -> 32.5 / 31.5;
 #: meetings:list 32.8 / 35.4 -> 29.7 / 31.4; threads:thread 34.9 / 35.7 -> 34.2 / 34.8 (kept below: too
 #: close to the limit to count as done).
