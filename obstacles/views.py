@@ -56,6 +56,12 @@ def case_obstacles(request: AuthenticatedHttpRequest, access: CaseAccess) -> Htt
     if request.method == "POST" and not logs:
         raise PermissionDenied
     form = ObstacleForm(request.POST or None) if logs else None
+    if form is not None and access.is_person:
+        # The person tells what happened in their own words; staff name the agencies and a coordinator
+        # codes it on the map later
+        # (the map's codes are the staff's words: issue 18, LIX <= 35 for every person page).
+        for name in ("challenge", "failed_agency", "bore_agency"):
+            del form.fields[name]
 
     def page(status: int = 200) -> HttpResponse:
         obstacles = list(obstacles_for_case(access))
@@ -88,9 +94,9 @@ def case_obstacles(request: AuthenticatedHttpRequest, access: CaseAccess) -> Htt
             what_happened=data["what_happened"],
             happened_on=data["happened_on"],
             stage=data["stage"],
-            failed_agency=data["failed_agency"],
-            bore_agency=data["bore_agency"],
-            challenge=data["challenge"],
+            failed_agency=data.get("failed_agency", ""),
+            bore_agency=data.get("bore_agency", ""),
+            challenge=data.get("challenge"),
         ),
         message=_("The obstacle is logged. It will be on the next meeting's agenda."),
         done=lambda _obstacle: redirect("obstacles:case", code=access.case.code),
