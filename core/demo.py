@@ -64,6 +64,7 @@ USERS = {
     "otto.koordinator": ("Otto", "Ruud", Role.REENTRY_COORDINATOR, "oslo", "Reentry coordinator in another prison"),
     "jonas": ("Jonas", "Hansen", Role.PERSON, None, "The person: sees his own plan and who looked"),
     "thomas": ("Thomas", "Berg", Role.PERSON, None, "The person in case 6: chooses what his volunteer sees"),
+    "mats": ("Mats", "Eide", Role.PERSON, None, "Waits to serve: has his summons, ticks off what he has prepared"),
     "admin": ("Ada", "Admin", Role.ADMIN, None, "Administrator: users and reference data, no case content"),
     "anna.analyse": ("Anna", "Aasen", Role.ANALYST, None, "Analyst: aggregated figures only, no cases"),
     "emma.exit": (
@@ -522,6 +523,11 @@ def build_demo(password: str | None) -> DemoWorld:
     )
     conversation_record(actor=kari, case=fredrik, held_on=days(-45), completed=True)
     _programmes(users, agencies, cases, open_case, days)
+
+    # 12. Mats: sentenced, waits to serve; his summons is sent and Bergen has an IP for him (issue 25).
+    from summons.demo import build_summons_demo
+
+    cases["mats"] = build_summons_demo(users)
     return DemoWorld(users=users, agencies=agencies, cases=cases)
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/<str:code>/applications/", include("applications.urls")),
     path("cases/<str:code>/me/", include("personpages.urls")),
     path("", include("programmes.urls")),
+    path("", include("summons.urls")),
     path("admin/", admin.site.urls),
 ]
 

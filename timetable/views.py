@@ -11,10 +11,12 @@ from access.decorators import AuthenticatedHttpRequest, case_view, public, signe
 from access.policy import Ability, CaseAccess
 from access.selectors import emergencies_for_lead
 from access.staff_pages import person_start
+from access.summons import before_start_cases
 from core.posting import post_form, refused_with_message
 from journal.models import AccessPurpose
 from journal.services import record_access
 from release.selectors import urgent_shown_to
+from summons.selectors import before_start_due
 from timetable import ical, selectors
 from timetable.forms import CaseRuleSetForm, ReleaseNoticeForm
 from timetable.services import (
@@ -38,7 +40,15 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     if unlogged:
         record_access(viewer=request.user, case_ids=unlogged, purpose=AccessPurpose.CASELOAD, view="timetable:due")
     urgent = urgent_shown_to(request.user, already_logged=logged | set(unlogged))
-    return render(request, "timetable/due.html", {"due": due, "urgent": urgent, "emergencies": emergencies})
+    # Before the sentence starts (issue 25): the summons to send and the group to set up.
+    before_start = before_start_due(before_start_cases(request.user))
+    unlogged_before = sorted({item.case.pk for item in before_start} - logged - set(unlogged))
+    if unlogged_before:
+        record_access(
+            viewer=request.user, case_ids=unlogged_before, purpose=AccessPurpose.CASELOAD, view="timetable:due"
+        )
+    context = {"due": due, "urgent": urgent, "emergencies": emergencies, "before_start": before_start}
+    return render(request, "timetable/due.html", context)
 
 
 @signed_in

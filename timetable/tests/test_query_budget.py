@@ -18,7 +18,9 @@ from timetable.selectors import DUE_PAGE_SIZE, due_for
 pytestmark = pytest.mark.django_db
 
 # 21: the lead sees emergency accesses to the cases they lead (issue 17, point 10), one query.
-DUE_BUDGET = 21
+# 22: the cases they lead before the sentence starts, with summons and group (issue 25), one query
+# (and one access-event insert when some are listed), whatever their number.
+DUE_BUDGET = 22
 
 
 def officer_with_cases(n: int) -> User:
