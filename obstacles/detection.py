@@ -35,6 +35,12 @@ The rules:
   records a consent given, not one declined, so the explanation says what it knows: none was
   recorded. Code 4 (without it the agencies that take over cannot see the needs: the handover
   is fragile).
+- ``summons-late``: a case registered before its sentence starts got its summons fewer than
+  ``SUMMONS_MIN_DAYS_AHEAD`` days before the start (``timetable.engine.summons_send_by``), or
+  none was sent by that day, so it cannot come in time any more. Code 3.2.4 (seed 001 §3.2.4 and
+  §5: too little time to prepare, no money set aside, new debt during the sentence). Found the
+  day after the last day to send it, or on the day it was sent late; one per case, so a summons
+  sent later does not count twice.
 
 The release date is the recorded release, else the expected one: a Friday release seen in
 the plan is worth knowing before it happens; if the date moves, the new date is a new event.
@@ -44,12 +50,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import DateField, Exists, Min, OuterRef
+from django.conf import settings
+from django.db.models import DateField, Exists, F, Min, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from accounts.models import AgencyKind, Country
 from applications.models import Application, Outcome
@@ -70,6 +77,7 @@ from obstacles.thresholds import (
 )
 from plans.models import Measure, PlanVersion
 from release.models import ReadinessItem, ReadinessKey, ReadinessState
+from timetable import engine
 from timetable.models import NoticeRecipient, ReleaseNotice
 
 #: How far back a release is still looked at (a rerun over old data finds nothing new anyway).
@@ -410,6 +418,59 @@ def consent_never_asked_findings(today: datetime.date) -> list[Finding]:
     return found
 
 
+def summons_late_findings(today: datetime.date) -> list[Finding]:
+    """Cases registered before the start whose summons came too late or not in time (one query)."""
+    rows = (
+        Case.objects.filter(
+            created_at__date__lt=F("intake_date"),
+            intake_date__gte=today - LOOK_BACK,
+            intake_date__lte=today + datetime.timedelta(days=settings.SUMMONS_MIN_DAYS_AHEAD),
+        )
+        .annotate(sent_at=F("summons__sent_at"))
+        .values("pk", "intake_date", "sent_at")
+        .order_by("pk")
+    )
+    found = []
+    for row in rows:
+        start = row["intake_date"]
+        send_by = engine.summons_send_by(start)
+        sent_on = timezone.localdate(row["sent_at"]) if row["sent_at"] is not None else None
+        if sent_on is not None and sent_on <= send_by:
+            continue
+        if sent_on is None and today <= send_by:
+            continue  # it can still go out in time
+        if sent_on is not None:
+            on = sent_on
+            days = (start - sent_on).days
+            what = ngettext(
+                "The summons was sent %(days)d day before the start.",
+                "The summons was sent %(days)d days before the start.",
+                days,
+            ) % {"days": days}
+        else:
+            on = send_by + datetime.timedelta(days=1)
+            what = _("No summons was sent in time before the start.")
+        found.append(
+            Finding(
+                case_id=row["pk"],
+                rule="summons-late",
+                key=f"summons-late:{row['pk']}",
+                code="3.2.4",
+                stage=ObstacleStage.DURING_SENTENCE,
+                failed=AgencyKind.PRISON,
+                bore="",
+                on=min(on, today),
+                what=what,
+                why=_(
+                    "The sentence starts on %(start)s: the summons should go out by %(send_by)s, %(days)d days "
+                    "before, so there is time to tell NAV, keep the home and sort out debts."
+                )
+                % {"start": _day(start), "send_by": _day(send_by), "days": settings.SUMMONS_MIN_DAYS_AHEAD},
+            )
+        )
+    return found
+
+
 RULES = (
     notice_findings,
     release_day_findings,
@@ -419,6 +480,7 @@ RULES = (
     release_without_findings,
     refused_without_reason_findings,
     consent_never_asked_findings,
+    summons_late_findings,
 )
 
 
