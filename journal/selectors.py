@@ -40,6 +40,9 @@ TOPIC_LABELS: dict[str, StrOrPromise] = {
     "case": _("the front page of your case"),
     "carry_over": _("your earlier case, to use it in your new one"),
     "applications": _("your applications and the answers"),
+    "programmes": _("the programmes you may fit, and your place in one"),
+    "summons": _("your summons and your list to get ready"),
+    "obstacles": _("what stands in the way of your plan"),
 }
 
 # The URL name each read recorded (AccessEvent.view), by exact name first, then by its app.
@@ -65,6 +68,9 @@ TOPIC_BY_NAME = {
     "cases:carry_over_ask": "carry_over",
     "cases:carry_over_person": "carry_over",
     "cases:carry_over_holder": "carry_over",
+    # The coordinator's list of the prison's obstacles, and the cases behind one box of the map.
+    "obstacles:unit": "list",
+    "obstacles:map": "list",
 }
 TOPIC_BY_APP = {
     "needs": "needs",
@@ -75,6 +81,9 @@ TOPIC_BY_APP = {
     "release": "release",
     "handover": "handover",
     "applications": "applications",
+    "programmes": "programmes",
+    "summons": "summons",
+    "obstacles": "obstacles",
 }
 
 

@@ -16,14 +16,12 @@ the page's visible text by these rules:
 Seed 000 (poor reading and writing skills) and seed 001 1.2.2 (the road is "foggy") are why.
 """
 
-import re
-from html.parser import HTMLParser
-
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
 from access.tests.test_url_walk import PERSONAS, TABLE, all_patterns, url_kwargs
+from core.readability import lix, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +34,11 @@ LIMIT = 35
 #: written by staff, and the change sentences); the plan 31.9 / 36.6; a meeting 35.5 / 37.1 and the list
 #: 31.4 / 34.1; the thread 34.7 / 35.4; the group 33.4 / 34.4; the calendar 33.8 / 34.3; the needs map
 #: 31.0 / 33.9. Any other page above the limit fails; remove a page here once it is rewritten.
+#: Rewritten in issue 18 (branch h18-person2), LIX nb / da before -> after, measured 5 December 2026:
+#: obstacles:case 37.3 / 36.8 -> 29.6 / 30.3 (the person's form has no map code or agency fields);
+#: cases:group 34.1 / 35.1 -> 33.2 / 34.1; timetable:calendar 33.8 / 34.3 -> 32.5 / 31.5;
+#: meetings:list 32.8 / 35.4 -> 29.7 / 31.4; threads:thread 34.9 / 35.7 -> 34.2 / 34.8 (kept below: too
+#: close to the limit to count as done).
 NOT_YET_REWRITTEN = frozenset(
     {
         "password_reset_confirm",
@@ -46,83 +49,10 @@ NOT_YET_REWRITTEN = frozenset(
         "plans:compare",
         "plans:plan",
         "meetings:detail",
-        "meetings:list",
         "threads:thread",
-        "cases:group",
-        "timetable:calendar",
         "needs:map",
     }
 )
-WORD = re.compile(r"[^\W\d_]+")
-SENTENCE_END = re.compile(r"[.!?:\n]")
-SKIPPED = {"script", "style", "template", "head"}
-BLOCKS = {
-    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "label", "button", "option",
-    "summary", "br", "div", "section", "nav", "header", "footer", "tr", "legend", "caption", "title", "ul", "ol",
-}  # fmt: skip
-VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr", "col", "area", "base", "embed", "track"}
-
-
-class VisibleText(HTMLParser):
-    """The text a reader sees, with a line end after every block element."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.stack: list[tuple[str, bool]] = []  # (tag, hides its content)
-
-    @property
-    def hidden(self) -> bool:
-        for index, (tag, hides) in enumerate(self.stack):
-            if not hides:
-                continue
-            # A closed <details> shows its <summary>.
-            if tag == "details" and index + 1 < len(self.stack) and self.stack[index + 1][0] == "summary":
-                continue
-            return True
-        return False
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag in BLOCKS:
-            self.parts.append("\n")
-        if tag in VOID:
-            return
-        hides = (
-            tag in SKIPPED
-            or "hidden" in attributes
-            or attributes.get("aria-hidden") == "true"
-            or (tag == "details" and "open" not in attributes)
-        )
-        self.stack.append((tag, hides))
-
-    def handle_endtag(self, tag):
-        if tag in BLOCKS:
-            self.parts.append("\n")
-        for index in range(len(self.stack) - 1, -1, -1):
-            if self.stack[index][0] == tag:
-                del self.stack[index:]
-                break
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = VisibleText()
-    parser.feed(html)
-    return "".join(parser.parts)
-
-
-def lix(text: str) -> tuple[float, int]:
-    """The LIX of the text and its number of words, by the rules above."""
-    sentences = [part for part in SENTENCE_END.split(text) if WORD.search(part)]
-    words = WORD.findall(text)
-    if not words:
-        return 0.0, 0
-    long_words = [word for word in words if len(word) > 6]
-    return len(words) / len(sentences) + 100 * len(long_words) / len(words), len(words)
 
 
 def test_the_counting_rules():
