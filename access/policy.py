@@ -46,6 +46,7 @@ from accounts.models import PRISON_STAFF_ROLES, Role, User
 from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
 from consent.models import Consent
 from core.audience import Audience, VolunteerItem
+from directory.models import Referral
 from journal.models import AccessPurpose
 from journal.services import record_access
 from meetings.models import Decision, MeasureHandover, Meeting, NeedReview
@@ -485,6 +486,10 @@ class CaseAccess:
             )
             condition &= ~Q(
                 object_type="meetings.decision", object_id__in=ids(Decision.objects.filter(measure__in=hidden_measures))
+            )
+            condition &= ~Q(
+                object_type="directory.referral",
+                object_id__in=ids(Referral.objects.filter(measure__in=hidden_measures)),
             )
         if self.readable_audiences != frozenset(Audience.values):
             unread_messages = Message.objects.filter(case_id=case_id).exclude(self.audience_filter("author_id"))

@@ -17,6 +17,8 @@ from cases.models import Case, LegalStatus
 from cases.services import IntakeData, case_open, membership_add, membership_end
 from consent.services import consent_give, consent_withdraw
 from core.audience import VolunteerItem
+from directory.models import Service
+from directory.services import referral_send, service_connect, service_verify
 from handover.models import TransitionKind
 from handover.services import membership_accept, transition_invite, transition_plan
 from meetings.models import MeetingKind
@@ -24,7 +26,7 @@ from meetings.services import meeting_book
 from needs.services import conversation_record, need_create, resource_create, volunteer_sharing_set
 from obstacles.models import ObstacleStage
 from obstacles.services import obstacle_log
-from plans.services import delivery_note_add, measure_move, measure_propose
+from plans.services import delivery_note_add, measure_move, measure_propose, measure_service_set
 from programmes.models import Programme
 from programmes.services import (
     enrolment_apply,
@@ -62,6 +64,13 @@ USERS = {
         "Reentry coordinator in Bergen: the prison's cases by stage; opens one with a reason",
     ),
     "otto.koordinator": ("Otto", "Ruud", Role.REENTRY_COORDINATOR, "oslo", "Reentry coordinator in another prison"),
+    "frida.fri": (
+        "Frida",
+        "Fri",
+        Role.PROGRAMME_STAFF,
+        "fri",
+        "FRI in Drammen (the directory): accepts or declines referrals to FRI",
+    ),
     "jonas": ("Jonas", "Hansen", Role.PERSON, None, "The person: sees his own plan and who looked"),
     "thomas": ("Thomas", "Berg", Role.PERSON, None, "The person in case 6: chooses what his volunteer sees"),
     "mats": ("Mats", "Eide", Role.PERSON, None, "Waits to serve: has his summons, ticks off what he has prepared"),
@@ -91,6 +100,7 @@ AGENCIES = {
     "friomsorg": ("Friomsorgskontoret Vestland", AgencyKind.PROBATION, "Bergen", ""),
     "rodekors": ("Røde Kors, Nettverk etter soning", AgencyKind.NGO, "Bergen", ""),
     "helse": ("Helse Bergen, poliklinikk", AgencyKind.HEALTH, "Bergen", ""),
+    "fri": ("Kirkens Bymisjon Drammen, FRI", AgencyKind.NGO, "Drammen", ""),
     "kbh": ("Københavns Fængsler", AgencyKind.PRISON, "København", SecurityLevel.HIGH),
     "ekp": ("Københavns Kommune, Exitprogrammet (EKP)", AgencyKind.MUNICIPALITY, "København", ""),
 }
@@ -103,6 +113,44 @@ class DemoWorld:
     users: dict[str, User]
     agencies: dict[str, Agency]
     cases: dict[str, Case]
+
+
+def _demo_directory(kari: User, agencies: dict[str, Agency], fredrik: Case, days) -> None:
+    """Issue 21: the directory's services answered by the demo's agencies, and a referral waiting for Bergen."""
+    admin = User.objects.get(username="admin")
+    connected = {
+        "NAV Bergen": "nav",
+        "Hjelp til bolig – Bergen kommune": "kommune",
+        "FRI – fra fengsel til varig bolig": "fri",
+    }
+    services = {}
+    for name, key in connected.items():
+        service = Service.objects.get(name=name)
+        services[name] = service_connect(
+            actor=admin, service=service, agency_id=agencies[key].pk, owner_id=agencies[key].pk
+        )
+    service_verify(actor=admin, service=services["FRI – fra fengsel til varig bolig"])
+    # Fredrik needs a home after his release on a Friday: Kari links Bergen's housing help and refers him.
+    housing = need_create(
+        actor=kari, case=fredrik, life_area=_area("housing"), summary="Trenger bolig fra løslatelsesdagen."
+    )
+    measure = measure_propose(
+        actor=kari,
+        case=fredrik,
+        title="Kommunal bolig fra løslatelsen",
+        needs=[housing],
+        responsible_user=kari,
+        start_date=days(0),
+        due_date=days(50),
+        requires_of_person="Møte boligkontoret og signere søknaden.",
+    )
+    measure = measure_service_set(actor=kari, measure=measure, service=services["Hjelp til bolig – Bergen kommune"])
+    referral_send(
+        actor=kari,
+        measure=measure,
+        shared="Fredrik løslates på en fredag og har ingen bolig. Han har sagt ja til at boligkontoret får vite dette.",
+        person_agreed=True,
+    )
 
 
 def _area(slug: str) -> LifeArea:
@@ -522,6 +570,7 @@ def build_demo(password: str | None) -> DemoWorld:
         expected_release=friday,
     )
     conversation_record(actor=kari, case=fredrik, held_on=days(-45), completed=True)
+    _demo_directory(kari, agencies, fredrik, days)
     _programmes(users, agencies, cases, open_case, days)
 
     # 12. Mats: sentenced, waits to serve; his summons is sent and Bergen has an IP for him (issue 25).

@@ -43,6 +43,7 @@ TOPIC_LABELS: dict[str, StrOrPromise] = {
     "programmes": _("the programmes you may fit, and your place in one"),
     "summons": _("your summons and your list to get ready"),
     "obstacles": _("what stands in the way of your plan"),
+    "referral": _("a referral to a service, with what you agreed to share"),
 }
 
 # The URL name each read recorded (AccessEvent.view), by exact name first, then by its app.
@@ -71,6 +72,10 @@ TOPIC_BY_NAME = {
     # The coordinator's list of the prison's obstacles, and the cases behind one box of the map.
     "obstacles:unit": "list",
     "obstacles:map": "list",
+    # The directory: a service's list of referrals, and the measure a service is linked or referred from.
+    "directory:referrals": "list",
+    "directory:measure_service": "plan",
+    "directory:refer": "plan",
 }
 TOPIC_BY_APP = {
     "needs": "needs",
@@ -84,6 +89,7 @@ TOPIC_BY_APP = {
     "programmes": "programmes",
     "summons": "summons",
     "obstacles": "obstacles",
+    "directory": "referral",
 }
 
 

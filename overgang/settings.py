@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "programmes",
     "personpages",
     "summons",
+    "directory",
     "core",
     "population",
 ]

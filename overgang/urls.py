@@ -31,6 +31,7 @@ urlpatterns = [
     path("cases/<str:code>/me/", include("personpages.urls")),
     path("", include("programmes.urls")),
     path("", include("summons.urls")),
+    path("", include("directory.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -67,6 +67,15 @@ class Measure(models.Model):
         related_name="copies",
         verbose_name=_("taken over from"),
     )
+    # The service in the resource directory that delivers the measure, if one does (issue 21, point 3).
+    service = models.ForeignKey(
+        "directory.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("service"),
+    )
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -19,6 +19,7 @@ from cases.models import Case, Membership, membership_is_current
 from cases.stage import case_stage_refresh
 from cases.validation import refuse_if_closed
 from core.errors import ConcurrentEditError
+from directory.models import Service
 from journal.services import record_change, snapshot
 from needs.models import Need, NeedsConversation
 from plans.models import (
@@ -322,6 +323,40 @@ def measure_move(
         )
         plan_version_record(actor=actor, case=case, cause=f"measure.{status}")
         case_stage_refresh(actor=actor, case=case)
+    return current
+
+
+def measure_service_set(*, actor: User, measure: Measure, service: Service | None) -> Measure:
+    """Name the directory's service that delivers the measure, or none (issue 21, point 3).
+
+    Only an open measure; the plan shows the service's contact, the person where to go.
+    """
+    with transaction.atomic():
+        case = _lock_case(measure.case)
+        refuse_if_closed(case)
+        current = Measure.objects.select_for_update().get(pk=measure.pk)
+        if current.status not in OPEN_STATUSES:
+            raise ValidationError(
+                _("A measure that is %(status)s can no longer be changed.")
+                % {"status": current.get_status_display().lower()}
+            )
+        if service is not None and service.status != "active":
+            raise ValidationError({"service": _("This service is not offered now.")})
+        new_id = service.pk if service is not None else None
+        if current.service_id == new_id:
+            return current
+        old = {"title": current.title, "service": str(current.service_id) if current.service_id else None}
+        current.service_id = new_id
+        current.version += 1
+        current.save(update_fields=["service", "version", "updated_at"])
+        record_change(
+            actor=actor,
+            action="measure.service",
+            obj=current,
+            case=case,
+            old=old,
+            new={"title": current.title, "service": str(new_id) if new_id else None},
+        )
     return current
 
 

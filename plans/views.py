@@ -8,10 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from access import directory as directory_rules
 from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from core.forms import asked_form
 from core.posting import Refusal, post_form
+from directory import selectors as directory_selectors
+from directory.forms import ReferralForm
 from journal.display import say
 from needs.selectors import needs_for_case
 from plans import selectors
@@ -56,6 +59,9 @@ def _plan_context(access: CaseAccess, asked: str | None = None, **extra) -> dict
         "plan_measures": [m for m in measures if m.status in PLAN_STATUSES],
         "closed_measures": [m for m in measures if m.status in {MeasureStatus.REJECTED, MeasureStatus.CANCELLED}],
         "by_need": by_need,
+        # Issue 21: the services of the measures this viewer sees (no query when none names one).
+        "plan_services": directory_selectors.services_for_measures(measures),
+        "plan_referrals": directory_selectors.referrals_for_measures(access, measures),
         "needs_without_measure": [need for need, answered in by_need.items() if not answered],
         "deadline": proposals_due(held_on, access.case.country),
         "conversation_held": held_on is not None,  # what needs_conversation_held asks, without a query
@@ -116,10 +122,17 @@ def _measure_page(
     note_form: NoteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    plan_services = directory_selectors.services_for_measures([measure])
+    sends = directory_rules.sends_referral(access)
     context = {
         "access": access,
         "case": access.case,
         "measure": measure,
+        # Issue 21: the service that delivers the measure, its referrals, and who may link or refer.
+        "plan_service": plan_services.get(measure.pk),
+        "referrals": directory_selectors.referrals_for_measures(access, [measure]).get(measure.pk, []),
+        "links_service": directory_rules.links_service(access, measure),
+        "referral_form": ReferralForm() if sends and measure.service_id else None,
         "notes": list(measure.notes.select_related("written_by", "written_by__agency")),
         "history": say(selectors.measure_history(access, measure)[:100]),
         "note_form": note_form or (NoteForm() if measure.can_note else None),

@@ -13,6 +13,8 @@ from access.selectors import emergencies_for_lead
 from access.staff_pages import person_start
 from access.summons import before_start_cases
 from core.posting import post_form, refused_with_message
+from directory.models import ReferralStatus
+from directory.selectors import incoming_referrals, waiting_referrals_sent_by
 from journal.models import AccessPurpose
 from journal.services import record_access
 from release.selectors import urgent_shown_to
@@ -40,14 +42,23 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     if unlogged:
         record_access(viewer=request.user, case_ids=unlogged, purpose=AccessPurpose.CASELOAD, view="timetable:due")
     urgent = urgent_shown_to(request.user, already_logged=logged | set(unlogged))
+    # Issue 21: the referrals waiting for an answer, to the user's agency and sent by the user.
+    to_answer = [referral for referral in incoming_referrals(request.user) if referral.status == ReferralStatus.SENT]
+    sent = waiting_referrals_sent_by(request.user)
     # Before the sentence starts (issue 25): the summons to send and the group to set up.
     before_start = before_start_due(before_start_cases(request.user))
-    unlogged_before = sorted({item.case.pk for item in before_start} - logged - set(unlogged))
-    if unlogged_before:
-        record_access(
-            viewer=request.user, case_ids=unlogged_before, purpose=AccessPurpose.CASELOAD, view="timetable:due"
-        )
-    context = {"due": due, "urgent": urgent, "emergencies": emergencies, "before_start": before_start}
+    shown = {referral.case_id for referral in [*to_answer, *sent]} | {item.case.pk for item in before_start}
+    read = sorted(shown - logged - set(unlogged))
+    if read:
+        record_access(viewer=request.user, case_ids=read, purpose=AccessPurpose.CASELOAD, view="timetable:due")
+    context = {
+        "due": due,
+        "urgent": urgent,
+        "emergencies": emergencies,
+        "to_answer": to_answer,
+        "sent": sent,
+        "before_start": before_start,
+    }
     return render(request, "timetable/due.html", context)
 
 

@@ -56,7 +56,10 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
 }
 #: URL arguments that name no object of a case.
 #: uidb64: the public password link, no case; slug: a programme, which is public (its view is its staff's).
-NOT_OBJECTS = frozenset({"code", "token", "uidb64", "slug"})
+#: service_id: a directory entry, public to staff. referral_id: a referral is read through the receiving agency
+#: (access.directory), not through a case's code; its swaps across agencies and prisons are
+#: directory/tests/test_referrals.py's.
+NOT_OBJECTS = frozenset({"code", "token", "uidb64", "slug", "service_id", "referral_id"})
 #: How many objects of each kind each other case lends to the swap (the newest first).
 PER_CASE = 2
 #: Rows a refused request may still write: the read of the viewer's own case, and the session.

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from access.policy import cases_visible_to, reason_kinds_for
 from applications.models import Application
 from cases.models import Case, Membership
+from directory.models import Referral, Service
 from handover.models import Transition
 from meetings.models import Meeting
 from needs.models import Need
@@ -132,6 +133,15 @@ TABLE = {
     "applications:decide": "L 403 405 405 403 403 403 404 404 404",
     "personpages:road": "L 200 200 200 403 403 403 404 404 404",
     "personpages:plan_pdf": "L 200 200 200 403 403 403 404 404 404",
+    "directory:search": "L 302 200 200 200 200 200 200 200 200",
+    "directory:service": "L 302 200 200 200 200 200 200 200 200",
+    "directory:service_verify": "L 405 405 405 405 405 405 405 405 405",
+    "directory:referrals": "L 302 200 200 200 200 200 200 200 200",
+    "directory:referral": "L 404 404 404 404 200 404 404 404 404",
+    "directory:referral_accept": "L 405 405 405 405 405 405 405 405 405",
+    "directory:referral_decline": "L 405 405 405 405 405 405 405 405 405",
+    "directory:measure_service": "L 403 200 200 200 404 404 404 404 404",
+    "directory:refer": "L 405 405 405 405 405 405 404 404 404",
     "programmes:case": "L 200 200 200 403 403 403 404 404 404",
     "programmes:facts": "L 403 405 405 403 403 403 404 404 404",
     "programmes:apply": "L 405 405 405 403 403 403 404 404 404",
@@ -202,6 +212,11 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "application_id" in names:
         application = Application.objects.filter(case=case).first()
         kwargs["application_id"] = application.pk if application else 999999
+    if "service_id" in names:  # FRI: a directory entry, the same for every case
+        kwargs["service_id"] = Service.objects.get(name="FRI – fra fengsel til varig bolig").pk
+    if "referral_id" in names:  # the demo's referral of Fredrik's case to Bergen's housing help (Mona's agency)
+        referral = Referral.objects.order_by("pk").first()
+        kwargs["referral_id"] = referral.pk if referral else 999999
     if "slug" in names:
         kwargs["slug"] = "exit"
     if "enrolment_id" in names:

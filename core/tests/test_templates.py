@@ -23,8 +23,9 @@ from access.tests.test_url_walk import PERSONAS, TABLE, url_kwargs, walked_patte
 from accounts.models import User
 from cases.models import Case
 from core.views import server_error
+from directory.models import Service
 from needs.models import Need
-from plans.services import measure_propose
+from plans.services import measure_propose, measure_service_set
 from programmes.models import Enrolment
 from summons.models import ExistingGroup
 
@@ -104,7 +105,7 @@ def problems_in(label: str, response) -> list[str]:
 
 
 def test_every_page_escapes_hostile_text_and_every_template_is_rendered(client, personas, case):
-    measure_propose(  # a change-log entry that holds the hostile text too
+    hostile = measure_propose(  # a change-log entry that holds the hostile text too
         actor=personas.contact_officer,
         case=case,
         title=HOSTILE,
@@ -113,6 +114,10 @@ def test_every_page_escapes_hostile_text_and_every_template_is_rendered(client, 
         start_date=timezone.localdate(),
         due_date=timezone.localdate(),
         requires_of_person=HOSTILE,
+    )
+    # The measure names a service, so the person's plan says where to go (issue 21).
+    measure_service_set(
+        actor=personas.contact_officer, measure=hostile, service=Service.objects.filter(status="active").first()
     )
     assert fill_every_text_column_with_hostile_text() > 25
     users = dict(personas.items())
