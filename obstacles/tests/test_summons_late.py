@@ -31,6 +31,8 @@ def before_start(case: Case) -> Case:
 
 
 def summons(case: Case, sent_on: datetime.date | None) -> Summons:
+    lead = case.lead
+    assert lead is not None
     sent_at = timezone.make_aware(datetime.datetime.combine(sent_on, datetime.time(10))) if sent_on else None
     return Summons.objects.create(
         case=case,
@@ -42,7 +44,7 @@ def summons(case: Case, sent_on: datetime.date | None) -> Summons:
         language="nb",
         sent_at=sent_at,
         days_before_start=(START - sent_on).days if sent_on else None,
-        created_by=case.lead.user,
+        created_by=lead.user,
     )
 
 
