@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "summons.item_remove": gettext_lazy("Item removed from the list to get ready"),
     "summons.item_tick": gettext_lazy("The person ticked an item of the list to get ready"),
     "summons.group_start": gettext_lazy("Group started from the municipality's group"),
+    "summons.existing_add": gettext_lazy("The municipality's group recorded"),
     "application.record": gettext_lazy("Application recorded"),
     "application.decide": gettext_lazy("Decision on an application recorded"),
     "measure.service": gettext_lazy("The measure's service in the directory named"),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import LegalStatus
 from core.forms import DateInput, DateTimeInput, DsForm
-from summons.models import Language, Topic
+from summons.models import ExistingKind, Language, Topic
 
 
 class SummonedForm(DsForm):
@@ -57,3 +57,29 @@ class SummonsForm(DsForm):
 
 class TickForm(DsForm):
     done = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class ExistingGroupForm(DsForm):
+    """The group the home municipality already has around the person: its kind, members and IP coordinator.
+
+    The members are offered from the users the group form offers for the case (its home
+    municipality's and prison's agencies first, ``cases.forms.member_candidates``).
+    """
+
+    kind = forms.ChoiceField(label=_("Kind of group"), choices=ExistingKind.choices)
+    members = forms.MultipleChoiceField(label=_("Members"), choices=[], widget=forms.CheckboxSelectMultiple)
+    coordinator = forms.ChoiceField(label=_("IP coordinator (if any)"), choices=[], required=False)
+
+    def __init__(self, *args, candidates=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.users = {str(user.pk): user for user in candidates}
+        choices = [(pk, f"{user.display_name} – {user.agency}") for pk, user in self.users.items()]
+        self.fields["members"].choices = choices  # type: ignore[attr-defined]
+        self.fields["coordinator"].choices = [("", "---------"), *choices]  # type: ignore[attr-defined]
+
+    def clean_members(self):
+        return [self.users[pk] for pk in self.cleaned_data["members"]]
+
+    def clean_coordinator(self):
+        pk = self.cleaned_data["coordinator"]
+        return self.users[pk] if pk else None

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases.forms import eligible_members
 from cases.models import Case, LegalStatus, Membership, membership_is_open
 from cases.services import IntakeData, case_open, membership_add
 from cases.validation import refuse_if_closed
 from core.errors import ConcurrentEditError
 from journal.services import record_change, snapshot
-from summons.models import ExistingGroup, GroupStart, Language, PreparationItem, Summons, Topic
+from summons.models import ExistingGroup, ExistingKind, GroupStart, Language, PreparationItem, Summons, Topic
 
 SUMMONS_FIELDS = [
     "case",
@@ -35,6 +36,7 @@ SUMMONS_FIELDS = [
 ]
 ITEM_FIELDS = ["summons", "topic", "done_at", "done_by"]
 GROUP_START_FIELDS = ["case", "existing", "invited", "ip_coordinator"]
+EXISTING_FIELDS = ["person", "municipality", "kind", "coordinator", "members"]
 
 #: Who waits to serve: a prison sentence, or a sentence in the community (samfunnsstraff).
 WAITING_STATUSES = (LegalStatus.SENTENCED, LegalStatus.COMMUNITY)
@@ -179,6 +181,45 @@ def item_tick(*, actor: User, item: PreparationItem, done: bool) -> PreparationI
             actor=actor, action="summons.item_tick", obj=current, case=case, old=old, new=snapshot(current, ITEM_FIELDS)
         )
     return current
+
+
+def existing_group_record(
+    *, actor: User, case: Case, kind: str, members: list[User], coordinator: User | None
+) -> ExistingGroup:
+    """Record the group the person's home municipality already has (POP step 0.2), to start the case's from it.
+
+    Those who run the case record what the municipality tells them: the kind, its members and the
+    IP coordinator among them. Only users who may join a group (active, in a group role, of an
+    agency) are taken; the coordinator is one of the members.
+    """
+    if kind not in ExistingKind.values:
+        raise ValidationError({"kind": _("Choose the kind of group.")})
+    if not members:
+        raise ValidationError({"members": _("Choose at least one member.")})
+    if coordinator is not None and coordinator not in members:
+        raise ValidationError({"coordinator": _("The IP coordinator must be one of the members.")})
+    ids = {user.pk for user in members}
+    if eligible_members().filter(pk__in=ids).count() != len(ids):  # who may join a group, as its own form says
+        raise ValidationError({"members": _("Choose members from the list.")})
+    with transaction.atomic():
+        current = _lock_case_before_start(case)
+        existing = ExistingGroup.objects.create(
+            person_id=current.person_id,
+            municipality=current.home_municipality,
+            kind=kind,
+            coordinator=coordinator,
+            recorded_by=actor,
+        )
+        existing.members.set(members)
+        record_change(
+            actor=actor,
+            action="summons.existing_add",
+            obj=existing,
+            case=current,
+            old=None,
+            new=snapshot(existing, EXISTING_FIELDS),
+        )
+    return existing
 
 
 def group_start_from_existing(*, actor: User, case: Case, existing: ExistingGroup) -> GroupStart:

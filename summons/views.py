@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from access.decorators import AuthenticatedHttpRequest, case_view, signed_in
 from access.policy import Ability, CaseAccess
 from access.summons import manages_summons, reads_summons, registers_summoned, ticks_list
+from cases.forms import member_candidates
 from cases.models import Case
 from cases.services import IntakeData
 from core.pdf import render_pdf
 from core.posting import post_form
-from summons.forms import SummonedForm, SummonsForm, TickForm
+from summons.forms import ExistingGroupForm, SummonedForm, SummonsForm, TickForm
 from summons.letter import TOPIC_TEXT
 from summons.models import Summons, Topic
 from summons.selectors import (
@@ -33,6 +34,7 @@ from summons.selectors import (
 )
 from summons.services import (
     SummonsData,
+    existing_group_record,
     group_start_from_existing,
     item_tick,
     summoned_case_register,
@@ -108,6 +110,28 @@ def _initial(access: CaseAccess, summons: Summons | None) -> dict[str, Any]:
     }
 
 
+def _case_page(
+    request: AuthenticatedHttpRequest,
+    access: CaseAccess,
+    summons: Summons | None,
+    form: SummonsForm | None,
+    existing_form: ExistingGroupForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    case = access.case
+    context = {
+        "access": access,
+        "case": case,
+        "summons": summons,
+        "items": items_of(summons),
+        "form": form,
+        "existing_groups": list(existing_groups_for(case)),
+        "started_ids": {start.existing_id for start in group_starts_for(case)},
+        "existing_form": existing_form or ExistingGroupForm(candidates=member_candidates(case)),
+    }
+    return render(request, "summons/case.html", context, status=status)
+
+
 @case_view(Ability.VIEW_CASE)
 def case_summons(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """The summons of a case before the sentence: write it, send it, start the group. Those who run the case."""
@@ -119,16 +143,7 @@ def case_summons(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpR
     form = SummonsForm(request.POST or None, initial=_initial(access, summons)) if editable else None
 
     def page(status: int = 200) -> HttpResponse:
-        context = {
-            "access": access,
-            "case": case,
-            "summons": summons,
-            "items": items_of(summons),
-            "form": form,
-            "existing_groups": list(existing_groups_for(case)),
-            "started_ids": {start.existing_id for start in group_starts_for(case)},
-        }
-        return render(request, "summons/case.html", context, status=status)
+        return _case_page(request, access, summons, form, None, status)
 
     if request.method != "POST" or form is None:
         if request.method == "POST":
@@ -209,6 +224,38 @@ def letter_pdf(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpRes
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="summons-{access.case.code}.pdf"'
     return response
+
+
+@case_view(Ability.VIEW_CASE)
+def existing_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
+    """Record the group the home municipality already has around the person. Those who run the case."""
+    if not manages_summons(access):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    case = access.case
+    form = ExistingGroupForm(request.POST, candidates=member_candidates(case))
+
+    def refused(status: int) -> HttpResponse:
+        summons = summons_for_case(case)
+        editable = summons is None or summons.sent_at is None
+        summons_form = SummonsForm(initial=_initial(access, summons)) if editable else None
+        return _case_page(request, access, summons, summons_form, form, status)
+
+    return post_form(
+        request,
+        form,
+        lambda data: existing_group_record(
+            actor=request.user,
+            case=case,
+            kind=data["kind"],
+            members=data["members"],
+            coordinator=data["coordinator"],
+        ),
+        message=_("The municipality's group is recorded. You can start the group from it."),
+        done=lambda _existing: redirect("summons:case", code=case.code),
+        refused=lambda refusal: refused(refusal.status),
+    )
 
 
 @case_view(Ability.VIEW_CASE)

@@ -137,6 +137,7 @@ TABLE = {
     "summons:case": "404 403 403 404",
     "summons:send": "404 403 403 404",
     "summons:letter_pdf": "404 403 403 404",
+    "summons:existing_add": "404 403 403 404",
     "summons:group_start": "404 403 403 404",
     "summons:mine": "404 403 403 404",
     "summons:tick": "404 403 403 404",
