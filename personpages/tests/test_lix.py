@@ -46,12 +46,12 @@ LIMIT = 35
 #: 35.6 / 37.0 -> 19.8 / 20.3 (written to the person, the laws behind a "details"); threads:thread
 #: 34.5 / 35.1 -> 26.7 / 25.3 (who reads what you write, in your words: core.audience.PERSON_LABELS);
 #: meetings:detail 35.9 / 37.5 -> 30.3 / 29.9 (what we talk about, who comes, what was said, what you agreed);
-#: needs:map 32.0 / 34.8 -> 27.9 / 27.7 (what you need, what you are good at, who sees a need);
+#: needs:map 32.0 / 34.8 -> 27.9 / 27.7 (what you need, what you are good at, who sees a need); plans:plan
+#: 32.5 / 37.2 -> 28.6 / 26.2 (ideas you say yes or no to, what you have chosen, what it asks of you);
 NOT_YET_REWRITTEN = frozenset(
     {
         "plans:measure",
         "plans:compare",
-        "plans:plan",
     }
 )
 

@@ -291,3 +291,15 @@ def test_a_plan_with_no_measure_costs_the_same_queries_as_a_full_one(client_for,
     full = count()
     Measure.objects.filter(case=case).update(case=Case.objects.exclude(pk=case.pk).first())
     assert count() == full
+
+
+def test_the_person_reads_the_plan_in_own_words_and_staff_keep_theirs(client_for, case, personas, proposal):
+    """Issue 18: the same plan, to the person as ideas and choices in the second person; staff keep measures."""
+    url = reverse("plans:plan", kwargs={"code": case.code})
+    person = client_for(personas.person).get(url).content.decode()
+    staff = client_for(personas.contact_officer).get(url).content.decode()
+    yours = ["Ideas you can say yes or no to", "What it asks of you", "What you have chosen", "idea from Nils Berg"]
+    theirs = ["Proposals waiting for a decision", "What it asks of the person", "Chosen measures"]
+    theirs.append("proposed by Nils Berg")
+    assert all(text in person for text in yours) and not any(text in person for text in theirs)
+    assert all(text in staff for text in theirs) and not any(text in staff for text in yours)
