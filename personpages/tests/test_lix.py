@@ -48,9 +48,9 @@ LIMIT = 35
 #: meetings:detail 35.9 / 37.5 -> 30.3 / 29.9 (what we talk about, who comes, what was said, what you agreed);
 #: needs:map 32.0 / 34.8 -> 27.9 / 27.7 (what you need, what you are good at, who sees a need); plans:plan
 #: 32.5 / 37.2 -> 28.6 / 26.2 (ideas you say yes or no to, what you have chosen, what it asks of you);
+#: plans:measure 39.5 / 39.0 -> 29.0 / 29.3 (who does it, what you do, where you go; the title is staff's);
 NOT_YET_REWRITTEN = frozenset(
     {
-        "plans:measure",
         "plans:compare",
     }
 )

@@ -303,3 +303,13 @@ def test_the_person_reads_the_plan_in_own_words_and_staff_keep_theirs(client_for
     theirs.append("proposed by Nils Berg")
     assert all(text in person for text in yours) and not any(text in person for text in theirs)
     assert all(text in staff for text in theirs) and not any(text in staff for text in yours)
+
+
+def test_the_person_reads_a_measure_in_own_words_and_staff_keep_theirs(client_for, case, personas, proposal):
+    url = reverse("plans:measure", kwargs={"code": case.code, "measure_id": proposal.pk})
+    person = client_for(personas.person).get(url).content.decode()
+    staff = client_for(personas.contact_officer).get(url).content.decode()
+    yours = ["Who does it", "What you do", "Idea from", "Where you go", "What has changed"]
+    theirs = ["Responsible", "What it requires of the person", "Proposed by", "Changes to this measure"]
+    assert all(text in person for text in yours) and not any(text in person for text in theirs)
+    assert all(text in staff for text in theirs) and not any(text in staff for text in yours)
