@@ -313,3 +313,17 @@ def test_the_person_reads_a_measure_in_own_words_and_staff_keep_theirs(client_fo
     theirs = ["Responsible", "What it requires of the person", "Proposed by", "Changes to this measure"]
     assert all(text in person for text in yours) and not any(text in person for text in theirs)
     assert all(text in staff for text in theirs) and not any(text in staff for text in yours)
+
+
+def test_the_person_reads_what_changed_in_the_plan_in_words(client_for, case, personas, proposal):
+    """Issue 18: for the person, each changed part says in words what changed, not only in colour."""
+    measure_move(actor=personas.contact_officer, measure=proposal, status="chosen")
+    proposal.refresh_from_db()
+    measure_move(actor=personas.nav_with_consent, measure=proposal, status="started")
+    versions = list(case.plan_versions.order_by("number").values_list("number", flat=True))
+    url = reverse("plans:compare", kwargs={"code": case.code})
+    asked = {"a": versions[-2], "b": versions[-1]}
+    person = client_for(personas.person).get(url, asked).content.decode()
+    staff = client_for(personas.contact_officer).get(url, asked).content.decode()
+    assert "What changed: how far it has come." in person and "What has changed in your plan" in person
+    assert "What changed:" not in staff and "side by side" in staff and "side by side" not in person
