@@ -50,7 +50,8 @@ LIMIT = 35
 #: needs:map 32.0 / 34.8 -> 27.9 / 27.7 (what you need, what you are good at, who sees a need); plans:plan
 #: 32.5 / 37.2 -> 28.6 / 26.2 (ideas you say yes or no to, what you have chosen, what it asks of you);
 #: plans:measure 39.5 / 39.0 -> 29.0 / 29.3 (who does it, what you do, where you go; the title is staff's);
-#: plans:compare 40.7 / 40.7 -> 31.6 / 31.6 (what changed, in words under each part, not only in colour).
+#: plans:compare 40.7 / 40.7 -> 31.6 / 31.6 (what changed, in words under each part, not only in colour);
+#: plans:versions 32.4 / 35.0 -> 17.1 / 18.5 (at the limit in da; copies of your plan, each with a number).
 
 #: Rewritten in issue 18 and kept well inside the limit, with the person's start page and own pages.
 WELL_INSIDE = (
@@ -67,6 +68,7 @@ WELL_INSIDE = (
     "needs:map",
     "plans:plan",
     "plans:measure",
+    "plans:versions",
 )
 
 

@@ -327,3 +327,14 @@ def test_the_person_reads_what_changed_in_the_plan_in_words(client_for, case, pe
     staff = client_for(personas.contact_officer).get(url, asked).content.decode()
     assert "What changed: how far it has come." in person and "What has changed in your plan" in person
     assert "What changed:" not in staff and "side by side" in staff and "side by side" not in person
+
+
+def test_the_person_reads_the_plans_versions_in_own_words_and_staff_keep_theirs(client_for, case, personas, proposal):
+    measure_move(actor=personas.contact_officer, measure=proposal, status="chosen")
+    url = reverse("plans:versions", kwargs={"code": case.code})
+    person = client_for(personas.person).get(url).content.decode()
+    staff = client_for(personas.contact_officer).get(url).content.decode()
+    yours = ["How your plan has changed", "Show copy number", "How many parts"]
+    theirs = ["Versions of the plan", "Compare version", ">Measures<"]
+    assert all(text in person for text in yours) and not any(text in person for text in theirs)
+    assert all(text in staff for text in theirs) and not any(text in staff for text in yours)
