@@ -51,7 +51,8 @@ LIMIT = 35
 #: 32.5 / 37.2 -> 28.6 / 26.2 (ideas you say yes or no to, what you have chosen, what it asks of you);
 #: plans:measure 39.5 / 39.0 -> 29.0 / 29.3 (who does it, what you do, where you go; the title is staff's);
 #: plans:compare 40.7 / 40.7 -> 31.6 / 31.6 (what changed, in words under each part, not only in colour);
-#: plans:versions 32.4 / 35.0 -> 17.1 / 18.5 (at the limit in da; copies of your plan, each with a number).
+#: plans:versions 32.4 / 35.0 -> 17.1 / 18.5 (at the limit in da; copies of your plan, each with a number);
+#: cases:group 33.8 / 34.8 -> 31.6 / 31.2 (within 2 of the limit in da; one plain sentence, where they work).
 
 #: Rewritten in issue 18 and kept well inside the limit, with the person's start page and own pages.
 WELL_INSIDE = (
@@ -69,6 +70,7 @@ WELL_INSIDE = (
     "plans:plan",
     "plans:measure",
     "plans:versions",
+    "cases:group",
 )
 
 
