@@ -77,6 +77,7 @@ from obstacles.thresholds import (
 )
 from plans.models import Measure, PlanVersion
 from release.models import ReadinessItem, ReadinessKey, ReadinessState
+from summons.selectors import registered_before_start
 from timetable import engine
 from timetable.models import NoticeRecipient, ReleaseNotice
 
@@ -422,7 +423,7 @@ def summons_late_findings(today: datetime.date) -> list[Finding]:
     """Cases registered before the start whose summons came too late or not in time (one query)."""
     rows = (
         Case.objects.filter(
-            created_at__date__lt=F("intake_date"),
+            registered_before_start(),
             intake_date__gte=today - LOOK_BACK,
             intake_date__lte=today + datetime.timedelta(days=settings.SUMMONS_MIN_DAYS_AHEAD),
         )

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, Membership, membership_is_open
 from summons.models import ExistingGroup, GroupStart, PreparationItem, Summons
 from timetable import engine
+
+
+def registered_before_start() -> Q:
+    """The condition, on a Case queryset, of a case registered before its sentence starts (POP step 0)."""
+    return Q(created_at__date__lt=F("intake_date"))
 
 
 def summons_for_case(case: Case) -> Summons | None:
@@ -95,8 +100,8 @@ def before_start_due(cases: QuerySet[Case], today: datetime.date | None = None) 
     )
     rows = (
         cases.filter(
+            registered_before_start(),
             intake_date__gt=today - datetime.timedelta(days=GROUP_LATE_SHOWN_DAYS),
-            created_at__date__lt=F("intake_date"),
             closed_on__isnull=True,
         )
         .select_related("person")

@@ -110,6 +110,13 @@ def _initial(access: CaseAccess, summons: Summons | None) -> dict[str, Any]:
     }
 
 
+def _summons_form(access: CaseAccess, summons: Summons | None, data: Any = None) -> SummonsForm | None:
+    """The form to write the summons, until it is sent; None once it is."""
+    if summons is not None and summons.sent_at is not None:
+        return None
+    return SummonsForm(data, initial=_initial(access, summons))
+
+
 def _case_page(
     request: AuthenticatedHttpRequest,
     access: CaseAccess,
@@ -139,8 +146,7 @@ def case_summons(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpR
         raise PermissionDenied
     case = access.case
     summons = summons_for_case(case)
-    editable = summons is None or summons.sent_at is None
-    form = SummonsForm(request.POST or None, initial=_initial(access, summons)) if editable else None
+    form = _summons_form(access, summons, request.POST or None)
 
     def page(status: int = 200) -> HttpResponse:
         return _case_page(request, access, summons, form, None, status)
@@ -238,9 +244,7 @@ def existing_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpR
 
     def refused(status: int) -> HttpResponse:
         summons = summons_for_case(case)
-        editable = summons is None or summons.sent_at is None
-        summons_form = SummonsForm(initial=_initial(access, summons)) if editable else None
-        return _case_page(request, access, summons, summons_form, form, status)
+        return _case_page(request, access, summons, _summons_form(access, summons), form, status)
 
     return post_form(
         request,

@@ -72,3 +72,19 @@ def test_nobody_else_records_one(client_for, personas, waiting):
         assert client_for(user).post(url(waiting), data).status_code == status, user
     assert client_for(personas.contact_officer).get(url(waiting)).status_code == 405
     assert not ExistingGroup.objects.filter(person=waiting.person).exists()
+
+
+def test_a_member_records_none_and_a_removed_member_gets_404(client_for, personas, waiting):
+    """A member who does not run the case is refused (403); once removed, the case is gone for them (404)."""
+    from cases.models import Membership
+    from cases.services import membership_add, membership_end
+    from handover.services import membership_accept
+
+    nils = personas.nav_with_consent
+    membership = membership_add(actor=personas.contact_officer, case=waiting, user=nils, purpose="NAV")
+    membership_accept(actor=nils, membership=membership)
+    data = {"kind": "individual_plan", "members": [str(nils.pk)]}
+    assert client_for(nils).post(url(waiting), data).status_code == 403
+    membership_end(actor=personas.contact_officer, membership=Membership.objects.get(pk=membership.pk))
+    assert client_for(nils).post(url(waiting), data).status_code == 404
+    assert not ExistingGroup.objects.filter(person=waiting.person).exists()
