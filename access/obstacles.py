@@ -9,12 +9,18 @@
   map) and sees those obstacles to do so: the unit's obstacles.
 - The map's aggregate figures are for everyone signed in who is staff or analyst; the
   obstacles behind a box open only to those who see them by the rules above.
+- The failure zones between agencies (counts by stage, by pair of agencies and over time,
+  and their CSV export) are for a reentry coordinator of a prison (their prison, or their
+  country) and the analyst (the country). Both see aggregates only, small counts hidden;
+  no one may ask for another prison's figures, and there is no export by case.
 """
+
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from access.policy import CaseAccess, sees_unit
-from accounts.models import Role, User
+from accounts.models import Country, Role, User
 from obstacles.models import Obstacle
 
 
@@ -80,3 +86,41 @@ def map_opens_for(user: User) -> QuerySet[Obstacle]:
     Case members read a case's obstacles on the case's own page, where the consent rules hold.
     """
     return unit_obstacles_for(user)
+
+
+def sees_zones(user: User) -> bool:
+    """The failure zones and their export: a reentry coordinator of a prison, and the analyst."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return sees_unit(user) or user.role == Role.ANALYST
+
+
+@dataclass(frozen=True)
+class ZoneReach:
+    """Whose obstacles the failure zones count: one prison's, or a country's."""
+
+    kind: str  # "prison" or "country"
+    prison_id: int | None
+    country: str
+
+
+def zone_reach(user: User, scope: str | None, unit: str | None) -> ZoneReach | None:
+    """The reach a user asked for, if it is theirs to count; ``None`` (the view answers 404) if not.
+
+    A coordinator counts their own prison (the default) or their country; the analyst counts
+    the country. Naming a unit is allowed only for a coordinator's own prison: any other unit,
+    or a unit asked for by the analyst, is refused, as one that does not exist.
+    """
+    if not sees_zones(user):
+        return None
+    agency = user.agency
+    own = agency.pk if agency is not None and sees_unit(user) else None
+    country = agency.country if agency is not None else Country.NORWAY
+    scope = scope or ("prison" if own is not None else "country")
+    if unit not in (None, "") and (own is None or unit != str(own)):
+        return None
+    if scope == "prison" and own is not None:
+        return ZoneReach("prison", own, country)
+    if scope == "country":
+        return ZoneReach("country", None, country)
+    return None

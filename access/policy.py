@@ -40,7 +40,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
-from access import applications, person_pages
+from access import applications, person_pages, programmes
 from access.models import EMERGENCY_LASTS, REASONS_BY_KIND, Reason, ReasonedAccess, ReasonKind
 from accounts.models import PRISON_STAFF_ROLES, Role, User
 from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
@@ -88,6 +88,9 @@ class Ability(enum.Enum):
     VIEW_APPLICATIONS = "view_applications"  # access.applications
     RECORD_APPLICATIONS = "record_applications"
     VIEW_PERSON_PAGES = "view_person_pages"  # access.person_pages
+    VIEW_PROGRAMMES = "view_programmes"  # access.programmes
+    APPLY_TO_PROGRAMME = "apply_to_programme"
+    RECORD_PROGRAMME_FACTS = "record_programme_facts"
 
 
 def can_open_cases(user: User) -> bool:
@@ -324,6 +327,10 @@ class CaseAccess:
         return self.can(Ability.VIEW_TIMETABLE)
 
     @property
+    def sees_programmes(self) -> bool:
+        return self.can(Ability.VIEW_PROGRAMMES)
+
+    @property
     def readable_audiences(self) -> frozenset[str]:
         """The audiences whose messages, minutes and decisions this viewer reads (besides their own)."""
         if self.reasoned is not None:
@@ -430,6 +437,12 @@ class CaseAccess:
             return applications.records_applications(self)
         if ability is Ability.VIEW_PERSON_PAGES:
             return person_pages.sees_person_pages(self)
+        if ability is Ability.VIEW_PROGRAMMES:
+            return programmes.sees_eligibility(self)
+        if ability is Ability.APPLY_TO_PROGRAMME:
+            return programmes.applies(self)
+        if ability is Ability.RECORD_PROGRAMME_FACTS:
+            return programmes.records_facts(self)
         if ability is Ability.SHARE_WITH_VOLUNTEERS:
             # Seed 002: the person chooses what a volunteer or peer mentor sees; staff cannot tick it.
             return self.is_person

@@ -17,6 +17,9 @@ DAILY_PAGES: dict[str, Callable[[str], str]] = {
     "plan": lambda code: f"/cases/{code}/plan/",
     "meeting": lambda target: "/cases/{}/meetings/{}/".format(*target.split("/")),
     "unit": lambda code: "/due/",
+    # The reentry map (issue 19): the coordinator's prison, and the whole country (counts only).
+    "unit_map": lambda code: "/obstacles/map/?scope=prison",
+    "country_map": lambda code: "/obstacles/map/?scope=country",
 }
 #: Pages that read one case, and so write exactly one access event each.
 CASE_PAGES = frozenset({"case_overview", "needs_map", "group", "consent", "plan", "meeting"})
@@ -43,7 +46,7 @@ def case_pages_for(
     in each case (the plan and meeting pages exist once the plans and meetings apps are in).
     """
     if role == "reentry_coordinator":
-        return {"unit": [""]}
+        return {"unit": [""], "unit_map": [""], "country_map": [""]}
     if not codes:
         return {}
     pages: dict[str, list[str]] = {}

@@ -281,6 +281,16 @@ def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = ""
         except subprocess.CalledProcessError as error:
             result["timetable"] = {"error": f"compute_deadlines failed with {error.returncode}"}
 
+    if (root / "obstacles" / "management" / "commands" / "detect_obstacles.py").exists():
+        # The system's own detection of obstacles over every case (issue 19: target 60 s at 50,000 cases).
+        log(f"{size:,} cases: obstacle detection (detect_obstacles)")
+        started = time.monotonic()
+        try:
+            output = run([PYTHON, "manage.py", "detect_obstacles"], env, capture=True)
+            result["obstacles"] = {"seconds": round(time.monotonic() - started, 1), "output": output.strip()}
+        except subprocess.CalledProcessError as error:
+            result["obstacles"] = {"error": f"detect_obstacles failed with {error.returncode}"}
+
     personas_file = workdir / f"personas_{size}{suffix}.json"
     password = secrets.token_urlsafe(18)
     env_with_password = {**env, "BENCH_PASSWORD": password}

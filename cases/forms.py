@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import GROUP_ROLES, SecurityLevel, User
@@ -94,7 +95,7 @@ class IntakeForm(DsForm):
 MEMBER_CHOICES_LIMIT = 25
 
 
-def eligible_members():
+def eligible_members() -> QuerySet[User]:
     """Users who may be added to a group: active, in a group role, belonging to an agency."""
     return User.objects.filter(is_active=True, role__in=GROUP_ROLES, agency__isnull=False)
 

@@ -18,6 +18,20 @@ class Audience(models.TextChoices):
     GROUP = "group", _("Everyone in the group (practical matters only, nothing about needs)")
 
 
+#: The same choices as the person reads them (issue 18: second person, plain words); same values, same rule.
+PERSON_LABELS = {
+    Audience.STAFF: _("Only you and the prison staff who have your case"),
+    Audience.COVERED: _("You, the prison staff and the people you said yes to"),
+    Audience.GROUP: _("Everyone in your group. Only write about practical things, like time and place."),
+}
+
+
+def audience_labels(*, for_person: bool) -> dict[str, str]:
+    """The label of each audience value: the person's own wording, or the staff's."""
+    labels = PERSON_LABELS if for_person else dict(Audience.choices)
+    return {str(value): str(label) for value, label in labels.items()}
+
+
 class VolunteerItem(models.TextChoices):
     """What the person may show the volunteers of their group, item by item (seed 002, peer mentors).
 
@@ -39,6 +53,11 @@ class AudienceField(forms.ChoiceField):
         super().__init__(
             choices=Audience.choices, initial=Audience.COVERED, required=False, widget=forms.RadioSelect, **kwargs
         )
+
+    def speak_to_the_person(self) -> None:
+        """The same choices in the person's words (issue 18), for a form the person fills in."""
+        self.choices = list(audience_labels(for_person=True).items())
+        self.help_text = _("The names below read it now.")
 
     def clean(self, value):
         return super().clean(value) or Audience.COVERED

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Agency, AgencyKind, Role, SecurityLevel, User
+from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
 from applications.models import ApplicationKind, Outcome
 from applications.services import application_decide, application_record
 from cases.models import Case, LegalStatus
@@ -27,6 +27,15 @@ from needs.services import conversation_record, need_create, resource_create, vo
 from obstacles.models import ObstacleStage
 from obstacles.services import obstacle_log
 from plans.services import delivery_note_add, measure_move, measure_propose, measure_service_set
+from programmes.models import Programme
+from programmes.services import (
+    enrolment_apply,
+    enrolment_decide,
+    enrolment_interview,
+    enrolment_phase_move,
+    programme_facts_set,
+    programme_staff_add,
+)
 from reference.models import LifeArea
 
 DEMO_MARKER_USERNAME = "kari.kontakt"
@@ -64,8 +73,23 @@ USERS = {
     ),
     "jonas": ("Jonas", "Hansen", Role.PERSON, None, "The person: sees his own plan and who looked"),
     "thomas": ("Thomas", "Berg", Role.PERSON, None, "The person in case 6: chooses what his volunteer sees"),
+    "mats": ("Mats", "Eide", Role.PERSON, None, "Waits to serve: has his summons, ticks off what he has prepared"),
     "admin": ("Ada", "Admin", Role.ADMIN, None, "Administrator: users and reference data, no case content"),
     "anna.analyse": ("Anna", "Aasen", Role.ANALYST, None, "Analyst: aggregated figures only, no cases"),
+    "emma.exit": (
+        "Emma",
+        "Holm",
+        Role.PROGRAMME_STAFF,
+        "ekp",
+        "Exit adviser in Copenhagen: the Exit programme's own view, its participants only",
+    ),
+    "karl.kontakt": (
+        "Karl",
+        "Jensen",
+        Role.CONTACT_OFFICER,
+        "kbh",
+        "Contact officer in Copenhagen: sees which programmes Mikkel and Yusuf may fit",
+    ),
 }
 
 AGENCIES = {
@@ -77,7 +101,11 @@ AGENCIES = {
     "rodekors": ("Røde Kors, Nettverk etter soning", AgencyKind.NGO, "Bergen", ""),
     "helse": ("Helse Bergen, poliklinikk", AgencyKind.HEALTH, "Bergen", ""),
     "fri": ("Kirkens Bymisjon Drammen, FRI", AgencyKind.NGO, "Drammen", ""),
+    "kbh": ("Københavns Fængsler", AgencyKind.PRISON, "København", SecurityLevel.HIGH),
+    "ekp": ("Københavns Kommune, Exitprogrammet (EKP)", AgencyKind.MUNICIPALITY, "København", ""),
 }
+#: The agencies in Denmark (the rest are Norwegian).
+DANISH = frozenset({"kbh", "ekp"})
 
 
 @dataclass
@@ -135,7 +163,13 @@ def build_demo(password: str | None) -> DemoWorld:
     today = timezone.localdate()
     agencies = {}
     for key, (name, kind, municipality, level) in AGENCIES.items():
-        agencies[key] = Agency.objects.create(name=name, kind=kind, municipality=municipality, security_level=level)
+        agencies[key] = Agency.objects.create(
+            name=name,
+            kind=kind,
+            municipality=municipality,
+            security_level=level,
+            country=Country.DENMARK if key in DANISH else Country.NORWAY,
+        )
     users = {}
     for username, (first, last, role, agency_key, _about) in USERS.items():
         user = User(
@@ -537,4 +571,83 @@ def build_demo(password: str | None) -> DemoWorld:
     )
     conversation_record(actor=kari, case=fredrik, held_on=days(-45), completed=True)
     _demo_directory(kari, agencies, fredrik, days)
+    _programmes(users, agencies, cases, open_case, days)
+
+    # 12. Mats: sentenced, waits to serve; his summons is sent and Bergen has an IP for him (issue 25).
+    from summons.demo import build_summons_demo
+
+    cases["mats"] = build_summons_demo(users)
     return DemoWorld(users=users, agencies=agencies, cases=cases)
+
+
+def _programmes(users, agencies, cases, open_case, days) -> None:
+    """Issue 20: the Exit programme in Copenhagen, its adviser, one participant and one applicant."""
+    karl, emma = users["karl.kontakt"], users["emma.exit"]
+    exit_programme = Programme.objects.get(slug="exit")
+    exit_programme.agency = agencies["ekp"]
+    exit_programme.save(update_fields=["agency"])
+    programme_staff_add(actor=users["admin"], programme=exit_programme, user=emma, title="Exit-vejleder")
+    # 10. Mikkel: ties to a gang, wants out; took part from before his release, now in the help phase.
+    mikkel = open_case(
+        "mikkel",
+        officer=karl,
+        first_name="Mikkel",
+        last_name="Sørensen",
+        birth_date=datetime.date(1999, 7, 2),
+        home_municipality="København",
+        legal_status=LegalStatus.SENTENCED,
+        intake_date=days(-120),
+        sentence_start=days(-120),
+        sentence_days=365,
+        expected_release=days(120),
+    )
+    programme_facts_set(
+        actor=karl,
+        case=mikkel,
+        expulsion_order="no",
+        gang_ties="yes",
+        wants_to_leave_crime="yes",
+        earlier_sentences=1,
+        version=None,
+    )
+    enrolment = enrolment_apply(
+        actor=karl, case=mikkel, programme=exit_programme, by_person=False, person_agrees=True, applied_on=days(-60)
+    )
+    enrolment = enrolment_interview(
+        actor=emma,
+        enrolment=enrolment,
+        held_on=days(-50),
+        note="Motiveret. Vil ud af gruppen.",
+        version=enrolment.version,
+    )
+    enrolment = enrolment_decide(
+        actor=emma, enrolment=enrolment, accept=True, decided_on=days(-45), version=enrolment.version
+    )
+    intervention = exit_programme.phases.get(key="intervention")
+    enrolment_phase_move(actor=emma, enrolment=enrolment, phase=intervention, on=days(-20), version=enrolment.version)
+    # 11. Yusuf: found eligible, applied himself last week; the intake conversation is still to come.
+    yusuf = open_case(
+        "yusuf",
+        officer=karl,
+        first_name="Yusuf",
+        last_name="Demir",
+        birth_date=datetime.date(2002, 1, 15),
+        home_municipality="København",
+        legal_status=LegalStatus.SENTENCED,
+        intake_date=days(-30),
+        sentence_start=days(-30),
+        sentence_days=300,
+        expected_release=days(170),
+    )
+    programme_facts_set(
+        actor=karl,
+        case=yusuf,
+        expulsion_order="no",
+        gang_ties="no",
+        wants_to_leave_crime="yes",
+        earlier_sentences=0,
+        version=None,
+    )
+    enrolment_apply(
+        actor=karl, case=yusuf, programme=exit_programme, by_person=False, person_agrees=True, applied_on=days(-7)
+    )

@@ -97,7 +97,7 @@ def service_update(*, actor: User, service: Service, version: int, **changes: An
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = Service.objects.select_for_update().select_related("organization").get(pk=service.pk)
+        current = Service.objects.select_for_update(of=("self",)).select_related("organization").get(pk=service.pk)
         if current.version != version:
             raise ConcurrentEditError(current)
         old = snapshot(current, SERVICE_FIELDS)
@@ -168,7 +168,7 @@ def referral_send(*, actor: User, measure: Measure, shared: str, person_agreed: 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = Measure.objects.select_for_update().select_related("case", "service").get(pk=measure.pk)
+        current = Measure.objects.select_for_update(of=("self",)).select_related("case", "service").get(pk=measure.pk)
         refuse_if_closed(current.case)
         service = current.service
         if service is None:
@@ -243,7 +243,11 @@ def referral_decline(*, actor: User, referral: Referral, version: int, reason: s
 
 
 def _lock_referral(referral: Referral, version: int) -> Referral:
-    current = Referral.objects.select_for_update().select_related("service", "measure", "case").get(pk=referral.pk)
+    current = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("service", "measure", "case")
+        .get(pk=referral.pk)
+    )
     if current.version != version:
         raise ConcurrentEditError(current)
     if current.status != ReferralStatus.SENT:

@@ -11,6 +11,10 @@ pages that explain why a button is not offered.
   hold, and at least one has.
 - The lead can only pass to a current member who may lead: prison staff of the case's own
   institution, or an incoming member of a transition who has taken hold.
+- A programme's staff (EX/IN, TOG, Exit; issue 20) follow the person across the wall: they
+  are never outgoing members of a transition, even of their own agency's (a TOG
+  consultant of Oslo prison works with the person before and after parole, seed 002
+  ch. 3.3), so a transition neither waits for them nor counts them as letting go.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.policy import is_case_staff
+from accounts.models import Role
 from cases.models import Membership
 from handover.models import Transition, TransitionState
 from meetings.models import Attendance, MeetingKind
@@ -68,6 +73,8 @@ def leave_blocked(membership: Membership) -> str | None:
     """Return why the member cannot leave the group now, or None if they can."""
     if membership.case.lead_id == membership.pk:
         return _("The lead cannot leave the group before the lead is handed over to someone who has taken hold.")
+    if membership.role == Role.PROGRAMME_STAFF:
+        return None  # staying across the wall, never an outgoing member
     for transition in active_transitions(membership.case_id).filter(from_agency_id=membership.agency_id):
         incoming = list(transition.incoming.select_related("user"))
         if membership.pk in {member.pk for member in incoming}:
@@ -143,5 +150,6 @@ def outgoing_members(transition: Transition) -> list[Membership]:
         Membership.objects.filter(case_id=transition.case_id, agency_id=transition.from_agency_id)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
         .exclude(pk__in=incoming)
+        .exclude(role=Role.PROGRAMME_STAFF)
         .select_related("user", "agency")
     )

@@ -68,6 +68,7 @@ class AccessPurpose(models.TextChoices):
     UNIT_OVERVIEW = "unit_overview", _("The prison's list of cases, for its reentry coordinator")
     UNIT_REASON = "unit_reason", _("A coordinator of the prison looked, with a reason")
     EMERGENCY = "emergency", _("Emergency access, with a reason")
+    PROGRAMME = "programme", _("A programme the person applied to or takes part in")
 
 
 class AccessEvent(models.Model):

@@ -40,6 +40,10 @@ TOPIC_LABELS: dict[str, StrOrPromise] = {
     "case": _("the front page of your case"),
     "carry_over": _("your earlier case, to use it in your new one"),
     "applications": _("your applications and the answers"),
+    "programmes": _("the programmes you may fit, and your place in one"),
+    "summons": _("your summons and your list to get ready"),
+    "obstacles": _("what stands in the way of your plan"),
+    "referral": _("a referral to a service, with what you agreed to share"),
 }
 
 # The URL name each read recorded (AccessEvent.view), by exact name first, then by its app.
@@ -65,6 +69,13 @@ TOPIC_BY_NAME = {
     "cases:carry_over_ask": "carry_over",
     "cases:carry_over_person": "carry_over",
     "cases:carry_over_holder": "carry_over",
+    # The coordinator's list of the prison's obstacles, and the cases behind one box of the map.
+    "obstacles:unit": "list",
+    "obstacles:map": "list",
+    # The directory: a service's list of referrals, and the measure a service is linked or referred from.
+    "directory:referrals": "list",
+    "directory:measure_service": "plan",
+    "directory:refer": "plan",
 }
 TOPIC_BY_APP = {
     "needs": "needs",
@@ -75,6 +86,10 @@ TOPIC_BY_APP = {
     "release": "release",
     "handover": "handover",
     "applications": "applications",
+    "programmes": "programmes",
+    "summons": "summons",
+    "obstacles": "obstacles",
+    "directory": "referral",
 }
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from accounts.models import User
+from core.audience import audience_labels
 from core.forms import asked_form
 from core.posting import post_form
 from meetings import selectors
@@ -105,6 +106,7 @@ def _detail(
         "attendance_form": forms.get("attendance_form")
         or (AttendanceForm(members=members) if show_attendance else None),
         "minutes_readable": minutes_readable,
+        "audience_labels": audience_labels(for_person=access.is_person),
         "readers": audience_readers(access.case) if manage else None,
         "minutes_form": forms.get("minutes_form")
         or (

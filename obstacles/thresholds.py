@@ -7,6 +7,8 @@ admin, and the rules read it from there (``obstacles.detection.threshold``).
 NAV_NOTICE_DAYS = "nav-notice-days"
 MUNICIPALITY_NOTICE_DAYS = "municipality-notice-days"
 NEEDS_WITHOUT_MEASURE_DAYS = "needs-without-measure-days"
+NEEDS_CONVERSATION_DAYS = "needs-conversation-days"
+CONSENT_ASKED_DAYS = "consent-asked-days"
 
 #: (key, value, source)
 THRESHOLDS = [
@@ -28,5 +30,18 @@ THRESHOLDS = [
         "The initial mapping of needs often leads to no concrete measure (Stimulab, 2024, reentry map, "
         "challenge 1.3.2); POP step 4 asks for proposals within the next working week after the needs "
         "conversation. 4 weeks after the first plan is this system's default.",
+    ),
+    (
+        NEEDS_CONVERSATION_DAYS,
+        7,
+        "The needs conversation is held «senest innenfor nærmeste uke fra innkomst», at the latest within the "
+        "week after intake (Stimulab, 2024, POP step 2); the same as the needs-conversation deadline of the "
+        "Norwegian rule set. Applied to cases in Norwegian prisons.",
+    ),
+    (
+        CONSENT_ASKED_DAYS,
+        7,
+        "«Samtykke skal bes om ved slutten av samtalen om behov»: consent is asked at the end of the needs "
+        "conversation (Stimulab, 2024, POP step 3). A week after the conversation is this system's default.",
     ),
 ]

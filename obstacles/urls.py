@@ -9,4 +9,6 @@ urlpatterns = [
     path("obstacles/unit/", views.unit, name="unit"),
     path("obstacles/<int:obstacle_id>/code/", views.code, name="code"),
     path("obstacles/map/", views.reentry_map, name="map"),
+    path("obstacles/zones/", views.zones, name="zones"),
+    path("obstacles/zones.csv", views.zones_csv, name="zones_csv"),
 ]

@@ -1,32 +1,44 @@
 """Obstacles on a case, the coordinator's coding of them, and the reentry map."""
 
+import csv
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view, signed_in
-from access.obstacles import can_log, can_record_done, codes_obstacles, sees_all_of_case, sees_map, unit_obstacles_for
+from access.obstacles import (
+    can_log,
+    can_record_done,
+    codes_obstacles,
+    sees_all_of_case,
+    sees_map,
+    sees_zones,
+    unit_obstacles_for,
+    zone_reach,
+)
 from access.policy import Ability, CaseAccess
-from accounts.models import Country
+from accounts.models import AgencyKind, Country
 from core.posting import post_form, refused_with_message
 from journal.models import AccessPurpose
 from journal.services import record_access
-from obstacles.aggregates import Shown
+from obstacles.aggregates import Cell, Shown
 from obstacles.forms import CodeForm, DoneForm, ObstacleForm
-from obstacles.models import Phase
+from obstacles.models import ObstacleStage, Phase
 from obstacles.selectors import (
     MapScope,
+    ZoneFigures,
     challenges,
     map_figures,
     obstacle_for_case,
     obstacles_behind,
     obstacles_for_case,
     unit_obstacles,
+    zone_figures,
 )
 from obstacles.services import obstacle_code, obstacle_log, obstacle_record_done
 
@@ -44,6 +56,12 @@ def case_obstacles(request: AuthenticatedHttpRequest, access: CaseAccess) -> Htt
     if request.method == "POST" and not logs:
         raise PermissionDenied
     form = ObstacleForm(request.POST or None) if logs else None
+    if form is not None and access.is_person:
+        # The person tells what happened in their own words; staff name the agencies and a coordinator
+        # codes it on the map later
+        # (the map's codes are the staff's words: issue 18, LIX <= 35 for every person page).
+        for name in ("challenge", "failed_agency", "bore_agency"):
+            del form.fields[name]
 
     def page(status: int = 200) -> HttpResponse:
         obstacles = list(obstacles_for_case(access))
@@ -76,9 +94,9 @@ def case_obstacles(request: AuthenticatedHttpRequest, access: CaseAccess) -> Htt
             what_happened=data["what_happened"],
             happened_on=data["happened_on"],
             stage=data["stage"],
-            failed_agency=data["failed_agency"],
-            bore_agency=data["bore_agency"],
-            challenge=data["challenge"],
+            failed_agency=data.get("failed_agency", ""),
+            bore_agency=data.get("bore_agency", ""),
+            challenge=data.get("challenge"),
         ),
         message=_("The obstacle is logged. It will be on the next meeting's agenda."),
         done=lambda _obstacle: redirect("obstacles:case", code=access.case.code),
@@ -216,6 +234,8 @@ def reentry_map(request: AuthenticatedHttpRequest) -> HttpResponse:
             "behind": behind,
             "phases": Phase,
             "shade": shade,
+            "sees_zones": sees_zones(user),
+            "shown": shown,
         },
     )
 
@@ -231,3 +251,85 @@ def shade(count: Shown) -> str:
     if count.value < 20:
         return "#e06c3c"
     return "#a32d12"
+
+
+def _zones(request: AuthenticatedHttpRequest) -> tuple[ZoneFigures, str]:
+    """The failure zones the request asks for, if the user may count them (``access.obstacles.zone_reach``)."""
+    if not sees_zones(request.user):
+        raise PermissionDenied
+    reach = zone_reach(request.user, request.GET.get("scope"), request.GET.get("unit"))
+    if reach is None:
+        raise Http404
+    scope = MapScope(kind=reach.kind, prison_id=reach.prison_id, country=reach.country, since=None)
+    return zone_figures(scope, timezone.localdate()), reach.kind
+
+
+def pair_label(pair: tuple[str, str]) -> str:
+    """«Prison → NAV office»; an agency not named in the obstacle reads as such."""
+    failed, bore = (AgencyKind(value).label if value in AgencyKind.values else _("Not named") for value in pair)
+    return f"{failed} → {bore}"
+
+
+def quarter_label(day: datetime.date) -> str:
+    return _("Q%(quarter)d %(year)d") % {"quarter": (day.month - 1) // 3 + 1, "year": day.year}
+
+
+def shown(cell: Cell | Shown) -> str:
+    """A count as the page and the export show it: the number, «fewer than 5», or «hidden»."""
+    if cell.value is not None:
+        return str(cell.value)
+    return _("fewer than 5") if cell.small else _("hidden")
+
+
+def trend_label(value: str | None) -> str:
+    return {"rising": _("rising"), "falling": _("falling"), "flat": _("flat")}.get(value or "", "–")
+
+
+@signed_in
+def zones(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Failure zones between agencies (seed 000): counts by stage, by pair of agencies and by quarter, with the trend.
+
+    A reentry coordinator (their prison, or the country) and the analyst (the country): aggregates
+    only, small counts hidden (``obstacles.aggregates.suppress_table``). Another prison is a 404.
+    """
+    figures, kind = _zones(request)
+    return render(
+        request,
+        "obstacles/zones.html",
+        {
+            "figures": figures,
+            "kind": kind,
+            "own_prison": codes_obstacles(request.user),
+            "stage_labels": [ObstacleStage(stage).label for stage in figures.stages],
+            "pair_label": pair_label,
+            "quarter_label": quarter_label,
+            "shown": shown,
+            "trend_label": trend_label,
+        },
+    )
+
+
+@signed_in
+def zones_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The failure zones as CSV, with the same hiding as the page; the same people; never by case."""
+    figures, kind = _zones(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="failure-zones-{kind}.csv"'
+    writer = csv.writer(response)
+    stages = [str(ObstacleStage(stage).label) for stage in figures.stages]
+    total = _("All stages")
+    writer.writerow([_("Table"), _("Row"), *stages, total])
+    by_pair, by_quarter = _("By pair of agencies"), _("By quarter")
+    for pair, row, row_total in zip(figures.pairs, figures.by_pair.cells, figures.by_pair.row_totals, strict=True):
+        writer.writerow([by_pair, pair_label(pair), *map(shown, row), shown(row_total)])
+    all_pairs = [by_pair, _("All"), *map(shown, figures.by_pair.column_totals), shown(figures.by_pair.total)]
+    writer.writerow(all_pairs)
+    for quarter, row, row_total in zip(
+        figures.quarters, figures.by_quarter.cells, figures.by_quarter.row_totals, strict=True
+    ):
+        writer.writerow([by_quarter, quarter_label(quarter), *map(shown, row), shown(row_total)])
+    writer.writerow(
+        [by_quarter, _("All"), *map(shown, figures.by_quarter.column_totals), shown(figures.by_quarter.total)]
+    )
+    writer.writerow([_("Trend"), _("Complete quarters"), *map(trend_label, figures.trends)])
+    return response

@@ -68,7 +68,9 @@ INSTALLED_APPS = [
     "release",
     "obstacles",
     "applications",
+    "programmes",
     "personpages",
+    "summons",
     "directory",
     "core",
     "population",
@@ -268,6 +270,10 @@ SERVICE_CONTACT_EMAIL = env_str("OVERGANG_CONTACT_EMAIL", "")
 
 # How far into the future an intake date may lie (registering a summons ahead of time).
 INTAKE_MAX_DAYS_AHEAD = env_int("INTAKE_MAX_DAYS_AHEAD", 90)
+# POP step 0.1 (the revised POP process, Stimulab 2024): the summons is sent "as early as
+# possible"; no source gives a number of days. Overgang's default, set per installation
+# (timetable.engine.summons_send_by).
+SUMMONS_MIN_DAYS_AHEAD = env_int("SUMMONS_MIN_DAYS_AHEAD", 21)
 
 # A closed case is anonymised this many days after it closes (DOMAIN.md §5); statistics survive.
 ANONYMISE_AFTER_DAYS = env_int("ANONYMISE_AFTER_DAYS", 2 * 365)

@@ -106,7 +106,51 @@ def ratios_text() -> str:
         f"group meetings every {MEETING_EVERY_DAYS} days (at most {MEETINGS_MAX}); "
         f"{ACCESS_EVENTS_MEAN} reads per case; one journal row per change. Staff scale with the "
         f"cases: one contact officer per {CASES_PER['contact_officer']} cases, one prison per "
-        f"{CASES_PER['prison']}, one reentry coordinator per prison. Tolerances of the calibration test: "
+        f"{CASES_PER['prison']}, one reentry coordinator per prison. Obstacles logged by people (no rate in "
+        f"the seeds; shares after EX/IN's failure zones): {OBSTACLES_MEAN:g} per case that has left prison, "
+        f"{OBSTACLES_INSIDE_MEAN:g} per case still inside; by stage "
+        + ", ".join(f"{stage} {share:.0%}" for stage, share in OBSTACLE_STAGES.items())
+        + f"; {OBSTACLES_CODED:.0%} coded on the map. Tolerances of the calibration test: "
         + ", ".join(f"{name} ±{value:g}" for name, value in TOLERANCE.items())
         + "."
     )
+
+
+#: Obstacles logged by people (DOMAIN.md §8). Neither seed gives a rate: seed 000 (EX/IN's final
+#: report, «Sviktsoner») names the failure zones by stage and says which are frequent, and seed
+#: 001 §5 places the codes on the map. The mean per case is our estimate; the shares follow the
+#: seeds' words, as commented, and the calibration test holds a run to them (``OBSTACLE_TOLERANCE``).
+#: Per case that has left prison (its release and its preparation have happened); cases still
+#: inside log only obstacles during the sentence and of expectations, at OBSTACLES_INSIDE_MEAN.
+OBSTACLES_MEAN = 1.2
+OBSTACLES_INSIDE_MEAN = 0.4
+#: By stage, of the obstacles of a case that has left prison. The release itself and its
+#: preparation weigh most: «NAV får ofte ikke informasjon om løslatelser», «Bolig er en stor
+#: utfordring og er sjeldent forberedt» (seed 000); during the sentence and expectations less.
+OBSTACLE_STAGES = {"during_sentence": 0.2, "preparing_release": 0.3, "release": 0.35, "expectations": 0.15}
+#: Within a stage: (the agency that failed, the one that bore it ("" the person), the code on the map, weight).
+OBSTACLE_KINDS: dict[str, list[tuple[str, str, str, float]]] = {
+    # «soner ofte hele dommen i varetekt ... får ikke tilgang på rus- og psykisk helsetilbud» (1.3.5);
+    # «avhenger av vertskommunens tilbud og ressurser (importmodellen)» (2: not enough resources).
+    "during_sentence": [
+        ("prison", "health", "1.3.5", 0.5),
+        ("municipality", "prison", "2", 0.3),
+        ("prison", "", "1.1.4", 0.2),
+    ],
+    # «NAV får ikke tilstrekkelig informasjon fra kriminalomsorgen og er sjeldent til stede i
+    # fengselet» (3.1.4); «Bolig ... er sjeldent forberedt» (2.1.6).
+    "preparing_release": [
+        ("prison", "nav", "3.1.4", 0.45),
+        ("prison", "municipality", "2.1.6", 0.4),
+        ("nav", "prison", "3.1.4", 0.15),
+    ],
+    # «NAV får ofte ikke informasjon om løslatelser ... en fredag ettermiddag» (4); «NAV i praksis
+    # ikke har rom for å håndtere umiddelbarheten» (3.1.4); the municipality's services catch no one (2.1.4).
+    "release": [("prison", "nav", "4", 0.55), ("nav", "", "3.1.4", 0.25), ("municipality", "", "2.1.4", 0.2)],
+    # «både kriminalomsorgen og øvrig tjenesteapparat antar et høyere ferdighets- og ressursnivå» (1.1.3).
+    "expectations": [("prison", "", "1.1.3", 0.4), ("nav", "", "1.1.3", 0.35), ("municipality", "", "1.1.3", 0.25)],
+}
+#: Share of logged obstacles a coordinator has placed on the map (our estimate).
+OBSTACLES_CODED = 0.7
+#: Tolerance of the shares by stage, and of the mean per case that has left prison (absolute).
+OBSTACLE_TOLERANCE = {"stage_share": 0.05, "mean": 0.2}

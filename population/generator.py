@@ -49,6 +49,8 @@ from meetings.models import Meeting, MeetingKind
 from meetings.services import MEETING_FIELDS
 from needs.models import Need, NeedsConversation, NeedStatus, Resource
 from needs.services import CONVERSATION_FIELDS, NEED_FIELDS, RESOURCE_FIELDS
+from obstacles.models import Challenge, Obstacle, Source
+from obstacles.services import OBSTACLE_FIELDS
 from population import calibration as cal
 from reference.models import Knot, LifeArea
 
@@ -285,6 +287,7 @@ class Generator:
             self.knots_by_tangle.setdefault(knot.tangle_id, []).append(knot)
         if not self.life_areas:
             raise RuntimeError("The needs taxonomy is missing; run the migrations first.")
+        self.challenge_ids = dict(Challenge.objects.values_list("code", "pk"))
         with historical_timestamps():
             with transaction.atomic():
                 self.build_organisation()
@@ -1283,6 +1286,89 @@ def section_reads(chunk: Chunk) -> None:
     insert(events)
 
 
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw (Knuth's method; the means here are small)."""
+    limit, k, p = math.exp(-mean), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
+
+
+def section_obstacles(chunk: Chunk) -> None:
+    """Obstacles logged by the lead, by stage and pair of agencies as ``calibration.OBSTACLE_*`` says; most coded."""
+    generator = chunk.generator
+    codes = generator.challenge_ids
+    obstacles: list[Obstacle] = []
+    for plan in chunk.plans:
+        if plan.intake > generator.today:
+            continue
+        rng = chunk.rng("obstacles", plan)
+        left = plan.leaves_on <= generator.today
+        stages = cal.OBSTACLE_STAGES if left else {"during_sentence": 0.2, "expectations": 0.15}
+        names, weights = list(stages), list(stages.values())
+        case = chunk.cases[plan.index]
+        coordinators = generator.org.staff.get((case.institution_id, Role.REENTRY_COORDINATOR), [])
+        for _ in range(_poisson(rng, cal.OBSTACLES_MEAN if left else cal.OBSTACLES_INSIDE_MEAN)):
+            stage = rng.choices(names, weights)[0]
+            kinds = cal.OBSTACLE_KINDS[stage]
+            failed, bore, code, _weight = rng.choices(kinds, [kind[3] for kind in kinds])[0]
+            inside_until = min(plan.leaves_on, generator.today)
+            if stage == "during_sentence":
+                on = plan.intake + datetime.timedelta(days=rng.randrange(max(1, (inside_until - plan.intake).days)))
+            elif stage == "preparing_release":
+                on = plan.leaves_on - datetime.timedelta(days=rng.randrange(1, 57))
+            elif stage == "release":
+                on = plan.leaves_on
+            else:
+                end = min(plan.closes_on, generator.today)
+                on = plan.intake + datetime.timedelta(days=rng.randrange(max(1, (end - plan.intake).days)))
+            on = max(plan.intake, min(on, generator.today))
+            logged_at = moment(min(on + datetime.timedelta(days=rng.randrange(4)), generator.today), rng, generator.now)
+            coded = coordinators and rng.random() < cal.OBSTACLES_CODED
+            obstacle = build(
+                Obstacle,
+                case_id=case.pk,
+                source=Source.GROUP,
+                logged_by_id=case._lead.pk,
+                logged_at=logged_at,
+                what_happened="Hindring i overgangen mellom etatene.",
+                happened_on=on,
+                stage=stage,
+                failed_agency=failed,
+                bore_agency=bore,
+                challenge_id=codes.get(code) if coded else None,
+                coded_by_id=coordinators[0].pk if coded else None,
+                coded_at=min(logged_at + datetime.timedelta(days=rng.randrange(1, 15)), generator.now)
+                if coded
+                else None,
+                version=2 if coded else 1,
+            )
+            obstacle._case = case
+            obstacles.append(obstacle)
+    insert(obstacles)
+    for obstacle in obstacles:
+        logged = snapshot(obstacle, OBSTACLE_FIELDS) | {"challenge": None}
+        chunk.log(
+            actor=obstacle._case._lead,
+            action="obstacle.log",
+            obj=obstacle,
+            case=obstacle._case,
+            at=obstacle.logged_at,
+            new=logged,
+        )
+        if obstacle.coded_at is not None:
+            chunk.log(
+                actor=generator.org.staff[(obstacle._case.institution_id, Role.REENTRY_COORDINATOR)][0],
+                action="obstacle.code",
+                obj=obstacle,
+                case=obstacle._case,
+                at=obstacle.coded_at,
+                old=logged,
+                new=snapshot(obstacle, OBSTACLE_FIELDS),
+            )
+
+
 #: The sections every chunk runs, in order. Add measures, plans, deadlines and messages here.
 SECTIONS: list[Section] = [
     section_persons_and_cases,
@@ -1291,6 +1377,7 @@ SECTIONS: list[Section] = [
     section_consent,
     section_meetings,
     section_measures,
+    section_obstacles,
     section_reads,
 ]
 
@@ -1307,6 +1394,7 @@ COUNTED: list[type[models.Model]] = [
     Consent,
     Consent.scope.through,
     Meeting,
+    Obstacle,
     JournalEntry,
     AccessEvent,
 ]

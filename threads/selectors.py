@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from access.policy import CaseAccess, audiences_for, covered_membership_ids, is_case_staff
 from accounts.models import Role
 from cases.models import Case, Membership, membership_is_current
-from core.audience import Audience, VolunteerItem
+from core.audience import Audience, VolunteerItem, audience_labels
 from needs.models import VolunteerSharing
 from threads.models import Message
 
@@ -30,19 +30,19 @@ class AudienceReaders:
     readers: list[str]
 
 
-def audience_readers(case: Case) -> list[AudienceReaders]:
+def audience_readers(case: Case, *, for_person: bool = False) -> list[AudienceReaders]:
     """Who reads text written now for each audience, by the rule the pages apply (``access.policy.audiences_for``).
 
-    Shown to the author next to the box, so they know who will see what they write.
+    Shown to the author next to the box, so they know who will see what they write; to the person in
+    their own words (``core.audience.PERSON_LABELS``, issue 18).
     """
     members = list(
         Membership.objects.filter(membership_is_current(), case=case).select_related("user", "agency").order_by("id")
     )
     covered = covered_membership_ids(case)
     items = VolunteerSharing.objects.filter(case=case).values_list("items", flat=True).first() or []
-    readers: dict[str, list[str]] = {
-        value: [_("%(name)s (the person)") % {"name": case.person.full_name}] for value in Audience.values
-    }
+    person = (_("%(name)s (you)") if for_person else _("%(name)s (the person)")) % {"name": case.person.full_name}
+    readers: dict[str, list[str]] = {value: [person] for value in Audience.values}
     for member in members:
         volunteer = member.role == Role.VOLUNTEER
         reads = audiences_for(
@@ -55,4 +55,5 @@ def audience_readers(case: Case) -> list[AudienceReaders]:
         )
         for value in reads:
             readers[value].append(f"{member.user.display_name}, {member.agency.name}")
-    return [AudienceReaders(value, str(label), readers[value]) for value, label in Audience.choices]
+    labels = audience_labels(for_person=for_person)
+    return [AudienceReaders(value, labels[value], readers[value]) for value in Audience.values]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
+from core.audience import audience_labels
 from core.posting import post_form
 from threads.forms import MessageForm
 from threads.selectors import audience_readers, messages_for_case
@@ -19,7 +20,7 @@ THREAD_PAGE_SIZE = 50
 def thread(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpResponse:
     """Read and write the group thread; htmx swaps the thread. The person and the group's current members,
     each reading their own messages and those written for an audience they belong to (access.policy)."""
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST or None, for_person=access.is_person)
 
     def page(form: MessageForm, status: int = 200) -> HttpResponse:
         # Oldest first, as a conversation reads; the newest page unless an older one is asked for.
@@ -33,7 +34,8 @@ def thread(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpRespons
             "page": shown,
             "page_query": "",
             "form": form,
-            "readers": audience_readers(access.case),
+            "readers": audience_readers(access.case, for_person=access.is_person),
+            "audience_labels": audience_labels(for_person=access.is_person),
         }
         template = "threads/_thread.html" if request.htmx else "threads/thread.html"
         return render(request, template, context, status=status)
@@ -46,6 +48,6 @@ def thread(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpRespons
         lambda data: message_post(actor=request.user, case=access.case, body=data["body"], audience=data["audience"]),
         # The thread itself shows the message just written: no other message is needed.
         done=lambda _message: redirect("threads:thread", code=access.case.code),
-        partial=lambda _message: page(MessageForm()),
+        partial=lambda _message: page(MessageForm(for_person=access.is_person)),
         refused=lambda refusal: page(form, refusal.status),
     )

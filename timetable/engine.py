@@ -57,6 +57,21 @@ def probation_plan_due(release_date: datetime.date, country: str) -> datetime.da
     return None
 
 
+def summons_send_by(start: datetime.date) -> datetime.date:
+    """The last day to send the summons before a sentence that starts on ``start`` (POP step 0.1).
+
+    The source (the revised POP process, Stimulab 2024, step 0.1) says only "as early as
+    possible" and gives no number: ``SUMMONS_MIN_DAYS_AHEAD`` is this system's default
+    (21 days), set per installation. Many get too little time to prepare (the reentry map, 3.2.4).
+    """
+    return start - datetime.timedelta(days=settings.SUMMONS_MIN_DAYS_AHEAD)
+
+
+def group_set_up_by(start: datetime.date) -> datetime.date:
+    """The last day to set up the group: before or at intake (POP step 0.2)."""
+    return start
+
+
 def anonymise_on(closed_on: datetime.date) -> datetime.date:
     """The day from which a case closed on ``closed_on`` is anonymised (``ANONYMISE_AFTER_DAYS``; DOMAIN.md §5)."""
     return closed_on + datetime.timedelta(days=settings.ANONYMISE_AFTER_DAYS)
@@ -84,6 +99,37 @@ def shift(day: datetime.date, offset: int, unit: str, country: str) -> datetime.
     if unit == OffsetUnit.WORKING_DAYS:
         return add_working_days(day, offset, country)
     raise ValueError(f"Unknown offset unit {unit!r}")
+
+
+def age_reached_on(birth_date: datetime.date, years: int) -> datetime.date:
+    """The day a person born on ``birth_date`` turns ``years`` old (programme age limits, issue 20).
+
+    Born on 29 February: 1 March in a common year, the first day on which the years are
+    complete (the calendar reckoning of ``cases.sentence``; check Lovdata before relying on it).
+    """
+    year = birth_date.year + years
+    if birth_date.month == 2 and birth_date.day == 29 and not calendar.isleap(year):
+        return datetime.date(year, 3, 1)
+    return birth_date.replace(year=year)
+
+
+def last_day_at_age(birth_date: datetime.date, years: int) -> datetime.date:
+    """The last day a person is ``years`` old: the day before they turn one year older ("18-25" includes 25)."""
+    return age_reached_on(birth_date, years + 1) - datetime.timedelta(days=1)
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The last day from which at least ``months`` months remain until ``day`` (TOG: three months before two-thirds).
+
+    The day D such that ``months`` months after D (``add_months``) is still on or before
+    ``day``, and not so for D + 1. Counting back clamps to the month's end (three months
+    before 28 February is 28 November), yet 29 and 30 November still qualify (three months
+    on is clamped to 28 February): step on while the next day does.
+    """
+    last = add_months(day, -months)
+    while add_months(last + datetime.timedelta(days=1), months) <= day:
+        last += datetime.timedelta(days=1)
+    return last
 
 
 # ---------------------------------------------------------------------------------------
@@ -644,6 +690,28 @@ def evaluate(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.date) 
             )
         )
     return results
+
+
+def overdue_count(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.date) -> int:
+    """Return how many of the case's deadlines are overdue: ``evaluate``'s count, without its texts.
+
+    The unit overview needs only this number for every open case of a unit; building each
+    deadline's owners, labels and notice dates there was most of that page's time (bench/notes.md).
+    The road is built only where a date hangs on it: the parole anchor, or a release not recorded.
+    """
+    needs_road = facts.expected_release is None or any(rule.anchor == Anchor.PAROLE for rule in rules)
+    case_road = road(facts) if needs_road else None
+    count = 0
+    for rule in rules:
+        if not applies(rule, facts):
+            continue
+        anchor = anchor_date(rule.anchor, facts, case_road)
+        due = shift(anchor, rule.offset, rule.unit, facts.country) if anchor is not None else None
+        if due is None or due >= today:
+            continue
+        if met_on(rule.kind, facts, case_road) is None:
+            count += 1
+    return count
 
 
 # ---------------------------------------------------------------------------------------

@@ -38,7 +38,6 @@ from timetable.models import (
     CalendarFeed,
     CaseRuleSet,
     DeadlineKind,
-    DeadlineState,
     InstitutionRuleSet,
     ReleaseNotice,
     Reminder,
@@ -520,17 +519,19 @@ def unit_overview_for(
         return None
     today = timezone.localdate()
     unit = unit_cases_for(user)
-    cases = list(
-        unit.select_related("person")
-        .annotate(override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]))
-        .order_by("person__last_name", "person__first_name", "intake_date", "pk")
+    read = unit.annotate(
+        override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1])
     )
+    if log:  # the page lists the cases by name; the counts alone need neither names nor order
+        read = read.select_related("person").order_by("person__last_name", "person__first_name", "intake_date", "pk")
+    else:
+        read = read.order_by()
+    cases = list(read)
     book = RuleBook(overrides={case.pk: case.override_rule_set for case in cases if case.override_rule_set})
     facts = facts_for_cases(cases)
     rows = []
     for case in cases:
-        results = engine.evaluate(book.rules_for(case), facts[case.pk], today)
-        overdue = sum(1 for result in results if result.state == DeadlineState.OVERDUE)
+        overdue = engine.overdue_count(book.rules_for(case), facts[case.pk], today)
         rows.append(UnitRow(case, overdue, engine.risks(facts[case.pk], today)))
     counts: dict[str, dict[str, Any]] = {}
     for row in rows:

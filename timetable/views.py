@@ -11,12 +11,14 @@ from access.decorators import AuthenticatedHttpRequest, case_view, public, signe
 from access.policy import Ability, CaseAccess
 from access.selectors import emergencies_for_lead
 from access.staff_pages import person_start
+from access.summons import before_start_cases
 from core.posting import post_form, refused_with_message
 from directory.models import ReferralStatus
 from directory.selectors import incoming_referrals, unchecked_for_keeper, waiting_referrals_sent_by
 from journal.models import AccessPurpose
 from journal.services import record_access
 from release.selectors import urgent_shown_to
+from summons.selectors import before_start_due
 from timetable import ical, selectors
 from timetable.forms import CaseRuleSetForm, ReleaseNoticeForm
 from timetable.services import (
@@ -43,7 +45,10 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Issue 21: the referrals waiting for an answer, to the user's agency and sent by the user.
     to_answer = [referral for referral in incoming_referrals(request.user) if referral.status == ReferralStatus.SENT]
     sent = waiting_referrals_sent_by(request.user)
-    read = sorted({referral.case_id for referral in [*to_answer, *sent]} - logged - set(unlogged))
+    # Before the sentence starts (issue 25): the summons to send and the group to set up.
+    before_start = before_start_due(before_start_cases(request.user))
+    shown = {referral.case_id for referral in [*to_answer, *sent]} | {item.case.pk for item in before_start}
+    read = sorted(shown - logged - set(unlogged))
     if read:
         record_access(viewer=request.user, case_ids=read, purpose=AccessPurpose.CASELOAD, view="timetable:due")
     context = {
@@ -52,6 +57,7 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
         "emergencies": emergencies,
         "to_answer": to_answer,
         "sent": sent,
+        "before_start": before_start,
         # Issue 21, point 5: the directory's entries the user keeps that nobody has checked for a year.
         "unchecked": unchecked_for_keeper(request.user, timezone.localdate()),
     }

@@ -31,8 +31,10 @@ from meetings.models import Meeting, MeetingKind
 from needs.models import Need
 from obstacles.models import Obstacle
 from plans.models import Measure
+from programmes.models import Enrolment, Programme
 from reference.models import LifeArea
 from release.models import ReadinessItem, ReadinessKey
+from summons.models import ExistingGroup, ExistingKind, PreparationItem, Summons, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +50,16 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
     "carry_over_id": (CarryOver, "case"),
     "obstacle_id": (Obstacle, "case"),
     "application_id": (Application, "case"),
+    "enrolment_id": (Enrolment, "case"),
+    "prep_item_id": (PreparationItem, "summons__case"),
+    "existing_group_id": (ExistingGroup, "person__cases"),
 }
 #: URL arguments that name no object of a case.
-NOT_OBJECTS = frozenset({"code", "token", "uidb64", "service_id", "referral_id"})
-# uidb64: the public password link, no case. service_id: a directory entry, public to staff. referral_id: a
-# referral is read through the receiving agency (access.directory), not through a case's code; its swaps
-# across agencies and prisons are directory/tests/test_referrals.py's.
+#: uidb64: the public password link, no case; slug: a programme, which is public (its view is its staff's).
+#: service_id: a directory entry, public to staff. referral_id: a referral is read through the receiving agency
+#: (access.directory), not through a case's code; its swaps across agencies and prisons are
+#: directory/tests/test_referrals.py's.
+NOT_OBJECTS = frozenset({"code", "token", "uidb64", "slug", "service_id", "referral_id"})
 #: How many objects of each kind each other case lends to the swap (the newest first).
 PER_CASE = 2
 #: Rows a refused request may still write: the read of the viewer's own case, and the session.
@@ -136,8 +142,31 @@ def equipped(db):
         Application.objects.create(
             case=case, kind="leave", applied_on=today, recorded_by=lead, decides=case.institution
         )
+        if not Enrolment.objects.filter(case=case).exists():
+            Enrolment.objects.create(
+                programme=Programme.objects.get(slug="tog"),
+                case=case,
+                application=Application.objects.create(
+                    case=case, kind="programme", applied_on=today, recorded_by=lead, decides=case.institution
+                ),
+            )
         # A carry-over asked of the case's own history, so both its URLs have an object of the case.
         CarryOver.objects.create(case=case, earlier_case=case, asked_by=lead, holder_asked=True)
+        summons = Summons.objects.filter(case=case).first() or Summons.objects.create(
+            case=case,
+            meet_at=now + datetime.timedelta(days=20),
+            place="Fengsel",
+            address="Gate 1",
+            contact_name="Kontakt",
+            contact_phone="1",
+            language="nb",
+            created_by=lead,
+        )
+        PreparationItem.objects.get_or_create(summons=summons, topic=Topic.NAV)
+        existing = ExistingGroup.objects.create(
+            person=case.person, municipality=case.home_municipality, kind=ExistingKind.INDIVIDUAL_PLAN, recorded_by=lead
+        )
+        existing.members.set([newcomer])
         if not transition.readiness_items.exists():
             for key in (ReadinessKey.HOUSING, ReadinessKey.INCOME):
                 ReadinessItem.objects.create(transition=transition, key=key, owner=case.lead, updated_by=lead)
@@ -275,5 +304,9 @@ def test_another_cases_object_under_the_own_case_code_answers_as_missing(client,
 
 
 def stranger_case(obj: models.Model) -> str:
+    if isinstance(obj, ExistingGroup):  # the person's, not a case's: name the person
+        return obj.person.first_name
+    if isinstance(obj, PreparationItem):
+        obj = obj.summons
     case = obj.transition.case if isinstance(obj, ReadinessItem) else obj.case
     return re.sub(r"\s+", " ", f"{case.person.first_name} {case.code}")

@@ -23,7 +23,9 @@ from meetings.models import Meeting
 from needs.models import Need
 from obstacles.models import Obstacle
 from plans.models import Measure
+from programmes.models import Enrolment
 from release.models import ReadinessItem
+from summons.models import ExistingGroup, PreparationItem
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +125,8 @@ TABLE = {
     "obstacles:unit": "L 403 403 403 403 403 403 403 403 403",
     "obstacles:code": "L 403 403 403 403 403 403 403 403 403",
     "obstacles:map": "L 403 200 200 200 200 403 200 200 200",
+    "obstacles:zones": "L 403 403 403 403 403 403 403 403 200",
+    "obstacles:zones_csv": "L 403 403 403 403 403 403 403 403 200",
     "applications:list": "L 200 200 200 200 403 403 404 404 404",
     "applications:add": "L 403 405 405 403 403 403 404 404 404",
     "applications:detail": "L 200 200 200 200 403 403 404 404 404",
@@ -138,6 +142,24 @@ TABLE = {
     "directory:referral_decline": "L 405 405 405 405 405 405 405 405 405",
     "directory:measure_service": "L 403 200 200 200 404 404 404 404 404",
     "directory:refer": "L 405 405 405 405 405 405 404 404 404",
+    "programmes:case": "L 200 200 200 403 403 403 404 404 404",
+    "programmes:facts": "L 403 405 405 403 403 403 404 404 404",
+    "programmes:apply": "L 405 405 405 403 403 403 404 404 404",
+    "programmes:index": "L 200 200 200 200 200 200 200 200 200",
+    "programmes:detail": "L 403 403 403 403 403 403 403 403 403",
+    "programmes:enrolment": "L 404 404 404 404 404 404 404 404 404",
+    "programmes:interview": "L 405 405 405 405 405 405 405 405 405",
+    "programmes:decide": "L 405 405 405 405 405 405 405 405 405",
+    "programmes:phase": "L 405 405 405 405 405 405 405 405 405",
+    "programmes:close": "L 405 405 405 405 405 405 405 405 405",
+    "summons:register": "L 403 200 200 403 403 403 200 403 403",
+    "summons:case": "L 403 200 200 403 403 403 404 404 404",
+    "summons:send": "L 403 405 405 403 403 403 404 404 404",
+    "summons:letter_pdf": "L 404 404 404 403 403 403 404 404 404",
+    "summons:existing_add": "L 403 405 405 403 403 403 404 404 404",
+    "summons:group_start": "L 403 405 405 403 403 403 404 404 404",
+    "summons:mine": "L 200 200 200 403 403 403 404 404 404",
+    "summons:tick": "L 405 403 403 403 403 403 404 404 404",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
 }
 # The Django admin has its own staff-only gate; its index stands for all its pages.
@@ -196,6 +218,17 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "referral_id" in names:  # the demo's referral of Fredrik's case to Bergen's housing help (Mona's agency)
         referral = Referral.objects.order_by("pk").first()
         kwargs["referral_id"] = referral.pk if referral else 999999
+    if "slug" in names:
+        kwargs["slug"] = "exit"
+    if "enrolment_id" in names:
+        enrolment = Enrolment.objects.filter(case=case).first()
+        kwargs["enrolment_id"] = enrolment.pk if enrolment else 999999
+    if "prep_item_id" in names:  # the demo's Jonas has no summons: started at intake
+        item = PreparationItem.objects.filter(summons__case=case).first()
+        kwargs["prep_item_id"] = item.pk if item else 999999
+    if "existing_group_id" in names:
+        existing = ExistingGroup.objects.filter(person__cases=case).first()
+        kwargs["existing_group_id"] = existing.pk if existing else 999999
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999

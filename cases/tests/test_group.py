@@ -114,3 +114,16 @@ def test_the_person_sees_no_agency_jargon_in_the_page_header(client, personas, c
     assert case.get_legal_status_display() not in body
     client.force_login(personas.contact_officer)
     assert case.get_stage_display() in client.get(reverse("consent:page", kwargs={"code": case.code})).content.decode()
+
+
+def test_the_person_reads_the_group_in_own_words_and_staff_keep_theirs(client_for, personas, case, settings):
+    """Issue 18: one plain sentence and "where they work" for the person; staff keep "Agency"."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    url = reverse("cases:group", kwargs={"code": case.code})
+    with translation.override("en"):
+        person = client_for(personas.person).get(url).content.decode()
+        staff = client_for(personas.contact_officer).get(url).content.decode()
+    assert "These people work with you." in person and "Where they work" in person and ">Agency<" not in person
+    assert ">Agency<" in staff and "These people work with you." not in staff

@@ -21,10 +21,13 @@ from django.utils import timezone
 
 from access.tests.test_url_walk import PERSONAS, TABLE, url_kwargs, walked_patterns
 from accounts.models import User
+from cases.models import Case
 from core.views import server_error
 from directory.models import Service
 from needs.models import Need
 from plans.services import measure_propose, measure_service_set
+from programmes.models import Enrolment
+from summons.models import ExistingGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +52,8 @@ CASE_APPS = {
     "threads",
     "handover",
     "release",
+    "programmes",
+    "summons",
 }
 #: Text columns that are keys, secrets or identifiers, not words shown.
 NOT_SHOWN = {"password", "username", "email", "national_id", "code", "token_hash", "municipality", "home_municipality"}
@@ -148,8 +153,30 @@ def test_every_page_escapes_hostile_text_and_every_template_is_rendered(client, 
             response = client.get(url, {"q": HOSTILE})
             pages += 1
             found += problems_in(f"GET {url} as the coordinator", response)
+        # A programme's own view and one of its people (issue 20), as the Exit adviser.
+        client.force_login(User.objects.get(username="emma.exit"))
+        for enrolment in Enrolment.objects.filter(programme__slug="exit"):
+            for url in (
+                reverse("programmes:detail", args=["exit"]),
+                reverse("programmes:enrolment", args=[enrolment.pk]),
+            ):
+                response = client.get(url, {"q": HOSTILE})
+                pages += 1
+                found += problems_in(f"GET {url} as the Exit adviser", response)
+        client.force_login(User.objects.get(username="tove.koordinator"))
         client.post(reason_url, {"reason": "stand_in"})
         found += problems_in("the case opened with a reason", client.get(reverse("cases:overview", args=[case.code])))
+        # Before the sentence starts (issue 25): the demo's Mats, his summons and his IP group.
+        mats = Case.objects.get(person__user__username="mats")
+        client.force_login(personas.contact_officer)
+        for url in (reverse("summons:case", args=[mats.code]), reverse("summons:letter_pdf", args=[mats.code])):
+            pages += 1
+            found += problems_in(f"GET {url} as the contact officer", client.get(url))
+        start = reverse("summons:group_start", args=[mats.code, ExistingGroup.objects.get(person=mats.person).pk])
+        client.post(start)
+        found += problems_in("the group started twice", client.post(start))
+        client.force_login(mats.person.user)
+        found += problems_in("the person's summons", client.get(reverse("summons:mine", args=[mats.code])))
         request = RequestFactory().get("/", {"q": HOSTILE})
         found += problems_in("500", server_error(request))
         body = render_to_string("registration/locked_out.html", request=request)

@@ -24,6 +24,7 @@ def test_the_contact_officer_finds_bolig_in_drammen_and_links_fri_to_the_measure
     housing_measure.refresh_from_db()
     assert housing_measure.service_id == fri.pk
     entry = JournalEntry.objects.filter(action="measure.service", object_id=str(housing_measure.pk)).get()
+    assert entry.new is not None
     assert (
         entry.case_id == case.pk
         and (entry.new or {}).get("service") == str(fri.pk)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Membership
+from core.audience import Audience
 from journal.models import JournalEntry
 from meetings.ics import fold, meeting_ics
 from meetings.models import Attendance, Meeting, MeetingKind
@@ -153,3 +154,26 @@ def test_the_forms_with_choices_are_built_when_asked_for(client_for, case, perso
     # Who may not book meetings gets neither the forms nor the links, whatever they ask for.
     nils = client_for(personas.nav_with_consent).get(f"{url}?form=decision")
     assert nils.context["decision_form"] is None and 'href="?form=' not in nils.content.decode()
+
+
+def test_the_person_reads_the_meeting_in_own_words_and_staff_keep_theirs(client_for, case, personas, group_meeting):
+    """Issue 18: the same sections, headed for the person in plain words; staff keep the agenda and minutes."""
+    from meetings.services import minutes_record
+
+    minutes_record(
+        actor=personas.contact_officer,
+        meeting=group_meeting,
+        minutes="Vi ble enige om bolig.",
+        version=group_meeting.version,
+        person_attended=True,
+        audience=Audience.STAFF,
+    )
+    url = reverse("meetings:detail", kwargs={"code": case.code, "meeting_id": group_meeting.pk})
+    person = client_for(personas.person).get(url).content.decode()
+    staff = client_for(personas.contact_officer).get(url).content.decode()
+    yours = ["We talk about what has changed", "Who comes", "What was said", "What you agreed", "You take part."]
+    theirs = ["Agenda: changes to needs and plan", "Attendance", "Minutes", "Decisions", "The person attends."]
+    assert all(text in person for text in yours) and not any(f">{text}<" in person for text in theirs)
+    assert all(text in staff for text in theirs) and not any(text in staff for text in yours)
+    assert "Only you and the prison staff who have your case" in person
+    assert "Only the person and the prison staff of the case" in staff

@@ -125,3 +125,18 @@ def test_empty_resource_is_refused(officer, case):
     response = officer.post(reverse("needs:resource_add", kwargs={"code": case.code}), {"description": ""})
     assert response.status_code == 400
     assert Resource.objects.count() == before
+
+
+def test_the_person_reads_the_needs_map_in_own_words_and_staff_keep_theirs(settings, client_for, case, personas):
+    """Issue 18: headings and tags for the person in plain words; the staff's map is unchanged."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    url = reverse("needs:map", kwargs={"code": case.code})
+    with translation.override("en"):
+        person = client_for(personas.person).get(url).content.decode()
+        staff = client_for(personas.contact_officer).get(url).content.decode()
+    yours = ["What you need", "What you are good at", "Only your contact officer sees this"]
+    theirs = ["Needs map", "Strengths", ">Private<"]
+    assert all(text in person for text in yours) and not any(text in person for text in theirs)
+    assert all(text in staff for text in theirs) and not any(text in staff for text in yours)

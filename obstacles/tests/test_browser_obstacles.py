@@ -1,5 +1,6 @@
 """Issue 19 in a real browser: a contact officer logs an obstacle, the coordinator codes it, and the map
-shows it next to the Friday release the system found on its own (the demo's nightly run, ``seed_demo``)."""
+shows it next to the Friday release the system found on its own (the demo's nightly run, ``seed_demo``); the
+failure zones count both between the prison and NAV."""
 
 import pytest
 
@@ -46,4 +47,9 @@ def test_an_obstacle_logged_coded_and_on_the_map(live_site, new_page):
     behind = tove.locator("#behind").inner_text()
     assert "NAV fikk beskjed om løslatelsen samme dag." in behind
     assert fredrik in behind and "fredag" in behind  # the system's own finding, explained in Norwegian
+    tove.check()
+    # The failure zones between agencies: her prison's obstacles by pair and stage (issue 19 point 5).
+    tove.get_by_role("link", name="Failure zones between agencies").click()
+    pair = tove.locator('#zones-pairs tr[data-pair="prison-nav"] td.count')
+    assert pair.nth(2).inner_text() != "0"  # the release itself: Kari's obstacle and the Friday release
     tove.check()

@@ -8,14 +8,19 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from applications.models import Application
 from cases.models import Case
+from consent.models import Consent
 from core.workdays import is_day_off, is_public_holiday
+from handover.services import release_sudden
 from journal.models import JournalEntry
+from needs.models import NeedsConversation
 from needs.services import need_create
 from obstacles.detection import detect
 from obstacles.models import Obstacle, Source, Threshold
 from plans.models import PlanVersion
 from reference.models import LifeArea
+from release.models import ReadinessItem
 from timetable.models import ReleaseNotice
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +108,68 @@ def test_needs_with_no_measure_weeks_after_the_plan_are_found_without_naming_the
     obstacle = found(case, "needs-without-measure").get()
     assert obstacle.challenge.code == "1.3.2"
     assert "gjeld" not in obstacle.explanation.lower() and "Hemmelig" not in obstacle.what_happened
+
+
+def test_a_needs_conversation_held_late_is_found_in_days_and_one_in_time_is_not(case, other_case):
+    first = NeedsConversation.objects.filter(case=case, part=1, completed=True).order_by("held_on").first()
+    assert first is not None
+    Case.objects.filter(pk=case.pk).update(intake_date=first.held_on - datetime.timedelta(days=12))
+    detect()
+    late = found(case, "needs-conversation-late").get()
+    assert late.challenge.code == "2" and late.happened_on == first.held_on
+    assert "12 dager" in late.explanation and "7" in late.explanation
+    assert not Obstacle.objects.filter(rule="needs-conversation-late").exclude(case=case).exists()
+
+
+def test_a_release_without_a_named_municipal_contact_is_found_and_items_in_place_are_not(personas):
+    ahmad = Case.objects.get(person__first_name="Ahmad")
+    today = timezone.localdate()
+    result = release_sudden(actor=personas.contact_officer, case=ahmad, on=today, reason="Løslatt fra varetekt")
+    items = ReadinessItem.objects.filter(transition=result.transition)
+    items.filter(key="housing").update(state="done", done_on=today)
+    items.filter(key="income").update(state="not_needed")
+    detect()
+    contact = found(ahmad, "release-without-municipal-contact").get()
+    assert contact.challenge.code == "2.1.4" and contact.failed_agency == "municipality"
+    assert contact.stage == "release" and "kommunen" in contact.explanation
+    assert not found(ahmad, "release-without-housing").exists()
+    assert not found(ahmad, "release-without-income").exists()
+    assert detect().new == 0
+
+
+def test_an_application_refused_without_a_reason_is_found_once(case, personas):
+    # The service never records a refusal without its reason; the rule guards what came in another way.
+    assert not Application.objects.filter(outcome="refused", reason="").exists()
+    today = timezone.localdate()
+    refused = Application.objects.create(
+        case=case,
+        kind="leave",
+        applied_on=today - datetime.timedelta(days=9),
+        recorded_by=personas.contact_officer,
+        decides=case.institution,
+        outcome="refused",
+        decided_on=today - datetime.timedelta(days=2),
+    )
+    detect()
+    obstacle = found(case, "refused-without-reason").get()
+    assert obstacle.detection_key == f"refused-without-reason:{refused.pk}"
+    assert obstacle.challenge.code == "1.2.1" and obstacle.failed_agency == "prison"
+    assert not Obstacle.objects.filter(rule="refused-without-reason").exclude(case=case).exists()
+    assert detect().new == 0
+
+
+def test_a_consent_never_asked_after_the_needs_conversation_is_found(case):
+    fredrik, mohammed = (Case.objects.get(person__first_name=name) for name in ("Fredrik", "Mohammed"))
+    held = NeedsConversation.objects.filter(case=fredrik, part=1, completed=True).order_by("held_on").first()
+    assert held is not None and not Consent.objects.filter(case=fredrik).exists()
+    assert held.held_on <= timezone.localdate() - datetime.timedelta(days=7)
+    detect()
+    obstacle = found(fredrik, "consent-never-asked").get()
+    assert obstacle.challenge.code == "4"
+    assert obstacle.happened_on == held.held_on + datetime.timedelta(days=7)
+    assert not found(case, "consent-never-asked").exists()  # Jonas gave his consent
+    # Mohammed's conversation is only days old: not yet.
+    assert not found(mohammed, "consent-never-asked").exists()
+    Threshold.objects.filter(key="consent-asked-days").update(value=0)
+    detect()
+    assert found(mohammed, "consent-never-asked").exists()

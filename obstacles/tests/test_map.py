@@ -59,11 +59,14 @@ def test_the_analyst_sees_fewer_than_5_and_no_obstacle(client_for, personas, cas
     page = map_page(client_for(personas.analyst), period="all").content.decode()
     assert 'data-code="4" data-phase="hand_over" data-count="hidden"' in page
     assert 'data-code="7" data-phase="understand_needs" data-count="8"' in page
-    # The 5 not yet coded would give the 3 away from the total of 16: they are hidden as well.
+    # The 5 not yet coded would give the 3 away from the total of 16: they are hidden as well, and said to be
+    # hidden, not "fewer than 5" (they are not).
     row = re.search(r'<tr data-code="">.*?</tr>', page, re.S)
     assert row is not None
     uncoded = row.group(0)
-    assert "fewer than 5" in uncoded or "færre enn 5" in uncoded
+    assert ">hidden<" in uncoded or ">skjult<" in uncoded
+    small = re.search(r'<tr data-code="4">.*?</tr>', page, re.S)
+    assert small is not None and ("fewer than 5" in small.group(0) or "færre enn 5" in small.group(0))
     assert 'id="map-total">16<' in page
     assert "Kodet hindring" not in page and 'id="behind"' not in page
 

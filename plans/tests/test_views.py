@@ -291,3 +291,50 @@ def test_a_plan_with_no_measure_costs_the_same_queries_as_a_full_one(client_for,
     full = count()
     Measure.objects.filter(case=case).update(case=Case.objects.exclude(pk=case.pk).first())
     assert count() == full
+
+
+def test_the_person_reads_the_plan_in_own_words_and_staff_keep_theirs(client_for, case, personas, proposal):
+    """Issue 18: the same plan, to the person as ideas and choices in the second person; staff keep measures."""
+    url = reverse("plans:plan", kwargs={"code": case.code})
+    person = client_for(personas.person).get(url).content.decode()
+    staff = client_for(personas.contact_officer).get(url).content.decode()
+    yours = ["Ideas you can say yes or no to", "What it asks of you", "What you have chosen", "idea from Nils Berg"]
+    theirs = ["Proposals waiting for a decision", "What it asks of the person", "Chosen measures"]
+    theirs.append("proposed by Nils Berg")
+    assert all(text in person for text in yours) and not any(text in person for text in theirs)
+    assert all(text in staff for text in theirs) and not any(text in staff for text in yours)
+
+
+def test_the_person_reads_a_measure_in_own_words_and_staff_keep_theirs(client_for, case, personas, proposal):
+    url = reverse("plans:measure", kwargs={"code": case.code, "measure_id": proposal.pk})
+    person = client_for(personas.person).get(url).content.decode()
+    staff = client_for(personas.contact_officer).get(url).content.decode()
+    yours = ["Who does it", "What you do", "Idea from", "Where you go", "What has changed"]
+    theirs = ["Responsible", "What it requires of the person", "Proposed by", "Changes to this measure"]
+    assert all(text in person for text in yours) and not any(text in person for text in theirs)
+    assert all(text in staff for text in theirs) and not any(text in staff for text in yours)
+
+
+def test_the_person_reads_what_changed_in_the_plan_in_words(client_for, case, personas, proposal):
+    """Issue 18: for the person, each changed part says in words what changed, not only in colour."""
+    measure_move(actor=personas.contact_officer, measure=proposal, status="chosen")
+    proposal.refresh_from_db()
+    measure_move(actor=personas.nav_with_consent, measure=proposal, status="started")
+    versions = list(case.plan_versions.order_by("number").values_list("number", flat=True))
+    url = reverse("plans:compare", kwargs={"code": case.code})
+    asked = {"a": versions[-2], "b": versions[-1]}
+    person = client_for(personas.person).get(url, asked).content.decode()
+    staff = client_for(personas.contact_officer).get(url, asked).content.decode()
+    assert "What changed: how far it has come." in person and "What has changed in your plan" in person
+    assert "What changed:" not in staff and "side by side" in staff and "side by side" not in person
+
+
+def test_the_person_reads_the_plans_versions_in_own_words_and_staff_keep_theirs(client_for, case, personas, proposal):
+    measure_move(actor=personas.contact_officer, measure=proposal, status="chosen")
+    url = reverse("plans:versions", kwargs={"code": case.code})
+    person = client_for(personas.person).get(url).content.decode()
+    staff = client_for(personas.contact_officer).get(url).content.decode()
+    yours = ["How your plan has changed", "Show copy number", "How many parts"]
+    theirs = ["Versions of the plan", "Compare version", ">Measures<"]
+    assert all(text in person for text in yours) and not any(text in person for text in theirs)
+    assert all(text in staff for text in theirs) and not any(text in staff for text in yours)

@@ -6,12 +6,13 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from accounts.models import Agency, AgencyKind, Role, User
-from cases.models import Case
+from cases.models import Case, Stage
 from journal.models import AccessEvent, JournalEntry
 from needs.models import Need
+from obstacles.models import Obstacle
 from population import calibration as cal
 from population.generator import USERNAME_PREFIX, Generator, counted_models
 from population.measure import measure
@@ -117,6 +118,26 @@ def test_a_2000_case_run_respects_the_calibration_within_the_stated_tolerances()
         kind=AgencyKind.PRISON, users__username__startswith=USERNAME_PREFIX, users__role=Role.CONTACT_OFFICER
     ).distinct()
     assert sorted(coordinators.values_list("agency_id", flat=True)) == sorted(prisons.values_list("pk", flat=True))
+    # Obstacles (issue 19): per case that has left prison, by stage as EX/IN's failure zones weigh them.
+    left = generated_cases().filter(
+        Q(released_on__isnull=False) | Q(stage__in=[Stage.AFTER_RELEASE, Stage.CLOSED]), intake_date__lte=TODAY
+    )
+    logged = Obstacle.objects.filter(case__in=left)
+    total = logged.count()
+    assert abs(total / left.count() - cal.OBSTACLES_MEAN) <= cal.OBSTACLE_TOLERANCE["mean"], total / left.count()
+    shares = {stage: logged.filter(stage=stage).count() / total for stage in cal.OBSTACLE_STAGES}
+    off = {
+        stage: round(share, 3)
+        for stage, share in shares.items()
+        if abs(share - cal.OBSTACLE_STAGES[stage]) > cal.OBSTACLE_TOLERANCE["stage_share"]
+    }
+    assert off == {}, f"obstacle shares by stage off: {off}"
+    coded = Obstacle.objects.filter(case__in=generated_cases(), challenge__isnull=False).count()
+    assert abs(coded / Obstacle.objects.filter(case__in=generated_cases()).count() - cal.OBSTACLES_CODED) <= 0.05
+    pairs = Obstacle.objects.filter(case__in=generated_cases(), stage="release")
+    assert (
+        pairs.filter(failed_agency="prison", bore_agency="nav").count() > pairs.count() / 2
+    )  # the zone seed 000 names
 
 
 def test_the_command_states_the_ratios_in_its_help_and_refuses_a_second_population(capsys):

@@ -116,3 +116,23 @@ def test_an_empty_message_is_refused(client_for, case, personas):
     response = client_for(personas.contact_officer).post(url, {"body": "  "})
     assert response.status_code == 400
     assert Message.objects.count() == 0
+
+
+def test_the_person_reads_the_audiences_in_their_own_words_and_staff_keep_theirs(client_for, case, personas):
+    """Issue 18: the same three choices, to the person in the second person; the values and the rule are the same."""
+    from threads.services import message_post
+
+    message_post(actor=personas.contact_officer, case=case, body="Hei", audience=Audience.STAFF)
+    url = reverse("threads:thread", kwargs={"code": case.code})
+    person = client_for(personas.person).get(url).content.decode()
+    staff = client_for(personas.contact_officer).get(url).content.decode()
+    yours, theirs = (
+        "Only you and the prison staff who have your case",
+        "Only the person and the prison staff of the case",
+    )
+    for page, own, other in ((person, yours, theirs), (staff, theirs, yours)):
+        assert page.count(own) == 3  # the message, the choice and who reads it
+        assert other not in page
+    assert "Jonas Hansen (you)" in person and "Jonas Hansen (the person)" in staff
+    client_for(personas.person).post(url, {"body": "Bare til fengselet", "audience": Audience.STAFF})
+    assert Message.objects.get(body="Bare til fengselet").audience == Audience.STAFF

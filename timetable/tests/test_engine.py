@@ -5,6 +5,7 @@ each row says what it shows.
 """
 
 import datetime
+import itertools
 
 import pytest
 from hypothesis import given, settings
@@ -309,6 +310,7 @@ NORWAY_DEADLINES = [
     ids=[row[0] for row in NORWAY_DEADLINES],
 )
 def test_norwegian_pop_deadlines_worked_examples(case_facts, today, code, expected_due, state):
+    case_facts = dict(case_facts)  # the rows are shared with test_overdue_count_agrees_with_evaluate
     intake = case_facts.pop("intake")
     results = engine.evaluate(rules_of("no-pop"), facts("NO", None, None, intake=intake, **case_facts), today)
     result = due(results, code)
@@ -492,3 +494,24 @@ def test_a_working_day_offset_lands_on_a_working_day(day, offset, unit, country)
     if unit == "working_days":
         assert is_working_day(result, country)
     assert (result > day) == (offset > 0) or offset == 0 or (unit == "months" and result == day)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rule_set", ["no-pop", "dk-god-loesladelse"])
+def test_overdue_count_agrees_with_evaluate(rule_set):
+    """The unit overview's count (issue 15, speed) is evaluate's count of overdue deadlines."""
+    rules = rules_of(rule_set)
+    seen = set()
+    for _name, case_facts, today, *_ in NORWAY_DEADLINES:
+        extra = dict(case_facts)
+        intake = extra.pop("intake")
+        for day, start, days in itertools.product(
+            (today, today + datetime.timedelta(days=60), today + datetime.timedelta(days=400)),
+            (None, intake),
+            (None, 120, 900),
+        ):
+            f = facts("NO", start, days, intake=intake, **extra)
+            expected = sum(1 for r in engine.evaluate(rules, f, day) if r.state == DeadlineState.OVERDUE)
+            assert engine.overdue_count(rules, f, day) == expected
+            seen.add(expected)
+    assert len(seen) > 1  # the rows reach different counts, so the agreement says something

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from accounts.models import Country, User
 from cases.models import Case
 from timetable.services import reminders_send
 
@@ -20,7 +21,9 @@ def bodies(sink) -> dict[str, str]:
 
 def test_norwegian_reminders_write_the_date_as_norwegian_does(smtp_settings, personas):
     reminders_send()
-    texts = list(bodies(smtp_settings).values())
+    # The demo world has Danish officers too (Copenhagen's Exit programme): they are reminded in Danish, below.
+    norwegian = {user.email for user in User.objects.filter(agency__country=Country.NORWAY).exclude(email="")}
+    texts = [text for to, text in bodies(smtp_settings).items() if to in norwegian]
     assert texts
     for text in texts:
         assert not ISO_DATE.search(text), text

@@ -1,0 +1,399 @@
+"""Reads of programmes, eligibility and enrolments; ``access.programmes`` decides who may read them."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cases.models import Case, Stage
+from programmes import eligibility
+from programmes.models import (
+    OPEN_STATES,
+    Criterion,
+    Enrolment,
+    EnrolmentState,
+    OutcomeMeasure,
+    Phase,
+    PhaseStep,
+    Programme,
+    ProgrammeFacts,
+    ProgrammeStaff,
+)
+from timetable import engine
+
+#: Counts from 1 to 4 are shown as "fewer than 5" (DOMAIN.md §10): no one can be recognised.
+SUPPRESS_BELOW = 5
+
+
+def programmes() -> QuerySet[Programme]:
+    """Every programme, with what its page shows."""
+    return Programme.objects.prefetch_related("criteria", "phases", "outcome_measures", "sources")
+
+
+def programme_by_slug(slug: str) -> Programme:
+    programme = programmes().filter(slug=slug).first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def rules_of(programme: Programme) -> list[eligibility.Rule]:
+    """The programme's criteria as the checks read them (from the prefetched rows where there are)."""
+    criteria: list[Criterion] = sorted(programme.criteria.all(), key=lambda criterion: criterion.position)
+    return [
+        eligibility.Rule(
+            kind=criterion.kind,
+            number=criterion.number,
+            values=tuple(criterion.values or ()),
+            broader=tuple(criterion.broader or ()),
+            citation=criterion.citation,
+        )
+        for criterion in criteria
+    ]
+
+
+def case_road(case: Case) -> engine.Road | None:
+    """The case's road from its sentence (``timetable.engine.road``)."""
+    facts = engine.CaseFacts(
+        case_id=case.pk,
+        country=case.country,
+        legal_status=case.legal_status,
+        intake_date=case.intake_date,
+        sentence_start=case.sentence_start,
+        sentence_days=case.sentence_days,
+        sentence_years=case.sentence_years,
+        sentence_months=case.sentence_months,
+        sentence_term_days=case.sentence_term_days,
+        remand_days=case.remand_days,
+        isolation_days=case.isolation_days,
+        expected_release=case.expected_release,
+    )
+    return engine.road(facts)
+
+
+def recorded_facts(case: Case) -> ProgrammeFacts | None:
+    return ProgrammeFacts.objects.filter(case_id=case.pk).first()
+
+
+def facts_for(
+    case: Case, recorded: ProgrammeFacts | None, earlier_cases: int, today: datetime.date
+) -> eligibility.Facts:
+    """What the checks read of the case: its own facts, the road's parole date and the recorded answers."""
+    road = case_road(case)
+    return eligibility.Facts(
+        today=today,
+        birth_date=case.person.birth_date,
+        home_municipality=case.home_municipality,
+        prison_municipality=case.institution.municipality,
+        parole=road.parole if road is not None else None,
+        road_known=road is not None,
+        earlier_cases=earlier_cases,
+        earlier_sentences=recorded.earlier_sentences if recorded else None,
+        expulsion_order=recorded.expulsion_order if recorded else "",
+        wants_to_leave_crime=recorded.wants_to_leave_crime if recorded else "",
+    )
+
+
+def earlier_cases_of(case: Case) -> int:
+    """The person's cases before this one in this system: each is an earlier sentence."""
+    return Case.objects.filter(person_id=case.person_id, intake_date__lt=case.intake_date).count()
+
+
+@dataclass(frozen=True)
+class ProgrammeFit:
+    """One programme's answer for one case, and the person's open enrolment in it, if any."""
+
+    programme: Programme
+    eligibility: eligibility.Eligibility
+    enrolment: Enrolment | None
+
+
+def eligibility_for_case(case: Case) -> list[ProgrammeFit]:
+    """Every programme's answer for the case, criterion by criterion, as of today (three queries)."""
+    today = timezone.localdate()
+    facts = facts_for(case, recorded_facts(case), earlier_cases_of(case), today)
+    enrolments = {
+        enrolment.programme_id: enrolment
+        for enrolment in Enrolment.objects.filter(case_id=case.pk).order_by("-created_at", "-pk")
+        if enrolment.is_open
+    }
+    return [
+        ProgrammeFit(programme, eligibility.evaluate(rules_of(programme), facts), enrolments.get(programme.pk))
+        for programme in programmes()
+    ]
+
+
+def catchment_condition(programme: Programme) -> Q:
+    """Open cases whose home municipality names one of the programme's places, or a broader one."""
+    places = list(programme.catchment)
+    for criterion in programme.criteria.all():
+        if criterion.kind == "home_municipality":
+            places += list(criterion.broader or ())
+    condition = Q(pk__in=[])
+    for place in places:
+        condition |= Q(home_municipality__icontains=place)
+    return condition & ~Q(stage=Stage.CLOSED)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count as it may be shown outside a case's group: 0, "fewer than 5", or the number."""
+
+    value: int
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.value < SUPPRESS_BELOW
+
+
+def catchment_fit(programme: Programme) -> dict[str, Count]:
+    """How many open cases in the catchment may fit, by status; no names (the programme is not in their groups)."""
+    today = timezone.localdate()
+    rules = rules_of(programme)
+    cases = list(
+        Case.objects.filter(catchment_condition(programme)).select_related("person", "institution").order_by("pk")
+    )
+    facts = {row.case_id: row for row in ProgrammeFacts.objects.filter(case_id__in=[case.pk for case in cases])}
+    earlier = Counter(
+        person_id
+        for (person_id,) in Case.objects.filter(person_id__in={case.person_id for case in cases}).values_list(
+            "person_id"
+        )
+    )
+    counts: Counter[str] = Counter()
+    for case in cases:
+        # Earlier cases: the person's cases counted, less this one (a close bound, without a query per case).
+        fit = eligibility.evaluate(rules, facts_for(case, facts.get(case.pk), earlier[case.person_id] - 1, today))
+        counts[fit.status.value] += 1
+    return {status.value: Count(counts[status.value]) for status in eligibility.Status}
+
+
+def staff_post(user: User, programme: Programme) -> ProgrammeStaff | None:
+    """The user's current post in the programme, if any."""
+    return ProgrammeStaff.objects.filter(programme=programme, user_id=user.pk, ended_at__isnull=True).first()
+
+
+def enrolments_of(programme: Programme) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(programme=programme)
+        .select_related("case__person", "phase", "adviser", "application")
+        .order_by("priority", "accepted_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Places:
+    """The programme's places: in use now, started this year, and free against the annual number."""
+
+    annual: int | None
+    in_use: int
+    started_this_year: int
+
+    @property
+    def free(self) -> int | None:
+        return None if self.annual is None else max(self.annual - self.in_use, 0)
+
+
+def places_of(programme: Programme) -> Places:
+    year = timezone.localdate().year
+    participants = Enrolment.objects.filter(programme=programme, state=EnrolmentState.PARTICIPANT)
+    started = Enrolment.objects.filter(programme=programme, place_from__year=year)
+    return Places(programme.annual_places, participants.count(), started.count())
+
+
+def waiting_list(programme: Programme) -> list[Enrolment]:
+    """Accepted applicants waiting for a place, first in line first: priority rule, then date of acceptance."""
+    return list(enrolments_of(programme).filter(state=EnrolmentState.WAITING))
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """The participants whose place began in one year, and how their way through the programme ended."""
+
+    year: int
+    started: int
+    completed: int
+    left_early: int
+    still_in: int
+
+
+def cohorts(programme: Programme) -> list[Cohort]:
+    """The programme's cohorts by the year the place began, newest first."""
+    rows = Enrolment.objects.filter(programme=programme, place_from__isnull=False).values_list("place_from", "state")
+    by_year: dict[int, Counter[str]] = {}
+    for place_from, state in rows:
+        assert place_from is not None
+        by_year.setdefault(place_from.year, Counter())[state] += 1
+    return [
+        Cohort(
+            year=year,
+            started=sum(counter.values()),
+            completed=counter[EnrolmentState.COMPLETED],
+            left_early=counter[EnrolmentState.LEFT_EARLY],
+            still_in=counter[EnrolmentState.PARTICIPANT],
+        )
+        for year, counter in sorted(by_year.items(), reverse=True)
+    ]
+
+
+def enrolment_of_programme(programme: Programme, enrolment_id: int) -> Enrolment:
+    """One enrolment of the programme; another programme's, or a missing one, is the same 404."""
+    enrolment = enrolments_of(programme).filter(pk=enrolment_id).first()
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
+def open_states() -> tuple[str, ...]:
+    return tuple(str(state) for state in OPEN_STATES)
+
+
+@dataclass(frozen=True)
+class PhaseGroup:
+    phase: Phase
+    participants: list[Enrolment]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The last day an applicant or a waiting person can still be taken in: their eligibility window's end."""
+
+    enrolment: Enrolment
+    day: datetime.date
+
+
+@dataclass(frozen=True)
+class OutcomeDue:
+    """When a cohort's outcome measure can be taken: the follow-up after the cohort's last possible end."""
+
+    measure: OutcomeMeasure
+    cohort: int
+    from_day: datetime.date
+
+
+@dataclass(frozen=True)
+class ProgrammeOverview:
+    """Everything the programme's own view shows, read in a fixed number of queries."""
+
+    places: Places
+    applicants: list[Enrolment]
+    waiting: list[Enrolment]
+    phases: list[PhaseGroup]
+    closed: list[Enrolment]
+    deadlines: list[Deadline]
+    cohorts: list[Cohort]
+    outcomes: list[OutcomeDue]
+    catchment: dict[str, Count]
+
+    @property
+    def shown(self) -> list[Enrolment]:
+        """Every enrolment the page names (each is an access event for its person)."""
+        return self.applicants + self.waiting + [e for group in self.phases for e in group.participants] + self.closed
+
+
+#: How many closed enrolments the view lists (the cohorts count them all).
+CLOSED_SHOWN = 20
+
+
+def programme_overview(programme: Programme) -> ProgrammeOverview:
+    """The programme's own view: its applicants, waiting list, participants by phase, places, deadlines, cohorts."""
+    enrolments = list(enrolments_of(programme).exclude(state=EnrolmentState.REFUSED))
+    applicants = [e for e in enrolments if e.state == EnrolmentState.APPLIED]
+    waiting = [e for e in enrolments if e.state == EnrolmentState.WAITING]
+    participants = [e for e in enrolments if e.state == EnrolmentState.PARTICIPANT]
+    closed = sorted(
+        (e for e in enrolments if e.state in {EnrolmentState.COMPLETED, EnrolmentState.LEFT_EARLY}),
+        key=lambda e: (e.closed_on or datetime.date.min, e.pk),
+        reverse=True,
+    )[:CLOSED_SHOWN]
+    phases = sorted(programme.phases.all(), key=lambda phase: phase.position)
+    groups = [PhaseGroup(phase, [e for e in participants if e.phase_id == phase.pk]) for phase in phases]
+    today = timezone.localdate()
+    rules = rules_of(programme)
+    pending = applicants + waiting
+    cases = {
+        case.pk: case
+        for case in Case.objects.filter(pk__in=[e.case_id for e in pending]).select_related("person", "institution")
+    }
+    recorded = {row.case_id: row for row in ProgrammeFacts.objects.filter(case_id__in=list(cases))}
+    earlier = Counter(
+        person_id
+        for (person_id,) in Case.objects.filter(person_id__in={case.person_id for case in cases.values()}).values_list(
+            "person_id"
+        )
+    )
+    deadlines = []
+    for enrolment in pending:
+        case = cases[enrolment.case_id]
+        fit = eligibility.evaluate(rules, facts_for(case, recorded.get(case.pk), earlier[case.person_id] - 1, today))
+        if fit.end is not None:
+            deadlines.append(Deadline(enrolment, fit.end))
+    deadlines.sort(key=lambda deadline: (deadline.day, deadline.enrolment.pk))
+    cohort_rows = cohorts(programme)
+    measures = sorted(programme.outcome_measures.all(), key=lambda measure: measure.position)
+    outcomes = [
+        OutcomeDue(
+            measure, cohort.year, engine.add_months(datetime.date(cohort.year, 12, 31), measure.follow_up_months)
+        )
+        for cohort in cohort_rows
+        for measure in measures
+    ]
+    return ProgrammeOverview(
+        places=places_of(programme),
+        applicants=applicants,
+        waiting=waiting,
+        phases=groups,
+        closed=closed,
+        deadlines=deadlines,
+        cohorts=cohort_rows,
+        outcomes=outcomes,
+        catchment=catchment_fit(programme),
+    )
+
+
+def later_phases(enrolment: Enrolment) -> list[tuple[str, str]]:
+    """The phases after the participant's current one, as (key, name) choices."""
+    position = enrolment.phase.position if enrolment.phase is not None else -1
+    return [
+        (phase.key, _(phase.name))
+        for phase in Phase.objects.filter(programme_id=enrolment.programme_id, position__gt=position).order_by(
+            "position"
+        )
+    ]
+
+
+def phase_of(enrolment: Enrolment, key: str) -> Phase:
+    phase = Phase.objects.filter(programme_id=enrolment.programme_id, key=key).first()
+    if phase is None:
+        raise Http404
+    return phase
+
+
+def steps_of(enrolment: Enrolment) -> list[PhaseStep]:
+    return list(PhaseStep.objects.filter(enrolment=enrolment).select_related("phase").order_by("started_on", "pk"))
+
+
+def fit_of(enrolment: Enrolment) -> eligibility.Eligibility:
+    """The programme's own criteria checked for the applicant, as of today."""
+    case = enrolment.case
+    facts = facts_for(case, recorded_facts(case), earlier_cases_of(case), timezone.localdate())
+    return eligibility.evaluate(rules_of(enrolment.programme), facts)
+
+
+def waiting_position(enrolment: Enrolment) -> int | None:
+    """The place in line of a waiting enrolment (1 first), or None."""
+    if enrolment.state != EnrolmentState.WAITING:
+        return None
+    line = list(
+        Enrolment.objects.filter(programme_id=enrolment.programme_id, state=EnrolmentState.WAITING)
+        .order_by("priority", "accepted_on", "pk")
+        .values_list("pk", flat=True)
+    )
+    return line.index(enrolment.pk) + 1

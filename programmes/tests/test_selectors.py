@@ -1,0 +1,121 @@
+"""Programmes as data (point 1) and eligibility on a case, recomputed when the facts or the road change (point 2)."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone, translation
+
+from cases.models import Case
+from programmes import selectors
+from programmes.eligibility import Status
+from programmes.models import Programme
+from programmes.services import programme_facts_set
+from timetable import engine
+
+pytestmark = pytest.mark.django_db
+
+
+def fits(case: Case) -> dict[str, selectors.ProgrammeFit]:
+    return {fit.programme.slug: fit for fit in selectors.eligibility_for_case(case)}
+
+
+def test_the_three_programmes_are_seeded_with_each_criterion_cited_to_its_source():
+    programmes = {p.slug: p for p in selectors.programmes()}
+    assert set(programmes) == {"exin", "tog", "exit"}
+    for programme in programmes.values():
+        criteria = list(programme.criteria.all())
+        assert criteria and programme.phases.exists() and programme.outcome_measures.exists()
+        assert programme.sources.exists() and programme.owner and programme.intake_route
+        for criterion in criteria:
+            # A report, its year and a section; never our own file names.
+            assert re.search(r"(19|20)\d\d", criterion.citation), criterion.citation
+            assert re.search(r"kap\.|spor|\d\.\d|måloppnåelse", criterion.citation), criterion.citation
+            assert ".txt" not in criterion.citation and "seed" not in criterion.citation.lower()
+    assert [c.kind for c in programmes["tog"].criteria.all()] == [
+        "prison_in",
+        "earlier_sentences",
+        "home_municipality",
+        "no_expulsion_order",
+        "months_before_parole",
+    ]
+    assert [p.key for p in programmes["tog"].phases.all()] == ["intake", "planning", "release", "reporting", "closure"]
+    assert [(c.kind, c.number) for c in programmes["exin"].criteria.all()][:2] == [("min_age", 18), ("max_age", 25)]
+    exit_programme = programmes["exit"]
+    assert exit_programme.annual_places == 55 and exit_programme.priority_rule == "gang_ties"
+    assert {m.reported_percent for m in exit_programme.outcome_measures.all()} == {42, 45}
+
+
+def test_a_case_hears_from_each_programme_why_criterion_by_criterion(mikkel):
+    with translation.override("en"):
+        answers = fits(mikkel)
+        assert answers["exit"].eligibility.status is Status.ELIGIBLE
+        tog = answers["tog"].eligibility
+        assert tog.status is Status.NOT_ELIGIBLE
+        reasons = {check.kind: check.answer for check in tog.checks}
+    assert reasons["home_municipality"] == "no" and reasons["prison_in"] == "no"
+    road = selectors.case_road(mikkel)
+    assert road is not None and road.parole is not None
+    last = engine.months_before(road.parole, 3)
+    assert reasons["months_before_parole"] == f"yes, until {last.day}. {last:%B} {last.year}"
+    assert answers["exit"].enrolment is not None
+
+
+def test_eligibility_is_recomputed_when_the_recorded_facts_change(yusuf, karl):
+    assert fits(yusuf)["exit"].eligibility.status is Status.ELIGIBLE
+    facts = selectors.recorded_facts(yusuf)
+    assert facts is not None
+    programme_facts_set(
+        actor=karl,
+        case=yusuf,
+        expulsion_order="no",
+        gang_ties="no",
+        wants_to_leave_crime="",
+        earlier_sentences=0,
+        version=facts.version,
+    )
+    answer = fits(yusuf)["exit"].eligibility
+    assert answer.status is Status.ALMOST
+    assert [c.state for c in answer.checks if c.kind == "wants_to_leave_crime"] == ["unknown"]
+
+
+def test_new_remand_credit_moves_the_tog_window_on_the_case(karl):
+    """Lars serves in Oslo and is registered there; more remand credit moves two-thirds time and the window's end."""
+    lars = Case.objects.select_related("person", "institution").get(person__first_name="Lars")
+    Case.objects.filter(pk=lars.pk).update(sentence_days=900, sentence_term_days=900)
+    lars.refresh_from_db()
+    programme_facts_set(
+        actor=lars.created_by,
+        case=lars,
+        expulsion_order="no",
+        gang_ties="no",
+        wants_to_leave_crime="yes",
+        earlier_sentences=2,
+        version=None,
+    )
+    before = fits(lars)["tog"].eligibility
+    assert before.status is Status.ELIGIBLE
+    Case.objects.filter(pk=lars.pk).update(remand_days=60)
+    lars.refresh_from_db()
+    after = fits(lars)["tog"].eligibility
+    assert after.status is Status.ELIGIBLE
+    assert before.end is not None and after.end is not None and after.end < before.end
+    road = selectors.case_road(lars)
+    assert road is not None and road.parole is not None and after.end == engine.months_before(road.parole, 3)
+
+
+def test_the_catchment_is_counted_with_small_counts_hidden(exit_programme):
+    counts = selectors.catchment_fit(exit_programme)
+    assert counts["eligible"].value == 2  # Mikkel and Yusuf, both in København
+    assert counts["eligible"].suppressed
+    assert not counts["not_eligible"].suppressed
+
+
+def test_places_count_this_year_against_the_annual_number(exit_programme):
+    places = selectors.places_of(exit_programme)
+    assert places.annual == 55 and places.in_use == 1 and places.free == 54
+    assert places.started_this_year == (
+        1 if (timezone.localdate() - datetime.timedelta(days=45)).year == timezone.localdate().year else 0
+    )
+    assert Programme.objects.get(slug="tog").annual_places is None
+    assert selectors.places_of(Programme.objects.get(slug="tog")).free is None
