@@ -12,21 +12,26 @@ UUIDs, known taxonomy terms); a record that fails is reported with its reasons a
 others are written. A record is matched by its ``id``: a new one is created, a changed one updated,
 an unchanged one left alone, so importing the same file twice changes nothing the second time.
 
-Checked here by hand, not against the official HSDS 3.0 JSON schema files: those are not vendored
-(see the report of issue 21).
+Every record is first validated against Open Referral's HSDS 3.0 JSON schema for a service
+(``directory/hsds_schema/compiled/service.json``, vendored from the specification's tag v3.0 with
+its licence; see the README there), then against our own rules (``check_record``).
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # no stubs pinned
 
 from accounts.models import User
 from directory.models import (
@@ -47,6 +52,7 @@ from directory.text import search_text
 from journal.services import record_change
 
 HSDS_VERSION = "3.0"
+SERVICE_SCHEMA = Path(__file__).resolve().parent / "hsds_schema" / "compiled" / "service.json"
 ATTRIBUTE_NAMESPACE = uuid.UUID("6f1f9f7e-3a2b-4c55-9c1e-0b7a3c5d2e10")
 
 
@@ -74,8 +80,21 @@ def _term(term: TaxonomyTerm) -> dict[str, Any]:
     }
 
 
+def _without_none(value: Any) -> Any:
+    """HSDS 3.0 leaves out an optional field that has no value (the schema refuses null)."""
+    if isinstance(value, dict):
+        return {key: _without_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_none(item) for item in value]
+    return value
+
+
 def service_record(service: Service) -> dict[str, Any]:
     """One service as HSDS 3.0 JSON; the service's relations must be prefetched (``export``)."""
+    return _without_none(_service_record(service))
+
+
+def _service_record(service: Service) -> dict[str, Any]:
     organization = service.organization
     sid = str(service.id)
     return {
@@ -177,6 +196,8 @@ def _location(location: Location) -> dict[str, Any]:
                 "location_id": lid,
                 "address_1": location.address_1,
                 "city": location.city,
+                # Required by HSDS 3.0; Norway and Denmark have no state or province in an address.
+                "state_province": "",
                 "postal_code": location.postal_code,
                 "country": location.country,
                 "address_type": "physical",
@@ -305,6 +326,21 @@ def check_record(record: Any, terms: dict[str, TaxonomyTerm]) -> list[str]:
     if extension.get("setting", Setting.BOTH) not in Setting.values:
         errors.append(f"x_overgang.setting: one of {', '.join(Setting.values)}")
     return errors
+
+
+@cache
+def service_validator() -> Draft202012Validator:
+    """The vendored HSDS 3.0 schema of one service (self-contained, no ``$ref``)."""
+    return Draft202012Validator(json.loads(SERVICE_SCHEMA.read_text(encoding="utf-8")))
+
+
+def schema_errors(record: Any) -> list[str]:
+    """Where this record breaks the HSDS 3.0 service schema; empty if it does not."""
+    errors = sorted(service_validator().iter_errors(record), key=lambda e: [str(p) for p in e.absolute_path])
+    return [
+        f"HSDS 3.0 schema: {'.'.join(str(p) for p in error.absolute_path) or 'record'}: {error.message}"
+        for error in errors
+    ]
 
 
 @dataclass
@@ -521,7 +557,7 @@ def import_services(
     terms = {term.code: term for term in TaxonomyTerm.objects.all()}
     total = len(contents)
     for index, record in enumerate(contents):
-        errors = check_record(record, terms)
+        errors = schema_errors(record) or check_record(record, terms)
         if errors:
             report.rejected.append((index, str(record.get("id", "")) if isinstance(record, dict) else "", errors))
         else:

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from directory.hsds import export, import_services
+from directory.hsds import export, import_services, schema_errors
 from directory.models import Location, Organization, Referral, Service
 from journal.models import JournalEntry
 from plans.models import Measure
@@ -81,3 +81,32 @@ def test_the_commands_write_and_read_a_file_and_say_what_they_did(admin, tmp_pat
     call_command("import_hsds", str(path), "--actor", "admin", stdout=out, stderr=io.StringIO())
     total = json.loads(path.read_text())["total_items"]
     assert out.getvalue().strip().endswith(f"created 0, changed 0, unchanged {total}, rejected 0")
+
+
+def test_the_export_is_valid_against_the_vendored_hsds_schema():
+    data = export()
+    assert data["contents"]
+    assert [(r["name"], schema_errors(r)) for r in data["contents"] if schema_errors(r)] == []
+
+
+def test_a_record_breaking_the_schema_and_one_breaking_our_rules_are_both_reported(admin):
+    records = copy.deepcopy(export()["contents"][:3])
+    empty_the_directory()
+    records[0]["name"] = 42  # HSDS 3.0: name is a string
+    records[1]["attributes"][0]["taxonomy_term"]["code"] = "astrology"  # valid HSDS, not one of our life areas
+    report = import_services({"contents": records}, actor=admin)
+    reasons = {index: " ".join(errors) for index, _id, errors in report.rejected}
+    assert set(reasons) == {0, 1}
+    assert reasons[0].startswith("HSDS 3.0 schema: name:") and "astrology" in reasons[1]
+    assert report.created == 1 and Service.objects.count() == 1
+
+
+def test_the_import_command_shows_progress_on_stderr(admin, tmp_path):
+    path = tmp_path / "directory.json"
+    call_command("export_hsds", str(path), stderr=io.StringIO())
+    total = json.loads(path.read_text())["total_items"]
+    err = io.StringIO()
+    call_command("import_hsds", str(path), "--actor", "admin", "--every", "50", stdout=io.StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert lines[0] == f"50 of {total} records" and lines[-1] == f"{total} of {total} records"
+    assert len(lines) == total // 50 + (1 if total % 50 else 0)

@@ -14,8 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="the HSDS 3.0 JSON file (export_hsds's shape)")
         parser.add_argument("--actor", required=True, help="the username the journal names for the changes")
+        parser.add_argument("--every", type=int, default=500, help="write a progress line every N records")
 
-    def handle(self, *args, path: str, actor: str, **options) -> None:
+    def handle(self, *args, path: str, actor: str, every: int, **options) -> None:
         user = User.objects.filter(username=actor, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user {actor!r}.")
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         def progress(done: int, total: int) -> None:
             self.stderr.write(f"{done} of {total} records")
 
-        report = import_services(data, actor=user, progress=progress)
+        report = import_services(data, actor=user, progress=progress, every=max(every, 1))
         for index, identifier, reasons in report.rejected:
             self.stdout.write(f"rejected record {index} ({identifier or 'no id'}): {'; '.join(reasons)}")
         self.stdout.write(
