@@ -31,6 +31,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # no stubs pinned
 
 from accounts.models import User
@@ -206,9 +207,9 @@ def _location(location: Location) -> dict[str, Any]:
     }
 
 
-def export() -> dict[str, Any]:
-    """The whole directory as one page of the HSDS 3.0 service list."""
-    services = list(
+def _exported() -> QuerySet[Service]:
+    """The services with all that their records hold, in a fixed number of queries."""
+    return (
         Service.objects.select_related("organization")
         .prefetch_related(
             "service_areas",
@@ -221,7 +222,11 @@ def export() -> dict[str, Any]:
         )
         .order_by("name", "id")
     )
-    contents = [service_record(service) for service in services]
+
+
+def export() -> dict[str, Any]:
+    """The whole directory as one page of the HSDS 3.0 service list."""
+    contents = [service_record(service) for service in _exported()]
     return {
         "hsds_version": HSDS_VERSION,
         "total_items": len(contents),
@@ -233,6 +238,18 @@ def export() -> dict[str, Any]:
         "empty": not contents,
         "contents": contents,
     }
+
+
+def _canonical(value: Any) -> Any:
+    """The record with each list of objects in the order of their ids, to compare two records."""
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(item) for item in value]
+        if all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in items):
+            return sorted(items, key=lambda item: item["id"])
+        return items
+    return value
 
 
 # ---------------------------------------------------------------------------------------
@@ -330,8 +347,9 @@ def check_record(record: Any, terms: dict[str, TaxonomyTerm]) -> list[str]:
 
 @cache
 def service_validator() -> Draft202012Validator:
-    """The vendored HSDS 3.0 schema of one service (self-contained, no ``$ref``)."""
-    return Draft202012Validator(json.loads(SERVICE_SCHEMA.read_text(encoding="utf-8")))
+    """The vendored HSDS 3.0 schema of one service (self-contained, no ``$ref``), its formats checked too."""
+    schema = json.loads(SERVICE_SCHEMA.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def schema_errors(record: Any) -> list[str]:
@@ -548,7 +566,14 @@ def _import_one(record: dict[str, Any], terms: dict[str, TaxonomyTerm], actor: U
 def import_services(
     data: Any, *, actor: User, progress: Callable[[int, int], None] | None = None, every: int = 500
 ) -> ImportReport:
-    """Import an HSDS 3.0 service list (``export``'s shape); each record in its own transaction."""
+    """Import an HSDS 3.0 service list (``export``'s shape); each record stands or falls alone.
+
+    The records go in batches of ``every``, one transaction each with a savepoint per record, so a
+    rejected record undoes only itself (and a database is not synced once per record). A record
+    that reads exactly as its service exports today is unchanged without a write; any other goes
+    through ``_import_one``, which also finds it unchanged if only its form differs (an empty
+    field left out, say). ``progress`` hears of each batch done.
+    """
     report = ImportReport()
     contents = data.get("contents") if isinstance(data, dict) else data
     if not isinstance(contents, list):
@@ -556,20 +581,29 @@ def import_services(
         return report
     terms = {term.code: term for term in TaxonomyTerm.objects.all()}
     total = len(contents)
-    for index, record in enumerate(contents):
-        errors = schema_errors(record) or check_record(record, terms)
-        if errors:
-            report.rejected.append((index, str(record.get("id", "")) if isinstance(record, dict) else "", errors))
-        else:
-            try:
-                with transaction.atomic():
-                    outcome = _import_one(record, terms, actor)
-            except (ValidationError, IntegrityError) as error:
-                report.rejected.append((index, str(record.get("id", "")), _messages(error)))
-            else:
-                setattr(report, outcome, getattr(report, outcome) + 1)
-        if progress is not None and ((index + 1) % every == 0 or index + 1 == total):
-            progress(index + 1, total)
+    for start in range(0, total, every):
+        batch = contents[start : start + every]
+        ids = [record["id"] for record in batch if isinstance(record, dict) and _is_uuid(record.get("id"))]
+        current = {str(service.id): _canonical(service_record(service)) for service in _exported().filter(id__in=ids)}
+        with transaction.atomic():
+            for index, record in enumerate(batch, start=start):
+                errors = schema_errors(record) or check_record(record, terms)
+                if errors:
+                    identifier = str(record.get("id", "")) if isinstance(record, dict) else ""
+                    report.rejected.append((index, identifier, errors))
+                    continue
+                if current.get(record["id"]) == _canonical(record):
+                    report.unchanged += 1
+                    continue
+                try:
+                    with transaction.atomic():
+                        outcome = _import_one(record, terms, actor)
+                except (ValidationError, IntegrityError) as error:
+                    report.rejected.append((index, str(record.get("id", "")), _messages(error)))
+                else:
+                    setattr(report, outcome, getattr(report, outcome) + 1)
+        if progress is not None:
+            progress(min(start + every, total), total)
     return report
 
 
