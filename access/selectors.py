@@ -30,10 +30,10 @@ def emergencies_on(access: CaseAccess) -> list[ReasonedAccess]:
 
 
 def emergencies_for_lead(user: User) -> list[ReasonedAccess]:
-    """The emergency accesses of the last two weeks to the open cases the user leads ("what is due")."""
+    """The emergency accesses of the last two weeks to the open cases the user leads ("what is due", paged there)."""
     return list(
         _recent_emergencies()
         .filter(case__lead__user_id=user.pk, case__lead__ended_at__isnull=True)
         .exclude(case__stage="closed")
-        .select_related("case__person")[:50]
+        .select_related("case__person")
     )

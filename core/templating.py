@@ -15,6 +15,8 @@ from django.utils import formats, text, timezone, translation
 from django.utils.text import normalize_newlines
 from markupsafe import Markup, escape
 
+from core.paging import query_without
+
 
 class NoTypos(jinja2.StrictUndefined):
     """A missing name or attribute fails loudly when printed, looped over or compared.
@@ -94,6 +96,7 @@ def environment(**options: Any) -> jinja2.Environment:
         static=static,
         get_language=translation.get_language,
         languages=languages(),
+        query_without=query_without,
     )
     env.filters.update(
         date=date, time=time, linebreaksbr=linebreaksbr, capfirst=capfirst, default_if_none=default_if_none

@@ -191,26 +191,36 @@ def referrals_for_measures(access: CaseAccess, measures: Iterable[Measure]) -> d
     return found
 
 
-def incoming_referrals(user: User) -> list[Referral]:
-    """The referrals to the user's agency, those waiting first; the sender's words and the measure only."""
-    return list(
+def incoming_referrals(user: User) -> QuerySet[Referral]:
+    """The referrals to the user's agency, those waiting first; the sender's words and the measure only (paged)."""
+    return (
         referrals_to_answer(user)
         .select_related("service", "measure", "case__person", "case__institution", "sent_by")
-        .order_by(Case(When(status=ReferralStatus.SENT, then=Value(0)), default=Value(1)), "-sent_at", "-id")[:100]
+        .order_by(Case(When(status=ReferralStatus.SENT, then=Value(0)), default=Value(1)), "-sent_at", "-id")
     )
 
 
 def waiting_referrals_sent_by(user: User) -> list[Referral]:
-    """The referrals the user sent that are still waiting for an answer ("what is due")."""
+    """The referrals the user sent that are still waiting for an answer ("what is due", paged there)."""
     return list(
         Referral.objects.filter(sent_by_id=user.pk, status=ReferralStatus.SENT, case__in=cases_visible_to(user))
         .exclude(case__stage="closed")
         .select_related("service", "measure", "case__person")
-        .order_by("sent_at", "id")[:50]
+        .order_by("sent_at", "id")
     )
 
 
-def unchecked_for_keeper(user: User, today: datetime.date, limit: int = 20) -> list[Service]:
+def referrals_waiting_for(user: User) -> list[Referral]:
+    """The referrals to the user's agency still waiting for an answer ("what is due", paged there), oldest first."""
+    return list(
+        referrals_to_answer(user)
+        .filter(status=ReferralStatus.SENT)
+        .select_related("service", "measure", "case__person")
+        .order_by("sent_at", "id")
+    )
+
+
+def unchecked_for_keeper(user: User, today: datetime.date) -> QuerySet[Service]:
     """The active entries the user keeps (their agency's; the administrator: those nobody keeps) that are flagged.
 
     Never checked, or not for twelve months (``Service.needs_verifying``); the oldest first.
@@ -220,10 +230,10 @@ def unchecked_for_keeper(user: User, today: datetime.date, limit: int = 20) -> l
     elif user.agency_id is not None:
         kept = Service.objects.filter(owner_id=user.agency_id)
     else:
-        return []
+        return Service.objects.none()
     stale = Q(last_verified__isnull=True) | Q(last_verified__lt=today - VERIFY_EVERY)
-    return list(
+    return (
         kept.filter(stale, status=ServiceStatus.ACTIVE)
         .select_related("organization")
-        .order_by(F("last_verified").asc(nulls_first=True), "name")[:limit]
+        .order_by(F("last_verified").asc(nulls_first=True), "name", "id")
     )

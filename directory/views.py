@@ -16,6 +16,7 @@ from access import directory as rules
 from access.decorators import AuthenticatedHttpRequest, case_view, signed_in
 from access.policy import Ability, CaseAccess
 from access.staff_pages import person_start
+from core.paging import page_of, query_without
 from core.posting import post_form, refused_with_message
 from directory import selectors
 from directory.forms import AnswerForm, DeclineForm, ReferralForm, SearchForm, VerifyForm
@@ -153,14 +154,20 @@ def _log_reads(request: AuthenticatedHttpRequest, referrals: list[Referral], vie
         )
 
 
+#: Referrals on one page of the agency's list (issue 17, point 9: every list is paged).
+REFERRALS_PAGE_SIZE = 50
+
+
 @signed_in
 def referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The referrals to the user's agency, those waiting first. Any signed-in user; only their agency's."""
     if refusal := _refuse_the_person(request):
         return refusal
-    found = selectors.incoming_referrals(request.user)
+    page = page_of(selectors.incoming_referrals(request.user), request.GET.get("page"), REFERRALS_PAGE_SIZE)
+    found = list(page.object_list)
     _log_reads(request, found, "directory:referrals")
-    return render(request, "directory/referrals.html", {"referrals": found})
+    context = {"referrals": found, "page": page, "page_query": query_without(request.GET, "page")}
+    return render(request, "directory/referrals.html", context)
 
 
 def _referral_page(

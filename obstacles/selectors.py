@@ -128,13 +128,13 @@ def map_figures(scope: MapScope) -> MapFigures:
     return MapFigures(boxes, rows, shown["uncoded"], total)
 
 
-def obstacles_behind(user: User, scope: MapScope, code: str) -> list[Obstacle]:
-    """The obstacles behind one box that this user may open (``access.obstacles.map_opens_for``)."""
-    return list(
+def obstacles_behind(user: User, scope: MapScope, code: str) -> QuerySet[Obstacle]:
+    """The obstacles behind one box that this user may open (``access.obstacles.map_opens_for``), newest first."""
+    return (
         map_opens_for(user)
         .filter(scope.condition(), challenge__code=code)
         .select_related("case", "challenge")
-        .order_by("-happened_on", "-id")[:100]
+        .order_by("-happened_on", "-id")
     )
 
 

@@ -23,6 +23,7 @@ from access.obstacles import (
 )
 from access.policy import Ability, CaseAccess
 from accounts.models import AgencyKind, Country
+from core.paging import page_of, query_without
 from core.posting import post_form, refused_with_message
 from journal.models import AccessPurpose
 from journal.services import record_access
@@ -181,6 +182,9 @@ def code(request: AuthenticatedHttpRequest, obstacle_id: int) -> HttpResponse:
 #: The periods the map can count over: days back from today, or all.
 PERIODS = {"90": 90, "365": 365, "all": None}
 
+#: Obstacles on one page behind a box of the map.
+BEHIND_PAGE_SIZE = 50
+
 
 @signed_in
 def reentry_map(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -212,7 +216,11 @@ def reentry_map(request: AuthenticatedHttpRequest) -> HttpResponse:
     figures = map_figures(scope)
     opens = codes_obstacles(user)
     chosen = request.GET.get("code", "") if opens else ""
-    behind = obstacles_behind(user, scope, chosen) if chosen else []
+    # Issue 17, point 9: the obstacles behind a box are paged (they stopped at 100); only the page is logged.
+    behind_page = (
+        page_of(obstacles_behind(user, scope, chosen), request.GET.get("page"), BEHIND_PAGE_SIZE) if chosen else None
+    )
+    behind = list(behind_page.object_list) if behind_page is not None else []
     if behind:
         record_access(
             viewer=user,
@@ -232,6 +240,8 @@ def reentry_map(request: AuthenticatedHttpRequest) -> HttpResponse:
             "opens": opens,
             "chosen": chosen,
             "behind": behind,
+            "page": behind_page,
+            "page_query": query_without(request.GET, "page"),
             "phases": Phase,
             "shade": shade,
             "sees_zones": sees_zones(user),

@@ -12,6 +12,7 @@ from access import directory as directory_rules
 from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from core.forms import asked_form
+from core.paging import page_of, query_without
 from core.posting import Refusal, post_form
 from directory import selectors as directory_selectors
 from directory.forms import ReferralForm
@@ -115,6 +116,10 @@ def measure_detail(request: AuthenticatedHttpRequest, access: CaseAccess, measur
     return _measure_page(request, access, measure)
 
 
+#: Changes on one page of a measure's log.
+HISTORY_PAGE_SIZE = 50
+
+
 def _measure_page(
     request: AuthenticatedHttpRequest,
     access: CaseAccess,
@@ -124,6 +129,7 @@ def _measure_page(
 ) -> HttpResponse:
     plan_services = directory_selectors.services_for_measures([measure])
     sends = directory_rules.sends_referral(access)
+    history = page_of(selectors.measure_history(access, measure), request.GET.get("history"), HISTORY_PAGE_SIZE)
     context = {
         "access": access,
         "case": access.case,
@@ -134,7 +140,10 @@ def _measure_page(
         "links_service": directory_rules.links_service(access, measure),
         "referral_form": ReferralForm() if sends and measure.service_id else None,
         "notes": list(measure.notes.select_related("written_by", "written_by__agency")),
-        "history": say(selectors.measure_history(access, measure)[:100]),
+        # Issue 17, point 9: the change log is paged by its own parameter (it stopped at 100).
+        "history": say(list(history.object_list)),
+        "history_page": history,
+        "history_query": query_without(request.GET, "history"),
         "note_form": note_form or (NoteForm() if measure.can_note else None),
     }
     return render(request, "plans/measure_detail.html", context, status=status)

@@ -18,8 +18,6 @@ from access.policy import CaseAccess
 from accounts.models import User
 from cases.models import Membership, Stage
 from handover.models import Transition, TransitionKind, TransitionState
-from journal.models import AccessPurpose
-from journal.services import record_access
 from release.models import KEY_ORDER, ReadinessItem, ReadinessKey, ReadinessState
 from timetable.models import NoticeRecipient, ReleaseNotice
 
@@ -212,19 +210,6 @@ def urgent_for(user: User) -> list[ReadinessItem]:
             .order_by("urgent_since", "id")
         )
     )
-
-
-def urgent_shown_to(user: User, *, already_logged: frozenset[int] = frozenset()) -> list[ReadinessItem]:
-    """The user's urgent release tasks for "what is due", logging the read of cases not logged yet.
-
-    The page has logged the cases its deadlines show (``already_logged``); a case that appears
-    only here is logged here, so every case shown has its access event.
-    """
-    items = urgent_for(user)
-    unlogged = sorted({item.transition.case_id for item in items} - already_logged)
-    if unlogged:
-        record_access(viewer=user, case_ids=unlogged, purpose=AccessPurpose.CASELOAD, view="timetable:due")
-    return items
 
 
 def sudden_release_flag() -> Exists:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ from access.policy import CaseAccess, case_facts_visible, cases_visible_to, sees
 from accounts.models import Role, User
 from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
 from cases.selectors import case_search_condition
+from core.paging import page_of
 from handover.models import Transition, TransitionKind, TransitionState
 from handover.rules import attended_hold_meeting
 from journal.models import AccessPurpose
@@ -342,6 +343,8 @@ class DueList:
     handover_gaps: list[Case] = field(default_factory=list)
     #: The page of deadlines shown (overdue, this week and later, in that order), when paged.
     page: Page[tuple[str, DueItem]] | None = None
+    #: The page of each side list shown, by its address parameter (``SIDE_LISTS``), when paged.
+    side_pages: dict[str, Page[Any]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -351,16 +354,26 @@ class DueList:
 #: Deadlines on one page of "what is due" (issue 17, point 9: every list is paged).
 DUE_PAGE_SIZE = 50
 
+#: The lists beside the deadlines on "what is due", each paged by its own address parameter
+#: (``core.paging``): the selectors' own (risks, alerts, gaps) and the view's.
+SIDE_LISTS = ("urgent", "gaps", "emergencies", "alerts", "referrals", "unchecked", "start", "risks")
+
 
 def due_for(
-    user: User, view: str = "timetable:due", *, page_number: str | int | None = None, per_page: int | None = None
+    user: User,
+    view: str = "timetable:due",
+    *,
+    page_number: str | int | None = None,
+    per_page: int | None = None,
+    side_pages: Mapping[str, str] | None = None,
 ) -> DueList:
     """Return what the user owns across their cases, overdue first; logs one read per case shown.
 
     A bounded number of queries whatever the number of cases: the cases, then one query
     per kind of fact, then the rule sets. With ``per_page`` the deadlines are paged (overdue,
-    this week, later, in that order) and only the cases on the page are logged as read with
-    them; without it (the calendar feed) every deadline is returned.
+    this week, later, in that order), and so are the release risks, reminder alerts and
+    handover gaps, each by its own parameter in ``side_pages`` (``SIDE_LISTS``); only the
+    cases on the pages are logged as read. Without it (the calendar feed) all is returned.
     """
     today = timezone.localdate()
     # The open cases the user sees, each with the rule set it follows, if not its prison's.
@@ -395,11 +408,18 @@ def due_for(
     groups = engine.sort_due(mine, today)
     listed = [(group, item) for group in ("overdue", "this_week", "later") for _, item in groups[group]]
     page = None
+    alerts = reminder_alerts_for(user, cases)
+    gaps: list[Case] = [case for case in cases if case.handover_gap_on is not None]
+    side: dict[str, Page[Any]] = {}
     if per_page is not None:
         page = Paginator(listed, per_page).get_page(page_number)
         listed = list(page.object_list)
-    alerts = reminder_alerts_for(user, cases)
-    gaps: list[Case] = [case for case in cases if case.handover_gap_on is not None]
+        asked = side_pages or {}
+        side = {
+            name: page_of(rows, asked.get(name))
+            for name, rows in (("risks", risky), ("alerts", alerts), ("gaps", gaps))
+        }
+        risky, alerts, gaps = (list(side[name].object_list) for name in ("risks", "alerts", "gaps"))
     shown = (
         {item.case.pk for _, item in listed}
         | {case.pk for case, _ in risky}
@@ -419,6 +439,7 @@ def due_for(
         reminder_alerts=alerts,
         handover_gaps=gaps,
         page=page,
+        side_pages=side,
     )
 
 
@@ -459,7 +480,7 @@ def reminder_alerts_for(user: User, cases: Sequence[Case]) -> list[Reminder]:
         )
         .exclude(alert="")
         .select_related("recipient", "deadline", "deadline__case")
-        .order_by("deadline__due_date", "id")[:100]
+        .order_by("deadline__due_date", "id")
     )
 
 

@@ -1,5 +1,8 @@
 """What is due, the inbox, the calendar feed, and the timetable actions on a case."""
 
+from typing import Any
+
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,12 +15,12 @@ from access.policy import Ability, CaseAccess
 from access.selectors import emergencies_for_lead
 from access.staff_pages import person_start
 from access.summons import before_start_cases
+from core.paging import page_of
 from core.posting import post_form, refused_with_message
-from directory.models import ReferralStatus
-from directory.selectors import incoming_referrals, unchecked_for_keeper, waiting_referrals_sent_by
+from directory.selectors import referrals_waiting_for, unchecked_for_keeper, waiting_referrals_sent_by
 from journal.models import AccessPurpose
 from journal.services import record_access
-from release.selectors import urgent_shown_to
+from release.selectors import urgent_for
 from summons.selectors import before_start_due
 from timetable import ical, selectors
 from timetable.forms import CaseRuleSetForm, ReleaseNoticeForm
@@ -35,31 +38,47 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List what the user owns across their cases, overdue first. Any signed-in user; their own only."""
     if start := person_start(request.user):  # the person reaches no staff page (issue 18)
         return redirect(start)
-    due = selectors.due_for(request.user, page_number=request.GET.get("page"), per_page=selectors.DUE_PAGE_SIZE)
-    emergencies = emergencies_for_lead(request.user)
-    logged = due.logged_case_ids
-    unlogged = sorted({look.case_id for look in emergencies} - logged)
-    if unlogged:
-        record_access(viewer=request.user, case_ids=unlogged, purpose=AccessPurpose.CASELOAD, view="timetable:due")
-    urgent = urgent_shown_to(request.user, already_logged=logged | set(unlogged))
-    # Issue 21: the referrals waiting for an answer, to the user's agency and sent by the user.
-    to_answer = [referral for referral in incoming_referrals(request.user) if referral.status == ReferralStatus.SENT]
-    sent = waiting_referrals_sent_by(request.user)
-    # Before the sentence starts (issue 25): the summons to send and the group to set up.
-    before_start = before_start_due(before_start_cases(request.user))
-    shown = {referral.case_id for referral in [*to_answer, *sent]} | {item.case.pk for item in before_start}
-    read = sorted(shown - logged - set(unlogged))
+    due = selectors.due_for(
+        request.user, page_number=request.GET.get("page"), per_page=selectors.DUE_PAGE_SIZE, side_pages=request.GET
+    )
+    # The lists beside the deadlines, each paged by its own parameter (issue 17, point 9): release
+    # tasks made urgent, emergency accesses to the cases the user leads, referrals waiting for an
+    # answer (to the user's agency, then sent by the user, issue 21), and what is due before the
+    # sentence starts (issue 25). Only the cases on their pages are shown, so only those are logged.
+    pages: dict[str, Page[Any]] = {
+        "urgent": page_of(urgent_for(request.user), request.GET.get("urgent")),
+        "emergencies": page_of(emergencies_for_lead(request.user), request.GET.get("emergencies")),
+        "referrals": page_of(
+            [("answer", referral) for referral in referrals_waiting_for(request.user)]
+            + [("sent", referral) for referral in waiting_referrals_sent_by(request.user)],
+            request.GET.get("referrals"),
+        ),
+        "start": page_of(before_start_due(before_start_cases(request.user)), request.GET.get("start")),
+        "unchecked": page_of(unchecked_for_keeper(request.user, timezone.localdate()), request.GET.get("unchecked")),
+    }
+    urgent = list(pages["urgent"].object_list)
+    emergencies = list(pages["emergencies"].object_list)
+    referrals = list(pages["referrals"].object_list)
+    before_start = list(pages["start"].object_list)
+    shown = (
+        {item.transition.case_id for item in urgent}
+        | {look.case_id for look in emergencies}
+        | {referral.case_id for _kind, referral in referrals}
+        | {item.case.pk for item in before_start}
+    )
+    read = sorted(shown - due.logged_case_ids)
     if read:
         record_access(viewer=request.user, case_ids=read, purpose=AccessPurpose.CASELOAD, view="timetable:due")
     context = {
         "due": due,
         "urgent": urgent,
         "emergencies": emergencies,
-        "to_answer": to_answer,
-        "sent": sent,
+        "to_answer": [referral for kind, referral in referrals if kind == "answer"],
+        "sent": [referral for kind, referral in referrals if kind == "sent"],
         "before_start": before_start,
         # Issue 21, point 5: the directory's entries the user keeps that nobody has checked for a year.
-        "unchecked": unchecked_for_keeper(request.user, timezone.localdate()),
+        "unchecked": list(pages["unchecked"].object_list),
+        "side_pages": {**due.side_pages, **pages},
     }
     return render(request, "timetable/due.html", context)
 

@@ -134,3 +134,38 @@ def test_a_referral_of_another_prisons_case_is_hidden_from_its_staff(client_for,
     assert due.context["sent"] == [] and due.context["to_answer"] == []
     url = reverse("plans:measure", kwargs={"code": other_case.code, "measure_id": referral.measure_id})
     assert client_for(personas.outsider).get(url).status_code == 404
+
+
+def test_the_agencys_referrals_and_those_waiting_on_what_is_due_are_paged(
+    client_for, case, personas, referral, frida, monkeypatch
+):
+    """Issue 17, point 9: no list stops at a cap (the agency's list stopped at 100); the read is logged per page."""
+    from core import paging
+    from directory import views
+    from needs.models import Need
+    from plans.services import measure_propose
+
+    monkeypatch.setattr(views, "REFERRALS_PAGE_SIZE", 1)
+    monkeypatch.setattr(paging, "SIDE_PAGE_SIZE", 1)
+    second_measure = measure_propose(
+        actor=personas.contact_officer,
+        case=case,
+        title="Fadder fra FRI",
+        needs=[Need.objects.get(case=case, life_area__slug="housing")],
+        responsible_user=personas.contact_officer,
+        start_date=referral.measure.start_date,
+        due_date=referral.measure.due_date,
+        requires_of_person="Møte fadderen.",
+    )
+    measure_service_set(actor=personas.contact_officer, measure=second_measure, service=referral.service)
+    second = referral_send(actor=personas.contact_officer, measure=second_measure, shared="Fadder.", person_agreed=True)
+    client = client_for(frida)
+    first_page = client.get(reverse("directory:referrals"))
+    last_page = client.get(reverse("directory:referrals"), {"page": "2"})
+    assert len(first_page.context["referrals"]) == len(last_page.context["referrals"]) == 1
+    assert {first_page.context["referrals"][0], last_page.context["referrals"][0]} == {referral, second}
+    assert 'rel="next" href="?page=2"' in first_page.content.decode()
+    # On what is due, the referrals waiting for the agency's answer page by their own parameter.
+    due = client.get(reverse("timetable:due"))
+    assert due.content.decode().count("data-referral=") == 1
+    assert 'href="?referrals=2"' in due.content.decode()
