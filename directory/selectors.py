@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from access.directory import referrals_to_answer
 from access.policy import CaseAccess, cases_visible_to
 from accounts.models import User
 from directory.models import (
+    VERIFY_EVERY,
     WEEKDAY_CODES,
     Location,
     Referral,
@@ -216,4 +217,23 @@ def referrals_waiting_for(user: User) -> list[Referral]:
         .filter(status=ReferralStatus.SENT)
         .select_related("service", "measure", "case__person")
         .order_by("sent_at", "id")
+    )
+
+
+def unchecked_for_keeper(user: User, today: datetime.date) -> QuerySet[Service]:
+    """The active entries the user keeps (their agency's; the administrator: those nobody keeps) that are flagged.
+
+    Never checked, or not for twelve months (``Service.needs_verifying``); the oldest first.
+    """
+    if user.role == "admin":
+        kept = Service.objects.filter(owner__isnull=True)
+    elif user.agency_id is not None:
+        kept = Service.objects.filter(owner_id=user.agency_id)
+    else:
+        return Service.objects.none()
+    stale = Q(last_verified__isnull=True) | Q(last_verified__lt=today - VERIFY_EVERY)
+    return (
+        kept.filter(stale, status=ServiceStatus.ACTIVE)
+        .select_related("organization")
+        .order_by(F("last_verified").asc(nulls_first=True), "name", "id")
     )

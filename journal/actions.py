@@ -75,6 +75,7 @@ ACTION_LABELS = {
     "service.update": gettext_lazy("Entry in the directory changed"),
     "service.verify": gettext_lazy("Entry in the directory checked"),
     "service.connect": gettext_lazy("Agencies of an entry in the directory named"),
+    "service.import": gettext_lazy("Entry in the directory imported"),
     "referral.send": gettext_lazy("Referral sent to a service"),
     "referral.accepted": gettext_lazy("Referral accepted by the service"),
     "referral.declined": gettext_lazy("Referral declined by the service"),

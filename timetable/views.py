@@ -17,7 +17,7 @@ from access.staff_pages import person_start
 from access.summons import before_start_cases
 from core.paging import page_of
 from core.posting import post_form, refused_with_message
-from directory.selectors import referrals_waiting_for, waiting_referrals_sent_by
+from directory.selectors import referrals_waiting_for, unchecked_for_keeper, waiting_referrals_sent_by
 from journal.models import AccessPurpose
 from journal.services import record_access
 from release.selectors import urgent_for
@@ -54,6 +54,7 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
             request.GET.get("referrals"),
         ),
         "start": page_of(before_start_due(before_start_cases(request.user)), request.GET.get("start")),
+        "unchecked": page_of(unchecked_for_keeper(request.user, timezone.localdate()), request.GET.get("unchecked")),
     }
     urgent = list(pages["urgent"].object_list)
     emergencies = list(pages["emergencies"].object_list)
@@ -75,6 +76,8 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
         "to_answer": [referral for kind, referral in referrals if kind == "answer"],
         "sent": [referral for kind, referral in referrals if kind == "sent"],
         "before_start": before_start,
+        # Issue 21, point 5: the directory's entries the user keeps that nobody has checked for a year.
+        "unchecked": list(pages["unchecked"].object_list),
         "side_pages": {**due.side_pages, **pages},
     }
     return render(request, "timetable/due.html", context)

@@ -27,7 +27,7 @@ def test_the_contact_officer_finds_bolig_in_drammen_and_links_fri_to_the_measure
     assert entry.new is not None
     assert (
         entry.case_id == case.pk
-        and entry.new["service"] == str(fri.pk)
+        and (entry.new or {}).get("service") == str(fri.pk)
         and entry.actor_id == personas.contact_officer.pk
     )
 

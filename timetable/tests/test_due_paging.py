@@ -83,6 +83,6 @@ def test_a_list_beside_the_deadlines_pages_by_its_own_parameter_and_logs_only_it
 def test_a_page_number_out_of_range_or_not_a_number_shows_a_page_not_an_error(client_for, personas, asked):
     register_waiting(personas.contact_officer, "Aksel", 20)
     client = client_for(personas.contact_officer)
-    for param in ("page", "urgent", "gaps", "emergencies", "alerts", "referrals", "start", "risks"):
+    for param in ("page", *selectors.SIDE_LISTS):
         response = client.get(reverse("timetable:due"), {param: asked})
         assert response.status_code == 200, param
