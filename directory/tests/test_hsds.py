@@ -70,7 +70,8 @@ def test_every_rejected_record_is_reported_with_its_reason_and_the_rest_is_impor
     report = import_services({"contents": bad}, actor=admin)
     reasons = {index: " ".join(errors) for index, _id, errors in report.rejected}
     assert set(reasons) == {0, 1, 2, 4}
-    assert "id: must be a UUID" in reasons[0] and "status" in reasons[1] and "astrology" in reasons[2]
+    assert "HSDS 3.0 schema: id: 'not-a-uuid' is not a 'uuid'" in reasons[0]  # the schema's format, checked
+    assert "status" in reasons[1] and "astrology" in reasons[2]
     assert report.created == 1 and Service.objects.count() == 1
 
 
