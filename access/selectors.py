@@ -26,7 +26,7 @@ def emergencies_on(access: CaseAccess) -> list[ReasonedAccess]:
     """The case's emergency accesses of the last two weeks, for those who run the case; none for anyone else."""
     if not access.runs_the_case:
         return []
-    return list(_recent_emergencies().filter(case_id=access.case.pk)[:20])
+    return list(_recent_emergencies().filter(case_id=access.case.pk))
 
 
 def emergencies_for_lead(user: User) -> list[ReasonedAccess]:

@@ -45,6 +45,7 @@ from cases.services import (
 )
 from consent import selectors as consent_selectors
 from core.forms import asked_form
+from core.paging import page_of
 from core.posting import post_form, refused_with_message
 from handover.services import case_close, membership_accept
 from journal.selectors import access_log_page
@@ -245,7 +246,8 @@ def _render_overview(request: AuthenticatedHttpRequest, access: CaseAccess, stat
         else None,
         "changes": selectors.latest_changes(access),
         "readiness": readiness_summary(access) if not access.is_person else None,
-        "emergencies": emergencies_on(access),
+        # Issue 17, point 9: paged by their own parameter (they stopped at 20).
+        "emergencies_page": page_of(emergencies_on(access), request.GET.get("emergencies")),
         # Issue 18: the case's staff see the applications whose answer is late.
         "late_applications": late_applications(access) if access.can(Ability.RECORD_APPLICATIONS) else [],
     }

@@ -292,15 +292,6 @@ class ProgrammeOverview:
     outcomes: list[OutcomeDue]
     catchment: dict[str, Count]
 
-    @property
-    def shown(self) -> list[Enrolment]:
-        """Every enrolment the page names (each is an access event for its person)."""
-        return self.applicants + self.waiting + [e for group in self.phases for e in group.participants] + self.closed
-
-
-#: How many closed enrolments the view lists (the cohorts count them all).
-CLOSED_SHOWN = 20
-
 
 def programme_overview(programme: Programme) -> ProgrammeOverview:
     """The programme's own view: its applicants, waiting list, participants by phase, places, deadlines, cohorts."""
@@ -312,7 +303,7 @@ def programme_overview(programme: Programme) -> ProgrammeOverview:
         (e for e in enrolments if e.state in {EnrolmentState.COMPLETED, EnrolmentState.LEFT_EARLY}),
         key=lambda e: (e.closed_on or datetime.date.min, e.pk),
         reverse=True,
-    )[:CLOSED_SHOWN]
+    )
     phases = sorted(programme.phases.all(), key=lambda phase: phase.position)
     groups = [PhaseGroup(phase, [e for e in participants if e.phase_id == phase.pk]) for phase in phases]
     today = timezone.localdate()

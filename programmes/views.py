@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 from access import programmes as rules
 from access.decorators import AuthenticatedHttpRequest, case_view, signed_in
 from access.policy import Ability, CaseAccess
+from core.paging import page_of
 from core.posting import post_form, refused_with_message
 from journal.models import AccessPurpose
 from journal.services import record_access
@@ -123,13 +126,29 @@ def programme_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     if not rules.works_for(request.user, programme):
         raise PermissionDenied
     view = selectors.programme_overview(programme)
-    record_access(
-        viewer=request.user,
-        case_ids=sorted({enrolment.case_id for enrolment in view.shown}),
-        purpose=AccessPurpose.PROGRAMME,
-        view="programmes:detail",
-    )
-    context = {"programme": programme, "view": view, "today": timezone.localdate()}
+    # Issue 17, point 9: each list that names persons is paged by its own parameter; only those
+    # on the pages shown are logged as read.
+    lists: dict[str, list[Any]] = {
+        "applicants": view.applicants,
+        "waiting": view.waiting,
+        **{f"phase-{group.phase.key}": group.participants for group in view.phases},
+        "deadlines": view.deadlines,
+        "closed": view.closed,
+    }
+    pages = {name: page_of(rows, request.GET.get(name)) for name, rows in lists.items()}
+    named = [
+        row.enrolment if isinstance(row, selectors.Deadline) else row
+        for page in pages.values()
+        for row in page.object_list
+    ]
+    if named:
+        record_access(
+            viewer=request.user,
+            case_ids=sorted({enrolment.case_id for enrolment in named}),
+            purpose=AccessPurpose.PROGRAMME,
+            view="programmes:detail",
+        )
+    context = {"programme": programme, "view": view, "pages": pages, "today": timezone.localdate()}
     return render(request, "programmes/programme.html", context)
 
 

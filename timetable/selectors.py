@@ -596,25 +596,31 @@ def unit_overview_for(
 # Inbox and calendar
 
 
-def inbox_for(user: User, limit: int = 100) -> list[Reminder]:
-    """Return the user's latest reminders on cases they still see; logs one read per case listed.
+#: Reminders on one page of the inbox (issue 17, point 9: every list is paged).
+INBOX_PAGE_SIZE = 50
+
+
+def inbox_for(user: User, page_number: str | int | None = None) -> Page[Reminder]:
+    """Return one page of the user's reminders on cases they still see, newest first; logs a read per case on it.
 
     A reminder names a case code, what is due and when: a read of the case like any other.
     Once the user leaves the group, its reminders leave the inbox.
     """
-    reminders = list(
+    reminders = (
         Reminder.objects.filter(recipient=user, deadline__case__in=cases_visible_to(user).values("id"))
         .select_related("deadline", "deadline__case")
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")
     )
-    if reminders:
+    page = page_of(reminders, page_number, INBOX_PAGE_SIZE)
+    shown = list(page.object_list)
+    if shown:
         record_access(
             viewer=user,
-            case_ids=sorted({reminder.deadline.case_id for reminder in reminders}),
+            case_ids=sorted({reminder.deadline.case_id for reminder in shown}),
             purpose=AccessPurpose.CASELOAD,
             view="timetable:inbox",
         )
-    return reminders
+    return page
 
 
 def unread_count(user: User) -> int:

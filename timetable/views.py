@@ -15,7 +15,7 @@ from access.policy import Ability, CaseAccess
 from access.selectors import emergencies_for_lead
 from access.staff_pages import person_start
 from access.summons import before_start_cases
-from core.paging import page_of
+from core.paging import page_of, query_without
 from core.posting import post_form, refused_with_message
 from directory.selectors import referrals_waiting_for, unchecked_for_keeper, waiting_referrals_sent_by
 from journal.models import AccessPurpose
@@ -88,7 +88,9 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the user's reminders. Any signed-in user; their own only."""
     if start := person_start(request.user):  # the person reaches no staff page (issue 18)
         return redirect(start)
-    return render(request, "timetable/inbox.html", {"reminders": selectors.inbox_for(request.user)})
+    page = selectors.inbox_for(request.user, request.GET.get("page"))
+    context = {"reminders": list(page.object_list), "page": page, "page_query": query_without(request.GET, "page")}
+    return render(request, "timetable/inbox.html", context)
 
 
 @signed_in

@@ -254,3 +254,31 @@ def test_the_person_sees_who_looked_and_why(client_for, coordinator, personas, c
     assert coordinator.last_name in body
     assert f'data-reason="{Reason.RELEASE_OR_TRANSFER}"' in body
     assert str(Reason.RELEASE_OR_TRANSFER.label) in body
+
+
+def test_the_emergency_accesses_on_a_case_are_paged_not_cut(
+    client_for, coordinator, other_coordinator, personas, case, monkeypatch
+):
+    """Issue 17, point 9: the flag on the case listed the newest 20 and said nothing of the rest."""
+    from core import paging
+
+    monkeypatch.setattr(paging, "SIDE_PAGE_SIZE", 1)
+    open_with(client_for(coordinator), case, Reason.HEALTH_OR_LIFE)
+    sara = personas.social_worker
+    membership_end(
+        actor=personas.contact_officer, membership=Membership.objects.get(case=case, user=sara, ended_at__isnull=True)
+    )
+    open_with(client_for(sara), case, Reason.STAFF_UNREACHABLE)
+    lead = client_for(personas.contact_officer)
+    url = reverse("cases:overview", kwargs={"code": case.code})
+    first = lead.get(url).content.decode()
+    second = lead.get(url, {"emergencies": "2"}).content.decode()
+    assert 'href="?emergencies=2"' in first
+
+    def flag(body: str) -> str:
+        found = re.search(r"data-emergency-access>(.*?)</div>", body, re.S)
+        assert found is not None
+        return found.group(1)
+
+    for name in (sara.display_name, coordinator.display_name):  # each look on one page
+        assert (name in flag(first)) != (name in flag(second)), name

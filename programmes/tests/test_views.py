@@ -128,3 +128,38 @@ def test_an_empty_or_wrong_post_changes_nothing_and_never_fails(client_for, emma
     assert decided.status_code == 400  # the intake conversation comes first
     yusuf_enrolment.refresh_from_db()
     assert yusuf_enrolment.state == "applied"
+
+
+def test_each_list_of_the_programme_view_is_paged_and_only_its_page_is_logged(
+    client_for, emma, karl, yusuf, monkeypatch
+):
+    """Issue 17, point 9: the applicants (and every list of the view) page by their own parameter."""
+    from cases.models import Case
+    from core import paging
+    from programmes.services import enrolment_apply
+
+    monkeypatch.setattr(paging, "SIDE_PAGE_SIZE", 1)
+    exit_programme = Programme.objects.get(slug="exit")
+    other = (
+        Case.objects.filter(closed_on__isnull=True, lead__isnull=False)
+        .exclude(enrolments__programme=exit_programme)
+        .exclude(pk=yusuf.pk)
+        .select_related("lead__user")
+        .first()
+    )
+    assert other is not None and other.lead is not None
+    enrolment_apply(actor=other.lead.user, case=other, programme=exit_programme, by_person=False, person_agrees=True)
+    applicants = {yusuf.pk, other.pk}
+    client = client_for(emma)
+    before = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    first = client.get(reverse("programmes:detail", args=["exit"]))
+    assert 'href="?applicants=2"' in first.content.decode()
+    on_first = {
+        case_id for case_id in applicants if Case.objects.get(pk=case_id).person.full_name in first.content.decode()
+    }
+    assert len(on_first) == 1
+    off_first = (applicants - on_first).pop()
+    assert not AccessEvent.objects.filter(id__gt=before, case_id=off_first).exists()
+    second = client.get(reverse("programmes:detail", args=["exit"]), {"applicants": "2"}).content.decode()
+    assert Case.objects.get(pk=off_first).person.full_name in second
+    assert AccessEvent.objects.filter(id__gt=before, case_id=off_first, purpose=AccessPurpose.PROGRAMME).exists()

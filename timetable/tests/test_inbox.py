@@ -45,3 +45,23 @@ def test_the_inbox_leaves_out_cases_the_user_does_not_see(client_for, personas, 
     body = client_for(officer).get(reverse("timetable:inbox")).content.decode()
     assert other_case.code not in body
     assert not AccessEvent.objects.filter(case=other_case, user=officer).exists()
+
+
+def test_the_inbox_is_paged_and_logs_only_the_cases_on_its_page(client_for, personas, deadlines, monkeypatch):
+    """Issue 17, point 9: the inbox stopped at its newest 100; now every reminder is on a page."""
+    from timetable import selectors
+
+    monkeypatch.setattr(selectors, "INBOX_PAGE_SIZE", 1)
+    officer = personas.contact_officer
+    cases = list(cases_visible_to(officer).filter(deadlines__due_date__isnull=False).distinct()[:2])
+    older, newer = (remind(officer, deadlines.filter(case=case).first()) for case in cases)
+    client = client_for(officer)
+    before = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    first = client.get(reverse("timetable:inbox")).content.decode()
+    assert newer.deadline.case.code in first and older.deadline.case.code not in first
+    assert 'rel="next" href="?page=2"' in first
+    assert not AccessEvent.objects.filter(id__gt=before, case=older.deadline.case).exists()
+    second = client.get(reverse("timetable:inbox"), {"page": "2"}).content.decode()
+    assert older.deadline.case.code in second and newer.deadline.case.code not in second
+    assert AccessEvent.objects.filter(id__gt=before, case=older.deadline.case, view="timetable:inbox").exists()
+    assert client.get(reverse("timetable:inbox"), {"page": "x"}).status_code == 200
