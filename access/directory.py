@@ -39,6 +39,21 @@ def keeps_service(user: User, service: Service) -> bool:
     return service.owner_id is not None and service.owner_id == user.agency_id
 
 
+def services_to_check_by(user: User) -> QuerySet[Service]:
+    """The entries whose check falls to the user (issue 21, point 5), as ``keeps_service`` decides who keeps one.
+
+    The users of the agency that keeps an entry; the administrator, who may change every entry,
+    is asked to check only those no agency keeps. Nobody else.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return Service.objects.none()
+    if user.role == Role.ADMIN:
+        return Service.objects.filter(owner__isnull=True)
+    if user.agency_id is not None:
+        return Service.objects.filter(owner_id=user.agency_id)
+    return Service.objects.none()
+
+
 def links_service(access: CaseAccess, measure: Measure) -> bool:
     """Whoever may change the measure names the service that delivers it."""
     return access.reasoned is None and access.can_edit_measure(measure)

@@ -19,7 +19,7 @@ from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, V
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from access.directory import referrals_to_answer
+from access.directory import referrals_to_answer, services_to_check_by
 from access.policy import CaseAccess, cases_visible_to
 from accounts.models import User
 from directory.models import (
@@ -221,19 +221,14 @@ def referrals_waiting_for(user: User) -> list[Referral]:
 
 
 def unchecked_for_keeper(user: User, today: datetime.date) -> QuerySet[Service]:
-    """The active entries the user keeps (their agency's; the administrator: those nobody keeps) that are flagged.
+    """The active entries the user checks (``access.directory.services_to_check_by``) that are flagged.
 
     Never checked, or not for twelve months (``Service.needs_verifying``); the oldest first.
     """
-    if user.role == "admin":
-        kept = Service.objects.filter(owner__isnull=True)
-    elif user.agency_id is not None:
-        kept = Service.objects.filter(owner_id=user.agency_id)
-    else:
-        return Service.objects.none()
     stale = Q(last_verified__isnull=True) | Q(last_verified__lt=today - VERIFY_EVERY)
     return (
-        kept.filter(stale, status=ServiceStatus.ACTIVE)
+        services_to_check_by(user)
+        .filter(stale, status=ServiceStatus.ACTIVE)
         .select_related("organization")
         .order_by(F("last_verified").asc(nulls_first=True), "name", "id")
     )

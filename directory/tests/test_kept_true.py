@@ -70,3 +70,17 @@ def test_an_edit_is_journaled_refused_when_stale_and_bad_input_changes_nothing(f
         service_update(actor=frida, service=fri, version=version + 1, name=" ", setting="moon")
     fri.refresh_from_db()
     assert fri.description == "Bolig og sirkusskole." and fri.version == version + 1
+
+
+def test_no_one_else_is_asked_to_check_an_entry(client, personas, fri):
+    """Another agency's users, and a keeper whose account is closed, are flagged none of FRI's entries."""
+    frida = User.objects.get(username="frida.fri")
+    in_a_year = timezone.now() + datetime.timedelta(days=366)
+    with time_machine.travel(in_a_year, tick=False):
+        for user in (personas.contact_officer, personas.nav_with_consent, personas.analyst):
+            assert fri.name not in flagged(client, user), user.username
+        User.objects.filter(pk=frida.pk).update(is_active=False)
+        from directory.selectors import unchecked_for_keeper
+
+        frida.refresh_from_db()
+        assert not unchecked_for_keeper(frida, timezone.localdate()).exists()
