@@ -237,6 +237,65 @@ def cmd_events(args) -> dict:
     }
 
 
+def cmd_directory(args) -> dict:
+    """Load ``--services`` generated services through the HSDS import, then import them again.
+
+    The directory search page then searches them. Issue 21: the first import under 60 s, and the
+    rerun changes nothing."""
+    import time
+
+    from bench.hsds_data import generate
+    from directory.hsds import import_services
+    from directory.models import TaxonomyTerm
+
+    codes = sorted(TaxonomyTerm.objects.filter(life_area__isnull=False).values_list("code", flat=True))
+    data = generate(args.services, codes)
+    actor = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+    result: dict = {"services": args.services}
+    for label in ("first_import", "rerun"):
+        started, cpu = time.perf_counter(), time.process_time()
+        report = import_services(data, actor=actor, every=1000)
+        result[label] = {
+            "seconds": round(time.perf_counter() - started, 1),
+            "cpu_seconds": round(time.process_time() - cpu, 1),
+            "created": report.created,
+            "changed": report.changed,
+            "unchanged": report.unchanged,
+            "rejected": len(report.rejected),
+        }
+    return result
+
+
+def cmd_pdf(args) -> dict:
+    """Time "Print my plan" (issue 18: under 2 s at 50,000 cases): the person persona's plan, ``--repeat`` times."""
+    import time
+
+    personas = json.loads(Path(args.personas).read_text())
+    spec = next(client for client in personas["clients"] if client["role"] == Role.PERSON)
+    code = spec["pages"]["case_overview"][0]
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(User.objects.get(username=spec["username"]))
+    url = f"/cases/{code}/me/plan.pdf"
+    walls, cpus, sizes = [], [], []
+    with transaction.atomic():  # the access events these renders write are rolled back
+        for _ in range(args.repeat):
+            started, cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu)
+            if response.status_code != 200 or response["Content-Type"] != "application/pdf":
+                return {"error": f"{url} answered {response.status_code} {response['Content-Type']}"}
+            sizes.append(len(response.content))
+        transaction.set_rollback(True)
+    return {
+        "renders": args.repeat,
+        "median_seconds": round(statistics.median(walls), 3),
+        "max_seconds": round(max(walls), 3),
+        "median_cpu_seconds": round(statistics.median(cpus), 3),
+        "bytes": max(sizes),
+    }
+
+
 def cmd_rows(args) -> dict:
     """Count the rows of the main tables."""
     from population.generator import counts
@@ -406,6 +465,13 @@ def main() -> None:
     events = sub.add_parser("events")
     events.add_argument("--after", type=int, default=0)
     events.add_argument("--out")
+    directory = sub.add_parser("directory")
+    directory.add_argument("--services", type=int, default=10_000)
+    directory.add_argument("--out")
+    pdf = sub.add_parser("pdf")
+    pdf.add_argument("--personas", required=True)
+    pdf.add_argument("--repeat", type=int, default=5)
+    pdf.add_argument("--out")
     rows = sub.add_parser("rows")
     rows.add_argument("--out")
     explain = sub.add_parser("explain")
@@ -435,6 +501,8 @@ def main() -> None:
         "queries": cmd_queries,
         "events": cmd_events,
         "rows": cmd_rows,
+        "directory": cmd_directory,
+        "pdf": cmd_pdf,
         "explain": cmd_explain,
     }[args.command]
     result = handler(args)
