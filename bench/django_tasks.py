@@ -47,6 +47,7 @@ CLIENTS = [
     ("municipality", Role.MUNICIPALITY, 1),
     ("person", Role.PERSON, 1),
     ("coordinator", Role.REENTRY_COORDINATOR, 1),
+    ("programme_staff", Role.PROGRAMME_STAFF, 1),
 ]
 MAX_CASES_PER_PERSONA = 40
 
@@ -142,10 +143,19 @@ def cmd_personas(args) -> dict:
             people = typical(current_counts(role).filter(pk__in=covered), how_many)
         elif role == Role.REENTRY_COORDINATOR:
             people = typical_coordinators(how_many)
+        elif role == Role.PROGRAMME_STAFF:
+            # The adviser of the programme with the most enrolments (Exit, at any size).
+            from programmes.models import ProgrammeStaff
+
+            posts = ProgrammeStaff.objects.filter(ended_at__isnull=True, user__username__startswith=USERNAME_PREFIX)
+            busiest = posts.annotate(n=Count("programme__enrolments")).order_by("-n", "pk")[:how_many]
+            people = [post.user for post in busiest]
         else:
             people = typical(current_counts(role), how_many)
         for user in people:
             pages = persona_cases(user)
+            if user.role == Role.PROGRAMME_STAFF:
+                pages = case_pages_for(Role.PROGRAMME_STAFF, [user.programme_posts.get().programme.slug], [])
             if user.role == Role.PERSON:
                 own = Case.objects.filter(person__user=user).order_by("-intake_date").first()
                 pages = case_pages_for(Role.PERSON, [own.code], [own.code], meetings_of([own.pk]))
@@ -263,6 +273,32 @@ def cmd_directory(args) -> dict:
             "unchanged": report.unchanged,
             "rejected": len(report.rejected),
         }
+    return result
+
+
+def cmd_eligibility(args) -> dict:
+    """Recompute every programme's eligibility over the open cases of its catchment (issue 20).
+
+    Outside its catchment a case fits no programme by the place criterion, so this is every open
+    case's eligibility that can come out other than "not eligible". Target: within the nightly
+    timetable run's limit (60 s at 50,000 cases)."""
+    import time
+
+    from programmes.models import Programme
+    from programmes.selectors import catchment_condition, catchment_fit
+
+    result: dict = {"programmes": {}}
+    started = time.perf_counter()
+    for programme in Programme.objects.prefetch_related("criteria").order_by("slug"):
+        began = time.perf_counter()
+        fit = catchment_fit(programme)
+        result["programmes"][programme.slug] = {
+            "cases": Case.objects.filter(catchment_condition(programme)).count(),
+            "seconds": round(time.perf_counter() - began, 2),
+            "by_status": {status: count.value for status, count in fit.items()},
+        }
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    result["cases"] = sum(entry["cases"] for entry in result["programmes"].values())
     return result
 
 
@@ -468,6 +504,8 @@ def main() -> None:
     directory = sub.add_parser("directory")
     directory.add_argument("--services", type=int, default=10_000)
     directory.add_argument("--out")
+    eligibility = sub.add_parser("eligibility")
+    eligibility.add_argument("--out")
     pdf = sub.add_parser("pdf")
     pdf.add_argument("--personas", required=True)
     pdf.add_argument("--repeat", type=int, default=5)
@@ -503,6 +541,7 @@ def main() -> None:
         "rows": cmd_rows,
         "directory": cmd_directory,
         "pdf": cmd_pdf,
+        "eligibility": cmd_eligibility,
         "explain": cmd_explain,
     }[args.command]
     result = handler(args)

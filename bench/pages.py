@@ -26,6 +26,8 @@ DAILY_PAGES: dict[str, Callable[[str], str]] = {
     # The person's own road in plain words (issue 18). The printed plan is timed on its own
     # (django_tasks.py pdf): a person prints it now and then, not with every page they open.
     "my_road": lambda code: f"/cases/{code}/me/road/",
+    # A programme's own view (issue 20): its adviser opens it; the target is the programme's slug.
+    "programme": lambda slug: f"/programmes/{slug}/",
 }
 #: Pages that read one case, and so write exactly one access event each.
 CASE_PAGES = frozenset({"case_overview", "needs_map", "group", "consent", "plan", "meeting", "my_road"})
@@ -48,11 +50,14 @@ def case_pages_for(
 ) -> dict[str, list[str]]:
     """Return page -> targets this role opens it with.
 
+    ``codes``: the cases the user works with (a programme's adviser: the programme's slug);
     ``covered``: the cases whose consent covers the user; ``meetings``: "code/id" of a meeting
     in each case (the plan and meeting pages exist once the plans and meetings apps are in).
     """
     if role == "reentry_coordinator":
         return {"unit": [""], "unit_map": [""], "country_map": [""]}
+    if role == "programme_staff":
+        return {"programme": list(codes)}
     if not codes:
         return {}
     pages: dict[str, list[str]] = {}

@@ -401,6 +401,17 @@ def render(results: dict, json_name: str) -> str:
                 )
                 + (" (target 60 s at 50,000)" if int(key) == 50000 else "")
             )
+        fit = results["sizes"][key].get("eligibility")
+        if fit:
+            lines.append(
+                f"\nProgramme eligibility at {int(key):,} cases: "
+                + (
+                    f"{fit['seconds']:.1f} s over the {fit['cases']:,} open cases of the catchments"
+                    if "seconds" in fit
+                    else fit["error"]
+                )
+                + (" (target 60 s at 50,000)" if int(key) == 50000 else "")
+            )
         directory = results["sizes"][key].get("directory")
         if directory:
             writes = directory["rerun"]["created"] + directory["rerun"]["changed"] if "rerun" in directory else 0

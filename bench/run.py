@@ -295,6 +295,14 @@ def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = ""
         except subprocess.CalledProcessError as error:
             result["obstacles"] = {"error": f"detect_obstacles failed with {error.returncode}"}
 
+    if (root / "programmes" / "selectors.py").exists():
+        # Every programme's eligibility over the open cases of its catchment (issue 20: 60 s at 50,000).
+        log(f"{size:,} cases: programme eligibility")
+        try:
+            result["eligibility"] = django_task("eligibility", env)
+        except subprocess.CalledProcessError as error:
+            result["eligibility"] = {"error": f"the eligibility pass failed with {error.returncode}"}
+
     if SERVICES and (root / "directory" / "hsds.py").exists():
         # The directory (issue 21): services loaded through the HSDS import, then imported again.
         log(f"{size:,} cases: importing {SERVICES:,} directory services (HSDS 3.0), then again")
