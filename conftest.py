@@ -10,6 +10,12 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No timed assertion in a test: Hypothesis fails an example that takes over 200 ms by default,
+# which a loaded machine turns into a failure of the code under test. Its examples run untimed.
+hypothesis_settings.register_profile("overgang", deadline=None)
+hypothesis_settings.load_profile("overgang")
 
 pytest_plugins = ["core.tests.live"]
 

@@ -47,6 +47,7 @@ CLIENTS = [
     ("municipality", Role.MUNICIPALITY, 1),
     ("person", Role.PERSON, 1),
     ("coordinator", Role.REENTRY_COORDINATOR, 1),
+    ("programme_staff", Role.PROGRAMME_STAFF, 1),
 ]
 MAX_CASES_PER_PERSONA = 40
 
@@ -142,10 +143,19 @@ def cmd_personas(args) -> dict:
             people = typical(current_counts(role).filter(pk__in=covered), how_many)
         elif role == Role.REENTRY_COORDINATOR:
             people = typical_coordinators(how_many)
+        elif role == Role.PROGRAMME_STAFF:
+            # The adviser of the programme with the most enrolments (Exit, at any size).
+            from programmes.models import ProgrammeStaff
+
+            posts = ProgrammeStaff.objects.filter(ended_at__isnull=True, user__username__startswith=USERNAME_PREFIX)
+            busiest = posts.annotate(n=Count("programme__enrolments")).order_by("-n", "pk")[:how_many]
+            people = [post.user for post in busiest]
         else:
             people = typical(current_counts(role), how_many)
         for user in people:
             pages = persona_cases(user)
+            if user.role == Role.PROGRAMME_STAFF:
+                pages = case_pages_for(Role.PROGRAMME_STAFF, [user.programme_posts.get().programme.slug], [])
             if user.role == Role.PERSON:
                 own = Case.objects.filter(person__user=user).order_by("-intake_date").first()
                 pages = case_pages_for(Role.PERSON, [own.code], [own.code], meetings_of([own.pk]))
@@ -234,6 +244,91 @@ def cmd_events(args) -> dict:
         "last_id": last,
         "case_pages": by_purpose.get(AccessPurpose.CASE_WORK, 0) + by_purpose.get(AccessPurpose.OWN_CASE, 0),
         "caseload": by_purpose.get(AccessPurpose.CASELOAD, 0),
+    }
+
+
+def cmd_directory(args) -> dict:
+    """Load ``--services`` generated services through the HSDS import, then import them again.
+
+    The directory search page then searches them. Issue 21: the first import under 60 s, and the
+    rerun changes nothing."""
+    import time
+
+    from bench.hsds_data import generate
+    from directory.hsds import import_services
+    from directory.models import TaxonomyTerm
+
+    codes = sorted(TaxonomyTerm.objects.filter(life_area__isnull=False).values_list("code", flat=True))
+    data = generate(args.services, codes)
+    actor = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+    result: dict = {"services": args.services}
+    for label in ("first_import", "rerun"):
+        started, cpu = time.perf_counter(), time.process_time()
+        report = import_services(data, actor=actor, every=1000)
+        result[label] = {
+            "seconds": round(time.perf_counter() - started, 1),
+            "cpu_seconds": round(time.process_time() - cpu, 1),
+            "created": report.created,
+            "changed": report.changed,
+            "unchanged": report.unchanged,
+            "rejected": len(report.rejected),
+        }
+    return result
+
+
+def cmd_eligibility(args) -> dict:
+    """Recompute every programme's eligibility over the open cases of its catchment (issue 20).
+
+    Outside its catchment a case fits no programme by the place criterion, so this is every open
+    case's eligibility that can come out other than "not eligible". Target: within the nightly
+    timetable run's limit (60 s at 50,000 cases)."""
+    import time
+
+    from programmes.models import Programme
+    from programmes.selectors import catchment_condition, catchment_fit
+
+    result: dict = {"programmes": {}}
+    started = time.perf_counter()
+    for programme in Programme.objects.prefetch_related("criteria").order_by("slug"):
+        began = time.perf_counter()
+        fit = catchment_fit(programme)
+        result["programmes"][programme.slug] = {
+            "cases": Case.objects.filter(catchment_condition(programme)).count(),
+            "seconds": round(time.perf_counter() - began, 2),
+            "by_status": {status: count.value for status, count in fit.items()},
+        }
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    result["cases"] = sum(entry["cases"] for entry in result["programmes"].values())
+    return result
+
+
+def cmd_pdf(args) -> dict:
+    """Time "Print my plan" (issue 18: under 2 s at 50,000 cases): the person persona's plan, ``--repeat`` times."""
+    import time
+
+    personas = json.loads(Path(args.personas).read_text())
+    spec = next(client for client in personas["clients"] if client["role"] == Role.PERSON)
+    code = spec["pages"]["case_overview"][0]
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(User.objects.get(username=spec["username"]))
+    url = f"/cases/{code}/me/plan.pdf"
+    walls, cpus, sizes = [], [], []
+    with transaction.atomic():  # the access events these renders write are rolled back
+        for _ in range(args.repeat):
+            started, cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu)
+            if response.status_code != 200 or response["Content-Type"] != "application/pdf":
+                return {"error": f"{url} answered {response.status_code} {response['Content-Type']}"}
+            sizes.append(len(response.content))
+        transaction.set_rollback(True)
+    return {
+        "renders": args.repeat,
+        "median_seconds": round(statistics.median(walls), 3),
+        "max_seconds": round(max(walls), 3),
+        "median_cpu_seconds": round(statistics.median(cpus), 3),
+        "bytes": max(sizes),
     }
 
 
@@ -406,6 +501,15 @@ def main() -> None:
     events = sub.add_parser("events")
     events.add_argument("--after", type=int, default=0)
     events.add_argument("--out")
+    directory = sub.add_parser("directory")
+    directory.add_argument("--services", type=int, default=10_000)
+    directory.add_argument("--out")
+    eligibility = sub.add_parser("eligibility")
+    eligibility.add_argument("--out")
+    pdf = sub.add_parser("pdf")
+    pdf.add_argument("--personas", required=True)
+    pdf.add_argument("--repeat", type=int, default=5)
+    pdf.add_argument("--out")
     rows = sub.add_parser("rows")
     rows.add_argument("--out")
     explain = sub.add_parser("explain")
@@ -435,6 +539,9 @@ def main() -> None:
         "queries": cmd_queries,
         "events": cmd_events,
         "rows": cmd_rows,
+        "directory": cmd_directory,
+        "pdf": cmd_pdf,
+        "eligibility": cmd_eligibility,
         "explain": cmd_explain,
     }[args.command]
     result = handler(args)

@@ -20,9 +20,17 @@ DAILY_PAGES: dict[str, Callable[[str], str]] = {
     # The reentry map (issue 19): the coordinator's prison, and the whole country (counts only).
     "unit_map": lambda code: "/obstacles/map/?scope=prison",
     "country_map": lambda code: "/obstacles/map/?scope=country",
+    # The directory (issue 21): a contact officer looks for housing help in a town, among the
+    # bench's 10,000 services (BENCH_SERVICES) and the seeded ones.
+    "directory_search": lambda code: "/directory/?q=bolig&life_area=housing&municipality=Drammen",
+    # The person's own road in plain words (issue 18). The printed plan is timed on its own
+    # (django_tasks.py pdf): a person prints it now and then, not with every page they open.
+    "my_road": lambda code: f"/cases/{code}/me/road/",
+    # A programme's own view (issue 20): its adviser opens it; the target is the programme's slug.
+    "programme": lambda slug: f"/programmes/{slug}/",
 }
 #: Pages that read one case, and so write exactly one access event each.
-CASE_PAGES = frozenset({"case_overview", "needs_map", "group", "consent", "plan", "meeting"})
+CASE_PAGES = frozenset({"case_overview", "needs_map", "group", "consent", "plan", "meeting", "my_road"})
 #: Pages that list cases, and so write one access event per case they show: page -> the
 #: persona's field holding how many cases that page lists for them.
 LIST_PAGES = {"my_cases": "caseload_size", "what_is_due": "due_cases"}
@@ -42,11 +50,14 @@ def case_pages_for(
 ) -> dict[str, list[str]]:
     """Return page -> targets this role opens it with.
 
+    ``codes``: the cases the user works with (a programme's adviser: the programme's slug);
     ``covered``: the cases whose consent covers the user; ``meetings``: "code/id" of a meeting
     in each case (the plan and meeting pages exist once the plans and meetings apps are in).
     """
     if role == "reentry_coordinator":
         return {"unit": [""], "unit_map": [""], "country_map": [""]}
+    if role == "programme_staff":
+        return {"programme": list(codes)}
     if not codes:
         return {}
     pages: dict[str, list[str]] = {}
@@ -62,6 +73,10 @@ def case_pages_for(
     if role in LEADS or role == "person":
         pages["consent"] = list(codes)
     pages["plan"] = list(codes)
+    if role in LEADS:
+        pages["directory_search"] = [""]
+    if role == "person":
+        pages["my_road"] = list(codes)
     if meetings:
         pages["meeting"] = list(meetings)
     return pages

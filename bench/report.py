@@ -401,6 +401,42 @@ def render(results: dict, json_name: str) -> str:
                 )
                 + (" (target 60 s at 50,000)" if int(key) == 50000 else "")
             )
+        fit = results["sizes"][key].get("eligibility")
+        if fit:
+            lines.append(
+                f"\nProgramme eligibility at {int(key):,} cases: "
+                + (
+                    f"{fit['seconds']:.1f} s over the {fit['cases']:,} open cases of the catchments"
+                    if "seconds" in fit
+                    else fit["error"]
+                )
+                + (" (target 60 s at 50,000)" if int(key) == 50000 else "")
+            )
+        directory = results["sizes"][key].get("directory")
+        if directory:
+            writes = directory["rerun"]["created"] + directory["rerun"]["changed"] if "rerun" in directory else 0
+            lines.append(
+                f"\nDirectory at {int(key):,} cases: "
+                + (
+                    f"{directory['services']:,} services imported (HSDS 3.0) in "
+                    f"{directory['first_import']['seconds']:.0f} s (target 60 s), again in "
+                    f"{directory['rerun']['seconds']:.0f} s changing {writes} "
+                    f"(target 0)"
+                    if "services" in directory
+                    else directory["error"]
+                )
+            )
+        pdf = results["sizes"][key].get("pdf")
+        if pdf:
+            lines.append(
+                f"\nThe person's printed plan at {int(key):,} cases: "
+                + (
+                    f"median {pdf['median_seconds']:.2f} s, slowest {pdf['max_seconds']:.2f} s of {pdf['renders']} "
+                    f"renders ({pdf['median_cpu_seconds']:.2f} s CPU; target 2 s at 50,000)"
+                    if "renders" in pdf
+                    else pdf["error"]
+                )
+            )
     lines += [
         "",
         f"Target: {large_n:,} cases load in under 15 minutes: **{'met' if load_ok else 'missed'}** "

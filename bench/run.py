@@ -30,6 +30,8 @@ BENCH_RATE=(bench.pages.NATIONAL_PEAK_RATE) open-loop arrivals per second (0 lea
 BENCH_ARRIVALS=poisson (or uniform)  BENCH_OPEN_SECONDS=(BENCH_SECONDS)  BENCH_SENDERS=128
 BENCH_LABEL=(none; names the run, its results file and its databases)  BENCH_BEFORE=(a git ref to bench first)
 BENCH_DROP=0 (1 drops the databases at the end)
+BENCH_PDF_REPEAT=5 renders of the person's printed plan, timed on their own
+BENCH_SERVICES=10000 directory services loaded through the HSDS import at each size (0 leaves them out)
 A short run at one size: BENCH_SIZES=500 BENCH_SECONDS=20 make bench
 BENCH_PG=postgres://overgang:overgang@127.0.0.1:5432  BENCH_PORT=8765
 The databases are kept for inspection (unless BENCH_DROP=1) and recreated on the next run.
@@ -94,6 +96,8 @@ LABEL = re.sub(r"[^a-z0-9_]", "_", os.environ.get("BENCH_LABEL", "").lower())
 DB_SUFFIX = f"_{LABEL}" if LABEL else ""
 BEFORE = os.environ.get("BENCH_BEFORE", "")
 DROP = os.environ.get("BENCH_DROP", "0") == "1"
+SERVICES = env_int("BENCH_SERVICES", 10_000)
+PDF_REPEAT = env_int("BENCH_PDF_REPEAT", 5)
 
 
 def log(message: str) -> None:
@@ -291,6 +295,22 @@ def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = ""
         except subprocess.CalledProcessError as error:
             result["obstacles"] = {"error": f"detect_obstacles failed with {error.returncode}"}
 
+    if (root / "programmes" / "selectors.py").exists():
+        # Every programme's eligibility over the open cases of its catchment (issue 20: 60 s at 50,000).
+        log(f"{size:,} cases: programme eligibility")
+        try:
+            result["eligibility"] = django_task("eligibility", env)
+        except subprocess.CalledProcessError as error:
+            result["eligibility"] = {"error": f"the eligibility pass failed with {error.returncode}"}
+
+    if SERVICES and (root / "directory" / "hsds.py").exists():
+        # The directory (issue 21): services loaded through the HSDS import, then imported again.
+        log(f"{size:,} cases: importing {SERVICES:,} directory services (HSDS 3.0), then again")
+        try:
+            result["directory"] = django_task("directory", env, "--services", str(SERVICES))
+        except subprocess.CalledProcessError as error:
+            result["directory"] = {"error": f"the HSDS import failed with {error.returncode}"}
+
     personas_file = workdir / f"personas_{size}{suffix}.json"
     password = secrets.token_urlsafe(18)
     env_with_password = {**env, "BENCH_PASSWORD": password}
@@ -308,6 +328,12 @@ def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = ""
         result["cpu"] = django_task("cpu", env, "--personas", str(personas_file), "--repeat", str(CPU_REPEAT))
     except subprocess.CalledProcessError as error:  # reported, and the load run goes on
         result["cpu"] = {"error": f"cpu pass failed with {error.returncode}", "pages": {}}
+    if (root / "personpages" / "views.py").exists():
+        log(f"{size:,} cases: the person's printed plan (PDF), {PDF_REPEAT} renders")
+        try:
+            result["pdf"] = django_task("pdf", env, "--personas", str(personas_file), "--repeat", str(PDF_REPEAT))
+        except subprocess.CalledProcessError as error:
+            result["pdf"] = {"error": f"the PDF pass failed with {error.returncode}"}
     before = django_task("events", env)
 
     if not port_free(PORT):

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.db.models import QuerySet
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # no stubs pinned
 
@@ -50,7 +50,7 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.text import search_text
-from journal.services import record_change
+from journal.services import record_change, record_changes
 
 HSDS_VERSION = "3.0"
 SERVICE_SCHEMA = Path(__file__).resolve().parent / "hsds_schema" / "compiled" / "service.json"
@@ -240,18 +240,6 @@ def export() -> dict[str, Any]:
     }
 
 
-def _canonical(value: Any) -> Any:
-    """The record with each list of objects in the order of their ids, to compare two records."""
-    if isinstance(value, dict):
-        return {key: _canonical(item) for key, item in value.items()}
-    if isinstance(value, list):
-        items = [_canonical(item) for item in value]
-        if all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in items):
-            return sorted(items, key=lambda item: item["id"])
-        return items
-    return value
-
-
 # ---------------------------------------------------------------------------------------
 # The import
 
@@ -282,6 +270,44 @@ def _check_items(record: dict[str, Any], key: str, required: Iterable[str], erro
                 errors.append(f"{key}[{index}].{name}: required")
 
 
+@cache
+def _limits(model: Any) -> dict[str, int]:
+    """The longest text each of the model's fields holds (PostgreSQL refuses longer; SQLite would not)."""
+    return {
+        field.name: field.max_length
+        for field in model._meta.get_fields()
+        if isinstance(field, models.CharField) and field.max_length
+    }
+
+
+def _check_lengths(model: Any, item: Any, where: str, errors: list[str]) -> None:
+    if not isinstance(item, dict):
+        return
+    for name, limit in _limits(model).items():
+        value = item.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            errors.append(f"{where}{name}: at most {limit} characters")
+
+
+def _check_all_lengths(record: dict[str, Any], errors: list[str]) -> None:
+    _check_lengths(Service, record, "", errors)
+    _check_lengths(Organization, record.get("organization"), "organization.", errors)
+    for key, model in (
+        ("service_areas", ServiceArea),
+        ("phones", Phone),
+        ("contacts", Contact),
+        ("schedules", Schedule),
+    ):
+        for index, item in enumerate(record.get(key) or []):
+            _check_lengths(model, item, f"{key}[{index}].", errors)
+    for index, link in enumerate(record.get("service_at_locations") or []):
+        location = link.get("location") if isinstance(link, dict) else None
+        where = f"service_at_locations[{index}].location."
+        _check_lengths(Location, location, where, errors)
+        for address in (location.get("addresses") or [])[:1] if isinstance(location, dict) else []:
+            _check_lengths(Location, address, f"{where}addresses[0].", errors)
+
+
 def check_record(record: Any, terms: dict[str, TaxonomyTerm]) -> list[str]:
     """Why this record cannot be imported; empty if it can."""
     if not isinstance(record, dict):
@@ -304,8 +330,8 @@ def check_record(record: Any, terms: dict[str, TaxonomyTerm]) -> list[str]:
             errors.append("organization.name: required")
     for name in ("minimum_age", "maximum_age"):
         value = record.get(name)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-            errors.append(f"{name}: a whole number")
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 150):
+            errors.append(f"{name}: a whole number from 0 to 150")
     if record.get("assured_date") is not None:
         try:
             datetime.date.fromisoformat(record["assured_date"])
@@ -339,8 +365,11 @@ def check_record(record: Any, terms: dict[str, TaxonomyTerm]) -> list[str]:
         code = term.get("code") if isinstance(term, dict) else None
         if code not in terms:
             errors.append(f"attributes[{index}].taxonomy_term: unknown term {code!r}")
+    _check_all_lengths(record, errors)
     extension = record.get("x_overgang") or {}
-    if extension.get("setting", Setting.BOTH) not in Setting.values:
+    if not isinstance(extension, dict):
+        errors.append("x_overgang: must be an object")
+    elif extension.get("setting", Setting.BOTH) not in Setting.values:
         errors.append(f"x_overgang.setting: one of {', '.join(Setting.values)}")
     return errors
 
@@ -369,23 +398,83 @@ class ImportReport:
     rejected: list[tuple[int, str, list[str]]] = field(default_factory=list)
 
 
-def _sync_children(model: Any, service: Service, wanted: dict[str, dict[str, Any]]) -> bool:
-    """Make the service's rows of ``model`` exactly ``wanted`` (by id); whether anything changed."""
-    changed = False
-    existing = {str(row.id): row for row in model.objects.filter(service=service)}
-    for key, row in existing.items():
-        if key not in wanted:
-            row.delete()
-            changed = True
+def _differs(obj: Any, values: dict[str, Any]) -> list[str]:
+    """The names of ``values`` that ``obj`` holds otherwise."""
+    return [name for name, value in values.items() if getattr(obj, name) != value]
+
+
+def _rows_differ(rows: Iterable[Any], wanted: dict[str, dict[str, Any]]) -> bool:
+    """Whether ``rows`` are otherwise than ``wanted`` (by id)."""
+    held = {str(row.id): row for row in rows}
+    return held.keys() != wanted.keys() or any(_differs(held[key], values) for key, values in wanted.items())
+
+
+def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    """Set ``values`` on ``obj``; whether any of them differed from what it held."""
+    differ = _differs(obj, values)
+    for name in differ:
+        setattr(obj, name, values[name])
+    return bool(differ)
+
+
+@dataclass
+class _Batch:
+    """What a batch of records already has in the database, read in one query per table.
+
+    The records are then compared and written without a read each: a record the database already
+    holds exactly costs no query at all. An organization or location the batch creates joins it, so
+    the next record naming it finds it.
+    """
+
+    organizations: dict[str, Organization]
+    locations: dict[str, Location]
+    services: dict[str, Service]
+
+    @classmethod
+    def read(cls, records: list[dict[str, Any]]) -> _Batch:
+        locations = [link["location"]["id"] for record in records for link in record.get("service_at_locations") or []]
+        services = (
+            Service.objects.filter(id__in=[record["id"] for record in records])
+            .prefetch_related("service_areas", "phones", "contacts", "schedules", "service_at_locations")
+            .prefetch_related("taxonomy_terms")
+        )
+        return cls(
+            organizations={
+                str(key): row
+                for key, row in Organization.objects.in_bulk([r["organization"]["id"] for r in records]).items()
+            },
+            locations={str(key): row for key, row in Location.objects.in_bulk(locations).items()},
+            services={str(service.id): service for service in services},
+        )
+
+    def forget(self, record: dict[str, Any]) -> None:
+        """A record's writes were rolled back: read its organization and locations again as they now stand."""
+        self.services.pop(record["id"], None)
+        org = record["organization"]["id"]
+        self.organizations.pop(org, None)
+        if (row := Organization.objects.filter(id=org).first()) is not None:
+            self.organizations[org] = row
+        for link in record.get("service_at_locations") or []:
+            key = link["location"]["id"]
+            self.locations.pop(key, None)
+            if (location := Location.objects.filter(id=key).first()) is not None:
+                self.locations[key] = location
+
+
+def _sync_children(model: Any, service: Service, existing: Iterable[Any], wanted: dict[str, dict[str, Any]]) -> bool:
+    """Make the service's rows of ``model`` (``existing``) exactly ``wanted`` (by id); whether anything changed."""
+    rows = {str(row.id): row for row in existing}
+    gone = [row.pk for key, row in rows.items() if key not in wanted]
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
+    new = [model(id=uuid.UUID(key), service=service, **values) for key, values in wanted.items() if key not in rows]
+    if new:
+        model.objects.bulk_create(new)
+    changed = bool(gone or new)
     for key, values in wanted.items():
-        row = existing.get(key)
-        if row is None:
-            model.objects.create(id=uuid.UUID(key), service=service, **values)
-            changed = True
-        elif any(getattr(row, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.save()
+        row = rows.get(key)
+        if row is not None and _assign(row, values):
+            row.save(update_fields=list(values))
             changed = True
     return changed
 
@@ -399,29 +488,88 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-def _import_one(record: dict[str, Any], terms: dict[str, TaxonomyTerm], actor: User) -> str:
-    """Write one checked record; "created", "changed" or "unchanged"."""
-    org_data = record["organization"]
-    organization, org_created = Organization.objects.get_or_create(
-        id=uuid.UUID(org_data["id"]), defaults={"name": org_data["name"]}
-    )
-    org_values = {
-        "name": org_data["name"],
-        "alternate_name": _text(org_data.get("alternate_name")),
-        "description": _text(org_data.get("description")),
-        "email": _text(org_data.get("email")),
-        "website": _text(org_data.get("website")),
-        "legal_status": _text(org_data.get("legal_status")),
+def _date(value: Any) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _organization_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": data["name"],
+        "alternate_name": _text(data.get("alternate_name")),
+        "description": _text(data.get("description")),
+        "email": _text(data.get("email")),
+        "website": _text(data.get("website")),
+        "legal_status": _text(data.get("legal_status")),
     }
-    touched = org_created
-    if any(getattr(organization, name) != value for name, value in org_values.items()):
-        for name, value in org_values.items():
-            setattr(organization, name, value)
-        organization.save()
-        touched = True
+
+
+def _location_values(data: dict[str, Any], organization: Organization, country: str) -> dict[str, Any]:
+    address = (data.get("addresses") or [{}])[0] or {}
+    return {
+        "organization_id": organization.id,
+        "location_type": data["location_type"],
+        "name": _text(data.get("name")),
+        "description": _text(data.get("description")),
+        "transportation": _text(data.get("transportation")),
+        "url": _text(data.get("url")),
+        "latitude": _decimal(data.get("latitude")),
+        "longitude": _decimal(data.get("longitude")),
+        "address_1": _text(address.get("address_1")),
+        "city": _text(address.get("city")),
+        "postal_code": _text(address.get("postal_code")),
+        "country": _text(address.get("country")) or country,
+    }
+
+
+def _import_organization(
+    record: dict[str, Any], batch: _Batch, new: list[Organization] | None = None
+) -> tuple[Organization, bool]:
+    """The record's organization, created or brought up to date; whether it was written.
+
+    With ``new``, an organization to create is put there for one INSERT of them all."""
+    data = record["organization"]
+    values = _organization_values(data)
+    organization = batch.organizations.get(data["id"])
+    if organization is None:
+        organization = Organization(id=uuid.UUID(data["id"]), **values)
+        if new is None:
+            organization.save(force_insert=True)
+        else:
+            new.append(organization)
+        batch.organizations[data["id"]] = organization
+        return organization, True
+    if _assign(organization, values):
+        organization.save(update_fields=list(values))
+        return organization, True
+    return organization, False
+
+
+def _import_location(
+    data: dict[str, Any], organization: Organization, country: str, batch: _Batch, new: list[Location] | None = None
+) -> tuple[Location, bool]:
+    """A location of the record, created or brought up to date; whether it was written (or, with
+    ``new``, put there to create)."""
+    values = _location_values(data, organization, country)
+    location = batch.locations.get(data["id"])
+    if location is None:
+        location = Location(id=uuid.UUID(data["id"]), **values)
+        if new is None:
+            location.save(force_insert=True)
+        else:
+            new.append(location)
+        batch.locations[data["id"]] = location
+        return location, True
+    if _assign(location, values):
+        location.save(update_fields=list(values))
+        return location, True
+    return location, False
+
+
+def _service_values(record: dict[str, Any], terms: dict[str, TaxonomyTerm]) -> dict[str, Any]:
+    """The service's fields as the record gives them (without its organization and searchable text)."""
     extension = record.get("x_overgang") or {}
-    values = {
-        "organization": organization,
+    return {
+        "organization_id": uuid.UUID(record["organization"]["id"]),
         "name": record["name"],
         "alternate_name": _text(record.get("alternate_name")),
         "description": record["description"],
@@ -433,36 +581,21 @@ def _import_one(record: dict[str, Any], terms: dict[str, TaxonomyTerm], actor: U
         "eligibility_description": _text(record.get("eligibility_description")),
         "minimum_age": record.get("minimum_age"),
         "maximum_age": record.get("maximum_age"),
-        "last_verified": datetime.date.fromisoformat(record["assured_date"]) if record.get("assured_date") else None,
+        "last_verified": _date(record.get("assured_date")),
         "setting": extension.get("setting", Setting.BOTH),
         "country": extension.get("country", "NO"),
         "source": _text(extension.get("source")),
     }
-    service = Service.objects.filter(id=uuid.UUID(record["id"])).first()
-    created = service is None
-    if service is None:
-        service = Service(id=uuid.UUID(record["id"]), **values)
-        service.full_clean(exclude=["search_text"])
-        service.save()
-    elif any(getattr(service, name) != value for name, value in values.items()):
-        for name, value in values.items():
-            setattr(service, name, value)
-        service.version += 1
-        service.full_clean(exclude=["search_text"])
-        service.save()
-        touched = True
-    touched |= _sync_children(
-        ServiceArea,
-        service,
-        {
+
+
+def _children(record: dict[str, Any]) -> dict[Any, dict[str, dict[str, Any]]]:
+    """The service's rows of each child table as the record gives them, by id."""
+    return {
+        ServiceArea: {
             a["id"]: {"name": a["name"], "description": _text(a.get("description"))}
             for a in record.get("service_areas") or []
         },
-    )
-    touched |= _sync_children(
-        Phone,
-        service,
-        {
+        Phone: {
             p["id"]: {
                 "number": p["number"],
                 "type": _text(p.get("type")) or "voice",
@@ -470,11 +603,7 @@ def _import_one(record: dict[str, Any], terms: dict[str, TaxonomyTerm], actor: U
             }
             for p in record.get("phones") or []
         },
-    )
-    touched |= _sync_children(
-        Contact,
-        service,
-        {
+        Contact: {
             c["id"]: {
                 "name": _text(c.get("name")),
                 "title": _text(c.get("title")),
@@ -483,84 +612,220 @@ def _import_one(record: dict[str, Any], terms: dict[str, TaxonomyTerm], actor: U
             }
             for c in record.get("contacts") or []
         },
-    )
-    touched |= _sync_children(
-        Schedule,
-        service,
-        {
+        Schedule: {
             s["id"]: {
                 "freq": _text(s.get("freq")) or "WEEKLY",
                 "byday": s["byday"],
                 "opens_at": datetime.time.fromisoformat(s["opens_at"]),
                 "closes_at": datetime.time.fromisoformat(s["closes_at"]),
-                "valid_from": datetime.date.fromisoformat(s["valid_from"]) if s.get("valid_from") else None,
-                "valid_to": datetime.date.fromisoformat(s["valid_to"]) if s.get("valid_to") else None,
+                "valid_from": _date(s.get("valid_from")),
+                "valid_to": _date(s.get("valid_to")),
                 "description": _text(s.get("description")),
             }
             for s in record.get("schedules") or []
         },
+    }
+
+
+#: Each child table by the name of its rows on a service.
+CHILD_TABLES = {ServiceArea: "service_areas", Phone: "phones", Contact: "contacts", Schedule: "schedules"}
+
+
+def _terms(record: dict[str, Any], terms: dict[str, TaxonomyTerm]) -> set[TaxonomyTerm]:
+    return {terms[a["taxonomy_term"]["code"]] for a in record.get("attributes") or []}
+
+
+def _search_text(record: dict[str, Any], organization: Organization, wanted_terms: set[TaxonomyTerm]) -> str:
+    """In the order ``directory.services.service_search_text`` reads them: areas by name, terms by code."""
+    return search_text(
+        record["name"],
+        _text(record.get("alternate_name")),
+        record["description"],
+        _text(record.get("eligibility_description")),
+        _text(record.get("application_process")),
+        organization.name,
+        *sorted(area["name"] for area in record.get("service_areas") or []),
+        *(
+            name
+            for term in sorted(wanted_terms, key=lambda t: t.code)
+            if term.life_area is not None
+            for name in (term.life_area.name_nb, term.life_area.name_da, term.life_area.name_en)
+        ),
     )
+
+
+#: The fields are checked (lengths, choices, the e-mail and web address), but not against the
+#: database: the organization is written with the record, the id was looked up with the batch, and
+#: the two constraints only repeat the choices of status and setting.
+SERVICE_CHECKS: dict[str, Any] = {"exclude": ["organization"], "validate_unique": False, "validate_constraints": False}
+
+
+def _holds(record: dict[str, Any], terms: dict[str, TaxonomyTerm], batch: _Batch) -> bool:
+    """Whether the database holds this record exactly, as its batch read it: then nothing is written."""
+    service = batch.services.get(record["id"])
+    organization = batch.organizations.get(record["organization"]["id"])
+    if service is None or organization is None:
+        return False
+    values = _service_values(record, terms)
+    if _differs(organization, _organization_values(record["organization"])) or _differs(service, values):
+        return False
+    if any(_rows_differ(getattr(service, CHILD_TABLES[m]).all(), wanted) for m, wanted in _children(record).items()):
+        return False
+    links: dict[str, dict[str, Any]] = {}
     for link in record.get("service_at_locations") or []:
-        data = link["location"]
-        address = (data.get("addresses") or [{}])[0] or {}
-        location_values = {
-            "organization": organization,
-            "location_type": data["location_type"],
-            "name": _text(data.get("name")),
-            "description": _text(data.get("description")),
-            "transportation": _text(data.get("transportation")),
-            "url": _text(data.get("url")),
-            "latitude": _decimal(data.get("latitude")),
-            "longitude": _decimal(data.get("longitude")),
-            "address_1": _text(address.get("address_1")),
-            "city": _text(address.get("city")),
-            "postal_code": _text(address.get("postal_code")),
-            "country": _text(address.get("country")) or values["country"],
-        }
-        location = Location.objects.filter(id=uuid.UUID(data["id"])).first()
-        if location is None:
-            location = Location.objects.create(id=uuid.UUID(data["id"]), **location_values)
-            touched = True
-        elif any(getattr(location, name) != value for name, value in location_values.items()):
-            for name, value in location_values.items():
-                setattr(location, name, value)
-            location.save()
-            touched = True
-        if not ServiceAtLocation.objects.filter(service=service, location=location).exists():
-            ServiceAtLocation.objects.create(
-                id=uuid.UUID(link["id"]), service=service, location=location, description=_text(link.get("description"))
-            )
-            touched = True
-    wanted_terms = {terms[a["taxonomy_term"]["code"]] for a in record.get("attributes") or []}
-    if set(service.taxonomy_terms.all()) != wanted_terms:
+        location = batch.locations.get(link["location"]["id"])
+        if location is None or _differs(location, _location_values(link["location"], organization, values["country"])):
+            return False
+        links[link["id"]] = {"location_id": location.id, "description": _text(link.get("description"))}
+    return not _rows_differ(service.service_at_locations.all(), links) and set(service.taxonomy_terms.all()) == _terms(
+        record, terms
+    )
+
+
+def _import_one(record: dict[str, Any], terms: dict[str, TaxonomyTerm], actor: User, batch: _Batch) -> str:
+    """Write one checked record against what its batch read; "created", "changed" or "unchanged"."""
+    organization, touched = _import_organization(record, batch)
+    values = _service_values(record, terms)
+    wanted_terms = _terms(record, terms)
+    text = _search_text(record, organization, wanted_terms)
+    service = batch.services.get(record["id"])
+    created = service is None
+    old_version = None if service is None else service.version
+    if service is None:
+        service = Service(id=uuid.UUID(record["id"]), search_text=text, **values)
+        service.full_clean(**SERVICE_CHECKS)
+        service.save(force_insert=True)
+    elif _assign(service, values):
+        service.version += 1
+        service.full_clean(**SERVICE_CHECKS)
+        service.save()
+        touched = True
+
+    def existing(name: str) -> Iterable[Any]:
+        return () if created else getattr(service, name).all()
+
+    for model, wanted in _children(record).items():
+        touched |= _sync_children(model, service, existing(CHILD_TABLES[model]), wanted)
+    links: dict[str, dict[str, Any]] = {}
+    for link in record.get("service_at_locations") or []:
+        location, written = _import_location(link["location"], organization, values["country"], batch)
+        touched |= written
+        links[link["id"]] = {"location_id": location.id, "description": _text(link.get("description"))}
+    touched |= _sync_children(ServiceAtLocation, service, existing("service_at_locations"), links)
+    if created:
+        Service.taxonomy_terms.through.objects.bulk_create(
+            Service.taxonomy_terms.through(service=service, taxonomyterm=term) for term in wanted_terms
+        )
+    elif set(existing("taxonomy_terms")) != wanted_terms:
         service.taxonomy_terms.set(list(wanted_terms))
         touched = True
-    if created or touched:
-        service.search_text = search_text(
-            service.name,
-            service.alternate_name,
-            service.description,
-            service.eligibility_description,
-            service.application_process,
-            organization.name,
-            *service.service_areas.values_list("name", flat=True),
-            *(
-                name
-                for term in service.taxonomy_terms.select_related("life_area")
-                if term.life_area is not None
-                for name in (term.life_area.name_nb, term.life_area.name_da, term.life_area.name_en)
-            ),
-        )
+    if touched and service.search_text != text:
+        service.search_text = text
         service.save(update_fields=["search_text"])
+    if created or touched:
         record_change(
             actor=actor,
             action="service.import",
             obj=service,
             case=None,
-            old=None if created else {"version": service.version},
-            new={"name": service.name, "status": service.status},
+            old=None if created else {"version": old_version},
+            new={"name": service.name, "status": service.status, "version": service.version},
         )
     return "created" if created else ("changed" if touched else "unchanged")
+
+
+def _create_all(
+    records: list[tuple[int, dict[str, Any]]], terms: dict[str, TaxonomyTerm], actor: User, batch: _Batch
+) -> tuple[int, list[tuple[int, str, list[str]]]]:
+    """Create the batch's new services in one INSERT per table; how many, and the records refused.
+
+    Each service is checked before anything is written; one that fails is refused alone. A clash
+    only the database can see (an id a child of another service already has) raises, and the
+    caller then writes the batch record by record.
+    """
+    refused: list[tuple[int, str, list[str]]] = []
+    services: list[tuple[dict[str, Any], Service]] = []
+    for index, record in records:
+        service = Service(id=uuid.UUID(record["id"]), **_service_values(record, terms))
+        try:
+            service.full_clean(**SERVICE_CHECKS)
+        except ValidationError as error:
+            refused.append((index, record["id"], _messages(error)))
+        else:
+            services.append((record, service))
+    children: dict[Any, list[Any]] = {model: [] for model in (*CHILD_TABLES, ServiceAtLocation)}
+    links = []
+    organizations: list[Organization] = []
+    locations: list[Location] = []
+    for record, service in services:
+        organization, _written = _import_organization(record, batch, organizations)
+        wanted_terms = _terms(record, terms)
+        service.search_text = _search_text(record, organization, wanted_terms)
+        for model, wanted in _children(record).items():
+            children[model] += [model(id=uuid.UUID(key), service=service, **values) for key, values in wanted.items()]
+        for link in record.get("service_at_locations") or []:
+            location, _written = _import_location(link["location"], organization, service.country, batch, locations)
+            children[ServiceAtLocation].append(
+                ServiceAtLocation(
+                    id=uuid.UUID(link["id"]),
+                    service=service,
+                    location_id=location.id,
+                    description=_text(link.get("description")),
+                )
+            )
+        links += [Service.taxonomy_terms.through(service=service, taxonomyterm=term) for term in wanted_terms]
+    Organization.objects.bulk_create(organizations)
+    Location.objects.bulk_create(locations)
+    Service.objects.bulk_create([service for _record, service in services])
+    for model, rows in children.items():
+        model.objects.bulk_create(rows)
+    Service.taxonomy_terms.through.objects.bulk_create(links)
+    record_changes(
+        actor=actor,
+        action="service.import",
+        changes=[
+            (service, None, {"name": service.name, "status": service.status, "version": service.version})
+            for _record, service in services
+        ],
+    )
+    return len(services), refused
+
+
+def _write_batch(
+    checked: list[tuple[int, dict[str, Any]]], terms: dict[str, TaxonomyTerm], actor: User, report: ImportReport
+) -> None:
+    """Write a batch of checked records in one transaction, counting each outcome in ``report``.
+
+    The new services go in together (``_create_all``). If the database refuses that, it is undone
+    and every record of the batch is written alone, each in its savepoint, so a clash undoes only
+    its own record and is reported with it.
+    """
+    batch = _Batch.read([record for _index, record in checked])
+    new = [(index, record) for index, record in checked if record["id"] not in batch.services]
+    with transaction.atomic():
+        alone = checked
+        if new:
+            try:
+                with transaction.atomic():
+                    created, refused = _create_all(new, terms, actor, batch)
+            except (IntegrityError, DataError):
+                batch = _Batch.read([record for _index, record in checked])
+            else:
+                report.created += created
+                report.rejected += refused
+                alone = [(index, record) for index, record in checked if record["id"] in batch.services]
+        for index, record in alone:
+            if _holds(record, terms, batch):
+                report.unchanged += 1
+                continue
+            try:
+                with transaction.atomic():
+                    outcome = _import_one(record, terms, actor, batch)
+            except (ValidationError, IntegrityError, DataError) as error:
+                report.rejected.append((index, record["id"], _messages(error)))
+                batch.forget(record)
+            else:
+                setattr(report, outcome, getattr(report, outcome) + 1)
 
 
 def import_services(
@@ -568,42 +833,36 @@ def import_services(
 ) -> ImportReport:
     """Import an HSDS 3.0 service list (``export``'s shape); each record stands or falls alone.
 
-    The records go in batches of ``every``, one transaction each with a savepoint per record, so a
-    rejected record undoes only itself (and a database is not synced once per record). A record
-    that reads exactly as its service exports today is unchanged without a write; any other goes
-    through ``_import_one``, which also finds it unchanged if only its form differs (an empty
-    field left out, say). ``progress`` hears of each batch done.
+    The records go in batches of ``every``: each batch reads what the database holds of its records
+    in one query per table (``_Batch``), then writes in one transaction with a savepoint per
+    record, so a rejected record undoes only itself. A record the database holds exactly is
+    unchanged without a write. A service that appears twice in the file is rejected the second
+    time. ``progress`` hears of each batch done.
     """
     report = ImportReport()
     contents = data.get("contents") if isinstance(data, dict) else data
     if not isinstance(contents, list):
         report.rejected.append((0, "", ["the file holds no list of services (contents)"]))
         return report
-    terms = {term.code: term for term in TaxonomyTerm.objects.all()}
+    terms = {term.code: term for term in TaxonomyTerm.objects.select_related("life_area")}
     total = len(contents)
+    seen: set[str] = set()
     for start in range(0, total, every):
-        batch = contents[start : start + every]
-        ids = [record["id"] for record in batch if isinstance(record, dict) and _is_uuid(record.get("id"))]
-        current = {str(service.id): _canonical(service_record(service)) for service in _exported().filter(id__in=ids)}
-        with transaction.atomic():
-            for index, record in enumerate(batch, start=start):
-                errors = schema_errors(record) or check_record(record, terms)
-                if errors:
-                    identifier = str(record.get("id", "")) if isinstance(record, dict) else ""
-                    report.rejected.append((index, identifier, errors))
-                    continue
-                if current.get(record["id"]) == _canonical(record):
-                    report.unchanged += 1
-                    continue
-                try:
-                    with transaction.atomic():
-                        outcome = _import_one(record, terms, actor)
-                except (ValidationError, IntegrityError) as error:
-                    report.rejected.append((index, str(record.get("id", "")), _messages(error)))
-                else:
-                    setattr(report, outcome, getattr(report, outcome) + 1)
+        checked: list[tuple[int, dict[str, Any]]] = []
+        for index, record in enumerate(contents[start : start + every], start=start):
+            errors = schema_errors(record) or check_record(record, terms)
+            if not errors and record["id"] in seen:
+                errors = ["id: the file holds this service twice"]
+            if errors:
+                identifier = str(record.get("id", "")) if isinstance(record, dict) else ""
+                report.rejected.append((index, identifier, errors))
+                continue
+            seen.add(record["id"])
+            checked.append((index, record))
+        _write_batch(checked, terms, actor, report)
         if progress is not None:
             progress(min(start + every, total), total)
+    report.rejected.sort(key=lambda rejected: rejected[0])
     return report
 
 
@@ -612,4 +871,6 @@ def _messages(error: Exception) -> list[str]:
         if hasattr(error, "error_dict"):
             return [f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in error.message_dict.items()]
         return [str(message) for message in error.messages]
+    if isinstance(error, DataError):
+        return ["a value is too long or out of range for the database"]
     return ["an identifier is already used by another record"]

@@ -5,7 +5,10 @@
   Trondheim's team for repeat offenders, Drammen's housing service, TOG in Oslo, Haugesund and
   Bodø. (Seed 004, the list at its end.)
 - The networks after prison in NIBR-rapport 2011:20: WayBack (section 5.17) and Oslo Røde Kors'
-  network after prison (section 5.19). (Seed 002.)
+  network after prison (section 5.19), and the one project of its chapter 5 that the report says
+  went on after its project period: the self-build project in Oslo's St. Hanshaugen district
+  (section 5.13). (Seed 002.) The chapter's other projects were trials with an end (1998-2010) or
+  ran in Sweden; none takes a referral, so none is an entry.
 - For every municipality of the demo world (the towns of ``population.generator`` and the demo
   cases' home municipalities) the NAV office (in Denmark the jobcentre) and the municipality's
   help with housing.
@@ -29,6 +32,7 @@ from population.generator import TOWNS
 TILBAKEFORING = "tilbakeføring.no: Arbeidsprosess – fra fengsel (bolig), lokale eksempler"
 NIBR_WAYBACK = "NIBR-rapport 2011:20, kap. 5.17 (Hansen 2007, Fafo-notat 2007:3)"
 NIBR_RED_CROSS = "NIBR-rapport 2011:20, kap. 5.19 (Aarvold og Solvang 2008)"
+NIBR_SELF_BUILD = "NIBR-rapport 2011:20, kap. 5.13 (Oslo kommune, Bydel St. Hanshaugen)"
 NAV_SOURCE = "nav.no: NAV-kontor i hver kommune"
 JOBCENTER_SOURCE = "Lov om en aktiv beskæftigelsesindsats: jobcenter i hver kommune"
 HOUSING_SOURCE_NO = "Lov om kommunenes ansvar på det boligsosiale feltet (2023)"
@@ -201,6 +205,30 @@ EXAMPLES = [
         ),
         application_process="Be kontaktbetjenten ta kontakt med Oslo Røde Kors i god tid før løslatelsen.",
         url="https://www.rodekors.no/",
+    ),
+    Entry(
+        organization="Oslo kommune, Bydel St. Hanshaugen",
+        name="Selvbyggerprosjektet – pusse opp din egen leilighet",
+        description=(
+            "Du som skal løslates eller er prøveløslatt, pusser opp en kommunal leilighet sammen med andre "
+            "i samme situasjon, og flytter inn i den etterpå. Arbeidet varer i seks måneder, og du kan sone "
+            "i overgangsbolig mens du jobber. Du betaler lavere husleie i tre år etter oppussingen. Startet "
+            "i 2007 med støtte fra Husbanken, sammen med kriminalomsorgen, Boligbygg og NAV i Oslo fengsel, "
+            "og videreført etter prosjektperioden."
+        ),
+        municipalities=("Oslo",),
+        life_areas=("housing", "work", "criminal-environment"),
+        setting="both",
+        source=NIBR_SELF_BUILD,
+        eligibility=(
+            "Innsatte i Oslo fengsel, særlig i TOG-avdelingen, og andre som skal løslates og trenger bolig. "
+            "Også den som er ferdig med soningen."
+        ),
+        application_process=(
+            "Kontaktbetjenten tar kontakt med bydelen. Før oppstart trengs vedtak om kommunal bolig, "
+            "tilskudd fra NAV, skattekort og bankkonto."
+        ),
+        url="https://www.oslo.kommune.no/bydeler/bydel-st-hanshaugen/",
     ),
 ]
 

@@ -76,6 +76,37 @@ def record_change(
     return entry
 
 
+def record_changes(
+    *, actor: User, action: str, changes: Iterable[tuple[models.Model, dict[str, Any] | None, dict[str, Any] | None]]
+) -> list[JournalEntry]:
+    """Append one entry per ``(object, old, new)`` in one INSERT, for changes to no case (an import).
+
+    Like ``record_change``: inside the transaction that made the changes, linked into the chain.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_changes must be called inside the transaction that makes the changes.")
+    at = timezone.now()
+    entries = [
+        JournalEntry(
+            at=at,
+            actor=actor,
+            actor_role=actor.role,
+            actor_agency_id=actor.agency_id,
+            case=None,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            old=old,
+            new=new,
+        )
+        for obj, old, new in changes
+    ]
+    if entries:
+        chain.link(entries)
+        JournalEntry.objects.bulk_create(entries)
+    return entries
+
+
 def record_access(*, viewer: User, case_ids: Iterable[int], purpose: AccessPurpose, view: str) -> None:
     """Append one access event per case read in this request, in one INSERT."""
     page = view[:80]

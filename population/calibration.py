@@ -49,6 +49,18 @@ HISTORY_YEARS = 5
 #: Share of new cases that are a returning person's (about 20 % reoffend within two years).
 RETURNING = 0.18
 
+#: Programmes (issue 20): places a year. Exit: 55 (seed 003, spor 3: "55 årspladser"). TOG: 16, the
+#: evaluated group of seed 002 ch. 3.1 taken as one year's intake (the source gives no yearly number;
+#: our estimate). EX/IN: 10, our estimate for one district team (seed 000 gives no number).
+PROGRAMME_PLACES = {"exit": 55, "tog": 16, "exin": 10}
+#: The full population the places are counted against: five years, about 50,000 cases (HISTORY_YEARS).
+FULL_POPULATION = 50_000
+#: Of the applications a programme receives: refused after the intake conversation (our estimate).
+PROGRAMME_REFUSED = 0.15
+#: Of the participants whose case is closed: left early rather than completed (seed 003 reports a 40 %
+#: success rate for Exit; our estimate for all three).
+PROGRAMME_LEFT_EARLY = 0.4
+
 #: Activity per case (our estimates; means).
 NEEDS_MEAN = 6.5  # needs recorded once the needs conversation is held
 RESOURCES_MEAN = 1.5

@@ -37,6 +37,8 @@ from stdnum.no import fodselsnummer
 
 from access.policy import LEAD_ROLES
 from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
+from applications.models import Application, ApplicationKind, Outcome
+from applications.services import FIELDS as APPLICATION_FIELDS
 from cases.identity import EncryptedTextField, national_id_digest
 from cases.models import CASE_FIELDS, CODE_ALPHABET, Case, FollowUpPhase, LegalStatus, Membership, Person, Stage
 from cases.services import MEMBERSHIP_FIELDS, PERSON_FIELDS
@@ -52,6 +54,8 @@ from needs.services import CONVERSATION_FIELDS, NEED_FIELDS, RESOURCE_FIELDS
 from obstacles.models import Challenge, Obstacle, Source
 from obstacles.services import OBSTACLE_FIELDS
 from population import calibration as cal
+from programmes.models import Enrolment, EnrolmentState, PhaseStep, Programme, ProgrammeStaff
+from programmes.services import ENROLMENT_FIELDS
 from reference.models import Knot, LifeArea
 
 #: Every generated username starts with this; the command refuses a database that has one.
@@ -276,6 +280,9 @@ class Generator:
         self.persons: dict[int, Person] = {}
         self.case_ids: dict[int, int] = {}
         self.used_national_ids: set[str] = set()
+        self.programmes: list[Programme] = []
+        self.advisers: dict[int, User] = {}  # programme id -> its adviser
+        self.enrol_share: dict[int, float] = {}  # programme id -> share of its catchment's cases enrolled
 
     # -- the whole run --------------------------------------------------------------------
 
@@ -291,7 +298,9 @@ class Generator:
         with historical_timestamps():
             with transaction.atomic():
                 self.build_organisation()
+                self.build_programmes()
             plans = self.draw_cases()
+            self.calibrate_programmes(plans)
             self.progress(0, len(plans))
             for start in range(0, len(plans), self.chunk_size):
                 with transaction.atomic():
@@ -409,6 +418,66 @@ class Generator:
             users.append(user)
             self.org.staff.setdefault((prison.pk, Role.REENTRY_COORDINATOR), []).append(user)
         insert(users)
+
+    def build_programmes(self) -> None:
+        """Each seeded programme gets an agency in its catchment town and one adviser (issue 20).
+
+        TOG is run by a prison in Oslo (seed 002 ch. 3: a unit of Oslo prison), EX/IN and Exit by
+        their municipality (seed 000: Bydel Søndre Nordstrand; seed 003: Københavns Kommune).
+        """
+        self.programmes = list(Programme.objects.prefetch_related("phases").order_by("slug"))
+        users: list[User] = []
+        for programme in self.programmes:
+            kind = AgencyKind.PRISON if programme.slug == "tog" else AgencyKind.MUNICIPALITY
+            town = (programme.catchment or [""])[0]
+            offices = self.org.of(programme.country, kind)
+            agency = next((office for office in offices if self.org.towns[office.pk] == town), None)
+            if agency is None and town == "Søndre Nordstrand":  # a district of Oslo
+                agency = next((office for office in offices if self.org.towns[office.pk] == "Oslo"), None)
+            if agency is None:
+                continue
+            if programme.agency_id is None:
+                programme.agency = agency
+                programme.save(update_fields=["agency"])
+            user = User(
+                username=f"{USERNAME_PREFIX}programme.{programme.slug}",
+                first_name="Rådgiver",
+                last_name=programme.name[:40],
+                role=Role.PROGRAMME_STAFF,
+                agency_id=programme.agency_id,
+                email=f"programme.{programme.slug}@generated.invalid",
+                password=UNUSABLE_PASSWORD,
+                date_joined=self.now,
+            )
+            users.append(user)
+            self.advisers[programme.pk] = user
+        insert(users)
+        ProgrammeStaff.objects.bulk_create(
+            ProgrammeStaff(programme_id=programme_id, user=user, title="Rådgiver")
+            for programme_id, user in self.advisers.items()
+        )
+
+    def catchment_of(self, plan: CasePlan, programme: Programme) -> bool:
+        """Whether the case lies in the programme's catchment: its prison (TOG) or home town."""
+        if plan.country != programme.country or plan.age < 18:
+            return False
+        if programme.slug == "exin" and plan.age > 25:  # young adults 18-25 (seed 000, ch. 1)
+            return False
+        if programme.slug == "tog":
+            agency = self.org.of(plan.country, AgencyKind.PRISON)[plan.prison]
+        else:
+            agency = self.org.of(plan.country, AgencyKind.MUNICIPALITY)[plan.home]
+        town = self.org.towns[agency.pk]
+        return town in programme.catchment or (programme.slug == "exin" and town == "Oslo")
+
+    def calibrate_programmes(self, plans: list[CasePlan]) -> None:
+        """The share of each catchment's cases to enrol: its places over the history, scaled to this size."""
+        for programme in self.programmes:
+            if programme.pk not in self.advisers:
+                continue
+            places = cal.PROGRAMME_PLACES.get(programme.slug, 0) * cal.HISTORY_YEARS * self.n / cal.FULL_POPULATION
+            catchment = sum(1 for plan in plans if plan.intake <= self.today and self.catchment_of(plan, programme))
+            self.enrol_share[programme.pk] = min(1.0, places / catchment) if catchment else 0.0
 
     # -- phase 2: draw every case ---------------------------------------------------------
 
@@ -1369,6 +1438,140 @@ def section_obstacles(chunk: Chunk) -> None:
             )
 
 
+def section_programmes(chunk: Chunk) -> None:
+    """Applications to the programmes, a calibrated share of each catchment (issue 20), and what became of them.
+
+    Each enrolment is one of the person's applications (kind "programme"), decided by the
+    programme's agency about two weeks later: refused with a reason, or accepted and then a place
+    in a phase (before release in a phase inside, after release in the first phase outside), and
+    for a closed case completed or left early with a reason. The latest applications wait for
+    their answer, some accepted ones for a place.
+    """
+    generator = chunk.generator
+    applications: list[Application] = []
+    enrolments: list[Enrolment] = []
+    steps: list[PhaseStep] = []
+    for plan in chunk.plans:
+        if plan.intake > generator.today:
+            continue
+        for programme in generator.programmes:
+            share = generator.enrol_share.get(programme.pk, 0.0)
+            if not share or not generator.catchment_of(plan, programme):
+                continue
+            rng = chunk.rng(f"programme:{programme.slug}", plan)
+            if rng.random() >= share:
+                continue
+            applied_on = plan.intake + datetime.timedelta(days=rng.randrange(7, 60))
+            if applied_on > generator.today:
+                continue
+            case = chunk.cases[plan.index]
+            adviser = generator.advisers[programme.pk]
+            decided_on = applied_on + datetime.timedelta(days=14)
+            applied_at = moment(applied_on, rng, generator.now)
+            application = build(
+                Application,
+                case_id=case.pk,
+                kind=ApplicationKind.PROGRAMME,
+                by_person=rng.random() < 0.6,
+                applied_on=applied_on,
+                recorded_by_id=case._lead.pk,
+                decides_id=programme.agency_id,
+                expected_answer=decided_on,
+                next_step="Programmet inviterer deg til en samtale.",
+                created_at=applied_at,
+                version=1,
+            )
+            enrolment = build(
+                Enrolment,
+                programme_id=programme.pk,
+                case_id=case.pk,
+                state=EnrolmentState.APPLIED,
+                created_at=applied_at,
+                version=1,
+            )
+            enrolment._application = application
+            decided = decided_on <= generator.today
+            if decided and rng.random() < cal.PROGRAMME_REFUSED:
+                application.outcome, application.decided_on = Outcome.REFUSED, decided_on
+                application.reason = "Du ønsket ikke å ta del i programmet nå."
+                enrolment.state, enrolment.interview_on = EnrolmentState.REFUSED, decided_on
+            elif decided:
+                application.outcome, application.decided_on = Outcome.GRANTED, decided_on
+                enrolment.interview_on = enrolment.accepted_on = decided_on
+                enrolment.adviser_id = adviser.pk
+                place_from = decided_on + datetime.timedelta(days=rng.randrange(0, 60))
+                if place_from > generator.today:
+                    enrolment.state = EnrolmentState.WAITING
+                else:
+                    after = plan.leaves_on <= generator.today
+                    phases = [p for p in programme.phases.all() if p.after_release == after] or list(
+                        programme.phases.all()
+                    )
+                    phase = phases[0] if after or len(phases) < 2 else phases[1]
+                    enrolment.state, enrolment.place_from, enrolment.phase_id = (
+                        EnrolmentState.PARTICIPANT,
+                        place_from,
+                        phase.pk,
+                    )
+                    enrolment._phase = phase
+                    if plan.closes_on <= generator.today:
+                        enrolment.closed_on = max(place_from, plan.closes_on)
+                        if rng.random() < cal.PROGRAMME_LEFT_EARLY:
+                            enrolment.state = EnrolmentState.LEFT_EARLY
+                            enrolment.close_reason = "Avsluttet før tiden."
+                        else:
+                            enrolment.state = EnrolmentState.COMPLETED
+            applications.append(application)
+            enrolments.append(enrolment)
+            enrolment._case, enrolment._lead, enrolment._adviser = case, case._lead, adviser
+    insert(applications)
+    for enrolment in enrolments:
+        application = enrolment._application
+        enrolment.application_id = application.pk
+        chunk.log(
+            actor=enrolment._lead,
+            action="application.record",
+            obj=application,
+            case=enrolment._case,
+            at=application.created_at,
+            new=snapshot(application, APPLICATION_FIELDS),
+        )
+    insert(enrolments)
+    for enrolment in enrolments:
+        chunk.log(
+            actor=enrolment._lead,
+            action="programme.apply",
+            obj=enrolment,
+            case=enrolment._case,
+            at=enrolment.created_at,
+            new=snapshot(enrolment, ENROLMENT_FIELDS),
+        )
+        if enrolment.state != EnrolmentState.APPLIED:
+            decided_at = moment(
+                enrolment._application.decided_on or enrolment.interview_on, random.Random(enrolment.pk)
+            )
+            chunk.log(
+                actor=enrolment._adviser,
+                action="programme.decide",
+                obj=enrolment,
+                case=enrolment._case,
+                at=min(decided_at, generator.now),
+                new=snapshot(enrolment, ENROLMENT_FIELDS),
+            )
+        if enrolment.place_from is not None:
+            steps.append(
+                build(
+                    PhaseStep,
+                    enrolment_id=enrolment.pk,
+                    phase_id=enrolment.phase_id,
+                    started_on=enrolment.place_from,
+                    recorded_by_id=enrolment._adviser.pk,
+                    recorded_at=min(moment(enrolment.place_from, random.Random(enrolment.pk)), generator.now),
+                )
+            )
+    insert(steps)
+
+
 #: The sections every chunk runs, in order. Add measures, plans, deadlines and messages here.
 SECTIONS: list[Section] = [
     section_persons_and_cases,
@@ -1378,6 +1581,7 @@ SECTIONS: list[Section] = [
     section_meetings,
     section_measures,
     section_obstacles,
+    section_programmes,
     section_reads,
 ]
 
@@ -1395,6 +1599,8 @@ COUNTED: list[type[models.Model]] = [
     Consent.scope.through,
     Meeting,
     Obstacle,
+    Application,
+    Enrolment,
     JournalEntry,
     AccessEvent,
 ]

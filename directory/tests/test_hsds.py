@@ -111,3 +111,66 @@ def test_the_import_command_shows_progress_on_stderr(admin, tmp_path):
     lines = err.getvalue().splitlines()
     assert lines[0] == f"50 of {total} records" and lines[-1] == f"{total} of {total} records"
     assert len(lines) == total // 50 + (1 if total % 50 else 0)
+
+
+def test_a_service_in_the_file_twice_is_refused_the_second_time(admin):
+    records = copy.deepcopy(export()["contents"][:2])
+    empty_the_directory()
+    twice = copy.deepcopy(records[0])
+    twice["description"] = "Den andre beskrivelsen."
+    report = import_services({"contents": [records[0], records[1], twice]}, actor=admin)
+    assert report.created == 2
+    assert [(index, errors) for index, _id, errors in report.rejected] == [
+        (2, ["id: the file holds this service twice"])
+    ]
+    assert Service.objects.get(id=records[0]["id"]).description == records[0]["description"]
+
+
+def test_text_longer_than_the_database_holds_is_refused_with_the_field_named(admin):
+    records = copy.deepcopy(export()["contents"][:2])
+    empty_the_directory()
+    records[0]["phones"] = [{"id": "7a1c3f0e-9b1d-4c2e-8f3a-1d2e3f4a5b6c", "number": "9" * 41}]
+    records[0]["minimum_age"] = 40000
+    records[1]["x_overgang"] = "inside"
+    report = import_services({"contents": records}, actor=admin)
+    reasons = {index: errors for index, _id, errors in report.rejected}
+    assert reasons[0] == ["minimum_age: a whole number from 0 to 150", "phones[0].number: at most 40 characters"]
+    assert reasons[1] == ["x_overgang: must be an object"]
+    assert Service.objects.count() == 0
+
+
+def test_a_clash_only_the_database_sees_undoes_its_own_record_and_the_rest_of_the_batch_is_written(admin):
+    """New services go in one INSERT per table; a child id another service already has makes the
+    database refuse that, and the batch is then written record by record."""
+    records = copy.deepcopy(export()["contents"])
+    kept = next(record for record in records if record["phones"])
+    new = [record for record in records if record is not kept][:5]
+    empty_the_directory()
+    assert import_services({"contents": [kept]}, actor=admin).created == 1
+    journal = JournalEntry.objects.count()
+    new[2]["phones"] = [{**kept["phones"][0], "service_id": new[2]["id"]}]  # the kept service's phone id
+    report = import_services({"contents": new}, actor=admin)
+    assert report.created == 4
+    assert [(index, errors) for index, _id, errors in report.rejected] == [
+        (2, ["an identifier is already used by another record"])
+    ]
+    assert not Service.objects.filter(id=new[2]["id"]).exists()
+    assert set(Service.objects.values_list("name", flat=True)) == {
+        kept["name"],
+        *(r["name"] for i, r in enumerate(new) if i != 2),
+    }
+    assert JournalEntry.objects.count() == journal + 4
+    out = io.StringIO()
+    call_command("verify_journal", stdout=out)
+    assert "intact" in out.getvalue()
+
+
+def test_the_import_reads_and_writes_a_batch_in_a_fixed_number_of_queries(admin, django_assert_max_num_queries):
+    """Speed without a clock: the queries of a batch do not grow with its records (ids looked up
+    once per table, new services written in one INSERT per table, an unchanged record not at all)."""
+    records = copy.deepcopy(export()["contents"][:40])
+    empty_the_directory()
+    with django_assert_max_num_queries(30):
+        assert import_services({"contents": records}, actor=admin).created == 40
+    with django_assert_max_num_queries(12):
+        assert import_services({"contents": records}, actor=admin).unchanged == 40

@@ -28,6 +28,7 @@ def test_every_life_area_is_a_term_of_the_taxonomy_under_its_tangle():
         ("Gjengangerteam – bolig etter soning", "tilbakeføring.no", "Trondheim"),
         ("WayBack – fadder ved løslatelsen", "NIBR-rapport 2011:20, kap. 5.17", "Oslo"),
         ("Nettverk etter soning", "NIBR-rapport 2011:20, kap. 5.19", "Oslo"),
+        ("Selvbyggerprosjektet – pusse opp din egen leilighet", "NIBR-rapport 2011:20, kap. 5.13", "Oslo"),
     ],
 )
 def test_the_examples_and_networks_cite_their_source(name, source, town):
@@ -49,7 +50,7 @@ def test_every_municipality_of_the_demo_world_has_nav_and_help_with_housing():
         served = Service.objects.filter(service_areas__name=town)
         assert served.filter(name=f"Jobcenter {town}").exists(), town
         assert served.filter(taxonomy_terms__code="housing").exists(), town
-    assert len(EXAMPLES) == 9
+    assert len(EXAMPLES) == 10
 
 
 def test_the_seed_runs_twice_without_adding_anything():
