@@ -95,7 +95,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return _service_page(request, "core/accessibility.html", reviewed=ACCESSIBILITY_REVIEWED)
 
 
-def server_error(request: AuthenticatedHttpRequest) -> HttpResponse:
+def server_error(request: HttpRequest) -> HttpResponse:
     """A generic error page with a reference id; never a stack trace."""
     reference = uuid.uuid4().hex[:12]
     logger.error("Server error, reference %s, path %s", reference, request.path)

@@ -48,6 +48,7 @@ def test_intake_takes_years_months_and_days_and_the_road_shows_how_it_counted(cl
     assert (case.sentence_years, case.sentence_months, case.sentence_term_days) == (1, 0, 0)
     assert case.sentence_days == 366  # 15 June 2027 to 15 June 2028 holds 29 February
     road = engine.road(facts_for_cases([case])[case.pk])
+    assert road is not None
     assert road.full_time == datetime.date(2028, 6, 15)
     page = client.get(reverse("timetable:case", kwargs={"code": case.code})).content.decode()
     counting = page[page.index("data-counting") :]
@@ -72,6 +73,7 @@ def test_a_case_known_in_days_keeps_its_days(case):
     """Cases from before the change: their days are their term, so the length stays what it was."""
     assert case.sentence_term == Term(days=540) and case.sentence_days == 540
     road = engine.road(facts_for_cases([case])[case.pk])
+    assert road is not None
     assert road.full_time == case.sentence_start + datetime.timedelta(days=540 - road.credit_days)
 
 

@@ -84,7 +84,7 @@ def test_bad_consent_gets_a_message_and_changes_nothing(officer, case, personas,
 
 
 def test_scope_cannot_name_a_member_of_another_case(officer, case, personas, other_case):
-    foreign = Membership.objects.filter(case=other_case).first()
+    foreign = Membership.objects.filter(case=other_case)[0]
     response = officer.post(
         reverse("consent:give", kwargs={"code": case.code}),
         {
@@ -105,6 +105,7 @@ def test_the_person_can_withdraw_their_own_consent(client, personas, case):
     assert consent.withdrawn_at is not None and consent.withdrawn_by == personas.person
     assert not Consent.objects.filter(case=case, withdrawn_at__isnull=True).exists()
     entry = JournalEntry.objects.get(action="consent.withdraw", object_id=str(consent.pk))
+    assert entry.old is not None and entry.new is not None
     assert entry.old["withdrawn_at"] is None and entry.new["withdrawn_at"] is not None
 
 

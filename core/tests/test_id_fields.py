@@ -110,7 +110,7 @@ def test_propose_with_a_need_out_of_range_is_a_400_with_the_field_error(client, 
 
 @pytest.mark.parametrize("value", OUT_OF_RANGE)
 def test_measure_edit_with_a_need_out_of_range_is_a_400_with_the_field_error(client, personas, case, value):
-    measure = Measure.objects.filter(case=case, status="started").first()
+    measure = Measure.objects.filter(case=case, status="started")[0]
     client.force_login(personas.contact_officer)
     url = reverse("plans:measure_edit", kwargs={"code": case.code, "measure_id": measure.pk})
     response = client.post(url, {"needs": [value], "title": "X", "version": measure.version})
@@ -130,7 +130,7 @@ def test_an_id_in_range_is_still_accepted(case):
     from plans.forms import ProposalForm
 
     needs = Need.objects.filter(case=case, private=False)
-    need = needs.first()
+    need = needs[0]
     form = ProposalForm({"needs": [str(need.pk)]}, needs=needs, members=Membership.objects.filter(case=case))
     form.is_valid()
     assert "needs" not in form.errors

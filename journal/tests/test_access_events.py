@@ -18,7 +18,7 @@ def test_each_case_page_read_logs_exactly_one_event(client, personas, case, name
     assert client.get(reverse(name, kwargs={"code": case.code})).status_code == 200
     events = AccessEvent.objects.filter(case=case).order_by("-id")
     assert events.count() == before + 1
-    event = events.first()
+    event = events[0]
     assert event.user == personas.contact_officer
     assert event.agency == personas.contact_officer.agency
     assert event.role == "contact_officer"

@@ -65,9 +65,9 @@ class AppConnection:
         if self.pg is not None:
             cursor = self.pg.execute(sql)
             return cursor.fetchall() if cursor.description else []
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
-            return cursor.fetchall() if cursor.description else []
+        with transaction.atomic(), connection.cursor() as django_cursor:
+            django_cursor.execute(sql)
+            return django_cursor.fetchall() if django_cursor.description else []
 
     def close(self):
         if self.pg is not None:

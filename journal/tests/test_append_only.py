@@ -30,7 +30,7 @@ def test_database_rejects_delete_of_journal_rows(model, personas, case):
 
 
 def test_orm_update_is_rejected_too(case):
-    entry = JournalEntry.objects.filter(case=case).first()
+    entry = JournalEntry.objects.filter(case=case)[0]
     entry.action = "tampered"
     with pytest.raises(DatabaseError), transaction.atomic():
         entry.save()

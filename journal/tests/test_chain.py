@@ -44,7 +44,7 @@ def test_the_demo_journal_is_intact():
 
 
 def test_each_new_entry_links_to_the_one_before(personas, case):
-    last = JournalEntry.objects.order_by("-id").first()
+    last = JournalEntry.objects.order_by("-id")[0]
     with transaction.atomic():
         entry = record_change(
             actor=personas.contact_officer, action="case.note", obj=case, case=case, old=None, new={"a": (1, 2)}
@@ -64,7 +64,7 @@ def test_verify_journal_finds_a_changed_entry():
 
 def test_verify_journal_finds_a_removed_entry():
     entry = middle_entry()
-    after = JournalEntry.objects.filter(pk__gt=entry.pk).order_by("id").first()
+    after = JournalEntry.objects.filter(pk__gt=entry.pk).order_by("id")[0]
     tamper("DELETE FROM journal_journalentry WHERE id = %s", [entry.pk])
     with pytest.raises(CommandError, match=f"broken at entry {after.pk}: does not link"):
         verify()
@@ -75,7 +75,7 @@ def test_verify_journal_finds_a_rewritten_entry_whose_hash_was_recomputed():
     entry = middle_entry()
     entry.action = "tampered"
     forged = chain.entry_hash(entry.prev_hash, entry)
-    after = JournalEntry.objects.filter(pk__gt=entry.pk).order_by("id").first()
+    after = JournalEntry.objects.filter(pk__gt=entry.pk).order_by("id")[0]
     tamper("UPDATE journal_journalentry SET action = 'tampered', hash = %s WHERE id = %s", [forged, entry.pk])
     with pytest.raises(CommandError, match=f"broken at entry {after.pk}: does not link"):
         verify()

@@ -39,7 +39,7 @@ def private_measure(case, personas):
     measure = measure_move(actor=personas.person, measure=measure, status="chosen")
     measure = measure_move(actor=personas.contact_officer, measure=measure, status="started")
     delivery_note_add(actor=personas.contact_officer, measure=measure, text=CANARIES[3])
-    meeting = Meeting.objects.filter(case=case, kind=MeetingKind.GROUP).first()
+    meeting = Meeting.objects.filter(case=case, kind=MeetingKind.GROUP)[0]
     decision_record(
         actor=personas.contact_officer,
         meeting=meeting,
@@ -80,6 +80,6 @@ def test_the_contact_officer_sees_every_change(client_for, case, personas, priva
 def test_the_meeting_agenda_leaves_out_the_measure_for_a_private_need(client_for, case, personas, private_measure):
     from meetings.models import Meeting
 
-    later = Meeting.objects.filter(case=case).order_by("-starts_at").first()
+    later = Meeting.objects.filter(case=case).order_by("-starts_at")[0]
     url = reverse("meetings:detail", kwargs={"code": case.code, "meeting_id": later.pk})
     assert CANARIES[0] not in client_for(personas.social_worker).get(url).content.decode()

@@ -14,7 +14,7 @@ def test_change_log_shows_names_not_ids(client, personas, case):
     body = client.get(reverse("cases:changes", kwargs={"code": case.code})).content.decode()
     assert "Nils Berg" in body  # a consent's scope and a membership's user, by name
     assert "NAV Bergenhus" in body
-    housing = Need.objects.filter(case=case, life_area__slug="housing").first()
+    housing = Need.objects.filter(case=case, life_area__slug="housing")[0]
     assert housing.life_area.name in body
     assert "[3]" not in body and "scope</strong>: [" not in body
 
@@ -23,7 +23,7 @@ def test_a_need_is_never_named_by_its_words(personas, case):
     from journal.display import describe_changes
     from journal.models import JournalEntry
 
-    need = Need.objects.filter(case=case, private=True).first()
+    need = Need.objects.filter(case=case, private=True)[0]
     entry = JournalEntry(object_type="needs.resource", old=None, new={"description": "x"})
     entry_with_need = JournalEntry(object_type="needs.need", old=None, new={"conversation": None})
     with translation.override("en"):  # the field label is asserted in English

@@ -97,6 +97,7 @@ def test_a_danish_release_on_another_day_than_planned_moves_the_probation_plan_d
     item = items_of(transition)["probation_plan"]
     assert item.due_date == today + datetime.timedelta(days=7)
     change = JournalEntry.objects.get(action="readiness.update", case=case, object_id=str(item.pk))
+    assert change.new is not None
     assert change.new["due_date"] == (today + datetime.timedelta(days=7)).isoformat()
 
 
@@ -164,6 +165,7 @@ def test_the_owner_edits_their_own_item(client_for, remand_case, users):
         2,
     )
     entry = JournalEntry.objects.filter(action="readiness.update", object_id=str(income.pk)).get()
+    assert entry.new is not None
     assert entry.actor == users["nils.nav"] and entry.new["state"] == "done"
 
 
@@ -214,7 +216,7 @@ def test_an_owner_outside_the_group_is_refused_with_a_message_and_nothing_change
     kari = users["kari.kontakt"]
     transition = plan_release(remand_case, kari)
     housing = items_of(transition)["housing"]
-    outsider = Membership.objects.filter(case=other_case).first()
+    outsider = Membership.objects.filter(case=other_case)[0]
     journal_before = JournalEntry.objects.count()
     with pytest.raises(ValidationError) as refused:
         readiness_item_update(actor=kari, item=housing, owner=outsider, state="missing", note="", version=1)

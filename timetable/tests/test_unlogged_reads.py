@@ -37,6 +37,7 @@ def world(personas, other_case):
     deadlines_refresh()
     for _, user in personas.items():
         for deadline in Deadline.objects.filter(case__in=cases_visible_to(user), due_date__isnull=False):
+            assert deadline.due_date is not None
             Reminder.objects.create(
                 recipient=user, deadline=deadline, due_date=deadline.due_date, phase=ReminderPhase.DUE
             )
