@@ -60,6 +60,7 @@ WELL_INSIDE = (
     "applications:list",
     "applications:detail",
     "personpages:road",
+    "achievements:list",
     "password_reset_confirm",
     "password_reset_complete",
     "accessibility",
