@@ -9,7 +9,9 @@ from core.forms import DateInput, DsForm
 class AchievementForm(DsForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=AchievementKind.choices)
     title = forms.CharField(
-        label=_("Title"), max_length=MAX_TITLE, help_text=_("For example: Forklift certificate T1-T4, or Mathematics 1P.")
+        label=_("Title"),
+        max_length=MAX_TITLE,
+        help_text=_("For example: Forklift certificate T1-T4, or Mathematics 1P."),
     )
     issuer = forms.CharField(
         label=_("Issued by"),

@@ -91,7 +91,9 @@ def achievement_edit(request: AuthenticatedHttpRequest, access: CaseAccess, achi
     achievement = _to_correct(access, achievement_id)
     if request.method != "POST":
         initial = {field: getattr(achievement, field) for field in FIELDS}
-        return _form_page(request, access, CorrectionForm(initial={**initial, "version": achievement.version}), achievement)
+        return _form_page(
+            request, access, CorrectionForm(initial={**initial, "version": achievement.version}), achievement
+        )
     form = CorrectionForm(request.POST)
     return post_form(
         request,
@@ -105,7 +107,9 @@ def achievement_edit(request: AuthenticatedHttpRequest, access: CaseAccess, achi
         message=_("The achievement is corrected."),
         changed=_("the achievement"),
         done=lambda _saved: redirect("achievements:list", code=access.case.code),
-        refused=lambda refusal: _form_page(request, access, form, refusal.current or achievement, status=refusal.status),
+        refused=lambda refusal: _form_page(
+            request, access, form, refusal.current or achievement, status=refusal.status
+        ),
     )
 
 

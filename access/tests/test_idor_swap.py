@@ -145,7 +145,13 @@ def equipped(db):
             case=case, kind="leave", applied_on=today, recorded_by=lead, decides=case.institution
         )
         Achievement.objects.create(
-            person=case.person, case=case, kind="course", title="Kurs", issuer="Skolen", achieved_on=today, recorded_by=lead
+            person=case.person,
+            case=case,
+            kind="course",
+            title="Kurs",
+            issuer="Skolen",
+            achieved_on=today,
+            recorded_by=lead,
         )
         if not Enrolment.objects.filter(case=case).exists():
             Enrolment.objects.create(

@@ -7,39 +7,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0010_meeting_to_meetings'),
+        ("cases", "0010_meeting_to_meetings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Achievement',
+            name="Achievement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('certificate', 'Certificate'), ('course', 'Course'), ('work_skill', 'Skill from work, with a certificate'), ('school_subject', 'School subject')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('issuer', models.CharField(max_length=200, verbose_name='issued by')),
-                ('achieved_on', models.DateField(verbose_name='achieved on')),
-                ('hours', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10000)], verbose_name='hours')),
-                ('level', models.CharField(blank=True, max_length=100, verbose_name='level or grade')),
-                ('description', models.TextField(blank=True, max_length=1000, verbose_name='description')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
-                ('withdrawn_reason', models.TextField(blank=True, verbose_name='why it was withdrawn')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='achievements', to='cases.case', verbose_name='recorded in the case')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='achievements', to='cases.person', verbose_name='person')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("certificate", "Certificate"),
+                            ("course", "Course"),
+                            ("work_skill", "Skill from work, with a certificate"),
+                            ("school_subject", "School subject"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("issuer", models.CharField(max_length=200, verbose_name="issued by")),
+                ("achieved_on", models.DateField(verbose_name="achieved on")),
+                (
+                    "hours",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10000),
+                        ],
+                        verbose_name="hours",
+                    ),
+                ),
+                ("level", models.CharField(blank=True, max_length=100, verbose_name="level or grade")),
+                ("description", models.TextField(blank=True, max_length=1000, verbose_name="description")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="withdrawn")),
+                ("withdrawn_reason", models.TextField(blank=True, verbose_name="why it was withdrawn")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="achievements",
+                        to="cases.case",
+                        verbose_name="recorded in the case",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="achievements",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'achievement',
-                'verbose_name_plural': 'achievements',
-                'ordering': ['-achieved_on', '-id'],
+                "verbose_name": "achievement",
+                "verbose_name_plural": "achievements",
+                "ordering": ["-achieved_on", "-id"],
             },
         ),
     ]

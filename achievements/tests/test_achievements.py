@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from access.policy import access_by_code
+from access.policy import CaseAccess, access_by_code
 from accounts.models import Agency, AgencyKind, Role, User
 from achievements.models import Achievement, AchievementKind
 from achievements.selectors import achievements_for
@@ -39,6 +39,12 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+def access_of(user, case) -> CaseAccess:
+    access = access_by_code(user, case.code)
+    assert access is not None
+    return access
 
 
 def today() -> datetime.date:
@@ -97,6 +103,7 @@ def test_recording_belongs_to_the_persons_and_is_journaled_with_its_values(case,
     achievement = record(personas.contact_officer, case, level="Nivå 1", description="Sveising av stål.")
     assert achievement.person_id == case.person_id and achievement.case_id == case.pk
     entry = JournalEntry.objects.get(action="achievement.record", object_id=str(achievement.pk))
+    assert entry.new is not None
     assert entry.case_id == case.pk and entry.actor_id == personas.contact_officer.pk
     assert entry.old is None
     assert entry.new["title"] == "Sveisekurs, trinn 1" and entry.new["hours"] == 30
@@ -147,6 +154,7 @@ def test_a_correction_keeps_old_and_new_in_the_journal_and_counts_the_version(ca
     )
     assert corrected.version == achievement.version + 1
     entry = JournalEntry.objects.get(action="achievement.correct", object_id=str(achievement.pk))
+    assert entry.old is not None and entry.new is not None
     assert entry.old["title"] == "Sveisekurs, trinn 1" and entry.new["title"] == "Sveisesertifikat, trinn 1"
     assert entry.old["hours"] == 30 and entry.new["hours"] == 32
     assert entry.actor_id == personas.social_worker.pk
@@ -154,16 +162,22 @@ def test_a_correction_keeps_old_and_new_in_the_journal_and_counts_the_version(ca
 
 def test_a_stale_correction_is_a_conflict_and_changes_nothing(case, personas):
     achievement = record(personas.contact_officer, case)
-    values = {
-        "kind": achievement.kind,
-        "issuer": achievement.issuer,
-        "achieved_on": achievement.achieved_on,
-        "hours": None,
-    }
-    achievement_correct(actor=personas.contact_officer, achievement=achievement, version=1, title="Først", **values)
+
+    def correct(actor, title: str) -> Achievement:
+        return achievement_correct(
+            actor=actor,
+            achievement=achievement,
+            version=1,
+            kind=achievement.kind,
+            title=title,
+            issuer=achievement.issuer,
+            achieved_on=achievement.achieved_on,
+        )
+
+    correct(personas.contact_officer, "Først")
     entries = JournalEntry.objects.count()
     with pytest.raises(ConcurrentEditError):
-        achievement_correct(actor=personas.social_worker, achievement=achievement, version=1, title="Sist", **values)
+        correct(personas.social_worker, "Sist")
     achievement.refresh_from_db()
     assert achievement.title == "Først" and achievement.version == 2
     assert JournalEntry.objects.count() == entries
@@ -192,6 +206,7 @@ def test_a_withdrawal_needs_a_reason_leaves_the_pages_and_stays_in_the_journal(c
     assert "reason" in refused.value.message_dict
     achievement_withdraw(actor=personas.contact_officer, achievement=achievement, version=1, reason="Feil person.")
     entry = JournalEntry.objects.get(action="achievement.withdraw", object_id=str(achievement.pk))
+    assert entry.old is not None and entry.new is not None
     assert entry.old["withdrawn_at"] is None and entry.new["withdrawn_reason"] == "Feil person."
     assert entry.new["title"] == "Feilført kurs"
     assert Achievement.objects.filter(pk=achievement.pk).exists()  # the row stays, marked
@@ -230,7 +245,7 @@ def test_kept_when_the_person_moves_to_another_prison(case, personas):
     assert access is not None and access.runs_the_case
     assert {FORKLIFT, SCHOOL} <= {a.title for a in achievements_for(access)}
     assert access.records_achievements
-    person = access_by_code(personas.person, case.code)
+    person = access_of(personas.person, case)
     assert {FORKLIFT, SCHOOL} <= {a.title for a in achievements_for(person)}
 
 
@@ -297,11 +312,11 @@ def test_the_selector_gives_each_viewer_what_the_rules_say(case, personas):
     record(personas.contact_officer, case, title="Nytt kurs")
     expected = {FORKLIFT, SCHOOL, "Nytt kurs"}
     for user in (personas.person, personas.contact_officer, personas.social_worker, personas.nav_with_consent):
-        access = access_by_code(user, case.code)
+        access = access_of(user, case)
         assert {a.title for a in achievements_for(access)} == expected, user
     for user in (personas.municipal_without_consent, personas.volunteer):
-        assert not achievements_for(access_by_code(user, case.code)).exists(), user
-    titles = [a.title for a in achievements_for(access_by_code(personas.person, case.code))]
+        assert not achievements_for(access_of(user, case)).exists(), user
+    titles = [a.title for a in achievements_for(access_of(personas.person, case))]
     assert titles.index("Nytt kurs") < titles.index(FORKLIFT)  # newest first
 
 
@@ -462,7 +477,9 @@ def test_the_school_records_under_the_consent_and_corrects_only_its_own(client_f
 # --- On paper -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("language, heading", [("nb", "Det jeg har klart"), ("da", "Det jeg har klaret"), ("en", "What I have achieved")])
+@pytest.mark.parametrize(
+    "language, heading", [("nb", "Det jeg har klart"), ("da", "Det jeg har klaret"), ("en", "What I have achieved")]
+)
 def test_the_person_prints_the_list_and_the_plan_with_the_achievements(
     client_for, case, personas, tmp_path, language, heading
 ):

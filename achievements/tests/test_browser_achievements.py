@@ -5,7 +5,7 @@ his forklift certificate and his school subject from his start page, in Norwegia
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from core.tests.live import login, logout
 
@@ -36,7 +36,7 @@ def test_kari_records_a_course_and_jonas_reads_and_prints_what_he_has_achieved(l
     assert urlsplit(kari.url).path == f"/cases/{code}/achievements/"
     kari.check()
 
-    jonas: Page = new_page("nb")
+    jonas = new_page("nb")
     login(jonas, "jonas")
     jonas.get_by_role("link", name="Se det du har klart på jobb og skole").click()
     expect(jonas.get_by_role("heading", name="Det jeg har klart", level=1)).to_be_visible()
@@ -45,8 +45,9 @@ def test_kari_records_a_course_and_jonas_reads_and_prints_what_he_has_achieved(l
     expect(cards.filter(has_text="Matematikk 1P")).to_contain_text("Nivå: Karakter 4.")
     expect(cards.filter(has_text="Førstehjelpskurs")).to_contain_text("Fra Helsetjenesten, Bergen fengsel.")
     expect(jonas.get_by_text("Registrer oppnådd kompetanse")).to_have_count(0)
-    link = jonas.locator("[data-testid=print-achievements] a").first
-    response = jonas.request.get(link.get_attribute("href"))
+    href = jonas.locator("[data-testid=print-achievements] a").first.get_attribute("href")
+    assert href is not None
+    response = jonas.request.get(href)
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
     jonas.check()
