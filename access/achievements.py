@@ -17,51 +17,72 @@
 - A look with a reason does not open them; nobody else sees them: the same 403 or 404 as
   the case's other facts.
 
-``access.policy.CaseAccess.can`` asks these rules; the access is imported for annotations
-only, so this module does not import the policy that imports it.
+``access.policy.CaseAccess.can`` asks these rules; they read the viewer as ``Viewer``
+(CaseAccess is one), so this module does not import the policy that imports it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.db.models import Q
 
-from accounts.models import Role
+from access import applications
+from access.models import ReasonedAccess
+from accounts.models import Role, User
+from achievements.models import Achievement
+from cases.models import Case, Membership
 
-if TYPE_CHECKING:
-    from access.policy import CaseAccess
-    from achievements.models import Achievement
+
+class Viewer(applications.Viewer, Protocol):
+    """What the rules read of a viewer's access to a case (``access.policy.CaseAccess``)."""
+
+    @property
+    def case(self) -> Case: ...
+
+    @property
+    def viewer(self) -> User: ...
+
+    @property
+    def membership(self) -> Membership | None: ...
+
+    @property
+    def reasoned(self) -> ReasonedAccess | None: ...
 
 
-def is_covered_school(access: CaseAccess) -> bool:
+def is_covered_school(access: Viewer) -> bool:
     """A school contact in the group whom the person's active consent covers."""
     membership = access.membership
     return membership is not None and membership.role == Role.SCHOOL and access.covered_by_consent
 
 
-def sees_achievements(access: CaseAccess) -> bool:
+def sees_achievements(access: Viewer) -> bool:
     """The person, the case's staff and lead, and covered members who are not volunteers."""
     if access.reasoned is not None:
         return False
     return access.is_person or access.runs_the_case or (access.covered_by_consent and not access.is_volunteer)
 
 
-def records_achievements(access: CaseAccess) -> bool:
+def records_achievements(access: Viewer) -> bool:
     """The case's prison staff and lead, and a school contact the consent covers; never the person."""
     if access.reasoned is not None or access.is_person:
         return False
     return access.runs_the_case or is_covered_school(access)
 
 
-def can_correct(access: CaseAccess, achievement: Achievement) -> bool:
+def can_correct(access: Viewer, achievement: Achievement) -> bool:
     """Correct or withdraw: the case's staff and lead any of the case's; the school what it recorded itself."""
     if not records_achievements(access) or achievement.case_id != access.case.pk:
         return False
     return access.runs_the_case or achievement.recorded_by_id == access.viewer.pk
 
 
-def achievement_filter(access: CaseAccess) -> Q:
+def correctable_filter(access: Viewer) -> Q:
+    """The condition on achievements that keeps those that may be corrected under this case: its own, not withdrawn."""
+    return Q(case_id=access.case.pk, withdrawn_at__isnull=True)
+
+
+def achievement_filter(access: Viewer) -> Q:
     """The condition on achievements that keeps those this viewer reads, withdrawn ones left out.
 
     The person reads all of theirs, from every case; staff and covered members read the case's own.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from access.achievements import achievement_filter
+from access.achievements import achievement_filter, correctable_filter
 from access.policy import CaseAccess
 from achievements.models import Achievement
 
@@ -18,9 +18,7 @@ def achievements_for(access: CaseAccess) -> QuerySet[Achievement]:
 def achievement_to_correct(access: CaseAccess, achievement_id: int) -> Achievement:
     """One achievement of the viewer's own case that is not withdrawn; another case's, or a missing one, is 404."""
     achievement = (
-        Achievement.objects.filter(case_id=access.case.pk, withdrawn_at__isnull=True, pk=achievement_id)
-        .select_related("case")
-        .first()
+        Achievement.objects.filter(correctable_filter(access), pk=achievement_id).select_related("case").first()
     )
     if achievement is None:
         raise Http404
