@@ -12,7 +12,7 @@ from achievements.models import Achievement
 
 def achievements_for(access: CaseAccess) -> QuerySet[Achievement]:
     """What the viewer reads, newest first: the person all of theirs, staff and covered members the case's."""
-    return Achievement.objects.filter(achievement_filter(access)).select_related("case__institution")
+    return Achievement.objects.filter(achievement_filter(access))
 
 
 def achievement_to_correct(access: CaseAccess, achievement_id: int) -> Achievement:
