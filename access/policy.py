@@ -40,7 +40,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
-from access import applications, person_pages, programmes
+from access import achievements, applications, person_pages, programmes
 from access.models import EMERGENCY_LASTS, REASONS_BY_KIND, Reason, ReasonedAccess, ReasonKind
 from accounts.models import PRISON_STAFF_ROLES, Role, User
 from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
@@ -91,6 +91,8 @@ class Ability(enum.Enum):
     VIEW_PROGRAMMES = "view_programmes"  # access.programmes
     APPLY_TO_PROGRAMME = "apply_to_programme"
     RECORD_PROGRAMME_FACTS = "record_programme_facts"
+    VIEW_ACHIEVEMENTS = "view_achievements"  # access.achievements
+    RECORD_ACHIEVEMENTS = "record_achievements"
 
 
 def can_open_cases(user: User) -> bool:
@@ -323,6 +325,14 @@ class CaseAccess:
         return self.can(Ability.VIEW_APPLICATIONS)
 
     @property
+    def sees_achievements(self) -> bool:
+        return self.can(Ability.VIEW_ACHIEVEMENTS)
+
+    @property
+    def records_achievements(self) -> bool:
+        return self.can(Ability.RECORD_ACHIEVEMENTS)
+
+    @property
     def sees_timetable(self) -> bool:
         return self.can(Ability.VIEW_TIMETABLE)
 
@@ -443,6 +453,10 @@ class CaseAccess:
             return programmes.applies(self)
         if ability is Ability.RECORD_PROGRAMME_FACTS:
             return programmes.records_facts(self)
+        if ability is Ability.VIEW_ACHIEVEMENTS:
+            return achievements.sees_achievements(self)
+        if ability is Ability.RECORD_ACHIEVEMENTS:
+            return achievements.records_achievements(self)
         if ability is Ability.SHARE_WITH_VOLUNTEERS:
             # Seed 002: the person chooses what a volunteer or peer mentor sees; staff cannot tick it.
             return self.is_person

@@ -19,6 +19,7 @@ from access.policy import Ability, CaseAccess, access_by_code, can_open_cases, c
 from access.selectors import emergencies_on
 from access.services import reasoned_access_open
 from access.staff_pages import person_start
+from achievements.selectors import achievements_for
 from applications.selectors import late_applications
 from cases import selectors
 from cases.forms import (
@@ -56,6 +57,9 @@ from needs.services import need_create
 from release.selectors import readiness_summary
 from timetable.engine import anonymise_on, proposals_due
 from timetable.selectors import unit_overview_for
+
+#: How many achievements the case's overview lists, the newest first; the rest are one link away.
+OVERVIEW_ACHIEVEMENTS = 5
 
 
 def search_text(request: HttpRequest) -> str:
@@ -250,6 +254,10 @@ def _render_overview(request: AuthenticatedHttpRequest, access: CaseAccess, stat
         "emergencies_page": page_of(emergencies_on(access), request.GET.get("emergencies")),
         # Issue 18: the case's staff see the applications whose answer is late.
         "late_applications": late_applications(access) if access.can(Ability.RECORD_APPLICATIONS) else [],
+        # Issue 18, point 4: staff see the newest achievements; the person has their own page.
+        "achievements": list(achievements_for(access)[:OVERVIEW_ACHIEVEMENTS])
+        if access.sees_achievements and not access.is_person
+        else None,
     }
     context["proposals_deadline"] = proposals_due(need_selectors.part_one_held(context["conversations"]), case.country)
     context.update(_carry_over_context(access, **forms))

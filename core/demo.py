@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
+from achievements.models import AchievementKind
+from achievements.services import achievement_record
 from applications.models import ApplicationKind, Outcome
 from applications.services import application_decide, application_record
 from cases.models import Case, LegalStatus
@@ -388,6 +390,27 @@ def build_demo(password: str | None) -> DemoWorld:
         reached_on=days(-15),
         next_step="Du begynner på skolen i fengselet mandag.",
         version=school.version,
+    )
+
+    # Issue 18, point 4 (seed 002 §5.14, KompAS): what Jonas has achieved at work and at school.
+    achievement_record(
+        actor=kari,
+        case=jonas,
+        kind=AchievementKind.CERTIFICATE,
+        title="Truckførerbevis T1 og T4",
+        issuer="Verkstedet, Bergen fengsel",
+        achieved_on=days(-12),
+        hours=40,
+        description="Teori og praksis med motvektstruck og skyvestativtruck.",
+    )
+    achievement_record(
+        actor=kari,
+        case=jonas,
+        kind=AchievementKind.SCHOOL_SUBJECT,
+        title="Matematikk 1P",
+        issuer="Skolen i Bergen fengsel (Vestland fylkeskommune)",
+        achieved_on=days(-8),
+        level="Karakter 4",
     )
 
     # 2. Emil: a new intake today, an acute need, the needs conversation booked.

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "release",
     "obstacles",
     "applications",
+    "achievements",
     "programmes",
     "personpages",
     "summons",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("obstacles.urls")),
     path("cases/<str:code>/applications/", include("applications.urls")),
     path("cases/<str:code>/me/", include("personpages.urls")),
+    path("cases/<str:code>/achievements/", include("achievements.urls")),
     path("", include("programmes.urls")),
     path("", include("summons.urls")),
     path("", include("directory.urls")),

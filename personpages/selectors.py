@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.policy import CaseAccess
+from achievements.models import Achievement
+from achievements.selectors import achievements_for
 from applications.selectors import ApplicationRow, applications_for_case, case_road
 from cases.models import Case, Membership
 from cases.selectors import current_members, next_meetings
@@ -139,6 +141,8 @@ class PrintedPlan:
     measures: list[Measure]
     road: PersonRoad | None
     applications: list[ApplicationRow]
+    #: What the person has achieved (the person's own from every case; staff print the case's).
+    achievements: list[Achievement]
     readiness: Readiness | None
     consent: Consent | None
 
@@ -163,6 +167,7 @@ def plan_for_print(access: CaseAccess) -> PrintedPlan:
         measures=[m for m in measures_for_case(access) if m.status in PRINTED_STATUSES],
         road=road_for_person(case) if access.sees_case_facts else None,
         applications=applications_for_case(access) if access.sees_applications else [],
+        achievements=list(achievements_for(access)),
         readiness=readiness,
         consent=active_consent(case) if access.consent_active else None,
     )

@@ -23,6 +23,7 @@ from django.utils import timezone
 from access.policy import cases_visible_to
 from access.tests.test_url_walk import all_patterns, outcome, without_tokens
 from accounts.models import User
+from achievements.models import Achievement
 from applications.models import Application
 from cases.models import CarryOver, Case, Membership
 from handover.models import Transition, TransitionKind, TransitionState
@@ -50,6 +51,7 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
     "carry_over_id": (CarryOver, "case"),
     "obstacle_id": (Obstacle, "case"),
     "application_id": (Application, "case"),
+    "achievement_id": (Achievement, "case"),
     "enrolment_id": (Enrolment, "case"),
     "prep_item_id": (PreparationItem, "summons__case"),
     "existing_group_id": (ExistingGroup, "person__cases"),
@@ -141,6 +143,15 @@ def equipped(db):
         )
         Application.objects.create(
             case=case, kind="leave", applied_on=today, recorded_by=lead, decides=case.institution
+        )
+        Achievement.objects.create(
+            person=case.person,
+            case=case,
+            kind="course",
+            title="Kurs",
+            issuer="Skolen",
+            achieved_on=today,
+            recorded_by=lead,
         )
         if not Enrolment.objects.filter(case=case).exists():
             Enrolment.objects.create(

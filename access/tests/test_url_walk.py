@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from access.policy import cases_visible_to, reason_kinds_for
+from achievements.models import Achievement
 from applications.models import Application
 from cases.models import Case, Membership
 from directory.models import Referral, Service
@@ -131,6 +132,11 @@ TABLE = {
     "applications:add": "L 403 405 405 403 403 403 404 404 404",
     "applications:detail": "L 200 200 200 200 403 403 404 404 404",
     "applications:decide": "L 403 405 405 403 403 403 404 404 404",
+    "achievements:list": "L 200 200 200 200 403 403 404 404 404",
+    "achievements:add": "L 403 200 200 403 403 403 404 404 404",
+    "achievements:edit": "L 403 200 200 403 403 403 404 404 404",
+    "achievements:withdraw": "L 403 405 405 403 403 403 404 404 404",
+    "achievements:pdf": "L 200 200 200 403 403 403 404 404 404",
     "personpages:road": "L 200 200 200 403 403 403 404 404 404",
     "personpages:plan_pdf": "L 200 200 200 403 403 403 404 404 404",
     "directory:search": "L 302 200 200 200 200 200 200 200 200",
@@ -213,6 +219,9 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "application_id" in names:
         application = Application.objects.filter(case=case).first()
         kwargs["application_id"] = application.pk if application else 999999
+    if "achievement_id" in names:  # the demo's forklift certificate or school subject of the case
+        achievement = Achievement.objects.filter(case=case).first()
+        kwargs["achievement_id"] = achievement.pk if achievement else 999999
     if "service_id" in names:  # FRI: a directory entry, the same for every case
         kwargs["service_id"] = Service.objects.get(name="FRI – fra fengsel til varig bolig").pk
     if "referral_id" in names:  # the demo's referral of Fredrik's case to Bergen's housing help (Mona's agency)
