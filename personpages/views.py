@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.template.response import SimpleTemplateResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -74,6 +75,8 @@ def listen(request: AuthenticatedHttpRequest, page: str) -> HttpResponse:
     request.method = "GET"  # listening only reads, whatever the method it was asked with
     request.resolver_match = match  # the read is logged as the page's (journal.selectors: what was read)
     response = match.func(request, *match.args, **match.kwargs)
+    if isinstance(response, SimpleTemplateResponse):  # Django's own views (the password pages) render late
+        response.render()
     if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
         return response
     try:
