@@ -42,13 +42,16 @@
 
   function playFromServer() {
     const audio = new Audio(button.href);
+    const handle = { stop: function () { audio.pause(); } };
     audio.addEventListener("ended", stop);
-    audio.play().catch(function () {
+    audio.play().catch(function (error) {
+      // Stopped before it began: nothing to do.
+      if (error.name === "AbortError" || playing !== handle) return;
       // The browser would not play it here: open the sound as the link does without this script.
       stop();
       window.location.assign(button.href);
     });
-    return { stop: function () { audio.pause(); } };
+    return handle;
   }
 
   button.addEventListener("click", function (event) {
