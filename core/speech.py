@@ -7,7 +7,7 @@ from our own pages only (``personpages.views.listen``), never from the client.
 import re
 import shutil
 import struct
-import subprocess  # noqa: S404 - espeak-ng, called with an argument list and no shell
+import subprocess
 
 #: The voice for each language of the application (settings.LANGUAGES).
 VOICES = {"nb": "nb", "da": "da", "en": "en"}

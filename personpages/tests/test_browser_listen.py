@@ -18,7 +18,9 @@ def assert_sound(page, href: str) -> None:
     assert body[:4] == b"RIFF" and body[8:12] == b"WAVE" and len(body) > 44_100  # more than a second
 
 
-@pytest.mark.parametrize("language, listen, stop", [("en", "Listen", "Stop"), ("nb", "Lytt", "Stopp"), ("da", "Lyt", "Stop")])
+@pytest.mark.parametrize(
+    "language, listen, stop", [("en", "Listen", "Stop"), ("nb", "Lytt", "Stopp"), ("da", "Lyt", "Stop")]
+)
 def test_jonas_hears_his_pages_read_aloud(new_page, language, listen, stop):
     page = new_page(language)
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
