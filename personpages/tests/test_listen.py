@@ -216,3 +216,11 @@ def test_the_header_gets_the_true_lengths():
     fixed = with_lengths(streamed)
     assert struct.unpack_from("<I", fixed, 4)[0] == 136 and struct.unpack_from("<I", fixed, 40)[0] == 100
     assert with_lengths(b"not a wav") == b"not a wav"
+
+
+def test_without_espeak_ng_the_answer_says_so_and_is_no_server_error(client, personas, case, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine without espeak-ng
+    client.force_login(personas.person)
+    response = client.get(listen_url(reverse("personpages:road", kwargs={"code": case.code})))
+    assert response.status_code == 503
+    assert response.content.decode() == "Siden kan ikke leses opp nå. Prøv igjen senere."
