@@ -25,12 +25,13 @@ VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr", "col", "are
 
 
 class VisibleText(HTMLParser):
-    """The text a reader sees, with a line end after every block element."""
+    """The text a reader sees, with a line end after every block element; only inside ``within`` if named."""
 
-    def __init__(self) -> None:
+    def __init__(self, within: str | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.stack: list[tuple[str, bool]] = []  # (tag, hides its content)
+        self.within = within
 
     @property
     def hidden(self) -> bool:
@@ -66,12 +67,13 @@ class VisibleText(HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
-        if not self.hidden:
+        if not self.hidden and (self.within is None or any(tag == self.within for tag, _ in self.stack)):
             self.parts.append(data)
 
 
-def visible_text(html: str) -> str:
-    parser = VisibleText()
+def visible_text(html: str, within: str | None = None) -> str:
+    """The page's visible text; with ``within="main"``, that of its <main> only (what "Listen" reads)."""
+    parser = VisibleText(within)
     parser.feed(html)
     return "".join(parser.parts)
 

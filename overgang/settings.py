@@ -111,6 +111,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "personpages.listen.listen",
             ],
         },
     },

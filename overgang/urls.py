@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from core import views as core_views
+from personpages import views as personpages_views
 
 admin.site.site_header = "Overgang"
 
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("", include("summons.urls")),
     path("", include("directory.urls")),
+    path("listen/<path:page>", personpages_views.listen, name="listen"),
     path("admin/", admin.site.urls),
 ]
 

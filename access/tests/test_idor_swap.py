@@ -20,7 +20,7 @@ from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 
-from access.policy import cases_visible_to
+from access.policy import cases_visible_to, reason_kinds_for
 from access.tests.test_url_walk import all_patterns, outcome, without_tokens
 from accounts.models import User
 from achievements.models import Achievement
@@ -31,6 +31,7 @@ from journal.models import AccessEvent
 from meetings.models import Meeting, MeetingKind
 from needs.models import Need
 from obstacles.models import Obstacle
+from personpages.listen import LISTEN_PAGES
 from plans.models import Measure
 from programmes.models import Enrolment, Programme
 from reference.models import LifeArea
@@ -61,7 +62,8 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
 #: service_id: a directory entry, public to staff. referral_id: a referral is read through the receiving agency
 #: (access.directory), not through a case's code; its swaps across agencies and prisons are
 #: directory/tests/test_referrals.py's.
-NOT_OBJECTS = frozenset({"code", "token", "uidb64", "slug", "service_id", "referral_id"})
+#: page: the address of a person page read aloud (personpages.listen); its swaps are the last test's below.
+NOT_OBJECTS = frozenset({"code", "token", "uidb64", "slug", "service_id", "referral_id", "page"})
 #: How many objects of each kind each other case lends to the swap (the newest first).
 PER_CASE = 2
 #: Rows a refused request may still write: the read of the viewer's own case, and the session.
@@ -321,3 +323,60 @@ def stranger_case(obj: models.Model) -> str:
         obj = obj.summons
     case = obj.transition.case if isinstance(obj, ReadinessItem) else obj.case
     return re.sub(r"\s+", " ", f"{case.person.first_name} {case.code}")
+
+
+def listen(url: str) -> str:
+    return reverse("listen", kwargs={"page": url.removeprefix("/")})
+
+
+def test_the_sound_of_another_cases_page_answers_as_missing(client, personas, case, equipped):
+    """Listen (issue 18, point 6): a person page read aloud with another case's code, or with another case's
+    object under the own code, answers as a missing one does, and as the page itself does: no sound."""
+    patterns = [(name, pattern) for name, pattern in all_patterns() if name in LISTEN_PAGES]
+    patterns = [(name, pattern) for name, pattern in patterns if "code" in pattern.argument_names]
+    assert len(patterns) >= 15
+    failures: list[str] = []
+    checked = as_missing = 0
+    for persona, user in [("anonymous", None), *personas.items()]:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        own = own_case(user, case)
+        hidden = Case.objects.exclude(pk=own.pk)
+        if user is not None:
+            hidden = hidden.exclude(pk__in=cases_visible_to(user).values("pk"))
+            if reason_kinds_for(user):  # prison staff may open their own prison's cases with a reason (own walk)
+                hidden = hidden.exclude(institution_id=user.agency_id)
+        stranger = hidden.order_by("pk").first()
+        assert stranger is not None, persona
+        for name, pattern in patterns:
+            arguments = sorted(set(pattern.argument_names) - NOT_OBJECTS)
+            theirs = {argument: objects_of(argument, stranger).first().pk for argument in arguments}
+            tries = [  # (the page asked, the same page missing)
+                (
+                    reverse(name, kwargs={"code": stranger.code, **theirs}),
+                    reverse(name, kwargs={"code": "nosuchcase234", **theirs}),
+                )
+            ]
+            mine = {argument: objects_of(argument, own).first().pk for argument in arguments}
+            for argument in arguments:
+                missing_id = (OBJECTS[argument][0].objects.aggregate(top=models.Max("pk"))["top"] or 0) + 10_000
+                tries.append(
+                    (
+                        reverse(name, kwargs={"code": own.code, **mine, argument: theirs[argument]}),
+                        reverse(name, kwargs={"code": own.code, **mine, argument: missing_id}),
+                    )
+                )
+            for url, missing_url in tries:
+                heard, nothing, page = client.get(listen(url)), client.get(listen(missing_url)), client.get(url)
+                checked += 1
+                where = f"listen to {url} as {persona}"
+                if not outcome(heard) == outcome(nothing) == outcome(page) in {"L", "403", "404"}:
+                    failures.append(f"{where}: {outcome(heard)}, missing {outcome(nothing)}, page {outcome(page)}")
+                elif masked(heard, listen(url)) != masked(nothing, listen(missing_url)):
+                    failures.append(f"{where}: the page differs from the one for a missing case or object")
+                else:
+                    as_missing += outcome(heard) == "404"
+    assert failures == [], "\n".join(failures)
+    assert checked >= len(patterns) * 10
+    assert as_missing > checked / 2, (as_missing, checked)  # most reach the case and object lookup

@@ -166,6 +166,8 @@ TABLE = {
     "summons:group_start": "L 403 405 405 403 403 403 404 404 404",
     "summons:mine": "L 200 200 200 403 403 403 404 404 404",
     "summons:tick": "L 405 403 403 403 403 403 404 404 404",
+    # A person page read aloud, here the measure's page (url_kwargs): whoever the page lets in, refused as it refuses.
+    "listen": "L 200 200 200 200 404 404 404 404 404",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
 }
 # The Django admin has its own staff-only gate; its index stands for all its pages.
@@ -238,6 +240,10 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "existing_group_id" in names:
         existing = ExistingGroup.objects.filter(person__cases=case).first()
         kwargs["existing_group_id"] = existing.pk if existing else 999999
+    if "page" in names:  # listen: the address of a person page, here a measure's (a case's code and an object)
+        measure = Measure.objects.filter(case=case, status="started").first()
+        page = reverse("plans:measure", kwargs={"code": case.code, "measure_id": measure.pk if measure else 999999})
+        kwargs["page"] = page.removeprefix("/")
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999
