@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "applications",
     "programmes",
     "personpages",
+    "ownwords",
     "summons",
     "directory",
     "core",

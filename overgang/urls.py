@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("obstacles.urls")),
     path("cases/<str:code>/applications/", include("applications.urls")),
     path("cases/<str:code>/me/", include("personpages.urls")),
+    path("cases/<str:code>/words/", include("ownwords.urls")),
     path("", include("programmes.urls")),
     path("", include("summons.urls")),
     path("", include("directory.urls")),

@@ -22,6 +22,7 @@ from handover.models import Transition
 from meetings.models import Meeting
 from needs.models import Need
 from obstacles.models import Obstacle
+from ownwords.models import OwnWords
 from plans.models import Measure
 from programmes.models import Enrolment
 from release.models import ReadinessItem
@@ -133,6 +134,11 @@ TABLE = {
     "applications:decide": "L 403 405 405 403 403 403 404 404 404",
     "personpages:road": "L 200 200 200 403 403 403 404 404 404",
     "personpages:plan_pdf": "L 200 200 200 403 403 403 404 404 404",
+    "ownwords:need": "L 200 403 403 403 403 403 404 404 404",
+    "ownwords:wish": "L 200 403 403 403 403 403 404 404 404",
+    "ownwords:proposal": "L 200 403 403 403 403 403 404 404 404",
+    "ownwords:meeting": "L 200 403 403 403 403 403 404 404 404",
+    "ownwords:answered": "L 403 405 405 403 403 403 404 404 404",
     "directory:search": "L 302 200 200 200 200 200 200 200 200",
     "directory:service": "L 302 200 200 200 200 200 200 200 200",
     "directory:service_verify": "L 405 405 405 405 405 405 405 405 405",
@@ -229,6 +235,9 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "existing_group_id" in names:
         existing = ExistingGroup.objects.filter(person__cases=case).first()
         kwargs["existing_group_id"] = existing.pk if existing else 999999
+    if "words_id" in names:
+        words = OwnWords.objects.filter(case=case, kind="meeting").first()
+        kwargs["words_id"] = words.pk if words else 999999
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999

@@ -71,6 +71,10 @@ WELL_INSIDE = (
     "plans:measure",
     "plans:versions",
     "cases:group",
+    "ownwords:need",
+    "ownwords:wish",
+    "ownwords:proposal",
+    "ownwords:meeting",
 )
 
 
