@@ -12,9 +12,9 @@ from access.policy import access_by_code
 from accounts.models import User
 from cases.models import Case
 from consent.services import consent_withdraw
+from handover.services import case_close
 from journal.models import JournalEntry
 from meetings.models import MeetingKind
-from handover.services import case_close
 from meetings.services import meeting_book
 from needs.models import Need
 from ownwords import selectors
@@ -162,7 +162,9 @@ def test_the_person_writes_words_on_a_need_and_sees_them_marked_as_theirs(client
 
 
 @pytest.mark.parametrize(("text", "said"), [("", "Write something first"), ("x" * (MAX_TEXT + 1), "too much")])
-def test_the_form_refuses_empty_or_too_long_words_with_a_clear_message(client_for, personas, case, open_need, text, said):
+def test_the_form_refuses_empty_or_too_long_words_with_a_clear_message(
+    client_for, personas, case, open_need, text, said
+):
     before = counts()
     response = client_for(personas.person).post(need_url(case, open_need), {"text": text})
     assert response.status_code == 400 and said in response.content.decode()
@@ -190,9 +192,7 @@ def test_too_long_a_when_is_refused(client_for, personas, case):
 def test_the_person_writes_a_wish_and_a_comment_on_a_proposal(client_for, personas, case, proposal):
     client = client_for(personas.person)
     client.post(reverse("ownwords:wish", kwargs={"code": case.code}), {"text": "Bo i Bergen"})
-    client.post(
-        reverse("ownwords:proposal", kwargs={"code": case.code, "measure_id": proposal.pk}), {"text": CANARY}
-    )
+    client.post(reverse("ownwords:proposal", kwargs={"code": case.code, "measure_id": proposal.pk}), {"text": CANARY})
     assert OwnWords.objects.filter(case=case, kind=WordsKind.WISH, text="Bo i Bergen").exists()
     assert OwnWords.objects.filter(measure=proposal, text=CANARY).exists()
     plan = client.get(reverse("plans:plan", kwargs={"code": case.code})).content.decode()
@@ -208,7 +208,9 @@ def test_a_closed_case_refuses_the_form_with_a_clear_message(client_for, persona
 
 
 @pytest.mark.parametrize("persona", ["contact_officer", "social_worker", "nav_with_consent", "volunteer"])
-def test_staff_and_members_get_403_on_the_persons_forms_and_change_nothing(client_for, personas, case, open_need, persona):
+def test_staff_and_members_get_403_on_the_persons_forms_and_change_nothing(
+    client_for, personas, case, open_need, persona
+):
     client = client_for(getattr(personas, persona))
     before = counts()
     for url in (
@@ -303,7 +305,9 @@ def test_the_journal_hides_words_from_those_who_may_not_read_them(personas, case
         assert shown == {str(words_everywhere[name].pk) for name in reads}, persona
 
 
-def test_staff_see_the_words_on_the_needs_map_the_measure_and_the_overview(client_for, personas, case, words_everywhere):
+def test_staff_see_the_words_on_the_needs_map_the_measure_and_the_overview(
+    client_for, personas, case, words_everywhere
+):
     client = client_for(personas.contact_officer)
     needs_map = client.get(reverse("needs:map", kwargs={"code": case.code})).content.decode()
     assert "CANARY-OPEN-NEED" in needs_map and "CANARY-PRIVATE-NEED" in needs_map
