@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from core.forms import DsForm
 from ownwords.models import MAX_SUITS, MAX_TEXT
@@ -9,7 +10,7 @@ EMPTY = _("Write something first. Nothing was saved.")
 TOO_LONG = _("You wrote too much. Use at most %(limit_value)d characters. Nothing was saved.")
 
 
-def text_field(label: str) -> forms.CharField:
+def text_field(label: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=MAX_TEXT,

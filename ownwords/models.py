@@ -56,9 +56,6 @@ class OwnWords(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    # Whether a meeting request is still open, set by ownwords.selectors: not a column.
-    is_open: bool
-
     class Meta:
         ordering = ["written_at", "id"]
         verbose_name = _("the person's own words")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.http import Http404
+from django_stubs_ext import WithAnnotations
 
 from access.own_words import open_request_condition, requests_for_lead
 from access.policy import CaseAccess
@@ -13,7 +15,15 @@ from accounts.models import User
 from ownwords.models import OwnWords, WordsKind
 
 
-def words_for_case(access: CaseAccess) -> QuerySet[OwnWords]:
+class OpenFlag(TypedDict):
+    is_open: bool
+
+
+#: The person's words as read for a viewer, each marked ``is_open`` (``words_for_case``).
+Words = WithAnnotations[OwnWords, OpenFlag]
+
+
+def words_for_case(access: CaseAccess) -> QuerySet[Words]:
     """The case's own words of the person that this viewer reads, oldest first, each marked ``is_open``.
 
     ``is_open``: a meeting request not answered and with no meeting booked since (false for other kinds).
@@ -30,13 +40,13 @@ def words_for_case(access: CaseAccess) -> QuerySet[OwnWords]:
 class CaseWords:
     """The person's words on a case as one viewer reads them, by what they are about (one query)."""
 
-    by_need: dict[int, list[OwnWords]] = field(default_factory=dict)
-    by_measure: dict[int, list[OwnWords]] = field(default_factory=dict)
-    wishes: list[OwnWords] = field(default_factory=list)
-    requests: list[OwnWords] = field(default_factory=list)
+    by_need: dict[int, list[Words]] = field(default_factory=dict)
+    by_measure: dict[int, list[Words]] = field(default_factory=dict)
+    wishes: list[Words] = field(default_factory=list)
+    requests: list[Words] = field(default_factory=list)
 
     @property
-    def open_requests(self) -> list[OwnWords]:
+    def open_requests(self) -> list[Words]:
         return [words for words in self.requests if words.is_open]
 
 
@@ -55,23 +65,23 @@ def case_words(access: CaseAccess) -> CaseWords:
     return found
 
 
-def words_on_need(access: CaseAccess, need_id: int) -> list[OwnWords]:
+def words_on_need(access: CaseAccess, need_id: int) -> list[Words]:
     return list(words_for_case(access).filter(kind=WordsKind.NEED, need_id=need_id))
 
 
-def words_on_measure(access: CaseAccess, measure_id: int) -> list[OwnWords]:
+def words_on_measure(access: CaseAccess, measure_id: int) -> list[Words]:
     return list(words_for_case(access).filter(kind=WordsKind.PROPOSAL, measure_id=measure_id))
 
 
-def wishes(access: CaseAccess) -> list[OwnWords]:
+def wishes(access: CaseAccess) -> list[Words]:
     return list(words_for_case(access).filter(kind=WordsKind.WISH))
 
 
-def meeting_requests(access: CaseAccess) -> list[OwnWords]:
+def meeting_requests(access: CaseAccess) -> list[Words]:
     return list(words_for_case(access).filter(kind=WordsKind.MEETING))
 
 
-def meeting_request_for_case(access: CaseAccess, words_id: int) -> OwnWords:
+def meeting_request_for_case(access: CaseAccess, words_id: int) -> Words:
     """One meeting request of the viewer's case; another case's, another kind, or a missing one: the same 404."""
     words = words_for_case(access).filter(kind=WordsKind.MEETING, pk=words_id).first()
     if words is None:

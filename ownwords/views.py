@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
@@ -34,7 +34,7 @@ def _write_page(
     *,
     page: str,
     form: WordsForm | MeetingRequestForm | None,
-    earlier: list[OwnWords],
+    earlier: Sequence[OwnWords],
     save: Callable[[dict[str, Any]], OwnWords],
     here: str,
     **context: Any,

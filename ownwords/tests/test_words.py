@@ -76,7 +76,8 @@ def test_words_on_a_need_are_saved_with_their_journal_entry(personas, open_need)
     assert words.text == f"{CANARY} Jeg vil bo nær mora mi." and words.kind == WordsKind.NEED
     entry = JournalEntry.objects.get(object_type="ownwords.ownwords", object_id=str(words.pk))
     assert entry.action == "words.need" and entry.actor == personas.person and entry.case_id == open_need.case_id
-    assert entry.old is None and entry.new["text"] == words.text and entry.new["need"] == open_need.pk
+    assert entry.old is None and entry.new is not None
+    assert entry.new["text"] == words.text and entry.new["need"] == open_need.pk
 
 
 @pytest.mark.parametrize(
