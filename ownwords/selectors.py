@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.http import Http404
-from django_stubs_ext import WithAnnotations
 
 from access.own_words import open_request_condition, requests_for_lead
 from access.policy import CaseAccess
@@ -19,8 +18,11 @@ class OpenFlag(TypedDict):
     is_open: bool
 
 
-#: The person's words as read for a viewer, each marked ``is_open`` (``words_for_case``).
-Words = WithAnnotations[OwnWords, OpenFlag]
+if TYPE_CHECKING:  # django-stubs' annotated model type takes the TypedDict only in annotations
+    from django_stubs_ext import WithAnnotations
+
+    #: The person's words as read for a viewer, each marked ``is_open`` (``words_for_case``).
+    Words = WithAnnotations[OwnWords, OpenFlag]
 
 
 def words_for_case(access: CaseAccess) -> QuerySet[Words]:
