@@ -53,6 +53,10 @@ LIMIT = 35
 #: plans:compare 40.7 / 40.7 -> 31.6 / 31.6 (what changed, in words under each part, not only in colour);
 #: plans:versions 32.4 / 35.0 -> 17.1 / 18.5 (at the limit in da; copies of your plan, each with a number);
 #: cases:group 33.8 / 34.8 -> 31.6 / 31.2 (within 2 of the limit in da; one plain sentence, where they work).
+#: Written in issue 18, point 3 (branch h18-words), LIX nb / da measured 5 December 2026, with the form
+#: empty: ownwords:need 18.9 / 15.5, ownwords:wish 13.5 / 15.6, ownwords:proposal (a started measure: no
+#: form) 23.5 / 22.2, ownwords:meeting 19.3 / 20.5; with the links to them, cases:overview 22.8 / 24.7 and
+#: needs:map 25.5 / 25.9.
 
 #: Rewritten in issue 18 and kept well inside the limit, with the person's start page and own pages.
 WELL_INSIDE = (
