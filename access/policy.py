@@ -40,7 +40,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
-from access import achievements, applications, person_pages, programmes
+from access import achievements, applications, own_words, person_pages, programmes
 from access.models import EMERGENCY_LASTS, REASONS_BY_KIND, Reason, ReasonedAccess, ReasonKind
 from accounts.models import PRISON_STAFF_ROLES, Role, User
 from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
@@ -51,6 +51,7 @@ from journal.models import AccessPurpose
 from journal.services import record_access
 from meetings.models import Decision, MeasureHandover, Meeting, NeedReview
 from needs.models import Need, VolunteerSharing
+from ownwords.models import OwnWords
 from plans.models import DeliveryNote, Measure
 from release.models import ReadinessItem
 from threads.models import Message
@@ -93,6 +94,7 @@ class Ability(enum.Enum):
     RECORD_PROGRAMME_FACTS = "record_programme_facts"
     VIEW_ACHIEVEMENTS = "view_achievements"  # access.achievements
     RECORD_ACHIEVEMENTS = "record_achievements"
+    WRITE_OWN_WORDS = "write_own_words"  # access.own_words
 
 
 def can_open_cases(user: User) -> bool:
@@ -457,6 +459,8 @@ class CaseAccess:
             return achievements.sees_achievements(self)
         if ability is Ability.RECORD_ACHIEVEMENTS:
             return achievements.records_achievements(self)
+        if ability is Ability.WRITE_OWN_WORDS:
+            return own_words.writes_own_words(self)
         if ability is Ability.SHARE_WITH_VOLUNTEERS:
             # Seed 002: the person chooses what a volunteer or peer mentor sees; staff cannot tick it.
             return self.is_person
@@ -505,6 +509,14 @@ class CaseAccess:
                 object_type="directory.referral",
                 object_id__in=ids(Referral.objects.filter(measure__in=hidden_measures)),
             )
+            condition &= ~Q(
+                object_type="ownwords.ownwords",
+                object_id__in=ids(
+                    OwnWords.objects.filter(case_id=case_id).exclude(
+                        pk__in=OwnWords.objects.filter(case_id=case_id).filter(self.own_words_filter).values("pk")
+                    )
+                ),
+            )
         if self.readable_audiences != frozenset(Audience.values):
             unread_messages = Message.objects.filter(case_id=case_id).exclude(self.audience_filter("author_id"))
             unread_decisions = Decision.objects.filter(meeting__case_id=case_id).exclude(
@@ -517,6 +529,11 @@ class CaseAccess:
             condition &= ~Q(object_type="meetings.decision", object_id__in=ids(unread_decisions))
             condition &= ~Q(action="meeting.minutes", object_id__in=ids(unread_minutes))
         return condition
+
+    @property
+    def own_words_filter(self) -> Q:
+        """The condition on the case's own words of the person that keeps those this viewer reads."""
+        return own_words.readable_condition(self)
 
     def can_deliver(self, measure: Measure) -> bool:
         """The responsible actor and the case leads write delivery notes and move a measure on."""

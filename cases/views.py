@@ -54,6 +54,7 @@ from meetings.models import MeetingKind
 from meetings.services import meeting_book
 from needs import selectors as need_selectors
 from needs.services import need_create
+from ownwords.selectors import case_words
 from release.selectors import readiness_summary
 from timetable.engine import anonymise_on, proposals_due
 from timetable.selectors import unit_overview_for
@@ -258,6 +259,9 @@ def _render_overview(request: AuthenticatedHttpRequest, access: CaseAccess, stat
         "achievements": list(achievements_for(access)[:OVERVIEW_ACHIEVEMENTS])
         if access.sees_achievements and not access.is_person
         else None,
+        # Issue 18, point 3: the person's own words (needs, wishes, meeting requests) as this viewer reads them.
+        "words": case_words(access),
+        "answers_requests": access.can(Ability.BOOK_MEETING),
     }
     context["proposals_deadline"] = proposals_due(need_selectors.part_one_held(context["conversations"]), case.country)
     context.update(_carry_over_context(access, **forms))

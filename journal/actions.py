@@ -104,6 +104,11 @@ ACTION_LABELS = {
     "programme.place": gettext_lazy("Place in a programme given"),
     "programme.phase": gettext_lazy("Next phase of a programme"),
     "programme.close": gettext_lazy("Place in a programme ended"),
+    "words.need": gettext_lazy("The person wrote their own words on a need"),
+    "words.wish": gettext_lazy("The person wrote what they wish for"),
+    "words.proposal": gettext_lazy("The person wrote what they think of a proposal"),
+    "words.meeting": gettext_lazy("The person asked for a meeting"),
+    "words.answered": gettext_lazy("The person's request for a meeting answered"),
 }
 
 

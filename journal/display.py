@@ -62,6 +62,11 @@ SENTENCES = {
     "membership.decline": gettext_lazy("%(actor)s declined the invitation to the group."),
     "membership.end": gettext_lazy("%(actor)s ended a membership of the group."),
     "message.post": gettext_lazy("%(actor)s wrote in the group's thread."),
+    "words.need": gettext_lazy("%(actor)s wrote their own words on a need."),
+    "words.wish": gettext_lazy("%(actor)s wrote what they wish for."),
+    "words.proposal": gettext_lazy("%(actor)s wrote what they think of a proposal."),
+    "words.meeting": gettext_lazy("%(actor)s asked for a meeting."),
+    "words.answered": gettext_lazy("%(actor)s marked a request for a meeting as answered."),
 }
 #: A change of status, said as a move: "Nils Berg moved «Bank account» from proposed to chosen."
 MOVED = gettext_lazy("%(actor)s moved «%(object)s» from %(old)s to %(new)s.")

@@ -77,6 +77,12 @@ TOPIC_BY_NAME = {
     "directory:referrals": "list",
     "directory:measure_service": "plan",
     "directory:refer": "plan",
+    # The person's own words (issue 18, point 3): on a need, a wish, on a proposal, a meeting they ask for.
+    "ownwords:need": "needs",
+    "ownwords:wish": "needs",
+    "ownwords:proposal": "plan",
+    "ownwords:meeting": "meetings",
+    "ownwords:answered": "meetings",
 }
 TOPIC_BY_APP = {
     "needs": "needs",

@@ -14,6 +14,7 @@ from needs import selectors
 from needs.forms import ConversationForm, NeedForm, ResourceForm, VolunteerSharingForm
 from needs.models import Need
 from needs.services import conversation_record, need_create, need_update, resource_create, volunteer_sharing_set
+from ownwords.selectors import case_words
 
 
 def _page(request: AuthenticatedHttpRequest, access: CaseAccess, status: int = 200, **forms) -> HttpResponse:
@@ -22,6 +23,8 @@ def _page(request: AuthenticatedHttpRequest, access: CaseAccess, status: int = 2
         "access": access,
         "case": access.case,
         "needs_by_tangle": selectors.needs_by_tangle(access),
+        # Issue 18, point 3: the person's own words under each need, for those who see the need.
+        "words_by_need": case_words(access).by_need,
         "resources": list(selectors.resources_for_case(access)),
         "conversations": list(selectors.conversations_for_case(access)),
         "need_form": forms.get("need_form") or (NeedForm() if editable else None),
@@ -78,6 +81,7 @@ def _needs_fragment(
         "access": access,
         "case": access.case,
         "needs_by_tangle": selectors.needs_by_tangle(access),
+        "words_by_need": case_words(access).by_need,
         "need_form": form,
         "saved": saved,
     }

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "achievements",
     "programmes",
     "personpages",
+    "ownwords",
     "summons",
     "directory",
     "core",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("cases/<str:code>/applications/", include("applications.urls")),
     path("cases/<str:code>/me/", include("personpages.urls")),
     path("cases/<str:code>/achievements/", include("achievements.urls")),
+    path("cases/<str:code>/words/", include("ownwords.urls")),
     path("", include("programmes.urls")),
     path("", include("summons.urls")),
     path("", include("directory.urls")),

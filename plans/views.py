@@ -18,6 +18,7 @@ from directory import selectors as directory_selectors
 from directory.forms import ReferralForm
 from journal.display import say
 from needs.selectors import needs_for_case
+from ownwords.selectors import words_on_measure
 from plans import selectors
 from plans.forms import MeasureEditForm, MoveForm, NoteForm, ProposalForm
 from plans.models import PLAN_STATUSES, Measure, MeasureStatus
@@ -140,6 +141,8 @@ def _measure_page(
         "links_service": directory_rules.links_service(access, measure),
         "referral_form": ReferralForm() if sends and measure.service_id else None,
         "notes": list(measure.notes.select_related("written_by", "written_by__agency")),
+        # Issue 18, point 3: what the person wrote about it, for those who see the measure.
+        "measure_words": words_on_measure(access, measure.pk),
         # Issue 17, point 9: the change log is paged by its own parameter (it stopped at 100).
         "history": say(list(history.object_list)),
         "history_page": history,

@@ -356,7 +356,7 @@ DUE_PAGE_SIZE = 50
 
 #: The lists beside the deadlines on "what is due", each paged by its own address parameter
 #: (``core.paging``): the selectors' own (risks, alerts, gaps) and the view's.
-SIDE_LISTS = ("urgent", "gaps", "emergencies", "alerts", "referrals", "unchecked", "start", "risks")
+SIDE_LISTS = ("urgent", "gaps", "emergencies", "alerts", "referrals", "unchecked", "start", "risks", "requests")
 
 
 def due_for(

@@ -20,6 +20,7 @@ from core.posting import post_form, refused_with_message
 from directory.selectors import referrals_waiting_for, unchecked_for_keeper, waiting_referrals_sent_by
 from journal.models import AccessPurpose
 from journal.services import record_access
+from ownwords.selectors import open_requests_for_lead
 from release.selectors import urgent_for
 from summons.selectors import before_start_due
 from timetable import ical, selectors
@@ -55,16 +56,20 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
         ),
         "start": page_of(before_start_due(before_start_cases(request.user)), request.GET.get("start")),
         "unchecked": page_of(unchecked_for_keeper(request.user, timezone.localdate()), request.GET.get("unchecked")),
+        # Issue 18, point 3: the person asked for a meeting; it stays until one is booked or it is answered.
+        "requests": page_of(open_requests_for_lead(request.user), request.GET.get("requests")),
     }
     urgent = list(pages["urgent"].object_list)
     emergencies = list(pages["emergencies"].object_list)
     referrals = list(pages["referrals"].object_list)
     before_start = list(pages["start"].object_list)
+    requests = list(pages["requests"].object_list)
     shown = (
         {item.transition.case_id for item in urgent}
         | {look.case_id for look in emergencies}
         | {referral.case_id for _kind, referral in referrals}
         | {item.case.pk for item in before_start}
+        | {words.case_id for words in requests}
     )
     read = sorted(shown - due.logged_case_ids)
     if read:
@@ -78,6 +83,7 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
         "before_start": before_start,
         # Issue 21, point 5: the directory's entries the user keeps that nobody has checked for a year.
         "unchecked": list(pages["unchecked"].object_list),
+        "meeting_requests": requests,
         "side_pages": {**due.side_pages, **pages},
     }
     return render(request, "timetable/due.html", context)

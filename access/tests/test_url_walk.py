@@ -23,6 +23,7 @@ from handover.models import Transition
 from meetings.models import Meeting
 from needs.models import Need
 from obstacles.models import Obstacle
+from ownwords.models import OwnWords
 from plans.models import Measure
 from programmes.models import Enrolment
 from release.models import ReadinessItem
@@ -139,6 +140,11 @@ TABLE = {
     "achievements:pdf": "L 200 200 200 403 403 403 404 404 404",
     "personpages:road": "L 200 200 200 403 403 403 404 404 404",
     "personpages:plan_pdf": "L 200 200 200 403 403 403 404 404 404",
+    "ownwords:need": "L 200 403 403 403 403 403 404 404 404",
+    "ownwords:wish": "L 200 403 403 403 403 403 404 404 404",
+    "ownwords:proposal": "L 200 403 403 403 403 403 404 404 404",
+    "ownwords:meeting": "L 200 403 403 403 403 403 404 404 404",
+    "ownwords:answered": "L 403 405 405 403 403 403 404 404 404",
     "directory:search": "L 302 200 200 200 200 200 200 200 200",
     "directory:service": "L 302 200 200 200 200 200 200 200 200",
     "directory:service_verify": "L 405 405 405 405 405 405 405 405 405",
@@ -244,6 +250,9 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
         measure = Measure.objects.filter(case=case, status="started").first()
         page = reverse("plans:measure", kwargs={"code": case.code, "measure_id": measure.pk if measure else 999999})
         kwargs["page"] = page.removeprefix("/")
+    if "words_id" in names:
+        words = OwnWords.objects.filter(case=case, kind="meeting").first()
+        kwargs["words_id"] = words.pk if words else 999999
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999

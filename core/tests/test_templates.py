@@ -25,6 +25,7 @@ from cases.models import Case
 from core.views import server_error
 from directory.models import Service
 from needs.models import Need
+from ownwords.services import meeting_request, need_words_write, wish_write
 from plans.services import measure_propose, measure_service_set
 from programmes.models import Enrolment
 from summons.models import ExistingGroup
@@ -119,6 +120,10 @@ def test_every_page_escapes_hostile_text_and_every_template_is_rendered(client, 
     measure_service_set(
         actor=personas.contact_officer, measure=hostile, service=Service.objects.filter(status="active").first()
     )
+    # The person's own words (issue 18, point 3), so the pages that show them render them.
+    need_words_write(actor=personas.person, need=Need.objects.filter(case=case, private=False)[0], text=HOSTILE)
+    wish_write(actor=personas.person, case=case, text=HOSTILE)
+    meeting_request(actor=personas.person, case=case, text=HOSTILE, suits=HOSTILE[:100])
     assert fill_every_text_column_with_hostile_text() > 25
     users = dict(personas.items())
     rendered: set[str] = set()

@@ -56,6 +56,10 @@ LIMIT = 35
 #: New in issue 18, point 4 (branch h18-achieve), measured 5 December 2026, nb / da: achievements:list
 #: (what I have achieved) 25.0 / 30.9 with the demo's forklift certificate and school subject; the
 #: person's start page (cases:overview) 24.8 / 26.7 -> 24.1 / 26.2 with the link to it.
+#: Written in issue 18, point 3 (branch h18-words), LIX nb / da measured 5 December 2026, with the form
+#: empty: ownwords:need 18.9 / 15.5, ownwords:wish 13.5 / 15.6, ownwords:proposal (a started measure: no
+#: form) 23.5 / 22.2, ownwords:meeting 19.3 / 20.5; with the links to them, cases:overview 22.8 / 24.7 and
+#: needs:map 25.5 / 25.9.
 
 #: Rewritten in issue 18 and kept well inside the limit, with the person's start page and own pages.
 WELL_INSIDE = (
@@ -75,6 +79,10 @@ WELL_INSIDE = (
     "plans:measure",
     "plans:versions",
     "cases:group",
+    "ownwords:need",
+    "ownwords:wish",
+    "ownwords:proposal",
+    "ownwords:meeting",
 )
 
 
