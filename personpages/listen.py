@@ -12,6 +12,7 @@ from django.urls import reverse
 LISTEN_PAGES = frozenset(
     {
         "accessibility",
+        "achievements:list",
         "applications:detail",
         "applications:list",
         "cases:access_log",
@@ -24,6 +25,10 @@ LISTEN_PAGES = frozenset(
         "needs:map",
         "needs:volunteers",
         "obstacles:case",
+        "ownwords:meeting",
+        "ownwords:need",
+        "ownwords:proposal",
+        "ownwords:wish",
         "password_reset_complete",
         "password_reset_confirm",
         "personpages:road",
