@@ -36,15 +36,17 @@ pytestmark = pytest.mark.django_db
 PINNED = {
     # sees every need: no query for the hidden ones' changes; one for carry-overs this case is asked for (issue 16);
     # one for emergency accesses by people outside the group, shown to the staff who run the case (issue 17, point 10)
-    ("case_overview", "contact_officer"): 17,  # +1: the applications whose answer is late (issue 18)
-    ("needs_map", "contact_officer"): 11,
+    # +1: the applications whose answer is late (issue 18); +1 the newest achievements (issue 18, point 4);
+    # +1 the person's own words this viewer reads (issue 18, point 3), whatever their number
+    ("case_overview", "contact_officer"): 19,
+    ("needs_map", "contact_officer"): 12,  # +1: the person's own words on the needs shown (issue 18, point 3)
     ("group", "contact_officer"): 7,  # the add form only when asked for
     ("consent", "contact_officer"): 6,  # the form for a new consent only when asked for
-    ("case_overview", "nav_with_consent"): 10,
-    ("needs_map", "nav_with_consent"): 7,
+    ("case_overview", "nav_with_consent"): 12,  # +1 achievements, +1 own words, as for the contact officer
+    ("needs_map", "nav_with_consent"): 8,
     ("group", "nav_with_consent"): 5,
-    ("case_overview", "person"): 12,
-    ("needs_map", "person"): 8,
+    ("case_overview", "person"): 13,  # +1 the person's own words (achievements are on their own page)
+    ("needs_map", "person"): 9,
     ("group", "person"): 5,
     ("consent", "person"): 6,
     ("plan", "contact_officer"): 8,  # the proposal form only when asked for
@@ -66,12 +68,14 @@ PINNED_MY_CASES = 5  # one more: the count of the paged list (issue 17, point 9)
 #: emergency accesses to the cases the user leads (issue 17, point 10). Two more: the referrals waiting
 #: for an answer, to the user's agency and sent by the user (issue 21), one query each. One more:
 #: the directory's entries the user keeps that nobody has checked for a year (issue 21, point 5).
-PINNED_WHAT_IS_DUE = 19
+#: One more: the person's meeting requests on the cases the user leads (issue 18, point 3).
+PINNED_WHAT_IS_DUE = 20
 #: Overdue deadlines and risks are evaluated on request from the unit's case facts, one query per
 #: kind of fact, instead of read from the rows compute_deadlines writes (issue 17, point 10). One more:
 #: the referral lists of issue 21 on the coordinator's what is due (measured 15 -> 16 at both sizes).
 #: One more: the directory's entries the user keeps that need checking (issue 21, point 5; 16 -> 17).
-PINNED_UNIT = 17
+#: One more: the meeting requests on the cases the user leads, none for a coordinator (issue 18; 17 -> 18).
+PINNED_UNIT = 18
 PINNED_FLOOR = 2
 
 
