@@ -521,48 +521,40 @@ def _location_values(data: dict[str, Any], organization: Organization, country: 
     }
 
 
+def _upsert(
+    model: Any, key: str, values: dict[str, Any], held: dict[str, Any], new: list[Any] | None
+) -> tuple[Any, bool]:
+    """The row ``key`` of ``held`` (what the batch read), created or brought up to ``values``; whether it was written.
+
+    A row to create joins ``held``, so the next record naming it finds it; with ``new``, it is put
+    there for one INSERT of them all instead of being saved now."""
+    row = held.get(key)
+    if row is None:
+        row = held[key] = model(id=uuid.UUID(key), **values)
+        if new is None:
+            row.save(force_insert=True)
+        else:
+            new.append(row)
+        return row, True
+    if _assign(row, values):
+        row.save(update_fields=list(values))
+        return row, True
+    return row, False
+
+
 def _import_organization(
     record: dict[str, Any], batch: _Batch, new: list[Organization] | None = None
 ) -> tuple[Organization, bool]:
-    """The record's organization, created or brought up to date; whether it was written.
-
-    With ``new``, an organization to create is put there for one INSERT of them all."""
+    """The record's organization, created or brought up to date; whether it was written."""
     data = record["organization"]
-    values = _organization_values(data)
-    organization = batch.organizations.get(data["id"])
-    if organization is None:
-        organization = Organization(id=uuid.UUID(data["id"]), **values)
-        if new is None:
-            organization.save(force_insert=True)
-        else:
-            new.append(organization)
-        batch.organizations[data["id"]] = organization
-        return organization, True
-    if _assign(organization, values):
-        organization.save(update_fields=list(values))
-        return organization, True
-    return organization, False
+    return _upsert(Organization, data["id"], _organization_values(data), batch.organizations, new)
 
 
 def _import_location(
     data: dict[str, Any], organization: Organization, country: str, batch: _Batch, new: list[Location] | None = None
 ) -> tuple[Location, bool]:
-    """A location of the record, created or brought up to date; whether it was written (or, with
-    ``new``, put there to create)."""
-    values = _location_values(data, organization, country)
-    location = batch.locations.get(data["id"])
-    if location is None:
-        location = Location(id=uuid.UUID(data["id"]), **values)
-        if new is None:
-            location.save(force_insert=True)
-        else:
-            new.append(location)
-        batch.locations[data["id"]] = location
-        return location, True
-    if _assign(location, values):
-        location.save(update_fields=list(values))
-        return location, True
-    return location, False
+    """A location of the record, created or brought up to date; whether it was written."""
+    return _upsert(Location, data["id"], _location_values(data, organization, country), batch.locations, new)
 
 
 def _service_values(record: dict[str, Any], terms: dict[str, TaxonomyTerm]) -> dict[str, Any]:
