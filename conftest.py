@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from core.tests import sweep
+
 # No timed assertion in a test: Hypothesis fails an example that takes over 200 ms by default,
 # which a loaded machine turns into a failure of the code under test. Its examples run untimed.
 hypothesis_settings.register_profile("overgang", deadline=None)
@@ -23,15 +25,42 @@ pytest_plugins = ["core.tests.live"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Keep every test that uses the live server on one xdist worker (``make test`` runs two).
 
     ``live_site`` is per session, so per worker: in one group, one gunicorn and one Chromium
     serve them all, and the other worker runs the rest meanwhile (``--dist loadgroup``).
+
+    On a day of CI's date sweep (``OVERGANG_SWEEP=k/n``) the live-server tests and the slow
+    tests that do not turn on the day run on one of the n days each (``core.tests.sweep``).
     """
+    live = set()
     for item in items:
         if "live_site" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("live_site"))
+            live.add(item.nodeid)
+    day = sweep.sweep_day()
+    if day is None:
+        return
+    dealt = sweep.deal(sweep.shared_files({nodeid.split("::")[0] for nodeid in live}), day[1])
+    kept, left = [], []
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        shared = item.nodeid in live or path in sweep.SLOW_AND_DAY_FREE
+        (left if shared and dealt[path] != day[0] else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
+def pytest_report_header(config):
+    day = sweep.sweep_day()
+    if day is not None:
+        return (
+            f"date sweep, day {day[0]} of {day[1]}: the live-server tests and the slow day-free tests"
+            f" of this day's share (core/tests/sweep.py); {sweep.SWEEP_POLICY_WORLDS} policy worlds"
+        )
+    return None
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,0 +1,87 @@
+"""The date sweep's share of the slow tests (issue 14, point 4: CI stays under 60 minutes).
+
+CI runs the whole suite on the real date on SQLite and on PostgreSQL, then once more on SQLite
+for each of five fragile days (``.ci/run``). Seven whole runs took 82 minutes in CI on
+2026-12-05. On a swept day (``OVERGANG_SWEEP=k/n``, day k of n) every test runs except:
+
+- the **browser and live-server tests** (issue 14 allows fewer of them on swept days), and the
+  slow tests listed in ``SLOW_AND_DAY_FREE``, whose checks do not turn on the day. They are
+  dealt out over the n days, the heaviest first to the lightest day, so each runs on one
+  fragile day, besides the real date on both databases;
+- the reference-policy property test (ASSURANCE #5) draws ``SWEEP_POLICY_WORLDS`` worlds on a
+  swept day instead of its 200: the 200 run on the real date, on both databases.
+
+Without ``OVERGANG_SWEEP`` (``make test``, ``make suite``) every test runs in full.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+#: The slow tests whose checks do not turn on the day, with their CPU seconds on 2026-12-05
+#: (the weight that deals them out). Each runs on the real date and on one swept day.
+SLOW_AND_DAY_FREE = {
+    "access/tests/test_idor_swap.py": 64,  # another case's ids under one's own case code
+    "core/tests/test_templates.py": 61,  # hostile text comes back escaped
+    "journal/tests/test_sentences.py": 39,  # the wording of journal entries
+    "accounts/tests/test_admin.py": 32,  # what the administrator may do to accounts
+}
+#: The browser and live-server tests' CPU seconds on 2026-12-05; a new one weighs DEFAULT_WEIGHT.
+LIVE_WEIGHTS = {
+    "cases/tests/test_browser_story.py": 73,
+    "core/tests/test_browser_intake.py": 47,
+    "handover/tests/test_browser_release.py": 45,
+    "achievements/tests/test_browser_achievements.py": 42,
+    "timetable/tests/test_reminders.py": 43,
+    "plans/tests/test_concurrency.py": 38,
+    "plans/tests/test_browser_plan.py": 31,
+    "programmes/tests/test_browser_programmes.py": 20,
+    "core/tests/test_browser_frame.py": 19,
+    "directory/tests/test_browser_directory.py": 18,
+    "personpages/tests/test_browser_listen.py": 16,
+    "summons/tests/test_browser_summons.py": 15,
+    "ownwords/tests/test_browser_words.py": 15,
+    "obstacles/tests/test_browser_obstacles.py": 14,
+    "personpages/tests/test_browser_person.py": 7,
+    "programmes/tests/test_concurrency.py": 7,
+}
+DEFAULT_WEIGHT = 20
+#: Worlds of the reference-policy property test on a swept day (200 on the real date).
+SWEEP_POLICY_WORLDS = 40
+
+
+def sweep_day(environ: dict[str, str] | None = None) -> tuple[int, int] | None:
+    """``(k, n)`` from ``OVERGANG_SWEEP=k/n`` (1 <= k <= n), or None outside the sweep."""
+    value = (os.environ if environ is None else environ).get("OVERGANG_SWEEP", "").strip()
+    if not value:
+        return None
+    day, _, days = value.partition("/")
+    k, n = int(day), int(days)
+    if not 1 <= k <= n:
+        raise ValueError(f"OVERGANG_SWEEP must be k/n with 1 <= k <= n, not {value!r}.")
+    return k, n
+
+
+def policy_worlds() -> int:
+    """How many worlds the reference-policy property test draws: 200, or fewer on a swept day."""
+    return 200 if sweep_day() is None else SWEEP_POLICY_WORLDS
+
+
+def deal(weights: dict[str, int], days: int) -> dict[str, int]:
+    """Deal the files out over the days, heaviest first, each to the day with the least so far (1-based)."""
+    load = [0] * days
+    dealt = {}
+    for path in sorted(weights, key=lambda path: (-weights[path], path)):
+        day = min(range(days), key=lambda d: (load[d], d))
+        load[day] += weights[path]
+        dealt[path] = day + 1
+    return dealt
+
+
+def shared_files(live_files: Iterable[str]) -> dict[str, int]:
+    """The weight of every file dealt out over the sweep: the live-server ones and the slow day-free ones."""
+    weights = dict(SLOW_AND_DAY_FREE)
+    for path in live_files:
+        weights[path] = LIVE_WEIGHTS.get(path, DEFAULT_WEIGHT)
+    return weights

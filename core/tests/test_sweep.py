@@ -1,0 +1,105 @@
+"""The date sweep deals the slow tests out over its days: each runs on exactly one (core.tests.sweep)."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+import conftest
+from core.tests import sweep
+
+
+class Item:
+    """What the collection hook reads of a collected test."""
+
+    def __init__(self, nodeid: str, live: bool = False) -> None:
+        self.nodeid = nodeid
+        self.fixturenames = ("live_site",) if live else ()
+        self.markers: list = []
+
+    def add_marker(self, marker) -> None:
+        self.markers.append(marker)
+
+
+class Config:
+    def __init__(self) -> None:
+        self.deselected: list = []
+        self.hook = self
+
+    def pytest_deselected(self, items) -> None:
+        self.deselected.extend(items)
+
+
+def collected() -> list[Item]:
+    return [
+        Item("cases/tests/test_browser_story.py::test_desktop", live=True),
+        Item("cases/tests/test_browser_story.py::test_phone", live=True),
+        Item("plans/tests/test_browser_plan.py::test_plan", live=True),
+        Item("new/tests/test_browser_new.py::test_new", live=True),
+        Item("access/tests/test_idor_swap.py::test_swap"),
+        Item("core/tests/test_templates.py::test_escape"),
+        Item("timetable/tests/test_engine.py::test_deadline"),
+        Item("timetable/tests/test_reminders.py::test_concurrent_runs", live=True),
+        Item("timetable/tests/test_reminders.py::test_the_day_before"),
+        Item("access/tests/test_policy_property.py::test_policy"),
+    ]
+
+
+def test_the_sweep_day_is_read_from_the_environment():
+    assert sweep.sweep_day({}) is None
+    assert sweep.sweep_day({"OVERGANG_SWEEP": "2/5"}) == (2, 5)
+    for wrong in ("0/5", "6/5", "x/5", "2"):
+        with pytest.raises(ValueError):
+            sweep.sweep_day({"OVERGANG_SWEEP": wrong})
+
+
+def test_dealing_gives_each_file_one_day_and_keeps_the_days_even():
+    weights = sweep.shared_files(sweep.LIVE_WEIGHTS)
+    dealt = sweep.deal(weights, 5)
+    assert set(dealt) == set(weights)
+    assert set(dealt.values()) == {1, 2, 3, 4, 5}
+    loads = [sum(weights[path] for path, day in dealt.items() if day == d) for d in range(1, 6)]
+    assert max(loads) - min(loads) <= max(weights.values()), loads
+    assert sweep.deal(weights, 5) == dealt  # the same deal on every run
+
+
+def test_every_file_named_exists():
+    for path in (*sweep.SLOW_AND_DAY_FREE, *sweep.LIVE_WEIGHTS):
+        assert (Path(settings.BASE_DIR) / path).is_file(), path
+
+
+def test_outside_the_sweep_every_test_runs(monkeypatch):
+    monkeypatch.delenv("OVERGANG_SWEEP", raising=False)
+    items, config = collected(), Config()
+    conftest.pytest_collection_modifyitems(config, items)
+    assert len(items) == len(collected()) and config.deselected == []
+    assert sweep.policy_worlds() == 200
+
+
+def test_over_the_sweep_each_shared_test_runs_on_exactly_one_day_and_the_others_every_day(monkeypatch):
+    runs: dict[str, int] = {}
+    days_of: dict[str, int] = {}
+    for day in range(1, 6):
+        monkeypatch.setenv("OVERGANG_SWEEP", f"{day}/5")
+        items, config = collected(), Config()
+        conftest.pytest_collection_modifyitems(config, items)
+        assert len(items) + len(config.deselected) == len(collected())
+        for item in items:
+            runs[item.nodeid] = runs.get(item.nodeid, 0) + 1
+            days_of[item.nodeid] = day
+        assert "timetable/tests/test_engine.py::test_deadline" in {item.nodeid for item in items}
+        assert sweep.policy_worlds() == sweep.SWEEP_POLICY_WORLDS
+    shared = ("test_browser", "test_idor_swap", "test_templates", "test_concurrent_runs")
+    assert {nodeid: count for nodeid, count in runs.items() if any(part in nodeid for part in shared)} == {
+        item.nodeid: 1 for item in collected() if any(part in item.nodeid for part in shared)
+    }
+    assert runs["timetable/tests/test_engine.py::test_deadline"] == 5
+    # In a file with a live-server test, its other tests run every day.
+    assert runs["timetable/tests/test_reminders.py::test_the_day_before"] == 5
+    assert runs["timetable/tests/test_reminders.py::test_concurrent_runs"] == 1
+    assert runs["access/tests/test_policy_property.py::test_policy"] == 5
+    # Both tests of one browser file run on the same day, with one gunicorn and one Chromium.
+    assert (
+        days_of["cases/tests/test_browser_story.py::test_desktop"]
+        == days_of["cases/tests/test_browser_story.py::test_phone"]
+    )
