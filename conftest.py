@@ -43,7 +43,8 @@ def pytest_collection_modifyitems(config, items):
     if day is None:
         return
     dealt = sweep.deal(sweep.shared_files({nodeid.split("::")[0] for nodeid in live}), day[1])
-    kept, left = [], []
+    kept: list[pytest.Item] = []
+    left: list[pytest.Item] = []
     for item in items:
         path = item.nodeid.split("::")[0]
         shared = item.nodeid in live or path in sweep.SLOW_AND_DAY_FREE

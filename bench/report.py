@@ -19,6 +19,9 @@ PAGE_ORDER = [
     "unit",
     "unit_map",
     "country_map",
+    "directory_search",
+    "my_road",
+    "programme",
 ]
 TARGET_P95_MS = 100
 TARGET_FLOOR_RATIO = 4  # issue 6's target for the closed loop
@@ -37,9 +40,10 @@ def _fmt(value, digits: int = 1) -> str:
 
 def page_queries(size: dict, page: str) -> str:
     """Query count of a page at one size: the range over the contact officers' cases (the unit
-    overview: the coordinator; the floor: the analyst). A case's state, not the data's size,
-    moves it within the range (an active consent, a returning person's earlier cases)."""
-    for persona in ("contact_officer", "coordinator", "analyst"):
+    overview: the coordinator; the floor: the analyst; the person's road: the person; a programme's
+    view: its adviser). A case's state, not the data's size, moves it within the range (an active
+    consent, a returning person's earlier cases)."""
+    for persona in ("contact_officer", "coordinator", "analyst", "person", "programme_staff"):
         for entry in size["queries"].values():
             if entry["page"] == page and entry["persona"] == persona:
                 low, high = entry.get("min", entry["queries"]), entry.get("max", entry["queries"])

@@ -27,10 +27,11 @@ from meetings.models import MeetingKind
 from meetings.services import meeting_book
 from needs.services import conversation_record, need_create, resource_create, volunteer_sharing_set
 from obstacles.models import ObstacleStage
-from obstacles.services import obstacle_log
+from obstacles.services import obstacle_log, system_user
 from plans.services import delivery_note_add, measure_move, measure_propose, measure_service_set
 from programmes.models import Programme
 from programmes.services import (
+    catchment_count,
     enrolment_apply,
     enrolment_decide,
     enrolment_interview,
@@ -600,6 +601,9 @@ def build_demo(password: str | None) -> DemoWorld:
     from summons.demo import build_summons_demo
 
     cases["mats"] = build_summons_demo(users)
+    # The night's count of who in each catchment may fit (manage.py count_catchments), once.
+    for programme in Programme.objects.order_by("slug"):
+        catchment_count(actor=system_user(), programme=programme)
     return DemoWorld(users=users, agencies=agencies, cases=cases)
 
 

@@ -97,6 +97,7 @@ ACTION_LABELS = {
     "programme.facts": gettext_lazy("What the programmes ask recorded"),
     "programme.staff_add": gettext_lazy("Post in a programme given"),
     "programme.staff_remove": gettext_lazy("Post in a programme ended"),
+    "programme.catchment_count": gettext_lazy("Who in a programme's catchment may fit counted"),
     "programme.apply": gettext_lazy("Applied to a programme"),
     "programme.interview": gettext_lazy("Intake conversation of a programme recorded"),
     "programme.accept": gettext_lazy("Accepted by a programme"),

@@ -316,3 +316,28 @@ class PhaseStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.phase_id} {self.started_on}"
+
+
+class CatchmentCount(models.Model):
+    """How many open cases of a programme's catchment may fit it, by status, at one moment (issue 20).
+
+    Judging every open case of a catchment takes a third of a second at 50,000 cases and grows
+    with the data, so the programme's view does not do it on each request: ``manage.py
+    count_catchments`` counts each night (and the demo once), and the view reads the latest
+    count in one query. Counts only: no case, no name (the programme is not in their groups).
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="catchment_counts")
+    counted_at = models.DateTimeField()
+    #: The open cases of the catchment that were judged.
+    cases = models.PositiveIntegerField()
+    #: Eligibility status (``programmes.eligibility.Status`` value) -> how many cases.
+    by_status = models.JSONField()
+
+    class Meta:
+        verbose_name = _("catchment count")
+        verbose_name_plural = _("catchment counts")
+        indexes = [models.Index(fields=["programme", "-counted_at"], name="catchment_count_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.counted_at:%Y-%m-%d %H:%M}"

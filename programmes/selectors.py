@@ -6,7 +6,9 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from cases.models import Case, Stage
 from programmes import eligibility
 from programmes.models import (
     OPEN_STATES,
+    CatchmentCount,
     Criterion,
     Enrolment,
     EnrolmentState,
@@ -153,8 +156,12 @@ class Count:
         return 0 < self.value < SUPPRESS_BELOW
 
 
-def catchment_fit(programme: Programme) -> dict[str, Count]:
-    """How many open cases in the catchment may fit, by status; no names (the programme is not in their groups)."""
+def catchment_judged(programme: Programme) -> tuple[int, dict[str, int]]:
+    """Judge every open case of the catchment: how many there are, and how many have each status.
+
+    The nightly count's work (``services.catchment_count``); it grows with the catchment, so no
+    page calls it. No names leave it (the programme is not in these persons' groups).
+    """
     today = timezone.localdate()
     rules = rules_of(programme)
     cases = list(
@@ -172,7 +179,26 @@ def catchment_fit(programme: Programme) -> dict[str, Count]:
         # Earlier cases: the person's cases counted, less this one (a close bound, without a query per case).
         fit = eligibility.evaluate(rules, facts_for(case, facts.get(case.pk), earlier[case.person_id] - 1, today))
         counts[fit.status.value] += 1
-    return {status.value: Count(counts[status.value]) for status in eligibility.Status}
+    return len(cases), {status.value: counts[status.value] for status in eligibility.Status}
+
+
+@dataclass(frozen=True)
+class CatchmentFit:
+    """The latest count of who in the catchment may fit, as the programme's view shows it, and when it was made."""
+
+    counted_at: datetime.datetime
+    by_status: dict[str, Count]
+
+
+def catchment_fit(programme: Programme) -> CatchmentFit | None:
+    """The latest count of the catchment (one query), small counts hidden; None before the first count."""
+    latest = CatchmentCount.objects.filter(programme=programme).order_by("-counted_at", "-pk").first()
+    if latest is None:
+        return None
+    return CatchmentFit(
+        latest.counted_at,
+        {status.value: Count(int(latest.by_status.get(status.value, 0))) for status in eligibility.Status},
+    )
 
 
 def staff_post(user: User, programme: Programme) -> ProgrammeStaff | None:
@@ -225,12 +251,16 @@ class Cohort:
 
 
 def cohorts(programme: Programme) -> list[Cohort]:
-    """The programme's cohorts by the year the place began, newest first."""
-    rows = Enrolment.objects.filter(programme=programme, place_from__isnull=False).values_list("place_from", "state")
+    """The programme's cohorts by the year the place began, newest first (counted by the database)."""
+    rows = (
+        Enrolment.objects.filter(programme=programme, place_from__isnull=False)
+        .values_list(ExtractYear("place_from"), "state")
+        .annotate(number=models.Count("pk"))
+        .order_by()
+    )
     by_year: dict[int, Counter[str]] = {}
-    for place_from, state in rows:
-        assert place_from is not None
-        by_year.setdefault(place_from.year, Counter())[state] += 1
+    for year, state, number in rows:
+        by_year.setdefault(year, Counter())[state] += number
     return [
         Cohort(
             year=year,
@@ -286,23 +316,25 @@ class ProgrammeOverview:
     applicants: list[Enrolment]
     waiting: list[Enrolment]
     phases: list[PhaseGroup]
-    closed: list[Enrolment]
+    #: Newest first; a queryset, so that only the page shown is read.
+    closed: QuerySet[Enrolment]
     deadlines: list[Deadline]
     cohorts: list[Cohort]
     outcomes: list[OutcomeDue]
-    catchment: dict[str, Count]
+    catchment: CatchmentFit | None
 
 
 def programme_overview(programme: Programme) -> ProgrammeOverview:
     """The programme's own view: its applicants, waiting list, participants by phase, places, deadlines, cohorts."""
-    enrolments = list(enrolments_of(programme).exclude(state=EnrolmentState.REFUSED))
+    # The open enrolments only: the ended ones of every year are paged by the database.
+    enrolments = list(enrolments_of(programme).filter(state__in=OPEN_STATES))
     applicants = [e for e in enrolments if e.state == EnrolmentState.APPLIED]
     waiting = [e for e in enrolments if e.state == EnrolmentState.WAITING]
     participants = [e for e in enrolments if e.state == EnrolmentState.PARTICIPANT]
-    closed = sorted(
-        (e for e in enrolments if e.state in {EnrolmentState.COMPLETED, EnrolmentState.LEFT_EARLY}),
-        key=lambda e: (e.closed_on or datetime.date.min, e.pk),
-        reverse=True,
+    closed = (
+        enrolments_of(programme)
+        .filter(state__in=[EnrolmentState.COMPLETED, EnrolmentState.LEFT_EARLY])
+        .order_by(F("closed_on").desc(nulls_last=True), "-pk")
     )
     phases = sorted(programme.phases.all(), key=lambda phase: phase.position)
     groups = [PhaseGroup(phase, [e for e in participants if e.phase_id == phase.pk]) for phase in phases]

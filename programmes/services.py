@@ -30,9 +30,11 @@ from cases.services import membership_add, membership_end
 from core.errors import ConcurrentEditError
 from handover.services import membership_accept
 from journal.services import record_change, snapshot
+from programmes import selectors
 from programmes.models import (
     OPEN_STATES,
     Answer,
+    CatchmentCount,
     Enrolment,
     EnrolmentState,
     Phase,
@@ -145,6 +147,31 @@ def programme_facts_set(
             actor=actor, action="programme.facts", obj=current, case=case, old=old, new=snapshot(current, FACT_FIELDS)
         )
     return current
+
+
+# ---------------------------------------------------------------------------------------
+# The catchment's count
+
+
+def catchment_count(*, actor: User, programme: Programme) -> CatchmentCount:
+    """Judge every open case of the catchment and keep how many may fit, by status (nightly; issue 20).
+
+    The count is kept, and journaled, in one transaction; the programme's view shows the latest.
+    """
+    cases, by_status = selectors.catchment_judged(programme)
+    with transaction.atomic():
+        count = CatchmentCount.objects.create(
+            programme=programme, counted_at=timezone.now(), cases=cases, by_status=by_status
+        )
+        record_change(
+            actor=actor,
+            action="programme.catchment_count",
+            obj=count,
+            case=None,
+            old=None,
+            new={"programme": programme.slug, "cases": cases, "by_status": by_status},
+        )
+    return count
 
 
 # ---------------------------------------------------------------------------------------

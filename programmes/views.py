@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -128,7 +130,7 @@ def programme_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     view = selectors.programme_overview(programme)
     # Issue 17, point 9: each list that names persons is paged by its own parameter; only those
     # on the pages shown are logged as read.
-    lists: dict[str, list[Any]] = {
+    lists: dict[str, Sequence[Any] | QuerySet[Any]] = {
         "applicants": view.applicants,
         "waiting": view.waiting,
         **{f"phase-{group.phase.key}": group.participants for group in view.phases},

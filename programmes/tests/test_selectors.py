@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 from cases.models import Case
 from programmes import selectors
 from programmes.eligibility import Status
-from programmes.models import Programme
-from programmes.services import programme_facts_set
+from programmes.models import CatchmentCount, Programme
+from programmes.services import catchment_count, programme_facts_set
 from timetable import engine
 
 pytestmark = pytest.mark.django_db
@@ -104,11 +104,27 @@ def test_new_remand_credit_moves_the_tog_window_on_the_case(karl):
     assert road is not None and road.parole is not None and after.end == engine.months_before(road.parole, 3)
 
 
-def test_the_catchment_is_counted_with_small_counts_hidden(exit_programme):
-    counts = selectors.catchment_fit(exit_programme)
-    assert counts["eligible"].value == 2  # Mikkel and Yusuf, both in København
-    assert counts["eligible"].suppressed
-    assert not counts["not_eligible"].suppressed
+def test_the_catchment_is_judged_case_by_case_and_counted(exit_programme):
+    cases, by_status = selectors.catchment_judged(exit_programme)
+    assert by_status["eligible"] == 2  # Mikkel and Yusuf, both in København
+    assert cases == sum(by_status.values()) == 2
+
+
+def test_the_view_reads_the_latest_count_with_small_counts_hidden(exit_programme, personas):
+    # The demo world was counted once, as the night would; a later count is the one shown.
+    assert selectors.catchment_fit(exit_programme) is not None
+    CatchmentCount.objects.filter(programme=exit_programme).update(
+        by_status={"eligible": 7, "almost": 0, "not_eligible": 40}
+    )
+    counted = selectors.catchment_fit(exit_programme)
+    assert counted is not None and counted.by_status["eligible"].value == 7
+    later = catchment_count(actor=personas.admin, programme=exit_programme)
+    shown = selectors.catchment_fit(exit_programme)
+    assert shown is not None and shown.counted_at == later.counted_at
+    assert shown.by_status["eligible"].value == 2 and shown.by_status["eligible"].suppressed
+    assert not shown.by_status["not_eligible"].suppressed and not shown.by_status["almost"].suppressed
+    CatchmentCount.objects.filter(programme=exit_programme).delete()
+    assert selectors.catchment_fit(exit_programme) is None
 
 
 def test_places_count_this_year_against_the_annual_number(exit_programme):

@@ -1,9 +1,11 @@
 """Applying, the intake conversation, the decision, the waiting list, phases and closing (points 3 and 4)."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from applications.models import ApplicationKind, Outcome
@@ -15,8 +17,9 @@ from handover.models import TransitionKind
 from handover.services import transition_plan
 from journal.models import JournalEntry
 from programmes import selectors
-from programmes.models import Enrolment, EnrolmentState, Programme
+from programmes.models import CatchmentCount, Enrolment, EnrolmentState, Programme
 from programmes.services import (
+    catchment_count,
     enrolment_apply,
     enrolment_close,
     enrolment_decide,
@@ -192,3 +195,23 @@ def test_programme_staff_stay_through_release_the_overlap_rule_does_not_count_th
     assert membership not in rules.outgoing_members(transition)
     membership.case = Case.objects.get(pk=mikkel.pk)
     assert rules.leave_blocked(membership) is None
+
+
+def test_the_catchment_count_is_kept_and_journaled_without_a_case(exit_programme, personas):
+    count = catchment_count(actor=personas.admin, programme=exit_programme)
+    entry = JournalEntry.objects.get(action="programme.catchment_count", object_id=str(count.pk))
+    assert entry.case_id is None and entry.actor == personas.admin and entry.old is None
+    assert entry.new == {"programme": "exit", "cases": count.cases, "by_status": count.by_status}
+    assert count.by_status["eligible"] == 2 and count.cases == sum(count.by_status.values())
+
+
+def test_the_nightly_command_counts_every_programme_once_as_the_system():
+    before = CatchmentCount.objects.count()
+    out = io.StringIO()
+    call_command("count_catchments", stdout=out)
+    made = CatchmentCount.objects.order_by("-pk")[: Programme.objects.count()]
+    assert CatchmentCount.objects.count() == before + Programme.objects.count()
+    assert {count.programme.slug for count in made} == set(Programme.objects.values_list("slug", flat=True))
+    actors = JournalEntry.objects.filter(action="programme.catchment_count", object_id__in=[str(c.pk) for c in made])
+    assert {entry.actor.username for entry in actors} == {"overgang.system"}
+    assert "eligible" not in out.getvalue()  # the log names no small count

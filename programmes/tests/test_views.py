@@ -8,7 +8,7 @@ from applications.models import Application
 from cases.models import Membership
 from consent.services import consent_give, consent_withdraw
 from journal.models import AccessEvent, AccessPurpose
-from programmes.models import Enrolment, Programme, ProgrammeStaff
+from programmes.models import CatchmentCount, Enrolment, Programme, ProgrammeStaff
 from programmes.services import programme_staff_remove
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +64,23 @@ def test_the_programme_view_keeps_its_query_budget(client_for, emma, django_asse
     client = client_for(emma)
     with django_assert_max_num_queries(30):
         assert client.get(reverse("programmes:detail", args=["exit"])).status_code == 200
+
+
+def test_the_programme_view_shows_the_nights_count_of_the_catchment_not_a_count_of_its_own(
+    client_for, emma, exit_programme
+):
+    client = client_for(emma)
+    url = reverse("programmes:detail", args=["exit"])
+    CatchmentCount.objects.filter(programme=exit_programme).update(
+        by_status={"eligible": 12, "almost": 3, "not_eligible": 40}
+    )
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    catchment = body[body.index('data-testid="catchment"') :][:400]
+    assert "12" in catchment and "færre end 5" in catchment  # almost: 3, hidden
+    assert "Optalt" in body  # when it was counted, in Danish, her agency's language
+    CatchmentCount.objects.filter(programme=exit_programme).delete()
+    body = client.get(url).content.decode()
+    assert "Ikke optalt endnu" in body
 
 
 def test_another_programmes_participant_is_as_missing(client_for, emma, karl, mikkel):
