@@ -8,13 +8,16 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := overgang.settings
 
-.PHONY: run test suite setup lint typecheck format migrate messages clean pg-roles
+.PHONY: run test suite setup lint typecheck security format migrate messages clean pg-roles lock
 
 # Stamp files keep a second `make run` from reinstalling anything.
-$(VENV)/.installed: requirements.txt
+# requirements.txt is what production runs; requirements-dev.txt adds the test and development
+# tools (and names the production packages again, at the same versions). Both are pinned with
+# every file's hash, and pip refuses anything whose hash is not listed (--require-hashes); pip
+# itself is among them. Production installs requirements.txt alone (README.md).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -56,6 +59,22 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# bandit on the code that runs in production (pyproject.toml [tool.bandit] says what is left
+# out and why): fails on any finding of medium or high severity not marked `# nosec BXXX` with
+# its reason on the line. `make security LEVEL=low` lists the low ones too.
+LEVEL ?= medium
+security: setup
+	$(VENV)/bin/bandit -c pyproject.toml -r . --severity-level $(LEVEL)
+
+# Regenerate requirements.txt and requirements-dev.txt (pins and hashes) from the .in files
+# after editing them; the versions already pinned stay unless an .in file asks for another
+# (pip-compile --upgrade-package NAME moves one). From PyPI itself, not a local mirror.
+PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --index-url https://pypi.org/simple
+lock: setup
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
 # mypy with django-stubs (pyproject.toml [tool.mypy]): the project at check_untyped_defs,
 # access/, every services.py and selectors.py strict. The cache in .mypy_cache keeps a rerun short.
 typecheck: setup
@@ -68,10 +87,10 @@ format: setup
 # Two workers (pytest-xdist), one per core of the CI machine; the tests that use the live
 # server stay together on one of them (conftest.py). TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
-test: setup lint typecheck suite
+test: setup lint typecheck security suite
 
 # The tests alone, without the static checks: the date sweep of .ci/run runs them once per day,
-# and lint and mypy read the code, not the date, so `make test` has run them already.
+# and lint, mypy and bandit read the code, not the date, so `make test` has run them already.
 suite: setup $(CHROMIUM)
 	OVERGANG_ENV=test $(VENV)/bin/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
 

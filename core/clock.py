@@ -17,11 +17,18 @@ from __future__ import annotations
 
 import datetime
 import os
+import sys
 import time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import time_machine
 from django.utils import timezone
+
+# time-machine is a development and test dependency (requirements-dev.txt): production refuses
+# OVERGANG_TODAY, so it is imported only when a process is asked to travel, and a production
+# install, which does not have it, never imports it.
+if TYPE_CHECKING:
+    import time_machine
 
 ENVIRONMENT_VARIABLE = "OVERGANG_TODAY"
 #: The machine's own time (UNIX seconds) at which ``OVERGANG_TODAY`` was the moment: set for a
@@ -57,8 +64,10 @@ def machine_time() -> float:
     The one read of it outside ``django.utils.timezone``: only to carry a moved clock from one
     process to the next.
     """
-    if time_machine.escape_hatch.is_travelling():
-        return time_machine.escape_hatch.time.time()
+    # Nothing can travel in a process that has not imported time-machine (a production one).
+    loaded = sys.modules.get("time_machine")
+    if loaded is not None and loaded.escape_hatch.is_travelling():
+        return float(loaded.escape_hatch.time.time())
     return time.time()
 
 
@@ -95,6 +104,8 @@ def travel_from_environment() -> datetime.datetime | None:
     moment = requested_today()
     if moment is None or _traveller is not None:
         return moment
+    import time_machine  # here, not at the top: see the comment there
+
     _traveller = time_machine.travel(moment, tick=True)
     _traveller.start()
     # time-machine's clock starts ticking at its first read, not at start(): read it now, so a

@@ -26,11 +26,11 @@ SQLITE = [
     WHEN NEW.lead_id IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM cases_membership m WHERE m.id = NEW.lead_id AND m.case_id = NEW.id
         AND m.accepted_at IS NOT NULL AND (m.end_date IS NULL OR NEW.stage = 'closed'))
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE_NOT_MEMBER}'); END;""",
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE_NOT_MEMBER}'); END;""",  # nosec B608  # constant SQL: the f-string inserts the module's own messages, no input
     f"""CREATE TRIGGER membership_lead_stays BEFORE UPDATE OF end_date ON cases_membership
     WHEN NEW.end_date IS NOT NULL AND EXISTS (
         SELECT 1 FROM cases_case c WHERE c.lead_id = NEW.id AND c.stage <> 'closed')
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE_LEAD_ENDS}'); END;""",
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE_LEAD_ENDS}'); END;""",  # nosec B608  # constant SQL: the f-string inserts the module's own messages, no input
     f"""CREATE TRIGGER membership_never_deleted BEFORE DELETE ON cases_membership
     BEGIN SELECT RAISE(ABORT, '{MESSAGE_DELETE}'); END;""",
 ]
@@ -53,7 +53,7 @@ POSTGRESQL = [
             RAISE EXCEPTION '{MESSAGE_NOT_MEMBER}';
         END IF;
         RETURN NEW;
-    END; $$ LANGUAGE plpgsql;""",
+    END; $$ LANGUAGE plpgsql;""",  # nosec B608  # constant SQL: the f-string inserts the module's own messages, no input
     """CREATE TRIGGER case_lead_check BEFORE UPDATE OF lead_id, stage ON cases_case
     FOR EACH ROW EXECUTE FUNCTION case_lead_check();""",
     f"""CREATE OR REPLACE FUNCTION membership_lead_stays() RETURNS trigger AS $$
@@ -63,7 +63,7 @@ POSTGRESQL = [
             RAISE EXCEPTION '{MESSAGE_LEAD_ENDS}';
         END IF;
         RETURN NEW;
-    END; $$ LANGUAGE plpgsql;""",
+    END; $$ LANGUAGE plpgsql;""",  # nosec B608  # constant SQL: the f-string inserts the module's own messages, no input
     """CREATE TRIGGER membership_lead_stays BEFORE UPDATE OF end_date ON cases_membership
     FOR EACH ROW EXECUTE FUNCTION membership_lead_stays();""",
     f"""CREATE OR REPLACE FUNCTION membership_never_deleted() RETURNS trigger AS $$
@@ -76,7 +76,7 @@ POSTGRESQL = [
             RAISE EXCEPTION '{MESSAGE_NONE}';
         END IF;
         RETURN NULL;
-    END; $$ LANGUAGE plpgsql;""",
+    END; $$ LANGUAGE plpgsql;""",  # nosec B608  # constant SQL: the f-string inserts the module's own messages, no input
     """CREATE CONSTRAINT TRIGGER case_has_lead AFTER INSERT OR UPDATE ON cases_case
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION case_has_lead();""",
 ]
