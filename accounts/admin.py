@@ -8,6 +8,8 @@ append-only journal in the admin's transaction; Django's own admin log stays, bu
 an ordinary table anyone with the database can edit.
 """
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -16,12 +18,14 @@ from django.contrib.auth.forms import UsernameField
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, User
 from accounts.services import password_link_send
 from journal.services import record_change, snapshot
+
+if TYPE_CHECKING:
+    from access.decorators import AuthenticatedHttpRequest
 
 
 def journal_fields(model: type[models.Model]) -> list[str]:
@@ -31,7 +35,7 @@ def journal_fields(model: type[models.Model]) -> list[str]:
 
 
 def journal_admin_change(
-    request: HttpRequest, action: str, obj: models.Model, old: dict | None, new: dict | None
+    request: "AuthenticatedHttpRequest", action: str, obj: models.Model, old: dict | None, new: dict | None
 ) -> None:
     """Write one admin action; a change keeps only the fields that changed."""
     if old is not None and new is not None:

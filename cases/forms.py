@@ -120,6 +120,9 @@ class MemberChoiceField(InRangeModelChoiceField):
     def validate(self, value) -> None:
         forms.Field.validate(self, value)
 
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} – {obj.get_role_display()}, {obj.agency}"
+
 
 class MemberAddForm(DsForm):
     """Add a user of an agency to the responsibility group."""
@@ -134,9 +137,6 @@ class MemberAddForm(DsForm):
     def __init__(self, *args, case=None, search: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.model_choice_field("user").queryset = member_candidates(case, search)
-        self.model_choice_field("user").label_from_instance = lambda user: (
-            f"{user.display_name} – {user.get_role_display()}, {user.agency}"
-        )
 
 
 def member_candidates(case, search: str = ""):

@@ -59,8 +59,8 @@ class EncryptedTextField(models.TextField):
             return decrypt(value)
         return super().to_python(value)
 
-    def value_to_string(self, obj):
-        return encrypt(self.value_from_object(obj) or "")
+    def value_to_string(self, obj: models.Model) -> str:
+        return encrypt(str(self.value_from_object(obj) or ""))
 
     def get_lookup(self, lookup_name):
         # Equal numbers encrypt differently, so a lookup would silently match nothing.

@@ -6,10 +6,24 @@ from cases.models import Membership
 from core.forms import DateInput, DsForm, InRangeModelChoiceField, InRangeModelMultipleChoiceField
 
 
+class ExplainedByChoiceField(InRangeModelChoiceField):
+    """A member of the group, by name."""
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.user.display_name
+
+
+class ScopeChoiceField(InRangeModelMultipleChoiceField):
+    """Members of the group, each with their role and agency."""
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.user.display_name} – {obj.get_role_display()}, {obj.agency.name}"
+
+
 class ConsentForm(DsForm):
     given_on = forms.DateField(label=_("Consent given on"), widget=DateInput)
-    explained_by = InRangeModelChoiceField(label=_("Explained by"), queryset=Membership.objects.none())
-    scope = InRangeModelMultipleChoiceField(
+    explained_by = ExplainedByChoiceField(label=_("Explained by"), queryset=Membership.objects.none())
+    scope = ScopeChoiceField(
         label=_("Who the consent covers"),
         queryset=Membership.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -20,11 +34,7 @@ class ConsentForm(DsForm):
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.model_choice_field("explained_by").queryset = members
-        self.model_choice_field("explained_by").label_from_instance = lambda m: m.user.display_name
         self.model_choice_field("scope").queryset = members.exclude(case__lead_id=F("pk"))
-        self.model_choice_field("scope").label_from_instance = lambda m: (
-            f"{m.user.display_name} – {m.get_role_display()}, {m.agency.name}"
-        )
 
 
 class WithdrawForm(DsForm):

@@ -27,10 +27,11 @@ class NoTypos(jinja2.StrictUndefined):
     nothing and loops over nothing, as in Django's templates: that is data, not a typo.
     """
 
-    def __bool__(self) -> bool:
+    # jinja2 types StrictUndefined's __bool__ and __str__ as always raising (Never); this subclass relaxes them.
+    def __bool__(self) -> bool:  # type: ignore[override]
         return False
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # type: ignore[override]
         return "" if self._undefined_obj is None else super().__str__()
 
     def __iter__(self):
@@ -55,14 +56,15 @@ def date(value: datetime.date | datetime.datetime | None, format: str | None = N
     """
     if value is None or value == "":
         return ""
-    return formats.date_format(timezone.template_localtime(value), format)
+    # django-stubs 6.1.2 lacks timezone.template_localtime (Django has it since 1.x).
+    return formats.date_format(timezone.template_localtime(value), format)  # type: ignore[attr-defined]
 
 
 def time(value: datetime.time | datetime.datetime | None, format: str | None = None) -> str:
     """``when|time("H:i")``: a time of day in the active language and time zone, as Django writes it."""
     if value is None or value == "":
         return ""
-    return formats.time_format(timezone.template_localtime(value), format)
+    return formats.time_format(timezone.template_localtime(value), format)  # type: ignore[attr-defined]
 
 
 def linebreaksbr(value: Any) -> Markup:

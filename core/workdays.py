@@ -33,10 +33,11 @@ def _public_holidays(country: str, year: int) -> frozenset[datetime.date]:
 
 @lru_cache(maxsize=256)
 def _days_off(country: str, year: int) -> frozenset[datetime.date]:
-    closed = OFFICES_CLOSED.get(country, frozenset())
-    if closed:
+    by_agreement = OFFICES_CLOSED.get(country, frozenset())
+    closed: frozenset[datetime.date] = frozenset()
+    if by_agreement:
         listed = holidays.country_holidays(country, years=year, categories=("optional",))
-        closed = frozenset(day for day in listed if (day.month, day.day) in closed)
+        closed = frozenset(day for day in listed if (day.month, day.day) in by_agreement)
     return _public_holidays(country, year) | closed
 
 

@@ -44,9 +44,6 @@ class InviteForm(DsForm):
         self.model_choice_field("user").queryset = User.objects.filter(
             pk__in=[user.pk for user in candidates]
         ).select_related("agency")
-        self.model_choice_field("user").label_from_instance = lambda user: (
-            f"{user.display_name} – {user.get_role_display()}, {user.agency}"
-        )
 
 
 class CompleteForm(DsForm):

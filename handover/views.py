@@ -28,6 +28,9 @@ def _context(request: AuthenticatedHttpRequest, access: CaseAccess, **forms) -> 
             blocked = rules.leave_blocked(member)
             outgoing.append((member, blocked))
     search = request.GET.get("q", "").strip()[:100]
+    history = Transition.objects.filter(case=case)
+    if current is not None:
+        history = history.exclude(pk=current.pk)
     return {
         "access": access,
         "case": case,
@@ -35,11 +38,7 @@ def _context(request: AuthenticatedHttpRequest, access: CaseAccess, **forms) -> 
         "current": current,
         "incoming": rules.incoming_status(current) if current else [],
         "outgoing": outgoing,
-        "history": list(
-            Transition.objects.filter(case=case)
-            .exclude(pk=getattr(current, "pk", None))
-            .select_related("from_agency", "to_agency")
-        ),
+        "history": list(history.select_related("from_agency", "to_agency")),
         "search": search,
         "farewell": farewell_held(case),
         "plan_form": forms.get("plan_form") or (TransitionForm(case=case) if manage and current is None else None),

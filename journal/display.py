@@ -93,9 +93,11 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # The journal records a model's own fields; a reverse relation has no value, label or choices there.
+    return field if isinstance(field, models.Field) else None
 
 
 def _label(field: models.Field | None, name: str) -> str | None:
@@ -213,18 +215,19 @@ def describe_changes(
             lookup = names.get(field.related_model, {})
             secret = hidden.get(field.related_model._meta.label_lower, set())
             values = value if isinstance(value, list) else [value]
-            shown = [lookup.get(str(pk)) for pk in values if str(pk) not in secret]
-            if None in shown or len(shown) < len(values):
-                shown = [name for name in shown if name is not None] + [_("(hidden)")]
+            found = [lookup.get(str(pk)) for pk in values if str(pk) not in secret]
+            shown = [name for name in found if name is not None]
+            if len(shown) < len(values):  # a name hidden or not found
+                shown.append(_("(hidden)"))
             return ", ".join(shown)
         if field.choices:
             return str(dict(field.flatchoices).get(value, "–"))
         if isinstance(value, bool):
             return _("yes") if value else _("no")
-        if isinstance(field, models.DateTimeField) and isinstance(value, str) and parse_datetime(value):
-            return moment_in_words(parse_datetime(value))
-        if isinstance(field, models.DateField) and isinstance(value, str) and parse_date(value):
-            return day_in_words(parse_date(value))
+        if isinstance(field, models.DateTimeField) and isinstance(value, str) and (moment := parse_datetime(value)):
+            return moment_in_words(moment)
+        if isinstance(field, models.DateField) and isinstance(value, str) and (day := parse_date(value)):
+            return day_in_words(day)
         return str(value)
 
     for entry, model, rows in plans:

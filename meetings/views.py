@@ -220,6 +220,7 @@ def minutes_save(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_
 def decision_add(request: AuthenticatedHttpRequest, access: CaseAccess, meeting_id: int) -> HttpResponse:
     """Record a decision that may create or change a measure. The case's prison staff."""
     meeting = selectors.meeting_for_case(access, meeting_id)
+    form: DecisionNewMeasureForm | DecisionForm
     if request.POST.get("creates") == "measure":
         form = DecisionNewMeasureForm(
             request.POST, needs=needs_for_case(access), members=responsible_candidates(access.case), prefix="new"

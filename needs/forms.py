@@ -24,6 +24,21 @@ class LifeAreaChoiceField(InRangeModelChoiceField):
         self.choices = [("", "---------"), *groups.items()]
 
 
+class NeedsChoiceField(InRangeModelMultipleChoiceField):
+    """Needs, each by its life area and its summary (or the person's own words)."""
+
+    def label_from_instance(self, obj: Need) -> str:
+        return f"{obj.life_area.name}: {obj.summary or obj.own_words}"
+
+
+def life_area_field(form: DsForm) -> LifeAreaChoiceField:
+    """The form's life area field, which it declares as a LifeAreaChoiceField."""
+    field = form.fields["life_area"]
+    if not isinstance(field, LifeAreaChoiceField):
+        raise TypeError("life_area is not a LifeAreaChoiceField")
+    return field
+
+
 class NeedForm(DsForm):
     life_area = LifeAreaChoiceField(label=_("Life area"))
     knot = InRangeModelChoiceField(label=_("Knot (if known)"), queryset=Knot.objects.none(), required=False)
@@ -42,7 +57,7 @@ class NeedForm(DsForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["life_area"].set_choices()
+        life_area_field(self).set_choices()
         self.model_choice_field("knot").queryset = Knot.objects.all()  # what a choice is checked against
         self.choice_field("knot").choices = [
             ("", "---------"),
@@ -67,7 +82,7 @@ class ResourceForm(DsForm):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("auto_id", "resource_%s")  # shares the needs map with NeedForm: unique ids
         super().__init__(*args, **kwargs)
-        self.fields["life_area"].set_choices()
+        life_area_field(self).set_choices()
 
 
 class ConversationForm(DsForm):
@@ -90,7 +105,7 @@ class ConversationForm(DsForm):
 class VolunteerSharingForm(DsForm):
     """The person's choice of what the volunteers in their group see (seed 002); nothing is ticked by default."""
 
-    needs = InRangeModelMultipleChoiceField(
+    needs = NeedsChoiceField(
         label=_("My needs volunteers may see"),
         queryset=Need.objects.none(),
         required=False,
@@ -106,6 +121,3 @@ class VolunteerSharingForm(DsForm):
     def __init__(self, *args, needs, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.model_choice_field("needs").queryset = needs
-        self.model_choice_field("needs").label_from_instance = lambda need: (
-            f"{need.life_area.name}: {need.summary or need.own_words}"
-        )

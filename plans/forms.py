@@ -4,22 +4,30 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import DateInput, DsForm, InRangeModelChoiceField, InRangeModelMultipleChoiceField
+from core.forms import DateInput, DsForm, InRangeModelChoiceField
+from needs.forms import NeedsChoiceField
 from needs.models import Need
 from plans.models import MeasureStatus
+
+
+class ResponsibleChoiceField(InRangeModelChoiceField):
+    """A member's user, by name and agency."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name}, {obj.agency}"
 
 
 class ProposalForm(DsForm):
     """A concrete proposal: what, for which needs, who, when, and what it asks of the person."""
 
     title = forms.CharField(label=_("What"), max_length=200)
-    needs = InRangeModelMultipleChoiceField(
+    needs = NeedsChoiceField(
         label=_("Needs it answers"),
         queryset=Need.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one need the measure answers.")},
     )
-    responsible_user = InRangeModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
+    responsible_user = ResponsibleChoiceField(label=_("Responsible person"), queryset=User.objects.none())
     start_date = forms.DateField(label=_("Start"), widget=DateInput)
     due_date = forms.DateField(label=_("Due"), widget=DateInput)
     requires_of_person = forms.CharField(
@@ -30,15 +38,9 @@ class ProposalForm(DsForm):
     def __init__(self, *args, needs, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.model_choice_field("needs").queryset = needs
-        self.model_choice_field("needs").label_from_instance = lambda need: (
-            f"{need.life_area.name}: {need.summary or need.own_words}"
-        )
         self.model_choice_field("responsible_user").queryset = User.objects.filter(
             pk__in=members.values("user_id")
         ).select_related("agency")
-        self.model_choice_field("responsible_user").label_from_instance = lambda user: (
-            f"{user.display_name}, {user.agency}"
-        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy, pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Country, Role
 from cases.sentence import Term
@@ -210,13 +211,13 @@ class RoadRules:
     country: str
     #: Extra days of remand credit per started this-many days in full isolation (0: none).
     isolation_bonus_per_days: int
-    credit_citation: str
+    credit_citation: StrOrPromise
     parole_fraction: tuple[int, int]
     parole_min_served_days: int
     parole_min_served_months: int
     #: Parole only if at least this many days would remain (Norway: 14, else full time).
     parole_min_remaining_days: int
-    parole_citation: str
+    parole_citation: StrOrPromise
     steps: tuple[str, ...]
 
 
@@ -276,7 +277,7 @@ INSTITUTION_MONTHS = 12
 DK_HALF_TIME_FRACTION = (1, 2)
 DK_ELECTRONIC_TAG_MAX_MONTHS = 6
 
-STEP_TEXT = {
+STEP_TEXT: dict[str, tuple[StrOrPromise, StrOrPromise | None]] = {
     "leave": (
         _("Leave and day release for work or school"),
         _(
@@ -399,7 +400,7 @@ def road(facts: CaseFacts) -> Road | None:
     for key in rules.steps:
         label, citation = STEP_TEXT[key]
         date: datetime.date | None
-        note = ""
+        note: StrOrPromise = ""
         if key == "leave":
             if length > (add_months(start, 12 * LONG_SENTENCE_YEARS) - start).days:
                 date = served_months(12 * LONG_SENTENCE_LEAVE_YEARS)
@@ -490,7 +491,7 @@ class RuleData:
 
 
 #: The words for an offset of each unit, translated when a rule is described.
-UNIT_WORDS = {
+UNIT_WORDS: dict[str, StrOrPromise] = {
     OffsetUnit.DAYS: ngettext_lazy("%(n)d day", "%(n)d days", "n"),
     OffsetUnit.WEEKS: ngettext_lazy("%(n)d week", "%(n)d weeks", "n"),
     OffsetUnit.MONTHS: ngettext_lazy("%(n)d month", "%(n)d months", "n"),
@@ -544,7 +545,12 @@ class DeadlineResult:
 
     @property
     def late(self) -> bool:
-        return self.state == DeadlineState.MET and self.due is not None and self.met_on > self.due
+        return (
+            self.state == DeadlineState.MET
+            and self.due is not None
+            and self.met_on is not None
+            and self.met_on > self.due
+        )
 
     @property
     def notice_text(self) -> str:
@@ -574,7 +580,10 @@ class DeadlineResult:
 
 
 #: The deadlines met by telling someone of the release date, and whom.
-NOTICE_KINDS = {DeadlineKind.NAV_TOLD_OF_RELEASE: "nav", DeadlineKind.MUNICIPALITY_TOLD_OF_RELEASE: "municipality"}
+NOTICE_KINDS: dict[str, str] = {
+    DeadlineKind.NAV_TOLD_OF_RELEASE: "nav",
+    DeadlineKind.MUNICIPALITY_TOLD_OF_RELEASE: "municipality",
+}
 #: Who receives a release notice, by country: in Denmark the jobcenter and the kommune (seed 002,
 #: God Løsladelse modules 2 and 5: the municipality is contacted and prepares the benefits).
 NOTICE_RECEIVERS = {
@@ -779,7 +788,7 @@ def sort_due(items: Iterable[tuple[DeadlineResult, object]], today: datetime.dat
     for result, extra in sorted(items, key=lambda pair: (pair[0].due, pair[0].rule.position, pair[0].rule.code)):
         if result.state == DeadlineState.OVERDUE:
             groups["overdue"].append((result, extra))
-        elif result.due <= week_end:
+        elif result.due is not None and result.due <= week_end:  # an open deadline has a due date
             groups["this_week"].append((result, extra))
         else:
             groups["later"].append((result, extra))

@@ -16,7 +16,8 @@ def _fold(line: str) -> str:
     raw = line.encode()
     if len(raw) <= 75:
         return line
-    parts, current = [], b""
+    parts: list[str] = []
+    current = b""
     for char in line:
         encoded = char.encode()
         if len(current) + len(encoded) > (75 if not parts else 74):
@@ -46,9 +47,11 @@ def render(events: Iterable[FeedEvent], now: datetime.datetime | None = None) ->
         if event.starts_at is not None:
             lines.append(f"DTSTART:{_utc(event.starts_at)}")
             lines.append(f"DTEND:{_utc(event.starts_at + datetime.timedelta(minutes=event.minutes))}")
-        else:
+        elif event.date is not None:
             lines.append(f"DTSTART;VALUE=DATE:{event.date:%Y%m%d}")
             lines.append(f"DTEND;VALUE=DATE:{event.date + datetime.timedelta(days=1):%Y%m%d}")
+        else:
+            raise ValueError(f"the event {event.uid} has neither a date nor a start")
         lines += [f"SUMMARY:{_escape(event.summary)}", "CLASS:PRIVATE", "TRANSP:TRANSPARENT", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
