@@ -9,11 +9,11 @@ import time_machine
 from django.utils import timezone
 
 from access.models import Reason, ReasonedAccess
-from access.policy import CaseAccess, access_by_code
 from access.selectors import EMERGENCY_FLAG_DAYS, emergencies_for_lead, emergencies_on
 from access.services import reasoned_access_open
 from accounts.models import User
 from cases.models import Case, Stage
+from core.tests.granted import granted_access as access_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,6 @@ def coordinator(db) -> User:
 @pytest.fixture
 def oslo_coordinator(db) -> User:
     return User.objects.select_related("agency").get(username="otto.koordinator")
-
-
-def access_of(user, case) -> CaseAccess:
-    access = access_by_code(user, case.code)
-    assert access is not None, user
-    return access
 
 
 def test_the_cases_staff_see_its_emergencies_newest_first_and_no_unit_look(case, personas, coordinator):

@@ -11,18 +11,12 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from access.policy import CaseAccess, access_by_code
 from achievements.models import Achievement, AchievementKind
 from achievements.selectors import achievement_to_correct, achievements_for
 from achievements.services import achievement_record, achievement_withdraw
+from core.tests.granted import granted_access as access_of
 
 pytestmark = pytest.mark.django_db
-
-
-def access_of(user, case) -> CaseAccess:
-    access = access_by_code(user, case.code)
-    assert access is not None, user
-    return access
 
 
 def record(actor, case, title: str, days_ago: int) -> Achievement:

@@ -8,7 +8,6 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from access.policy import CaseAccess, access_by_code
 from accounts.models import Agency
 from applications.models import Application, ApplicationKind, Outcome
 from applications.selectors import (
@@ -25,18 +24,13 @@ from applications.selectors import (
 from applications.services import application_decide, application_record
 from cases.models import Membership
 from cases.services import membership_end
+from core.tests.granted import granted_access as access_of
 
 pytestmark = pytest.mark.django_db
 
 
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-def access_of(user, case) -> CaseAccess:
-    access = access_by_code(user, case.code)
-    assert access is not None, user
-    return access
 
 
 def apply(case, actor, kind=ApplicationKind.HOUSING, *, days_ago: int, expected_in: int | None) -> Application:

@@ -74,6 +74,8 @@ def test_outside_the_sweep_every_test_runs(monkeypatch):
     conftest.pytest_collection_modifyitems(config, items)
     assert len(items) == len(collected()) and config.deselected == []
     assert sweep.policy_worlds() == 200
+    # In four tests of 50 worlds each, which the two workers share.
+    assert sweep.policy_shares() == 4 and sweep.policy_worlds() // sweep.policy_shares() == 50
 
 
 def test_over_the_sweep_each_shared_test_runs_on_exactly_one_day_and_the_others_every_day(monkeypatch):
@@ -89,6 +91,7 @@ def test_over_the_sweep_each_shared_test_runs_on_exactly_one_day_and_the_others_
             days_of[item.nodeid] = day
         assert "timetable/tests/test_engine.py::test_deadline" in {item.nodeid for item in items}
         assert sweep.policy_worlds() == sweep.SWEEP_POLICY_WORLDS
+        assert sweep.policy_shares() == 1
     shared = ("test_browser", "test_idor_swap", "test_templates", "test_concurrent_runs")
     assert {nodeid: count for nodeid, count in runs.items() if any(part in nodeid for part in shared)} == {
         item.nodeid: 1 for item in collected() if any(part in item.nodeid for part in shared)

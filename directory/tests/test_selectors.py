@@ -13,9 +13,9 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from access.policy import CaseAccess, access_by_code
 from accounts.models import User
 from cases.models import Case, Stage
+from core.tests.granted import granted_access as access_of
 from directory.models import Phone, Referral, ReferralStatus, Schedule, Service, ServiceArea, ServiceStatus
 from directory.selectors import (
     active_service,
@@ -46,12 +46,6 @@ def frida(db) -> User:
 def kommune_adviser(personas) -> User:
     """Mona of Bergen kommune, whose agency answers the demo's referral of Fredrik's housing."""
     return personas.municipal_without_consent
-
-
-def access_of(user, case) -> CaseAccess:
-    access = access_by_code(user, case.code)
-    assert access is not None, user
-    return access
 
 
 def refer(personas, measure: Measure, service: Service) -> Referral:

@@ -12,12 +12,13 @@ import time_machine
 from django.utils import timezone, translation
 
 from access.models import Reason
-from access.policy import CaseAccess, access_by_code
+from access.policy import CaseAccess
 from access.services import reasoned_access_open
 from accounts.models import User
 from cases.identity import national_id_digest
 from cases.models import Case, LegalStatus, Person
 from cases.services import IntakeData, case_open
+from core.tests.granted import granted_access as access_of
 from journal.models import AccessEvent, AccessPurpose
 from journal.selectors import access_events_for, access_log_page
 from journal.services import record_access
@@ -25,12 +26,6 @@ from journal.services import record_access
 pytestmark = pytest.mark.django_db
 
 NUMBER = "05059010052"  # checksum-valid, born 1990-05-05 (cases/tests/test_carry_over.py)
-
-
-def access_of(user, case) -> CaseAccess:
-    access = access_by_code(user, case.code)
-    assert access is not None, user
-    return access
 
 
 def all_rows(access: CaseAccess) -> list:

@@ -9,11 +9,10 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from access.policy import CaseAccess, access_by_code
-from accounts.models import User
 from cases.models import Case, Membership
 from cases.services import membership_end
 from consent.services import consent_withdraw
+from core.tests.granted import granted_access as access
 from needs.models import Need, NeedsConversation, VolunteerSharing
 from needs.selectors import (
     conversations_for_case,
@@ -29,12 +28,6 @@ from needs.services import resource_create
 from reference.models import Tangle
 
 pytestmark = pytest.mark.django_db
-
-
-def access(user: User, case: Case) -> CaseAccess:
-    found = access_by_code(user, case.code)
-    assert found is not None, f"{user.username} should see {case.code}"
-    return found
 
 
 def slugs(needs) -> set[str]:

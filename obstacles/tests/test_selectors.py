@@ -8,10 +8,10 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from access.policy import CaseAccess, access_by_code
 from accounts.models import AgencyKind, Country, User
 from cases.models import Case
 from consent.services import consent_withdraw
+from core.tests.granted import granted_access as access
 from meetings.models import Meeting
 from obstacles.models import Challenge, Obstacle, ObstacleStage, Source
 from obstacles.selectors import (
@@ -31,12 +31,6 @@ from obstacles.selectors import (
 from obstacles.services import obstacle_code, obstacle_log
 
 pytestmark = pytest.mark.django_db
-
-
-def access(user: User, case: Case) -> CaseAccess:
-    found = access_by_code(user, case.code)
-    assert found is not None, f"{user.username} should see {case.code}"
-    return found
 
 
 def user(username: str) -> User:

@@ -7,9 +7,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from access.policy import CaseAccess, access_by_code
-from accounts.models import User
-from cases.models import Case
+from core.tests.granted import granted_access as access
 from handover.services import case_close
 from meetings.models import MeetingKind
 from meetings.services import meeting_book
@@ -35,12 +33,6 @@ from ownwords.services import (
 from plans.models import Measure, MeasureStatus
 
 pytestmark = pytest.mark.django_db
-
-
-def access(user: User, case: Case) -> CaseAccess:
-    found = access_by_code(user, case.code)
-    assert found is not None, f"{user.username} should see {case.code}"
-    return found
 
 
 @pytest.fixture

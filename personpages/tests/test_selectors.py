@@ -8,11 +8,10 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from access.policy import CaseAccess, access_by_code
-from accounts.models import User
 from applications.selectors import case_road
 from cases.models import Case, Membership
 from consent.services import consent_withdraw
+from core.tests.granted import granted_access as access
 from needs.models import Need
 from personpages.selectors import STEP_LABELS, plan_for_print, road_for_person, step_sentence
 from plans.models import Measure, MeasureStatus
@@ -24,12 +23,6 @@ pytestmark = pytest.mark.django_db
 def english():
     with translation.override("en"):
         yield
-
-
-def access(user: User, case: Case) -> CaseAccess:
-    found = access_by_code(user, case.code)
-    assert found is not None, f"{user.username} should see {case.code}"
-    return found
 
 
 # --- step_sentence -----------------------------------------------------------------------------

@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 from django.http import Http404
 
-from access.policy import CaseAccess, access_by_code
-from accounts.models import User
 from cases.models import Case, Membership
 from cases.services import membership_end
 from consent.services import consent_withdraw
+from core.tests.granted import granted_access as access
 from journal.models import JournalEntry
 from needs.models import Need
 from needs.selectors import needs_for_case
@@ -38,12 +37,6 @@ from plans.services import delivery_note_add, measure_move, measure_propose, mea
 from timetable.engine import proposals_due
 
 pytestmark = pytest.mark.django_db
-
-
-def access(user: User, case: Case) -> CaseAccess:
-    found = access_by_code(user, case.code)
-    assert found is not None, f"{user.username} should see {case.code}"
-    return found
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from access.policy import CaseAccess, access_by_code
 from accounts.models import User
 from cases.models import Case, Membership
 from cases.services import membership_end
+from core.tests.granted import granted_access as access
 from handover.models import Transition, TransitionKind, TransitionState
 from handover.services import case_close, transition_cancel, transition_plan
 from release.models import KEY_ORDER, ReadinessItem, ReadinessKey, ReadinessState
@@ -37,12 +37,6 @@ from timetable.models import NoticeRecipient
 from timetable.services import release_notice_record
 
 pytestmark = pytest.mark.django_db
-
-
-def access(user: User, case: Case) -> CaseAccess:
-    found = access_by_code(user, case.code)
-    assert found is not None, f"{user.username} should see {case.code}"
-    return found
 
 
 def plan(case: Case, actor: User, days: int = 30, kind: str = TransitionKind.RELEASE) -> Transition:

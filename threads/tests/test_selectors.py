@@ -6,12 +6,13 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
-from access.policy import CaseAccess, access_by_code
+from access.policy import CaseAccess
 from accounts.models import User
 from cases.models import Case, Membership
 from cases.services import membership_end
 from consent.services import consent_withdraw
 from core.audience import PERSON_LABELS, Audience, VolunteerItem
+from core.tests.granted import granted_access as access
 from needs.models import Need
 from needs.services import volunteer_sharing_set
 from threads.models import Message
@@ -19,12 +20,6 @@ from threads.selectors import audience_readers, messages_for_case
 from threads.services import message_post
 
 pytestmark = pytest.mark.django_db
-
-
-def access(user: User, case: Case) -> CaseAccess:
-    found = access_by_code(user, case.code)
-    assert found is not None, f"{user.username} should see {case.code}"
-    return found
 
 
 def bodies(viewer: CaseAccess) -> list[str]:

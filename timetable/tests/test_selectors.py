@@ -13,10 +13,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from access.policy import CaseAccess, access_by_code, cases_visible_to
+from access.policy import cases_visible_to
 from accounts.models import User
 from cases.models import Case, Membership, Stage
 from cases.services import membership_end
+from core.tests.granted import granted_access as access
 from handover.models import Transition, TransitionKind, TransitionState
 from handover.services import case_close, transition_plan
 from journal.models import AccessEvent, AccessPurpose
@@ -51,12 +52,6 @@ from timetable.selectors import (
 from timetable.services import calendar_feed_create, calendar_feed_revoke, reminders_mark_read
 
 pytestmark = pytest.mark.django_db
-
-
-def access(user: User, case: Case) -> CaseAccess:
-    found = access_by_code(user, case.code)
-    assert found is not None, f"{user.username} should see {case.code}"
-    return found
 
 
 def user(username: str) -> User:
