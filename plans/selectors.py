@@ -123,19 +123,27 @@ def compare_versions(access: CaseAccess, left: PlanVersion, right: PlanVersion) 
     """
     visible = set(Measure.objects.filter(case=access.case).filter(access.measures_filter).values_list("pk", flat=True))
     need_labels = {need.pk: need for need in needs_for_case(access)}
+
+    def labelled(row: dict[str, Any]) -> dict[str, Any]:
+        # A copy: the version's own rows stay as stored (a PlanVersion is never changed).
+        return {
+            **row,
+            "need_labels": [str(need_labels[pk].life_area) for pk in row["needs"] if pk in need_labels],
+            "status_label": MeasureStatus(row["status"]).label,
+        }
+
     left_rows = {row["id"]: row for row in left.measures if row["id"] in visible}
     right_rows = {row["id"]: row for row in right.measures if row["id"] in visible}
     rows = []
     for measure_id in sorted(set(left_rows) | set(right_rows)):
         a, b = left_rows.get(measure_id), right_rows.get(measure_id)
-        for side in (a, b):
-            if side is not None:
-                side["need_labels"] = [str(need_labels[pk].life_area) for pk in side["needs"] if pk in need_labels]
-                side["status_label"] = MeasureStatus(side["status"]).label
-        changed = sorted(
-            key
-            for key in (a or b or {})
-            if key not in {"need_labels", "status_label"} and (a or {}).get(key) != (b or {}).get(key)
+        changed = sorted(key for key in (a or b or {}) if (a or {}).get(key) != (b or {}).get(key))
+        rows.append(
+            {
+                "id": measure_id,
+                "left": None if a is None else labelled(a),
+                "right": None if b is None else labelled(b),
+                "changed": changed,
+            }
         )
-        rows.append({"id": measure_id, "left": a, "right": b, "changed": changed})
     return rows

@@ -224,3 +224,5 @@ def test_comparing_versions_pairs_the_measures_and_names_what_changed_for_the_vi
     assert secret.pk not in sara and proposal.pk in sara
     mona = compare_versions(access(personas.municipal_without_consent, case), first, last)
     assert mona == []
+    # The versions' own rows stay as stored: the labels are on copies.
+    assert all("need_labels" not in row and "status_label" not in row for row in (*first.measures, *last.measures))
