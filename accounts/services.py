@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from journal.services import record_change
 
 
@@ -52,3 +53,17 @@ def user_language_choose(*, actor: User, language: str) -> User:
         )
     actor.language = language
     return current
+
+
+#: The user the journal names for what the system does itself (detected obstacles, counted
+#: catchments, scheduled jobs); it cannot sign in.
+SYSTEM_USERNAME = "overgang.system"
+
+
+def system_user() -> User:
+    """The journal's actor for the system's own work: inactive, no password, no agency."""
+    user, _created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"first_name": "Overgang", "role": Role.ADMIN, "is_active": False, "password": make_password(None)},
+    )
+    return user

@@ -285,7 +285,7 @@ def cmd_eligibility(args) -> dict:
     eligible". Target: within the nightly timetable run's limit (60 s at 50,000 cases)."""
     import time
 
-    from obstacles.services import system_user
+    from accounts.services import system_user
     from programmes.models import Programme
     from programmes.services import catchment_count
 

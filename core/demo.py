@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
+from accounts.services import system_user
 from achievements.models import AchievementKind
 from achievements.services import achievement_record
 from applications.models import ApplicationKind, Outcome
@@ -27,7 +28,7 @@ from meetings.models import MeetingKind
 from meetings.services import meeting_book
 from needs.services import conversation_record, need_create, resource_create, volunteer_sharing_set
 from obstacles.models import ObstacleStage
-from obstacles.services import obstacle_log, system_user
+from obstacles.services import obstacle_log
 from plans.services import delivery_note_add, measure_move, measure_propose, measure_service_set
 from programmes.models import Programme
 from programmes.services import (

@@ -3,13 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AgencyKind, Role, User
+from accounts.models import AgencyKind, User
+from accounts.services import system_user
 from cases.models import Case
 from core.errors import ConcurrentEditError
 from journal import chain
@@ -187,10 +187,6 @@ def challenge_save(*, actor: User, challenge: Challenge) -> Challenge:
     return challenge
 
 
-#: The user the journal names for what the system logs itself; it cannot sign in.
-SYSTEM_USERNAME = "overgang.system"
-
-
 @dataclass(frozen=True)
 class Finding:
     """One obstacle a detection rule found (``obstacles.detection``), not yet logged."""
@@ -205,15 +201,6 @@ class Finding:
     on: datetime.date
     what: str
     why: str
-
-
-def system_user() -> User:
-    """The journal's actor for the system's own findings: inactive, no password, no agency."""
-    user, _created = User.objects.get_or_create(
-        username=SYSTEM_USERNAME,
-        defaults={"first_name": "Overgang", "role": Role.ADMIN, "is_active": False, "password": make_password(None)},
-    )
-    return user
 
 
 def detected_record(findings: list[Finding], codes: dict[str, int]) -> list[Obstacle]:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
 from accounts.models import User
-from accounts.services import password_link_send, user_language_choose
+from accounts.services import SYSTEM_USERNAME, password_link_send, system_user, user_language_choose
 from journal.models import JournalEntry
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +86,10 @@ def test_choosing_the_language_one_already_has_writes_no_entry(personas):
     journal = JournalEntry.objects.count()
     assert user_language_choose(actor=nils, language="en").language == "en"
     assert JournalEntry.objects.count() == journal
+
+
+def test_the_system_user_is_one_inactive_user_without_a_password_or_agency():
+    first, second = system_user(), system_user()
+    assert first == second and first.username == SYSTEM_USERNAME
+    assert not first.is_active and not first.has_usable_password() and first.agency_id is None
+    assert User.objects.filter(username=SYSTEM_USERNAME).count() == 1

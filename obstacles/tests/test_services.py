@@ -11,19 +11,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AgencyKind, User
+from accounts.services import SYSTEM_USERNAME, system_user
 from core.errors import ConcurrentEditError
 from journal.models import JournalEntry
 from obstacles.models import Challenge, ChallengeVersion, Obstacle, ObstacleStage, Phase, Source
 from obstacles.services import (
     MAX_LENGTH,
-    SYSTEM_USERNAME,
     Finding,
     challenge_save,
     detected_record,
     obstacle_code,
     obstacle_log,
     obstacle_record_done,
-    system_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -223,14 +222,7 @@ def test_a_challenge_without_a_phase_from_the_list_is_refused_and_nothing_change
     assert Challenge.objects.get(code="4").phases != phases
 
 
-# --- system_user and detected_record ------------------------------------------------------------
-
-
-def test_the_system_user_is_one_inactive_user_without_a_password_or_agency():
-    first, second = system_user(), system_user()
-    assert first == second and first.username == SYSTEM_USERNAME
-    assert not first.is_active and not first.has_usable_password() and first.agency_id is None
-    assert User.objects.filter(username=SYSTEM_USERNAME).count() == 1
+# --- detected_record ------------------------------------------------------------
 
 
 def finding(case, key: str, code: str = "4") -> Finding:

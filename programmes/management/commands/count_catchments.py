@@ -6,7 +6,7 @@ view shows the latest. Safe to run twice or at once: each run only adds its own 
 
 from django.core.management.base import BaseCommand
 
-from obstacles.services import system_user
+from accounts.services import system_user
 from programmes.models import Programme
 from programmes.services import catchment_count
 
