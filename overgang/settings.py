@@ -213,6 +213,8 @@ AXES_VERBOSE = False
 # window does not follow a phone's drift: phones keep network time, and a fixed window is
 # what the recovery codes and the tests rely on.
 OTP_TOTP_ISSUER = "Overgang"
+# The admin may remove a user's second factor (a lost phone), never read its key or codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_SYNC = False
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1

@@ -36,7 +36,8 @@ SLOW_AND_DAY_FREE = {
     "population/tests/test_query_counts.py": 13,  # queries per page at two data sizes
     "personpages/tests/test_listen.py": 12,  # the spoken page (espeak-ng)
     "obstacles/tests/test_suppression.py": 9,  # small counts hidden, drawn counts
-    "accounts/tests/test_lockout.py": 8,  # five wrong passwords lock for minutes, not days
+    "accounts/tests/test_lockout.py": 8,
+    "access/tests/test_url_walk_second_factor.py": 25,  # every address at the password step, as every staff persona  # five wrong passwords lock for minutes, not days
 }
 #: The browser and live-server tests' CPU seconds on 2026-12-05; a new one weighs DEFAULT_WEIGHT.
 LIVE_WEIGHTS = {
@@ -55,6 +56,7 @@ LIVE_WEIGHTS = {
     "ownwords/tests/test_browser_words.py": 15,
     "obstacles/tests/test_browser_obstacles.py": 14,
     "personpages/tests/test_browser_person.py": 7,
+    "accounts/tests/test_browser_second_factor.py": 10,  # measured below, h23-mfa
     "programmes/tests/test_concurrency.py": 7,
 }
 DEFAULT_WEIGHT = 20
