@@ -60,7 +60,9 @@ class SecondFactorMiddleware:
 PASSWORD_BACKENDS = frozenset({"accounts.backends.ModelBackend", "django.contrib.auth.backends.ModelBackend"})
 
 
-def forget_auth_level_at_password_sign_in(sender: object, request: HttpRequest | None, user: object, **kwargs: object) -> None:
+def forget_auth_level_at_password_sign_in(
+    sender: object, request: HttpRequest | None, user: object, **kwargs: object
+) -> None:
     """Drop any level of assurance left in the session when a user signs in with a password.
 
     Only an identity provider's sign-in sets ``auth_level`` (``access.policy.AUTH_LEVEL_SESSION_KEY``);

@@ -24,9 +24,9 @@ from markupsafe import Markup
 
 from access.decorators import AuthenticatedHttpRequest, public, second_factor_step, signed_in
 from access.policy import needs_second_factor, second_factor_passed
+from accounts import services
 from accounts.forms import CodeForm
 from accounts.models import User
-from accounts import services
 from accounts.services import AUTHENTICATOR, recovery_code_shown, recovery_codes_make, second_factor_check
 
 login = public(auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True))

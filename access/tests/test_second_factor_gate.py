@@ -76,15 +76,15 @@ def test_the_person_is_not_asked(client, personas, case):
 
 
 def test_a_sign_in_at_the_high_level_counts_as_two_factors(client, personas, case):
-    response = at_password_step(client, personas.contact_officer, **{AUTH_LEVEL_SESSION_KEY: "high"}).get(overview(case))
+    response = at_password_step(client, personas.contact_officer, **{AUTH_LEVEL_SESSION_KEY: "high"}).get(
+        overview(case)
+    )
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("level", ["substantial", "low", "High", ""])
 def test_a_lower_level_does_not(client, personas, case, level):
-    response = at_password_step(client, personas.contact_officer, **{AUTH_LEVEL_SESSION_KEY: level}).get(
-        overview(case)
-    )
+    response = at_password_step(client, personas.contact_officer, **{AUTH_LEVEL_SESSION_KEY: level}).get(overview(case))
     assert response.status_code == 302 and response["Location"].startswith((VERIFY, ENROL))
 
 

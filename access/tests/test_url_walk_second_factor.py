@@ -74,7 +74,6 @@ def test_the_allow_list_is_the_public_pages_and_the_second_factors_own():
     opened = {
         name
         for name, pattern in walked_patterns()
-        if pattern is not None
-        and getattr(pattern.callback, "access_rule", None) in {"public", "second_factor_step"}
+        if pattern is not None and getattr(pattern.callback, "access_rule", None) in {"public", "second_factor_step"}
     }
     assert opened == OPEN_AT_PASSWORD_STEP

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.tests.live import LIVE_CODES, LIVE_PASSWORD, server_clock, login, logout
+from core.tests.live import LIVE_CODES, LIVE_PASSWORD, login, logout, server_clock
 from core.tests.totp_codes import STEP, code_at
 
 pytestmark = pytest.mark.browser

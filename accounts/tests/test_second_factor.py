@@ -74,7 +74,9 @@ def test_enrolment_shows_the_qr_code_and_key_then_takes_a_first_code_and_shows_r
     assert page.status_code == 200
     assert b"<svg" in page.content and b"<script" not in page.content.split(b"<main")[1]
     key = client.session["_overgang_second_factor_key"]
-    shown = re.search(rb'id="secret-key">([A-Z2-7 ]+)<', page.content).group(1).decode().replace(" ", "")
+    found = re.search(rb'id="secret-key">([A-Z2-7 ]+)<', page.content)
+    assert found is not None
+    shown = found.group(1).decode().replace(" ", "")
     assert bytes.fromhex(key) == base64.b32decode(shown)
     refused = client.post(ENROL, {"code": "000000" if code_at(key, step_now()) != "000000" else "111111"})
     assert refused.status_code == 400 and not TOTPDevice.objects.filter(user=officer).exists()
@@ -186,9 +188,7 @@ def test_the_persons_have_no_second_factor_page(client, personas):
 
 def test_a_foreign_next_address_is_not_followed(client, officer, enrolled):
     at_password_step(client, officer)
-    response = client.post(
-        VERIFY, {"code": code_at(enrolled.device.key, step_now()), "next": "https://evil.example/"}
-    )
+    response = client.post(VERIFY, {"code": code_at(enrolled.device.key, step_now()), "next": "https://evil.example/"})
     assert response["Location"] == reverse("home")
 
 

@@ -54,8 +54,7 @@ CHROMIUM_ARGS = [
 ]
 #: The live server's staff get authenticators with keys derived from LIVE_PASSWORD (core.tests.second_factor).
 GIVE_AUTHENTICATORS = (
-    "from core.tests.second_factor import give_known_authenticators; "
-    f"give_known_authenticators({LIVE_PASSWORD!r})"
+    f"from core.tests.second_factor import give_known_authenticators; give_known_authenticators({LIVE_PASSWORD!r})"
 )
 STARTUP_SECONDS = 30
 LOG_TAIL_CHARS = 6000

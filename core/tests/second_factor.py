@@ -61,8 +61,6 @@ def give_known_authenticators(secret: str, usernames: list[str] | None = None) -
         if not needs_second_factor(user):
             continue
         TOTPDevice.objects.filter(user=user).delete()
-        TOTPDevice.objects.create(
-            user=user, name="authenticator", confirmed=True, key=known_key(user.username, secret)
-        )
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True, key=known_key(user.username, secret))
         given += 1
     return given
