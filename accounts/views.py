@@ -1,5 +1,8 @@
-"""Login and logout, with django-axes throttling in front of the login form, and setting a
-password from the link an administrator has the user sent (accounts.services.password_link_send)."""
+"""Login and logout, with django-axes throttling in front of the login form, setting a
+password from the link an administrator has the user sent (accounts.services.password_link_send),
+and the staff's second factor: setting up an authenticator app, giving its code (or a recovery
+code), and making new recovery codes. Who must give it is decided in access (the gate is
+access.middleware)."""
 
 import math
 from base64 import b32encode

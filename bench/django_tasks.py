@@ -26,7 +26,6 @@ django.setup()
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
-from core.tests.second_factor import Client, give_known_authenticators  # noqa: E402 (force_login passes it for staff)
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -35,6 +34,7 @@ from accounts.models import Role, User  # noqa: E402
 from bench.pages import DAILY_PAGES, FLOOR, case_pages_for  # noqa: E402
 from cases.models import Case, Membership, Stage, membership_is_current  # noqa: E402
 from consent.models import Consent  # noqa: E402
+from core.tests.second_factor import Client, give_known_authenticators  # noqa: E402 (passes the second factor)
 from journal.models import AccessEvent, AccessPurpose  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from population.generator import USERNAME_PREFIX  # noqa: E402
