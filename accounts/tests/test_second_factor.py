@@ -225,3 +225,27 @@ def test_enrolment_and_verification_refuse_bad_input_without_error(client, offic
         response = client.post(VERIFY, {"code": code})
         assert response.status_code == 400, code
     assert client.post(ENROL, {"code": "x" * 50}).status_code == 302  # has one: sent to give its code
+
+
+def test_the_administrator_may_remove_a_second_factor_never_read_or_set_it(client, personas, officer, enrolled):
+    """A lost phone: the admin removes the device (journaled, without its key); the user sets up a new one."""
+    client.force_login(personas.admin)
+    device = enrolled.device
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200 and device.key.encode() not in page.content
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])).status_code == 403
+    recovery = client.get(
+        reverse(
+            "admin:otp_static_staticdevice_change",
+            args=[enrolled.recovery_codes and StaticDevice.objects.get(user=officer).pk],
+        )
+    )
+    assert recovery.status_code == 200
+    assert not any(code.encode() in recovery.content for code in enrolled.recovery_codes)
+    removed = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert removed.status_code == 302 and not TOTPDevice.objects.filter(pk=device.pk).exists()
+    entry = JournalEntry.objects.get(action="admin.delete", object_type="otp_totp.totpdevice")
+    assert "key" not in (entry.old or {}) and device.key not in str(entry.old)
+    at_password_step(client, officer)
+    assert client.get(reverse("home"))["Location"].startswith(VERIFY)  # recovery codes are still there
