@@ -17,6 +17,8 @@ from django_otp.oath import TOTP
 #: The authenticator's step and digits (django-otp's defaults, RFC 6238's).
 STEP = 30
 DIGITS = 6
+#: How long a code may take from here to the server's check, at most, when the step before is given.
+MARGIN_SECONDS = 10
 
 
 def known_key(username: str, secret: str) -> str:
@@ -35,7 +37,8 @@ class Codes:
     """Codes for one run's users that the server takes: each time step at most once per user.
 
     The server takes a code of its own step or the one either side, above the last it took.
-    The current step and the next are offered in turn; after both, the next step is waited for.
+    The step before, this one and the next are offered in turn; after them, the next step is
+    waited for (at most 30 seconds, for a user signed in four times within one step).
     """
 
     def __init__(self, secret: str, clock: Callable[[], float]) -> None:
@@ -52,9 +55,12 @@ class Codes:
     def next_code(self, username: str) -> str:
         with self.lock:
             while True:
-                now = int(self.clock()) // STEP
-                last = self.used.get(username, 0)
-                step = max(now, last + 1)
+                moment = self.clock()
+                now = int(moment) // STEP
+                # The step before is taken while the server is surely still in this step (it may
+                # read its clock a few seconds after ours); the next one always.
+                lowest = now - 1 if moment - now * STEP < STEP - MARGIN_SECONDS else now
+                step = max(lowest, self.used.get(username, 0) + 1)
                 if step <= now + 1:
                     self.used[username] = step
                     return code_at(self.key(username), step)
