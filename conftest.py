@@ -146,6 +146,17 @@ def other_case(db):
 
 
 @pytest.fixture
+def client():
+    """pytest-django's client, whose ``force_login`` also passes the second factor for staff.
+
+    ``client.force_login(user, second_factor=False)`` stops at the password step (the gate's tests).
+    """
+    from core.tests.second_factor import Client
+
+    return Client()
+
+
+@pytest.fixture
 def client_for(client):
     """Return a function that logs the test client in as a user (or out, for None)."""
 

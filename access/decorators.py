@@ -46,6 +46,17 @@ def signed_in(view: View) -> View:
     return wrapped
 
 
+#: The rule of the second factor's own pages (enrol, verify): reached after the password alone.
+SECOND_FACTOR_STEP = "second_factor_step"
+
+
+def second_factor_step(view: View) -> View:
+    """Require a login, but not the second factor: the pages where staff pass or set it up."""
+    wrapped = login_required(view)
+    setattr(wrapped, ACCESS_RULE, SECOND_FACTOR_STEP)
+    return wrapped
+
+
 def case_view(
     ability: Ability,
 ) -> Callable[

@@ -33,6 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
@@ -109,6 +111,39 @@ SEES_NO_CASE = frozenset({Role.ADMIN, Role.ANALYST})
 def sees_no_case(user: User) -> bool:
     """Whether the user's role keeps them from every case (the admin, the analyst)."""
     return user.role in SEES_NO_CASE
+
+
+#: Where an OpenID Connect sign-in keeps the level of assurance its provider reported (eIDAS:
+#: "low", "substantial" or "high"); set by the sign-in, never by a form.
+AUTH_LEVEL_SESSION_KEY = "auth_level"
+#: The level at which the provider's sign-in counts as two factors (ID-porten's and MitID's "high").
+TWO_FACTOR_AUTH_LEVEL = "high"
+
+
+def needs_second_factor(user: User | AnonymousUser) -> bool:
+    """Whether the user must pass a second factor after the password: every staff role, not the person.
+
+    The admin site's own flags count as staff whatever the role, so no account reaches the
+    administration on a password alone.
+    """
+    if not user.is_authenticated:
+        return False
+    return user.role != Role.PERSON or user.is_staff or user.is_superuser
+
+
+def second_factor_passed(user: User | AnonymousUser, session: SessionBase) -> bool:
+    """Whether the session's user may go past the second factor's pages.
+
+    Yes for whoever is not asked (anonymous visitors, persons); for staff, when a TOTP code or
+    a recovery code was taken in this session (django-otp's ``OTPMiddleware`` sets the device
+    that verified them, confirmed and theirs, on ``user.otp_device``), or when they signed in
+    through an identity provider that reported the high level of assurance.
+    """
+    if not needs_second_factor(user):
+        return True
+    if session.get(AUTH_LEVEL_SESSION_KEY) == TWO_FACTOR_AUTH_LEVEL:
+        return True
+    return getattr(user, "otp_device", None) is not None
 
 
 class GroupMember(Protocol):

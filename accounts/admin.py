@@ -28,10 +28,18 @@ if TYPE_CHECKING:
     from access.decorators import AuthenticatedHttpRequest
 
 
+#: Fields whose values never enter the journal from the admin: an authenticator's key, a recovery code.
+SECRET_FIELDS = frozenset({("otp_totp", "key"), ("otp_static", "token")})
+
+
 def journal_fields(model: type[models.Model]) -> list[str]:
-    """Every field an admin form can change: the concrete columns and the many-to-many sets."""
+    """Every field an admin form can change: the concrete columns and the many-to-many sets; no secret."""
     meta = model._meta
-    return [field.name for field in (*meta.concrete_fields, *meta.many_to_many)]
+    return [
+        field.name
+        for field in (*meta.concrete_fields, *meta.many_to_many)
+        if (meta.app_label, field.name) not in SECRET_FIELDS
+    ]
 
 
 def journal_admin_change(
@@ -218,3 +226,31 @@ def _journal_axes_admins() -> None:
 
 
 _journal_axes_admins()
+
+
+class SecondFactorDeviceAdmin(JournaledAdmin):
+    """An administrator sees whether a user has a second factor and may remove it, never add or change one.
+
+    Removing it is the reset for a lost phone: the user sets up a new authenticator at their
+    next sign-in. Keys and recovery codes are not shown (``OTP_ADMIN_HIDE_SENSITIVE_DATA``).
+    """
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _second_factor_admins() -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            base = type(admin.site.get_model_admin(model))
+            admin.site.unregister(model)
+            admin.site.register(model, type(base.__name__, (SecondFactorDeviceAdmin, base), {}))
+
+
+_second_factor_admins()

@@ -1,12 +1,21 @@
 """Writes on accounts."""
 
+import datetime
+import re
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.models import Device
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
 from journal.services import record_change
@@ -67,3 +76,111 @@ def system_user() -> User:
         defaults={"first_name": "Overgang", "role": Role.ADMIN, "is_active": False, "password": make_password(None)},
     )
     return user
+
+
+#: How many one-time recovery codes a user gets at a time.
+RECOVERY_CODES = 10
+#: The names of a user's two devices: the authenticator app and the list of recovery codes.
+AUTHENTICATOR = "authenticator"
+RECOVERY = "recovery codes"
+#: A TOTP code: six digits. A recovery code: eight letters a-z and digits 2-7 (django-otp's).
+TOTP_CODE = re.compile(r"[0-9]{6}")
+RECOVERY_CODE = re.compile(r"[a-z2-7]{8}")
+
+
+def code_normalised(code: str) -> str:
+    """The code as django-otp keeps it: no spaces or hyphens (recovery codes are shown as abcd-efgh), lower case."""
+    return re.sub(r"[\s-]", "", code).lower()
+
+
+def recovery_code_shown(code: str) -> str:
+    """A recovery code as the page shows it, in two halves: abcd-efgh."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY, defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    record_change(actor=user, action="account.recovery_codes", obj=device, case=None, old=None, new=None)
+    return codes
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """The authenticator a user set up, and the recovery codes to show them once."""
+
+    device: TOTPDevice
+    recovery_codes: list[str]
+
+
+def second_factor_enrol(*, actor: User, key: str, code: str) -> Enrolled:
+    """Keep the authenticator app a user set up with ``key``, once it gives a right code; make recovery codes.
+
+    Only a user with no authenticator yet: one who has one passes it (``second_factor_check``),
+    so a password alone never sets up a second one. The first code counts as used (``last_t``).
+    """
+    code = code_normalised(code)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=actor.pk).first()  # one enrolment at a time
+        if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+            raise ValidationError({"code": _("You already have an authenticator app. Give its code instead.")})
+        device = TOTPDevice(user=actor, name=AUTHENTICATOR, key=key, confirmed=True)
+        device.full_clean(exclude=["user"])
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        totp.time = timezone.now().timestamp()
+        if not TOTP_CODE.fullmatch(code) or not totp.verify(int(code), device.tolerance):
+            raise ValidationError({"code": _("The code is wrong. Write the six digits the app shows now.")})
+        device.last_t = totp.t()
+        device.save()
+        record_change(actor=actor, action="account.second_factor_enrol", obj=device, case=None, old=None, new=None)
+        codes = _recovery_codes_replace(actor)
+    return Enrolled(device=device, recovery_codes=codes)
+
+
+def recovery_codes_make(*, actor: User) -> list[str]:
+    """Replace a user's recovery codes with new ones (the old stop working); the new are shown once."""
+    with transaction.atomic():
+        if not TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+            raise ValidationError(_("Set up an authenticator app first."))
+        return _recovery_codes_replace(actor)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a code given for the second factor came to: the device that took it, or a wait."""
+
+    device: Device | None
+    wait_until: datetime.datetime | None = None
+
+
+def second_factor_check(*, actor: User, code: str) -> Checked:
+    """Check a code from the user's authenticator app, or one of their recovery codes.
+
+    django-otp refuses a TOTP code already used (``last_t``) and a used recovery code (it is
+    deleted), and after each wrong code makes the next try wait 1, 2, 4 ... seconds, per device.
+    A used recovery code and every refusal are journaled, never the code.
+    """
+    code = code_normalised(code)
+    with transaction.atomic():
+        model: type[TOTPDevice] | type[StaticDevice] = StaticDevice if RECOVERY_CODE.fullmatch(code) else TOTPDevice
+        devices = list(model.objects.select_for_update().filter(user=actor, confirmed=True).order_by("pk"))
+        for device in devices:
+            allowed, why = device.verify_is_allowed()
+            if not allowed:
+                record_change(
+                    actor=actor, action="account.second_factor_failed", obj=actor, case=None, old=None, new=None
+                )
+                return Checked(device=None, wait_until=(why or {}).get("locked_until"))
+            if TOTP_CODE.fullmatch(code) or RECOVERY_CODE.fullmatch(code):
+                if device.verify_token(code):
+                    if isinstance(device, StaticDevice):
+                        record_change(
+                            actor=actor, action="account.recovery_code_used", obj=device, case=None, old=None, new=None
+                        )
+                    return Checked(device=device)
+            else:
+                device.throttle_increment()
+        record_change(actor=actor, action="account.second_factor_failed", obj=actor, case=None, old=None, new=None)
+        return Checked(device=None)

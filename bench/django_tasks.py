@@ -26,7 +26,6 @@ django.setup()
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -35,6 +34,7 @@ from accounts.models import Role, User  # noqa: E402
 from bench.pages import DAILY_PAGES, FLOOR, case_pages_for  # noqa: E402
 from cases.models import Case, Membership, Stage, membership_is_current  # noqa: E402
 from consent.models import Consent  # noqa: E402
+from core.tests.second_factor import Client, give_known_authenticators  # noqa: E402 (passes the second factor)
 from journal.models import AccessEvent, AccessPurpose  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from population.generator import USERNAME_PREFIX  # noqa: E402
@@ -172,6 +172,9 @@ def cmd_personas(args) -> dict:
     floor_user = User.objects.get(username=f"{USERNAME_PREFIX}analyst")
     chosen.append(floor_user)
     User.objects.filter(pk__in=[user.pk for user in chosen]).update(password=hashed)
+    # Staff sign in with a second factor: authenticators whose codes the load generator computes
+    # from the same secret (core.tests.totp_codes).
+    give_known_authenticators(password, [user.username for user in chosen])
     caseload_sizes = {
         client["username"]: len(
             Case.objects.filter(

@@ -48,6 +48,8 @@ from urllib.parse import urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.pages import CASE_PAGES, DAILY_PAGES, FLOOR, LIST_PAGES
+from core.clock import machine_time, requested_today
+from core.tests.totp_codes import Codes
 
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -92,7 +94,7 @@ class Session:
             self.connection.close()
             self.connection = None
 
-    def login(self, username: str, password: str) -> None:
+    def login(self, username: str, password: str, second_factor: bool = True) -> None:
         status, _headers, content = self.request("GET", "/login/")
         match = CSRF_INPUT.search(content)
         if status != 200 or match is None:
@@ -106,6 +108,40 @@ class Session:
         )
         if status != 302 or "/login/" in headers.get("Location", ""):
             raise RuntimeError(f"login as {username} failed with {status}")
+        if second_factor:
+            self.second_factor(username, password)
+
+    def second_factor(self, username: str, password: str) -> None:
+        """Staff give a code of the authenticator the bench gave them (bench/django_tasks.py personas)."""
+        status, headers, content = self.request("GET", "/")
+        if status != 302 or not urlsplit(headers.get("Location", "")).path.startswith(SECOND_FACTOR):
+            return  # a person, or a session that needs no code
+        status, _headers, content = self.request("GET", SECOND_FACTOR)
+        match = CSRF_INPUT.search(content)
+        if status != 200 or match is None:
+            raise RuntimeError(f"the second factor's page answered {status} for {username}")
+        codes = CODES.setdefault(password, Codes(password, bench_clock))
+        body = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "code": codes.next_code(username)})
+        status, headers, _content = self.request(
+            "POST",
+            SECOND_FACTOR,
+            body=body.encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://{self.host}:{self.port}"},
+        )
+        if status != 302:
+            raise RuntimeError(f"the second factor of {username} failed with {status}")
+
+
+#: The second factor's page; the server sends staff there after the password.
+SECOND_FACTOR = "/account/second-factor/verify/"
+#: The codes of the bench's staff authenticators, by secret (the bench password), shared by all threads.
+CODES: dict[str, Codes] = {}
+
+
+def bench_clock() -> float:
+    """The server's clock in UNIX seconds: OVERGANG_TODAY's moment if the run moved it, else the machine's."""
+    moment = requested_today()
+    return moment.timestamp() if moment is not None else machine_time()
 
 
 class Client(threading.Thread):

@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "django_htmx",
+    # The second factor for staff (access.middleware): TOTP devices and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "journal",
     "reference",
@@ -87,12 +91,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.SessionLimitsMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Staff past the password step alone reach only the second factor's pages and the public
+    # ones (access.policy.second_factor_passed); last, so it sees the view each request resolves to.
+    "access.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "overgang.urls"
@@ -198,6 +206,18 @@ TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER", "HTTP_X_FORWARDED_FOR")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# The second factor (ASSURANCE #3, #15): TOTP codes from an authenticator app, named "Overgang"
+# in it. A code is taken within one 30-second step either side of the server's clock and never
+# twice (django-otp's last_t); wrong codes wait 1, 2, 4, 8 ... seconds (its throttling). The
+# window does not follow a phone's drift: phones keep network time, and a fixed window is
+# what the recovery codes and the tests rely on.
+OTP_TOTP_ISSUER = "Overgang"
+# The admin may remove a user's second factor (a lost phone), never read its key or codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+OTP_TOTP_SYNC = False
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Sessions: idle limit by sliding expiry, absolute limit enforced by middleware.
 # Django's database sessions. Not cached_db: no shared cache is configured, and a

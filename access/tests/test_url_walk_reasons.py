@@ -166,7 +166,7 @@ def lookers(case) -> dict[str, User]:
     emergency = User.objects.create(
         username="vakt.bergen", first_name="Vakt", last_name="Bergen", role=Role.CONTACT_OFFICER, agency=bergen.agency
     )
-    from django.test import Client
+    from core.tests.second_factor import Client  # force_login passes the second factor for staff
 
     for user, reason in ((with_reason, Reason.STAND_IN), (emergency, Reason.HEALTH_OR_LIFE)):
         client = Client()

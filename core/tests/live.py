@@ -18,6 +18,7 @@ Registered as a plugin from the root ``conftest.py``.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -37,6 +38,7 @@ import pytest
 from django.conf import settings
 
 from core.clock import child_environment
+from core.tests.totp_codes import Codes
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 LIVE_PASSWORD = "live-browser-test-2026"
@@ -50,6 +52,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: The live server's staff get authenticators with keys derived from LIVE_PASSWORD (core.tests.second_factor).
+GIVE_AUTHENTICATORS = (
+    f"from core.tests.second_factor import give_known_authenticators; give_known_authenticators({LIVE_PASSWORD!r})"
+)
 STARTUP_SECONDS = 30
 LOG_TAIL_CHARS = 6000
 #: Static files every page needs; the harness refuses to run if one of them does not load.
@@ -183,6 +189,9 @@ def live_site() -> Iterator[LiveSite]:
     try:
         site.manage("migrate", "--noinput")
         site.manage("seed_demo")
+        # The demo's staff set up their own authenticator at their first sign-in; the browser
+        # tests' staff get one whose key the tests know (``login`` gives its codes).
+        site.manage("shell", "-c", GIVE_AUTHENTICATORS)
         with site.log_path.open("wb") as log:
             site.process = subprocess.Popen(
                 [
@@ -434,8 +443,23 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def server_clock() -> float:
+    """The live server's clock in UNIX seconds: this run's (moved, with OVERGANG_TODAY) clock."""
+    from django.utils import timezone
+
+    return timezone.now().timestamp()
+
+
+#: The codes of the live server's staff authenticators, each time step once per user (django-otp's rule).
+LIVE_CODES = Codes(LIVE_PASSWORD, server_clock)
+
+
 def login(page, username: str, password: str = LIVE_PASSWORD) -> None:
-    """Log in through the real login form and wait until the start page has loaded."""
+    """Log in through the real login form, and staff through the second factor, and wait for the start page.
+
+    Staff give a code of the authenticator the live server gave them (``GIVE_AUTHENTICATORS``);
+    one without an authenticator sets it up on the page, from the key it shows in letters.
+    """
     page.goto("/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
@@ -443,6 +467,20 @@ def login(page, username: str, password: str = LIVE_PASSWORD) -> None:
         page.locator("#id_password").press("Enter")
     if urlsplit(page.url).path.startswith("/login/"):
         raise AssertionError(f"Login as {username} failed: {page.locator('main').inner_text()}")
+    if urlsplit(page.url).path.startswith("/account/second-factor/enrol/"):
+        secret = page.locator("#secret-key").inner_text().replace(" ", "")
+        LIVE_CODES.keys[username] = base64.b32decode(secret).hex()
+        page.locator("#id_code").fill(LIVE_CODES.next_code(username))
+        with page.expect_navigation():
+            page.locator("#id_code").press("Enter")
+        with page.expect_navigation():
+            page.get_by_role("link", name="Continue").click()
+    elif urlsplit(page.url).path.startswith("/account/second-factor/verify/"):
+        page.locator("#id_code").fill(LIVE_CODES.next_code(username))
+        with page.expect_navigation():
+            page.locator("#id_code").press("Enter")
+    if urlsplit(page.url).path.startswith("/account/second-factor/"):
+        raise AssertionError(f"The second factor of {username} failed: {page.locator('main').inner_text()}")
 
 
 def logout(page) -> None:

@@ -37,6 +37,8 @@ SLOW_AND_DAY_FREE = {
     "personpages/tests/test_listen.py": 12,  # the spoken page (espeak-ng)
     "obstacles/tests/test_suppression.py": 9,  # small counts hidden, drawn counts
     "accounts/tests/test_lockout.py": 8,  # five wrong passwords lock for minutes, not days
+    # Every address at the password step, as every staff persona (ASSURANCE #3); h23-mfa, 94 s wall here.
+    "access/tests/test_url_walk_second_factor.py": 25,
 }
 #: The browser and live-server tests' CPU seconds on 2026-12-05; a new one weighs DEFAULT_WEIGHT.
 LIVE_WEIGHTS = {
@@ -55,6 +57,8 @@ LIVE_WEIGHTS = {
     "ownwords/tests/test_browser_words.py": 15,
     "obstacles/tests/test_browser_obstacles.py": 14,
     "personpages/tests/test_browser_person.py": 7,
+    "accounts/tests/test_browser_second_factor.py": 13,  # h23-mfa, wall seconds of the call here
+    "bench/tests/test_loadgen_login.py": 6,  # h23-mfa, wall seconds of the call here
     "programmes/tests/test_concurrency.py": 7,
 }
 DEFAULT_WEIGHT = 20

@@ -1,10 +1,10 @@
 """The language follows the user's agency's country until the user chooses (issue 17, point 5)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from core.tests.second_factor import Client  # force_login passes the second factor for staff
 from journal.models import JournalEntry
 
 pytestmark = pytest.mark.django_db

@@ -6,13 +6,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from access.tests.oracle import access_for
 from cases.models import Membership
 from cases.services import membership_end
+from core.tests.second_factor import Client  # force_login passes the second factor for staff
 from handover.models import TransitionKind
 from handover.services import transition_invite, transition_plan
 from journal.models import JournalEntry
