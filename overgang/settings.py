@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ownwords",
     "summons",
     "directory",
+    "notices",
     "core",
     "population",
 ]

@@ -14,6 +14,7 @@ from access.policy import Ability, CaseAccess
 from cases.models import Membership
 from cases.selectors import current_members
 from core.posting import post_form
+from notices.selectors import notices_for
 from handover.services import release_sudden
 from release import selectors
 from release.forms import SuddenForm, item_form
@@ -39,6 +40,7 @@ def _render(request: AuthenticatedHttpRequest, access: CaseAccess, *, bound=None
         "told": readiness.told_dates,
         "manage": manage,
         "sudden_form": sudden_form,
+        "notices": notices_for(access) if manage else [],
     }
     return render(request, "release/readiness.html", context, status=status)
 
