@@ -56,6 +56,7 @@ LIVE_WEIGHTS = {
     "obstacles/tests/test_browser_obstacles.py": 14,
     "personpages/tests/test_browser_person.py": 7,
     "programmes/tests/test_concurrency.py": 7,
+    "notices/tests/test_concurrency.py": 24,  # measured 2026-12-06, with its endpoint on 127.0.0.1
 }
 DEFAULT_WEIGHT = 20
 #: Worlds of the reference-policy property test on a swept day (200 on the real date).
