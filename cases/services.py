@@ -33,9 +33,9 @@ from handover.rules import lead_blocked, leave_blocked
 from journal.models import AccessPurpose
 from journal.services import record_access, record_change, snapshot
 from needs.models import Need, NeedStatus
+from needs.services import need_take_over
 from notices.models import NoticeKind
 from notices.services import enqueue_release_notices
-from needs.services import need_take_over
 from plans.models import Measure, MeasureStatus
 from plans.services import measure_take_over
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Agency
 from cases.models import Case
@@ -59,7 +60,7 @@ class Subscription(models.Model):
         return str(self.agency)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.channel == Channel.HTTPS:
             parts = urlsplit(self.url)
             if not self.url:

@@ -14,8 +14,8 @@ from access.policy import Ability, CaseAccess
 from cases.models import Membership
 from cases.selectors import current_members
 from core.posting import post_form
-from notices.selectors import notices_for
 from handover.services import release_sudden
+from notices.selectors import notices_for
 from release import selectors
 from release.forms import SuddenForm, item_form
 from release.services import readiness_item_update

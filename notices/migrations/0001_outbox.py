@@ -5,89 +5,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_user_language'),
-        ('cases', '0010_meeting_to_meetings'),
+        ("accounts", "0002_user_language"),
+        ("cases", "0010_meeting_to_meetings"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('date_set', 'Release date set'), ('date_changed', 'Release date changed'), ('released', 'Released')], max_length=20, verbose_name='kind')),
-                ('release_date', models.DateField(blank=True, null=True, verbose_name='release date told')),
-                ('previous_date', models.DateField(blank=True, null=True, verbose_name='release date told before')),
-                ('created_at', models.DateTimeField(verbose_name='written')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('next_attempt_at', models.DateTimeField(verbose_name='next attempt')),
-                ('claimed_until', models.DateTimeField(blank=True, null=True, verbose_name='being delivered until')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered')),
-                ('failed_at', models.DateTimeField(blank=True, null=True, verbose_name='given up')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='accounts.agency', verbose_name='agency')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='cases.case', verbose_name='case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("date_set", "Release date set"),
+                            ("date_changed", "Release date changed"),
+                            ("released", "Released"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("release_date", models.DateField(blank=True, null=True, verbose_name="release date told")),
+                ("previous_date", models.DateField(blank=True, null=True, verbose_name="release date told before")),
+                ("created_at", models.DateTimeField(verbose_name="written")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("next_attempt_at", models.DateTimeField(verbose_name="next attempt")),
+                ("claimed_until", models.DateTimeField(blank=True, null=True, verbose_name="being delivered until")),
+                ("delivered_at", models.DateTimeField(blank=True, null=True, verbose_name="delivered")),
+                ("failed_at", models.DateTimeField(blank=True, null=True, verbose_name="given up")),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True, verbose_name="acknowledged")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="accounts.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notice',
-                'verbose_name_plural': 'notices',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "notice",
+                "verbose_name_plural": "notices",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attempt', models.PositiveSmallIntegerField(verbose_name='attempt')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('channel', models.CharField(choices=[('https', 'HTTPS endpoint'), ('email', 'E-mail')], max_length=10, verbose_name='delivered by')),
-                ('ok', models.BooleanField(verbose_name='arrived')),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='status code')),
-                ('error', models.CharField(blank=True, max_length=300, verbose_name='error')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='notices.notice', verbose_name='notice')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("attempt", models.PositiveSmallIntegerField(verbose_name="attempt")),
+                ("at", models.DateTimeField(verbose_name="at")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("https", "HTTPS endpoint"), ("email", "E-mail")],
+                        max_length=10,
+                        verbose_name="delivered by",
+                    ),
+                ),
+                ("ok", models.BooleanField(verbose_name="arrived")),
+                ("status_code", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="status code")),
+                ("error", models.CharField(blank=True, max_length=300, verbose_name="error")),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="notices.notice",
+                        verbose_name="notice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery attempt',
-                'verbose_name_plural': 'delivery attempts',
-                'ordering': ['notice', 'attempt'],
+                "verbose_name": "delivery attempt",
+                "verbose_name_plural": "delivery attempts",
+                "ordering": ["notice", "attempt"],
             },
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('https', 'HTTPS endpoint'), ('email', 'E-mail')], default='https', max_length=10, verbose_name='delivered by')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='endpoint address')),
-                ('signing_secret', models.CharField(blank=True, help_text='Shared with the agency; signs each notice (HMAC-SHA256). At least 32 characters.', max_length=200, verbose_name='signing secret')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail address')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='notice_subscription', to='accounts.agency', verbose_name='agency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("https", "HTTPS endpoint"), ("email", "E-mail")],
+                        default="https",
+                        max_length=10,
+                        verbose_name="delivered by",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="endpoint address")),
+                (
+                    "signing_secret",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shared with the agency; signs each notice (HMAC-SHA256). At least 32 characters.",
+                        max_length=200,
+                        verbose_name="signing secret",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail address")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notice_subscription",
+                        to="accounts.agency",
+                        verbose_name="agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notice subscription',
-                'verbose_name_plural': 'notice subscriptions',
-                'ordering': ['agency__name'],
+                "verbose_name": "notice subscription",
+                "verbose_name_plural": "notice subscriptions",
+                "ordering": ["agency__name"],
             },
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(condition=models.Q(('delivered_at__isnull', True), ('failed_at__isnull', True)), fields=['next_attempt_at'], name='notice_due'),
+            model_name="notice",
+            index=models.Index(
+                condition=models.Q(("delivered_at__isnull", True), ("failed_at__isnull", True)),
+                fields=["next_attempt_at"],
+                name="notice_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['case', 'agency'], name='notice_case_agency'),
+            model_name="notice",
+            index=models.Index(fields=["case", "agency"], name="notice_case_agency"),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.CheckConstraint(condition=models.Q(('delivered_at__isnull', True), ('failed_at__isnull', True), _connector='OR'), name='notice_delivered_or_failed'),
+            model_name="notice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("delivered_at__isnull", True), ("failed_at__isnull", True), _connector="OR"),
+                name="notice_delivered_or_failed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('notice', 'attempt'), name='delivery_once_per_attempt'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(fields=("notice", "attempt"), name="delivery_once_per_attempt"),
         ),
     ]

@@ -115,7 +115,9 @@ def subscribe(agency: Agency, by: User, *, url: str = "", email: str = "", secre
     channel = Channel.EMAIL if email else Channel.HTTPS
     return subscription_save(
         actor=by,
-        subscription=Subscription(agency=agency, channel=channel, url=url, email=email, signing_secret=secret if url else ""),
+        subscription=Subscription(
+            agency=agency, channel=channel, url=url, email=email, signing_secret=secret if url else ""
+        ),
     )
 
 

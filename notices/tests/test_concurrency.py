@@ -26,14 +26,19 @@ def test_concurrent_runs_deliver_each_notice_once(live_site):
             "from obstacles.services import system_user\n"
             f"url = {endpoint.url!r}\n"
             "for agency in Agency.objects.exclude(kind=AgencyKind.PRISON):\n"
-            f"    Subscription.objects.update_or_create(agency=agency, defaults=dict(url=url, signing_secret={endpoint.secret!r}, active=True))\n"
+            f"    secret = {endpoint.secret!r}\n"
+            "    Subscription.objects.update_or_create(\n"
+            "        agency=agency, defaults=dict(url=url, signing_secret=secret, active=True)\n"
+            "    )\n"
             "with transaction.atomic():\n"
             "    for case in Case.objects.filter(released_on__isnull=True):\n"
             "        enqueue_release_notices(case, 'date_set', by=system_user())\n",
         )
         owed = int(
             live_site.manage(
-                "shell", "-c", "from notices.models import Notice; print(Notice.objects.filter(delivered_at=None).count())"
+                "shell",
+                "-c",
+                "from notices.models import Notice; print(Notice.objects.filter(delivered_at=None).count())",
             ).split()[-1]
         )
         assert owed > 2
@@ -65,5 +70,3 @@ def test_concurrent_runs_deliver_each_notice_once(live_site):
         live_site.manage(
             "shell", "-c", "from notices.models import Subscription; Subscription.objects.update(active=False)"
         )
-
-

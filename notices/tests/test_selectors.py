@@ -42,6 +42,7 @@ def test_days_of_notice_count_from_the_first_arrival_of_the_date_that_holds(pers
     late.active = False  # the municipality's address is switched off for a day: its first attempt fails
     subscription_save(actor=personas.admin, subscription=late)
     release = case.expected_release
+    assert release is not None
     today = timezone.localdate()
     assert deliver_due().delivered == 1
     late.active = True
