@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from access.policy import Ability, CaseAccess
@@ -87,3 +88,18 @@ def notices_for(access: CaseAccess) -> list[AgencyNotice]:
     if not access.can(Ability.MANAGE_HANDOVER):
         return []
     return days_of_notice(access.case)
+
+
+def cases_with_undelivered_notice(case_ids: Iterable[int]) -> set[int]:
+    """Of these cases, those with a notice given up after the last attempt and none delivered to that agency since.
+
+    The alert the prison's reentry coordinator sees on the unit overview, beside the release risks.
+    """
+    delivered_since = Notice.objects.filter(
+        case_id=OuterRef("case_id"), agency_id=OuterRef("agency_id"), pk__gt=OuterRef("pk"), delivered_at__isnull=False
+    )
+    return set(
+        Notice.objects.filter(case_id__in=list(case_ids), failed_at__isnull=False)
+        .filter(~Exists(delivered_since))
+        .values_list("case_id", flat=True)
+    )

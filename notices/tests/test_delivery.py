@@ -89,6 +89,15 @@ def test_after_the_last_attempt_the_staff_of_the_case_are_alerted(personas, nav,
     page = client_for(personas.contact_officer).get(url).content.decode()
     assert f'data-alert="notice-failed" data-agency="{nav.pk}"' in page
     assert 'data-testid="release-notices"' in page
+    # Bergen's reentry coordinator sees it on the unit overview; Oslo's coordinator sees nothing of the case.
+    from accounts.models import User
+
+    tove, otto = User.objects.get(username="tove.koordinator"), User.objects.get(username="otto.koordinator")
+    unit = client_for(tove).get(reverse("cases:unit"), {"search": case.code}).content.decode()
+    row = unit.split(f'data-case="{case.code}"')[1].split("</tr>")[0]
+    assert 'data-alert="notice-failed"' in row
+    other = client_for(otto).get(reverse("cases:unit")).content.decode()
+    assert case.code not in other and 'data-alert="notice-failed"' not in other
 
 
 def test_the_person_and_a_member_do_not_see_the_notices(personas, nav, endpoint, client_for, case):
