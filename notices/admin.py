@@ -47,7 +47,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(JournaledAdmin):
     """The outbox, read only: what was written for whom, and each attempt's answer."""
 
     list_display = ["id", "case", "agency", "kind", "release_date", "attempts", "delivered_at", "failed_at"]
