@@ -34,6 +34,8 @@ from journal.models import AccessPurpose
 from journal.services import record_access, record_change, snapshot
 from needs.models import Need, NeedStatus
 from needs.services import need_take_over
+from notices.models import NoticeKind
+from notices.services import enqueue_release_notices
 from plans.models import Measure, MeasureStatus
 from plans.services import measure_take_over
 
@@ -166,6 +168,7 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
         case.lead = lead
         case.save(update_fields=["lead"])
         record_change(actor=actor, action="case.lead", obj=case, case=case, old={"lead": None}, new={"lead": lead.pk})
+        enqueue_release_notices(case, NoticeKind.DATE_SET, by=actor)
     return case
 
 

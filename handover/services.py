@@ -24,6 +24,8 @@ from core.errors import ConcurrentEditError
 from handover.models import OPEN_STATES, Transition, TransitionKind, TransitionState
 from handover.rules import open_transition, taken_hold_ids
 from journal.services import record_change, snapshot
+from notices.models import NoticeKind
+from notices.services import enqueue_release_notices
 from release.selectors import release_transitions
 from release.services import (
     readiness_create,
@@ -127,6 +129,8 @@ def transition_plan(
         _journal(actor, "transition.plan", transition, None)
         case_stage_refresh(actor=actor, case=case)
         readiness_create(actor=actor, transition=transition)
+        if transition.is_release:
+            enqueue_release_notices(case, NoticeKind.DATE_SET, by=actor)
     return transition
 
 
@@ -183,6 +187,8 @@ def transition_cancel(*, actor: User, transition: Transition, reason: str, versi
         current.save(update_fields=["state", "cancel_reason", "version"])
         _journal(actor, "transition.cancel", current, old)
         case_stage_refresh(actor=actor, case=current.case)
+        if current.is_release:
+            enqueue_release_notices(current.case, NoticeKind.DATE_CHANGED, by=actor)
     return current
 
 
@@ -276,6 +282,7 @@ def transition_complete(
         case_stage_refresh(actor=actor, case=case)  # a transfer done: back to the stage the facts give
         if current.is_release:
             readiness_release_happened(actor=actor, transition=current, case=case)
+            enqueue_release_notices(case, NoticeKind.RELEASED, by=actor)
     return current
 
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ownwords",
     "summons",
     "directory",
+    "notices",
     "core",
     "population",
 ]

@@ -15,6 +15,7 @@ from cases.models import Membership
 from cases.selectors import current_members
 from core.posting import post_form
 from handover.services import release_sudden
+from notices.selectors import notices_for
 from release import selectors
 from release.forms import SuddenForm, item_form
 from release.services import readiness_item_update
@@ -39,6 +40,7 @@ def _render(request: AuthenticatedHttpRequest, access: CaseAccess, *, bound=None
         "told": readiness.told_dates,
         "manage": manage,
         "sudden_form": sudden_form,
+        "notices": notices_for(access) if manage else [],
     }
     return render(request, "release/readiness.html", context, status=status)
 

@@ -31,6 +31,7 @@ from journal.models import AccessPurpose
 from journal.services import record_access
 from meetings.models import Meeting
 from needs.models import Need, NeedsConversation, NeedStatus
+from notices.selectors import cases_with_undelivered_notice
 from plans.models import Measure, PlanVersion
 from timetable import engine
 from timetable.forms import CaseRuleSetForm, ReleaseNoticeForm
@@ -503,6 +504,7 @@ class UnitRow:
     case: Case
     overdue: int
     risks: list[engine.Risk]
+    notice_failed: bool = False  # a release notice could not be delivered (notices.selectors)
 
     @property
     def stage_label(self) -> str:
@@ -582,6 +584,9 @@ def unit_overview_for(
         listed = [row for row in listed if row.overdue]
     page = Paginator(listed, UNIT_PAGE_SIZE).get_page(page_number)
     page_rows = list(page.object_list)
+    failed = cases_with_undelivered_notice(row.case.pk for row in page_rows)
+    for row in page_rows:
+        row.notice_failed = row.case.pk in failed
     if page_rows:
         record_access(
             viewer=user,
