@@ -1,14 +1,16 @@
 """PostgreSQL: what the application's role may do. It owns nothing; the owner role runs migrations.
 
 The app role (``settings.DATABASE_APP_ROLE``, ``overgang_app``) may read and write ordinary
-tables, but only SELECT and INSERT the journal tables: it cannot UPDATE, DELETE or
+tables, but only SELECT and INSERT the journal tables (and erase an entry's values, which
+the trigger of migration 0008 checks): it cannot UPDATE, DELETE or
 TRUNCATE them, and, owning no table, cannot drop or disable their triggers or alter them.
 Default privileges give it the same on every table the owner creates later.
 """
 
 from django.conf import settings
 
-JOURNAL_TABLES = ("journal_journalentry", "journal_accessevent")
+#: The append-only tables: the journal's two and the deletion ledger (retention), where it exists yet.
+JOURNAL_TABLES = ("journal_journalentry", "journal_accessevent", "retention_deletionrecord")
 
 
 def app_role_exists(connection, role: str) -> bool:
@@ -23,7 +25,8 @@ def grant_app_role(connection, role: str | None = None) -> bool:
     if connection.vendor != "postgresql" or not app_role_exists(connection, role):
         return False
     app = connection.ops.quote_name(role)
-    journal = ", ".join(connection.ops.quote_name(table) for table in JOURNAL_TABLES)
+    existing = set(connection.introspection.table_names())
+    journal = ", ".join(connection.ops.quote_name(table) for table in JOURNAL_TABLES if table in existing)
     statements = [
         f"GRANT USAGE ON SCHEMA public TO {app}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app}",
@@ -32,6 +35,8 @@ def grant_app_role(connection, role: str | None = None) -> bool:
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {app}",
         f"REVOKE ALL ON {journal} FROM {app}",
         f"GRANT SELECT, INSERT ON {journal} TO {app}",
+        # Anonymisation erases an expired case's values; the trigger (migration 0008) allows nothing else.
+        f"GRANT UPDATE (old, new, salt, erased_at) ON journal_journalentry TO {app}",
     ]
     with connection.cursor() as cursor:
         for statement in statements:

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "directory",
     "core",
     "population",
+    "retention",
 ]
 
 MIDDLEWARE = [
