@@ -149,6 +149,10 @@ def walk(entries: Iterable[Any]) -> Iterator[Break]:
             and entry.values_digest != values_digest(entry.salt, entry.old, entry.new)
         ):
             yield Break(entry.pk, "its values do not match their digest (they were changed)")
-        elif getattr(entry, "values_digest", "") and entry.erased_at is not None and (entry.old, entry.new) != (None, None):
+        elif (
+            getattr(entry, "values_digest", "")
+            and entry.erased_at is not None
+            and (entry.old, entry.new) != (None, None)
+        ):
             yield Break(entry.pk, "it was erased but holds values (they were put back)")
         head = entry.hash

@@ -108,9 +108,11 @@ class Comparison:
 def due_day(due: int) -> datetime.date:
     """The day on which about ``due`` of the closed, not anonymised cases are due (at least that many)."""
     days = sorted(
-        Case.objects.filter(stage=Stage.CLOSED, anonymised_at__isnull=True, anonymise_on__isnull=False)
+        day
+        for day in Case.objects.filter(stage=Stage.CLOSED, anonymised_at__isnull=True, anonymise_on__isnull=False)
         .values_list("anonymise_on", flat=True)
         .order_by()
+        if day is not None
     )
     if not days:
         raise ValueError("The population has no closed case.")

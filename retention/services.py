@@ -165,9 +165,9 @@ def _apply(item: dict[str, Any], at: datetime.datetime) -> int:
 def expired_rows() -> int:
     """How many rows the ledger says were removed hold their content again (0 after a replay)."""
     left = sum(_left(item) for record in DeletionRecord.objects.order_by("pk") for item in record.removed)
-    return left + Case.objects.filter(
-        pk__in=DeletionRecord.objects.values("case_id"), anonymised_at__isnull=True
-    ).count()
+    return (
+        left + Case.objects.filter(pk__in=DeletionRecord.objects.values("case_id"), anonymised_at__isnull=True).count()
+    )
 
 
 def replay_deletions() -> Replay:

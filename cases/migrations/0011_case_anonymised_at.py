@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_meeting_to_meetings'),
+        ("cases", "0010_meeting_to_meetings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='anonymised_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='anonymised'),
+            model_name="case",
+            name="anonymised_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="anonymised"),
         ),
     ]

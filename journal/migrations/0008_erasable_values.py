@@ -18,8 +18,20 @@ append_only = __import__("journal.migrations.0002_append_only", fromlist=["creat
 
 TABLE = "journal_journalentry"
 #: Every column but the erasable ones must stay as it was.
-KEPT = ("id", "at", "actor_id", "actor_role", "actor_agency_id", "case_id", "action", "object_type", "object_id",
-        "prev_hash", "hash", "values_digest")
+KEPT = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_role",
+    "actor_agency_id",
+    "case_id",
+    "action",
+    "object_type",
+    "object_id",
+    "prev_hash",
+    "hash",
+    "values_digest",
+)
 
 
 def erasure_only(same: str) -> str:

@@ -5,28 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DeletionRecord',
+            name="DeletionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='time')),
-                ('case_id', models.PositiveBigIntegerField(verbose_name='case')),
-                ('person_id', models.PositiveBigIntegerField(null=True, verbose_name='person anonymised too')),
-                ('removed', models.JSONField(verbose_name='removed')),
-                ('prev_hash', models.CharField(default='', editable=False, max_length=64, verbose_name='previous hash')),
-                ('hash', models.CharField(default='', editable=False, max_length=64, verbose_name='hash')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="time")),
+                ("case_id", models.PositiveBigIntegerField(verbose_name="case")),
+                ("person_id", models.PositiveBigIntegerField(null=True, verbose_name="person anonymised too")),
+                ("removed", models.JSONField(verbose_name="removed")),
+                (
+                    "prev_hash",
+                    models.CharField(default="", editable=False, max_length=64, verbose_name="previous hash"),
+                ),
+                ("hash", models.CharField(default="", editable=False, max_length=64, verbose_name="hash")),
             ],
             options={
-                'verbose_name': 'deletion record',
-                'verbose_name_plural': 'deletion ledger',
-                'constraints': [models.UniqueConstraint(fields=('case_id',), name='deletion_once_per_case')],
+                "verbose_name": "deletion record",
+                "verbose_name_plural": "deletion ledger",
+                "constraints": [models.UniqueConstraint(fields=("case_id",), name="deletion_once_per_case")],
             },
         ),
     ]

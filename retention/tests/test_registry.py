@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.db import models
 
-from retention.registry import BY_LABEL, OUTSIDE, PERSON_RULES
+from retention.registry import BY_LABEL, OUTSIDE, PERSON_RULES, PersonRule, Rule
 
 #: Apps of the framework and libraries: no case data.
 FRAMEWORK = {"admin", "auth", "contenttypes", "sessions", "axes", "messages", "staticfiles"}
@@ -15,12 +15,15 @@ def reaches_a_case(model: type[models.Model], depth: int = 3) -> bool:
     for field in model._meta.concrete_fields:
         if not (field.is_relation and (field.many_to_one or field.one_to_one)):
             continue
-        target = field.related_model._meta.label_lower
+        related = field.related_model
+        if not isinstance(related, type):
+            continue
+        target = related._meta.label_lower
         if target in OWNERS:
             return True
-        if depth and target not in {"accounts.user", "accounts.agency"} and field.related_model is not model:
-            if reaches_a_case(field.related_model, depth - 1):
-                return True
+        through = depth and target not in {"accounts.user", "accounts.agency"} and related is not model
+        if through and reaches_a_case(related, depth - 1):
+            return True
     return False
 
 
@@ -42,8 +45,7 @@ def case_models() -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models()
-        if model._meta.app_label not in FRAMEWORK
-        and (model._meta.label_lower in OWNERS or reaches_a_case(model))
+        if model._meta.app_label not in FRAMEWORK and (model._meta.label_lower in OWNERS or reaches_a_case(model))
     ]
 
 
@@ -70,13 +72,18 @@ def test_every_field_of_words_is_scrubbed_or_kept_with_a_reason():
         if label in OUTSIDE:
             continue
         rule = BY_LABEL.get(label) or PERSON_RULES[label]
-        named = set(rule.fields) | set(rule.kept) | set(getattr(rule, "emptied", ())) | set(getattr(rule, "json_keys", {}))
+        named = (
+            set(rule.fields) | set(rule.kept) | set(getattr(rule, "emptied", ())) | set(getattr(rule, "json_keys", {}))
+        )
         unnamed += [f"{label}.{name}" for name in words(model) if name not in named]
     assert not unnamed, f"Scrub or keep, with a reason, in retention/registry.py: {unnamed}"
 
 
 def test_the_registry_names_only_fields_that_exist():
-    for label, rule in {**BY_LABEL, **PERSON_RULES}.items():
+    rules: dict[str, Rule | PersonRule] = {**BY_LABEL, **PERSON_RULES}
+    for label, rule in rules.items():
         names = {field.name for field in apps.get_model(label)._meta.concrete_fields}
-        listed = set(rule.fields) | set(rule.kept) | set(getattr(rule, "emptied", ())) | set(getattr(rule, "json_keys", {}))
+        listed = (
+            set(rule.fields) | set(rule.kept) | set(getattr(rule, "emptied", ())) | set(getattr(rule, "json_keys", {}))
+        )
         assert listed <= names, (label, listed - names)

@@ -30,5 +30,7 @@ def test_the_comparison_would_see_a_changed_figure(case):
     before = figures(TODAY)
     obstacle = case.obstacles.order_by("pk").first()
     assert obstacle is not None
-    type(obstacle).objects.filter(pk=obstacle.pk).update(stage="make_plan" if obstacle.stage != "make_plan" else "carry_out")
+    type(obstacle).objects.filter(pk=obstacle.pk).update(
+        stage="make_plan" if obstacle.stage != "make_plan" else "carry_out"
+    )
     assert figures(TODAY) != before
