@@ -50,3 +50,41 @@ def walk(records: Iterable[Any]) -> Iterator[Break]:
         elif record.hash != record_hash(head, record):
             yield Break(record.pk, "its content does not match its hash (it was changed)")
         head = record.hash
+
+
+def to_line(record: DeletionRecord) -> str:
+    """One record as a line of JSON, with its hashes: what ``export_deletions`` writes."""
+    values = {name: getattr(record, name) for name in (*CONTENT, "prev_hash", "hash")}
+    values["at"] = values["at"].astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return json.dumps(values, sort_keys=True, ensure_ascii=True)
+
+
+def from_line(line: str) -> DeletionRecord:
+    values = json.loads(line)
+    values["at"] = datetime.datetime.fromisoformat(values["at"])
+    return DeletionRecord(**values)
+
+
+def catch_up(records: list[DeletionRecord]) -> int:
+    """Append to this database's ledger the records of a newer copy it lacks (after restoring an older backup).
+
+    The copy's chain must check, and this ledger must be its beginning, record for record;
+    the missing ones are inserted as they are, hashes and all, so the chain goes on. Returns
+    how many were added.
+    """
+    broken = next(walk(records), None)
+    if broken is not None:
+        raise ValueError(f"The ledger file is broken at its record {broken.entry_id}: {broken.reason}.")
+    if not connection.in_atomic_block:
+        raise RuntimeError("The deletion ledger is extended only inside a transaction.")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK])
+    here = list(DeletionRecord.objects.order_by("pk").values_list("hash", flat=True))
+    if [record.hash for record in records[: len(here)]] != here:
+        raise ValueError("This database's deletion ledger is not the beginning of the file's; not replaying it.")
+    missing = records[len(here) :]
+    for record in missing:
+        record.pk = None
+        record.save(force_insert=True)
+    return len(missing)

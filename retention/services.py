@@ -170,8 +170,16 @@ def expired_rows() -> int:
     )
 
 
-def replay_deletions() -> Replay:
-    """Apply the whole ledger again (after a restore): scrub what came back, erase what was restored."""
+def replay_deletions(newer: list[DeletionRecord] | None = None) -> Replay:
+    """Apply the whole ledger again (after a restore): scrub what came back, erase what was restored.
+
+    ``newer``: the ledger as exported from the live database (``export_deletions``), for a
+    restore of a backup older than some anonymisations: its records this ledger lacks are
+    appended first (``retention.ledger.catch_up``).
+    """
+    if newer is not None:
+        with transaction.atomic():
+            ledger.catch_up(newer)
     broken = next(ledger.walk(DeletionRecord.objects.order_by("pk")), None)
     if broken is not None:
         raise ValueError(f"The deletion ledger is broken at record {broken.entry_id}: {broken.reason}.")

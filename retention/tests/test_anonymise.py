@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import serializers
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from accounts.models import User
@@ -314,3 +314,39 @@ def test_anonymise_due_command_prints_one_line(due):
     with time_machine.travel(datetime.datetime(2026, 11, 2, 3, 0, tzinfo=datetime.UTC)):
         call_command("anonymise_due", stdout=out)
     assert out.getvalue().strip().startswith("anonymised 1 cases and 1 persons")
+
+
+def test_a_backup_older_than_the_ledger_is_replayed_from_the_exported_ledger(due, tmp_path):
+    """The older backup has no ledger record of the case: the exported ledger brings it, and the case goes again."""
+    texts = texts_of(due)
+    dump = serializers.serialize("json", [due, due.person, *due.needs.all(), *due.consents.all()])
+    entries = list(JournalEntry.objects.filter(case=due).values("id", "old", "new", "salt"))
+    anonymise_due(system_user(), DAY)
+    ledger_file = tmp_path / "ledger.jsonl"
+    call_command("export_deletions", ledger_file, stdout=StringIO())
+    restore(dump, entries)
+    trigger = {
+        "sqlite": "DROP TRIGGER retention_deletionrecord_no_delete",
+        "postgresql": "DROP TRIGGER retention_deletionrecord_append_only ON retention_deletionrecord",
+    }
+    with as_owner(), connection.cursor() as cursor:  # the backup was made before the ledger had the record
+        cursor.execute(trigger[connection.vendor])
+        cursor.execute("DELETE FROM retention_deletionrecord")
+    assert expired_rows() == 0  # without the newer ledger, nothing says the restored rows expired
+    out = StringIO()
+    call_command("replay_deletions", "--ledger", ledger_file, stdout=out)
+    assert "0 expired rows left" in out.getvalue() and DeletionRecord.objects.count() == 1
+    assert expired_rows() == 0 and [text for text in texts if text in database_text(due)] == []
+    assert "intact" in verify_journal()
+
+
+def test_a_changed_ledger_file_is_refused(due, tmp_path):
+    anonymise_due(system_user(), DAY)
+    ledger_file = tmp_path / "ledger.jsonl"
+    call_command("export_deletions", ledger_file, stdout=StringIO())
+    original = ledger_file.read_text()
+    changed = original.replace(f'"case_id": {due.pk},', f'"case_id": {due.pk + 1000},')
+    assert changed != original
+    ledger_file.write_text(changed)
+    with pytest.raises(CommandError, match="broken"):
+        call_command("replay_deletions", "--ledger", ledger_file, stdout=StringIO())
