@@ -15,6 +15,8 @@ from collections.abc import Iterator
 
 from django.db import connections
 
+from journal.roles import ERASABLE
+
 JOURNAL_TABLES = frozenset({"journal_journalentry", "journal_accessevent", "retention_deletionrecord"})
 _ON_TABLE = {sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE, sqlite3.SQLITE_DROP_TABLE, sqlite3.SQLITE_DROP_TEMP_TABLE}
 _NAMING_TABLE_SECOND = {sqlite3.SQLITE_DROP_TRIGGER, sqlite3.SQLITE_DROP_TEMP_TRIGGER, sqlite3.SQLITE_ALTER_TABLE}
@@ -22,9 +24,8 @@ _NAMING_TABLE_SECOND = {sqlite3.SQLITE_DROP_TRIGGER, sqlite3.SQLITE_DROP_TEMP_TR
 _as_owner = False
 
 
-#: The columns anonymisation may set on a journal entry; the trigger (migration 0008) allows
-#: only their erasure, nothing else, and nothing on any other column.
-ERASABLE = frozenset({"old", "new", "salt", "erased_at"})
+#: ERASABLE: the columns anonymisation may set on a journal entry; the trigger (migration 0008)
+#: allows only their erasure, nothing else, and nothing on any other column.
 
 
 def refuse_journal_rewrites(action: int, first: str | None, second: str | None, _db: str | None, _trigger) -> int:

@@ -11,6 +11,9 @@ from django.conf import settings
 
 #: The append-only tables: the journal's two and the deletion ledger (retention), where it exists yet.
 JOURNAL_TABLES = ("journal_journalentry", "journal_accessevent", "retention_deletionrecord")
+ENTRIES = "journal_journalentry"
+#: The columns of an entry anonymisation may erase (as journal.guard.ERASABLE on SQLite).
+ERASABLE = frozenset({"old", "new", "salt", "erased_at"})
 
 
 def app_role_exists(connection, role: str) -> bool:
@@ -35,10 +38,12 @@ def grant_app_role(connection, role: str | None = None) -> bool:
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {app}",
         f"REVOKE ALL ON {journal} FROM {app}",
         f"GRANT SELECT, INSERT ON {journal} TO {app}",
-        # Anonymisation erases an expired case's values; the trigger (migration 0008) allows nothing else.
-        f"GRANT UPDATE (old, new, salt, erased_at) ON journal_journalentry TO {app}",
     ]
     with connection.cursor() as cursor:
+        columns = {column.name for column in connection.introspection.get_table_description(cursor, ENTRIES)}
+        if columns >= ERASABLE:  # from migration 0008 on
+            # Anonymisation erases an expired case's values; the trigger (migration 0008) allows nothing else.
+            statements.append(f"GRANT UPDATE ({', '.join(sorted(ERASABLE))}) ON {ENTRIES} TO {app}")
         for statement in statements:
             cursor.execute(statement)
     return True
