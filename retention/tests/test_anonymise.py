@@ -358,3 +358,16 @@ def test_a_changed_ledger_file_is_refused(due, tmp_path):
     ledger_file.write_text(changed)
     with pytest.raises(CommandError, match="broken"):
         call_command("replay_deletions", "--ledger", ledger_file, stdout=StringIO())
+
+
+def test_after_anonymisation_the_staffs_pages_of_the_case_show_no_personal_words(due, personas, client_for):
+    texts = texts_of(due)
+    anonymise_due(system_user(), DAY)
+    client = client_for(personas.contact_officer)
+    shown = ""
+    for page in ("", "changes/", "access-log/", "group/"):
+        response = client.get(f"/cases/{due.code}/{page}")
+        assert response.status_code == 200, page
+        shown += response.content.decode()
+    assert [text for text in texts if text in shown] == []
+    assert MARK in shown
