@@ -124,6 +124,8 @@ class Case(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closing_reason = models.TextField(_("reason for closing"), blank=True)
     anonymise_on = models.DateField(_("to be anonymised on"), null=True, blank=True)
+    # Set once, by retention.services when the case's personal data were removed (never cleared).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "case.transition": gettext_lazy("Transfer or release recorded on the case"),
     "case.follow_up_phase": gettext_lazy("Follow-up after release changed"),
     "case.close": gettext_lazy("Case closed"),
+    "case.anonymise": gettext_lazy("Case anonymised: its personal data removed"),
     "transition.plan": gettext_lazy("Transition planned"),
     "transition.invite": gettext_lazy("Incoming actor invited"),
     "transition.overlap": gettext_lazy("Transition in overlap"),

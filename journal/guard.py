@@ -2,7 +2,8 @@
 
 SQLite has no roles, so the append-only triggers (migration 0002) could be dropped by the
 very connection they protect. An authorizer on every connection refuses DROP TRIGGER,
-UPDATE, DELETE, DROP TABLE and ALTER TABLE on the journal tables, and
+UPDATE (but the erasure of an entry's values, ``ERASABLE``), DELETE, DROP TABLE and ALTER
+TABLE on the journal tables, and
 ``PRAGMA writable_schema``. Only ``manage.py migrate`` (journal's own ``migrate`` command)
 works as the owner, with the authorizer off for the duration. On PostgreSQL the same
 refusal comes from the app role's grants (journal migration 0004).
@@ -14,15 +15,23 @@ from collections.abc import Iterator
 
 from django.db import connections
 
-JOURNAL_TABLES = frozenset({"journal_journalentry", "journal_accessevent"})
+from journal.roles import ERASABLE
+
+JOURNAL_TABLES = frozenset({"journal_journalentry", "journal_accessevent", "retention_deletionrecord"})
 _ON_TABLE = {sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE, sqlite3.SQLITE_DROP_TABLE, sqlite3.SQLITE_DROP_TEMP_TABLE}
 _NAMING_TABLE_SECOND = {sqlite3.SQLITE_DROP_TRIGGER, sqlite3.SQLITE_DROP_TEMP_TRIGGER, sqlite3.SQLITE_ALTER_TABLE}
 
 _as_owner = False
 
 
+#: ERASABLE: the columns anonymisation may set on a journal entry; the trigger (migration 0008)
+#: allows only their erasure, nothing else, and nothing on any other column.
+
+
 def refuse_journal_rewrites(action: int, first: str | None, second: str | None, _db: str | None, _trigger) -> int:
     """The SQLite authorizer: deny what would rewrite the journal, allow everything else."""
+    if action == sqlite3.SQLITE_UPDATE and (first or "").lower() == "journal_journalentry" and second in ERASABLE:
+        return sqlite3.SQLITE_OK
     if action in _ON_TABLE and (first or "").lower() in JOURNAL_TABLES:
         return sqlite3.SQLITE_DENY
     if action in _NAMING_TABLE_SECOND and (second or "").lower() in JOURNAL_TABLES:

@@ -36,6 +36,11 @@ class JournalEntry(models.Model):
     #: The hash chain (journal.chain): the previous entry's hash, and this entry's over it and its content.
     prev_hash = models.CharField(_("previous hash"), max_length=64, default="", editable=False)
     hash = models.CharField(_("hash"), max_length=64, default="", editable=False)
+    #: What the hash covers in place of old and new (journal.chain.values_digest), and its salt.
+    #: Anonymisation (retention) erases old, new and the salt, and sets erased_at; nothing else.
+    values_digest = models.CharField(_("digest of the values"), max_length=64, default="", editable=False)
+    salt = models.CharField(_("salt"), max_length=32, default="", editable=False)
+    erased_at = models.DateTimeField(_("values erased"), null=True, editable=False)
     # Set by journal.display for the reader: the entry said in a sentence, its changed fields in words.
     sentence: str
     display: list[tuple[str, str | None, str]]

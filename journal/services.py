@@ -121,3 +121,17 @@ def record_access(*, viewer: User, case_ids: Iterable[int], purpose: AccessPurpo
         )
         for case_id in dict.fromkeys(case_ids)
     )
+
+
+def erase_values(entry_ids: Iterable[int], at: datetime.datetime) -> int:
+    """Erase the old and new values (and the salt) of these entries, for anonymisation only.
+
+    The hash chain still checks: it covers each entry's salted digest, not its values
+    (journal.chain). The database allows this one change and no other (journal migration
+    0008); entries erased before are left as they are. Returns how many were erased now.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("erase_values must be called inside the transaction that anonymises the case.")
+    return JournalEntry.objects.filter(pk__in=list(entry_ids), erased_at__isnull=True).update(
+        old=None, new=None, salt="", erased_at=at
+    )

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "notices",
     "core",
     "population",
+    "retention",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ must update rows the triggers protect: so the triggers are dropped first and mad
 import django.utils.timezone
 from django.db import migrations, models
 
-from journal.chain import link
+from journal.chain import link_first_form
 
 append_only = __import__("journal.migrations.0002_append_only", fromlist=["create_triggers", "drop_triggers"])
 
@@ -18,7 +18,7 @@ def link_existing(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("UPDATE journal_journalentry SET prev_hash = '', hash = ''")
     entries = list(entry_model.objects.order_by("id"))
-    link(entries)  # the chain is empty now, so it starts at the genesis hash
+    link_first_form(entries)  # the chain is empty now, so it starts at the genesis hash
     for entry in entries:
         entry_model.objects.filter(pk=entry.pk).update(prev_hash=entry.prev_hash, hash=entry.hash)
     append_only.create_triggers(apps, schema_editor)
