@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := overgang.settings
 
-.PHONY: run test suite setup lint typecheck security format migrate messages clean pg-roles lock
+.PHONY: run test suite setup lint typecheck security format migrate messages clean pg-roles lock backup restore-drill migration-lint
 
 # Stamp files keep a second `make run` from reinstalling anything.
 # requirements.txt is what production runs; requirements-dev.txt adds the test and development
@@ -39,6 +39,18 @@ $(CHROMIUM):
 # the app role (DATABASE_URL), which owns nothing (journal.roles). Without it, DATABASE_URL.
 migrate: setup
 	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" $(PY) manage.py migrate --noinput
+
+# Backups and the restore drill (issue 24, ASSURANCE #22; core/drill.py). `make backup` writes
+# one into backups/ (pg_dump --format=custom, or SQLite's online backup). `make restore-drill`
+# backs up, restores into a scratch database (dropped after), compares every table's row count
+# and checksum with the source, replays the deletion ledger and checks the journal's chain on the
+# copy, one line per table; non-zero on any difference. As the owner role on PostgreSQL (it
+# creates the scratch database).
+backup: setup
+	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" $(PY) manage.py backup
+
+restore-drill: setup
+	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" $(PY) manage.py restore_drill
 
 # PostgreSQL on this machine: the owner role overgang (runs migrations, creates the test
 # databases), the app role overgang_app (LOGIN, owns nothing, creates nothing) and the database.
