@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := overgang.settings
 
-.PHONY: run test suite setup lint typecheck security format migrate messages clean pg-roles lock backup restore-drill migration-lint
+.PHONY: run test suite setup lint typecheck security format migrate messages clean pg-roles lock backup restore-drill migration-lint old-code-check
 
 # Stamp files keep a second `make run` from reinstalling anything.
 # requirements.txt is what production runs; requirements-dev.txt adds the test and development
@@ -51,6 +51,17 @@ backup: setup
 
 restore-drill: setup
 	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" $(PY) manage.py restore_drill
+
+# Migrations that cannot break a running site (issue 24, ASSURANCE #24). `make migration-lint`:
+# django-migration-linter on every migration, on PostgreSQL (on SQLite it flags the table rebuilds
+# of even the first migrations); pyproject.toml [tool.django_migration_linter] lists the exceptions
+# and why. `make old-code-check`: the code from before the newest migration serves the daily pages
+# on the schema this code migrates to (.ci/old_code_on_new_schema.py says which commit and how).
+migration-lint: setup
+	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" $(PY) manage.py lintmigrations --no-cache --quiet ok ignore
+
+old-code-check: setup
+	$(PY) .ci/old_code_on_new_schema.py
 
 # PostgreSQL on this machine: the owner role overgang (runs migrations, creates the test
 # databases), the app role overgang_app (LOGIN, owns nothing, creates nothing) and the database.

@@ -121,16 +121,17 @@ def take_over(people: dict[str, User]) -> Callable[[], object]:
     and its shared open needs are copied into the new case (the take-over of needs), then it is marked done."""
     kari, olav = people["kari.kontakt"], people["olav.oslo"]
     sigrid = User.objects.create_user(username="sigrid.steg", first_name="Sigrid", last_name="Steg", role=Role.PERSON)
-    facts = {"first_name": "Sigrid", "birth_date": datetime.date(1990, 5, 5), "national_id": NUMBER}
     earlier = case_open(
         actor=kari,
         person_user=sigrid,
         data=IntakeData(
+            first_name="Sigrid",
             last_name="Steg",
+            birth_date=datetime.date(1990, 5, 5),
+            national_id=NUMBER,
             home_municipality="Bergen",
             legal_status=LegalStatus.REMAND,
             intake_date=timezone.localdate() - datetime.timedelta(days=30),
-            **facts,
         ),
     )
     earlier = _with_member(earlier, kari, people["sara.sosial"])
@@ -139,11 +140,13 @@ def take_over(people: dict[str, User]) -> Callable[[], object]:
     new = case_open(
         actor=olav,
         data=IntakeData(
+            first_name="Sigrid",
             last_name="Steg",
+            birth_date=datetime.date(1990, 5, 5),
+            national_id=NUMBER,
             home_municipality="Oslo",
             legal_status=LegalStatus.REMAND,
             intake_date=timezone.localdate(),
-            **facts,
         ),
     )
     asked = carry_over_ask(actor=olav, case=new, needs_and_plan=True, group=True)
