@@ -58,7 +58,7 @@ restore-drill: setup
 # and why. `make old-code-check`: the code from before the newest migration serves the daily pages
 # on the schema this code migrates to (.ci/old_code_on_new_schema.py says which commit and how).
 migration-lint: setup
-	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" $(PY) manage.py lintmigrations --no-cache --quiet ok ignore
+	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" DJANGO_SETTINGS_MODULE=overgang.settings_lint $(PY) manage.py lintmigrations --no-cache --quiet ok ignore
 
 old-code-check: setup
 	$(PY) .ci/old_code_on_new_schema.py

@@ -5,7 +5,6 @@ without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. Without it, the development 
 runs on SQLite with an insecure key that is never used in production.
 """
 
-import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -78,11 +77,6 @@ INSTALLED_APPS = [
     "core",
     "population",
 ]
-# The migration linter (issue 24, ASSURANCE #24: `make migration-lint`, pyproject.toml says which
-# migrations are excepted and why) is a development tool: requirements-dev.txt installs it,
-# production does not.
-if not PRODUCTION and importlib.util.find_spec("django_migration_linter") is not None:
-    INSTALLED_APPS.append("django_migration_linter")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
