@@ -36,6 +36,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.management import get_commands
 from django.db import connection
+from django.utils import timezone
 
 #: Where ``make backup`` writes (gitignored).
 BACKUP_DIR = Path(settings.BASE_DIR) / "backups"
@@ -223,7 +224,7 @@ def _pg_dump(path: Path, snapshot: str | None = None) -> None:
 
 def _backup_path(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.datetime.now(tz=datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     suffix = "dump" if connection.vendor == "postgresql" else "sqlite3"
     return directory / f"overgang-{stamp}.{suffix}"
 
