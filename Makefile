@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := overgang.settings
 
-.PHONY: run test suite setup lint typecheck security format migrate messages clean pg-roles lock
+.PHONY: run test suite setup lint typecheck security format migrate messages clean pg-roles lock backup restore-drill migration-lint old-code-check
 
 # Stamp files keep a second `make run` from reinstalling anything.
 # requirements.txt is what production runs; requirements-dev.txt adds the test and development
@@ -39,6 +39,29 @@ $(CHROMIUM):
 # the app role (DATABASE_URL), which owns nothing (journal.roles). Without it, DATABASE_URL.
 migrate: setup
 	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" $(PY) manage.py migrate --noinput
+
+# Backups and the restore drill (issue 24, ASSURANCE #22; core/drill.py). `make backup` writes
+# one into backups/ (pg_dump --format=custom, or SQLite's online backup). `make restore-drill`
+# backs up, restores into a scratch database (dropped after), compares every table's row count
+# and checksum with the source, replays the deletion ledger and checks the journal's chain on the
+# copy, one line per table; non-zero on any difference. As the owner role on PostgreSQL (it
+# creates the scratch database).
+backup: setup
+	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" $(PY) manage.py backup
+
+restore-drill: setup
+	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" $(PY) manage.py restore_drill
+
+# Migrations that cannot break a running site (issue 24, ASSURANCE #24). `make migration-lint`:
+# django-migration-linter on every migration, on PostgreSQL (on SQLite it flags the table rebuilds
+# of even the first migrations); pyproject.toml [tool.django_migration_linter] lists the exceptions
+# and why. `make old-code-check`: the code from before the newest migration serves the daily pages
+# on the schema this code migrates to (.ci/old_code_on_new_schema.py says which commit and how).
+migration-lint: setup
+	DATABASE_URL="$${MIGRATE_DATABASE_URL:-$$DATABASE_URL}" DJANGO_SETTINGS_MODULE=overgang.settings_lint $(PY) manage.py lintmigrations --no-cache --quiet ok ignore
+
+old-code-check: setup
+	$(PY) .ci/old_code_on_new_schema.py
 
 # PostgreSQL on this machine: the owner role overgang (runs migrations, creates the test
 # databases), the app role overgang_app (LOGIN, owns nothing, creates nothing) and the database.
@@ -71,9 +94,12 @@ security: setup
 # (pip-compile --upgrade-package NAME moves one). From PyPI itself, not a local mirror.
 PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(VENV)/bin/pip-compile --quiet --generate-hashes \
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --index-url https://pypi.org/simple
+# pip-compile writes no extras (--strip-extras: requirements-dev.in reads requirements.txt as
+# constraints, where pip refuses them); fonttools gets its woff extra back after (requirements.in).
 lock: setup
 	$(PIP_COMPILE) -o requirements.txt requirements.in
 	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+	sed -i 's/^fonttools==/fonttools[woff]==/' requirements.txt requirements-dev.txt
 
 # mypy with django-stubs (pyproject.toml [tool.mypy]): the project at check_untyped_defs,
 # access/, every services.py and selectors.py strict. The cache in .mypy_cache keeps a rerun short.
