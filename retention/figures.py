@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Count
 
 from accounts.models import Agency, AgencyKind, Country, Role, User
+from accounts.services import system_user
 from cases.models import Case, Stage
 from obstacles.selectors import MapScope, map_figures, zone_figures
-from obstacles.services import system_user
 from population.generator import USERNAME_PREFIX, Generator
 from population.measure import measure
 from programmes.models import Programme

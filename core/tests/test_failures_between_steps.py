@@ -11,7 +11,8 @@ the real database runs every statement up to the failing one, which is refused b
 listed below by reading the service (``STEPS``); a test per service checks that list against
 what the service really writes, so a service that grows a step grows a test with it.
 
-Anonymisation (issue 24, point 1) is not on main yet; its steps join this file when it lands.
+Anonymisation (issue 24, point 1) is among them: a case's texts, the person, the journal's values
+and the deletion ledger are changed together or not at all.
 """
 
 from __future__ import annotations
@@ -26,13 +27,15 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role, User
-from cases.models import CarryOver, Case, LegalStatus
+from accounts.services import system_user
+from cases.models import CarryOver, Case, LegalStatus, Stage
 from cases.services import IntakeData, carry_over_ask, carry_over_holder_answer, carry_over_person_answer, case_open
 from core.drill import table_sums
 from handover.models import Transition
 from handover.services import membership_accept, release_sudden, transition_complete, transition_plan
 from needs.services import need_create
 from reference.models import LifeArea
+from retention.services import anonymise_case
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +158,20 @@ def take_over(people: dict[str, User]) -> Callable[[], object]:
     return lambda: carry_over_person_answer(actor=sigrid, carry_over=asked, agree=True)
 
 
+def anonymisation(people: dict[str, User]) -> Callable[[], object]:
+    """retention.services.anonymise_case of a closed case whose day has come: its texts and the person's
+    identity scrubbed, the journal's values erased, the deletion ledger appended, the case marked, journaled."""
+    kari = people["kari.kontakt"]
+    case = _remand_case(kari)
+    need_create(actor=kari, case=case, life_area=LifeArea.objects.get(slug="debt"), own_words="Gjeld til inkasso")
+    today = timezone.localdate()
+    Case.objects.filter(pk=case.pk).update(
+        stage=Stage.CLOSED, closed_on=today - datetime.timedelta(days=731), closing_reason="Flyttet", anonymise_on=today
+    )
+    actor = system_user()
+    return lambda: anonymise_case(actor, case.pk, today)
+
+
 @dataclass(frozen=True)
 class Service:
     prepare: Callable[[dict[str, User]], Callable[[], object]]
@@ -218,6 +235,22 @@ SERVICES: dict[str, Service] = {
             *("INSERT needs_need", "INSERT journal_journalentry") * 2,
             # ... and the carry-over marked done
             "UPDATE cases_carryover",
+            "INSERT journal_journalentry",
+        ),
+    ),
+    "anonymisation": Service(
+        anonymisation,
+        (
+            # the registry's rules: the case's own texts, the group's purposes, the needs' words
+            "UPDATE cases_case",
+            "UPDATE cases_membership",
+            "UPDATE needs_need",
+            # the person (no other case kept), the journal's values erased
+            "UPDATE cases_person",
+            "UPDATE journal_journalentry",
+            # the case marked, the ledger appended, the anonymisation journaled
+            "UPDATE cases_case",
+            "INSERT retention_deletionrecord",
             "INSERT journal_journalentry",
         ),
     ),

@@ -13,11 +13,11 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import system_user
 from cases.models import Case, Membership, Person, Stage
 from journal.guard import as_owner
 from journal.models import AccessEvent, JournalEntry
 from journal.services import record_change
-from obstacles.services import system_user
 from retention.models import DeletionRecord
 from retention.registry import MARK, PERSON, PERSON_USER, RULES, anonymous_username
 from retention.services import anonymise_case, anonymise_due, expired_rows, replay_deletions

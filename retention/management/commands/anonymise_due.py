@@ -5,7 +5,7 @@ Run it from the same scheduler as the reminders, e.g. every night.
 
 from django.core.management.base import BaseCommand
 
-from obstacles.services import system_user
+from accounts.services import system_user
 from retention.services import anonymise_due
 
 
