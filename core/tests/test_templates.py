@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.tests.test_url_walk import PERSONAS, TABLE, url_kwargs, walked_patterns
 from accounts.models import User
@@ -182,6 +183,21 @@ def test_every_page_escapes_hostile_text_and_every_template_is_rendered(client, 
         found += problems_in("the group started twice", client.post(start))
         client.force_login(mats.person.user)
         found += problems_in("the person's summons", client.get(reverse("summons:mine", args=[mats.code])))
+        # The second factor's pages (issue 23), at the password step: giving a code, and setting up
+        # the authenticator for a user who has none.
+        TOTPDevice.objects.filter(user=personas.analyst).delete()
+        for user, name in (
+            (personas.contact_officer, "second_factor_verify"),
+            (personas.analyst, "second_factor_enrol"),
+        ):
+            client.logout()
+            client.force_login(user, second_factor=False)
+            for response in (
+                client.get(reverse(name), {"next": HOSTILE}),
+                client.post(reverse(name), {"code": HOSTILE}),
+            ):
+                pages += 1
+                found += problems_in(f"{name} as {user.username}", response)
         request = RequestFactory().get("/", {"q": HOSTILE})
         found += problems_in("500", server_error(request))
         body = render_to_string("registration/locked_out.html", request=request)
