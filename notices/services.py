@@ -29,11 +29,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, AgencyKind, Country, User
+from accounts.services import system_user
 from cases.models import Case, Membership, membership_is_open
 from handover.models import OPEN_STATES, Transition, TransitionKind
 from journal.services import record_change, snapshot
 from notices.models import LOOPBACK_HOSTS, Channel, Delivery, Notice, NoticeKind, Subscription
-from obstacles.services import system_user
 
 logger = logging.getLogger(__name__)
 

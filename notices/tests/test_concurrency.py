@@ -23,7 +23,7 @@ def test_concurrent_runs_deliver_each_notice_once(live_site):
             "from cases.models import Case\n"
             "from notices.models import Subscription\n"
             "from notices.services import enqueue_release_notices\n"
-            "from obstacles.services import system_user\n"
+            "from accounts.services import system_user\n"
             f"url = {endpoint.url!r}\n"
             "for agency in Agency.objects.exclude(kind=AgencyKind.PRISON):\n"
             f"    secret = {endpoint.secret!r}\n"
