@@ -10,9 +10,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from access.policy import CaseAccess, access_by_code
-from accounts.models import User
 from cases.models import Case
+from core.tests.granted import granted_access
 from handover.models import TransitionKind
 from handover.services import transition_plan
 from notices.models import NoticeState
@@ -23,12 +22,6 @@ from notices.tests.test_services import intake
 from release.tests.conftest import join
 
 pytestmark = pytest.mark.django_db
-
-
-def access(user: User, case: Case) -> CaseAccess:
-    found = access_by_code(user, case.code)
-    assert found is not None
-    return found
 
 
 def later(days: int) -> datetime.datetime:
@@ -79,6 +72,6 @@ def test_only_those_who_run_the_case_see_its_notices(personas, nav):
     subscribe(nav, personas.admin, email="nav@example.no")
     case = intake(personas.contact_officer)
     deliver_due()
-    assert [row.agency for row in notices_for(access(personas.contact_officer, case))] == [nav.name]
+    assert [row.agency for row in notices_for(granted_access(personas.contact_officer, case))] == [nav.name]
     join(case, personas.contact_officer, personas.nav_with_consent)
-    assert notices_for(access(personas.nav_with_consent, case)) == []
+    assert notices_for(granted_access(personas.nav_with_consent, case)) == []
