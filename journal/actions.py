@@ -92,6 +92,8 @@ ACTION_LABELS = {
     "admin.delete": gettext_lazy("Deleted in the administration"),
     "account.password_link": gettext_lazy("Link to set a password sent"),
     "account.language": gettext_lazy("Language chosen"),
+    "account.identity_link": gettext_lazy("Account at a log-in service linked to the user"),
+    "account.sign_in": gettext_lazy("Logged in through a log-in service"),
     "access.unit": gettext_lazy("A coordinator of the prison opened the case, with a reason"),
     "access.emergency": gettext_lazy("Emergency access to the case, with a reason"),
     "programme.facts": gettext_lazy("What the programmes ask recorded"),
