@@ -127,9 +127,7 @@ class ExternalIdentity(models.Model):
 
     issuer = models.CharField(_("issuer"), max_length=300)
     subject = models.CharField(_("subject"), max_length=255)
-    user = models.ForeignKey(
-        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="external_identities"
-    )
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="external_identities")
     created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
 
     class Meta:

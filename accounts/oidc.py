@@ -27,7 +27,7 @@ from accounts.oidc_settings import OidcProvider
 #: session at "high" has passed it at the provider.
 SESSION_AUTH_LEVEL = "auth_level"
 SESSION_PROVIDER = "oidc_provider"
-SESSION_ID_TOKEN = "oidc_id_token"
+SESSION_ID_TOKEN = "oidc_id_token"  # noqa: S105 (a session key, not a token)
 LOW, SUBSTANTIAL, HIGH = "low", "substantial", "high"
 
 #: Authlib clients by provider, each keeping its provider's discovery document and keys once read.

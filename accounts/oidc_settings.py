@@ -56,7 +56,9 @@ def providers_from_environment(
     providers: dict[str, OidcProvider] = {}
     for name in names:
         if not NAME_PATTERN.match(name):
-            raise ImproperlyConfigured(f"OVERGANG_OIDC_PROVIDERS: {name!r} is not a name of lowercase letters and digits.")
+            raise ImproperlyConfigured(
+                f"OVERGANG_OIDC_PROVIDERS: {name!r} is not a name of lowercase letters and digits."
+            )
         prefix = f"OVERGANG_OIDC_{name.upper()}_"
 
         def value(key: str, default: str = "", *, prefix: str = prefix) -> str:

@@ -54,7 +54,11 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["password_login"] = settings.PASSWORD_LOGIN
         context["oidc_buttons"] = [
-            (reverse("oidc_start", kwargs={"provider": provider.name}), provider_label(provider), provider.audience_kind)
+            (
+                reverse("oidc_start", kwargs={"provider": provider.name}),
+                provider_label(provider),
+                provider.audience_kind,
+            )
             for provider in oidc.providers().values()
         ]
         return context
@@ -68,7 +72,7 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     """Local logout, then, after a provider's sign-in, logout at the provider too (RP-initiated)."""
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         name, id_token = request.session.get(oidc.SESSION_PROVIDER), request.session.get(oidc.SESSION_ID_TOKEN)
         response = super().post(request, *args, **kwargs)
         provider = oidc.provider_named(name) if name else None

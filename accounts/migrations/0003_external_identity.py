@@ -6,25 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_user_language'),
+        ("accounts", "0002_user_language"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExternalIdentity',
+            name="ExternalIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=300, verbose_name='issuer')),
-                ('subject', models.CharField(max_length=255, verbose_name='subject')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='linked at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='external_identities', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("issuer", models.CharField(max_length=300, verbose_name="issuer")),
+                ("subject", models.CharField(max_length=255, verbose_name="subject")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="linked at")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="external_identities",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'external identity',
-                'verbose_name_plural': 'external identities',
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'subject'), name='external_identity_unique')],
+                "verbose_name": "external identity",
+                "verbose_name_plural": "external identities",
+                "constraints": [models.UniqueConstraint(fields=("issuer", "subject"), name="external_identity_unique")],
             },
         ),
     ]

@@ -22,6 +22,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 import time_machine
@@ -36,6 +37,7 @@ from accounts.models import ExternalIdentity, User
 from accounts.oidc_settings import PERSON, STAFF, OidcProvider
 from accounts.services import LINKED_BY_ADMINISTRATOR, identity_link
 from core.clock import machine_time
+from core.readability import lix, visible_text
 from journal.models import JournalEntry
 
 pytestmark = pytest.mark.django_db
@@ -62,34 +64,37 @@ def oidc_provider() -> Iterator[str]:
     issuer = f"http://127.0.0.1:{port}"
     # On a moved clock (OVERGANG_TODAY, the date sweep) the provider moves by the same distance.
     offset_ms = round((timezone.now().timestamp() - machine_time()) * 1000)
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(  # noqa: S603 (our own script, fixed arguments)
-        [node, str(SCRIPT), str(port)],
-        cwd=BASE_DIR,
-        env={**os.environ, "CLOCK_OFFSET_MS": str(offset_ms)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=2):  # noqa: S310
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError("the OpenID provider did not start:\n" + log.read().decode()[-3000:]) from None
-                time.sleep(0.2)
-        yield issuer
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [node, str(SCRIPT), str(port)],
+            cwd=BASE_DIR,
+            env={**os.environ, "CLOCK_OFFSET_MS": str(offset_ms)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            _wait_until_up(process, issuer, log)
+            yield issuer
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_up(process: subprocess.Popen, issuer: str, log: IO[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=2):  # noqa: S310
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError("the OpenID provider did not start:\n" + log.read().decode()[-3000:]) from None
+            time.sleep(0.2)
 
 
 @pytest.fixture
@@ -186,7 +191,7 @@ def test_a_person_signs_in_by_the_identity_number_their_provider_returns(client,
     identity = ExternalIdentity.objects.get(user=jonas)
     assert (identity.issuer, identity.subject) == (providers["idporten"].issuer, "person-jonas")
     link = JournalEntry.objects.get(action="account.identity_link", object_id=str(identity.pk))
-    assert link.actor == jonas and link.new["how"] == "identity_number"
+    assert link.actor == jonas and (link.new or {}).get("how") == "identity_number"
     assert number_not_in(link)
     # The next time the subject alone finds him, even if the number were gone; no second link.
     person = jonas.person
@@ -213,7 +218,11 @@ def number_not_in(entry: JournalEntry) -> bool:
 def test_staff_sign_in_by_the_subject_an_administrator_linked(client, providers, personas):
     kari = personas.contact_officer
     identity_link(
-        actor=personas.admin, user=kari, issuer=providers["entra"].issuer, subject="staff-kari", how=LINKED_BY_ADMINISTRATOR
+        actor=personas.admin,
+        user=kari,
+        issuer=providers["entra"].issuer,
+        subject="staff-kari",
+        how=LINKED_BY_ADMINISTRATOR,
     )
     callback = to_callback(client, Browser(), "entra", account="staff-kari", amr="pwd,mfa")
     assert client.get(callback).status_code == 302
@@ -224,13 +233,17 @@ def test_staff_sign_in_by_the_subject_an_administrator_linked(client, providers,
     assert client.get(callback).status_code == 302
     assert client.session[oidc.SESSION_AUTH_LEVEL] == "low"
     link = JournalEntry.objects.get(action="account.identity_link")
-    assert link.actor == personas.admin and link.new["how"] == "administrator"
+    assert link.actor == personas.admin and (link.new or {}).get("how") == "administrator"
 
 
 def test_an_unknown_subject_is_refused_and_nothing_is_created(client, providers, personas):
     kari = personas.contact_officer
     identity_link(
-        actor=personas.admin, user=kari, issuer=providers["entra"].issuer, subject="staff-kari", how=LINKED_BY_ADMINISTRATOR
+        actor=personas.admin,
+        user=kari,
+        issuer=providers["entra"].issuer,
+        subject="staff-kari",
+        how=LINKED_BY_ADMINISTRATOR,
     )
     users, identities = User.objects.count(), ExternalIdentity.objects.count()
     tries = [
@@ -243,6 +256,12 @@ def test_an_unknown_subject_is_refused_and_nothing_is_created(client, providers,
         assert response.status_code == 403, (provider, account)
         assert response.context["for_person"] == (provider == "idporten")  # the page saying whom to ask
         assert signed_in_user(client) is None
+    # The page the person reads says whom to ask, in plain words (LIX as for person pages).
+    for language in ("nb", "da"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(to_callback(client, Browser(), "idporten", account="person-unknown"))
+        assert page.status_code == 403
+        assert lix(visible_text(page.content.decode()))[0] <= 33, language
     assert (User.objects.count(), ExternalIdentity.objects.count()) == (users, identities)
     assert not JournalEntry.objects.filter(action="account.sign_in").exists()
 
