@@ -26,6 +26,7 @@ from joserfc.errors import JoseError
 from access.decorators import public
 from accounts import oidc, services
 from accounts.oidc_settings import PERSON, OidcProvider
+from cases import identity
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,8 @@ class LogoutView(auth_views.LogoutView):
     """Local logout, then, after a provider's sign-in, logout at the provider too (RP-initiated)."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        name, id_token = request.session.get(oidc.SESSION_PROVIDER), request.session.get(oidc.SESSION_ID_TOKEN)
+        name = request.session.get(oidc.SESSION_PROVIDER)
+        id_token = identity.decrypt(request.session.get(oidc.SESSION_ID_TOKEN) or "")
         response = super().post(request, *args, **kwargs)
         provider = oidc.provider_named(name) if name else None
         if provider is None:
@@ -151,7 +153,9 @@ def oidc_callback(request: HttpRequest, provider: str) -> HttpResponseBase:
     auth.login(request, user, backend="accounts.backends.ModelBackend")
     request.session[oidc.SESSION_AUTH_LEVEL] = level
     request.session[oidc.SESSION_PROVIDER] = found.name
-    request.session[oidc.SESSION_ID_TOKEN] = token.get("id_token", "")
+    # Kept for the logout at the provider (id_token_hint), encrypted: a person's token carries
+    # their identity number, and the session table is no place for it in clear.
+    request.session[oidc.SESSION_ID_TOKEN] = identity.encrypt(token.get("id_token", ""))
     return redirect(next_url)
 
 

@@ -8,8 +8,10 @@ the provider over HTTP (discovery, keys, token endpoint) as it would to ID-porte
 
 from __future__ import annotations
 
+import base64
 import datetime
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -36,6 +38,7 @@ from accounts import oidc
 from accounts.models import ExternalIdentity, User
 from accounts.oidc_settings import PERSON, STAFF, OidcProvider
 from accounts.services import LINKED_BY_ADMINISTRATOR, identity_link
+from cases.identity import decrypt
 from core.clock import machine_time
 from core.readability import lix, visible_text
 from journal.models import JournalEntry
@@ -312,7 +315,10 @@ def test_logout_signs_out_here_and_at_the_provider(client, providers, personas):
     jonas_with_his_number(personas)
     browser = Browser()
     assert client.get(to_callback(client, browser, "idporten", account="person-jonas")).status_code == 302
-    id_token = client.session[oidc.SESSION_ID_TOKEN]
+    kept = client.session[oidc.SESSION_ID_TOKEN]
+    assert JONAS_NUMBER not in kept  # the ID token (with his pid) is kept encrypted
+    id_token = decrypt(kept)
+    assert JONAS_NUMBER in json.loads(base64.urlsafe_b64decode(id_token.split(".")[1] + "=="))["pid"]
     response = client.post(reverse("logout"))
     assert signed_in_user(client) is None
     end_session = urllib.parse.urlsplit(response["Location"])
