@@ -12,6 +12,7 @@ from typing import Any
 
 import requests
 from authlib.common.errors import AuthlibBaseError
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
@@ -75,7 +76,10 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         name = request.session.get(oidc.SESSION_PROVIDER)
-        id_token = identity.decrypt(request.session.get(oidc.SESSION_ID_TOKEN) or "")
+        try:
+            id_token = identity.decrypt(request.session.get(oidc.SESSION_ID_TOKEN) or "")
+        except InvalidToken:  # kept under a key since replaced: log out without the hint
+            id_token = ""
         response = super().post(request, *args, **kwargs)
         provider = oidc.provider_named(name) if name else None
         if provider is None:

@@ -9,6 +9,7 @@ the provider over HTTP (discovery, keys, token endpoint) as it would to ID-porte
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime
 import http.cookiejar
 import json
@@ -344,6 +345,16 @@ def test_logout_signs_out_here_and_at_the_provider(client, providers, personas):
     start = client.get(reverse("oidc_start", kwargs={"provider": "idporten"}))
     status, location, _body = browser.request(start["Location"])
     assert "/interaction/" in location, location
+
+
+def test_a_provider_not_answering_at_logout_still_signs_out_here(client, providers, personas, settings):
+    jonas_with_his_number(personas)
+    assert client.get(to_callback(client, Browser(), "idporten", account="person-jonas")).status_code == 302
+    gone = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    settings.OIDC_PROVIDERS = {**providers, "idporten": dataclasses.replace(providers["idporten"], issuer=gone)}
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert signed_in_user(client) is None
 
 
 def test_password_login_switched_off(client, settings, providers, personas):
