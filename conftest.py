@@ -26,7 +26,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Keep every test that uses the live server on one xdist worker (``make test`` runs two).
+    """Keep every test that uses the live server on one xdist worker (``make test`` runs two),
+    and so every test that uses another server fixture (``sweep.LIVE_FIXTURES``) on one worker.
 
     ``live_site`` is per session, so per worker: in one group, one gunicorn and one Chromium
     serve them all, and the other worker runs the rest meanwhile (``--dist loadgroup``).
@@ -36,8 +37,9 @@ def pytest_collection_modifyitems(config, items):
     """
     live = set()
     for item in items:
-        if "live_site" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("live_site"))
+        servers = sorted(sweep.LIVE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+        if servers:  # one group per server fixture: one server per worker, on one worker
+            item.add_marker(pytest.mark.xdist_group(servers[0]))
             live.add(item.nodeid)
     day = sweep.sweep_day()
     if day is None:

@@ -20,8 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Agency, User
-from accounts.services import password_link_send
+from accounts.models import Agency, ExternalIdentity, User
+from accounts.services import LINKED_BY_ADMINISTRATOR, identity_link, password_link_send
 from journal.services import record_change, snapshot
 
 if TYPE_CHECKING:
@@ -204,6 +204,33 @@ class UserAdmin(JournaledAdmin, BaseUserAdmin):
                 self.message_user(
                     request, _("A link to set the password is sent to %(email)s.") % {"email": user.email}
                 )
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(JournaledAdmin):
+    """A user's subject at an OpenID provider: linked here for staff (persons are linked at
+    their first sign-in by their identity number), never changed, deleted to unlink."""
+
+    fields = ["user", "issuer", "subject"]
+    list_display = ["user", "issuer", "subject", "created_at"]
+    list_filter = ["issuer"]
+    search_fields = ["user__username", "user__last_name", "subject"]
+    autocomplete_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            raise PermissionDenied
+        identity_link(
+            actor=request.user,
+            user=obj.user,
+            issuer=obj.issuer,
+            subject=obj.subject,
+            how=LINKED_BY_ADMINISTRATOR,
+            identity=obj,
+        )
 
 
 admin.site.unregister(Group)

@@ -115,3 +115,25 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ExternalIdentity(models.Model):
+    """A user's account at an OpenID provider: the provider's stable subject for them.
+
+    Sign-in through a provider finds the user by (issuer, subject), never by a name or an
+    e-mail address. An administrator links staff; a person is linked at their first sign-in
+    by the identity number the provider vouches for (accounts.services.oidc_user_for).
+    """
+
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="external_identities")
+    created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

@@ -103,6 +103,8 @@ ACTION_LABELS = {
     "account.recovery_codes": gettext_lazy("New recovery codes made"),
     "account.recovery_code_used": gettext_lazy("Recovery code used to sign in"),
     "account.second_factor_failed": gettext_lazy("Wrong code given for the second factor"),
+    "account.identity_link": gettext_lazy("Account at a log-in service linked to the user"),
+    "account.sign_in": gettext_lazy("Logged in through a log-in service"),
     "access.unit": gettext_lazy("A coordinator of the prison opened the case, with a reason"),
     "access.emergency": gettext_lazy("Emergency access to the case, with a reason"),
     "programme.facts": gettext_lazy("What the programmes ask recorded"),

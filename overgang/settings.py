@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from accounts.oidc_settings import providers_from_environment
 from overgang.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -191,6 +192,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in through OpenID Connect providers (ID-porten, MitID, the employer's Entra ID): named
+# in OVERGANG_OIDC_PROVIDERS, each with its own variables (accounts/oidc_settings.py). The
+# password form stays for the embedded demo; OVERGANG_PASSWORD_LOGIN=off removes it and every
+# password sign-in, the admin's too (accounts.backends).
+OIDC_PROVIDERS = providers_from_environment(production=PRODUCTION)
+PASSWORD_LOGIN = env_bool("OVERGANG_PASSWORD_LOGIN", default=True)
+# Seconds of clock difference allowed when an ID token's times are checked (iat, exp).
+OIDC_LEEWAY_SECONDS = env_int("OVERGANG_OIDC_LEEWAY_SECONDS", 60)
 
 # Login throttling (django-axes): five failures lock the username (and the username from
 # that address) for the cool-off period; the right password is refused meanwhile. Never the

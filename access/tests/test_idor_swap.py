@@ -65,7 +65,8 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
 #: (access.directory), not through a case's code; its swaps across agencies and prisons are
 #: directory/tests/test_referrals.py's.
 #: page: the address of a person page read aloud (personpages.listen); its swaps are the last test's below.
-NOT_OBJECTS = frozenset({"code", "token", "uidb64", "slug", "service_id", "referral_id", "page"})
+#: provider: the name of an OpenID provider in the sign-in address, public (accounts/tests/test_oidc.py).
+NOT_OBJECTS = frozenset({"code", "token", "uidb64", "slug", "service_id", "referral_id", "page", "provider"})
 #: How many objects of each kind each other case lends to the swap (the newest first).
 PER_CASE = 2
 #: Rows a refused request may still write: the read of the viewer's own case, and the session.

@@ -33,6 +33,8 @@ TABLE = {
     "accessibility": "200 200 200 200",
     "login": "302 302 302 302",
     "logout": "405 405 405 405",
+    "oidc_start": "404 404 404 404",  # no OpenID provider is configured in the walk
+    "oidc_callback": "404 404 404 404",
     "password_reset_confirm": "200 200 200 200",
     "password_reset_complete": "200 200 200 200",
     "set_language": "302 302 302 302",

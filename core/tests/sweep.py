@@ -65,7 +65,10 @@ LIVE_WEIGHTS = {
     "bench/tests/test_loadgen_login.py": 6,  # h23-mfa, wall seconds of the call here
     "programmes/tests/test_concurrency.py": 7,
     "notices/tests/test_concurrency.py": 24,  # measured 2026-12-06, with its endpoint on 127.0.0.1
+    "accounts/tests/test_oidc.py": 3,  # a node OpenID provider (oidc-provider) on 127.0.0.1; measured 2026-12-06
 }
+#: The fixtures that start a server process: a test using one counts as a live-server test.
+LIVE_FIXTURES = frozenset({"live_site", "oidc_provider"})
 DEFAULT_WEIGHT = 20
 #: Worlds of the reference-policy property test on a swept day (200 on the real date).
 SWEEP_POLICY_WORLDS = 25

@@ -202,6 +202,10 @@ def test_every_page_escapes_hostile_text_and_every_template_is_rendered(client, 
         found += problems_in("500", server_error(request))
         body = render_to_string("registration/locked_out.html", request=request)
         found += [f"locked out: {text!r}" for text in RAW + FORGOTTEN if text in body]
+        # The pages after a refused sign-in through an OpenID provider (accounts.views.oidc_callback).
+        for template in ("registration/oidc_failed.html", "registration/oidc_unknown.html"):
+            body = render_to_string(template, {"contact_email": HOSTILE, "for_person": True}, request=request)
+            found += [f"{template}: {text!r}" for text in RAW + FORGOTTEN if text in body]
         form_on_demand = render_to_string(
             "core/_form_on_demand.html", {"form_name": HOSTILE, "target_id": HOSTILE, "label": HOSTILE}
         )
