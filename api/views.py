@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Header, NinjaAPI, Path, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
@@ -97,7 +97,7 @@ api = NinjaAPI(
     docs_decorator=public,
 )
 
-PROBLEMS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+PROBLEMS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
 
 
 def problem(request: HttpRequest, status: int, title: str, detail: str = "", errors: Any = None) -> HttpResponse:
@@ -116,6 +116,11 @@ def on_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def on_no_token(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return problem(request, 401, "No token", "Send an OAuth2 bearer token in the Authorization header.")
+
+
+@api.exception_handler(HttpError)
+def on_unreadable(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, exc.status_code, "Bad request", str(exc))
 
 
 @api.exception_handler(NinjaValidationError)
