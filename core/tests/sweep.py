@@ -37,6 +37,9 @@ SLOW_AND_DAY_FREE = {
     "personpages/tests/test_listen.py": 12,  # the spoken page (espeak-ng)
     "obstacles/tests/test_suppression.py": 9,  # small counts hidden, drawn counts
     "accounts/tests/test_lockout.py": 8,  # five wrong passwords lock for minutes, not days
+    # ASSURANCE #26: schemathesis over the integration API (in-process WSGI, no server); 8 CPU s
+    # measured on 2026-12-06 beyond the session's setup.
+    "api/tests/test_schemathesis.py": 8,
 }
 #: The browser and live-server tests' CPU seconds on 2026-12-05; a new one weighs DEFAULT_WEIGHT.
 LIVE_WEIGHTS = {
