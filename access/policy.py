@@ -636,7 +636,7 @@ def case_for_request(request: HttpRequest, code: str, ability: Ability = Ability
 
 
 def case_for_user(user: User, code: str, ability: Ability, view: str) -> CaseAccess:
-    """``case_for_request`` for a user named otherwise (the integration API reads for a member): the same rule and log."""
+    """``case_for_request`` for a user named otherwise (the API reads for a member): the same rule and log."""
     access = access_by_code(user, code)
     if access is None:
         raise Http404

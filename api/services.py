@@ -187,4 +187,9 @@ def transfer_record(
                 "planned_date": transition.planned_date.isoformat(),
                 "detail": [str(message) for message in refusal.messages],
             }
-    return {"case_code": case.code, "status": "completed", "planned_date": transition.planned_date.isoformat(), "detail": []}
+    return {
+        "case_code": case.code,
+        "status": "completed",
+        "planned_date": transition.planned_date.isoformat(),
+        "detail": [],
+    }

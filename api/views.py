@@ -97,7 +97,14 @@ api = NinjaAPI(
     docs_decorator=public,
 )
 
-PROBLEMS: dict[int, type[Problem]] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+PROBLEMS: dict[int, type[Problem]] = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    409: Problem,
+    422: Problem,
+}
 
 
 def problem(request: HttpRequest, status: int, title: str, detail: str = "", errors: Any = None) -> HttpResponse:
@@ -134,9 +141,11 @@ def on_bad_request(request: HttpRequest, exc: NinjaValidationError) -> HttpRespo
 
 @api.exception_handler(DjangoValidationError)
 def on_refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    errors = {field: [str(message) for message in messages] for field, messages in exc.message_dict.items()} if hasattr(
-        exc, "error_dict"
-    ) else {"": [str(message) for message in exc.messages]}
+    errors = (
+        {field: [str(message) for message in messages] for field, messages in exc.message_dict.items()}
+        if hasattr(exc, "error_dict")
+        else {"": [str(message) for message in exc.messages]}
+    )
     return problem(request, 422, "Refused", " ".join(str(message) for message in exc.messages), errors)
 
 
@@ -267,7 +276,11 @@ def event_intake(request: HttpRequest, body: IntakeEvent, idempotency_key: str |
 
 
 @api.post(
-    "/events/expected-release", auth=EVENTS, response=EVENT_RESPONSES, url_name="event_expected_release", tags=["events"]
+    "/events/expected-release",
+    auth=EVENTS,
+    response=EVENT_RESPONSES,
+    url_name="event_expected_release",
+    tags=["events"],
 )
 def event_expected_release(
     request: HttpRequest, body: ExpectedReleaseEvent, idempotency_key: str | None = KeyHeader
@@ -298,7 +311,7 @@ def event_released(request: HttpRequest, body: ReleasedEvent, idempotency_key: s
 def event_transferred(
     request: HttpRequest, body: TransferredEvent, idempotency_key: str | None = KeyHeader
 ) -> EventResult:
-    """The person was (or will be) moved to another prison or unit: planned, and recorded done once the lead is handed."""
+    """The person moved (or will move) to another prison or unit: planned, and done once the lead is handed."""
     key = _key(idempotency_key, body)
 
     def apply(actor: User) -> dict[str, Any]:
@@ -368,7 +381,9 @@ def _detail(access: CaseAccess) -> CaseDetail:
     group = None
     if access.sees_group:
         group = [
-            MemberItem(name=member.user.display_name, role=member.role, agency=member.agency.name if member.agency else None)
+            MemberItem(
+                name=member.user.display_name, role=member.role, agency=member.agency.name if member.agency else None
+            )
             for member in Membership.objects.filter(membership_is_current(), case=case).select_related("user", "agency")
         ]
     return CaseDetail(
@@ -390,8 +405,13 @@ def cases(request: HttpRequest, acting_for: str | None = ActingFor) -> list[Case
     member = _member(request, acting_for)
     listed = list(cases_visible_to(member).select_related("person").order_by("code")[:500])
     if listed:
-        record_access(viewer=member, case_ids=[case.pk for case in listed], purpose=AccessPurpose.CASELOAD, view="api:cases")
-    return [CaseItem(code=case.code, person=f"{case.person.first_name} {case.person.last_name}", stage=case.stage) for case in listed]
+        record_access(
+            viewer=member, case_ids=[case.pk for case in listed], purpose=AccessPurpose.CASELOAD, view="api:cases"
+        )
+    return [
+        CaseItem(code=case.code, person=f"{case.person.first_name} {case.person.last_name}", stage=case.stage)
+        for case in listed
+    ]
 
 
 @api.get("/cases/{code}", auth=READS, response={200: CaseDetail, **PROBLEMS}, url_name="case", tags=["reads"])

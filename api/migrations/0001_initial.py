@@ -5,47 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_user_language'),
+        ("accounts", "0002_user_language"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiClient',
+            name="ApiClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_id', models.CharField(max_length=200, unique=True, verbose_name='client id')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('consumer_id', models.CharField(blank=True, max_length=50, verbose_name='organisation number')),
-                ('scopes', models.JSONField(blank=True, default=list, verbose_name='scopes')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='api_clients', to='accounts.agency', verbose_name='agency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("client_id", models.CharField(max_length=200, unique=True, verbose_name="client id")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("consumer_id", models.CharField(blank=True, max_length=50, verbose_name="organisation number")),
+                ("scopes", models.JSONField(blank=True, default=list, verbose_name="scopes")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="api_clients",
+                        to="accounts.agency",
+                        verbose_name="agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API client',
-                'verbose_name_plural': 'API clients',
-                'ordering': ['name'],
+                "verbose_name": "API client",
+                "verbose_name_plural": "API clients",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ReceivedEvent',
+            name="ReceivedEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, verbose_name='idempotency key')),
-                ('kind', models.CharField(choices=[('intake', 'Intake registered'), ('expected_release', 'Expected release date changed'), ('released', 'Released'), ('transferred', 'Transferred')], max_length=20, verbose_name='kind')),
-                ('payload_hash', models.CharField(max_length=64, verbose_name='hash of the body')),
-                ('result', models.JSONField(default=dict, verbose_name='result')),
-                ('received_at', models.DateTimeField(auto_now_add=True, verbose_name='received')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='api.apiclient', verbose_name='client')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=200, verbose_name="idempotency key")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake registered"),
+                            ("expected_release", "Expected release date changed"),
+                            ("released", "Released"),
+                            ("transferred", "Transferred"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("payload_hash", models.CharField(max_length=64, verbose_name="hash of the body")),
+                ("result", models.JSONField(default=dict, verbose_name="result")),
+                ("received_at", models.DateTimeField(auto_now_add=True, verbose_name="received")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="api.apiclient",
+                        verbose_name="client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'received event',
-                'verbose_name_plural': 'received events',
-                'constraints': [models.UniqueConstraint(fields=('client', 'key'), name='api_event_key_once')],
+                "verbose_name": "received event",
+                "verbose_name_plural": "received events",
+                "constraints": [models.UniqueConstraint(fields=("client", "key"), name="api_event_key_once")],
             },
         ),
     ]

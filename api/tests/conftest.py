@@ -4,6 +4,7 @@ import datetime
 import json
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 import pytest
@@ -26,7 +27,7 @@ def jwks(key, kid: str) -> dict:
 
 @dataclass
 class Issuer:
-    key: object
+    key: Any
     kid: str
 
     def token(self, *, key=None, kid=None, lifetime=120, algorithm="RS256", **claims) -> str:

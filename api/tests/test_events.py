@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from api.models import ApiClient, ReceivedEvent, Scope
 from api.services import SYSTEM_USERNAME_PREFIX
-from cases.models import Case, Membership, Person
+from cases.models import Case, Membership
 from handover.models import Transition, TransitionKind, TransitionState
 from journal.models import JournalEntry
 
@@ -42,7 +42,7 @@ def test_an_intake_event_opens_the_case_through_the_intake_service_and_hands_the
     assert answer["replayed"] is False
     case = Case.objects.get(code=answer["result"]["case_code"])
     assert case.institution_id == api_client.agency_id
-    assert case.lead.user == personas.contact_officer
+    assert case.lead is not None and case.lead.user == personas.contact_officer
     actions = list(JournalEntry.objects.filter(case=case).order_by("pk").values_list("action", "actor__username"))
     system = f"{SYSTEM_USERNAME_PREFIX}{api_client.agency_id}"
     assert actions == [
@@ -120,6 +120,7 @@ def test_the_expected_release_date_changes_through_the_service_with_old_and_new_
     case.refresh_from_db()
     assert case.expected_release == new_date
     entry = JournalEntry.objects.filter(case=case, action="case.expected_release").get()
+    assert entry.new is not None
     assert entry.new["expected_release"] == new_date.isoformat()
     assert entry.actor.username.startswith(SYSTEM_USERNAME_PREFIX)
     before_intake = {"case_code": case.code, "expected_release": (case.intake_date - datetime.timedelta(1)).isoformat()}
@@ -131,7 +132,9 @@ def test_a_release_without_a_planned_one_is_recorded_at_short_notice(call, case)
     today = timezone.localdate()
     body = {"case_code": case.code, "released_on": today.isoformat()}
     assert call("post", "/api/events/released", body, Idempotency_Key="rel-1").status_code == 422  # needs a reason
-    response = call("post", "/api/events/released", {**body, "reason": "Released by the court"}, Idempotency_Key="rel-1")
+    response = call(
+        "post", "/api/events/released", {**body, "reason": "Released by the court"}, Idempotency_Key="rel-1"
+    )
     assert response.status_code == 200, response.content
     case.refresh_from_db()
     assert case.released_on == today

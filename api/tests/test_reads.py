@@ -36,6 +36,7 @@ def test_a_covered_member_reads_the_needs_the_page_shows_them_and_the_person_see
     assert response.status_code == 200, response.content
     body = response.json()
     access = access_by_code(nav, case.code)
+    assert access is not None
     shown = Need.objects.filter(case=case).filter(access.needs_filter)
     assert len(body["needs"]) == shown.count() < Need.objects.filter(case=case).count()  # a private need stays hidden
     assert body["group"] is not None
@@ -48,7 +49,9 @@ def test_the_list_is_the_members_own_list_each_listed_case_an_access_event(call,
     client_of(nav)
     response = call("get", "/api/cases", X_Acting_For=nav.username)
     assert response.status_code == 200
-    assert sorted(item["code"] for item in response.json()) == sorted(cases_visible_to(nav).values_list("code", flat=True))
+    assert sorted(item["code"] for item in response.json()) == sorted(
+        cases_visible_to(nav).values_list("code", flat=True)
+    )
     assert AccessEvent.objects.filter(case=case, user=nav, view="api:cases", purpose=AccessPurpose.CASELOAD).exists()
 
 

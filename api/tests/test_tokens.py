@@ -63,7 +63,7 @@ def test_a_token_signed_by_another_key_is_401(call, issuer):
 
 def test_unsigned_and_shared_secret_tokens_are_401(call, issuer):
     claims = jwt.decode(issuer.token(), options={"verify_signature": False})
-    unsigned = jwt.encode(claims, None, algorithm="none")
+    unsigned = jwt.encode(claims, "", algorithm="none")
     refused(call("get", CASES, token=unsigned, X_Acting_For="kari.kontakt"), 401, "Invalid token")
     # The public key used as an HMAC secret: the classic algorithm confusion.
     # PyJWT refuses to make one; made by hand here.
@@ -87,7 +87,11 @@ def test_an_inactive_client_or_another_organisation_is_401(call, api_client, iss
 
 
 def test_a_missing_scope_is_403(call, issuer, api_client):
-    refused(call("get", CASES, token=issuer.token(scope=Scope.EVENTS_WRITE), X_Acting_For="kari.kontakt"), 403, "Missing scope")
+    refused(
+        call("get", CASES, token=issuer.token(scope=Scope.EVENTS_WRITE), X_Acting_For="kari.kontakt"),
+        403,
+        "Missing scope",
+    )
     ApiClient.objects.filter(pk=api_client.pk).update(scopes=[Scope.EVENTS_WRITE])
     refused(call("get", CASES, X_Acting_For="kari.kontakt"), 403, "Missing scope")
 
@@ -109,7 +113,7 @@ class Keys(BaseHTTPRequestHandler):
     body = b""
     served = 0
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         type(self).served += 1
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -130,7 +134,9 @@ def test_the_keys_are_read_from_the_issuers_jwks_address(call, issuer, settings)
         settings.OVERGANG_API_JWKS_FILE = ""
         settings.OVERGANG_API_JWKS_URL = f"http://127.0.0.1:{server.server_port}/jwk"
         assert call("get", CASES, X_Acting_For="kari.kontakt").status_code == 200
-        refused(call("get", CASES, token=issuer.token(key=new_key()), X_Acting_For="kari.kontakt"), 401, "Invalid token")
+        refused(
+            call("get", CASES, token=issuer.token(key=new_key()), X_Acting_For="kari.kontakt"), 401, "Invalid token"
+        )
         assert Keys.served >= 1
     finally:
         server.shutdown()
