@@ -1,6 +1,9 @@
+"""The API's clients, administered here (each change journaled); the received events, read only."""
+
 from django import forms
 from django.contrib import admin
 
+from accounts.admin import JournaledAdmin
 from api.models import ApiClient, ReceivedEvent, Scope
 
 
@@ -13,7 +16,7 @@ class ApiClientForm(forms.ModelForm):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(JournaledAdmin):
     form = ApiClientForm
     list_display = ["name", "client_id", "agency", "active"]
     list_filter = ["active"]
@@ -21,7 +24,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReceivedEvent)
-class ReceivedEventAdmin(admin.ModelAdmin):
+class ReceivedEventAdmin(JournaledAdmin):
     list_display = ["received_at", "client", "kind", "key"]
     list_filter = ["kind"]
     readonly_fields = ["client", "key", "kind", "payload_hash", "result", "received_at"]
