@@ -1,6 +1,7 @@
 """Events from the prison system: each applied once by the existing services, journaled as a person's would be."""
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -197,3 +198,17 @@ def test_an_event_needs_the_events_scope(call, issuer, api_client):
     ApiClient.objects.filter(pk=api_client.pk).update(scopes=[Scope.CASES_READ])
     response = call("post", INTAKE, intake_body(), Idempotency_Key="scope-2")  # the token has it, the client not
     assert response.status_code == 403
+
+
+def test_a_machine_client_needs_no_csrf_token_as_it_sends_no_cookie(issuer, api_client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        INTAKE,
+        json.dumps(intake_body()),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {issuer.token()}",
+        HTTP_IDEMPOTENCY_KEY="csrf-1",
+    )
+    assert response.status_code == 200, response.content
