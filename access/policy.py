@@ -666,6 +666,12 @@ def case_for_request(request: HttpRequest, code: str, ability: Ability = Ability
     user = request.user
     if not isinstance(user, User):  # anonymous: no case is theirs (login_required sends them to log in first)
         raise Http404
+    view_name = request.resolver_match.view_name if request.resolver_match else request.path
+    return case_for_user(user, code, ability, view_name)
+
+
+def case_for_user(user: User, code: str, ability: Ability, view: str) -> CaseAccess:
+    """``case_for_request`` for a user named otherwise (the API reads for a member): the same rule and log."""
     access = access_by_code(user, code)
     if access is None:
         raise Http404
@@ -673,8 +679,7 @@ def case_for_request(request: HttpRequest, code: str, ability: Ability = Ability
     purpose = AccessPurpose.OWN_CASE if access.is_person else AccessPurpose.CASE_WORK
     if access.reasoned is not None:
         purpose = REASONED_PURPOSES[ReasonKind(access.reasoned.kind)]
-    view_name = request.resolver_match.view_name if request.resolver_match else request.path
-    record_access(viewer=user, case_ids=[access.case.pk], purpose=purpose, view=view_name)
+    record_access(viewer=user, case_ids=[access.case.pk], purpose=purpose, view=view)
     return access
 
 

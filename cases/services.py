@@ -26,7 +26,7 @@ from cases.models import (
     membership_is_open,
 )
 from cases.sentence import Term
-from cases.stage import StageFacts, stage_for
+from cases.stage import StageFacts, case_stage_refresh, stage_for
 from cases.validation import case_fact_errors, normalise_national_id, raise_if_errors, refuse_if_closed
 from core.errors import ConcurrentEditError
 from handover.rules import lead_blocked, leave_blocked
@@ -326,6 +326,43 @@ def lock_open_case(case: Case, version: int | None) -> Case:
     if version is not None and current.version != version:
         raise ConcurrentEditError(current)
     refuse_if_closed(current)
+    return current
+
+
+def case_expected_release_set(
+    *, actor: User, case: Case, expected_release: datetime.date | None, version: int | None = None
+) -> Case:
+    """Change the expected release date (the prison system reports a new one); journaled with old and new.
+
+    Checked against the case's own facts as at intake (not before the intake date or the
+    sentence's start); a released or closed case keeps the date its release gave it.
+    """
+    with transaction.atomic():
+        current = lock_open_case(case, version)
+        if current.released_on is not None:
+            raise ValidationError({"expected_release": _("The person is already released.")})
+        facts = {
+            "intake_date": current.intake_date,
+            "sentence_start": current.sentence_start,
+            "expected_release": expected_release,
+        }
+        errors = case_fact_errors(facts, current.country)
+        raise_if_errors({field: messages for field, messages in errors.items() if field == "expected_release"})
+        if current.expected_release == expected_release:
+            return current
+        old = snapshot(current, CASE_FIELDS)
+        current.expected_release = expected_release
+        current.version += 1
+        current.save(update_fields=["expected_release", "version"])
+        record_change(
+            actor=actor,
+            action="case.expected_release",
+            obj=current,
+            case=current,
+            old=old,
+            new=snapshot(current, CASE_FIELDS),
+        )
+        case_stage_refresh(actor=actor, case=current)
     return current
 
 

@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "case.stage": gettext_lazy("Stage changed"),
     "case.transition": gettext_lazy("Transfer or release recorded on the case"),
     "case.follow_up_phase": gettext_lazy("Follow-up after release changed"),
+    "case.expected_release": gettext_lazy("Expected release date changed"),
     "case.close": gettext_lazy("Case closed"),
     "case.anonymise": gettext_lazy("Case anonymised: its personal data removed"),
     "transition.plan": gettext_lazy("Transition planned"),

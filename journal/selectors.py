@@ -83,6 +83,9 @@ TOPIC_BY_NAME = {
     "ownwords:proposal": "plan",
     "ownwords:meeting": "meetings",
     "ownwords:answered": "meetings",
+    # The integration API, read for a member by their agency's system (api/): the list, and one case.
+    "api:cases": "list",
+    "api:case": "case",
 }
 TOPIC_BY_APP = {
     "needs": "needs",

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "summons",
     "directory",
     "notices",
+    "api",
+    # django-ninja's docs page serves Swagger UI from ninja's own static files (no CDN) when listed here.
+    "ninja",
     "core",
     "population",
     "retention",
@@ -312,6 +315,26 @@ SUMMONS_MIN_DAYS_AHEAD = env_int("SUMMONS_MIN_DAYS_AHEAD", 21)
 
 # A closed case is anonymised this many days after it closes (DOMAIN.md §5); statistics survive.
 ANONYMISE_AFTER_DAYS = env_int("ANONYMISE_AFTER_DAYS", 2 * 365)
+
+# The integration API (issue 23): machine clients with signed bearer tokens (RS256/ES256) from one
+# issuer, Maskinporten or the employer's Entra ID, checked against its keys (a JWKS address or
+# file). Off in production unless switched on, and then refused without issuer and audience.
+OVERGANG_API_ENABLED = env_bool("OVERGANG_API_ENABLED", default=not PRODUCTION)
+OVERGANG_API_ISSUER = env_str("OVERGANG_API_ISSUER", "")
+OVERGANG_API_AUDIENCE = env_str("OVERGANG_API_AUDIENCE", "")
+OVERGANG_API_JWKS_URL = env_str("OVERGANG_API_JWKS_URL", "")
+OVERGANG_API_JWKS_FILE = env_str("OVERGANG_API_JWKS_FILE", "")
+if (
+    PRODUCTION
+    and OVERGANG_API_ENABLED
+    and not (OVERGANG_API_ISSUER and OVERGANG_API_AUDIENCE and (OVERGANG_API_JWKS_URL or OVERGANG_API_JWKS_FILE))
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "OVERGANG_API_ENABLED needs OVERGANG_API_ISSUER, OVERGANG_API_AUDIENCE and OVERGANG_API_JWKS_URL"
+        " (or OVERGANG_API_JWKS_FILE)."
+    )
 
 LOGGING = {
     "version": 1,

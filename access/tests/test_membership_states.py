@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from access.policy import cases_visible_to
-from access.tests.test_url_walk import all_patterns, url_kwargs
+from access.tests.test_url_walk import API_NAMESPACE, all_patterns, url_kwargs
 from accounts.models import User
 from cases.models import Membership
 
@@ -27,7 +27,7 @@ def test_every_case_url_answers_404_as_for_an_outsider(client, case, username):
     client.force_login(user)
     checked = 0
     for name, pattern in all_patterns():
-        if "code" not in pattern.argument_names:
+        if "code" not in pattern.argument_names or name.startswith(f"{API_NAMESPACE}:"):
             continue
         url = reverse(name, kwargs=url_kwargs(pattern, case))
         assert client.get(url).status_code == 404, (name, username)

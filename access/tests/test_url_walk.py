@@ -181,7 +181,21 @@ TABLE = {
     # A person page read aloud, here the measure's page (url_kwargs): whoever the page lets in, refused as it refuses.
     "listen": "L 200 200 200 200 404 404 404 404 404",
     "admin:index": "302 302 302 302 302 302 302 302 200 302",
+    # The integration API (api/): its description and docs page are public; its operations take a
+    # bearer token, never a browser session (401), and the events only POST (405 to a GET).
+    "api:openapi-json": "200 200 200 200 200 200 200 200 200 200",
+    "api:openapi-view": "200 200 200 200 200 200 200 200 200 200",
+    "api:api-root": "404 404 404 404 404 404 404 404 404 404",
+    "api:event_intake": "405 405 405 405 405 405 405 405 405 405",
+    "api:event_expected_release": "405 405 405 405 405 405 405 405 405 405",
+    "api:event_released": "405 405 405 405 405 405 405 405 405 405",
+    "api:event_transferred": "405 405 405 405 405 405 405 405 405 405",
+    "api:cases": "401 401 401 401 401 401 401 401 401 401",
+    "api:case": "401 401 401 401 401 401 401 401 401 401",
 }
+#: The integration API answers a browser session 401 before it looks at a case code; its
+#: walk with tokens, another prison's code among them, is api/tests/test_reads.py and test_events.py.
+API_NAMESPACE = "api"
 # The Django admin has its own staff-only gate; its index stands for all its pages.
 ADMIN_NAMESPACE = "admin"
 
@@ -351,7 +365,7 @@ def test_another_cases_code_gives_the_same_404_as_a_missing_code(client, persona
         hidden = hidden.first()
         assert hidden is not None
         for name, pattern in all_patterns():
-            if "code" not in pattern.argument_names:
+            if "code" not in pattern.argument_names or name.startswith(f"{API_NAMESPACE}:"):
                 continue
             kwargs = url_kwargs(pattern, hidden)
             theirs = client.get(reverse(name, kwargs=kwargs))

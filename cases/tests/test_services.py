@@ -20,6 +20,7 @@ from cases.services import (
     carry_over_ask,
     carry_over_holder_answer,
     carry_over_person_answer,
+    case_expected_release_set,
     case_follow_up_phase_set,
     case_open,
     lock_open_case,
@@ -363,3 +364,23 @@ def test_a_no_without_a_reason_an_answer_for_the_person_by_staff_and_a_second_an
     carry_over_holder_answer(actor=personas.contact_officer, carry_over=asked, agree=True)
     assert CarryOver.objects.get(pk=asked.pk).carried_out_at is not None  # both agreed: carried over at once
     assert JournalEntry.objects.filter(action="carry_over.done", object_id=str(asked.pk), case=oslo).exists()
+
+
+def test_the_expected_release_date_is_journaled_with_old_and_new_and_checked_against_the_intake(case, personas):
+    old = case.expected_release
+    new = case.intake_date + datetime.timedelta(days=400)
+    changed = case_expected_release_set(actor=personas.contact_officer, case=case, expected_release=new)
+    assert changed.expected_release == new and changed.version == case.version + 1
+    entry = JournalEntry.objects.get(case=case, action="case.expected_release")
+    assert entry.old is not None and entry.new is not None
+    assert entry.old["expected_release"] == (old.isoformat() if old else None)
+    assert entry.new["expected_release"] == new.isoformat()
+    with pytest.raises(ValidationError):
+        case_expected_release_set(
+            actor=personas.contact_officer, case=case, expected_release=case.intake_date - datetime.timedelta(days=1)
+        )
+    with pytest.raises(ConcurrentEditError):
+        case_expected_release_set(actor=personas.contact_officer, case=case, expected_release=None, version=1)
+    same = case_expected_release_set(actor=personas.contact_officer, case=case, expected_release=new)
+    assert same.version == changed.version  # no change, no entry
+    assert JournalEntry.objects.filter(case=case, action="case.expected_release").count() == 1

@@ -1,0 +1,33 @@
+"""The integration API's addresses under /api/ (django-ninja), each view with its declared access rule.
+
+The URL walk (access/tests/test_url_walk.py) refuses a view without ``access_rule``. The
+operations' rule is the bearer token with the scope they name (``api.views.BearerToken``,
+decided in ``access.api``); the description and the docs page are public (``docs_decorator``);
+ninja's root answers 404.
+"""
+
+from django.urls import URLPattern
+
+from access.decorators import ACCESS_RULE
+from api.models import Scope
+from api.views import api
+
+RULES = {
+    "event_intake": f"token:{Scope.EVENTS_WRITE}",
+    "event_expected_release": f"token:{Scope.EVENTS_WRITE}",
+    "event_released": f"token:{Scope.EVENTS_WRITE}",
+    "event_transferred": f"token:{Scope.EVENTS_WRITE}",
+    "cases": f"token:{Scope.CASES_READ}",
+    "case": f"token:{Scope.CASES_READ}",
+    "openapi-json": "public",
+    "openapi-view": "public",
+    "api-root": "public",
+}
+
+patterns, _app, _namespace = api.urls
+app_name = "api"  # ninja's urls_namespace: it reverses its own addresses under it
+for pattern in patterns:
+    assert isinstance(pattern, URLPattern) and pattern.name in RULES, pattern
+    setattr(pattern.callback, ACCESS_RULE, RULES[pattern.name])
+
+urlpatterns = patterns
