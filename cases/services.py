@@ -363,6 +363,8 @@ def case_expected_release_set(
             new=snapshot(current, CASE_FIELDS),
         )
         case_stage_refresh(actor=actor, case=current)
+        # The agencies told of the release date are told it changed (a planned release's date wins).
+        enqueue_release_notices(current, NoticeKind.DATE_CHANGED, by=actor)
     return current
 
 

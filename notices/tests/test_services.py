@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, User
 from cases.models import Case, LegalStatus
-from cases.services import IntakeData, case_open
+from cases.services import IntakeData, case_expected_release_set, case_open
 from handover.models import TransitionKind
 from handover.services import release_sudden, transition_cancel, transition_plan
 from journal.models import JournalEntry
@@ -78,6 +78,19 @@ def test_an_intake_with_a_release_date_tells_the_subscribed_home_nav_office_and_
     entries = JournalEntry.objects.filter(action="notice.enqueue", case=case)
     assert entries.count() == 2
     assert {entry.actor_id for entry in entries} == {personas.contact_officer.pk}
+
+
+def test_a_new_expected_release_date_from_the_prison_system_tells_the_agencies_it_changed(personas, nav):
+    subscribe(nav, personas.admin, url=LOCAL)
+    case = intake(personas.contact_officer)
+    first = case.expected_release
+    later = first + datetime.timedelta(days=14)
+    case_expected_release_set(actor=personas.contact_officer, case=case, expected_release=later)
+    case_expected_release_set(actor=personas.contact_officer, case=case, expected_release=later)  # the same: nothing
+    assert notices(case) == [
+        (nav.name, NoticeKind.DATE_SET, first, None),
+        (nav.name, NoticeKind.DATE_CHANGED, later, first),
+    ]
 
 
 def test_no_subscription_no_notice_and_an_inactive_one_counts_as_none(personas, nav):
