@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class Scope(models.TextChoices):
     EVENTS_WRITE = "overgang:events.write", _("Send events from the prison system")
     CASES_READ = "overgang:cases.read", _("Read cases for a member of the group")
+    NOTICES_ACKNOWLEDGE = "overgang:notices.acknowledge", _("Acknowledge the release notices sent to the agency")
 
 
 class ApiClient(models.Model):
@@ -43,6 +44,7 @@ class EventKind(models.TextChoices):
     EXPECTED_RELEASE = "expected_release", _("Expected release date changed")
     RELEASED = "released", _("Released")
     TRANSFERRED = "transferred", _("Transferred")
+    NOTICE_ACKNOWLEDGED = "notice_ack", _("Release notice acknowledged")
 
 
 class ReceivedEvent(models.Model):

@@ -17,6 +17,7 @@ RULES = {
     "event_expected_release": f"token:{Scope.EVENTS_WRITE}",
     "event_released": f"token:{Scope.EVENTS_WRITE}",
     "event_transferred": f"token:{Scope.EVENTS_WRITE}",
+    "event_notice_acknowledged": f"token:{Scope.NOTICES_ACKNOWLEDGE}",
     "cases": f"token:{Scope.CASES_READ}",
     "case": f"token:{Scope.CASES_READ}",
     "openapi-json": "public",

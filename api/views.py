@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, Header, NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -34,6 +35,8 @@ from core.errors import ConcurrentEditError
 from journal.models import AccessPurpose
 from journal.services import record_access
 from needs.models import Need
+from notices.models import Notice
+from notices.services import acknowledge
 
 #: No NUL (PostgreSQL refuses it in text) and no other control character in free text.
 TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
@@ -321,6 +324,45 @@ def event_transferred(
         )
 
     return _receive(request, EventKind.TRANSFERRED, key, body, apply)
+
+
+# --- Acknowledgements in, from NAV and the municipality --------------------------------------------
+
+NOTICES = BearerToken(Scope.NOTICES_ACKNOWLEDGE)
+
+
+class NoticeAcknowledgedEvent(EventBody):
+    notice_id: int = Field(
+        ge=1, le=2**31 - 1, description="The number the notice was sent with (Idempotency-Key notice-<number>)."
+    )
+    acknowledged_at: datetime.datetime | None = Field(None, description="When it was read; empty: now.")
+
+
+@api.post(
+    "/events/notice-acknowledged",
+    auth=NOTICES,
+    response=EVENT_RESPONSES,
+    url_name="event_notice_acknowledged",
+    tags=["events"],
+)
+def event_notice_acknowledged(
+    request: HttpRequest, body: NoticeAcknowledgedEvent, idempotency_key: str | None = KeyHeader
+) -> EventResult:
+    """The agency a release notice was sent to acknowledges it; another agency's notice is not found."""
+    caller: Caller = request.auth  # type: ignore[attr-defined]
+    key = _key(idempotency_key, body)
+    at = body.acknowledged_at or timezone.now()
+    if timezone.is_naive(at):
+        raise ApiProblem(422, "Invalid request", "Give the time with its offset from UTC.")
+
+    def apply(actor: User) -> dict[str, Any]:
+        try:
+            notice = acknowledge(notice_id=body.notice_id, agency=caller.client.agency, at=at)
+        except Notice.DoesNotExist as missing:
+            raise ApiProblem(404, "Not found", "No notice of this number was sent to your agency.") from missing
+        return {"notice_id": notice.pk, "acknowledged_at": notice.acknowledged_at.isoformat()}
+
+    return _receive(request, EventKind.NOTICE_ACKNOWLEDGED, key, body, apply)
 
 
 # --- Reads out, for a member of the group ----------------------------------------------------------
