@@ -140,6 +140,10 @@ RULES: tuple[Rule, ...] = (
     Rule("timetable.releasenotice", "case"),
     Rule("timetable.deadline", "case", kept={"code": CODE}),
     Rule("timetable.reminder", "deadline__case", emptied=("last_error",)),
+    # A release notice holds the case's code, its kind and dates, never words about the person; the
+    # days of notice each agency got are counted from them. A delivery's error is the endpoint's answer.
+    Rule("notices.notice", "case"),
+    Rule("notices.delivery", "notice__case", emptied=("error",)),
     Rule(
         "plans.measure",
         "case",
@@ -259,11 +263,14 @@ def _scrub_users(ids: list[int]) -> None:
             is_active=False,
             password=make_password(None),
         )
+    # The person's subjects at ID-porten or MitID: identifiers of them, gone with their login.
+    apps.get_model("accounts.externalidentity")._default_manager.filter(user_id__in=ids).delete()
 
 
 def _users_left(ids: list[int]) -> int:
     user_model = apps.get_model("accounts.user")
-    return sum(
+    identities = apps.get_model("accounts.externalidentity")._default_manager.filter(user_id__in=ids).count()
+    return identities + sum(
         1
         for pk, username, first, last, email, active in user_model._default_manager.filter(pk__in=ids).values_list(
             "pk", "username", "first_name", "last_name", "email", "is_active"

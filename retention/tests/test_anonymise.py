@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ExternalIdentity, User
 from accounts.services import system_user
 from cases.models import Case, Membership, Person, Stage
 from journal.guard import as_owner
@@ -115,6 +115,10 @@ def due(case) -> Case:
 
 
 def test_a_due_case_loses_every_text_and_the_person_their_identity(due, personas):
+    # Jonas signs in through ID-porten: his subject there is an identifier of him too.
+    ExternalIdentity.objects.create(
+        issuer="https://idporten.test/", subject="jonas-pairwise-subject", user=due.person.user
+    )
     texts = texts_of(due)
     assert len(texts) > 20 and "Jonas" in texts
     born = due.person.birth_date
@@ -132,6 +136,7 @@ def test_a_due_case_loses_every_text_and_the_person_their_identity(due, personas
     assert (user.username, user.is_active, user.has_usable_password()) == (anonymous_username(user.pk), False, False)
     assert all(rule.left(rule.ids_for(due.pk)) == 0 for rule in RULES if not rule.per_person)
     assert PERSON.left([person.pk]) == 0 and PERSON_USER.left([user.pk]) == 0
+    assert not ExternalIdentity.objects.filter(user=user).exists()
 
 
 def test_codes_dates_and_counts_remain(due):
