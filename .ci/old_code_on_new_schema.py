@@ -36,7 +36,10 @@ SMOKE = r"""
 import time
 import django
 django.setup()
-from django.test import Client
+try:  # staff give a second factor since issue 23: the old code's test client passes it, where it has one
+    from core.tests.second_factor import Client
+except ImportError:
+    from django.test import Client
 from django.urls import reverse
 from accounts.models import User
 from cases.models import Case

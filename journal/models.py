@@ -38,8 +38,12 @@ class JournalEntry(models.Model):
     hash = models.CharField(_("hash"), max_length=64, default="", editable=False)
     #: What the hash covers in place of old and new (journal.chain.values_digest), and its salt.
     #: Anonymisation (retention) erases old, new and the salt, and sets erased_at; nothing else.
-    values_digest = models.CharField(_("digest of the values"), max_length=64, default="", editable=False)
-    salt = models.CharField(_("salt"), max_length=32, default="", editable=False)
+    #: With a default in the database too: the code before migration 0008, still serving while it
+    #: runs, writes entries without them, in the first form of the hash (journal.chain.canonical).
+    values_digest = models.CharField(
+        _("digest of the values"), max_length=64, default="", db_default="", editable=False
+    )
+    salt = models.CharField(_("salt"), max_length=32, default="", db_default="", editable=False)
     erased_at = models.DateTimeField(_("values erased"), null=True, editable=False)
     # Set by journal.display for the reader: the entry said in a sentence, its changed fields in words.
     sentence: str

@@ -113,12 +113,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="journalentry",
             name="salt",
-            field=models.CharField(default="", editable=False, max_length=32, verbose_name="salt"),
+            field=models.CharField(db_default="", default="", editable=False, max_length=32, verbose_name="salt"),
         ),
         migrations.AddField(
             model_name="journalentry",
             name="values_digest",
-            field=models.CharField(default="", editable=False, max_length=64, verbose_name="digest of the values"),
+            field=models.CharField(
+                db_default="", default="", editable=False, max_length=64, verbose_name="digest of the values"
+            ),
         ),
         # Not reversible: going back would need the first form of every hash again.
         migrations.RunPython(seal_and_relink),
