@@ -247,7 +247,7 @@ def second_factor_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     secret = b32encode(device.bin_key).decode()
     context = {
         "form": form,
-        "qr": _qr_svg(device, _("QR code for the authenticator app")),
+        "qr": _qr_svg(device, str(_("QR code for the authenticator app"))),
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "next": _next_page(request),
     }

@@ -360,7 +360,10 @@ def event_notice_acknowledged(
             notice = acknowledge(notice_id=body.notice_id, agency=caller.client.agency, at=at)
         except Notice.DoesNotExist as missing:
             raise ApiProblem(404, "Not found", "No notice of this number was sent to your agency.") from missing
-        return {"notice_id": notice.pk, "acknowledged_at": notice.acknowledged_at.isoformat()}
+        return {
+            "notice_id": notice.pk,
+            "acknowledged_at": at.isoformat() if notice.acknowledged_at is None else notice.acknowledged_at.isoformat(),
+        }
 
     return _receive(request, EventKind.NOTICE_ACKNOWLEDGED, key, body, apply)
 

@@ -84,6 +84,7 @@ def test_a_new_expected_release_date_from_the_prison_system_tells_the_agencies_i
     subscribe(nav, personas.admin, url=LOCAL)
     case = intake(personas.contact_officer)
     first = case.expected_release
+    assert first is not None
     later = first + datetime.timedelta(days=14)
     case_expected_release_set(actor=personas.contact_officer, case=case, expected_release=later)
     case_expected_release_set(actor=personas.contact_officer, case=case, expected_release=later)  # the same: nothing
