@@ -154,7 +154,7 @@ def replay(n: int) -> tuple[Pass, Pass]:
                         agency=officer.agency,
                         scopes=[Scope.EVENTS_WRITE],
                     )
-                    now = datetime.datetime.now(tz=datetime.UTC)
+                    now = timezone.now()
                     claims = {
                         "iss": ISSUER,
                         "aud": AUDIENCE,

@@ -31,6 +31,11 @@ OPEN_AT_PASSWORD_STEP = {
     "second_factor_verify",
     "second_factor_enrol",
     "timetable:calendar_feed",  # a secret address for calendar apps, its own token (404 here: no such feed)
+    "oidc_start",  # sign-in through an identity provider (404 here: none is configured in the tests)
+    "oidc_callback",
+    "api:openapi-json",  # the integration API's description and docs page; its operations need a token
+    "api:openapi-view",
+    "api:api-root",
 }
 SECOND_FACTOR_PAGES = {"/account/second-factor/verify/", "/account/second-factor/enrol/"}
 

@@ -9,6 +9,7 @@ from typing import Any
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.utils import timezone
 
 from api.models import ApiClient, Scope
 
@@ -31,7 +32,7 @@ class Issuer:
     kid: str
 
     def token(self, *, key=None, kid=None, lifetime=120, algorithm="RS256", **claims) -> str:
-        now = datetime.datetime.now(tz=datetime.UTC)
+        now = timezone.now()
         payload = {
             "iss": ISSUER,
             "aud": AUDIENCE,
