@@ -50,6 +50,7 @@ def give_known_authenticators(secret: str, usernames: list[str] | None = None) -
     For the live server of the browser tests and for the bench, whose clients sign in through
     the forms; never the demo, where staff set up their own.
     """
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from access.policy import needs_second_factor
@@ -62,5 +63,25 @@ def give_known_authenticators(secret: str, usernames: list[str] | None = None) -
             continue
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True, key=known_key(user.username, secret))
+        StaticDevice.objects.filter(user=user).delete()
+        recovery = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+        StaticToken.objects.bulk_create(
+            StaticToken(device=recovery, token=code) for code in known_recovery_codes(user.username, secret)
+        )
         given += 1
     return given
+
+
+#: How many known recovery codes each live user gets.
+KNOWN_RECOVERY_CODES = 10
+
+
+def known_recovery_codes(username: str, secret: str) -> list[str]:
+    """The user's known one-time recovery codes: eight letters a-z and digits 2-7, as django-otp's."""
+    import hashlib
+    from base64 import b32encode
+
+    return [
+        b32encode(hashlib.sha256(f"{secret}:{username}:recovery:{n}".encode()).digest()).decode().lower()[:8]
+        for n in range(KNOWN_RECOVERY_CODES)
+    ]
