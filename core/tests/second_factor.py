@@ -50,7 +50,6 @@ def give_known_authenticators(secret: str, usernames: list[str] | None = None) -
     For the live server of the browser tests and for the bench, whose clients sign in through
     the forms; never the demo, where staff set up their own.
     """
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from access.policy import needs_second_factor
@@ -63,13 +62,22 @@ def give_known_authenticators(secret: str, usernames: list[str] | None = None) -
             continue
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True, key=known_key(user.username, secret))
+        given += 1
+    return given
+
+
+def give_known_recovery_codes(secret: str, usernames: list[str]) -> None:
+    """Give the users named their known recovery codes (``known_recovery_codes``), for sign-ins off the clock."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from accounts.models import User
+
+    for user in User.objects.filter(username__in=usernames):
         StaticDevice.objects.filter(user=user).delete()
         recovery = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
         StaticToken.objects.bulk_create(
             StaticToken(device=recovery, token=code) for code in known_recovery_codes(user.username, secret)
         )
-        given += 1
-    return given
 
 
 #: How many known recovery codes each live user gets.
