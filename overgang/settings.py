@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "core",
     "population",
     "retention",
+    "insight",
 ]
 
 MIDDLEWARE = [
