@@ -41,6 +41,9 @@ def pytest_collection_modifyitems(config, items):
         if servers:  # one group per server fixture: one server per worker, on one worker
             item.add_marker(pytest.mark.xdist_group(servers[0]))
             live.add(item.nodeid)
+    # The heaviest first (the live-server group, then the slow files, each file's tests together):
+    # xdist hands out the rest as workers free up, so no worker is left with a long test at the end.
+    items.sort(key=lambda item: -sweep.weight(item.nodeid.split("::")[0], item.nodeid in live))
     day = sweep.sweep_day()
     if day is None:
         return

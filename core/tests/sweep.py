@@ -116,6 +116,23 @@ def deal(weights: dict[str, int], days: int) -> dict[str, int]:
     return dealt
 
 
+#: Slow files that run on every day (they turn on the day), CPU seconds on 2026-12-06: weights for
+#: the order in which the tests are handed to the workers (``weight``), not for the sweep's deal.
+SLOW_EVERY_DAY = {
+    "access/tests/test_policy_property.py": 31,
+    "population/tests/test_generator.py": 32,
+    "handover/tests/test_lead_invariant.py": 20,
+    "retention/tests/test_statistics.py": 5,
+}
+
+
+def weight(path: str, live: bool) -> int:
+    """How early a test is handed to a worker: the live-server ones first, as one group, then the slow files."""
+    if live:
+        return 1000
+    return SLOW_AND_DAY_FREE.get(path) or SLOW_EVERY_DAY.get(path, 0)
+
+
 def shared_files(live_files: Iterable[str]) -> dict[str, int]:
     """The weight of every file dealt out over the sweep: the live-server ones and the slow day-free ones."""
     weights = dict(SLOW_AND_DAY_FREE)
