@@ -10,7 +10,7 @@ can run against any database holding a prison with a contact officer (the demo w
     DATABASE_URL=postgres://... python bench/api_replay.py --events 500
 
 Requests go through Django's test client (the whole middleware stack and the API, no
-network). Not part of ``make bench`` yet.
+network). ``make bench`` runs it at each size (``BENCH_API_EVENTS``).
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def replay(n: int) -> tuple[Pass, Pass]:
                         "scope": Scope.EVENTS_WRITE,
                     }
                     token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "bench"})
-                    client = Client()
+                    client = Client(HTTP_HOST="127.0.0.1")  # the bench's production settings allow only it
                     today = timezone.localdate()
                     intakes = _events(n, officer.username, today)
                     first_intakes, answers = _send(client, token, intakes)

@@ -430,6 +430,20 @@ def render(results: dict, json_name: str) -> str:
                     else directory["error"]
                 )
             )
+        replay = results["sizes"][key].get("api_replay")
+        if replay:
+            lines.append(
+                f"\nThe integration API at {int(key):,} cases: "
+                + (
+                    f"{replay['first']['events']:,} events (intakes and releases) at "
+                    f"{replay['first']['events_per_second']:.1f} events/s (target 500/s, on 100,000 events), "
+                    f"{sum(replay['first']['statuses'].values()):,} answered; the same again at "
+                    f"{replay['replay']['events_per_second']:.1f} events/s, changing "
+                    f"{replay['replay']['rows_changed']} rows (target 0)"
+                    if "first" in replay
+                    else replay["error"]
+                )
+            )
         pdf = results["sizes"][key].get("pdf")
         if pdf:
             lines.append(

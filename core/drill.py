@@ -276,9 +276,10 @@ def backup_with_sums(directory: Path) -> tuple[Path, dict[str, TableSum]]:
 AfterRestore = Callable[[Any], None]
 
 
-def _manage(command: str, database_url: str) -> tuple[bool, str]:
+def manage_on(database_url: str, command: str, *args: str) -> tuple[bool, str]:
+    """Run a manage.py command as its own process on another database; whether it passed, and its last line."""
     manage = Path(settings.BASE_DIR) / "manage.py"
-    done = _run([sys.executable, str(manage), command], env={**os.environ, "DATABASE_URL": database_url})
+    done = _run([sys.executable, str(manage), command, *args], env={**os.environ, "DATABASE_URL": database_url})
     text = (done.stdout.strip() or done.stderr.strip()).splitlines()
     return done.returncode == 0, (text[-1] if text else f"exit status {done.returncode}")
 
@@ -286,10 +287,10 @@ def _manage(command: str, database_url: str) -> tuple[bool, str]:
 def _steps_on_copy(database_url: str) -> list[tuple[str, bool, str]]:
     steps = []
     if REPLAY_COMMAND in get_commands():
-        steps.append((REPLAY_COMMAND, *_manage(REPLAY_COMMAND, database_url)))
+        steps.append((REPLAY_COMMAND, *manage_on(database_url, REPLAY_COMMAND)))
     else:
         steps.append((REPLAY_COMMAND, True, "not available"))
-    steps.append(("verify_journal", *_manage("verify_journal", database_url)))
+    steps.append(("verify_journal", *manage_on(database_url, "verify_journal")))
     return steps
 
 
@@ -321,6 +322,46 @@ def _sqlite_drill(path: Path, source: dict[str, TableSum], after_restore: AfterR
     return report
 
 
+@contextmanager
+def restored(path: Path) -> Iterator[str]:
+    """Restore a backup into a scratch database, yield its ``DATABASE_URL``, and drop it after."""
+    if connection.vendor != "postgresql":
+        with tempfile.TemporaryDirectory(prefix="overgang-restored-") as scratch:
+            copy_path = Path(scratch) / "restored.sqlite3"
+            backup_file = sqlite3.connect(path)
+            try:
+                _sqlite_copy(backup_file, copy_path)
+            finally:
+                backup_file.close()
+            yield f"sqlite:///{copy_path}"
+        return
+    from psycopg import sql
+
+    name = f"restored_{os.getpid()}_{connection.settings_dict['NAME']}"[:63]
+    with _pg_connect() as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+        try:
+            done = _run(
+                ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={name}", str(path)], env=_pg_env(name)
+            )
+            if done.returncode:
+                raise RuntimeError(f"pg_restore failed: {done.stderr.strip()}")
+            yield _pg_url(name)
+        finally:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _pg_url(name: str) -> str:
+    params = _pg_params(name)
+    credentials = quote(params.get("user", ""), safe="")
+    if "password" in params:
+        credentials += ":" + quote(params["password"], safe="")
+    host = params.get("host", "")
+    port = f":{params['port']}" if "port" in params else ""
+    return f"postgres://{credentials}@{host}{port}/{quote(name, safe='')}"
+
+
 def _pg_drill(path: Path, source: dict[str, TableSum], after_restore: AfterRestore | None) -> DrillReport:
     from psycopg import sql
 
@@ -339,13 +380,7 @@ def _pg_drill(path: Path, source: dict[str, TableSum], after_restore: AfterResto
                     after_restore(copy)
                 sums = pg_sums(copy)
             report = DrillReport(path, source, sums)
-            params = _pg_params(name)
-            credentials = quote(params.get("user", ""), safe="")
-            if "password" in params:
-                credentials += ":" + quote(params["password"], safe="")
-            host = params.get("host", "")
-            port = f":{params['port']}" if "port" in params else ""
-            report.steps = _steps_on_copy(f"postgres://{credentials}@{host}{port}/{quote(name, safe='')}")
+            report.steps = _steps_on_copy(_pg_url(name))
         finally:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     return report

@@ -182,8 +182,13 @@ def readiness_mark_urgent(*, actor: User, transition: Transition, case: Case) ->
     """
     now = timezone.now()
     marked = 0
-    for item in ReadinessItem.objects.select_for_update().filter(transition=transition).order_by("id"):
-        if item.urgent_since is None and ReadinessItem.objects.filter(missing_q(), pk=item.pk).exists():
+    items = list(ReadinessItem.objects.select_for_update().filter(transition=transition).order_by("id"))
+    # Which of the locked items are missing: one query, not one per item.
+    missing = set(
+        ReadinessItem.objects.filter(missing_q(), pk__in=[item.pk for item in items]).values_list("pk", flat=True)
+    )
+    for item in items:
+        if item.urgent_since is None and item.pk in missing:
             old = snapshot(item, ITEM_FIELDS)
             item.urgent_since = now
             item.version += 1
