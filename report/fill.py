@@ -91,7 +91,7 @@ def indicator_sections(measured: Iterable[Measured]) -> list[Bars]:
             key=f"indicators-{group}",
             title=group_title(group),
             intro=_(
-                "Each share with its 95 % interval (the line across the bar) and the baseline (the mark). "
+                "Each share with its interval of 95 per cent (the line across the bar) and the baseline (the mark). "
                 "A share of fewer than 10 cases is not shown."
             ),
             rows=by_group[group],

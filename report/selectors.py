@@ -46,3 +46,25 @@ def scope_label(scope: Scope) -> str:
         label = name or scope.key
         return f"{label}, {unit}" if unit else label
     return str(scope)
+
+
+def scope_choices(scopes: list[Scope]) -> list[tuple[str, str]]:
+    """The scopes with their words for a choice, in two queries whatever their number."""
+    agency_ids = {int(scope.key.partition(":")[0]) for scope in scopes if scope.kind in ("prison", "unit", "agency")}
+    slugs = {scope.key for scope in scopes if scope.kind == "programme"}
+    agencies = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
+    programmes = dict(Programme.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+    choices = []
+    for scope in scopes:
+        if scope.kind == "country":
+            label = str(Country(scope.key).label) if scope.key in Country.values else scope.key
+        elif scope.kind == "programme":
+            label = _("Programme: %(name)s") % {"name": programmes.get(scope.key, scope.key)}
+        elif scope.kind in ("prison", "unit", "agency"):
+            pk, _sep, unit = scope.key.partition(":")
+            name = agencies.get(int(pk), scope.key)
+            label = f"{name}, {unit}" if unit else name
+        else:
+            label = str(scope)
+        choices.append((str(scope), label))
+    return choices

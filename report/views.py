@@ -28,7 +28,7 @@ from report import charts
 from report.data import Bars, Cohorts, Report
 from report.fill import build
 from report.forms import ReportForm
-from report.selectors import parse_scope, scope_label
+from report.selectors import parse_scope, scope_choices, scope_label
 from report.shown import verdict_text
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -48,7 +48,7 @@ def _asked(request: AuthenticatedHttpRequest) -> tuple[ReportForm, Report | None
     }
     data = {key: request.GET.get(key) or str(value) for key, value in initial.items()}
     form = ReportForm(data)
-    form.fields["scope"].widget.choices = [(str(scope), scope_label(scope)) for scope in scopes]
+    form.fields["scope"].widget.choices = scope_choices(scopes)
     if not form.is_valid():
         return form, None
     scope = parse_scope(form.cleaned_data["scope"])
@@ -102,7 +102,7 @@ def pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
 def rows_of(report: Report) -> list[list[str]]:
     """The report as the CSV's rows: every figure as shown on the page, hidden ones in words."""
     rows = [
-        [_("Section"), _("Row"), _("Value"), _("Counts"), _("95 % interval"), _("Baseline"), _("Change"), _("Verdict")],
+        [_("Section"), _("Row"), _("Value"), _("Counts"), _("Interval"), _("Baseline"), _("Change"), _("Verdict")],
         [_("Scope"), report.scope, f"{report.start.isoformat()} – {report.end.isoformat()}", "", "", "", "", ""],
     ]
     for section in report.sections:
