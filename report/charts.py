@@ -49,7 +49,7 @@ def bars(section: Bars) -> SafeString | None:
     if not rows:
         return None
     scale = _scale(section, rows)
-    usable = WIDTH - 70  # room for the value's text after the bar
+    usable = WIDTH - (120 if section.unit == "money" else 70)  # room for the value's text after the bar
 
     def x(value: float) -> float:
         return round(value / scale * usable, 1)
@@ -90,7 +90,7 @@ def line(section: Cohorts) -> SafeString | None:
     """One line per follow-up period across the cohorts (0-100 %); no point where a figure is not shown."""
     if not section.cohorts or not section.periods:
         return None
-    plot_top, plot_height, left, right = 8, 140, 34, WIDTH - 8
+    plot_top, plot_height, left, right = 8, 140, 46, WIDTH - 34
     steps = max(len(section.cohorts) - 1, 1)
 
     def px(index: int) -> float:

@@ -16,7 +16,7 @@ def test_the_analyst_reads_the_report_on_a_phone_and_a_screen(live_site, new_pag
     anna.check()
     anna.get_by_label("Scope").select_option("country:DK")
     anna.get_by_role("button", name="Show").click()
-    anna.get_by_text("Denmark").first.wait_for()
+    anna.locator("p strong", has_text="Denmark").wait_for()
     assert anna.locator("#obstacles").count() == 1
     assert anna.get_by_role("link", name="Download as PDF").count() == 1
     anna.check()
