@@ -269,6 +269,16 @@ def _measured(scope: Scope, period: Period) -> tuple[dict[str, Value], dict[str,
     return values, baseline_values, basis
 
 
+def default_period(scope: Scope, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The period a report shows unless asked for another: the latest measurement's (so the page serves
+    from it), else the year up to today."""
+    measurements = _app("insight.selectors")
+    later: Any = measurements.latest(scope) if measurements is not None else None
+    if later is not None:
+        return later.period.start, later.period.end
+    return today - datetime.timedelta(days=364), today
+
+
 def _cohorts(scope: Scope, today: datetime.date) -> list[CohortCount] | None:
     """WIRE (lead): ``outcomes.cohorts.cohort_table`` rows as (cohort label, follow-up label, Count or None)."""
     outcomes = _app("outcomes.cohorts")

@@ -11,10 +11,12 @@ from core.forms import DateInput, DsForm
 
 #: The longest period a report counts over (ten years): a bound on the work one request asks for.
 LONGEST = datetime.timedelta(days=3660)
+#: The longest scope's name («unit:<prison>:<unit>», a unit's name being at most 100 characters).
+MAX_SCOPE = 120
 
 
 class ReportForm(DsForm):
-    scope = forms.CharField(label=_("Scope"), max_length=120, widget=forms.Select)
+    scope = forms.CharField(label=_("Scope"), max_length=MAX_SCOPE, widget=forms.Select)
     start = forms.DateField(label=_("From"), widget=DateInput)
     end = forms.DateField(label=_("To"), widget=DateInput)
 

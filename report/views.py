@@ -9,7 +9,6 @@ access event is logged.
 from __future__ import annotations
 
 import csv
-import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -26,8 +25,8 @@ from core.pdf import render_pdf
 from insight.registry import Period
 from report import charts
 from report.data import Bars, Cohorts, Report
-from report.fill import build
-from report.forms import ReportForm
+from report.fill import build, default_period
+from report.forms import MAX_SCOPE, ReportForm
 from report.selectors import parse_scope, scope_choices, scope_label
 from report.shown import verdict_text
 
@@ -41,19 +40,20 @@ def _asked(request: AuthenticatedHttpRequest) -> tuple[ReportForm, Report | None
         raise PermissionDenied
     scopes = scopes_for(user)
     today = timezone.localdate()
-    initial = {
-        "scope": str(scopes[0]) if scopes else "",
-        "start": today - datetime.timedelta(days=364),
-        "end": today,
+    asked = request.GET.get("scope") or (str(scopes[0]) if scopes else "")
+    scope = parse_scope(asked) if len(asked) <= MAX_SCOPE else None
+    if scope is None or not may_see(user, scope):
+        raise Http404  # a scope one may not ask for is as one that does not exist
+    start, end = default_period(scope, today)
+    data = {
+        "scope": str(scope),
+        "start": request.GET.get("start") or start.isoformat(),
+        "end": request.GET.get("end") or end.isoformat(),
     }
-    data = {key: request.GET.get(key) or str(value) for key, value in initial.items()}
     form = ReportForm(data)
     form.fields["scope"].widget.choices = scope_choices(scopes)
     if not form.is_valid():
         return form, None
-    scope = parse_scope(form.cleaned_data["scope"])
-    if scope is None or not may_see(user, scope):
-        raise Http404
     period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
     return form, build(scope, scope_label(scope), period, today)
 

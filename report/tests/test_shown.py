@@ -39,7 +39,8 @@ def test_a_share_shows_no_count_from_1_to_4_and_no_share_of_fewer_than_10(yes, n
     assert all(number == 0 or number >= 5 for number in numbers)
     if figure.drawn:
         assert yes + no >= 10 and yes not in (1, 2, 3, 4) and no not in (1, 2, 3, 4)
-        assert interval and figure.low is not None and figure.low <= figure.value <= figure.high
+        assert interval and figure.low is not None and figure.value is not None and figure.high is not None
+        assert figure.low <= figure.value <= figure.high
     else:
         assert interval == "" and figure.low is None
         assert yes + no < 10 or yes in (1, 2, 3, 4) or no in (1, 2, 3, 4)

@@ -165,7 +165,7 @@ def test_bad_periods_are_refused_with_a_reason_not_an_error(client_for, personas
         client.get(url("report:pdf", "country:NO", start=today, end=today - datetime.timedelta(days=1))).status_code
         == 400
     )
-    assert client.get(f"{reverse('report:page')}?scope={'x' * 500}").status_code == 400
+    assert client.get(f"{reverse('report:page')}?scope={'x' * 500}").status_code == 404
 
 
 def test_the_csv_and_the_pdf_carry_the_report(client_for, personas, case, open_cases):
@@ -187,3 +187,27 @@ def test_the_csv_and_the_pdf_carry_the_report(client_for, personas, case, open_c
     assert any(row[1].startswith(first.code) and row[2] == "6" for row in rows)
     pdf = client.get(url("report:pdf", "country:NO"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_page_makes_as_many_queries_whatever_the_number_of_obstacles_and_prisons(client_for, personas, case):
+    """No query per code, per obstacle or per scope offered (the analyst is offered every prison)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Agency, AgencyKind, SecurityLevel
+
+    client = client_for(personas.analyst)
+    address = url("report:page", "country:NO")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(address).status_code == 200
+        return len(captured)
+
+    client.get(address)  # the session's first read is not counted
+    before = queries()
+    for index, challenge in enumerate(challenges()[:5]):
+        add(case, 5 + index, challenge, timezone.localdate())
+    for index in range(3):
+        Agency.objects.create(name=f"Testfengsel {index}", kind=AgencyKind.PRISON, security_level=SecurityLevel.LOW)
+    assert queries() == before
