@@ -20,6 +20,8 @@ DAILY_PAGES: dict[str, Callable[[str], str]] = {
     # The reentry map (issue 19): the coordinator's prison, and the whole country (counts only).
     "unit_map": lambda code: "/obstacles/map/?scope=prison",
     "country_map": lambda code: "/obstacles/map/?scope=country",
+    # The report of benefits realisation (issue 22): the coordinator's prison over the last year.
+    "unit_report": lambda code: "/report/",
     # The directory (issue 21): a contact officer looks for housing help in a town, among the
     # bench's 10,000 services (BENCH_SERVICES) and the seeded ones.
     "directory_search": lambda code: "/directory/?q=bolig&life_area=housing&municipality=Drammen",
@@ -55,7 +57,7 @@ def case_pages_for(
     in each case (the plan and meeting pages exist once the plans and meetings apps are in).
     """
     if role == "reentry_coordinator":
-        return {"unit": [""], "unit_map": [""], "country_map": [""]}
+        return {"unit": [""], "unit_map": [""], "country_map": [""], "unit_report": [""]}
     if role == "programme_staff":
         return {"programme": list(codes)}
     if not codes:

@@ -19,6 +19,7 @@ PAGE_ORDER = [
     "unit",
     "unit_map",
     "country_map",
+    "unit_report",
     "directory_search",
     "my_road",
     "programme",

@@ -123,6 +123,11 @@ TABLE = {
     "programmes:close": "405 405 405 405",
     "obstacles:zones": "200 200 403 200",
     "obstacles:zones_csv": "200 200 403 200",
+    # The report of benefits realisation: a coordinator's own prison (the first scope offered); the
+    # other prison's figures are a 404 (report/tests/test_views.py).
+    "report:page": "200 200 403 200",
+    "report:pdf": "200 200 403 200",
+    "report:csv": "200 200 403 200",
     "applications:list": "404 200 200 404",
     "applications:add": "404 403 403 404",
     "applications:detail": "404 200 200 404",

@@ -72,6 +72,9 @@ LIVE_WEIGHTS = {
     "programmes/tests/test_concurrency.py": 7,
     "notices/tests/test_concurrency.py": 24,  # measured 2026-12-06, with its endpoint on 127.0.0.1
     "accounts/tests/test_oidc.py": 3,  # a node OpenID provider (oidc-provider) on 127.0.0.1; measured 2026-12-06
+    # h22-report: the analyst's report at 360 px and on a screen; 42 CPU s for the whole run here on
+    # 2026-12-06 (the session's demo world and server included: an upper bound).
+    "report/tests/test_browser_report.py": 42,
 }
 #: The fixtures that start a server process: a test using one counts as a live-server test.
 LIVE_FIXTURES = frozenset({"live_site", "oidc_provider"})

@@ -1,0 +1,323 @@
+"""Fill the report (``report.data``) for a scope and a period from the apps that own the figures.
+
+The sections are built from plain inputs (``indicator_sections``, ``cohort_section``,
+``gain_section``, ``obstacle_section``), which the tests give by hand. ``build`` reads those
+inputs from the other apps of issue 22 through the names of the contract (brief 22):
+
+- insight: ``insight.selectors.baseline(scope)`` and ``latest(scope)`` (measurements);
+- outcomes: ``outcomes.cohorts.cohort_table(scope, today)`` and ``success(scope, period)``;
+- costbenefit: ``costbenefit.gain.gain(...)``;
+- obstacles: the map's counts by code, suppressed as on the map (``obstacles.aggregates.suppress``).
+
+Each reader of another app is one small function below (``_measured``, ``_cohorts``, ``_gain``);
+while that app is not on this branch, its section says the figures are not there yet, and the
+indicators are computed now from the registry (``insight.registry``) with no baseline.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count as DbCount
+from django.utils.translation import gettext as _
+
+from insight.registry import Count, Indicator, Period, Value, indicators
+from insight.scopes import Scope, cases_in
+from obstacles.aggregates import suppress
+from obstacles.models import Obstacle
+from obstacles.selectors import challenges
+from report.data import Bars, Cohort, Cohorts, Figure, Report, Row, Verdict
+from report.shown import change, count_text, figure, share
+
+#: The report's sections of indicators, in order, with their titles.
+GROUPS = ("process", "release", "obstacles", "programmes", "outcomes", "satisfaction")
+
+
+def group_title(group: str) -> str:
+    return {
+        "process": _("The work with the case"),
+        "release": _("Release"),
+        "obstacles": _("Obstacles"),
+        "programmes": _("Programmes"),
+        "outcomes": _("Outcomes after release"),
+        "satisfaction": _("Satisfaction"),
+    }.get(group, group)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One indicator's value now and at the baseline (``None``: not measured)."""
+
+    indicator: Indicator
+    later: Value | None
+    baseline: Value | None
+
+
+def indicator_row(item: Measured) -> Row:
+    ind = item.indicator
+    if item.later is None:
+        return Row(ind.key, str(ind.name), ind.kind, Figure(_("not measured")), note=str(ind.definition))
+    shown, counts, interval = figure(item.later, ind.kind)
+    base = figure(item.baseline, ind.kind)[0] if item.baseline is not None else None
+    moved: str = ""
+    verdict: Verdict = ""
+    if item.baseline is not None:
+        moved, verdict = change(item.baseline, item.later, ind.kind, ind.better)
+    return Row(
+        ind.key,
+        str(ind.name),
+        ind.kind,
+        shown,
+        counts=counts,
+        interval=interval,
+        baseline=base,
+        change=moved,
+        verdict=verdict,
+        note=str(ind.definition),
+    )
+
+
+def indicator_sections(measured: Iterable[Measured]) -> list[Bars]:
+    """One section of bars per group of indicators, in the order of ``GROUPS``."""
+    by_group: dict[str, list[Row]] = {}
+    for item in measured:
+        by_group.setdefault(item.indicator.group, []).append(indicator_row(item))
+    return [
+        Bars(
+            key=f"indicators-{group}",
+            title=group_title(group),
+            intro=_(
+                "Each share with its interval of 95 per cent (the line across the bar) and the baseline (the mark). "
+                "A share of fewer than 10 cases is not shown."
+            ),
+            rows=by_group[group],
+        )
+        for group in GROUPS
+        if group in by_group
+    ]
+
+
+@dataclass(frozen=True)
+class CohortCount:
+    """An outcome of one release cohort over one follow-up period (``None``: the period has not ended)."""
+
+    cohort: str
+    follow_up: str
+    count: Count | None
+
+
+def cohort_section(measure: str, counts: Sequence[CohortCount]) -> Cohorts:
+    """Outcomes by release cohort (rows) and follow-up period (columns); periods not ended are not shown."""
+    periods = list(dict.fromkeys(item.follow_up for item in counts))
+    labels = list(dict.fromkeys(item.cohort for item in counts))
+    found = {(item.cohort, item.follow_up): item.count for item in counts}
+    cohorts = []
+    for label in labels:
+        figures: list[Figure | None] = []
+        texts: list[str] = []
+        for period in periods:
+            count = found.get((label, period))
+            if count is None:
+                figures.append(None)
+                texts.append("")
+                continue
+            shown, numbers, _interval = share(count)
+            figures.append(shown)
+            texts.append(numbers)
+        cohorts.append(Cohort(label, figures, texts))
+    return Cohorts(
+        key="outcomes",
+        title=_("Outcomes by release cohort"),
+        intro=_(
+            "Each cohort is the people released in a half-year. A cohort is shown for a follow-up period "
+            "only when that period has ended for all of them."
+        ),
+        measure=measure,
+        periods=periods,
+        cohorts=cohorts,
+        empty=_("No cohort has ended a follow-up period yet."),
+    )
+
+
+@dataclass(frozen=True)
+class Gain:
+    """The gain of a scope as costbenefit gives it, in its currency, with the assumptions' version."""
+
+    currency: str
+    low: float
+    central: float
+    high: float
+    participants: int
+    success: Count
+    version: str
+    formula: str
+
+
+def money(amount: float, currency: str) -> str:
+    """An amount in whole units, thousands set apart by a narrow no-break space."""
+    return f"{currency} {round(amount):,}".replace(",", "\u202f")
+
+
+def gain_section(gain: Gain | None) -> Bars:
+    """The gain, low, central and high; hidden with the success share when that share may not be shown."""
+    title = _("Cost-benefit")
+    if gain is None:
+        return Bars("gain", title, "", [], unit="money", empty=_("The cost-benefit is not available yet."))
+    success, counts, interval = share(gain.success)
+    participants = count_text(suppress({"n": gain.participants})[0]["n"])
+    note = _("%(participants)s participants; success %(share)s (%(counts)s); assumptions: %(version)s") % {
+        "participants": participants,
+        "share": success.text,
+        "counts": counts,
+        "version": gain.version,
+    }
+    if not success.drawn:
+        # The gain is the success share times the participants and the value: it would give the share away.
+        return Bars("gain", title, gain.formula, [], unit="money", empty=_("Not shown: too few participants."))
+    rows = [
+        Row(key, label, "money", Figure(money(amount, gain.currency), amount), interval=interval)
+        for key, label, amount in (
+            ("low", _("Low estimate"), gain.low),
+            ("central", _("Central estimate"), gain.central),
+            ("high", _("High estimate"), gain.high),
+        )
+    ]
+    return Bars("gain", title, f"{gain.formula} {note}", rows, unit="money", currency=gain.currency)
+
+
+def obstacle_counts(scope: Scope, period: Period) -> dict[str, int]:
+    """Obstacles per code of the map over the scope's cases, on days in the period; "" for those not coded yet."""
+    found = (
+        Obstacle.objects.filter(case__in=cases_in(scope), happened_on__range=(period.start, period.end))
+        .values("challenge__code")
+        .annotate(n=DbCount("id"))
+        .values_list("challenge__code", "n")
+    )
+    return {code or "": n for code, n in found}
+
+
+def obstacle_section(counts: dict[str, int], labels: dict[str, str]) -> Bars:
+    """The map's counts by code, suppressed as on the map: every code (zero too) and the uncoded in one ``suppress``."""
+    cells = {code: counts.get(code, 0) for code in labels}
+    cells[""] = counts.get("", 0)
+    shown, total = suppress(cells)
+    names = {**labels, "": _("Not yet placed on the map")}
+    rows = [
+        Row(
+            code or "uncoded",
+            f"{code} {names[code]}" if code else names[code],
+            "count",
+            Figure(count_text(cell), cell.value),
+        )
+        for code, cell in shown.items()
+        if cells[code] > 0  # a code with no obstacle is left out: zero names no one and draws nothing
+    ]
+    return Bars(
+        key="obstacles",
+        title=_("Obstacles on the reentry map"),
+        intro=_("Obstacles by code of the map, on days in the period. Counts below 5 show as «fewer than 5»."),
+        rows=rows,
+        unit="count",
+        total=Figure(count_text(total), total.value),
+        empty=_("No obstacles in the period."),
+    )
+
+
+# --- Readers of the other apps (the lead wires these to the merged apps; see the module's docstring) ---
+
+
+def _live(scope: Scope, period: Period) -> dict[str, Value]:
+    return {ind.key: ind.compute(scope, period) for ind in indicators()}
+
+
+def _app(module: str) -> Any:
+    """Another app's module of issue 22, or ``None`` while it is on its own branch (until the lead merges it)."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as missing:
+        if missing.name is not None and module.startswith(missing.name):
+            return None
+        raise
+
+
+def _measured(scope: Scope, period: Period) -> tuple[dict[str, Value], dict[str, Value] | None, str]:
+    """The indicators' values for the period, the baseline's, and where they come from in words.
+
+    From insight's measurements when they are here: the latest measurement of the scope if it is of
+    this period (else the values are computed now), and the scope's baseline. WIRE (lead): a
+    measurement's values by indicator key (``values()`` here), its ``period`` and ``taken_on``.
+    """
+    measurements = _app("insight.selectors")
+    if measurements is None:
+        return _live(scope, period), None, _("Computed now. No baseline has been taken for this scope.")
+    base: Any = measurements.baseline(scope)
+    later: Any = measurements.latest(scope)
+    baseline_values = dict(base.values()) if base is not None else None
+    if later is not None and (later.period.start, later.period.end) == (period.start, period.end):
+        values = dict(later.values())
+        basis = _("Measured on %(day)s.") % {"day": later.taken_on.isoformat()}
+    else:
+        values, basis = _live(scope, period), _("Computed now.")
+    if base is not None:
+        basis += " " + _("Baseline measured on %(day)s.") % {"day": base.taken_on.isoformat()}
+    else:
+        basis += " " + _("No baseline has been taken for this scope.")
+    return values, baseline_values, basis
+
+
+def default_period(scope: Scope, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The period a report shows unless asked for another: the latest measurement's (so the page serves
+    from it), else the year up to today."""
+    measurements = _app("insight.selectors")
+    later: Any = measurements.latest(scope) if measurements is not None else None
+    if later is not None:
+        return later.period.start, later.period.end
+    return today - datetime.timedelta(days=364), today
+
+
+def _cohorts(scope: Scope, today: datetime.date) -> list[CohortCount] | None:
+    """WIRE (lead): ``outcomes.cohorts.cohort_table`` rows as (cohort label, follow-up label, Count or None)."""
+    outcomes = _app("outcomes.cohorts")
+    if outcomes is None:
+        return None
+    return [CohortCount(row.cohort, row.follow_up, row.count) for row in outcomes.cohort_table(scope, today)]
+
+
+def _gain(scope: Scope, period: Period) -> Gain | None:
+    """WIRE (lead): ``costbenefit.gain`` for the scope's participants and ``outcomes.cohorts.success``."""
+    costbenefit, outcomes = _app("costbenefit.gain"), _app("outcomes.cohorts")
+    if costbenefit is None or outcomes is None:
+        return None
+    count: Count = outcomes.success(scope, period)
+    found: Any = costbenefit.gain(scope, count.denominator, count)
+    return Gain(
+        found.currency,
+        found.low,
+        found.central,
+        found.high,
+        count.denominator,
+        count,
+        str(found.version),
+        str(found.formula),
+    )
+
+
+def build(scope: Scope, scope_label: str, period: Period, today: datetime.date) -> Report:
+    """The report of a scope and period, from the measurements, outcomes, cost-benefit and the map."""
+    values, baseline, basis = _measured(scope, period)
+    measured = [
+        Measured(ind, values.get(ind.key), baseline.get(ind.key) if baseline is not None else None)
+        for ind in indicators()
+    ]
+    sections: list[Bars | Cohorts] = list(indicator_sections(measured))
+    cohorts = _cohorts(scope, today)
+    if cohorts is not None:
+        sections.append(cohort_section(_("in work or education after 3 months"), cohorts))
+    sections.append(gain_section(_gain(scope, period)))
+    labels = {challenge.code: challenge.text for challenge in challenges()}
+    sections.append(obstacle_section(obstacle_counts(scope, period), labels))
+    return Report(scope_label, period.start, period.end, today, basis, sections)
