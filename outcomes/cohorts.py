@@ -126,10 +126,18 @@ def _released_in(scope: Scope, start: datetime.date, end: datetime.date) -> Quer
 
 def releases(scope: Scope, start: datetime.date, end: datetime.date) -> list[Release]:
     """Every release in the scope from ``start`` to ``end`` (both included), with its outcomes: four queries."""
-    released = dict(_released_in(scope, start, end).values_list("pk", "released_on"))
+    return releases_of(_released_in(scope, start, end))
+
+
+def releases_of(cases: QuerySet[Case]) -> list[Release]:
+    """The releases among these cases (those with a day of release), with their outcomes: four queries."""
+    cases = cases.filter(released_on__isnull=False)
+    released: dict[int, datetime.date] = {
+        pk: day for pk, day in cases.values_list("pk", "released_on").order_by() if day is not None
+    }
     if not released:
         return []
-    ids = _released_in(scope, start, end).values("pk")
+    ids = cases.values("pk")
     situations = dict(FollowUp.objects.filter(case_id__in=ids).values_list("case_id", "situation"))
     charges: dict[int, list[datetime.date]] = defaultdict(list)
     for case_id, day in NewCharge.objects.filter(case_id__in=ids, removed_at__isnull=True).values_list(
@@ -138,7 +146,9 @@ def releases(scope: Scope, start: datetime.date, end: datetime.date) -> list[Rel
         charges[case_id].append(day)
     next_starts: dict[int, list[datetime.date]] = defaultdict(list)
     sentenced = Case.objects.filter(previous_case_id__in=ids).exclude(legal_status=LegalStatus.REMAND)
-    for previous_id, sentence_start, intake in sentenced.values_list("previous_case_id", "sentence_start", "intake_date"):
+    for previous_id, sentence_start, intake in sentenced.values_list(
+        "previous_case_id", "sentence_start", "intake_date"
+    ):
         next_starts[previous_id].append(sentence_start or intake)
     result = []
     for case_id, day in released.items():
@@ -150,7 +160,9 @@ def releases(scope: Scope, start: datetime.date, end: datetime.date) -> list[Rel
                 released_on=day,
                 situation=situations.get(case_id),
                 charged_within_year=any(day <= charged <= year_ends for charged in charges.get(case_id, ())),
-                new_sentence_within_two_years=any(day < start <= two_years_end for start in next_starts.get(case_id, ())),
+                new_sentence_within_two_years=any(
+                    day < start <= two_years_end for start in next_starts.get(case_id, ())
+                ),
             )
         )
     return result
@@ -253,9 +265,13 @@ def cohort_table(
     """
     start = cohort_of(first, grain).start if first else None
     if start is None:
-        earliest = cases_in(scope).filter(released_on__isnull=False).order_by("released_on").values_list(
-            "released_on", flat=True
-        ).first()
+        earliest = (
+            cases_in(scope)
+            .filter(released_on__isnull=False)
+            .order_by("released_on")
+            .values_list("released_on", flat=True)
+            .first()
+        )
         if earliest is None:
             return []
         start = cohort_of(max(earliest, datetime.date(today.year - MAX_YEARS_BACK, 1, 1)), grain).start

@@ -7,6 +7,8 @@ inside its period is left out, never counted as a success or a failure.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,7 @@ KDI = _(
 )
 
 
-def _compute(key: str):  # type: ignore[no-untyped-def]
+def _compute(key: str) -> Callable[[Scope, Period], Count]:
     def compute(scope: Scope, period: Period) -> Count:
         return count(releases(scope, period.start, period.end), PERIOD_BY_KEY[key], timezone.localdate())
 

@@ -146,7 +146,13 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
     for case_id, latest in latest_versions:
         reviews[case_id] = timezone.localdate(latest)
 
-    followed_up = dict(FollowUp.objects.filter(case_id__in=case_ids).values_list("case_id", "assessed_on"))
+    # The follow-up after release (outcomes): asked for only when a case is released.
+    released_ids = [case.pk for case in cases if case.released_on is not None]
+    followed_up = (
+        dict(FollowUp.objects.filter(case_id__in=released_ids).values_list("case_id", "assessed_on"))
+        if released_ids
+        else {}
+    )
 
     result = {}
     for case in cases:

@@ -6,49 +6,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0011_case_anonymised_at'),
+        ("cases", "0011_case_anonymised_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('situation', models.CharField(choices=[('work', 'In work'), ('education', 'In education'), ('neither', 'Neither in work nor in education'), ('unknown', 'Not known')], max_length=20, verbose_name='situation three months after release')),
-                ('assessed_on', models.DateField(verbose_name='found out on')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='outcome_follow_up', to='cases.case', verbose_name='case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "situation",
+                    models.CharField(
+                        choices=[
+                            ("work", "In work"),
+                            ("education", "In education"),
+                            ("neither", "Neither in work nor in education"),
+                            ("unknown", "Not known"),
+                        ],
+                        max_length=20,
+                        verbose_name="situation three months after release",
+                    ),
+                ),
+                ("assessed_on", models.DateField(verbose_name="found out on")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcome_follow_up",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up three months after release',
-                'verbose_name_plural': 'follow-ups three months after release',
+                "verbose_name": "follow-up three months after release",
+                "verbose_name_plural": "follow-ups three months after release",
             },
         ),
         migrations.CreateModel(
-            name='NewCharge',
+            name="NewCharge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('charged_on', models.DateField(verbose_name='charged on')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('removed_at', models.DateTimeField(blank=True, null=True, verbose_name='removed')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='new_charges', to='cases.case', verbose_name='case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('removed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("charged_on", models.DateField(verbose_name="charged on")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("removed_at", models.DateTimeField(blank=True, null=True, verbose_name="removed")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="new_charges",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "removed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'new charge after release',
-                'verbose_name_plural': 'new charges after release',
-                'ordering': ['charged_on', 'id'],
-                'indexes': [models.Index(fields=['case', 'charged_on'], name='newcharge_case_day')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('removed_at__isnull', True), ('removed_by__isnull', False), _connector='OR'), name='newcharge_removed_by_someone')],
+                "verbose_name": "new charge after release",
+                "verbose_name_plural": "new charges after release",
+                "ordering": ["charged_on", "id"],
+                "indexes": [models.Index(fields=["case", "charged_on"], name="newcharge_case_day")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("removed_at__isnull", True), ("removed_by__isnull", False), _connector="OR"
+                        ),
+                        name="newcharge_removed_by_someone",
+                    )
+                ],
             },
         ),
     ]

@@ -89,9 +89,7 @@ def test_before_the_release_the_page_says_so_and_nothing_can_be_recorded(client_
     assert deadline.state == DeadlineState.NOT_APPLICABLE and deadline.waiting_for == "the release"
 
 
-def test_the_lead_records_the_situation_three_months_after_release_and_the_deadline_is_met(
-    client_for, personas, case
-):
+def test_the_lead_records_the_situation_three_months_after_release_and_the_deadline_is_met(client_for, personas, case):
     kari = personas.contact_officer
     case = released(case, kari)
     release = case.released_on
@@ -137,6 +135,7 @@ def test_a_correction_needs_the_version_it_began_from(personas, case):
             follow_up_record(actor=kari, case=case, situation=Situation.WORK, assessed_on=day, version=1)
         assert FollowUp.objects.get(case=case).situation == "education"
         entry = JournalEntry.objects.get(case=case, action="outcome.follow_up_correct")
+        assert entry.old is not None and entry.new is not None
         assert (entry.old["situation"], entry.new["situation"]) == ("unknown", "education")
 
 
@@ -197,7 +196,9 @@ def test_charges_within_the_year_are_recorded_by_day_and_removed_when_a_mistake(
         assert b'data-testid="no-charges"' in client.get(page(case)).content
         # Removed: it cannot be removed again (404: it no longer counts on the case).
         assert client.post(remove_url(charge), {f"c{charge.pk}-version": charge.version}).status_code == 404
-        actions = list(JournalEntry.objects.filter(case=case, action__startswith="outcome.").values_list("action", flat=True))
+        actions = list(
+            JournalEntry.objects.filter(case=case, action__startswith="outcome.").values_list("action", flat=True)
+        )
         assert sorted(actions) == ["outcome.charge", "outcome.charge_remove"]
     with later(400):  # a charge more than a year after the release does not count: refused
         late = timezone.localdate()
@@ -276,3 +277,20 @@ def test_another_cases_charge_under_the_leads_own_case_is_not_found(client_for, 
     assert client_for(kari).post(url, {f"c{theirs.pk}-version": 1}).status_code == 404
     theirs.refresh_from_db()
     assert theirs.removed_at is None
+
+
+def test_every_rule_set_has_the_follow_up_with_its_source_in_the_readers_language():
+    from timetable.models import Rule
+    from timetable.sources import FOLLOW_UP_CITATION, in_words
+
+    rules = Rule.objects.filter(code="outcome-follow-up")
+    assert sorted(rules.values_list("rule_set__code", flat=True)) == [
+        "dk-god-loesladelse",
+        "no-pop",
+        "se-execution-plan",
+    ]
+    assert {(r.kind, r.anchor, r.offset, r.unit, r.citation) for r in rules} == {
+        (DeadlineKind.OUTCOME_FOLLOW_UP, "released", 3, "months", FOLLOW_UP_CITATION)
+    }
+    with translation.override("nb"):
+        assert in_words(FOLLOW_UP_CITATION).startswith("Situasjonen tre måneder etter løslatelse")

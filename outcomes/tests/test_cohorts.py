@@ -35,6 +35,11 @@ H2_2024 = Period(day("2024-07-01"), day("2024-12-31"))
 @pytest.fixture
 def world():
     world = World()
+
+    def after(case, days: int) -> str:
+        assert case.released_on is not None
+        return (case.released_on + datetime.timedelta(days=days)).isoformat()
+
     releases = [world.case(f"2024-{month:02d}-15") for month in (7, 8, 9, 10, 11, 12)] + [
         world.case(f"2024-{month:02d}-28") for month in (7, 8, 9, 10, 11, 12)
     ]
@@ -43,16 +48,15 @@ def world():
             world.follow_up(case, situation)
     # Charged within a year: releases 0-3 (release 0 twice); release 4 after the year; release 5 removed.
     for case in releases[:4]:
-        world.charge(case, (case.released_on + datetime.timedelta(days=30)).isoformat())
-    world.charge(releases[0], (releases[0].released_on + datetime.timedelta(days=60)).isoformat())
-    world.charge(releases[4], (releases[4].released_on + datetime.timedelta(days=395)).isoformat())
-    world.charge(releases[5], (releases[5].released_on + datetime.timedelta(days=40)).isoformat(), removed=True)
+        world.charge(case, after(case, 30))
+    world.charge(releases[0], after(releases[0], 60))
+    world.charge(releases[4], after(releases[4], 395))
+    world.charge(releases[5], after(releases[5], 40), removed=True)
     # A new sentence within two years: releases 6-10; release 11 on remand only; release 5 two years and a day after.
     for case in releases[6:11]:
-        world.next_case(case, (case.released_on + datetime.timedelta(days=200)).isoformat())
-    world.next_case(releases[11], (releases[11].released_on + datetime.timedelta(days=100)).isoformat(), LegalStatus.REMAND)
-    late = releases[5].released_on.replace(year=releases[5].released_on.year + 2) + datetime.timedelta(days=1)
-    world.next_case(releases[5], late.isoformat())
+        world.next_case(case, after(case, 200))
+    world.next_case(releases[11], after(releases[11], 100), LegalStatus.REMAND)
+    world.next_case(releases[5], after(releases[5], 2 * 365 + 1))  # 15 Dec 2024 + 731 days: 16 Dec 2026
     for month in (2, 3, 4):
         world.case(f"2025-{month:02d}-10")
     world.case("2027-01-15")

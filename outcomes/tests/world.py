@@ -61,7 +61,10 @@ class World:
     def follow_up(self, case: Case, situation: str) -> FollowUp:
         assert case.released_on is not None
         return FollowUp.objects.create(
-            case=case, situation=situation, assessed_on=case.released_on + datetime.timedelta(days=92), recorded_by=self.user
+            case=case,
+            situation=situation,
+            assessed_on=case.released_on + datetime.timedelta(days=92),
+            recorded_by=self.user,
         )
 
     def charge(self, case: Case, on: str, removed: bool = False) -> NewCharge:
