@@ -20,6 +20,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from cases.models import LegalStatus
 from insight.registry import Count, Period, indicator
@@ -30,6 +31,13 @@ pytestmark = pytest.mark.django_db
 
 TODAY = day("2027-03-01")
 H2_2024 = Period(day("2024-07-01"), day("2024-12-31"))
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
