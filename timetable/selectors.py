@@ -146,13 +146,8 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
     for case_id, latest in latest_versions:
         reviews[case_id] = timezone.localdate(latest)
 
-    # The follow-up after release (outcomes): asked for only when a case is released.
-    released_ids = [case.pk for case in cases if case.released_on is not None]
-    followed_up = (
-        dict(FollowUp.objects.filter(case_id__in=released_ids).values_list("case_id", "assessed_on"))
-        if released_ids
-        else {}
-    )
+    # The follow-up three months after release (outcomes, issue 22): one query, whatever the number of cases.
+    followed_up = dict(FollowUp.objects.filter(case_id__in=case_ids).values_list("case_id", "assessed_on"))
 
     result = {}
     for case in cases:

@@ -146,6 +146,8 @@ def test_a_2000_case_run_respects_the_calibration_within_the_stated_tolerances()
     for name in ("work_or_education_3m", "no_new_charge_1y"):
         target = (cal.WORK_OR_EDUCATION_3M if name == "work_or_education_3m" else cal.NO_NEW_CHARGE_1Y)["other"]
         assert abs(outcomes[f"other:{name}"] - target) <= cal.OUTCOME_TOLERANCE, (name, outcomes[f"other:{name}"])
+    assert outcomes["other:new_sentence_2y:n"] > 300
+    assert abs(outcomes["other:new_sentence_2y"] - cal.NEW_SENTENCE_2Y) <= cal.OUTCOME_TOLERANCE, outcomes
 
 
 def test_the_command_states_the_ratios_in_its_help_and_refuses_a_second_population(capsys):
