@@ -42,7 +42,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
-from access import achievements, applications, own_words, person_pages, programmes
+from access import achievements, applications, outcomes, own_words, person_pages, programmes
 from access.models import EMERGENCY_LASTS, REASONS_BY_KIND, Reason, ReasonedAccess, ReasonKind
 from accounts.models import PRISON_STAFF_ROLES, Role, User
 from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
@@ -97,6 +97,8 @@ class Ability(enum.Enum):
     VIEW_ACHIEVEMENTS = "view_achievements"  # access.achievements
     RECORD_ACHIEVEMENTS = "record_achievements"
     WRITE_OWN_WORDS = "write_own_words"  # access.own_words
+    VIEW_OUTCOMES = "view_outcomes"  # access.outcomes
+    RECORD_OUTCOMES = "record_outcomes"
 
 
 def can_open_cases(user: User) -> bool:
@@ -362,6 +364,10 @@ class CaseAccess:
         return self.can(Ability.VIEW_APPLICATIONS)
 
     @property
+    def sees_outcomes(self) -> bool:
+        return self.can(Ability.VIEW_OUTCOMES)
+
+    @property
     def sees_achievements(self) -> bool:
         return self.can(Ability.VIEW_ACHIEVEMENTS)
 
@@ -496,6 +502,10 @@ class CaseAccess:
             return achievements.records_achievements(self)
         if ability is Ability.WRITE_OWN_WORDS:
             return own_words.writes_own_words(self)
+        if ability is Ability.VIEW_OUTCOMES:
+            return outcomes.sees_outcomes(self)
+        if ability is Ability.RECORD_OUTCOMES:
+            return outcomes.records_outcomes(self)
         if ability is Ability.SHARE_WITH_VOLUNTEERS:
             # Seed 002: the person chooses what a volunteer or peer mentor sees; staff cannot tick it.
             return self.is_person

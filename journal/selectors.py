@@ -45,6 +45,7 @@ TOPIC_LABELS: dict[str, StrOrPromise] = {
     "summons": _("your summons and your list to get ready"),
     "obstacles": _("what stands in the way of your plan"),
     "referral": _("a referral to a service, with what you agreed to share"),
+    "outcomes": _("how it went after your release: work, school and new charges"),
 }
 
 # The URL name each read recorded (AccessEvent.view), by exact name first, then by its app.
@@ -101,6 +102,7 @@ TOPIC_BY_APP = {
     "summons": "summons",
     "obstacles": "obstacles",
     "directory": "referral",
+    "outcomes": "outcomes",
 }
 
 

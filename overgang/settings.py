@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "retention",
     "insight",
     "report",
+    "outcomes",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns = [
     path("cases/<str:code>/me/", include("personpages.urls")),
     path("cases/<str:code>/achievements/", include("achievements.urls")),
     path("cases/<str:code>/words/", include("ownwords.urls")),
+    path("cases/<str:code>/outcomes/", include("outcomes.urls")),
     path("", include("programmes.urls")),
     path("", include("summons.urls")),
     path("", include("directory.urls")),

@@ -53,10 +53,13 @@ from needs.models import Need, NeedsConversation, NeedStatus, Resource
 from needs.services import CONVERSATION_FIELDS, NEED_FIELDS, RESOURCE_FIELDS
 from obstacles.models import Challenge, Obstacle, Source
 from obstacles.services import OBSTACLE_FIELDS
+from outcomes.models import FollowUp, NewCharge, Situation
+from outcomes.services import CHARGE_FIELDS, FOLLOW_UP_FIELDS
 from population import calibration as cal
 from programmes.models import Enrolment, EnrolmentState, PhaseStep, Programme, ProgrammeStaff
 from programmes.services import ENROLMENT_FIELDS
 from reference.models import Knot, LifeArea
+from timetable import engine
 
 #: Every generated username starts with this; the command refuses a database that has one.
 USERNAME_PREFIX = "gen."
@@ -176,6 +179,7 @@ class Chunk:
     journal: list[JournalEntry] = field(default_factory=list)
     part1_done: dict[int, NeedsConversation | None] = field(default_factory=dict)
     needs: dict[int, list[Need]] = field(default_factory=dict)
+    participants: set[int] = field(default_factory=set)  # plan indexes with a place in a programme
 
     def rng(self, section: str, plan: CasePlan) -> random.Random:
         return random.Random(f"{self.generator.seed}:{section}:{plan.index}")
@@ -1525,6 +1529,8 @@ def section_programmes(chunk: Chunk) -> None:
                             enrolment.close_reason = "Avsluttet før tiden."
                         else:
                             enrolment.state = EnrolmentState.COMPLETED
+            if enrolment.place_from is not None:
+                chunk.participants.add(plan.index)
             applications.append(application)
             enrolments.append(enrolment)
             enrolment._case, enrolment._lead, enrolment._adviser = case, case._lead, adviser
@@ -1576,6 +1582,86 @@ def section_programmes(chunk: Chunk) -> None:
     insert(steps)
 
 
+def section_outcomes(chunk: Chunk) -> None:
+    """Outcomes after release (issue 22): the situation three months after, new charges within a year.
+
+    For every case released before the run's day: once its three months have passed, the lead's
+    follow-up (``cal.WORK_OR_EDUCATION_3M``, programme participants as the Exit programme measured),
+    written about the day it was due; charges within the year (``cal.NO_NEW_CHARGE_1Y``), each on a
+    day of the year that has come. A new sentence is a returning person's next case (``draw_cases``).
+    """
+    generator = chunk.generator
+    today = generator.today
+    follow_ups: list[FollowUp] = []
+    charges: list[NewCharge] = []
+    for plan in chunk.plans:
+        case = chunk.cases[plan.index]
+        released = case.released_on
+        if released is None or released >= today:
+            continue
+        rng = chunk.rng("outcomes", plan)
+        group = "participant" if plan.index in chunk.participants else "other"
+        due = engine.outcome_follow_up_due(released)
+        if due < today:
+            if rng.random() < cal.WORK_OR_EDUCATION_3M[group]:
+                situation: str | None = Situation.WORK if rng.random() < cal.IN_WORK else Situation.EDUCATION
+            elif rng.random() < cal.NEITHER_WRITTEN:
+                situation = Situation.NEITHER
+            else:
+                situation = Situation.UNKNOWN if rng.random() < cal.NOT_KNOWN_WRITTEN else None
+            if situation is not None:
+                assessed_on = min(today, due + datetime.timedelta(days=rng.randrange(-14, 22)))
+                follow_up = build(
+                    FollowUp,
+                    case_id=case.pk,
+                    situation=situation,
+                    assessed_on=assessed_on,
+                    recorded_by_id=case._lead.pk,
+                    recorded_at=min(moment(assessed_on, rng, generator.now), generator.now),
+                    version=1,
+                )
+                follow_up._case, follow_up._lead = case, case._lead
+                follow_ups.append(follow_up)
+        if rng.random() >= cal.NO_NEW_CHARGE_1Y[group]:
+            year_ends = engine.outcome_window_ends(released, engine.CHARGE_MONTHS)
+            span = (year_ends - released).days
+            times = 2 if rng.random() < cal.CHARGED_TWICE else 1
+            days = sorted({released + datetime.timedelta(days=rng.randrange(1, span + 1)) for _ in range(times)})
+            for day in days:
+                if day > today:
+                    continue
+                charge = build(
+                    NewCharge,
+                    case_id=case.pk,
+                    charged_on=day,
+                    recorded_by_id=case._lead.pk,
+                    recorded_at=min(moment(day, rng, generator.now), generator.now),
+                    version=1,
+                )
+                charge._case, charge._lead = case, case._lead
+                charges.append(charge)
+    insert(follow_ups)
+    insert(charges)
+    for follow_up in follow_ups:
+        chunk.log(
+            actor=follow_up._lead,
+            action="outcome.follow_up",
+            obj=follow_up,
+            case=follow_up._case,
+            at=follow_up.recorded_at,
+            new=snapshot(follow_up, FOLLOW_UP_FIELDS),
+        )
+    for charge in charges:
+        chunk.log(
+            actor=charge._lead,
+            action="outcome.charge",
+            obj=charge,
+            case=charge._case,
+            at=charge.recorded_at,
+            new=snapshot(charge, CHARGE_FIELDS),
+        )
+
+
 #: The sections every chunk runs, in order. Add measures, plans, deadlines and messages here.
 SECTIONS: list[Section] = [
     section_persons_and_cases,
@@ -1586,6 +1672,7 @@ SECTIONS: list[Section] = [
     section_measures,
     section_obstacles,
     section_programmes,
+    section_outcomes,
     section_reads,
 ]
 
@@ -1605,6 +1692,8 @@ COUNTED: list[type[models.Model]] = [
     Obstacle,
     Application,
     Enrolment,
+    FollowUp,
+    NewCharge,
     JournalEntry,
     AccessEvent,
 ]

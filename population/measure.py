@@ -60,3 +60,31 @@ def measure(cases=None) -> Figures:
         needs_per_case=Need.objects.filter(case__in=ids).count() / total,
         members_per_case=Membership.objects.filter(case__in=ids).aggregate(n=Count("pk"))["n"] / total,
     )
+
+
+def outcome_figures(cases, today) -> dict[str, float | int]:
+    """The outcome shares of the released cases among ``cases`` (``outcomes.cohorts``), by group.
+
+    "participant": cases with a place in a programme; "other": the rest. For each: how many
+    releases have passed their three months, year and two years, and the share in work or
+    education, with no new charge, and with a new sentence.
+    """
+    from outcomes.cohorts import PERIOD_BY_KEY, count, releases_of
+    from programmes.models import Enrolment
+
+    placed = set(
+        Enrolment.objects.filter(case__in=cases.values("pk"), place_from__isnull=False).values_list(
+            "case_id", flat=True
+        )
+    )
+    figures: dict[str, float | int] = {}
+    items = releases_of(cases)
+    for group, chosen in (
+        ("participant", [r for r in items if r.case_id in placed]),
+        ("other", [r for r in items if r.case_id not in placed]),
+    ):
+        for key, name in (("3m", "work_or_education_3m"), ("1y", "no_new_charge_1y"), ("2y", "new_sentence_2y")):
+            counted = count(chosen, PERIOD_BY_KEY[key], today)
+            figures[f"{group}:{name}"] = counted.numerator / counted.denominator if counted.denominator else 0.0
+            figures[f"{group}:{name}:n"] = counted.denominator
+    return figures

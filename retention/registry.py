@@ -138,6 +138,9 @@ RULES: tuple[Rule, ...] = (
     Rule("consent.consent", "case", fields=("note", "withdrawal_note")),
     Rule("timetable.caseruleset", "case", fields=("reason",)),
     Rule("timetable.releasenotice", "case"),
+    # Outcomes after release (issue 22): a code and dates only, which the outcome indicators count.
+    Rule("outcomes.followup", "case"),
+    Rule("outcomes.newcharge", "case"),
     Rule("timetable.deadline", "case", kept={"code": CODE}),
     Rule("timetable.reminder", "deadline__case", emptied=("last_error",)),
     # A release notice holds the case's code, its kind and dates, never words about the person; the

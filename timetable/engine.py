@@ -78,6 +78,31 @@ def anonymise_on(closed_on: datetime.date) -> datetime.date:
     return closed_on + datetime.timedelta(days=settings.ANONYMISE_AFTER_DAYS)
 
 
+#: Outcomes after release (issue 22; the Exit programme's measures, Copenhagen 2015): the person's
+#: situation three months after release, a new charge within a year, a new sentence within two years.
+FOLLOW_UP_MONTHS = 3
+CHARGE_MONTHS = 12
+SENTENCE_MONTHS = 24
+#: The follow-up may be recorded from a fortnight before the three months are up (our rule: the lead
+#: meets the person when they can, and what is known a fortnight early is known at three months).
+FOLLOW_UP_EARLY_DAYS = 14
+
+
+def outcome_follow_up_due(released_on: datetime.date) -> datetime.date:
+    """The day the three-month follow-up is due: three months after the release."""
+    return add_months(released_on, FOLLOW_UP_MONTHS)
+
+
+def outcome_follow_up_opens(released_on: datetime.date) -> datetime.date:
+    """The first day the three-month follow-up may be recorded."""
+    return outcome_follow_up_due(released_on) - datetime.timedelta(days=FOLLOW_UP_EARLY_DAYS)
+
+
+def outcome_window_ends(released_on: datetime.date, months: int) -> datetime.date:
+    """The last day of a follow-up period of ``months`` after a release (a charge within a year: 12)."""
+    return add_months(released_on, months)
+
+
 # ---------------------------------------------------------------------------------------
 # Offsets
 
@@ -181,6 +206,10 @@ class CaseFacts:
     notices: tuple[Notice, ...] = ()
     housing_open: bool = False
     income_settled_on: datetime.date | None = None
+    #: The day of the release (the case's ``released_on``), and the day the situation three months
+    #: after it was found out (``outcomes.FollowUp``).
+    released_on: datetime.date | None = None
+    outcome_follow_up_on: datetime.date | None = None
 
     def joined(self, *roles: str) -> datetime.date | None:
         """Return the earliest start date of a current member with one of the roles."""
@@ -191,6 +220,10 @@ class CaseFacts:
         """Return when the recipient was first told of this release date, if ever."""
         dates = [n.told_on for n in self.notices if n.recipient == recipient and n.release_date == release_date]
         return min(dates) if dates else None
+
+    def lead(self) -> list[int]:
+        """Return the case's lead (one user, or none while there is no current lead)."""
+        return [member.user_id for member in self.members if member.is_lead]
 
     def owners(self, role: str) -> list[int]:
         """Return the users who own a deadline of the role: its members, else the group's lead."""
@@ -533,6 +566,8 @@ class DeadlineResult:
 
     @property
     def owner_label(self) -> str:
+        if self.rule.kind in LEAD_KINDS:
+            return str(_("The case's lead"))
         return str(Role(self.rule.owner_role).label)
 
     @property
@@ -579,6 +614,10 @@ class DeadlineResult:
         return text % {"receiver": receiver, "days": days}
 
 
+#: The deadlines the case's lead owns, whatever the rule's role: after the release the lead is the one
+#: accountable (issue 22: the three-month follow-up is owned by the lead after release).
+LEAD_KINDS = frozenset({DeadlineKind.OUTCOME_FOLLOW_UP})
+
 #: The deadlines met by telling someone of the release date, and whom.
 NOTICE_KINDS: dict[str, str] = {
     DeadlineKind.NAV_TOLD_OF_RELEASE: "nav",
@@ -616,6 +655,8 @@ def anchor_date(anchor: str, facts: CaseFacts, case_road: Road | None) -> dateti
         return release_date(facts, case_road)
     if anchor == Anchor.PROBATION_JOINED:
         return facts.joined(Role.PROBATION)
+    if anchor == Anchor.RELEASED:
+        return facts.released_on
     raise ValueError(f"Unknown anchor {anchor!r}")
 
 
@@ -645,6 +686,8 @@ def met_on(kind: str, facts: CaseFacts, case_road: Road | None) -> datetime.date
         return min(dates) if dates else None
     if kind == DeadlineKind.BENEFITS_READY:
         return facts.income_settled_on
+    if kind == DeadlineKind.OUTCOME_FOLLOW_UP:
+        return facts.outcome_follow_up_on
     # Plan revisions recur (the anchor moves with each review); probation's own work
     # after release is not recorded here.
     return None
@@ -692,7 +735,7 @@ def evaluate(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.date) 
                 due=due,
                 state=state_of(due, met, today),
                 met_on=met,
-                owners=tuple(facts.owners(rule.owner_role)),
+                owners=tuple(facts.lead() if rule.kind in LEAD_KINDS else facts.owners(rule.owner_role)),
                 waiting_for="" if anchor is not None else str(Anchor(rule.anchor).label),
                 release_on=release_date(facts, case_road) if rule.kind in NOTICE_KINDS else None,
                 country=facts.country,

@@ -26,6 +26,7 @@ class Anchor(models.TextChoices):
     PAROLE = "parole", _("expected parole")
     RELEASE = "release", _("expected release")
     PROBATION_JOINED = "probation_joined", _("probation receiving the case")
+    RELEASED = "released", _("the release")
 
 
 class OffsetUnit(models.TextChoices):
@@ -52,6 +53,7 @@ class DeadlineKind(models.TextChoices):
     PAROLE_ACTION_PLAN = "parole_action_plan", _("Probation's action plan for the parole period")
     PROBATION_CONTACTS_MUNICIPALITY = "probation_contacts_municipality", _("Probation contacts the municipality")
     EXECUTION_PLAN = "execution_plan", _("Execution plan")
+    OUTCOME_FOLLOW_UP = "outcome_follow_up", _("Situation three months after release written down")
 
 
 class RuleSet(models.Model):

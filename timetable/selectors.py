@@ -32,6 +32,7 @@ from journal.services import record_access
 from meetings.models import Meeting
 from needs.models import Need, NeedsConversation, NeedStatus
 from notices.selectors import cases_with_undelivered_notice
+from outcomes.models import FollowUp
 from plans.models import Measure, PlanVersion
 from timetable import engine
 from timetable.forms import CaseRuleSetForm, ReleaseNoticeForm
@@ -145,6 +146,9 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
     for case_id, latest in latest_versions:
         reviews[case_id] = timezone.localdate(latest)
 
+    # The follow-up three months after release (outcomes, issue 22): one query, whatever the number of cases.
+    followed_up = dict(FollowUp.objects.filter(case_id__in=case_ids).values_list("case_id", "assessed_on"))
+
     result = {}
     for case in cases:
         held_rows = conversations.get(case.pk, [])
@@ -182,6 +186,8 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
                 row["life_area__slug"] == "housing" and row["status"] not in SETTLED_NEED_STATUSES for row in case_needs
             ),
             income_settled_on=income_settled,
+            released_on=case.released_on,
+            outcome_follow_up_on=followed_up.get(case.pk),
         )
     return result
 
@@ -711,4 +717,6 @@ def link_for(kind: str, case: Case) -> str:
         DeadlineKind.MUNICIPALITY_CONTACTED,
     }:
         return reverse("cases:group", kwargs=code)
+    if kind == DeadlineKind.OUTCOME_FOLLOW_UP:
+        return reverse("outcomes:case", kwargs=code)
     return reverse("timetable:case", kwargs=code)

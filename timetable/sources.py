@@ -42,6 +42,12 @@ RULE_SET_TEXTS = [
     ),
 ]
 
+#: The three-month follow-up after release, in every rule set (timetable.migrations.0005).
+FOLLOW_UP_CITATION = gettext_noop(
+    "The situation three months after release, as the Exit programme measures it: in education or work-related "
+    "activity (Københavns Kommune, «Udvikling og tilpasning af Exitprogrammet», 2015)"
+)
+
 RULE_TEXTS = [
     # Norway
     gettext_noop("POP step 2: the needs conversation at the latest within a week of intake (Stimulab, 2024)"),
@@ -93,6 +99,8 @@ RULE_TEXTS = [
     gettext_noop(
         "The execution plan is drawn up within a month of the start of the sentence (Riksrevisionen, RiR 2009:27)"
     ),
+    # Every country: outcomes after release (issue 22), as the Exit programme measures them.
+    FOLLOW_UP_CITATION,
 ]
 
 

@@ -31,6 +31,7 @@ from journal.models import AccessEvent
 from meetings.models import Meeting, MeetingKind
 from needs.models import Need
 from obstacles.models import Obstacle
+from outcomes.models import NewCharge
 from ownwords.models import OwnWords
 from personpages.listen import LISTEN_PAGES
 from plans.models import Measure
@@ -58,6 +59,7 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
     "prep_item_id": (PreparationItem, "summons__case"),
     "existing_group_id": (ExistingGroup, "person__cases"),
     "words_id": (OwnWords, "case"),
+    "charge_id": (NewCharge, "case"),
 }
 #: URL arguments that name no object of a case.
 #: uidb64: the public password link, no case; slug: a programme, which is public (its view is its staff's).
@@ -167,6 +169,7 @@ def equipped(db):
                 ),
             )
         OwnWords.objects.create(case=case, kind="meeting", text="Kan vi snakke om bolig?", written_by=lead)
+        NewCharge.objects.create(case=case, charged_on=today, recorded_by=lead)
         # A carry-over asked of the case's own history, so both its URLs have an object of the case.
         CarryOver.objects.create(case=case, earlier_case=case, asked_by=lead, holder_asked=True)
         summons = Summons.objects.filter(case=case).first() or Summons.objects.create(

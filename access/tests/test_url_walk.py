@@ -23,6 +23,7 @@ from handover.models import Transition
 from meetings.models import Meeting
 from needs.models import Need
 from obstacles.models import Obstacle
+from outcomes.models import NewCharge
 from ownwords.models import OwnWords
 from plans.models import Measure
 from programmes.models import Enrolment
@@ -147,6 +148,11 @@ TABLE = {
     "achievements:edit": "L 403 200 200 403 403 403 404 404 404",
     "achievements:withdraw": "L 403 405 405 403 403 403 404 404 404",
     "achievements:pdf": "L 200 200 200 403 403 403 404 404 404",
+    # Outcomes after release (issue 22): the case's staff and lead see them, the lead (Kari) records them.
+    "outcomes:case": "L 403 200 200 403 403 403 404 404 404",
+    "outcomes:follow_up": "L 403 405 403 403 403 403 404 404 404",
+    "outcomes:charge_add": "L 403 405 403 403 403 403 404 404 404",
+    "outcomes:charge_remove": "L 403 405 403 403 403 403 404 404 404",
     "personpages:road": "L 200 200 200 403 403 403 404 404 404",
     "personpages:plan_pdf": "L 200 200 200 403 403 403 404 404 404",
     "ownwords:need": "L 200 403 403 403 403 403 404 404 404",
@@ -254,6 +260,9 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "achievement_id" in names:  # the demo's forklift certificate or school subject of the case
         achievement = Achievement.objects.filter(case=case).first()
         kwargs["achievement_id"] = achievement.pk if achievement else 999999
+    if "charge_id" in names:  # the demo records no charge on an open case's own outcomes
+        charge = NewCharge.objects.filter(case=case).first()
+        kwargs["charge_id"] = charge.pk if charge else 999999
     if "service_id" in names:  # FRI: a directory entry, the same for every case
         kwargs["service_id"] = Service.objects.get(name="FRI – fra fengsel til varig bolig").pk
     if "referral_id" in names:  # the demo's referral of Fredrik's case to Bergen's housing help (Mona's agency)

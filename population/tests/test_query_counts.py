@@ -69,13 +69,15 @@ PINNED_MY_CASES = 5  # one more: the count of the paged list (issue 17, point 9)
 #: for an answer, to the user's agency and sent by the user (issue 21), one query each. One more:
 #: the directory's entries the user keeps that nobody has checked for a year (issue 21, point 5).
 #: One more: the person's meeting requests on the cases the user leads (issue 18, point 3).
-PINNED_WHAT_IS_DUE = 20
+#: One more: the follow-ups three months after release among the cases' facts (issue 22; 20 -> 21).
+PINNED_WHAT_IS_DUE = 21
 #: Overdue deadlines and risks are evaluated on request from the unit's case facts, one query per
 #: kind of fact, instead of read from the rows compute_deadlines writes (issue 17, point 10). One more:
 #: the referral lists of issue 21 on the coordinator's what is due (measured 15 -> 16 at both sizes).
 #: One more: the directory's entries the user keeps that need checking (issue 21, point 5; 16 -> 17).
 #: One more: the meeting requests on the cases the user leads, none for a coordinator (issue 18; 17 -> 18).
-PINNED_UNIT = 18
+#: One more: the follow-ups three months after release among the unit's case facts (issue 22; 18 -> 19).
+PINNED_UNIT = 19
 PINNED_FLOOR = 2
 #: Every staff request reads the device that passed the session's second factor (django-otp's
 #: OTPMiddleware, issue 23): one query more than the pins above, for every staff page; the person

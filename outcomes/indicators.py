@@ -1,0 +1,80 @@
+"""The outcome indicators (issue 22, point 1; DOMAIN.md §10), registered from ``OutcomesConfig.ready``.
+
+Each counts the releases of the period (the day of release puts a case in it) whose follow-up
+period has passed by the day the indicator is computed (``outcomes.cohorts``): a release still
+inside its period is left out, never counted as a success or a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from insight.registry import Count, Indicator, Period, register
+from insight.scopes import Scope
+from outcomes.cohorts import PERIOD_BY_KEY, count, releases
+
+EXIT = _("Københavns Kommune: «Udvikling og tilpasning af Exitprogrammet» (2015)")
+KDI = _(
+    "The Norwegian Correctional Service's figures in Stimulab's final delivery «En trygg og forutsigbar overgang "
+    "fra fengsel til et selvstendig liv i frihet» (2024)"
+)
+
+
+def _compute(key: str) -> Callable[[Scope, Period], Count]:
+    def compute(scope: Scope, period: Period) -> Count:
+        return count(releases(scope, period.start, period.end), PERIOD_BY_KEY[key], timezone.localdate())
+
+    return compute
+
+
+WORK_OR_EDUCATION = register(
+    Indicator(
+        key="outcomes.work_or_education_3m",
+        name=_("In work or education three months after release"),
+        definition=_(
+            "Of those released in the period whose three months have passed: the share in work or in education "
+            "three months after release, as the case's lead wrote it down. Not written down counts as not known."
+        ),
+        numerator=_("Released persons in work or in education after three months"),
+        denominator=_("Released persons whose three months have passed"),
+        better="higher",
+        source=EXIT,
+        group="outcomes",
+        compute=_compute("3m"),
+    )
+)
+NO_NEW_CHARGE = register(
+    Indicator(
+        key="outcomes.no_new_charge_1y",
+        name=_("No new charge within a year after release"),
+        definition=_(
+            "Of those released in the period whose first year after release has passed: the share with no new "
+            "charge written down within that year."
+        ),
+        numerator=_("Released persons with no new charge within a year"),
+        denominator=_("Released persons whose first year has passed"),
+        better="higher",
+        source=EXIT,
+        group="outcomes",
+        compute=_compute("1y"),
+    )
+)
+NEW_SENTENCE = register(
+    Indicator(
+        key="outcomes.new_sentence_2y",
+        name=_("New sentence within two years after release"),
+        definition=_(
+            "Of those released in the period whose two years have passed: the share who started a new sentence "
+            "within two years, seen from the person's next case."
+        ),
+        numerator=_("Released persons with a new sentence within two years"),
+        denominator=_("Released persons whose two years have passed"),
+        better="lower",
+        source=KDI,
+        group="outcomes",
+        compute=_compute("2y"),
+    )
+)
