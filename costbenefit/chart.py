@@ -33,6 +33,12 @@ def percent(share: Decimal) -> str:
     return f"{formats.number_format(share * 100, decimal_pos=1, use_l10n=True)} %"
 
 
+def rate(percent_value: Decimal) -> str:
+    """A rate given in per cent (the comparison's), with decimals only where it has them."""
+    places = 0 if percent_value == percent_value.to_integral_value() else 2
+    return f"{formats.number_format(percent_value, decimal_pos=places, use_l10n=True)} %"
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str | Promise

@@ -17,7 +17,7 @@ from access.decorators import AuthenticatedHttpRequest, signed_in
 from access.insight import may_edit_assumptions
 from core.posting import Refusal, post_form
 from costbenefit import selectors
-from costbenefit.chart import gain_chart, money, percent
+from costbenefit.chart import gain_chart, money, percent, rate
 from costbenefit.forms import EXAMPLE, AssumptionsForm, FiguresForm
 from costbenefit.gain import FORMULA, gain_with
 from costbenefit.models import Assumptions, AssumptionVersion
@@ -62,6 +62,7 @@ def _assumptions_context(line: Assumptions, form: AssumptionsForm | None = None,
         "form": form if form is not None else AssumptionsForm(initial=_initial(current)),
         "saved": saved,
         "money": money,
+        "rate": rate,
     }
 
 
@@ -102,7 +103,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     all_lines = selectors.lines()
     current = selectors.current_by_line(all_lines)
     rows = [(line, current[line.pk]) for line in all_lines]
-    return render(request, "costbenefit/index.html", {"rows": rows, "money": money})
+    return render(request, "costbenefit/index.html", {"rows": rows, "money": money, "rate": rate})
 
 
 @signed_in
@@ -137,7 +138,9 @@ def edit(request: AuthenticatedHttpRequest, line_id: int) -> HttpResponse:
         if refusal.current is not None:
             # Someone else made a newer version: their values are shown, with the conflict message.
             current = selectors.current_version(refusal.current)
-            fresh = AssumptionsForm(initial=_initial(current))
+            # A bound form of the saved values (bound, so it carries the message); the analyst starts again from it.
+            fresh = AssumptionsForm({name: "" if value is None else str(value) for name, value in _initial(current).items()})
+            fresh.is_valid()
             fresh.add_error(None, refusal.message)
             form_shown = fresh
         else:
