@@ -49,9 +49,7 @@ class FiguresForm(DsForm):
     """The figures of the gain: how many took part, and how many of those followed up succeeded."""
 
     participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=MAX_PEOPLE, initial=100)
-    followed = forms.IntegerField(
-        label=_("Followed up after 3 months"), min_value=0, max_value=MAX_PEOPLE, initial=100
-    )
+    followed = forms.IntegerField(label=_("Followed up after 3 months"), min_value=0, max_value=MAX_PEOPLE, initial=100)
     successes = forms.IntegerField(
         label=_("Of them in work or education"), min_value=0, max_value=MAX_PEOPLE, initial=40
     )

@@ -139,7 +139,9 @@ def edit(request: AuthenticatedHttpRequest, line_id: int) -> HttpResponse:
             # Someone else made a newer version: their values are shown, with the conflict message.
             current = selectors.current_version(refusal.current)
             # A bound form of the saved values (bound, so it carries the message); the analyst starts again from it.
-            fresh = AssumptionsForm({name: "" if value is None else str(value) for name, value in _initial(current).items()})
+            fresh = AssumptionsForm(
+                {name: "" if value is None else str(value) for name, value in _initial(current).items()}
+            )
             fresh.is_valid()
             fresh.add_error(None, refusal.message)
             form_shown = fresh
@@ -169,7 +171,7 @@ def edit(request: AuthenticatedHttpRequest, line_id: int) -> HttpResponse:
             ),
             note=data["note"],
         ),
-        message=lambda new: _("Saved as version %(number)d. The gain below uses it.") % {"number": new.number},
+        message=lambda new: _("Saved as version %(number)d. The gain uses it now.") % {"number": new.number},
         done=lambda _new: redirect("costbenefit:line", line_id=assumptions.pk),
         partial=lambda _new: assumptions_part(saved=True),
         refused=refused,
