@@ -75,25 +75,35 @@ def _source(value: str, field: str) -> str:
 def _checked(values: AssumptionValues) -> AssumptionValues:
     """The values as a version may hold them, or a ValidationError naming each field that is wrong."""
     errors: dict[str, list[str]] = {}
-    checked: dict[str, object] = {}
-    checks = {
-        "value_per_success": lambda v: _amount(v, "value_per_success", top=MAX_AMOUNT, places=0),
-        "cost_per_participant": lambda v: _amount(v, "cost_per_participant", top=MAX_AMOUNT, places=0),
-        "comparison_percent": lambda v: _amount(v, "comparison_percent", top=Decimal(100), places=2),
-        "value_source": lambda v: _source(v, "value_source"),
-        "cost_source": lambda v: _source(v, "cost_source"),
-        "comparison_source": lambda v: _source(v, "comparison_source"),
-    }
-    for name, check in checks.items():
+    amounts: dict[str, Decimal] = {}
+    sources: dict[str, str] = {}
+    for name, top, places in (
+        ("value_per_success", MAX_AMOUNT, 0),
+        ("cost_per_participant", MAX_AMOUNT, 0),
+        ("comparison_percent", Decimal(100), 2),
+    ):
         try:
-            checked[name] = check(getattr(values, name))
+            amounts[name] = _amount(getattr(values, name), name, top=top, places=places)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    for name in ("value_source", "cost_source", "comparison_source"):
+        try:
+            sources[name] = _source(getattr(values, name), name)
         except ValidationError as error:
             errors.update(error.message_dict)
     if values.currency not in Currency.values:
         errors["currency"] = [_("Choose a currency from the list.")]
     if errors:
         raise ValidationError(errors)
-    return AssumptionValues(currency=values.currency, **checked)  # type: ignore[arg-type]
+    return AssumptionValues(
+        value_per_success=amounts["value_per_success"],
+        value_source=sources["value_source"],
+        cost_per_participant=amounts["cost_per_participant"],
+        cost_source=sources["cost_source"],
+        comparison_percent=amounts["comparison_percent"],
+        comparison_source=sources["comparison_source"],
+        currency=values.currency,
+    )
 
 
 def _allowed(actor: User) -> None:

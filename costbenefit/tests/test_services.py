@@ -82,6 +82,7 @@ def test_an_edit_makes_a_new_version_keeps_the_old_and_the_gain_moves(denmark, p
     assert (before.assumptions.number, after.assumptions.number) == (1, 2)
     assert before.central.per_participant - after.central.per_participant == Decimal(140_000)
     entry = JournalEntry.objects.order_by("pk").last()
+    assert entry is not None
     assert JournalEntry.objects.count() == entries + 1
     assert (entry.action, entry.actor, entry.case, entry.object_id) == (
         "assumptions.edit",
@@ -89,8 +90,9 @@ def test_an_edit_makes_a_new_version_keeps_the_old_and_the_gain_moves(denmark, p
         None,
         str(denmark.pk),
     )
-    assert (entry.old["cost_per_participant"], entry.new["cost_per_participant"]) == ("0", "140000")
-    assert (entry.old["number"], entry.new["number"]) == (1, 2)
+    old, new_values = entry.old or {}, entry.new or {}
+    assert (old["cost_per_participant"], new_values["cost_per_participant"]) == ("0", "140000")
+    assert (old["number"], new_values["number"]) == (1, 2)
 
 
 @pytest.mark.parametrize(
