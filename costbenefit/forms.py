@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DsForm
 from costbenefit.models import MAX_AMOUNT, Currency
+from costbenefit.selectors import programmes_to_start
+from programmes.models import Programme
 
 #: The most participants or people followed up the page works a gain out for.
 MAX_PEOPLE = 10_000_000
@@ -66,3 +68,13 @@ class FiguresForm(DsForm):
 
 #: The figures the page starts from: 40 of 100, the success rate the Exit memo's gain was computed at.
 EXAMPLE = {"participants": 100, "followed": 100, "successes": 40}
+
+
+class StartForm(DsForm):
+    """A programme to give assumptions of its own (those without a line, in a country with one)."""
+
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.model_choice_field("programme").queryset = programmes_to_start()

@@ -71,3 +71,13 @@ def line_for(scope: Scope) -> Assumptions | None:
     if country is None:
         return None
     return Assumptions.objects.filter(country=country, programme__isnull=True).first()
+
+
+def programmes_to_start() -> QuerySet[Programme]:
+    """The programmes that may get a line of their own: none yet, and their country has one to start from."""
+    countries = Assumptions.objects.filter(programme__isnull=True).values("country")
+    return (
+        Programme.objects.filter(country__in=countries)
+        .exclude(pk__in=Assumptions.objects.filter(programme__isnull=False).values("programme"))
+        .order_by("name")
+    )

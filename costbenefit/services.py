@@ -20,6 +20,7 @@ from accounts.models import User
 from core.errors import ConcurrentEditError
 from costbenefit.models import MAX_AMOUNT, Assumptions, AssumptionVersion, Currency
 from journal.services import record_change, snapshot
+from programmes.models import Programme
 
 #: What a version says, as the journal keeps it (old and new).
 VERSION_FIELDS = (
@@ -153,3 +154,43 @@ def assumptions_edit(
             new=snapshot(new, VERSION_FIELDS),
         )
     return new
+
+
+def assumptions_start(*, actor: User, programme: Programme) -> Assumptions:
+    """Give a programme a line of its own, starting from its country's current values (the analyst).
+
+    The programme's gain is then worked out with its own line (``selectors.line_for``); its first
+    version says where its values came from, and the analyst changes them with ``assumptions_edit``.
+    """
+    _allowed(actor)
+    with transaction.atomic():
+        country = (
+            Assumptions.objects.select_for_update().filter(country=programme.country, programme__isnull=True).first()
+        )
+        if country is None:
+            raise ValidationError({"programme": _("The programme's country has no assumptions to start from.")})
+        if Assumptions.objects.filter(programme=programme).exists():
+            raise ValidationError({"programme": _("The programme has its own assumptions already.")})
+        start = AssumptionVersion.objects.get(line=country, number=country.version)
+        line = Assumptions(country=programme.country, programme=programme, version=1)
+        line.full_clean()
+        line.save(force_insert=True)
+        first = AssumptionVersion(
+            line=line,
+            number=1,
+            note=_("Started from the country's assumptions, version %(number)d.") % {"number": start.number},
+            made_by=actor,
+            made_at=timezone.now(),
+            **{name: getattr(start, name) for name in VALUES},
+        )
+        first.full_clean()
+        first.save(force_insert=True)
+        record_change(
+            actor=actor,
+            action="assumptions.start",
+            obj=line,
+            case=None,
+            old=None,
+            new={"programme": programme.slug, **snapshot(first, VERSION_FIELDS)},
+        )
+    return line

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 
 from access.decorators import AuthenticatedHttpRequest, signed_in
 from access.insight import may_edit_assumptions
-from core.posting import Refusal, post_form
+from core.posting import Refusal, post_form, refused_with_message
 from costbenefit import selectors
 from costbenefit.chart import gain_chart, money, percent, rate
-from costbenefit.forms import EXAMPLE, AssumptionsForm, FiguresForm
+from costbenefit.forms import EXAMPLE, AssumptionsForm, FiguresForm, StartForm
 from costbenefit.gain import FORMULA, gain_with
 from costbenefit.models import Assumptions, AssumptionVersion
-from costbenefit.services import AssumptionValues, assumptions_edit
+from costbenefit.services import AssumptionValues, assumptions_edit, assumptions_start
 from insight.registry import Count
 
 #: The htmx event an edit sends: the gain is worked out again under the new version.
@@ -103,7 +103,30 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     all_lines = selectors.lines()
     current = selectors.current_by_line(all_lines)
     rows = [(line, current[line.pk]) for line in all_lines]
-    return render(request, "costbenefit/index.html", {"rows": rows, "money": money, "rate": rate})
+    start = StartForm()
+    context = {
+        "rows": rows,
+        "money": money,
+        "rate": rate,
+        "start": start if start.fields["programme"].choices else None,
+    }
+    return render(request, "costbenefit/index.html", context)
+
+
+@signed_in
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Give a programme assumptions of its own, from its country's; then change them on its page. The analyst."""
+    _analyst(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return post_form(
+        request,
+        StartForm(request.POST),
+        lambda data: assumptions_start(actor=request.user, programme=data["programme"]),
+        message=_("The programme has its own assumptions now, from its country's. Change them below."),
+        done=lambda new: redirect("costbenefit:line", line_id=new.pk),
+        refused=refused_with_message(request, lambda: redirect("costbenefit:index"), _("Choose a programme.")),
+    )
 
 
 @signed_in

@@ -11,10 +11,11 @@ from accounts.models import Country
 from core.errors import ConcurrentEditError
 from costbenefit.gain import gain
 from costbenefit.models import Assumptions, AssumptionVersion
-from costbenefit.services import AssumptionValues, assumptions_edit
+from costbenefit.services import AssumptionValues, assumptions_edit, assumptions_start
 from insight.registry import Count
 from insight.scopes import Scope
 from journal.models import JournalEntry
+from programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +172,44 @@ def test_a_too_long_note_is_refused(denmark, personas):
         )
     assert "note" in refused.value.message_dict
     assert state(denmark) == before
+
+
+def test_a_programme_gets_a_line_of_its_own_from_its_countrys_and_its_gain_follows_it(personas):
+    norway = Assumptions.objects.get(country=Country.NORWAY, programme__isnull=True)
+    tog = Programme.objects.get(slug="tog")
+    scope = Scope("programme", "tog")
+    assert gain(scope, participants=20, success=Count(10, 20)).assumptions.line_id == norway.pk  # type: ignore[union-attr]
+    entries = JournalEntry.objects.count()
+
+    line = assumptions_start(actor=personas.analyst, programme=tog)
+
+    first = AssumptionVersion.objects.get(line=line, number=1)
+    country_first = AssumptionVersion.objects.get(line=norway, number=1)
+    assert (line.country, line.programme, line.version, first.made_by) == ("NO", tog, 1, personas.analyst)
+    assert (first.value_per_success, first.value_source) == (
+        country_first.value_per_success,
+        country_first.value_source,
+    )
+    assert JournalEntry.objects.count() == entries + 1
+    assert JournalEntry.objects.order_by("pk").last().action == "assumptions.start"  # type: ignore[union-attr]
+    assumptions_edit(
+        actor=personas.analyst, line=line, version=1, values=values_of(first, value_per_success=Decimal(1_000_000))
+    )
+    moved = gain(scope, participants=20, success=Count(10, 20))
+    assert moved is not None and moved.central is not None
+    assert (moved.assumptions.line_id, moved.central.per_participant) == (line.pk, Decimal(500_000))
+    assert gain(Scope("country", "NO"), participants=20, success=Count(10, 20)).assumptions.line_id == norway.pk  # type: ignore[union-attr]
+
+
+def test_a_programme_with_a_line_or_a_country_without_one_is_refused(personas):
+    exit_programme = Programme.objects.get(slug="exit")
+    lines = Assumptions.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        assumptions_start(actor=personas.analyst, programme=exit_programme)
+    assert "programme" in refused.value.message_dict
+    swedish = Programme.objects.create(slug="sverige", name="Ett program", country="SE", owner="Kriminalvården")
+    with pytest.raises(ValidationError):
+        assumptions_start(actor=personas.analyst, programme=swedish)
+    with pytest.raises(PermissionDenied):
+        assumptions_start(actor=personas.admin, programme=Programme.objects.get(slug="tog"))
+    assert Assumptions.objects.count() == lines

@@ -14,6 +14,7 @@ from accounts.models import Country
 from costbenefit.models import Assumptions, AssumptionVersion
 from costbenefit.views import CHANGED_EVENT
 from journal.models import JournalEntry
+from programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -232,14 +233,37 @@ def test_anyone_but_the_analyst_gets_404_and_changes_nothing(client_for, persona
         reverse("costbenefit:line", args=[denmark.pk]),
         reverse("costbenefit:gain", args=[denmark.pk]),
     ]
-    for url in urls:
+    for url in [*urls, reverse("costbenefit:start")]:
         assert client.get(url).status_code == 404, url
     edit = reverse("costbenefit:edit", args=[denmark.pk])
     assert client.post(edit, posted(current, value_per_success="1")).status_code == 404
     assert client.post(edit, posted(current, value_per_success="1"), **HTMX).status_code == 404
+    lines = Assumptions.objects.count()
+    assert (
+        client.post(reverse("costbenefit:start"), {"programme": Programme.objects.get(slug="tog").pk}).status_code
+        == 404
+    )
+    assert Assumptions.objects.count() == lines
     assert state(denmark) == before
 
 
 def test_a_line_that_does_not_exist_is_404_for_the_analyst(analyst):
     for name in ("costbenefit:line", "costbenefit:gain", "costbenefit:edit"):
         assert analyst.get(reverse(name, args=[999999])).status_code == 404, name
+
+
+def test_the_analyst_gives_a_programme_its_own_line(analyst):
+    with speaking(analyst, "en"):
+        index = analyst.get(reverse("costbenefit:index"))
+    body = index.content.decode()
+    start = body.index('id="start-heading"')
+    choices = body[start : body.index("</form>", start)]
+    assert "TOG" in choices or "tog" in choices.lower()
+    assert "Exit" not in choices  # it has its own line already
+    tog = Programme.objects.get(slug="tog")
+    response = analyst.post(reverse("costbenefit:start"), {"programme": tog.pk})
+    line = Assumptions.objects.get(programme=tog)
+    assert response.status_code == 302 and response["Location"] == reverse("costbenefit:line", args=[line.pk])
+    again = analyst.post(reverse("costbenefit:start"), {"programme": tog.pk}, follow=True)
+    assert again.status_code == 200 and Assumptions.objects.filter(programme=tog).count() == 1
+    assert analyst.post(reverse("costbenefit:start"), {}).status_code == 302  # refused, said on the index
