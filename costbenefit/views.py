@@ -103,13 +103,8 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     all_lines = selectors.lines()
     current = selectors.current_by_line(all_lines)
     rows = [(line, current[line.pk]) for line in all_lines]
-    start = StartForm()
-    context = {
-        "rows": rows,
-        "money": money,
-        "rate": rate,
-        "start": start if start.fields["programme"].choices else None,
-    }
+    start = StartForm() if selectors.programmes_to_start().exists() else None
+    context = {"rows": rows, "money": money, "rate": rate, "start": start}
     return render(request, "costbenefit/index.html", context)
 
 

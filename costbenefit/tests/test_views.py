@@ -12,6 +12,8 @@ from django.utils import translation
 
 from accounts.models import Country
 from costbenefit.models import Assumptions, AssumptionVersion
+from costbenefit.selectors import programmes_to_start
+from costbenefit.services import assumptions_start
 from costbenefit.views import CHANGED_EVENT
 from journal.models import JournalEntry
 from programmes.models import Programme
@@ -267,3 +269,10 @@ def test_the_analyst_gives_a_programme_its_own_line(analyst):
     again = analyst.post(reverse("costbenefit:start"), {"programme": tog.pk}, follow=True)
     assert again.status_code == 200 and Assumptions.objects.filter(programme=tog).count() == 1
     assert analyst.post(reverse("costbenefit:start"), {}).status_code == 302  # refused, said on the index
+
+
+def test_no_form_to_start_a_line_when_every_programme_has_one(analyst, personas):
+    for programme in programmes_to_start():
+        assumptions_start(actor=personas.analyst, programme=programme)
+    assert Programme.objects.count() == Assumptions.objects.filter(programme__isnull=False).count()
+    assert 'id="start-heading"' not in analyst.get(reverse("costbenefit:index")).content.decode()
