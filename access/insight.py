@@ -7,6 +7,8 @@ keeps theirs where the two differ.
 - A reentry coordinator of a prison reads the figures of their own prison (and its units) and
   of their country.
 - The analyst reads any scope.
+- The cost-benefit's assumptions (costbenefit/) are read, edited and drawn by the analyst
+  alone, who counts the country.
 - No one else reads them. Figures are aggregates only, small counts hidden
   (``obstacles.aggregates``); a scope one may not ask for is refused as one that does not exist.
 """
@@ -63,3 +65,8 @@ def may_see(user: User, scope: Scope) -> bool:
     if scope.kind == "country":
         return scope.key == agency.country
     return False
+
+
+def may_edit_assumptions(user: User) -> bool:
+    """The analyst reads and edits the cost-benefit's assumptions and sees the gain they give."""
+    return user.is_authenticated and user.is_active and user.role == Role.ANALYST

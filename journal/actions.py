@@ -112,6 +112,8 @@ ACTION_LABELS = {
     "account.sign_in": gettext_lazy("Logged in through a log-in service"),
     "access.unit": gettext_lazy("A coordinator of the prison opened the case, with a reason"),
     "access.emergency": gettext_lazy("Emergency access to the case, with a reason"),
+    "assumptions.edit": gettext_lazy("Assumptions of the cost-benefit changed: a new version"),
+    "assumptions.start": gettext_lazy("A programme given assumptions of its own for the cost-benefit"),
     "programme.facts": gettext_lazy("What the programmes ask recorded"),
     "programme.staff_add": gettext_lazy("Post in a programme given"),
     "programme.staff_remove": gettext_lazy("Post in a programme ended"),

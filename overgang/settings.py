@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "insight",
     "report",
     "outcomes",
+    "costbenefit",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ from access.policy import cases_visible_to, reason_kinds_for
 from achievements.models import Achievement
 from applications.models import Application
 from cases.models import Case, Membership
+from costbenefit.models import Assumptions
 from directory.models import Referral, Service
 from handover.models import Transition
 from meetings.models import Meeting
@@ -200,6 +201,12 @@ TABLE = {
     "api:event_released": "405 405 405 405 405 405 405 405 405 405",
     "api:event_transferred": "405 405 405 405 405 405 405 405 405 405",
     "api:event_notice_acknowledged": "405 405 405 405 405 405 405 405 405 405",
+    # The cost-benefit's assumptions (issue 22): the analyst's own pages; anyone else as if they did not exist.
+    "costbenefit:index": "L 404 404 404 404 404 404 404 404 200",
+    "costbenefit:start": "L 404 404 404 404 404 404 404 404 405",
+    "costbenefit:line": "L 404 404 404 404 404 404 404 404 200",
+    "costbenefit:edit": "L 404 404 404 404 404 404 404 404 405",
+    "costbenefit:gain": "L 404 404 404 404 404 404 404 404 200",
     "api:cases": "401 401 401 401 401 401 401 401 401 401",
     "api:case": "401 401 401 401 401 401 401 401 401 401",
 }
@@ -291,6 +298,8 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999
+    if "line_id" in names:  # a line of the cost-benefit's assumptions (no case's): Denmark's, seeded
+        kwargs["line_id"] = Assumptions.objects.get(country="DK", programme__isnull=True).pk
     return kwargs
 
 

@@ -128,6 +128,12 @@ TABLE = {
     "report:page": "200 200 403 200",
     "report:pdf": "200 200 403 200",
     "report:csv": "200 200 403 200",
+    # The cost-benefit's assumptions (issue 22): the analyst's alone; a coordinator, with a reason or not, 404.
+    "costbenefit:index": "404 404 404 404",
+    "costbenefit:start": "404 404 404 404",
+    "costbenefit:line": "404 404 404 404",
+    "costbenefit:edit": "404 404 404 404",
+    "costbenefit:gain": "404 404 404 404",
     "applications:list": "404 200 200 404",
     "applications:add": "404 403 403 404",
     "applications:detail": "404 200 200 404",
