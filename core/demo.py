@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
+from accounts.regions import region_for
 from accounts.services import system_user
 from achievements.models import AchievementKind
 from achievements.services import achievement_record
@@ -173,6 +174,9 @@ def build_demo(password: str | None) -> DemoWorld:
             municipality=municipality,
             security_level=level,
             country=Country.DENMARK if key in DANISH else Country.NORWAY,
+            region=region_for(Country.DENMARK if key in DANISH else Country.NORWAY, municipality)
+            if kind == AgencyKind.PRISON
+            else "",
         )
     users = {}
     for username, (first, last, role, agency_key, _about) in USERS.items():
