@@ -63,14 +63,6 @@ class Measurement(models.Model):
     def __str__(self) -> str:
         return f"{self.scope_kind}:{self.scope_key} {self.period_start}..{self.period_end}"
 
-    @property
-    def scope(self) -> Scope:
-        return Scope(self.scope_kind, self.scope_key)  # type: ignore[arg-type]
-
-    @property
-    def done(self) -> bool:
-        return self.state == MeasurementState.DONE
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and Measurement.objects.filter(pk=self.pk, state=MeasurementState.DONE).exists():
             raise Immutable("A measurement that is done does not change.")
@@ -78,6 +70,14 @@ class Measurement(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise Immutable("A measurement is never deleted.")
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.scope_kind, self.scope_key)  # type: ignore[arg-type]
+
+    @property
+    def done(self) -> bool:
+        return self.state == MeasurementState.DONE
 
 
 class MeasuredValue(models.Model):
