@@ -26,7 +26,9 @@ class Region(models.TextChoices):
 
 
 #: The country each region belongs to.
-COUNTRY_OF = {region: Country.NORWAY if region.startswith("no-") else Country.DENMARK for region in Region.values}
+COUNTRY_OF: dict[str, str] = {
+    region: Country.NORWAY if region.startswith("no-") else Country.DENMARK for region in Region.values
+}
 
 _TOWNS = {
     Region.NO_NORD: ("Tromsø", "Bodø", "Harstad", "Alta", "Trondheim", "Steinkjer"),
@@ -50,9 +52,11 @@ _TOWNS = {
         "Frederikshavn",
     ),
 }
-_BY_TOWN = {(COUNTRY_OF[region], town): str(region) for region, towns in _TOWNS.items() for town in towns}
+_BY_TOWN: dict[tuple[str, str], str] = {
+    (COUNTRY_OF[region], town): str(region) for region, towns in _TOWNS.items() for town in towns
+}
 #: Where a prison in a town not listed goes: the capital's region.
-_DEFAULT = {Country.NORWAY: Region.NO_OST, Country.DENMARK: Region.DK_HOVEDSTADEN}
+_DEFAULT: dict[str, str] = {Country.NORWAY: Region.NO_OST, Country.DENMARK: Region.DK_HOVEDSTADEN}
 
 
 def region_for(country: str, municipality: str) -> str:

@@ -1,6 +1,7 @@
 """The analyst's form to take a measurement: the period (issue 22, point 2)."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -16,8 +17,8 @@ class TakeForm(DsForm):
     start = forms.DateField(label=_("From"), widget=DateInput)
     end = forms.DateField(label=_("To"), widget=DateInput)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils.text import format_lazy
@@ -60,7 +61,7 @@ RELEASE_KINDS = sorted(TransitionKind.releases())
 ON_THE_DAY = (ReadinessKey.HOUSING, ReadinessKey.INCOME, ReadinessKey.MUNICIPAL_CONTACT)
 
 
-def _case_ids(scope: Scope) -> QuerySet[Case]:
+def _case_ids(scope: Scope) -> QuerySet[Case, Any]:
     return cases_in(scope).values("pk")
 
 
@@ -136,9 +137,8 @@ def _releases(scope: Scope, period: Period) -> QuerySet[Transition]:
 
 
 def releases_ready(scope: Scope, period: Period) -> Count:
-    releases = list(_releases(scope, period).values_list("pk", "completed_on"))
-    in_place: dict[int, set[str]] = {pk: set() for pk, _day in releases}
-    day_of = dict(releases)
+    day_of = {pk: day for pk, day in _releases(scope, period).values_list("pk", "completed_on") if day is not None}
+    in_place: dict[int, set[str]] = {pk: set() for pk in day_of}
     items = ReadinessItem.objects.filter(transition_id__in=list(day_of), key__in=[str(key) for key in ON_THE_DAY])
     for transition_id, key, state, done_on in items.values_list("transition_id", "key", "state", "done_on"):
         if state == ReadinessState.NOT_NEEDED or (
@@ -146,7 +146,7 @@ def releases_ready(scope: Scope, period: Period) -> Count:
         ):
             in_place[transition_id].add(key)
     ready = sum(1 for keys in in_place.values() if len(keys) == len(ON_THE_DAY))
-    return _share(ready, len(releases))
+    return _share(ready, len(day_of))
 
 
 def _nav_notice_days(scope: Scope, period: Period) -> list[int]:
@@ -158,7 +158,11 @@ def _nav_notice_days(scope: Scope, period: Period) -> list[int]:
     the word, so the earlier of the two counts. A release NAV heard of only on the day or after
     it, or never, counts 0 days: that is the failure seed 000 describes.
     """
-    releases = list(_releases(scope, period).values_list("case_id", "completed_on"))
+    releases = [
+        (case_id, day)
+        for case_id, day in _releases(scope, period).values_list("case_id", "completed_on")
+        if day is not None
+    ]
     cases = {case_id for case_id, _day in releases}
     told: dict[int, list[datetime.date]] = {}
     for case_id, day in ReleaseNotice.objects.filter(case_id__in=cases, recipient=NoticeRecipient.NAV).values_list(
@@ -168,7 +172,8 @@ def _nav_notice_days(scope: Scope, period: Period) -> list[int]:
     for case_id, at in Notice.objects.filter(
         case_id__in=cases, agency__kind=AgencyKind.NAV, delivered_at__isnull=False
     ).values_list("case_id", "delivered_at"):
-        told.setdefault(case_id, []).append(at.date())
+        if at is not None:
+            told.setdefault(case_id, []).append(at.date())
     days = []
     for case_id, released in releases:
         before = [day for day in told.get(case_id, []) if day <= released]
@@ -204,7 +209,7 @@ def programme_places_used(scope: Scope, period: Period) -> Count:
         programmes = Programme.objects.filter(slug=scope.key)
     else:
         programmes = Programme.objects.filter(pk__in=taken.values("programme_id"))
-    places = sum(programmes.exclude(annual_places__isnull=True).values_list("annual_places", flat=True))
+    places = sum(count or 0 for count in programmes.values_list("annual_places", flat=True))
     days = (period.end - period.start).days + 1
     return Count(taken.count(), round(places * days / 365))
 

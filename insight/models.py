@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from insight.scopes import Scope
@@ -24,13 +25,22 @@ class Immutable(Exception):
     """A done measurement or a measured value was asked to change."""
 
 
+class ScopeKind(models.TextChoices):
+    UNIT = "unit", _("unit")
+    PRISON = "prison", _("prison")
+    REGION = "region", _("region")
+    COUNTRY = "country", _("country")
+    PROGRAMME = "programme", _("programme")
+    AGENCY = "agency", _("agency")
+
+
 class MeasurementState(models.TextChoices):
     RUNNING = "running", _("Being taken")
     DONE = "done", _("Done")
 
 
 class Measurement(models.Model):
-    scope_kind = models.CharField(_("scope"), max_length=20)
+    scope_kind = models.CharField(_("scope"), max_length=20, choices=ScopeKind.choices)
     scope_key = models.CharField(_("scope key"), max_length=120)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
@@ -61,7 +71,11 @@ class Measurement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scope_kind}:{self.scope_key} {self.period_start}..{self.period_end}"
+        """The scope and the period in words (the journal names a measurement so)."""
+        from insight.scope_names import label
+
+        start, end = (date_format(day, "DATE_FORMAT") for day in (self.period_start, self.period_end))
+        return f"{label(self.scope)}, {start} – {end}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and Measurement.objects.filter(pk=self.pk, state=MeasurementState.DONE).exists():

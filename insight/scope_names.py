@@ -31,7 +31,7 @@ def parse(text: str | None) -> Scope | None:
         prison, _, unit = key.partition(":")
         if not prison.isdigit() or not unit:
             return None
-    return Scope(kind, key)  # type: ignore[arg-type]
+    return Scope(kind, key)
 
 
 def _prison(key: str) -> Agency | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db.models import QuerySet
-from django_stubs_ext import StrOrPromise
+from django.utils.functional import Promise
 
 from insight.models import Baseline, MeasuredValue, Measurement, MeasurementState
 from insight.privacy import shown_median, shown_rate, shown_share
@@ -45,12 +45,12 @@ class Figure:
 @dataclass(frozen=True)
 class Row:
     key: str
-    name: StrOrPromise
-    definition: StrOrPromise
+    name: str | Promise
+    definition: str | Promise
     kind: str
     better: str
     group: str
-    source: StrOrPromise
+    source: str | Promise
     baseline: Figure | None
     later: Figure | None
     change: float | None

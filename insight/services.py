@@ -48,7 +48,11 @@ def measurement_start(*, actor: User, scope: Scope, period: Period, nightly: boo
             obj=measurement,
             case=None,
             old=None,
-            new={"scope": str(scope), "period_start": period.start.isoformat(), "period_end": period.end.isoformat()},
+            new={
+                "scope_kind": scope.kind,
+                "period_start": period.start.isoformat(),
+                "period_end": period.end.isoformat(),
+            },
         )
     return measurement
 
@@ -142,6 +146,6 @@ def baseline_mark(*, actor: User, measurement: Measurement) -> Baseline:
             obj=current,
             case=None,
             old=old,
-            new={"measurement": measurement.pk, "scope": str(measurement.scope)},
+            new={"measurement": measurement.pk},
         )
     return current

@@ -38,7 +38,8 @@ def _scope(user: User, text: str | None) -> Scope:
     """The scope asked for (or the user's first), if it is theirs to read; 404 otherwise."""
     if not sees_figures(user):
         raise PermissionDenied
-    scope = parse(text) if text else (scopes_for(user) or [None])[0]
+    offered = scopes_for(user)
+    scope = parse(text) if text else (offered[0] if offered else None)
     if scope is None or not may_see(user, scope):
         raise Http404
     return scope
@@ -137,7 +138,9 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _index_page(request, scope, form)
 
 
-def _index_page(request: AuthenticatedHttpRequest, scope: Scope, form: TakeForm | None, status: int = 200):
+def _index_page(
+    request: AuthenticatedHttpRequest, scope: Scope, form: TakeForm | None, status: int = 200
+) -> HttpResponse:
     base = baseline(scope)
     last = latest(scope)
     rows = comparison(base, last) if last is not None else []

@@ -82,11 +82,11 @@ def figures(today: datetime.date) -> dict[str, Any]:
         result[f"unit stages {coordinator.pk}"] = unit_stage_counts(coordinator)
     # Issue 22: every registered indicator, for each country and region, over five years up to today.
     period = Period(today - datetime.timedelta(days=5 * 365), today)
-    scopes = [Scope("country", country) for country in Country.values]
-    scopes += [Scope("region", region) for region in Region.values]
-    for scope in scopes:
+    counted = [Scope("country", country) for country in Country.values]
+    counted += [Scope("region", region) for region in Region.values]
+    for where in counted:
         for indicator in indicators():
-            result[f"indicator {indicator.key} {scope}"] = indicator.compute(scope, period)
+            result[f"indicator {indicator.key} {where}"] = indicator.compute(where, period)
     result["deadlines"] = sorted(
         Deadline.objects.values_list("kind", "state", "owner_role").annotate(n=Count("pk")).order_by()
     )

@@ -25,6 +25,7 @@ def test_a_measurement_holds_every_indicator_with_its_counts_and_the_interval_of
     values = {value.key: value for value in taken.values.all()}
     share = values["handover_overlap"]
     assert (share.numerator, share.denominator, share.n) == (2, 3, 3)
+    assert share.value is not None and share.low is not None and share.high is not None
     assert round(share.value, 4) == 0.6667
     assert (round(share.low, 4), round(share.high, 4)) == (0.2077, 0.9385)  # Wilson, 2 of 3
     median = values["days_to_conversation"]
@@ -41,6 +42,7 @@ def test_a_done_measurement_and_its_values_never_change(personas):
     with pytest.raises(Immutable):
         taken.save()
     value = taken.values.first()
+    assert value is not None
     value.numerator = 99
     with pytest.raises(Immutable):
         value.save()
@@ -118,12 +120,14 @@ def test_the_comparison_gives_the_change_its_direction_and_whether_it_beats_its_
     assert baseline(scope) == before and latest(scope) == after
     rows = {row.key: row for row in comparison(before, after)}
     on_time = rows["conversation_on_time"]
+    assert on_time.change is not None and on_time.change_low is not None and on_time.change_high is not None
     assert round(on_time.change, 4) == 0.2 and on_time.direction == "better"
     assert (round(on_time.change_low, 4), round(on_time.change_high, 4)) == (0.0524, 0.3339)  # Newcombe (1998)
     assert on_time.beyond_uncertainty is True
     consent = rows["cases_with_consent"]
     assert consent.direction == "worse" and consent.beyond_uncertainty is False
     obstacles = rows["obstacles_per_case"]
+    assert obstacles.change is not None
     assert obstacles.direction == "better" and round(obstacles.change, 2) == -0.1
     assert obstacles.beyond_uncertainty is None  # no interval for a rate
     assert rows["measures_on_time"].change is None and rows["measures_on_time"].baseline is None
@@ -137,6 +141,7 @@ def test_marking_another_baseline_replaces_it_and_journals_both(personas):
     marked = baseline_mark(actor=personas.analyst, measurement=second)
     assert marked.version == 2 and Baseline.objects.filter(scope_kind="region", scope_key="no-nord").count() == 1
     entry = JournalEntry.objects.filter(action="insight.baseline", object_id=str(marked.pk)).order_by("-pk").first()
+    assert entry is not None and entry.new is not None
     assert entry.old == {"measurement": first.pk} and entry.new["measurement"] == second.pk
     running = measurement_start(actor=personas.analyst, scope=scope, period=PERIOD)
     with pytest.raises(ValidationError):

@@ -120,7 +120,7 @@ def build_world() -> World:
             case=case,
             user=user,
             role=user.role,
-            agency=user.agency,
+            agency=user.agency or prison,
             start_date=start,
             end_date=end,
             accepted_at=at(start) if accepted else None,

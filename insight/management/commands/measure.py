@@ -8,8 +8,9 @@ left alone, so a rerun takes nothing twice. Taken by the system user; each start
 
 import datetime
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind
@@ -33,13 +34,13 @@ def every_scope() -> list[Scope]:
 class Command(BaseCommand):
     help = "Measure every registered indicator for each country, region and prison (or the scopes given)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scope", action="append", default=[], help='"kind:key", e.g. country:NO, prison:12')
         parser.add_argument("--start", type=datetime.date.fromisoformat, help="first day (default: a year back)")
         parser.add_argument("--end", type=datetime.date.fromisoformat, help="last day (default: yesterday)")
         parser.add_argument("--years", type=int, help="a period of this many years up to the last day")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         end = options["end"] or timezone.localdate() - datetime.timedelta(days=1)
         if options["years"]:
             start = end - datetime.timedelta(days=365 * options["years"] - 1)
