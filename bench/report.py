@@ -406,6 +406,17 @@ def render(results: dict, json_name: str) -> str:
                 )
                 + (" (target 60 s at 50,000)" if int(key) == 50000 else "")
             )
+        measured = results["sizes"][key].get("measurement")
+        if measured:
+            lines.append(
+                f"\nA full national measurement (issue 22) at {int(key):,} cases: "
+                + (
+                    f"{measured['seconds']:.1f} s ({measured['output']})"
+                    if "seconds" in measured
+                    else measured["error"]
+                )
+                + (" (target 10 s at 50,000)" if int(key) == 50000 else "")
+            )
         fit = results["sizes"][key].get("eligibility")
         if fit:
             lines.append(

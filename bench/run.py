@@ -302,6 +302,17 @@ def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = ""
         except subprocess.CalledProcessError as error:
             result["obstacles"] = {"error": f"detect_obstacles failed with {error.returncode}"}
 
+    if (root / "insight" / "management" / "commands" / "measure.py").exists():
+        # Issue 22: a full national measurement, every indicator for each country, region and prison
+        # over five years up to yesterday (target: 10 s at 50,000 cases).
+        log(f"{size:,} cases: a full national measurement (measure --years 5)")
+        started = time.monotonic()
+        try:
+            output = run([PYTHON, "manage.py", "measure", "--years", "5"], env, capture=True)
+            result["measurement"] = {"seconds": round(time.monotonic() - started, 1), "output": output.strip()}
+        except subprocess.CalledProcessError as error:
+            result["measurement"] = {"error": f"measure failed with {error.returncode}"}
+
     if (root / "programmes" / "selectors.py").exists():
         # Every programme's eligibility over the open cases of its catchment (issue 20: 60 s at 50,000).
         log(f"{size:,} cases: programme eligibility")

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
+from accounts.regions import region_for
 from accounts.services import system_user
 from achievements.models import AchievementKind
 from achievements.services import achievement_record
@@ -173,6 +174,9 @@ def build_demo(password: str | None) -> DemoWorld:
             municipality=municipality,
             security_level=level,
             country=Country.DENMARK if key in DANISH else Country.NORWAY,
+            region=region_for(Country.DENMARK if key in DANISH else Country.NORWAY, municipality)
+            if kind == AgencyKind.PRISON
+            else "",
         )
     users = {}
     for username, (first, last, role, agency_key, _about) in USERS.items():
@@ -605,7 +609,24 @@ def build_demo(password: str | None) -> DemoWorld:
     # The night's count of who in each catchment may fit (manage.py count_catchments), once.
     for programme in Programme.objects.order_by("slug"):
         catchment_count(actor=system_user(), programme=programme)
+    _insight_baseline(users["anna.analyse"], today)
     return DemoWorld(users=users, agencies=agencies, cases=cases)
+
+
+def _insight_baseline(analyst: User, today: datetime.date) -> None:
+    """Issue 22: Norway's baseline, the year that ended a year ago, measured and marked by the analyst.
+
+    The analyst measures again (the year up to today) on the page and reads the comparison.
+    """
+    from insight.registry import Period
+    from insight.scopes import Scope
+    from insight.services import baseline_mark, measurement_take
+
+    year_ago = today - datetime.timedelta(days=365)
+    measurement = measurement_take(
+        actor=analyst, scope=Scope("country", "NO"), period=Period(year_ago - datetime.timedelta(days=364), year_ago)
+    )
+    baseline_mark(actor=analyst, measurement=measurement)
 
 
 def _programmes(users, agencies, cases, open_case, days) -> None:

@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "obstacle.code": gettext_lazy("Obstacle placed on the reentry map"),
     "obstacle.done": gettext_lazy("What was done about an obstacle written"),
     "obstacle.detect": gettext_lazy("Obstacle found by the system"),
+    "insight.measure": gettext_lazy("Measurement of the indicators started"),
+    "insight.baseline": gettext_lazy("Baseline of the indicators marked"),
     "challenge.add": gettext_lazy("Code added to the reentry map"),
     "challenge.change": gettext_lazy("Code on the reentry map changed"),
     "summons.save": gettext_lazy("Summons written"),

@@ -33,6 +33,7 @@ urlpatterns = [
     path("cases/<str:code>/handover/", include("handover.urls")),
     path("cases/<str:code>/release/", include("release.urls")),
     path("", include("obstacles.urls")),
+    path("", include("insight.urls")),
     path("cases/<str:code>/applications/", include("applications.urls")),
     path("cases/<str:code>/me/", include("personpages.urls")),
     path("cases/<str:code>/achievements/", include("achievements.urls")),

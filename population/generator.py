@@ -37,6 +37,7 @@ from stdnum.no import fodselsnummer
 
 from access.policy import LEAD_ROLES
 from accounts.models import Agency, AgencyKind, Country, Role, SecurityLevel, User
+from accounts.regions import region_for
 from applications.models import Application, ApplicationKind, Outcome
 from applications.services import FIELDS as APPLICATION_FIELDS
 from cases.identity import EncryptedTextField, national_id_digest
@@ -360,6 +361,7 @@ class Generator:
                         security_level=(SecurityLevel.HIGH if rng.random() < 0.6 else SecurityLevel.LOW)
                         if kind == AgencyKind.PRISON
                         else "",
+                        region=region_for(country, town) if kind == AgencyKind.PRISON else "",
                     )
                     agency._town = town
                     offices.append(agency)

@@ -17,8 +17,11 @@ from django.db import transaction
 from django.db.models import Count
 
 from accounts.models import Agency, AgencyKind, Country, Role, User
+from accounts.regions import Region
 from accounts.services import system_user
 from cases.models import Case, Stage
+from insight.registry import Period, indicators
+from insight.scopes import Scope
 from obstacles.selectors import MapScope, map_figures, zone_figures
 from population.generator import USERNAME_PREFIX, Generator
 from population.measure import measure
@@ -77,6 +80,13 @@ def figures(today: datetime.date) -> dict[str, Any]:
         result[f"programme {programme.slug}"] = _programme(programme)
     for coordinator in User.objects.filter(role=Role.REENTRY_COORDINATOR, is_active=True).order_by("pk"):
         result[f"unit stages {coordinator.pk}"] = unit_stage_counts(coordinator)
+    # Issue 22: every registered indicator, for each country and region, over five years up to today.
+    period = Period(today - datetime.timedelta(days=5 * 365), today)
+    counted = [Scope("country", country) for country in Country.values]
+    counted += [Scope("region", region) for region in Region.values]
+    for where in counted:
+        for indicator in indicators():
+            result[f"indicator {indicator.key} {where}"] = indicator.compute(where, period)
     result["deadlines"] = sorted(
         Deadline.objects.values_list("kind", "state", "owner_role").annotate(n=Count("pk")).order_by()
     )

@@ -140,6 +140,12 @@ TABLE = {
     "report:page": "L 403 403 403 403 403 403 403 403 200",
     "report:pdf": "L 403 403 403 403 403 403 403 403 200",
     "report:csv": "L 403 403 403 403 403 403 403 403 200",
+    # The indicators and the baseline (issue 22): the analyst (and a prison's reentry coordinator, not a persona here).
+    "insight:index": "L 403 403 403 403 403 403 403 403 200",
+    "insight:take": "L 403 403 403 403 403 403 403 403 405",
+    "insight:measurement": "L 403 403 403 403 403 403 403 403 200",
+    "insight:status": "L 403 403 403 403 403 403 403 403 405",
+    "insight:baseline": "L 403 403 403 403 403 403 403 403 405",
     "applications:list": "L 200 200 200 200 403 403 404 404 404",
     "applications:add": "L 403 405 405 403 403 403 404 404 404",
     "applications:detail": "L 200 200 200 200 403 403 404 404 404",
@@ -295,6 +301,11 @@ def url_kwargs(pattern: URLPattern, case) -> dict:
     if "words_id" in names:
         words = OwnWords.objects.filter(case=case, kind="meeting").first()
         kwargs["words_id"] = words.pk if words else 999999
+    if "measurement_id" in names:  # the demo's baseline of Norway, taken a year back
+        from insight.models import Measurement
+
+        measurement = Measurement.objects.order_by("pk").first()
+        kwargs["measurement_id"] = measurement.pk if measurement else 999999
     if "membership_id" in names:
         member = Membership.objects.filter(case=case).exclude(pk=case.lead_id).first()
         kwargs["membership_id"] = member.pk if member else 999999

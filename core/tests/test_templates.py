@@ -198,6 +198,12 @@ def test_every_page_escapes_hostile_text_and_every_template_is_rendered(client, 
             ):
                 pages += 1
                 found += problems_in(f"{name} as {user.username}", response)
+        # The indicators (issue 22): a measurement while it is taken shows its progress.
+        client.force_login(personas.analyst)
+        today = timezone.localdate()
+        taken = client.post(reverse("insight:take"), {"scope": "country:NO", "start": today, "end": today})
+        pages += 1
+        found += problems_in("a measurement being taken", client.get(taken["Location"], {"q": HOSTILE}))
         request = RequestFactory().get("/", {"q": HOSTILE})
         found += problems_in("500", server_error(request))
         body = render_to_string("registration/locked_out.html", request=request)

@@ -1,0 +1,409 @@
+"""The indicators of DOMAIN.md §10 that read the data the app already holds (issue 22, point 1).
+
+Each counts within ``cases_in(scope)`` and says which day puts something in the period:
+
+- the needs conversation on time: the case's needs-conversation deadline (``timetable.Deadline``,
+  as its country's rule set places it) falls in the period; met when part 1 was held by that day;
+- days from intake to the needs conversation: cases taken in during the period with part 1 held;
+- consent: cases taken in during the period with a consent given by the period's end and not
+  withdrawn by then;
+- needs with a measure: needs recorded in the period with at least one measure not rejected;
+- measures on time: measures in the plan (chosen, started, done) due in the period, done by the due day;
+- proposals per group member: measures proposed in the period over the members of the scope's
+  cases whose membership ran at some time in the period;
+- release readiness: releases (a completed transition to the community) in the period with the
+  place to live, the income and the named municipal contact done by the day (or not needed);
+- days of notice NAV got: see ``_nav_notice_days``;
+- handovers with overlap: completed transitions in the period where someone had taken hold
+  before the person moved (``handover_gap`` not set);
+- obstacles per case: obstacles that happened in the period over the cases open in it, in all
+  and by the agency that failed (the counts by code are the reentry map's, obstacles.selectors);
+- programme places used: places taken (a place from a day in the period) over the programmes'
+  annual places for the period's length.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AgencyKind
+from cases.models import Case, Membership
+from consent.models import Consent
+from handover.models import Transition, TransitionKind, TransitionState
+from insight.registry import Count, Indicator, Median, Period, register
+from insight.scopes import Scope, cases_in
+from needs.models import Need
+from notices.models import Notice
+from obstacles.models import Obstacle
+from plans.models import PLAN_STATUSES, Measure, MeasureStatus
+from programmes.models import Enrolment, Programme
+from release.models import ReadinessItem, ReadinessKey, ReadinessState
+from timetable.models import Deadline, DeadlineKind, NoticeRecipient, ReleaseNotice
+
+SEED_001 = _(
+    "Kriminalomsorgsdirektoratet and Stimulab, «En trygg og forutsigbar overgang fra fengsel til et "
+    "selvstendig liv i frihet», 2024, section 6"
+)
+SEED_002 = _("NIBR report 2011:20, the action plan «God Løsladelse» (Denmark)")
+SEED_000 = _("EX/IN final report, Oslo (Søndre Nordstrand), 2024")
+SEED_004 = _("Tilbakeføring.no, the work process for housing from prison")
+
+#: What a release is for these indicators: a completed move to life outside prison.
+RELEASE_KINDS = sorted(TransitionKind.releases())
+#: The readiness items that must be in place on the day (DOMAIN.md §10).
+ON_THE_DAY = (ReadinessKey.HOUSING, ReadinessKey.INCOME, ReadinessKey.MUNICIPAL_CONTACT)
+
+
+def _case_ids(scope: Scope) -> QuerySet[Case, Any]:
+    return cases_in(scope).values("pk")
+
+
+def _open_in(period: Period) -> Q:
+    """Cases open at some time in the period: taken in by its end, not closed before its start."""
+    return Q(intake_date__lte=period.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+
+
+def _share(numerator: int, denominator: int) -> Count:
+    return Count(numerator, denominator)
+
+
+def conversation_on_time(scope: Scope, period: Period) -> Count:
+    deadlines = Deadline.objects.filter(
+        case__in=_case_ids(scope), kind=DeadlineKind.NEEDS_CONVERSATION, due_date__range=(period.start, period.end)
+    )
+    return _share(deadlines.filter(met_on__isnull=False, met_on__lte=F("due_date")).count(), deadlines.count())
+
+
+def days_to_conversation(scope: Scope, period: Period) -> Median:
+    cases = (
+        cases_in(scope)
+        .filter(intake_date__range=(period.start, period.end))
+        .annotate(first=Min("conversations__held_on", filter=Q(conversations__part=1)))
+        .filter(first__isnull=False)
+        .values_list("intake_date", "first")
+    )
+    days = [max(0, (first - intake).days) for intake, first in cases]
+    return Median(statistics.median(days) if days else None, len(days))
+
+
+def cases_with_consent(scope: Scope, period: Period) -> Count:
+    cases = cases_in(scope).filter(intake_date__range=(period.start, period.end))
+    consent = Consent.objects.filter(case=OuterRef("pk"), given_on__lte=period.end).filter(
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__date__gte=period.end + datetime.timedelta(days=1))
+    )
+    return _share(cases.filter(Exists(consent)).count(), cases.count())
+
+
+def needs_with_measure(scope: Scope, period: Period) -> Count:
+    needs = Need.objects.filter(case__in=_case_ids(scope), recorded_at__date__range=(period.start, period.end))
+    measured = Measure.objects.filter(needs=OuterRef("pk")).exclude(status=MeasureStatus.REJECTED)
+    return _share(needs.filter(Exists(measured)).count(), needs.count())
+
+
+def measures_on_time(scope: Scope, period: Period) -> Count:
+    measures = Measure.objects.filter(
+        case__in=_case_ids(scope), status__in=sorted(PLAN_STATUSES), due_date__range=(period.start, period.end)
+    )
+    on_time = measures.filter(status=MeasureStatus.DONE, done_on__isnull=False, done_on__lte=F("due_date"))
+    return _share(on_time.count(), measures.count())
+
+
+def proposals_per_member(scope: Scope, period: Period) -> Count:
+    proposed = Measure.objects.filter(
+        case__in=_case_ids(scope), proposed_at__date__range=(period.start, period.end)
+    ).count()
+    members = (
+        Membership.objects.filter(case__in=_case_ids(scope), accepted_at__isnull=False, start_date__lte=period.end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        .count()
+    )
+    return Count(proposed, members)
+
+
+def _releases(scope: Scope, period: Period) -> QuerySet[Transition]:
+    return Transition.objects.filter(
+        case__in=_case_ids(scope),
+        kind__in=RELEASE_KINDS,
+        state=TransitionState.COMPLETED,
+        completed_on__range=(period.start, period.end),
+    )
+
+
+def releases_ready(scope: Scope, period: Period) -> Count:
+    day_of = {pk: day for pk, day in _releases(scope, period).values_list("pk", "completed_on") if day is not None}
+    in_place: dict[int, set[str]] = {pk: set() for pk in day_of}
+    items = ReadinessItem.objects.filter(transition_id__in=list(day_of), key__in=[str(key) for key in ON_THE_DAY])
+    for transition_id, key, state, done_on in items.values_list("transition_id", "key", "state", "done_on"):
+        if state == ReadinessState.NOT_NEEDED or (
+            state == ReadinessState.DONE and done_on is not None and done_on <= day_of[transition_id]
+        ):
+            in_place[transition_id].add(key)
+    ready = sum(1 for keys in in_place.values() if len(keys) == len(ON_THE_DAY))
+    return _share(ready, len(day_of))
+
+
+def _nav_notice_days(scope: Scope, period: Period) -> list[int]:
+    """Days between the first word NAV had of a release date and the release, per release in the period.
+
+    Two records tell that NAV heard: ``timetable.ReleaseNotice`` (staff record that they told NAV,
+    by any channel: the deadline "NAV told of the release date" is met by it) and a delivered
+    ``notices.Notice`` to a NAV office (the automatic notice of issue 23). Either is NAV having
+    the word, so the earlier of the two counts. A release NAV heard of only on the day or after
+    it, or never, counts 0 days: that is the failure seed 000 describes.
+    """
+    releases = [
+        (case_id, day)
+        for case_id, day in _releases(scope, period).values_list("case_id", "completed_on")
+        if day is not None
+    ]
+    cases = {case_id for case_id, _day in releases}
+    told: dict[int, list[datetime.date]] = {}
+    for case_id, day in ReleaseNotice.objects.filter(case_id__in=cases, recipient=NoticeRecipient.NAV).values_list(
+        "case_id", "told_on"
+    ):
+        told.setdefault(case_id, []).append(day)
+    for case_id, at in Notice.objects.filter(
+        case_id__in=cases, agency__kind=AgencyKind.NAV, delivered_at__isnull=False
+    ).values_list("case_id", "delivered_at"):
+        if at is not None:
+            told.setdefault(case_id, []).append(at.date())
+    days = []
+    for case_id, released in releases:
+        before = [day for day in told.get(case_id, []) if day <= released]
+        days.append((released - min(before)).days if before else 0)
+    return days
+
+
+def nav_notice_days(scope: Scope, period: Period) -> Median:
+    days = _nav_notice_days(scope, period)
+    return Median(statistics.median(days) if days else None, len(days))
+
+
+def handovers_with_overlap(scope: Scope, period: Period) -> Count:
+    moves = Transition.objects.filter(
+        case__in=_case_ids(scope), state=TransitionState.COMPLETED, completed_on__range=(period.start, period.end)
+    )
+    return _share(moves.filter(handover_gap=False).count(), moves.count())
+
+
+def _obstacles_per_case(agency: str | None) -> Callable[[Scope, Period], Count]:
+    def compute(scope: Scope, period: Period) -> Count:
+        obstacles = Obstacle.objects.filter(case__in=_case_ids(scope), happened_on__range=(period.start, period.end))
+        if agency is not None:
+            obstacles = obstacles.filter(failed_agency=agency)
+        return Count(obstacles.count(), cases_in(scope).filter(_open_in(period)).count())
+
+    return compute
+
+
+def programme_places_used(scope: Scope, period: Period) -> Count:
+    taken = Enrolment.objects.filter(case__in=_case_ids(scope), place_from__range=(period.start, period.end))
+    if scope.kind == "programme":
+        programmes = Programme.objects.filter(slug=scope.key)
+    else:
+        programmes = Programme.objects.filter(pk__in=taken.values("programme_id"))
+    places = sum(count or 0 for count in programmes.values_list("annual_places", flat=True))
+    days = (period.end - period.start).days + 1
+    return Count(taken.count(), round(places * days / 365))
+
+
+def _register() -> None:
+    register(
+        Indicator(
+            key="conversation_on_time",
+            name=_("Needs conversations held within the deadline"),
+            definition=_(
+                "Of the cases whose deadline for part 1 of the needs conversation falls in the period, "
+                "the share where it was held by the deadline."
+            ),
+            numerator=_("held by the deadline"),
+            denominator=_("cases with the deadline in the period"),
+            better="higher",
+            source=SEED_004,
+            group="process",
+            compute=conversation_on_time,
+        )
+    )
+    register(
+        Indicator(
+            key="days_to_conversation",
+            name=_("Days from intake to the needs conversation"),
+            definition=_(
+                "The median number of days from intake to part 1 of the needs conversation, "
+                "for cases taken in during the period where it was held."
+            ),
+            numerator=_("days from intake to the needs conversation"),
+            denominator=_("cases taken in during the period with the conversation held"),
+            better="lower",
+            source=SEED_004,
+            group="process",
+            compute=days_to_conversation,
+            kind="median",
+        )
+    )
+    register(
+        Indicator(
+            key="cases_with_consent",
+            name=_("Cases with consent"),
+            definition=_(
+                "Of the cases taken in during the period, the share with a consent given by the end of "
+                "the period and not withdrawn by then."
+            ),
+            numerator=_("cases with consent"),
+            denominator=_("cases taken in during the period"),
+            better="higher",
+            source=SEED_001,
+            group="process",
+            compute=cases_with_consent,
+        )
+    )
+    register(
+        Indicator(
+            key="needs_with_measure",
+            name=_("Needs with at least one measure"),
+            definition=_("Of the needs recorded in the period, the share with at least one measure not rejected."),
+            numerator=_("needs with a measure"),
+            denominator=_("needs recorded in the period"),
+            better="higher",
+            source=SEED_001,
+            group="process",
+            compute=needs_with_measure,
+        )
+    )
+    register(
+        Indicator(
+            key="measures_on_time",
+            name=_("Measures delivered on time"),
+            definition=_("Of the measures in the plan due in the period, the share done by their due day."),
+            numerator=_("measures done by the due day"),
+            denominator=_("measures in the plan due in the period"),
+            better="higher",
+            source=SEED_001,
+            group="process",
+            compute=measures_on_time,
+        )
+    )
+    register(
+        Indicator(
+            key="proposals_per_member",
+            name=_("Proposals per group member"),
+            definition=_(
+                "Measures proposed in the period, per member of the cases' groups whose membership ran in the period."
+            ),
+            numerator=_("measures proposed"),
+            denominator=_("group members"),
+            better="higher",
+            source=SEED_001,
+            group="process",
+            compute=proposals_per_member,
+            kind="rate",
+        )
+    )
+    register(
+        Indicator(
+            key="release_ready",
+            name=_("Releases with housing, income and a municipal contact in place"),
+            definition=_(
+                "Of the releases in the period, the share where a place to live, income from the day of "
+                "release and a named contact in the municipality were in place on the day (done by then, "
+                "or not needed)."
+            ),
+            numerator=_("releases with all three in place"),
+            denominator=_("releases in the period"),
+            better="higher",
+            source=SEED_002,
+            group="release",
+            compute=releases_ready,
+        )
+    )
+    register(
+        Indicator(
+            key="nav_notice_days",
+            name=_("Days of notice NAV got before release"),
+            definition=_(
+                "The median number of days between the first time NAV was told of the release date and "
+                "the release, for releases in the period; told on the day, after it or never counts 0."
+            ),
+            numerator=_("days of notice"),
+            denominator=_("releases in the period"),
+            better="higher",
+            source=SEED_000,
+            group="release",
+            compute=nav_notice_days,
+            kind="median",
+        )
+    )
+    register(
+        Indicator(
+            key="handover_overlap",
+            name=_("Handovers with overlap"),
+            definition=_(
+                "Of the transfers and releases completed in the period, the share where the incoming actor "
+                "had taken hold before the person moved."
+            ),
+            numerator=_("handovers with overlap"),
+            denominator=_("transfers and releases completed in the period"),
+            better="higher",
+            source=SEED_002,
+            group="release",
+            compute=handovers_with_overlap,
+        )
+    )
+    register(
+        Indicator(
+            key="obstacles_per_case",
+            name=_("Obstacles per case"),
+            definition=_("Obstacles that happened in the period, per case open in the period."),
+            numerator=_("obstacles"),
+            denominator=_("cases open in the period"),
+            better="lower",
+            source=SEED_001,
+            group="obstacles",
+            compute=_obstacles_per_case(None),
+            kind="rate",
+        )
+    )
+    for agency, label in AgencyKind.choices:
+        register(
+            Indicator(
+                key=f"obstacles_per_case_{agency}",
+                name=format_lazy("{}: {}", _("Obstacles per case where this agency failed"), label),
+                definition=_(
+                    "Obstacles that happened in the period where this agency failed, per case open in the period."
+                ),
+                numerator=_("obstacles"),
+                denominator=_("cases open in the period"),
+                better="lower",
+                source=SEED_001,
+                group="obstacles",
+                compute=_obstacles_per_case(agency),
+                kind="rate",
+            )
+        )
+    register(
+        Indicator(
+            key="programme_places_used",
+            name=_("Programme places used"),
+            definition=_(
+                "Places taken in the period, per place the programmes offer in a period this long "
+                "(their annual places)."
+            ),
+            numerator=_("places taken"),
+            denominator=_("places offered"),
+            better="higher",
+            source=_("Københavns Kommune, the Exit programme (memo to the committees), 2015"),
+            group="programmes",
+            compute=programme_places_used,
+            kind="rate",
+        )
+    )
+
+
+_register()

@@ -1,0 +1,74 @@
+"""Take the nightly measurement of every indicator (issue 22, point 2); safe to run again.
+
+By default: every country with a prison, each region with a prison and each prison, over the
+365 days up to yesterday; ``--scope kind:key`` (repeatable) and ``--start``/``--end`` or
+``--years`` choose others. A scope already measured for the same period by a nightly run is
+left alone, so a rerun takes nothing twice. Taken by the system user; each start is journaled.
+"""
+
+import datetime
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from accounts.models import Agency, AgencyKind
+from accounts.services import system_user
+from insight.models import Measurement, MeasurementState
+from insight.registry import Period
+from insight.scope_names import country_of, parse
+from insight.scopes import Scope
+from insight.services import measurement_take
+
+
+def every_scope() -> list[Scope]:
+    """Each country and region that has a prison, and each prison."""
+    prisons = list(Agency.objects.filter(kind=AgencyKind.PRISON).order_by("country", "region", "name"))
+    scopes = [Scope("country", country) for country in sorted({prison.country for prison in prisons})]
+    scopes += [Scope("region", region) for region in sorted({prison.region for prison in prisons if prison.region})]
+    scopes += [Scope("prison", str(prison.pk)) for prison in prisons]
+    return scopes
+
+
+class Command(BaseCommand):
+    help = "Measure every registered indicator for each country, region and prison (or the scopes given)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scope", action="append", default=[], help='"kind:key", e.g. country:NO, prison:12')
+        parser.add_argument("--start", type=datetime.date.fromisoformat, help="first day (default: a year back)")
+        parser.add_argument("--end", type=datetime.date.fromisoformat, help="last day (default: yesterday)")
+        parser.add_argument("--years", type=int, help="a period of this many years up to the last day")
+
+    def handle(self, *args: object, **options: Any) -> None:
+        end = options["end"] or timezone.localdate() - datetime.timedelta(days=1)
+        if options["years"]:
+            start = end - datetime.timedelta(days=365 * options["years"] - 1)
+        else:
+            start = options["start"] or end - datetime.timedelta(days=364)
+        if end < start:
+            raise CommandError("The period ends on or after its start.")
+        scopes = []
+        for text in options["scope"]:
+            scope = parse(text)
+            if scope is None or country_of(scope) is None:
+                raise CommandError(f"No such scope: {text}")
+            scopes.append(scope)
+        scopes = scopes or every_scope()
+        actor = system_user()
+        began = time.monotonic()
+        taken = 0
+        for scope in scopes:
+            if Measurement.objects.filter(
+                scope_kind=scope.kind,
+                scope_key=scope.key,
+                period_start=start,
+                period_end=end,
+                nightly=True,
+                state=MeasurementState.DONE,
+            ).exists():
+                continue
+            measurement_take(actor=actor, scope=scope, period=Period(start, end), nightly=True)
+            taken += 1
+        seconds = time.monotonic() - began
+        self.stdout.write(f"measured {taken} of {len(scopes)} scopes, {start} to {end}, in {seconds:.1f} s")

@@ -1,0 +1,151 @@
+"""Taking measurements and marking the baseline (issue 22, point 2): every write, journaled.
+
+``measurement_start`` opens a measurement (state "running") for a scope and a period;
+``measurement_step`` measures the indicators not yet measured, one after another until a
+time budget is spent, and closes the measurement when the last is in (the analyst's page
+calls it from its progress poll; ``measurement_take`` runs it to the end, for the nightly
+command). ``baseline_mark`` makes a done measurement its scope's baseline.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from insight.models import Baseline, MeasuredValue, Measurement, MeasurementState
+from insight.registry import Count, Median, Period, indicators
+from insight.scopes import Scope
+from insight.statistics import wilson
+from journal.services import record_change
+
+#: Seconds one step may spend before it hands back (the page polls again).
+STEP_BUDGET = 2.0
+
+
+def measurement_start(*, actor: User, scope: Scope, period: Period, nightly: bool = False) -> Measurement:
+    """Open a measurement of every registered indicator for the scope and period."""
+    if period.end > timezone.localdate():
+        raise ValidationError(_("A period cannot end after today."))
+    with transaction.atomic():
+        measurement = Measurement.objects.create(
+            scope_kind=scope.kind,
+            scope_key=scope.key,
+            period_start=period.start,
+            period_end=period.end,
+            nightly=nightly,
+            expected=len(indicators()),
+            started_at=timezone.now(),
+            taken_by=actor,
+        )
+        record_change(
+            actor=actor,
+            action="insight.measure",
+            obj=measurement,
+            case=None,
+            old=None,
+            new={
+                "scope_kind": scope.kind,
+                "period_start": period.start.isoformat(),
+                "period_end": period.end.isoformat(),
+            },
+        )
+    return measurement
+
+
+def _value(key: str, kind: str, result: Count | Median) -> MeasuredValue:
+    if isinstance(result, Median):
+        return MeasuredValue(key=key, kind=kind, value=result.value, n=result.n)
+    value = result.numerator / result.denominator if result.denominator else None
+    low = high = None
+    if kind == "share" and result.denominator:
+        interval = wilson(result.numerator, result.denominator)
+        if interval is not None:
+            low, high = interval
+    return MeasuredValue(
+        key=key,
+        kind=kind,
+        numerator=result.numerator,
+        denominator=result.denominator,
+        value=value,
+        low=low,
+        high=high,
+        n=result.denominator,
+    )
+
+
+def measurement_step(measurement: Measurement, budget: float = STEP_BUDGET) -> Measurement:
+    """Measure the indicators still missing until the budget is spent; close the measurement when all are in.
+
+    The row is locked while it works, so two polls at once measure nothing twice.
+    """
+    began = time.monotonic()
+    with transaction.atomic():
+        locked = Measurement.objects.select_for_update().get(pk=measurement.pk)
+        if locked.state == MeasurementState.DONE:
+            return locked
+        have = set(locked.values.values_list("key", flat=True))
+        period = Period(locked.period_start, locked.period_end)
+        for indicator in indicators():
+            if indicator.key in have:
+                continue
+            value = _value(indicator.key, indicator.kind, indicator.compute(locked.scope, period))
+            value.measurement = locked
+            value.save()
+            have.add(indicator.key)
+            if time.monotonic() - began > budget:
+                break
+        if all(indicator.key in have for indicator in indicators()):
+            locked.state = MeasurementState.DONE
+            locked.taken_at = timezone.now()
+            locked.expected = len(have)
+            locked.save(update_fields=["state", "taken_at", "expected"])
+    return locked
+
+
+def measurement_take(*, actor: User, scope: Scope, period: Period, nightly: bool = False) -> Measurement:
+    """Take a whole measurement at once (the nightly command, the demo, the tests)."""
+    measurement = measurement_start(actor=actor, scope=scope, period=period, nightly=nightly)
+    while not measurement.done:
+        measurement = measurement_step(measurement, budget=float("inf"))
+    return measurement
+
+
+def baseline_mark(*, actor: User, measurement: Measurement) -> Baseline:
+    """Make a done measurement the baseline of its scope (replacing the one before, which stays a measurement)."""
+    if not measurement.done:
+        raise ValidationError(_("Only a measurement that is done can be the baseline."))
+    with transaction.atomic():
+        current = (
+            Baseline.objects.select_for_update()
+            .filter(scope_kind=measurement.scope_kind, scope_key=measurement.scope_key)
+            .first()
+        )
+        old = {"measurement": current.measurement_id} if current is not None else None
+        if current is None:
+            current = Baseline.objects.create(
+                scope_kind=measurement.scope_kind,
+                scope_key=measurement.scope_key,
+                measurement=measurement,
+                marked_by=actor,
+                marked_at=timezone.now(),
+            )
+        else:
+            current.measurement = measurement
+            current.marked_by = actor
+            current.marked_at = timezone.now()
+            current.version += 1
+            current.save()
+        record_change(
+            actor=actor,
+            action="insight.baseline",
+            obj=current,
+            case=None,
+            old=old,
+            new={"measurement": measurement.pk},
+        )
+    return current
