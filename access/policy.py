@@ -42,7 +42,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
-from access import achievements, applications, own_words, person_pages, programmes
+from access import achievements, applications, own_words, person_pages, programmes, surveys
 from access.models import EMERGENCY_LASTS, REASONS_BY_KIND, Reason, ReasonedAccess, ReasonKind
 from accounts.models import PRISON_STAFF_ROLES, Role, User
 from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
@@ -97,6 +97,7 @@ class Ability(enum.Enum):
     VIEW_ACHIEVEMENTS = "view_achievements"  # access.achievements
     RECORD_ACHIEVEMENTS = "record_achievements"
     WRITE_OWN_WORDS = "write_own_words"  # access.own_words
+    ANSWER_SURVEY = "answer_survey"  # access.surveys
 
 
 def can_open_cases(user: User) -> bool:
@@ -496,6 +497,8 @@ class CaseAccess:
             return achievements.records_achievements(self)
         if ability is Ability.WRITE_OWN_WORDS:
             return own_words.writes_own_words(self)
+        if ability is Ability.ANSWER_SURVEY:
+            return surveys.answers_survey(self)
         if ability is Ability.SHARE_WITH_VOLUNTEERS:
             # Seed 002: the person chooses what a volunteer or peer mentor sees; staff cannot tick it.
             return self.is_person

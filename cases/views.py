@@ -56,6 +56,7 @@ from needs import selectors as need_selectors
 from needs.services import need_create
 from ownwords.selectors import case_words
 from release.selectors import readiness_summary
+from surveys.selectors import due_moment
 from timetable.engine import anonymise_on, proposals_due
 from timetable.selectors import unit_overview_for
 
@@ -262,6 +263,8 @@ def _render_overview(request: AuthenticatedHttpRequest, access: CaseAccess, stat
         # Issue 18, point 3: the person's own words (needs, wishes, meeting requests) as this viewer reads them.
         "words": case_words(access),
         "answers_requests": access.can(Ability.BOOK_MEETING),
+        # Issue 22, point 5: a few questions when a moment of the case has come (the person's own page).
+        "survey_due": due_moment(case) if access.can(Ability.ANSWER_SURVEY) else None,
     }
     context["proposals_deadline"] = proposals_due(need_selectors.part_one_held(context["conversations"]), case.country)
     context.update(_carry_over_context(access, **forms))

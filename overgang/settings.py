@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "population",
     "retention",
     "insight",
+    "surveys",
 ]
 
 MIDDLEWARE = [

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("", include("summons.urls")),
     path("", include("directory.urls")),
+    path("", include("surveys.urls")),
     path("listen/<path:page>", personpages_views.listen, name="listen"),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
