@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class Moment(models.TextChoices):
@@ -36,7 +36,7 @@ class Kind(models.TextChoices):
 @dataclass(frozen=True)
 class Question:
     key: str
-    text: str | Promise
+    text: StrOrPromise
 
 
 PERSON_QUESTIONS = (

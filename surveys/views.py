@@ -92,7 +92,8 @@ def paper(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not enters_paper(request.user):
         raise PermissionDenied
     agency = request.user.agency
-    assert agency is not None  # enters_paper
+    if agency is None:  # enters_paper said the user has a prison: never here
+        raise PermissionDenied
     form = PaperForm(request.POST or None, units=selectors.units_of(agency.pk))
 
     def show(status: int = 200) -> HttpResponse:
