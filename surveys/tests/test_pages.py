@@ -310,7 +310,8 @@ def test_the_satisfaction_indicators_are_registered_and_count_yes_of_those_who_a
     assert indicator("survey_person_satisfied").compute(prison, period) == Count(3, 5)
     assert indicator("survey_person_heard").compute(prison, period) == Count(2, 3)
     country = indicator("survey_person_satisfied").compute(Scope("country", "NO"), period)
-    assert country.numerator >= 3 and country.denominator >= 5  # the demo's Bergen answers count there too
+    # The demo's Bergen answers count in the country too.
+    assert isinstance(country, Count) and country.numerator >= 3 and country.denominator >= 5
     oslo = Scope("prison", str(personas.outsider.agency_id))
     assert indicator("survey_person_satisfied").compute(oslo, period) == Count(0, 0)
     before = Period(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
