@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from access.surveys import answers_staff_survey
+from accounts.models import User
 from cases.models import Case, FollowUpPhase, Stage
 from insight.registry import Period
 from insight.scopes import Scope, cases_in
 from obstacles.aggregates import SMALLEST_SHOWN, Shown, suppress
 from plans.models import PlanVersion
 from surveys import moments
-from surveys.models import Participation, Response, ResponseAnswer
+from surveys.models import Participation, Response, ResponseAnswer, StaffParticipation
 from surveys.questions import Answer, Question, questions_for
 
 #: A share is shown only over this many answers (issue 22, point 7).
@@ -41,6 +43,15 @@ def due_moment(case: Case, today: datetime.date | None = None) -> str | None:
     """The moment the person of this case is asked now, if any (``surveys.moments.due``)."""
     done = set(Participation.objects.filter(case_id=case.pk).values_list("moment", flat=True))
     return moments.due(case_facts(case), done, today or timezone.localdate())
+
+
+def staff_survey_due(user: User) -> bool:
+    """Whether the quarter's questions wait for this member of staff (``access.surveys``: who is asked)."""
+    if not answers_staff_survey(user):
+        return False
+    today = timezone.localdate()
+    quarter = datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    return not StaffParticipation.objects.filter(user_id=user.pk, quarter=quarter).exists()
 
 
 def scopes_of_case(case: Case) -> list[tuple[str, str]]:

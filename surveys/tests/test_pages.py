@@ -325,3 +325,13 @@ def test_the_demo_world_gives_the_analyst_figures_to_read(client_for, personas, 
     page = client_for(personas.analyst).get(reverse("surveys:figures") + f"?scope=prison:{bergen}").content.decode()
     assert re.search(r"Answers: \d+\.", page) and page.count("<tr>") >= 8
     assert "fewer than 5. Nothing more" not in page
+
+
+def test_staff_find_the_quarters_questions_on_their_start_page_until_they_answer(client_for, personas, english):
+    with time_machine.travel(IN_WINDOW, tick=False):
+        client = client_for(personas.nav_with_consent)
+        assert 'id="staff-survey-due"' in client.get(reverse("cases:caseload")).content.decode()
+        client.post(reverse("surveys:staff"), {"informed": "yes"})
+        assert 'id="staff-survey-due"' not in client.get(reverse("cases:caseload")).content.decode()
+        volunteer = client_for(personas.volunteer).get(reverse("cases:caseload")).content.decode()
+        assert 'id="staff-survey-due"' not in volunteer  # not staff: never asked
