@@ -42,7 +42,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
-from access import achievements, applications, outcomes, own_words, person_pages, programmes
+from access import achievements, applications, outcomes, own_words, person_pages, programmes, surveys
 from access.models import EMERGENCY_LASTS, REASONS_BY_KIND, Reason, ReasonedAccess, ReasonKind
 from accounts.models import PRISON_STAFF_ROLES, Role, User
 from cases.models import Case, Membership, Stage, lead_flag, membership_is_current
@@ -99,6 +99,7 @@ class Ability(enum.Enum):
     WRITE_OWN_WORDS = "write_own_words"  # access.own_words
     VIEW_OUTCOMES = "view_outcomes"  # access.outcomes
     RECORD_OUTCOMES = "record_outcomes"
+    ANSWER_SURVEY = "answer_survey"  # access.surveys
 
 
 def can_open_cases(user: User) -> bool:
@@ -506,6 +507,8 @@ class CaseAccess:
             return outcomes.sees_outcomes(self)
         if ability is Ability.RECORD_OUTCOMES:
             return outcomes.records_outcomes(self)
+        if ability is Ability.ANSWER_SURVEY:
+            return surveys.answers_survey(self)
         if ability is Ability.SHARE_WITH_VOLUNTEERS:
             # Seed 002: the person chooses what a volunteer or peer mentor sees; staff cannot tick it.
             return self.is_person

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_to_open_with_reason, case_view, signed_in
 from access.forms import ReasonForm
+from access.insight import sees_figures
 from access.obstacles import sees_map
 from access.policy import Ability, CaseAccess, access_by_code, can_open_cases, cases_visible_to, sees_unit
 from access.selectors import emergencies_on
 from access.services import reasoned_access_open
 from access.staff_pages import person_start
+from access.surveys import enters_paper
 from achievements.selectors import achievements_for
 from applications.selectors import late_applications
 from cases import selectors
@@ -56,6 +58,7 @@ from needs import selectors as need_selectors
 from needs.services import need_create
 from ownwords.selectors import case_words
 from release.selectors import readiness_summary
+from surveys.selectors import due_moment, staff_survey_due
 from timetable.engine import anonymise_on, proposals_due
 from timetable.selectors import unit_overview_for
 
@@ -87,6 +90,10 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             "can_open_cases": can_open_cases(request.user),
             "sees_unit": sees_unit(request.user),
             "sees_map": sees_map(request.user),
+            # Issue 22, point 5: the quarter's questions, paper forms, the figures, for those they are for.
+            "staff_survey_due": staff_survey_due(request.user),
+            "enters_paper": enters_paper(request.user),
+            "sees_figures": sees_figures(request.user),
         },
     )
 
@@ -262,6 +269,8 @@ def _render_overview(request: AuthenticatedHttpRequest, access: CaseAccess, stat
         # Issue 18, point 3: the person's own words (needs, wishes, meeting requests) as this viewer reads them.
         "words": case_words(access),
         "answers_requests": access.can(Ability.BOOK_MEETING),
+        # Issue 22, point 5: a few questions when a moment of the case has come (the person's own page).
+        "survey_due": due_moment(case) if access.can(Ability.ANSWER_SURVEY) else None,
     }
     context["proposals_deadline"] = proposals_due(need_selectors.part_one_held(context["conversations"]), case.country)
     context.update(_carry_over_context(access, **forms))

@@ -609,6 +609,10 @@ def build_demo(password: str | None) -> DemoWorld:
     # The night's count of who in each catchment may fit (manage.py count_catchments), once.
     for programme in Programme.objects.order_by("slug"):
         catchment_count(actor=system_user(), programme=programme)
+    # Issue 22, point 5: a year of survey answers in Bergen, for the analyst's figures.
+    from surveys.demo import build_surveys_demo
+
+    build_surveys_demo(agencies["bergen"], today)
     _insight_baseline(users["anna.analyse"], today)
     return DemoWorld(users=users, agencies=agencies, cases=cases)
 

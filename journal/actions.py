@@ -132,6 +132,10 @@ ACTION_LABELS = {
     "words.proposal": gettext_lazy("The person wrote what they think of a proposal"),
     "words.meeting": gettext_lazy("The person asked for a meeting"),
     "words.answered": gettext_lazy("The person's request for a meeting answered"),
+    "survey.answered": gettext_lazy("The person answered a few questions"),
+    "survey.declined": gettext_lazy("The person said no thanks to a few questions"),
+    "survey.staff_answered": gettext_lazy("The quarter's questions answered"),
+    "survey.paper_entered": gettext_lazy("A paper form of questions typed in"),
 }
 
 

@@ -67,6 +67,10 @@ SENTENCES = {
     "words.proposal": gettext_lazy("%(actor)s wrote what they think of a proposal."),
     "words.meeting": gettext_lazy("%(actor)s asked for a meeting."),
     "words.answered": gettext_lazy("%(actor)s marked a request for a meeting as answered."),
+    "survey.answered": gettext_lazy("%(actor)s answered a few questions."),
+    "survey.declined": gettext_lazy("%(actor)s said no thanks to a few questions."),
+    "survey.staff_answered": gettext_lazy("%(actor)s answered the quarter's questions."),
+    "survey.paper_entered": gettext_lazy("%(actor)s typed in a paper form of questions."),
 }
 #: A change of status, said as a move: "Nils Berg moved «Bank account» from proposed to chosen."
 MOVED = gettext_lazy("%(actor)s moved «%(object)s» from %(old)s to %(new)s.")

@@ -84,6 +84,8 @@ TOPIC_BY_NAME = {
     "ownwords:proposal": "plan",
     "ownwords:meeting": "meetings",
     "ownwords:answered": "meetings",
+    # A few questions for the person (issue 22, point 5): the page reads only whether a moment has come.
+    "surveys:answer": "case",
     # The integration API, read for a member by their agency's system (api/): the list, and one case.
     "api:cases": "list",
     "api:case": "case",

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "report",
     "outcomes",
     "costbenefit",
+    "surveys",
 ]
 
 MIDDLEWARE = [

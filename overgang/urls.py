@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("report.urls")),
     path("", include("costbenefit.urls")),
+    path("", include("surveys.urls")),
     path("listen/<path:page>", personpages_views.listen, name="listen"),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

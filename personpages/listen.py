@@ -41,6 +41,7 @@ LISTEN_PAGES = frozenset(
         "programmes:index",
         "release:readiness",
         "summons:mine",
+        "surveys:answer",
         "threads:thread",
         "timetable:calendar",
     }

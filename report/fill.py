@@ -9,27 +9,29 @@ inputs from the other apps of issue 22 through the names of the contract (brief 
 - costbenefit: ``costbenefit.gain.gain(...)``;
 - obstacles: the map's counts by code, suppressed as on the map (``obstacles.aggregates.suppress``).
 
-Each reader of another app is one small function below (``_measured``, ``_cohorts``, ``_gain``);
-while that app is not on this branch, its section says the figures are not there yet, and the
-indicators are computed now from the registry (``insight.registry``) with no baseline.
+Each reader of another app is one small function below (``_measured``, ``_cohorts``, ``_gain``).
+The indicators come from the scope's latest measurement when it is of the period asked for, else
+they are computed now from the registry (``insight.registry``); the baseline is the scope's.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count as DbCount
 from django.utils.translation import gettext as _
 
-from insight.registry import Count, Indicator, Period, Value, indicators
+from costbenefit.gain import FORMULA, gain
+from insight import selectors as measurements
+from insight.models import Measurement
+from insight.registry import Count, Indicator, Median, Period, Value, indicators
 from insight.scopes import Scope, cases_in
 from obstacles.aggregates import suppress
 from obstacles.models import Obstacle
 from obstacles.selectors import challenges
+from outcomes.cohorts import cohort_table, success
 from report.data import Bars, Cohort, Cohorts, Figure, Report, Row, Verdict
 from report.shown import change, count_text, figure, share
 
@@ -234,36 +236,41 @@ def _live(scope: Scope, period: Period) -> dict[str, Value]:
     return {ind.key: ind.compute(scope, period) for ind in indicators()}
 
 
-def _app(module: str) -> Any:
-    """Another app's module of issue 22, or ``None`` while it is on its own branch (until the lead merges it)."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as missing:
-        if missing.name is not None and module.startswith(missing.name):
-            return None
-        raise
+def _values_of(measurement: Measurement) -> dict[str, Value]:
+    """A measurement's values as the registry's counts and medians, by indicator key."""
+    values: dict[str, Value] = {}
+    for item in measurement.values.all():
+        if item.kind == "median":
+            values[item.key] = Median(item.value, item.n)
+        elif item.numerator is not None and item.denominator is not None:
+            values[item.key] = Count(item.numerator, item.denominator)
+    return values
 
 
 def _measured(scope: Scope, period: Period) -> tuple[dict[str, Value], dict[str, Value] | None, str]:
     """The indicators' values for the period, the baseline's, and where they come from in words.
 
-    From insight's measurements when they are here: the latest measurement of the scope if it is of
-    this period (else the values are computed now), and the scope's baseline. WIRE (lead): a
-    measurement's values by indicator key (``values()`` here), its ``period`` and ``taken_on``.
+    The latest measurement of the scope if it is of this period (else the values are computed now),
+    and the scope's baseline (``insight.selectors``).
     """
-    measurements = _app("insight.selectors")
-    if measurements is None:
-        return _live(scope, period), None, _("Computed now. No baseline has been taken for this scope.")
-    base: Any = measurements.baseline(scope)
-    later: Any = measurements.latest(scope)
-    baseline_values = dict(base.values()) if base is not None else None
-    if later is not None and (later.period.start, later.period.end) == (period.start, period.end):
-        values = dict(later.values())
-        basis = _("Measured on %(day)s.") % {"day": later.taken_on.isoformat()}
+    base = measurements.baseline(scope)
+    later = measurements.latest(scope)
+    baseline_values = _values_of(base) if base is not None else None
+    if (
+        later is not None
+        and later.taken_at is not None
+        and (later.period_start, later.period_end)
+        == (
+            period.start,
+            period.end,
+        )
+    ):
+        values = _values_of(later)
+        basis = _("Measured on %(day)s.") % {"day": later.taken_at.date().isoformat()}
     else:
         values, basis = _live(scope, period), _("Computed now.")
-    if base is not None:
-        basis += " " + _("Baseline measured on %(day)s.") % {"day": base.taken_on.isoformat()}
+    if base is not None and base.taken_at is not None:
+        basis += " " + _("Baseline measured on %(day)s.") % {"day": base.taken_at.date().isoformat()}
     else:
         basis += " " + _("No baseline has been taken for this scope.")
     return values, baseline_values, basis
@@ -272,37 +279,39 @@ def _measured(scope: Scope, period: Period) -> tuple[dict[str, Value], dict[str,
 def default_period(scope: Scope, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The period a report shows unless asked for another: the latest measurement's (so the page serves
     from it), else the year up to today."""
-    measurements = _app("insight.selectors")
-    later: Any = measurements.latest(scope) if measurements is not None else None
+    later = measurements.latest(scope)
     if later is not None:
-        return later.period.start, later.period.end
+        return later.period_start, later.period_end
     return today - datetime.timedelta(days=364), today
 
 
-def _cohorts(scope: Scope, today: datetime.date) -> list[CohortCount] | None:
-    """WIRE (lead): ``outcomes.cohorts.cohort_table`` rows as (cohort label, follow-up label, Count or None)."""
-    outcomes = _app("outcomes.cohorts")
-    if outcomes is None:
-        return None
-    return [CohortCount(row.cohort, row.follow_up, row.count) for row in outcomes.cohort_table(scope, today)]
+def _cohorts(scope: Scope, today: datetime.date) -> list[CohortCount]:
+    """Every release cohort of the scope over each follow-up period (``None`` while a period has not ended)."""
+    return [
+        CohortCount(row.label, str(outcome.period.measure), outcome.count if outcome.ended else None)
+        for row in cohort_table(scope, today)
+        for outcome in row.outcomes
+    ]
 
 
 def _gain(scope: Scope, period: Period) -> Gain | None:
-    """WIRE (lead): ``costbenefit.gain`` for the scope's participants and ``outcomes.cohorts.success``."""
-    costbenefit, outcomes = _app("costbenefit.gain"), _app("outcomes.cohorts")
-    if costbenefit is None or outcomes is None:
+    """The gain under the scope's current assumptions, for those of the period whose 3 months have passed."""
+    count: Count = success(scope, period)
+    found = gain(scope, participants=count.denominator, success=count)
+    if found is None or found.low is None or found.central is None or found.high is None:
         return None
-    count: Count = outcomes.success(scope, period)
-    found: Any = costbenefit.gain(scope, count.denominator, count)
+    if found.low.total is None or found.central.total is None or found.high.total is None:
+        return None
+    version = found.assumptions
     return Gain(
-        found.currency,
-        found.low,
-        found.central,
-        found.high,
+        version.currency,
+        float(found.low.total),
+        float(found.central.total),
+        float(found.high.total),
         count.denominator,
         count,
-        str(found.version),
-        str(found.formula),
+        version.made_at.date().isoformat(),
+        str(FORMULA),
     )
 
 
@@ -314,9 +323,7 @@ def build(scope: Scope, scope_label: str, period: Period, today: datetime.date) 
         for ind in indicators()
     ]
     sections: list[Bars | Cohorts] = list(indicator_sections(measured))
-    cohorts = _cohorts(scope, today)
-    if cohorts is not None:
-        sections.append(cohort_section(_("in work or education after 3 months"), cohorts))
+    sections.append(cohort_section(_("Outcomes by release cohort"), _cohorts(scope, today)))
     sections.append(gain_section(_gain(scope, period)))
     labels = {challenge.code: challenge.text for challenge in challenges()}
     sections.append(obstacle_section(obstacle_counts(scope, period), labels))

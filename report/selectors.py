@@ -2,50 +2,26 @@
 
 from __future__ import annotations
 
-from typing import cast, get_args
-
 from django.utils.translation import gettext as _
 
-from accounts.models import Agency, AgencyKind, Country
-from insight.scopes import Kind, Scope
+from accounts.models import Agency, Country
+from accounts.regions import Region
+from insight import scope_names
+from insight.scopes import Scope
 from programmes.models import Programme
-
-#: The kinds a report can be asked for here ("region" comes with insight's regions, h22-insight).
-KINDS = frozenset(get_args(Kind)) - {"region"}
 
 
 def parse_scope(text: str) -> Scope | None:
     """The scope named «kind:key» if it exists; ``None`` for anything else (the view answers 404)."""
-    kind, _sep, key = text.partition(":")
-    if kind not in KINDS or not key:
-        return None
-    if kind == "country":
-        return Scope("country", key) if key in Country.values else None
-    if kind in ("prison", "unit"):
-        prison, _sep, unit = key.partition(":")
-        if not prison.isdigit() or not Agency.objects.filter(pk=int(prison), kind=AgencyKind.PRISON).exists():
-            return None
-        if kind == "unit" and not unit:
-            return None
-        return Scope(cast(Kind, kind), key) if kind == "unit" or not unit else None
-    if kind == "agency":
-        return Scope("agency", key) if key.isdigit() and Agency.objects.filter(pk=int(key)).exists() else None
-    return Scope("programme", key) if Programme.objects.filter(slug=key).exists() else None
+    scope = scope_names.parse(text)
+    return scope if scope is not None and scope_names.country_of(scope) is not None else None
 
 
 def scope_label(scope: Scope) -> str:
-    """The scope in words: the country, the prison (and unit), the programme or the agency by name."""
-    if scope.kind == "country":
-        return str(Country(scope.key).label) if scope.key in Country.values else scope.key
+    """The scope in words: the country, region, prison (and unit), programme or agency by name."""
     if scope.kind == "programme":
-        name = Programme.objects.filter(slug=scope.key).values_list("name", flat=True).first()
-        return _("Programme: %(name)s") % {"name": name or scope.key}
-    if scope.kind in ("prison", "agency", "unit"):
-        pk, _sep, unit = scope.key.partition(":")
-        name = Agency.objects.filter(pk=int(pk)).values_list("name", flat=True).first() if pk.isdigit() else None
-        label = name or scope.key
-        return f"{label}, {unit}" if unit else label
-    return str(scope)
+        return _("Programme: %(name)s") % {"name": scope_names.label(scope)}
+    return str(scope_names.label(scope))
 
 
 def scope_choices(scopes: list[Scope]) -> list[tuple[str, str]]:
@@ -64,6 +40,8 @@ def scope_choices(scopes: list[Scope]) -> list[tuple[str, str]]:
             pk, _sep, unit = scope.key.partition(":")
             name = agencies.get(int(pk), scope.key)
             label = f"{name}, {unit}" if unit else name
+        elif scope.kind == "region" and scope.key in Region.values:
+            label = str(Region(scope.key).label)
         else:
             label = str(scope)
         choices.append((str(scope), label))

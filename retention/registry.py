@@ -203,6 +203,9 @@ RULES: tuple[Rule, ...] = (
     Rule("summons.groupstart", "case"),
     Rule("summons.existinggroup", "person", per_person=True, kept={"municipality": ORG}),
     Rule("directory.referral", "case", fields=("shared", "decline_reason")),
+    # That the person took part in a survey, at which moment: no words, and never the answers
+    # (surveys.Response holds those, tied to no case: anonymisation has nothing there to remove).
+    Rule("surveys.participation", "case"),
 )
 
 BY_LABEL = {rule.label: rule for rule in RULES}

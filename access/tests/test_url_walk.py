@@ -167,6 +167,12 @@ TABLE = {
     "ownwords:proposal": "L 200 403 403 403 403 403 404 404 404",
     "ownwords:meeting": "L 200 403 403 403 403 403 404 404 404",
     "ownwords:answered": "L 403 405 405 403 403 403 404 404 404",
+    # Issue 22, point 5: the person's few questions, staff's quarter, paper forms (prison staff), the figures.
+    "surveys:answer": "L 200 403 403 403 403 403 404 404 404",
+    "surveys:staff": "L 403 200 200 200 200 403 200 403 403",
+    "surveys:paper": "L 403 200 200 403 403 403 200 403 403",
+    "surveys:paper_pdf": "L 403 200 200 403 403 403 200 403 403",
+    "surveys:figures": "L 403 403 403 403 403 403 403 403 200",
     "directory:search": "L 302 200 200 200 200 200 200 200 200",
     "directory:service": "L 302 200 200 200 200 200 200 200 200",
     "directory:service_verify": "L 405 405 405 405 405 405 405 405 405",

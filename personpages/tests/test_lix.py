@@ -83,6 +83,7 @@ WELL_INSIDE = (
     "ownwords:wish",
     "ownwords:proposal",
     "ownwords:meeting",
+    "surveys:answer",
 )
 
 

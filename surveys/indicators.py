@@ -1,0 +1,110 @@
+"""Satisfaction indicators (issue 22, points 1 and 5; DOMAIN.md §10): the share who answered yes.
+
+Seed 001 §6 expects "increased satisfaction with the reentry work" for inmates and for staff;
+these count it from the short surveys. Each counts the responses answered within the period
+(the day answered) in the scope: the person's by the scopes of their case when they answered
+(or the prison a paper form was typed in for), staff by their agency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils.translation import gettext_lazy as _
+
+from insight.registry import Count, Indicator, Period, register
+from insight.scopes import Scope
+from surveys.questions import Answer, Kind
+from surveys.selectors import answer_counts
+
+SOURCE = _(
+    "Stimulab: «En trygg og forutsigbar overgang fra fengsel til et selvstendig liv i frihet» (2024), "
+    "section 6: more satisfaction with the reentry work among inmates and staff"
+)
+
+
+def yes_share(kind: str, question: str) -> Callable[[Scope, Period], Count]:
+    def compute(scope: Scope, period: Period) -> Count:
+        counts = answer_counts(scope, kind, period)[question]
+        return Count(numerator=counts[Answer.YES], denominator=sum(counts.values()))
+
+    return compute
+
+
+PERSON_SATISFIED = register(
+    Indicator(
+        key="survey_person_satisfied",
+        name=_("Persons satisfied with the help"),
+        definition=_(
+            "Of the persons who answered «All in all, are you happy with the help you get?» "
+            "after the plan, at release or at closing, the share who answered yes."
+        ),
+        numerator=_("answered yes"),
+        denominator=_("persons who answered the question"),
+        better="higher",
+        source=SOURCE,
+        group="satisfaction",
+        compute=yes_share(Kind.PERSON, "satisfied"),
+    )
+)
+PERSON_KNOWS_NEXT = register(
+    Indicator(
+        key="survey_person_knows_next",
+        name=_("Persons who know what happens next"),
+        definition=_(
+            "Of the persons who answered «Do you know what happens next for you?», the share who answered yes."
+        ),
+        numerator=_("answered yes"),
+        denominator=_("persons who answered the question"),
+        better="higher",
+        source=SOURCE,
+        group="satisfaction",
+        compute=yes_share(Kind.PERSON, "knows_next"),
+    )
+)
+PERSON_HEARD = register(
+    Indicator(
+        key="survey_person_heard",
+        name=_("Persons who feel listened to"),
+        definition=_(
+            "Of the persons who answered «Do the people who help you listen to you?», the share who answered yes."
+        ),
+        numerator=_("answered yes"),
+        denominator=_("persons who answered the question"),
+        better="higher",
+        source=SOURCE,
+        group="satisfaction",
+        compute=yes_share(Kind.PERSON, "heard"),
+    )
+)
+STAFF_SATISFIED = register(
+    Indicator(
+        key="survey_staff_satisfied",
+        name=_("Staff satisfied with the reentry work"),
+        definition=_(
+            "Of the staff who answered the quarter's «All in all, are you satisfied with how we work together "
+            "on reentry?», the share who answered yes."
+        ),
+        numerator=_("answered yes"),
+        denominator=_("staff who answered the question"),
+        better="higher",
+        source=SOURCE,
+        group="satisfaction",
+        compute=yes_share(Kind.STAFF, "satisfied"),
+    )
+)
+STAFF_COOPERATION = register(
+    Indicator(
+        key="survey_staff_cooperation",
+        name=_("Staff who find the cooperation works"),
+        definition=_(
+            "Of the staff who answered «Does the work with the other agencies go well?», the share who answered yes."
+        ),
+        numerator=_("answered yes"),
+        denominator=_("staff who answered the question"),
+        better="higher",
+        source=SOURCE,
+        group="satisfaction",
+        compute=yes_share(Kind.STAFF, "cooperation"),
+    )
+)
