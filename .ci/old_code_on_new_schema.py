@@ -4,7 +4,8 @@ During a deployment the migrations run first and the old code keeps serving unti
 starts, so the old code must work on the new schema. Which old code: the main branch just before
 the newest migration landed on it, that is the first parent of the last first-parent commit of
 HEAD that added a migration file (``git log --first-parent --diff-filter=A -- '*/migrations/0*.py'``).
-Overgang has no release tags yet; that commit is the release the newest migration followed.
+Where releases are tagged (``release/*``, each stop that landed: ``git tag release/<day>-<n> <commit>``),
+the old code is the newest tagged release before HEAD instead: every migration since it is checked.
 
 The script (``make old-code-check``):
 
@@ -75,6 +76,14 @@ def git(*args: str) -> str:
 
 
 def old_commit() -> str:
+    """The previous release: the newest ``release/*`` tag before HEAD, else the main branch just
+    before the newest migration landed."""
+    try:
+        tag = git("describe", "--tags", "--abbrev=0", "--match", "release/*", "HEAD^1")
+    except subprocess.CalledProcessError:  # no tagged release before HEAD
+        tag = ""
+    if tag:
+        return git("rev-parse", f"{tag}^{{commit}}")
     newest = git("log", "--first-parent", "--diff-filter=A", "-1", "--format=%H", "HEAD", "--", MIGRATIONS)
     if not newest:
         raise SystemExit("No commit added a migration: nothing to compare.")

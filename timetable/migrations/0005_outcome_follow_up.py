@@ -3,48 +3,14 @@
 A new kind of deadline (``outcome_follow_up``) hung on a new anchor, the day of the release
 itself (``released``), three months on; the case's lead owns it (``timetable.engine.LEAD_KINDS``:
 the rule's role is the one who usually leads after release, the engine gives it to the lead).
-The rule is added to the newest version of each seeded rule set; it is removed on reversal.
+The rule itself is NOT added here: the code before this release does not know the new anchor and
+kind, and its case timetable page fails on a rule that has them (``make old-code-check`` showed it
+on 2026-12-06). Expand, then contract: this release teaches the code the kind and the anchor; the
+next release adds the rule to every rule set (``timetable.follow_up_rule.add_rule``, from a
+migration of its own), when the code running beside it during the deployment knows them.
 """
 
 from django.db import migrations, models
-
-CITATION = (
-    "The situation three months after release, as the Exit programme measures it: in education or work-related "
-    "activity (Københavns Kommune, «Udvikling og tilpasning af Exitprogrammet», 2015)"
-)
-CODE = "outcome-follow-up"
-RULE_SETS = ("no-pop", "dk-god-loesladelse", "se-execution-plan")
-
-
-def add_rule(apps, schema_editor):
-    RuleSet = apps.get_model("timetable", "RuleSet")
-    Rule = apps.get_model("timetable", "Rule")
-    for code in RULE_SETS:
-        rule_set = RuleSet.objects.filter(code=code).order_by("-version").first()
-        if rule_set is None or Rule.objects.filter(rule_set=rule_set, code=CODE).exists():
-            continue
-        last = Rule.objects.filter(rule_set=rule_set).order_by("-position").values_list("position", flat=True).first()
-        Rule.objects.create(
-            rule_set=rule_set,
-            code=CODE,
-            kind="outcome_follow_up",
-            anchor="released",
-            offset=3,
-            unit="months",
-            owner_role="probation",
-            citation=CITATION,
-            position=(last or 0) + 1,
-        )
-
-
-def remove_rule(apps, schema_editor):
-    Rule = apps.get_model("timetable", "Rule")
-    Deadline = apps.get_model("timetable", "Deadline")
-    Reminder = apps.get_model("timetable", "Reminder")
-    rules = Rule.objects.filter(code=CODE, rule_set__code__in=RULE_SETS)
-    Reminder.objects.filter(deadline__rule__in=rules).delete()
-    Deadline.objects.filter(rule__in=rules).delete()
-    rules.delete()
 
 
 class Migration(migrations.Migration):
@@ -121,5 +87,4 @@ class Migration(migrations.Migration):
                 verbose_name="what is due",
             ),
         ),
-        migrations.RunPython(add_rule, remove_rule),
     ]

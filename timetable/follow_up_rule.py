@@ -1,0 +1,46 @@
+"""The three-month follow-up after release as a rule of every seeded rule set (issue 22, point 3).
+
+Kept out of this release's migrations (timetable/migrations/0005_outcome_follow_up.py says why):
+the next release's migration calls ``add_rule`` (and ``remove_rule`` to reverse); until then the
+tests of the follow-up add the rule themselves (outcomes/tests/test_case_outcomes.py).
+"""
+
+from typing import Any
+
+CITATION = (
+    "The situation three months after release, as the Exit programme measures it: in education or work-related "
+    "activity (Københavns Kommune, «Udvikling og tilpasning af Exitprogrammet», 2015)"
+)
+CODE = "outcome-follow-up"
+RULE_SETS = ("no-pop", "dk-god-loesladelse", "se-execution-plan")
+
+
+def add_rule(apps: Any, schema_editor: Any = None) -> None:
+    RuleSet = apps.get_model("timetable", "RuleSet")
+    Rule = apps.get_model("timetable", "Rule")
+    for code in RULE_SETS:
+        rule_set = RuleSet.objects.filter(code=code).order_by("-version").first()
+        if rule_set is None or Rule.objects.filter(rule_set=rule_set, code=CODE).exists():
+            continue
+        last = Rule.objects.filter(rule_set=rule_set).order_by("-position").values_list("position", flat=True).first()
+        Rule.objects.create(
+            rule_set=rule_set,
+            code=CODE,
+            kind="outcome_follow_up",
+            anchor="released",
+            offset=3,
+            unit="months",
+            owner_role="probation",
+            citation=CITATION,
+            position=(last or 0) + 1,
+        )
+
+
+def remove_rule(apps: Any, schema_editor: Any = None) -> None:
+    Rule = apps.get_model("timetable", "Rule")
+    Deadline = apps.get_model("timetable", "Deadline")
+    Reminder = apps.get_model("timetable", "Reminder")
+    rules = Rule.objects.filter(code=CODE, rule_set__code__in=RULE_SETS)
+    Reminder.objects.filter(deadline__rule__in=rules).delete()
+    Deadline.objects.filter(rule__in=rules).delete()
+    rules.delete()
