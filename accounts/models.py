@@ -36,7 +36,8 @@ class Agency(models.Model):
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
     security_level = models.CharField(_("security level"), max_length=10, choices=SecurityLevel.choices, blank=True)
     #: A prison's region (``accounts.regions.Region``); empty for other agencies (issue 22: the region scope).
-    region = models.CharField(_("region"), max_length=20, blank=True, db_index=True)
+    # db_default: the code before the field inserts agencies without it (make migration-lint).
+    region = models.CharField(_("region"), max_length=20, blank=True, db_index=True, db_default="")
 
     class Meta:
         verbose_name = _("agency")

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="agency",
             name="region",
-            field=models.CharField(blank=True, db_index=True, max_length=20, verbose_name="region"),
+            field=models.CharField(blank=True, db_default="", db_index=True, max_length=20, verbose_name="region"),
         ),
         migrations.RunPython(place_prisons, migrations.RunPython.noop),
     ]
