@@ -1,6 +1,8 @@
 """Reads of the comprehensive consent and its history; the access module decides who reaches them."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
 
 from cases.models import Case, Membership
 from consent.models import Consent
@@ -10,6 +12,11 @@ def _covered(queryset: QuerySet[Consent]) -> QuerySet[Consent]:
     """The consents with the members each covers in ``covered``, with their users and agencies."""
     members = Membership.objects.select_related("user", "agency").order_by("pk")
     return queryset.prefetch_related(Prefetch("scope", queryset=members, to_attr="covered"))
+
+
+def held_on(day: datetime.date) -> Q:
+    """Consents given on or before the day and not withdrawn by its end (issue 22's "cases with consent")."""
+    return Q(given_on__lte=day) & (Q(withdrawn_at__isnull=True) | Q(withdrawn_at__date__gt=day))
 
 
 def active_consent(case: Case) -> Consent | None:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DsForm
+from core.forms import DsForm, InRangeModelChoiceField
 from costbenefit.models import MAX_AMOUNT, Currency
 from costbenefit.selectors import programmes_to_start
 from programmes.models import Programme
@@ -73,7 +73,7 @@ EXAMPLE = {"participants": 100, "followed": 100, "successes": 40}
 class StartForm(DsForm):
     """A programme to give assumptions of its own (those without a line, in a country with one)."""
 
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+    programme = InRangeModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AgencyKind
 from cases.models import Case, Membership
 from consent.models import Consent
+from consent.selectors import held_on
 from handover.models import Transition, TransitionKind, TransitionState
 from insight.registry import Count, Indicator, Median, Period, register
 from insight.scopes import Scope, cases_in
@@ -95,9 +96,7 @@ def days_to_conversation(scope: Scope, period: Period) -> Median:
 
 def cases_with_consent(scope: Scope, period: Period) -> Count:
     cases = cases_in(scope).filter(intake_date__range=(period.start, period.end))
-    consent = Consent.objects.filter(case=OuterRef("pk"), given_on__lte=period.end).filter(
-        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__date__gte=period.end + datetime.timedelta(days=1))
-    )
+    consent = Consent.objects.filter(held_on(period.end), case=OuterRef("pk"))
     return _share(cases.filter(Exists(consent)).count(), cases.count())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,9 @@ from surveys.forms import AnswersForm, PaperForm
 from surveys.models import StaffParticipation
 from surveys.questions import Kind, Moment, questions_for
 from surveys.services import paper_answer_enter, quarter_of, staff_survey_answer, survey_answer, survey_decline
+
+#: The stylesheets the printed form links to (static/css/survey-pdf.css), read from disk by WeasyPrint.
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
 
 
 @case_view(Ability.ANSWER_SURVEY)
@@ -126,7 +130,7 @@ def paper_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     with translation.override(language):
         context = {"questions": questions_for(Kind.PERSON), "moments": Moment.choices, "language": language}
         html = render_to_string("surveys/paper_pdf.html", context, request=request)
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response = HttpResponse(render_pdf(html, base_url=STATIC_DIR.as_uri() + "/"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="questions-{language}.pdf"'
     return response
 

@@ -2,7 +2,7 @@
 
 Kept out of this release's migrations (timetable/migrations/0005_outcome_follow_up.py says why):
 the next release's migration calls ``add_rule`` (and ``remove_rule`` to reverse); until then the
-tests of the follow-up add the rule themselves (outcomes/tests/test_case_outcomes.py).
+tests of the follow-up add the rule themselves (outcomes/tests/test_services.py).
 """
 
 from typing import Any

@@ -70,7 +70,11 @@ OBJECTS: dict[str, tuple[type[models.Model], str]] = {
 #: provider: the name of an OpenID provider in the sign-in address, public (accounts/tests/test_oidc.py).
 #: line_id: a line of the cost-benefit's assumptions (a country's or a programme's), no case's: the analyst
 #: reads and edits every line, anyone else gets 404 for all (costbenefit/tests/test_views.py).
-NOT_OBJECTS = frozenset({"code", "token", "uidb64", "slug", "service_id", "referral_id", "page", "provider", "line_id"})
+#: measurement_id: a measurement of a scope's indicators, aggregates of no case; another prison's
+#: measurement is a 404 to a coordinator (insight/tests/test_views.py).
+NOT_OBJECTS = frozenset(
+    {"code", "token", "uidb64", "slug", "service_id", "referral_id", "page", "provider", "line_id", "measurement_id"}
+)
 #: How many objects of each kind each other case lends to the swap (the newest first).
 PER_CASE = 2
 #: Rows a refused request may still write: the read of the viewer's own case, and the session.

@@ -129,6 +129,20 @@ TABLE = {
     "report:pdf": "200 200 403 200",
     "report:csv": "200 200 403 200",
     # The cost-benefit's assumptions (issue 22): the analyst's alone; a coordinator, with a reason or not, 404.
+    # The indicators (issue 22): a coordinator reads their prison's and country's figures (the
+    # country's baseline in the walk); only the analyst takes or marks one. A reason opens no figure.
+    "insight:index": "200 200 403 200",
+    "insight:take": "403 403 403 403",
+    "insight:measurement": "200 200 403 200",
+    "insight:status": "405 405 403 405",
+    "insight:baseline": "403 403 403 403",
+    # The surveys (issue 22): only the person answers their own (those who read the case: 403);
+    # staff answer their quarter's and type in paper forms; coordinators read the aggregates.
+    "surveys:answer": "404 403 403 404",
+    "surveys:staff": "200 200 200 200",
+    "surveys:paper": "200 200 200 200",
+    "surveys:paper_pdf": "200 200 200 200",
+    "surveys:figures": "200 200 403 200",
     "costbenefit:index": "404 404 404 404",
     "costbenefit:start": "404 404 404 404",
     "costbenefit:line": "404 404 404 404",

@@ -169,6 +169,20 @@ def test_every_url_name_says_what_it_opened():
         "costbenefit:line",
         "costbenefit:edit",
         "costbenefit:gain",
+        # The indicators, measurements and report (issue 22): aggregates, no case.
+        "insight:index",
+        "insight:take",
+        "insight:measurement",
+        "insight:status",
+        "insight:baseline",
+        "report:page",
+        "report:pdf",
+        "report:csv",
+        # The surveys' staff pages (issue 22): the quarter's questions, paper forms, the aggregates; no case.
+        "surveys:staff",
+        "surveys:paper",
+        "surveys:paper_pdf",
+        "surveys:figures",
     }
     assert set(TOPIC_BY_NAME.values()) | set(TOPIC_BY_APP.values()) | {"case"} <= set(TOPIC_LABELS)
 

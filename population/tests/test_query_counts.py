@@ -45,7 +45,10 @@ PINNED = {
     ("case_overview", "nav_with_consent"): 12,  # +1 achievements, +1 own words, as for the contact officer
     ("needs_map", "nav_with_consent"): 8,
     ("group", "nav_with_consent"): 5,
-    ("case_overview", "person"): 13,  # +1 the person's own words (achievements are on their own page)
+    # +1 the person's own words (achievements are on their own page); +2 whether a few questions wait
+    # for the person (issue 22: surveys.selectors.due_moment reads the plan's first version and the
+    # moments answered).
+    ("case_overview", "person"): 15,
     ("needs_map", "person"): 9,
     ("group", "person"): 5,
     ("consent", "person"): 6,
@@ -63,7 +66,9 @@ PINNED = {
 #: The forms with choice lists a page builds when asked for (``?form=``): with them the count
 #: must not grow with the case either.
 ON_DEMAND = {"plan": ["proposal"], "group": ["member"], "consent": ["consent"], "meeting": ["attendance", "decision"]}
-PINNED_MY_CASES = 5  # one more: the count of the paged list (issue 17, point 9)
+# One more: the count of the paged list (issue 17, point 9); and one more: whether the quarter's
+# survey waits for this member of staff (issue 22, surveys.selectors.staff_survey_due).
+PINNED_MY_CASES = 6
 #: And the reminders that did not reach the lead's group by e-mail (issue 16, hole 12), and the
 #: emergency accesses to the cases the user leads (issue 17, point 10). Two more: the referrals waiting
 #: for an answer, to the user's agency and sent by the user (issue 21), one query each. One more:
