@@ -134,6 +134,12 @@ def build_world() -> World:
     member(c, adviser, D(2026, 3, 5), accepted=False)
     member(d, officer, D(2025, 11, 1), end=D(2025, 12, 31))
     member(e, officer, D(2026, 7, 5))
+    # Every case has a lead (PostgreSQL checks it when a test's transaction ends): the officer's
+    # open membership; D's officer left, and its lead since is a member who joined after the period.
+    d_lead = member(d, officer, D(2026, 12, 1))
+    for held, membership in ((a, a.memberships.get(user=officer)), (b, None), (c, None), (d, d_lead), (e, None)):
+        lead = membership or held.memberships.get(user=officer)
+        Case.objects.filter(pk=held.pk).update(lead=lead)
 
     # Needs conversations and their deadlines.
     conversations = {}

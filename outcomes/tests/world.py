@@ -9,7 +9,7 @@ import itertools
 from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, Country, SecurityLevel, User
-from cases.models import Case, LegalStatus, Person, Stage
+from cases.models import Case, LegalStatus, Membership, Person, Stage
 from insight.scopes import Scope
 from outcomes.models import FollowUp, NewCharge, Situation
 
@@ -43,7 +43,7 @@ class World:
         person = person or Person.objects.create(
             first_name=f"Utfall{number}", last_name="Test", birth_date=day("1990-01-01")
         )
-        return Case.objects.create(
+        case = Case.objects.create(
             person=person,
             institution=prison or self.prison,
             security_level=SecurityLevel.LOW,
@@ -57,6 +57,19 @@ class World:
             previous_case=previous,
             created_by=self.user,
         )
+        # Every case has a lead (PostgreSQL checks it when a test's transaction ends).
+        lead = Membership.objects.create(
+            case=case,
+            user=self.user,
+            role=self.user.role,
+            agency=case.institution,
+            start_date=case.intake_date,
+            accepted_at=timezone.now(),
+            added_by=self.user,
+        )
+        Case.objects.filter(pk=case.pk).update(lead=lead)
+        case.lead = lead
+        return case
 
     def follow_up(self, case: Case, situation: str) -> FollowUp:
         assert case.released_on is not None
