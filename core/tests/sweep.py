@@ -11,7 +11,8 @@ for each of five fragile days (``.ci/run``). Seven whole runs took 82 minutes in
   with only the live-server tests and four slow ones dealt out still took 65 % of a whole
   run's CPU, which put CI at about 63 minutes on that day's slow machine; hence the longer list;
 - the reference-policy property test (ASSURANCE #5) draws ``SWEEP_POLICY_WORLDS`` worlds on a
-  swept day instead of its 200: the 200 run on the real date, on both databases.
+  swept day instead of its 200: the 200 run on the real date, on both databases. 12 since
+  2026-12-06 (25 before; 31 s of a swept day): issue 22 added 250 tests to every run.
 
 Without ``OVERGANG_SWEEP`` (``make test``, ``make suite``) every test runs in full.
 """
@@ -49,6 +50,16 @@ SLOW_AND_DAY_FREE = {
     # The generator's calibration at 2,000 cases and its seeds: every test of the file generates as
     # of a fixed day (TODAY = 2026-11-23), not the run's; 26 s on a swept day on 2026-12-06.
     "population/tests/test_generator.py": 32,
+    # Issue 22's tests whose checks do not turn on the day (estimated from their share of a whole
+    # run on 2026-12-06): the cost-benefit's assumptions and gain (versions, money, intervals), the
+    # report's privacy scans of reports built by hand (page, PDF text, CSV) and its shares, and the
+    # interval arithmetic against Newcombe's published figures.
+    "costbenefit/tests/test_views.py": 12,
+    "costbenefit/tests/test_services.py": 6,
+    "costbenefit/tests/test_gain.py": 4,
+    "report/tests/test_privacy.py": 10,
+    "report/tests/test_shown.py": 4,
+    "insight/tests/test_statistics.py": 2,
 }
 #: The browser and live-server tests' CPU seconds on 2026-12-05; a new one weighs DEFAULT_WEIGHT.
 LIVE_WEIGHTS = {
@@ -80,7 +91,7 @@ LIVE_WEIGHTS = {
 LIVE_FIXTURES = frozenset({"live_site", "oidc_provider"})
 DEFAULT_WEIGHT = 20
 #: Worlds of the reference-policy property test on a swept day (200 on the real date).
-SWEEP_POLICY_WORLDS = 25
+SWEEP_POLICY_WORLDS = 12
 
 
 def sweep_day(environ: dict[str, str] | None = None) -> tuple[int, int] | None:
