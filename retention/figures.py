@@ -27,6 +27,7 @@ from population.generator import USERNAME_PREFIX, Generator
 from population.measure import measure
 from programmes.models import Programme
 from programmes.selectors import catchment_judged, cohorts, places_of, programme_overview
+from report.fill import build
 from retention.services import anonymise_due
 from timetable.models import Deadline
 from timetable.selectors import unit_stage_counts
@@ -87,6 +88,12 @@ def figures(today: datetime.date) -> dict[str, Any]:
     for where in counted:
         for indicator in indicators():
             result[f"indicator {indicator.key} {where}"] = indicator.compute(where, period)
+    # The report of issue 22 as the analyst reads it (indicators, outcomes by cohort, the
+    # cost-benefit's gain, the map's counts), for each country over the last year.
+    year = Period(today - datetime.timedelta(days=364), today)
+    for country in Country.values:
+        where = Scope("country", country)
+        result[f"report {where}"] = repr(build(where, str(where), year, today))
     result["deadlines"] = sorted(
         Deadline.objects.values_list("kind", "state", "owner_role").annotate(n=Count("pk")).order_by()
     )
