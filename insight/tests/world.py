@@ -137,9 +137,9 @@ def build_world() -> World:
     # Every case has a lead (PostgreSQL checks it when a test's transaction ends): the officer's
     # open membership; D's officer left, and its lead since is a member who joined after the period.
     d_lead = member(d, officer, D(2026, 12, 1))
-    for held, membership in ((a, a.memberships.get(user=officer)), (b, None), (c, None), (d, d_lead), (e, None)):
-        lead = membership or held.memberships.get(user=officer)
-        Case.objects.filter(pk=held.pk).update(lead=lead)
+    for led, membership in ((a, a.memberships.get(user=officer)), (b, None), (c, None), (d, d_lead), (e, None)):
+        lead = membership or led.memberships.get(user=officer)
+        Case.objects.filter(pk=led.pk).update(lead=lead)
 
     # Needs conversations and their deadlines.
     conversations = {}
