@@ -163,8 +163,13 @@ def _area(slug: str) -> LifeArea:
 
 
 @transaction.atomic
-def build_demo(password: str | None) -> DemoWorld:
-    """Create the demo world; with password None, users get no usable password (tests)."""
+def build_demo(password: str | None, history: int = 0) -> DemoWorld:
+    """Create the demo world; with password None, users get no usable password (tests).
+
+    ``history``: that many generated cases beside the personas' (``population.generator``, a fixed
+    seed), years of releases and outcomes, so that the analyst's figures, baseline and report have
+    cases enough to show (issue 22); 0 in the tests, whose demo world stays the personas' own.
+    """
     today = timezone.localdate()
     agencies = {}
     for key, (name, kind, municipality, level) in AGENCIES.items():
@@ -613,8 +618,23 @@ def build_demo(password: str | None) -> DemoWorld:
     from surveys.demo import build_surveys_demo
 
     build_surveys_demo(agencies["bergen"], today)
+    if history:
+        generate_history(history, today)
     _insight_baseline(users["anna.analyse"], today)
     return DemoWorld(users=users, agencies=agencies, cases=cases)
+
+
+#: The generator's seed for the demo's history: the same cases on every fresh clone.
+HISTORY_SEED = 2026
+
+
+def generate_history(cases: int, today: datetime.date) -> None:
+    """Generated cases of the past years beside the personas', with their deadlines (the nightly run's)."""
+    from population.generator import Generator
+    from timetable.services import deadlines_refresh
+
+    Generator(cases=cases, seed=HISTORY_SEED, today=today).run()
+    deadlines_refresh()
 
 
 def _insight_baseline(analyst: User, today: datetime.date) -> None:
