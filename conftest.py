@@ -34,6 +34,7 @@ def pytest_collection_modifyitems(config, items):
 
     On a day of CI's date sweep (``OVERGANG_SWEEP=k/n``) the live-server tests and the slow
     tests that do not turn on the day run on one of the n days each (``core.tests.sweep``).
+    With ``OVERGANG_NO_BROWSER=1`` (CI's run on PostgreSQL) the browser tests are left out.
     """
     live = set()
     for item in items:
@@ -44,6 +45,11 @@ def pytest_collection_modifyitems(config, items):
     # The heaviest first (the live-server group, then the slow files, each file's tests together):
     # xdist hands out the rest as workers free up, so no worker is left with a long test at the end.
     items.sort(key=lambda item: -sweep.weight(item.nodeid.split("::")[0], item.nodeid in live))
+    if sweep.browser_left_out():
+        browser = [item for item in items if sweep.is_browser_file(item.nodeid.split("::")[0])]
+        if browser:
+            config.hook.pytest_deselected(items=browser)
+            items[:] = [item for item in items if not sweep.is_browser_file(item.nodeid.split("::")[0])]
     day = sweep.sweep_day()
     if day is None:
         return
@@ -60,6 +66,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_report_header(config):
+    if sweep.browser_left_out():
+        return "the browser tests (test_browser_*.py) are left out of this run (OVERGANG_NO_BROWSER=1)"
     day = sweep.sweep_day()
     if day is not None:
         return (

@@ -98,6 +98,24 @@ DEFAULT_WEIGHT = 20
 SWEEP_POLICY_WORLDS = 12
 
 
+#: The variable that leaves the browser tests (``test_browser_*.py``: pages driven through Chromium)
+#: out of a run: CI's run on PostgreSQL sets it. What they check is what a browser shows (axe, 360 px,
+#: htmx flows), and they have run on the real date on SQLite and on one swept day by then; every view
+#: and service they drive runs on PostgreSQL through the test client. The other live-server tests
+#: (concurrent edits, notices over HTTP, the OpenID provider, reminders by SMTP) stay in: they turn
+#: on the database's locks and transactions.
+NO_BROWSER_VARIABLE = "OVERGANG_NO_BROWSER"
+
+
+def browser_left_out(environ: dict[str, str] | None = None) -> bool:
+    """Whether this run leaves the browser tests out (``OVERGANG_NO_BROWSER=1``)."""
+    return (os.environ if environ is None else environ).get(NO_BROWSER_VARIABLE, "") == "1"
+
+
+def is_browser_file(path: str) -> bool:
+    return path.rsplit("/", 1)[-1].startswith("test_browser_")
+
+
 def sweep_day(environ: dict[str, str] | None = None) -> tuple[int, int] | None:
     """``(k, n)`` from ``OVERGANG_SWEEP=k/n`` (1 <= k <= n), or None outside the sweep."""
     value = (os.environ if environ is None else environ).get("OVERGANG_SWEEP", "").strip()

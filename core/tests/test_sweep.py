@@ -106,3 +106,24 @@ def test_over_the_sweep_each_shared_test_runs_on_exactly_one_day_and_the_others_
         days_of["cases/tests/test_browser_story.py::test_desktop"]
         == days_of["cases/tests/test_browser_story.py::test_phone"]
     )
+
+
+def test_the_run_on_postgresql_leaves_the_browser_tests_out_and_keeps_the_other_live_ones(monkeypatch):
+    monkeypatch.delenv("OVERGANG_SWEEP", raising=False)
+    monkeypatch.setenv(sweep.NO_BROWSER_VARIABLE, "1")
+    items, config = collected(), Config()
+    conftest.pytest_collection_modifyitems(config, items)
+    kept = {item.nodeid for item in items}
+    assert {item.nodeid for item in config.deselected} == {
+        "cases/tests/test_browser_story.py::test_desktop",
+        "cases/tests/test_browser_story.py::test_phone",
+        "plans/tests/test_browser_plan.py::test_plan",
+        "new/tests/test_browser_new.py::test_new",
+    }
+    # Concurrent runs over a live server turn on the database: they stay.
+    assert "timetable/tests/test_reminders.py::test_concurrent_runs" in kept
+    assert len(kept) + len(config.deselected) == len(collected())
+    monkeypatch.setenv(sweep.NO_BROWSER_VARIABLE, "")
+    items, config = collected(), Config()
+    conftest.pytest_collection_modifyitems(config, items)
+    assert config.deselected == []
