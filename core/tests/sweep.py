@@ -140,6 +140,15 @@ def sweep_day(environ: dict[str, str] | None = None) -> tuple[int, int] | None:
     return k, n
 
 
+def examples(real: int, swept: int) -> int:
+    """How many examples a property test draws: ``real`` on the real date, ``swept`` on a swept day.
+
+    The lead invariant (handover/tests/test_lead_invariant.py) draws 150 sequences on the real
+    date and 40 on a swept day since 2026-12-06: 35 s of each swept day before (CI near its hour).
+    """
+    return real if sweep_day() is None else swept
+
+
 def policy_worlds() -> int:
     """How many worlds the reference-policy property test draws: 200, or fewer on a swept day."""
     return 200 if sweep_day() is None else SWEEP_POLICY_WORLDS

@@ -127,3 +127,10 @@ def test_the_run_on_postgresql_leaves_the_browser_tests_out_and_keeps_the_other_
     items, config = collected(), Config()
     conftest.pytest_collection_modifyitems(config, items)
     assert config.deselected == []
+
+
+def test_a_property_test_draws_fewer_examples_on_a_swept_day(monkeypatch):
+    monkeypatch.delenv("OVERGANG_SWEEP", raising=False)
+    assert sweep.examples(150, swept=40) == 150
+    monkeypatch.setenv("OVERGANG_SWEEP", "3/5")
+    assert sweep.examples(150, swept=40) == 40

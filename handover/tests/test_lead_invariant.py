@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from accounts.models import User
 from cases.models import Case, LegalStatus, Membership
 from cases.services import IntakeData, case_open, membership_add, membership_end, membership_make_lead
+from core.tests import sweep
 from handover.models import Transition, TransitionKind
 from handover.services import (
     membership_accept,
@@ -73,7 +74,8 @@ def _check(case: Case) -> None:
 
 
 @settings(
-    max_examples=150,
+    # 150 random sequences on the real date (both databases); 40 on each swept day (core.tests.sweep).
+    max_examples=sweep.examples(150, swept=40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
