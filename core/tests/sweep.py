@@ -90,7 +90,7 @@ LIVE_WEIGHTS = {
     # and demo world included, about 37 s of it: upper bounds); the four in one session took 58 CPU s.
     "insight/tests/test_browser_insight.py": 41,
     "costbenefit/tests/test_browser_costbenefit.py": 40,
-    "surveys/tests/test_browser_surveys.py": 43,
+    "surveys/tests/test_browser_surveys.py": 45,
     "outcomes/tests/test_browser_outcomes.py": 47,  # and its setup's manage.py shell
 }
 #: The fixtures that start a server process: a test using one counts as a live-server test.

@@ -1,6 +1,7 @@
 """The satisfaction surveys in a real browser (issue 22, point 5): the person answers their few questions
-on a phone, in plain Norwegian; a contact officer answers the quarter's questions. Every page passes axe
-(WCAG 2.1 A/AA) and fits 360 px (``core.tests.live``).
+on a phone, in plain Norwegian; a contact officer answers the quarter's questions and opens the paper form's
+page; the reentry coordinator follows her start page's links to the figures of her prison. Every page passes
+axe (WCAG 2.1 A/AA) and fits 360 px (``core.tests.live``).
 
 Jonas's plan is made in the demo world, so his questions after the plan wait for him.
 """
@@ -58,3 +59,21 @@ def test_a_contact_officer_answers_the_quarters_questions(live_site, new_page):
     kari.goto("/cases/")
     assert kari.locator("#staff-survey-due").count() == 0
     kari.check()
+    # Prison staff type in a person's paper form on their own page.
+    kari.get_by_role("link", name="Type in a paper form").click()
+    kari.get_by_role("heading", name="Type in a paper form", level=1).wait_for()
+    kari.check()
+
+
+def test_the_coordinator_reads_the_figures_of_her_prison_from_her_start_page(live_site, new_page):
+    tove = new_page()
+    login(tove, "tove.koordinator")
+    links = tove.locator('[data-testid="figures-links"]')
+    links.get_by_role("link", name="Satisfaction: the surveys").click()
+    tove.get_by_role("heading", name="Satisfaction: the surveys", level=1).wait_for()
+    tove.check()
+    tove.go_back()
+    links.get_by_role("link", name="Indicators and the baseline").click()
+    tove.get_by_role("heading", name="Indicators and the baseline", level=1).wait_for()
+    assert tove.get_by_role("button", name="Measure").count() == 0  # the analyst measures, the coordinator reads
+    tove.check()
