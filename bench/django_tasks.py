@@ -48,6 +48,8 @@ CLIENTS = [
     ("person", Role.PERSON, 1),
     ("coordinator", Role.REENTRY_COORDINATOR, 1),
     ("programme_staff", Role.PROGRAMME_STAFF, 1),
+    # Issue 22: the analyst reads the indicators and the report (bench.pages.case_pages_for); no case.
+    ("analyst", Role.ANALYST, 1),
 ]
 MAX_CASES_PER_PERSONA = 40
 
@@ -150,6 +152,8 @@ def cmd_personas(args) -> dict:
             posts = ProgrammeStaff.objects.filter(ended_at__isnull=True, user__username__startswith=USERNAME_PREFIX)
             busiest = posts.annotate(n=Count("programme__enrolments")).order_by("-n", "pk")[:how_many]
             people = [post.user for post in busiest]
+        elif role == Role.ANALYST:
+            people = [User.objects.get(username=f"{USERNAME_PREFIX}analyst")]
         else:
             people = typical(current_counts(role), how_many)
         for user in people:

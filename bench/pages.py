@@ -30,9 +30,14 @@ DAILY_PAGES: dict[str, Callable[[str], str]] = {
     "my_road": lambda code: f"/cases/{code}/me/road/",
     # A programme's own view (issue 20): its adviser opens it; the target is the programme's slug.
     "programme": lambda slug: f"/programmes/{slug}/",
+    # Issue 22: the analyst's indicators against the baseline and the report of benefits realisation,
+    # for their first scope (the country), served from the measurements; the person's few questions.
+    "indicators": lambda code: "/insight/",
+    "country_report": lambda code: "/report/",
+    "my_questions": lambda code: f"/cases/{code}/questions/",
 }
 #: Pages that read one case, and so write exactly one access event each.
-CASE_PAGES = frozenset({"case_overview", "needs_map", "group", "consent", "plan", "meeting", "my_road"})
+CASE_PAGES = frozenset({"case_overview", "needs_map", "group", "consent", "plan", "meeting", "my_road", "my_questions"})
 #: Pages that list cases, and so write one access event per case they show: page -> the
 #: persona's field holding how many cases that page lists for them.
 LIST_PAGES = {"my_cases": "caseload_size", "what_is_due": "due_cases"}
@@ -60,6 +65,8 @@ def case_pages_for(
         return {"unit": [""], "unit_map": [""], "country_map": [""], "unit_report": [""]}
     if role == "programme_staff":
         return {"programme": list(codes)}
+    if role == "analyst":  # aggregated figures only: no case
+        return {"indicators": [""], "country_report": [""]}
     if not codes:
         return {}
     pages: dict[str, list[str]] = {}
@@ -79,6 +86,7 @@ def case_pages_for(
         pages["directory_search"] = [""]
     if role == "person":
         pages["my_road"] = list(codes)
+        pages["my_questions"] = list(codes)
     if meetings:
         pages["meeting"] = list(meetings)
     return pages

@@ -23,6 +23,9 @@ PAGE_ORDER = [
     "directory_search",
     "my_road",
     "programme",
+    "indicators",
+    "country_report",
+    "my_questions",
 ]
 TARGET_P95_MS = 100
 TARGET_FLOOR_RATIO = 4  # issue 6's target for the closed loop

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.decorators import AuthenticatedHttpRequest, case_view, public, signed_in
+from access.insight import sees_figures
 from access.policy import Ability, CaseAccess
 from access.selectors import emergencies_for_lead
 from access.staff_pages import person_start
@@ -85,6 +86,8 @@ def due(request: AuthenticatedHttpRequest) -> HttpResponse:
         "unchecked": list(pages["unchecked"].object_list),
         "meeting_requests": requests,
         "side_pages": {**due.side_pages, **pages},
+        # Issue 22: the figures of the coordinator's prison and country (access.insight), linked from the start page.
+        "sees_figures": sees_figures(request.user),
     }
     return render(request, "timetable/due.html", context)
 

@@ -278,3 +278,79 @@ def test_the_floor_page_makes_the_fewest_queries(client, personas):
     floor = count_queries(client, "/")
     assert floor == PINNED_FLOOR + SECOND_FACTOR_READ
     assert floor <= min([*PINNED.values(), PINNED_MY_CASES, PINNED_WHAT_IS_DUE, PINNED_UNIT])
+
+
+#: Issue 22: the analyst's indicators against the baseline and report of benefits realisation (their first
+#: scope, Norway), served from the stored measurements; the person's few questions. Measured on 2026-12-06,
+#: the same with 40 more measurements, more release cohorts and a grown case.
+PINNED_FIGURES = {
+    # The session, the user, the device; the scopes offered (prisons, programmes: twice, once to check the
+    # scope asked and once for the chooser); the baseline, the latest, the values of each, the listed
+    # measurements; and the chooser's names, one query per prison and programme (insight.scope_names.label:
+    # 3 + 3 in the demo world), which grows with the prisons, not the cases: reported to the owner of insight/,
+    # to be read in one query as report.selectors.scope_choices does.
+    ("indicators", "analyst"): 19,
+    # The scopes offered and their names (one query each kind); the measurements of the period and the baseline
+    # with their values; the release cohorts; the cost-benefit's assumptions; the catalogue and the obstacles'
+    # counts: each read in a fixed number of queries, whatever their number.
+    ("country_report", "analyst"): 24,
+    # The session, the user, the case with the viewer's access, the access event, the moments answered and the
+    # plan's first version (surveys.selectors.due_moment).
+    ("my_questions", "person"): 6,
+}
+
+
+def more_measurements(analyst: User, how_many: int) -> None:
+    """``how_many`` older done measurements of Norway, besides the demo's baseline and the latest."""
+    from insight.models import Measurement, MeasurementState
+
+    now = timezone.now()
+    Measurement.objects.bulk_create(
+        Measurement(
+            scope_kind="country",
+            scope_key="NO",
+            period_start=datetime.date(2015, 1, 1) + datetime.timedelta(days=i),
+            period_end=datetime.date(2016, 1, 1) + datetime.timedelta(days=i),
+            state=MeasurementState.DONE,
+            expected=0,
+            started_at=now,
+            taken_at=now,
+            taken_by=analyst,
+        )
+        for i in range(how_many)
+    )
+
+
+def test_the_figures_pages_and_the_persons_questions_make_the_same_number_of_queries_small_and_large(
+    client, personas, case, population
+):
+    from insight.registry import Period
+    from insight.scopes import Scope
+    from insight.services import measurement_take
+
+    analyst, person = personas.analyst, personas.person
+    today = timezone.localdate()
+    # The latest measurement, compared with the demo's baseline of Norway.
+    measurement_take(
+        actor=analyst, scope=Scope("country", "NO"), period=Period(today - datetime.timedelta(days=365), today)
+    )
+    grow_case(case, personas.contact_officer, needs=5, meetings=1, members=0, history=0)
+
+    def counts() -> dict[tuple[str, str], int]:
+        counted = {}
+        for (page, persona), _pinned in PINNED_FIGURES.items():
+            client.force_login(analyst if persona == "analyst" else person)
+            counted[(page, persona)] = count_queries(client, DAILY_PAGES[page](case.code))
+        return counted
+
+    small = counts()
+    more_measurements(analyst, 40)
+    # More release cohorts for the report's outcomes: the other cases released over the last three years.
+    for i, pk in enumerate(
+        Case.objects.exclude(pk=case.pk).filter(released_on__isnull=True).values_list("pk", flat=True)
+    ):
+        Case.objects.filter(pk=pk).update(released_on=today - datetime.timedelta(days=30 + 17 * i))
+    grow_case(case, personas.contact_officer, needs=50, meetings=40, members=8, history=500)
+    large = counts()
+    expected = {key: pinned + second_factor_read(key[1]) for key, pinned in PINNED_FIGURES.items()}
+    assert small == large == expected, f"small: {small}; large: {large}; pinned: {expected}"
