@@ -102,12 +102,13 @@ LIVE_WEIGHTS = {
     # h22-report: the analyst's report at 360 px and on a screen; 42 CPU s for the whole run here on
     # 2026-12-06 (the session's demo world and server included: an upper bound).
     "report/tests/test_browser_report.py": 42,
-    # h22-pages: issue 22's other pages in a browser, CPU s of each file run alone here on 2026-12-06 (its server
-    # and demo world included, about 37 s of it: upper bounds); the four in one session took 58 CPU s.
-    "insight/tests/test_browser_insight.py": 41,
-    "costbenefit/tests/test_browser_costbenefit.py": 40,
-    "surveys/tests/test_browser_surveys.py": 45,
-    "outcomes/tests/test_browser_outcomes.py": 47,  # and its setup's manage.py shell
+    # h22-pages: issue 22's other pages in a browser, measured on 2026-12-06: 41, 40, 45 and 47 CPU s each
+    # run alone, about 37 s of which the session's server and demo world (paid once per day); the four in
+    # one session took 58 CPU s. Their weights are their own share of the 58.
+    "insight/tests/test_browser_insight.py": 12,
+    "costbenefit/tests/test_browser_costbenefit.py": 11,
+    "surveys/tests/test_browser_surveys.py": 16,
+    "outcomes/tests/test_browser_outcomes.py": 19,  # and its setup's manage.py shell
 }
 #: The fixtures that start a server process: a test using one counts as a live-server test.
 LIVE_FIXTURES = frozenset({"live_site", "oidc_provider"})
