@@ -125,7 +125,14 @@ def ratios_text() -> str:
         f"the seeds; shares after EX/IN's failure zones): {OBSTACLES_MEAN:g} per case that has left prison, "
         f"{OBSTACLES_INSIDE_MEAN:g} per case still inside; by stage "
         + ", ".join(f"{stage} {share:.0%}" for stage, share in OBSTACLE_STAGES.items())
-        + f"; {OBSTACLES_CODED:.0%} coded on the map. Tolerances of the calibration test: "
+        + f"; {OBSTACLES_CODED:.0%} coded on the map. Releases (no rate in the seeds; after seed 000's and "
+        f"seed 002's words): housing, income and municipal contact in place on the day (not needed or done before) "
+        + ", ".join(f"{key} {needless + before:.0%}" for key, (needless, before, _after) in READINESS.items())
+        + f" of planned releases; NAV told 8 weeks before {NAV_NOTICE['in_time']:.0%}, later "
+        f"{NAV_NOTICE['late']:.0%}, on the day or after {NAV_NOTICE['on_the_day_or_after']:.0%}, never "
+        f"{NAV_NOTICE['never']:.0%}; no one had taken hold in {HANDOVER_GAP['planned']:.0%} of planned and "
+        f"{HANDOVER_GAP['sudden']:.0%} of sudden releases whose group has an incoming member. "
+        "Tolerances of the calibration test: "
         + ", ".join(f"{name} ±{value:g}" for name, value in TOLERANCE.items())
         + "."
     )

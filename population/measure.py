@@ -112,6 +112,7 @@ def release_figures(cases) -> dict[str, float | int]:
         for pk, case_id, day, sudden, gap, country in moves.values_list(
             "pk", "case_id", "completed_on", "sudden", "handover_gap", "case__country"
         )
+        if day is not None  # a completed transition has its day (a check constraint)
     }
     figures: dict[str, float | int] = {}
     tallies: dict[str, dict[str, int]] = {}
