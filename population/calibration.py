@@ -125,7 +125,14 @@ def ratios_text() -> str:
         f"the seeds; shares after EX/IN's failure zones): {OBSTACLES_MEAN:g} per case that has left prison, "
         f"{OBSTACLES_INSIDE_MEAN:g} per case still inside; by stage "
         + ", ".join(f"{stage} {share:.0%}" for stage, share in OBSTACLE_STAGES.items())
-        + f"; {OBSTACLES_CODED:.0%} coded on the map. Tolerances of the calibration test: "
+        + f"; {OBSTACLES_CODED:.0%} coded on the map. Releases (no rate in the seeds; after seed 000's and "
+        f"seed 002's words): housing, income and municipal contact in place on the day (not needed or done before) "
+        + ", ".join(f"{key} {needless + before:.0%}" for key, (needless, before, _after) in READINESS.items())
+        + f" of planned releases; NAV told 8 weeks before {NAV_NOTICE['in_time']:.0%}, later "
+        f"{NAV_NOTICE['late']:.0%}, on the day or after {NAV_NOTICE['on_the_day_or_after']:.0%}, never "
+        f"{NAV_NOTICE['never']:.0%}; no one had taken hold in {HANDOVER_GAP['planned']:.0%} of planned and "
+        f"{HANDOVER_GAP['sudden']:.0%} of sudden releases whose group has an incoming member. "
+        "Tolerances of the calibration test: "
         + ", ".join(f"{name} ±{value:g}" for name, value in TOLERANCE.items())
         + "."
     )
@@ -193,3 +200,52 @@ CHARGED_TWICE = 0.25
 NEW_SENTENCE_2Y = 0.20
 #: Tolerance of the outcome shares in the calibration test (absolute).
 OUTCOME_TOLERANCE = 0.06
+
+
+#: Releases (issue 22: the indicators ``release_ready``, ``nav_notice_days`` and ``handover_overlap``).
+#: Every generated case that has left prison gets the completed transition the handover services would
+#: have written: a release to the home municipality (the generated case follows up with aftercare, so
+#: the kind is "release", not parole), on the day the case says; a remand case's release is at short
+#: notice ("Remand prisoners can be released at a day's notice", DOMAIN.md §1). No seed gives these shares as
+#: numbers: each below is our estimate from the seeds' words, quoted beside it, stated so that it can
+#: be argued with; the calibration test holds a 2,000-case run to them (``RELEASE_TOLERANCE``).
+#:
+#: The release checklist's three items on the day (DOMAIN.md §10: "housing, income and a named
+#: municipal contact in place on the day of release"), each as (not needed, done before the day,
+#: done after the day) of releases planned ahead; the rest are still missing.
+#: Seed 001 (Stimulab 2024), section 1 «Sammendrag», and seed 000 (EX/IN final report), section 4, after
+#: Riksrevisjonen 2022: «mange som blir løslatt fra fengsel mangler bolig, inntekt og jobb».
+READINESS = {
+    # Seed 000, «Sviktsoner i forberedelse til løslatelse»: «Bolig er en stor utfordring og er sjeldent
+    # forberedt». Not needed: the person goes back to a home of their own or their family's.
+    "housing": (0.30, 0.35, 0.15),
+    # Seed 002 ch. 4, phase 3 (God Løsladelse, module 5): economic benefits «skal være klart til
+    # løslatelsen», the municipality's (jobcentre's) or NAV's task; the evaluation of ch. 5 found the share
+    # living on work income, student loans or benefits fell («tilbakegang i andel som hadde arbeid og
+    # forsørget seg på arbeidsinntekt, studielån eller dagpenger»). Not needed: own income from work.
+    "income": (0.15, 0.50, 0.20),
+    # Seed 002 ch. 4.2: «uklarhet om hvem i kommunen som "hadde saken"»; seed 001, reentry map 4: the
+    # handover to the municipality is fragile.
+    "municipal_contact": (0.05, 0.55, 0.15),
+}
+#: At short notice (remand) the checklist has no time: of the items otherwise done before the day,
+#: this share is done only after it (our estimate; seed 000: «umiddelbarheten i sakene»).
+READINESS_SUDDEN_LATE = 0.5
+#: NAV told of the release date (Norway; DOMAIN.md §7: told in advance, by default 8 weeks). Seed 000,
+#: «Sviktsoner under selve løslatelsen»: «NAV får ofte ikke informasjon om løslatelser. Noen ganger får NAV
+#: beskjed samme dag eller etter at løslatelsen har funnet sted»; «Sviktsoner i forberedelse»: «NAV får ikke
+#: tilstrekkelig informasjon fra kriminalomsorgen». Shares of releases: told 8 weeks or more before, told
+#: later but before the day, told on the day or after it, never told (the last two "often": 40 %).
+NAV_NOTICE = {"in_time": 0.30, "late": 0.30, "on_the_day_or_after": 0.15, "never": 0.25}
+#: The same at short notice (a remand release): no one can be told 8 weeks before.
+NAV_NOTICE_SUDDEN = {"in_time": 0.0, "late": 0.35, "on_the_day_or_after": 0.30, "never": 0.35}
+#: Days of notice NAV gets when told in time (from 8 weeks) and when told late (1 to 55 days).
+NAV_NOTICE_DAYS = {"in_time": (56, 120), "late": (1, 55)}
+#: Releases where no incoming actor had taken hold before the person left (``handover_gap``): seed 002
+#: ch. 4, «Ingen skal løslates til gaten», the aim because it fails; seed 000: NAV «er sjeldent til stede i
+#: fengselet» and the municipality «sjeldent forberedt». Planned releases and releases at short notice, of
+#: those whose group holds an incoming member (NAV, municipality, probation); a release whose group holds
+#: none always leaves a gap, so the share over all releases comes out higher (about 0.4 planned at 2,000).
+HANDOVER_GAP = {"planned": 0.30, "sudden": 0.60}
+#: Tolerance of the release shares in the calibration test (absolute).
+RELEASE_TOLERANCE = 0.05

@@ -45,6 +45,8 @@ from cases.models import CASE_FIELDS, CODE_ALPHABET, Case, FollowUpPhase, LegalS
 from cases.services import MEMBERSHIP_FIELDS, PERSON_FIELDS
 from consent.models import Consent
 from consent.services import CONSENT_FIELDS
+from handover.models import Transition, TransitionKind, TransitionState
+from handover.services import TRANSITION_FIELDS
 from journal import chain
 from journal.models import AccessEvent, AccessPurpose, JournalEntry
 from journal.services import snapshot
@@ -60,7 +62,10 @@ from population import calibration as cal
 from programmes.models import Enrolment, EnrolmentState, PhaseStep, Programme, ProgrammeStaff
 from programmes.services import ENROLMENT_FIELDS
 from reference.models import Knot, LifeArea
+from release.models import ReadinessItem, ReadinessKey, ReadinessState
+from release.services import ITEM_FIELDS
 from timetable import engine
+from timetable.models import NoticeRecipient, ReleaseNotice
 
 #: Every generated username starts with this; the command refuses a database that has one.
 USERNAME_PREFIX = "gen."
@@ -248,7 +253,10 @@ def moment(day: datetime.date, rng: random.Random, now: datetime.datetime | None
 def historical_timestamps() -> Iterator[None]:
     """Let the generator write past times into ``auto_now``/``auto_now_add`` fields."""
     switched = []
-    for model in (Case, Membership, Meeting, NeedsConversation, Need, Resource, Consent, JournalEntry, AccessEvent):
+    for model in (
+        Case, Membership, Meeting, NeedsConversation, Need, Resource, Consent, JournalEntry, AccessEvent,
+        Transition, ReadinessItem, ReleaseNotice,
+    ):  # fmt: skip
         for model_field in model._meta.concrete_fields:
             if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
                 switched.append((model_field, model_field.auto_now, model_field.auto_now_add))
@@ -1664,6 +1672,209 @@ def section_outcomes(chunk: Chunk) -> None:
         )
 
 
+#: The release checklist's items the generator writes: the three the indicator ``release_ready`` reads.
+RELEASE_ITEMS = (ReadinessKey.HOUSING, ReadinessKey.INCOME, ReadinessKey.MUNICIPAL_CONTACT)
+#: The owner's role of each item (``release.services.DEFAULT_OWNER``; in Denmark the jobcentre is the
+#: municipality's, so income falls to its member there).
+RELEASE_ITEM_OWNER = {
+    ReadinessKey.HOUSING: Role.MUNICIPALITY,
+    ReadinessKey.INCOME: Role.NAV,
+    ReadinessKey.MUNICIPAL_CONTACT: Role.MUNICIPALITY,
+}
+#: The members who come in at a release and can take hold before it.
+INCOMING_ROLES = frozenset({Role.NAV, Role.MUNICIPALITY, Role.PROBATION})
+TRANSITION_SCALAR_FIELDS = [name for name in TRANSITION_FIELDS if name != "incoming"]
+
+
+def _nav_told_on(rng: random.Random, plan: CasePlan, released: datetime.date, sudden: bool, today: datetime.date):
+    """The day NAV was first told of the release (``cal.NAV_NOTICE``), or None if never."""
+    shares = cal.NAV_NOTICE_SUDDEN if sudden else cal.NAV_NOTICE
+    when = rng.choices(list(shares), list(shares.values()))[0]
+    if when == "never":
+        return None
+    if when == "on_the_day_or_after":
+        return min(today, released + datetime.timedelta(days=rng.randrange(0, 4)))
+    low, high = cal.NAV_NOTICE_DAYS[when]
+    return max(plan.intake, released - datetime.timedelta(days=rng.randrange(low, high + 1)))
+
+
+def section_releases(chunk: Chunk) -> None:
+    """The release of every case that has left prison, as the handover and release services record it (issue 22).
+
+    One completed transition of the release kind on the day the case was released, at short notice for
+    a remand case; planned some weeks before otherwise. The incoming members (NAV, municipality,
+    probation) had taken hold before it, unless the release left a gap (``cal.HANDOVER_GAP``; always a
+    gap when the group has none of them). The checklist's housing, income and municipal contact, each
+    not needed, done before the day, done after it or still missing (``cal.READINESS``). In Norway, the
+    day NAV was first told of the release date (``cal.NAV_NOTICE``), if ever. Its own random stream per
+    case: no other row of the population changes.
+    """
+    generator = chunk.generator
+    today = generator.today
+    org = generator.org
+    transitions: list[Transition] = []
+    for plan in chunk.plans:
+        case = chunk.cases[plan.index]
+        released = case.released_on
+        if released is None or released > today:
+            continue
+        rng = chunk.rng("releases", plan)
+        sudden = plan.legal_status == LegalStatus.REMAND
+        lead = case._lead
+        members = chunk.members[plan.index]
+        planned_on = released if sudden else max(plan.intake, released - datetime.timedelta(days=rng.randrange(28, 85)))
+        created_at = moment(planned_on, rng, generator.now)
+        incoming = [
+            member
+            for member in members[1:]
+            if member.role in INCOMING_ROLES and member.start_date <= released and member.accepted_at is not None
+        ]
+        gap = rng.random() < cal.HANDOVER_GAP["sudden" if sudden else "planned"] or not incoming
+        transition = build(
+            Transition,
+            case_id=case.pk,
+            kind=TransitionKind.RELEASE,
+            state=TransitionState.COMPLETED,
+            planned_date=released,
+            completed_on=released,
+            from_agency_id=case.institution_id,
+            to_agency_id=org.of(plan.country, AgencyKind.MUNICIPALITY)[plan.home].pk,
+            sudden=sudden,
+            handover_gap=gap,
+            created_by_id=lead.pk,
+            created_at=created_at,
+            version=2,
+        )
+        transition._case, transition._lead, transition._incoming = case, lead, [] if gap else incoming
+        transition._completed_at = max(created_at, moment(released, rng, generator.now))
+        by_role: dict[str, Membership] = {}
+        for member in members[1:]:
+            by_role.setdefault(member.role, member)
+        items = []
+        for key in RELEASE_ITEMS:
+            not_needed, before, after = cal.READINESS[key]
+            if sudden:
+                before, after = before * (1 - cal.READINESS_SUDDEN_LATE), after + before * cal.READINESS_SUDDEN_LATE
+            owner = by_role.get(RELEASE_ITEM_OWNER[key]) or (
+                by_role.get(Role.MUNICIPALITY) if plan.country == Country.DENMARK else None
+            )
+            draw = rng.random()
+            state, done_on, changed_on = ReadinessState.MISSING, None, None
+            if draw < not_needed:
+                state, changed_on = ReadinessState.NOT_NEEDED, min(released, planned_on + datetime.timedelta(days=7))
+            elif draw < not_needed + before:
+                state = ReadinessState.DONE
+                done_on = changed_on = max(planned_on, released - datetime.timedelta(days=rng.randrange(0, 42)))
+            elif draw < not_needed + before + after:
+                day = released + datetime.timedelta(days=rng.randrange(1, 29))
+                if day <= today:
+                    state, done_on, changed_on = ReadinessState.DONE, day, day
+            item = build(
+                ReadinessItem,
+                key=key,
+                owner_id=owner.pk if owner is not None else None,
+                state=state,
+                note="Ikke nødvendig: personen har dette selv." if state == ReadinessState.NOT_NEEDED else "",
+                done_on=done_on,
+                updated_by_id=lead.pk,
+                updated_at=created_at,
+                version=1,
+            )
+            item._created = snapshot(item, ITEM_FIELDS) | {"state": ReadinessState.MISSING, "done_on": None, "note": ""}
+            item._actor = lead
+            if changed_on is not None:
+                if state == ReadinessState.DONE and owner is None:
+                    item.owner_id = members[0].pk  # the lead answers for what has no owner
+                actor = owner.user if owner is not None else lead
+                item.updated_by_id, item._actor = actor.pk, actor
+                item.updated_at = max(created_at, moment(changed_on, rng, generator.now))
+                item.version = 2
+            items.append(item)
+        transition._items = items
+        transition._told_on = (
+            _nav_told_on(rng, plan, released, sudden, today) if plan.country == Country.NORWAY else None
+        )
+        transitions.append(transition)
+    insert(transitions)
+    through = Transition.incoming.through
+    insert(
+        [
+            through(transition_id=transition.pk, membership_id=member.pk)
+            for transition in transitions
+            for member in transition._incoming
+        ]
+    )
+    items = []
+    for transition in transitions:
+        for item in transition._items:
+            item.transition_id = transition.pk
+            item._created["transition"] = transition.pk
+            items.append(item)
+    insert(items)
+    notices = []
+    for transition in transitions:
+        if transition._told_on is None:
+            continue
+        plan_release = transition._case.expected_release or transition.completed_on
+        notice = build(
+            ReleaseNotice,
+            case_id=transition.case_id,
+            recipient=NoticeRecipient.NAV,
+            release_date=plan_release,
+            told_on=transition._told_on,
+            recorded_by_id=transition._lead.pk,
+            recorded_at=min(moment(transition._told_on, random.Random(transition.pk)), generator.now),
+        )
+        notice._transition = transition
+        notices.append(notice)
+    insert(notices)
+    for transition in transitions:
+        case, lead = transition._case, transition._lead
+        completed = snapshot(transition, TRANSITION_SCALAR_FIELDS)
+        planned = completed | {
+            "state": TransitionState.PLANNED,
+            "completed_on": None,
+            "handover_gap": False,
+            "incoming": [],
+        }
+        completed["incoming"] = sorted(member.pk for member in transition._incoming)
+        chunk.log(
+            actor=lead, action="transition.plan", obj=transition, case=case, at=transition.created_at, new=planned
+        )
+        for item in transition._items:
+            chunk.log(
+                actor=lead, action="readiness.create", obj=item, case=case, at=transition.created_at, new=item._created
+            )
+            if item.version == 2:
+                chunk.log(
+                    actor=item._actor,
+                    action="readiness.update",
+                    obj=item,
+                    case=case,
+                    at=item.updated_at,
+                    old=item._created,
+                    new=snapshot(item, ITEM_FIELDS),
+                )
+        chunk.log(
+            actor=lead,
+            action="transition.complete",
+            obj=transition,
+            case=case,
+            at=transition._completed_at,
+            old=planned | {"incoming": completed["incoming"]},
+            new=completed,
+        )
+    for notice in notices:
+        chunk.log(
+            actor=notice._transition._lead,
+            action="timetable.release_notice_recorded",
+            obj=notice,
+            case=notice._transition._case,
+            at=notice.recorded_at,
+            new=snapshot(notice, ["recipient", "release_date", "told_on"]),
+        )
+
+
 #: The sections every chunk runs, in order. Add measures, plans, deadlines and messages here.
 SECTIONS: list[Section] = [
     section_persons_and_cases,
@@ -1675,6 +1886,7 @@ SECTIONS: list[Section] = [
     section_obstacles,
     section_programmes,
     section_outcomes,
+    section_releases,
     section_reads,
 ]
 
@@ -1696,6 +1908,10 @@ COUNTED: list[type[models.Model]] = [
     Enrolment,
     FollowUp,
     NewCharge,
+    Transition,
+    Transition.incoming.through,
+    ReadinessItem,
+    ReleaseNotice,
     JournalEntry,
     AccessEvent,
 ]

@@ -1,5 +1,6 @@
 """Measure a generated population against its calibration (used by the test and the benchmark)."""
 
+import datetime
 import statistics
 from dataclasses import dataclass
 
@@ -87,4 +88,81 @@ def outcome_figures(cases, today) -> dict[str, float | int]:
             counted = count(chosen, PERIOD_BY_KEY[key], today)
             figures[f"{group}:{name}"] = counted.numerator / counted.denominator if counted.denominator else 0.0
             figures[f"{group}:{name}:n"] = counted.denominator
+    return figures
+
+
+def release_figures(cases) -> dict[str, float | int]:
+    """The release shares of ``cases`` as ``calibration.READINESS``, ``NAV_NOTICE`` and ``HANDOVER_GAP`` state them.
+
+    Keys: ``{planned|sudden}:{key}:{not_needed|before|after}`` for each checklist item (done on or before
+    the day, or after it), ``{planned|sudden}:nav:{in_time|late|on_the_day_or_after|never}`` for the
+    Norwegian releases (days from the first notice to NAV), ``{planned|sudden}:gap`` of the releases whose
+    group held an incoming member, and ``...:n`` for each denominator.
+    """
+    from handover.models import Transition, TransitionKind, TransitionState
+    from population.generator import INCOMING_ROLES, RELEASE_ITEMS
+    from release.models import ReadinessItem, ReadinessState
+    from timetable.models import NoticeRecipient, ReleaseNotice
+
+    moves = Transition.objects.filter(
+        case__in=cases.values("pk"), kind=TransitionKind.RELEASE, state=TransitionState.COMPLETED
+    )
+    rows = {
+        pk: (case_id, day, sudden, gap, country)
+        for pk, case_id, day, sudden, gap, country in moves.values_list(
+            "pk", "case_id", "completed_on", "sudden", "handover_gap", "case__country"
+        )
+        if day is not None  # a completed transition has its day (a check constraint)
+    }
+    figures: dict[str, float | int] = {}
+    tallies: dict[str, dict[str, int]] = {}
+
+    def tally(group: str, name: str) -> None:
+        tallies.setdefault(group, {}).setdefault(name, 0)
+        tallies[group][name] += 1
+
+    for transition_id, key, state, done_on in ReadinessItem.objects.filter(
+        transition_id__in=list(rows), key__in=[str(key) for key in RELEASE_ITEMS]
+    ).values_list("transition_id", "key", "state", "done_on"):
+        _case, day, sudden, _gap, _country = rows[transition_id]
+        group = f"{'sudden' if sudden else 'planned'}:{key}"
+        if state == ReadinessState.NOT_NEEDED:
+            tally(group, "not_needed")
+        elif state == ReadinessState.DONE and done_on is not None:
+            tally(group, "before" if done_on <= day else "after")
+        else:
+            tally(group, "missing")
+    told: dict[int, datetime.date] = {}
+    for case_id, day in ReleaseNotice.objects.filter(
+        case_id__in=[case for case, *_rest in rows.values()], recipient=NoticeRecipient.NAV
+    ).values_list("case_id", "told_on"):
+        told[case_id] = min(day, told.get(case_id, day))
+    held = set(
+        Membership.objects.filter(
+            case_id__in=[case for case, *_rest in rows.values()], role__in=INCOMING_ROLES, accepted_at__isnull=False
+        ).values_list("case_id", "start_date")
+    )
+    starts: dict[int, datetime.date] = {}
+    for case_id, start in held:
+        starts[case_id] = min(start, starts.get(case_id, start))
+    for case_id, day, sudden, gap, country in rows.values():
+        kind = "sudden" if sudden else "planned"
+        if country == "NO":
+            first = told.get(case_id)
+            if first is None:
+                tally(f"{kind}:nav", "never")
+            elif first >= day:
+                tally(f"{kind}:nav", "on_the_day_or_after")
+            else:
+                tally(f"{kind}:nav", "in_time" if (day - first).days >= 56 else "late")
+        if case_id in starts and starts[case_id] <= day:
+            tally(f"{kind}:gap", "yes" if gap else "no")
+    for group, counted in tallies.items():
+        total = sum(counted.values())
+        figures[f"{group}:n"] = total
+        if group.endswith(":gap"):
+            figures[group] = counted.get("yes", 0) / total
+            continue
+        for name, number in counted.items():
+            figures[f"{group}:{name}"] = number / total
     return figures

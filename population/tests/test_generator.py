@@ -8,14 +8,18 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F, Q
 
-from accounts.models import Agency, AgencyKind, Role, User
+from accounts.models import Agency, AgencyKind, Country, Role, User
 from cases.models import Case, Stage
+from handover.models import Transition, TransitionState
+from insight.registry import Period, indicator
+from insight.scopes import Scope
 from journal.models import AccessEvent, JournalEntry
 from needs.models import Need
 from obstacles.models import Obstacle
 from population import calibration as cal
 from population.generator import USERNAME_PREFIX, Generator, counted_models
-from population.measure import measure, outcome_figures
+from population.measure import measure, outcome_figures, release_figures
+from timetable.models import NoticeRecipient, ReleaseNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +152,57 @@ def test_a_2000_case_run_respects_the_calibration_within_the_stated_tolerances()
         assert abs(outcomes[f"other:{name}"] - target) <= cal.OUTCOME_TOLERANCE, (name, outcomes[f"other:{name}"])
     assert outcomes["other:new_sentence_2y:n"] > 300
     assert abs(outcomes["other:new_sentence_2y"] - cal.NEW_SENTENCE_2Y) <= cal.OUTCOME_TOLERANCE, outcomes
+    # Releases (issue 22): every case that has left prison has its release, checklist, NAV notice and handover.
+    released = generated_cases().filter(released_on__isnull=False)
+    assert Transition.objects.filter(case__in=released, state=TransitionState.COMPLETED).count() == released.count()
+    releases = release_figures(generated_cases())
+    print(f"Releases: {releases}")  # the shares, for the report
+    assert_release_shares(releases)
+
+
+def assert_release_shares(releases: dict[str, float | int]) -> None:
+    """The release shares of a 2,000-case run against ``calibration`` (planned and at short notice)."""
+    expected: dict[str, float] = {}
+    for key, (not_needed, before, after) in cal.READINESS.items():
+        late = cal.READINESS_SUDDEN_LATE
+        expected |= {f"planned:{key}:not_needed": not_needed, f"planned:{key}:before": before}
+        expected |= {f"planned:{key}:after": after, f"sudden:{key}:before": before * (1 - late)}
+        expected[f"sudden:{key}:after"] = after + before * late
+    for kind, shares in (("planned", cal.NAV_NOTICE), ("sudden", cal.NAV_NOTICE_SUDDEN)):
+        expected |= {f"{kind}:nav:{name}": share for name, share in shares.items() if share}
+        expected[f"{kind}:gap"] = cal.HANDOVER_GAP[kind]
+    groups = {name if name.endswith(":gap") else name.rsplit(":", 1)[0] for name in expected}
+    small = {group: releases.get(f"{group}:n", 0) for group in groups}
+    assert all(n >= 150 for n in small.values()), small
+    off = {
+        name: round(float(releases.get(name, 0.0)), 3)
+        for name, target in expected.items()
+        if abs(releases.get(name, 0.0) - target) > cal.RELEASE_TOLERANCE
+    }
+    assert off == {}, f"release shares off (tolerance {cal.RELEASE_TOLERANCE}): {off}"
+    assert releases.get("sudden:nav:in_time", 0.0) == 0.0  # no one is told 8 weeks before a release at short notice
+
+
+def test_the_release_indicators_have_figures_on_a_generated_world():
+    """Issue 22: release_ready, nav_notice_days and handover_overlap count the generated releases."""
+    Generator(cases=120, seed=7, today=TODAY).run()
+    released = generated_cases().filter(released_on__isnull=False, country=Country.NORWAY)
+    period = Period(TODAY - datetime.timedelta(days=5 * 365), TODAY)
+    scope = Scope("country", Country.NORWAY)
+    ready = indicator("release_ready").compute(scope, period)
+    overlap = indicator("handover_overlap").compute(scope, period)
+    notice = indicator("nav_notice_days").compute(scope, period)
+    assert released.count() >= 20
+    assert ready.denominator == overlap.denominator == notice.n == released.count()
+    assert 0 < ready.numerator < ready.denominator
+    assert 0 < overlap.numerator < overlap.denominator
+    # Some releases NAV heard of weeks before, some on the day, after it or never (counted 0).
+    told = dict(
+        ReleaseNotice.objects.filter(case__in=released, recipient=NoticeRecipient.NAV).values_list("case_id", "told_on")
+    )
+    days = [(case.released_on - told[case.pk]).days if case.pk in told else 0 for case in released]
+    assert max(days) >= 56 and min(days) <= 0
+    assert notice.value is not None and 0 <= notice.value < 56
 
 
 def test_the_command_states_the_ratios_in_its_help_and_refuses_a_second_population(capsys):
