@@ -129,6 +129,7 @@ def test_the_analyst_takes_a_baseline_measures_again_and_reads_the_report_with_n
         report = analyst.get(reverse("report:page"), query)
         assert report.status_code == 200
         shown = report.content.decode()
+        assert after.taken_at is not None and before.taken_at is not None
         assert f"Measured on {after.taken_at.date().isoformat()}" in shown
         assert f"Baseline measured on {before.taken_at.date().isoformat()}" in shown
         tables = cells(shown)
