@@ -151,6 +151,7 @@ def replay(n: int, batch: int = 100) -> tuple[Pass, Pass]:
     from django.db import transaction
     from django.test import Client
     from django.test.utils import override_settings
+    from django.urls import get_resolver
     from django.utils import timezone
 
     from accounts.models import AgencyKind, Role, User
@@ -196,6 +197,9 @@ def replay(n: int, batch: int = 100) -> tuple[Pass, Pass]:
                     }
                     token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "bench"})
                     client = Client(HTTP_HOST="127.0.0.1")  # the bench's production settings allow only it
+                    # As a server does before its first request: load the URLconf (and the PDF renderer
+                    # it imports, ~2 s), so that the passes time the events, not the process starting.
+                    get_resolver().url_patterns  # noqa: B018 (the property loads it)
                     today = timezone.localdate()
                     intakes = _events(n, officer.username, today)
                     first_intakes, answers = _send(client, token, intakes, batch)

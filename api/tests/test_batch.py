@@ -153,10 +153,10 @@ def test_a_replayed_batch_costs_a_fixed_number_of_queries_and_an_event_a_bounded
     """Pins the event path: replays are looked up once per batch; an intake and a release stay within their count.
 
     Measured on 2026-12-06: a replayed batch of 12 events 4 queries (the token's client, the
-    keys, the request's savepoint and its release); one intake 91 on SQLite and 98 on PostgreSQL,
-    one release at short notice 137 and 162 (PostgreSQL adds an advisory lock per journal entry
-    and a savepoint per checked constraint). Before this pin, one request per event: intake
-    100 and release 180 on PostgreSQL.
+    keys, the request's savepoint and its release); one intake 68 on SQLite and 75 on
+    PostgreSQL, one release at short notice 122 and 147 (PostgreSQL adds an advisory lock per
+    journal entry and a savepoint per checked constraint). Before, one request per event on
+    PostgreSQL: an intake 100 queries, a release 180.
     """
     from django.db import connection
 
@@ -167,11 +167,11 @@ def test_a_replayed_batch_costs_a_fixed_number_of_queries_and_an_event_a_bounded
     with django_assert_max_num_queries(4):
         again = send(call, *events)
     assert again["replayed"] == 12
-    with django_assert_max_num_queries(98 if postgres else 91):
+    with django_assert_max_num_queries(75 if postgres else 68):
         send(call, intake("q-one", first_name="Eli", birth_date="1999-09-09"))
     other = Case.objects.exclude(pk=case.pk).filter(institution=case.institution, released_on__isnull=True)
     code = other.exclude(transitions__isnull=False).values_list("code", flat=True).first()
     assert code is not None
-    with django_assert_max_num_queries(162 if postgres else 137):
+    with django_assert_max_num_queries(147 if postgres else 122):
         answer = send(call, released("q-release-2", code))
     assert answer["events"][0]["status"] == 200, answer
