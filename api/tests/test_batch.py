@@ -154,7 +154,7 @@ def test_a_replayed_batch_costs_a_fixed_number_of_queries_and_an_event_a_bounded
 
     Measured on 2026-12-06: a replayed batch of 12 events 4 queries (the token's client, the
     keys, the request's savepoint and its release); one intake 68 on SQLite and 75 on
-    PostgreSQL, one release at short notice 122 and 147 (PostgreSQL adds an advisory lock per
+    PostgreSQL, one release at short notice 110 and 135 (PostgreSQL adds an advisory lock per
     journal entry and a savepoint per checked constraint). Before, one request per event on
     PostgreSQL: an intake 100 queries, a release 180.
     """
@@ -172,6 +172,6 @@ def test_a_replayed_batch_costs_a_fixed_number_of_queries_and_an_event_a_bounded
     other = Case.objects.exclude(pk=case.pk).filter(institution=case.institution, released_on__isnull=True)
     code = other.exclude(transitions__isnull=False).values_list("code", flat=True).first()
     assert code is not None
-    with django_assert_max_num_queries(147 if postgres else 122):
+    with django_assert_max_num_queries(135 if postgres else 110):
         answer = send(call, released("q-release-2", code))
     assert answer["events"][0]["status"] == 200, answer
