@@ -15,9 +15,9 @@ one token check, one idempotency lookup for the batch, each event in its own sav
 ``--batch 0`` sends one request per event, as before. ``make bench`` runs it at each size
 (``BENCH_API_EVENTS``, ``BENCH_API_BATCH``).
 
-Measured on 2026-12-06 (200 events, the shared 2-core machine at load 6-8; bench/notes.md,
-"The API replay"): the first pass 4.8 events/s before the batches and the query cuts, 6.3
-after; the second 86 and 2,345 events/s, 0 rows changed. The target is 500 events/s: the
+Measured on 2026-12-06 (200 events, the 2-core machine at load ~2.5; bench/notes.md, "The
+API replay"): the first pass 12.4-12.7 events/s before the batches and the query cuts, 18.4-18.8
+after; the second 225-247 and 5,757-5,768 events/s, 0 rows changed. The target is 500/s: the
 services' work per event (about 105 queries and 16 journal entries) bounds it, not the API.
 """
 
