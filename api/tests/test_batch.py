@@ -135,12 +135,13 @@ def test_each_event_needs_its_own_scope(call, issuer, api_client):
 
 def test_a_batch_that_does_not_match_the_description_is_refused_whole(call):
     before = counts()
-    for body in (
+    bodies: list[dict[str, list[dict]]] = [
         {"events": []},
         {"events": [intake("d-1"), {"kind": "intake", "first_name": "No key"}]},
         {"events": [intake("d-2"), {"kind": "no-such-kind", "idempotency_key": "d-3"}]},
         {"events": [intake("d-4")] * 501},
-    ):
+    ]
+    for body in bodies:
         response = call("post", BATCH, body)
         assert response.status_code == 422, body
         assert response.json()["title"] == "Invalid request"
