@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, AgencyKind, Role, User
 from api.models import ApiClient, ReceivedEvent
-from cases.models import Case, Membership
+from cases.models import Case
 from cases.services import (
     IntakeData,
     case_expected_release_set,
@@ -59,7 +59,7 @@ def agency_system_user(agency: Agency) -> User:
     (``access.policy.can_open_cases``); it cannot sign in, and hands the case's lead to
     the officer the event names (``intake_register``).
     """
-    user, _created = User.objects.get_or_create(
+    user, _created = User.objects.select_related("agency").get_or_create(
         username=f"{SYSTEM_USERNAME_PREFIX}{agency.pk}",
         defaults={
             "first_name": "Overgang API",
@@ -85,15 +85,34 @@ def _earlier(event: ReceivedEvent, kind: str, digest: str) -> Outcome:
     return Outcome(result=event.result, replayed=True)
 
 
+def received_events(client: ApiClient, keys: list[str]) -> dict[str, ReceivedEvent]:
+    """The events this client sent before under any of these keys, by key: one query for a batch."""
+    return {event.key: event for event in ReceivedEvent.objects.filter(client=client, key__in=set(keys))}
+
+
 def event_receive(
-    *, client: ApiClient, key: str, kind: str, body: dict[str, Any], apply: Callable[[User], dict[str, Any]]
+    *,
+    client: ApiClient,
+    key: str,
+    kind: str,
+    body: dict[str, Any],
+    apply: Callable[[User], dict[str, Any]],
+    actor: User | None = None,
+    known: dict[str, ReceivedEvent] | None = None,
 ) -> Outcome:
-    """Apply an event once under its key; the key, the hash and the result are stored with its effect."""
+    """Apply an event once under its key; the key, the hash and the result are stored with its effect.
+
+    A batch passes its ``actor`` and the events ``known`` under its keys (``received_events``),
+    read once for all its events; an event applied here is added to ``known``, so the same key
+    later in the batch is a replay. The effect and the key are written in one savepoint: an
+    event refused leaves nothing, and the batch's other events stand.
+    """
     digest = body_hash(kind, body)
-    earlier = ReceivedEvent.objects.filter(client=client, key=key).first()
+    earlier = known.get(key) if known is not None else ReceivedEvent.objects.filter(client=client, key=key).first()
     if earlier is not None:
         return _earlier(earlier, kind, digest)
-    actor = agency_system_user(client.agency)
+    if actor is None:
+        actor = agency_system_user(client.agency)
     try:
         with transaction.atomic():
             # The key first: a second request with it waits here (PostgreSQL) or fails, and applies nothing.
@@ -106,6 +125,8 @@ def event_receive(
         if earlier is None:
             raise
         return _earlier(earlier, kind, digest)
+    if known is not None:
+        known[key] = event
     return Outcome(result=result, replayed=False)
 
 
@@ -131,7 +152,7 @@ def intake_register(*, actor: User, client: ApiClient, data: IntakeData, contact
         )
         membership_make_lead(actor=actor, membership=membership)
         if first_lead is not None:
-            membership_end(actor=actor, membership=Membership.objects.get(pk=first_lead.pk))
+            membership_end(actor=actor, membership=first_lead)  # read again and locked there
     return {"case_code": case.code, "stage": case.stage}
 
 

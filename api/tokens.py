@@ -4,11 +4,19 @@ Maskinporten and Entra ID sign with RS256 (Entra) or RS256/ES256 (Maskinporten);
 else is taken, so a token cannot choose ``none`` or a shared-secret algorithm. The keys come
 from the issuer's JWKS address (cached by PyJWT's client, refetched for an unknown key id)
 or from a file.
+
+A token that passed is remembered by this process until it expires (``_checked``): a prison
+system sends the same token with every request for its lifetime, and its signature, issuer,
+audience and key cannot change meanwhile. Its times are checked again at each use, and the
+settings it was checked under are part of what is remembered.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +28,8 @@ ALGORITHMS = ["RS256", "ES256"]
 #: Seconds of clock difference allowed between the issuer and us.
 LEEWAY = 30
 JWKS_TIMEOUT = 5
+#: Checked tokens remembered per process (the oldest forgotten first).
+CHECKED_MAX = 1024
 
 
 class TokenError(Exception):
@@ -91,10 +101,62 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+#: Tokens that passed, under the settings they passed with: (expiry, not-before, claims).
+_checked: OrderedDict[tuple[str, ...], tuple[float, float, Claims]] = OrderedDict()
+_checked_lock = threading.Lock()
+
+
+def _remembered(cache_key: tuple[str, ...]) -> Claims | None:
+    with _checked_lock:
+        found = _checked.get(cache_key)
+        if found is None:
+            return None
+        expires, not_before, claims = found
+        now = time.time()
+        if not (not_before - LEEWAY <= now < expires + LEEWAY):
+            del _checked[cache_key]
+            return None
+        _checked.move_to_end(cache_key)
+        return claims
+
+
+def _remember(cache_key: tuple[str, ...], claims: Claims) -> None:
+    expires, not_before = claims.raw.get("exp"), claims.raw.get("nbf", 0)
+    if not isinstance(expires, int | float) or not isinstance(not_before, int | float):
+        return
+    with _checked_lock:
+        _checked[cache_key] = (float(expires), float(not_before), claims)
+        while len(_checked) > CHECKED_MAX:
+            _checked.popitem(last=False)
+
+
 def check(token: str) -> Claims:
-    """Check the token's signature, issuer, audience and times; TokenError if any fails."""
+    """Check the token's signature, issuer, audience and times; TokenError if any fails.
+
+    A token that passed before in this process passes again without its signature being
+    checked, while its times hold; one that failed is checked again each time.
+    """
     if not (settings.OVERGANG_API_ENABLED and settings.OVERGANG_API_ISSUER and settings.OVERGANG_API_AUDIENCE):
         raise TokenError("the API takes no tokens here")
+    key_file = settings.OVERGANG_API_JWKS_FILE or ""
+    cache_key = (
+        token,
+        settings.OVERGANG_API_ISSUER,
+        settings.OVERGANG_API_AUDIENCE,
+        key_file,
+        # A key file written anew (a key withdrawn) forgets the tokens checked with the old one.
+        str(Path(key_file).stat().st_mtime_ns) if key_file and Path(key_file).exists() else "",
+        settings.OVERGANG_API_JWKS_URL or "",
+    )
+    remembered = _remembered(cache_key)
+    if remembered is not None:
+        return remembered
+    claims = _check(token)
+    _remember(cache_key, claims)
+    return claims
+
+
+def _check(token: str) -> Claims:
     key = signing_key(token)
     try:
         payload: dict[str, Any] = jwt.decode(

@@ -18,6 +18,8 @@ RULES = {
     "event_released": f"token:{Scope.EVENTS_WRITE}",
     "event_transferred": f"token:{Scope.EVENTS_WRITE}",
     "event_notice_acknowledged": f"token:{Scope.NOTICES_ACKNOWLEDGE}",
+    # Any of the events' scopes; each event in the batch is refused without its own (api.views.event_batch).
+    "event_batch": f"token:{Scope.EVENTS_WRITE}|{Scope.NOTICES_ACKNOWLEDGE}",
     "cases": f"token:{Scope.CASES_READ}",
     "case": f"token:{Scope.CASES_READ}",
     "openapi-json": "public",

@@ -10,8 +10,9 @@ detail), so a client reads every refusal the same way. Who may call what is deci
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -68,11 +69,14 @@ class Caller:
 
 
 class BearerToken(HttpBearer):
-    """An OAuth2 bearer token (a signed JWT) of an active client, carrying the operation's scope."""
+    """An OAuth2 bearer token (a signed JWT) of an active client, carrying the operation's scope (or one of them).
 
-    def __init__(self, scope: str) -> None:
+    A batch of events takes a token with any of the events' scopes and checks each event's own.
+    """
+
+    def __init__(self, *scopes: str) -> None:
         super().__init__()
-        self.scope = scope
+        self.scopes = scopes
 
     def authenticate(self, request: HttpRequest, token: str) -> Caller:
         try:
@@ -82,8 +86,8 @@ class BearerToken(HttpBearer):
         client = rules.client_for(claims)
         if client is None:
             raise ApiProblem(401, "Unknown client", "The token's client is not known here, or not active.")
-        if not rules.has_scope(client, claims, self.scope):
-            raise ApiProblem(403, "Missing scope", f"This needs the scope {self.scope}.")
+        if not any(rules.has_scope(client, claims, scope) for scope in self.scopes):
+            raise ApiProblem(403, "Missing scope", f"This needs the scope {' or '.join(self.scopes)}.")
         return Caller(client, claims)
 
 
@@ -92,7 +96,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Events from the prison system (intake, expected release date, release, transfer), each with an"
-        " idempotency key, and reads for a member of a responsibility group. Bearer tokens are signed JWTs"
+        " idempotency key, alone or many in one batch, and reads for a member of a responsibility group."
+        " Bearer tokens are signed JWTs"
         " from the configured issuer (Maskinporten, Entra ID) with the scopes overgang:events.write and"
         " overgang:cases.read."
     ),
@@ -112,15 +117,53 @@ PROBLEMS: dict[int, type[Problem]] = {
 
 def problem(request: HttpRequest, status: int, title: str, detail: str = "", errors: Any = None) -> HttpResponse:
     body = Problem(title=title, status=status, detail=detail, errors=errors or {})
-    response = api.create_response(request, body.model_dump(), status=status)
-    if status == 401:
+    return _respond(request, body)
+
+
+def _respond(request: HttpRequest, body: Problem) -> HttpResponse:
+    response = api.create_response(request, body.model_dump(), status=body.status)
+    if body.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="overgang"'
     return response
 
 
+def refusal(exc: Exception) -> Problem | None:
+    """The problem an event's refusal answers with: the same for one event alone and for one in a batch."""
+    if isinstance(exc, ApiProblem):
+        return Problem(title=exc.title, status=exc.status, detail=exc.detail, errors=exc.errors)
+    if isinstance(exc, DjangoValidationError):
+        errors = (
+            {field: [str(message) for message in messages] for field, messages in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {"": [str(message) for message in exc.messages]}
+        )
+        return Problem(
+            title="Refused", status=422, detail=" ".join(str(message) for message in exc.messages), errors=errors
+        )
+    if isinstance(exc, Http404):
+        return Problem(title="Not found", status=404, detail="No case of this code is yours to see.")
+    if isinstance(exc, PermissionDenied):
+        return Problem(title="Not allowed", status=403)
+    if isinstance(exc, ConcurrentEditError):
+        return Problem(
+            title="Changed meanwhile",
+            status=409,
+            detail="The case was changed by someone else; send the event again.",
+        )
+    if isinstance(exc, services.KeyReused):
+        return Problem(title="Key used before", status=409, detail="This idempotency key came with another event.")
+    return None
+
+
 @api.exception_handler(ApiProblem)
-def on_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
-    return problem(request, exc.status, exc.title, exc.detail, exc.errors)
+@api.exception_handler(DjangoValidationError)
+@api.exception_handler(Http404)
+@api.exception_handler(PermissionDenied)
+@api.exception_handler(ConcurrentEditError)
+def on_refusal(request: HttpRequest, exc: Exception) -> HttpResponse:
+    body = refusal(exc)
+    assert body is not None  # registered only for the refusals it knows
+    return _respond(request, body)
 
 
 @api.exception_handler(AuthenticationError)
@@ -142,32 +185,10 @@ def on_bad_request(request: HttpRequest, exc: NinjaValidationError) -> HttpRespo
     return problem(request, 422, "Invalid request", "The request does not match the API's description.", errors)
 
 
-@api.exception_handler(DjangoValidationError)
-def on_refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    errors = (
-        {field: [str(message) for message in messages] for field, messages in exc.message_dict.items()}
-        if hasattr(exc, "error_dict")
-        else {"": [str(message) for message in exc.messages]}
-    )
-    return problem(request, 422, "Refused", " ".join(str(message) for message in exc.messages), errors)
-
-
-@api.exception_handler(Http404)
-def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return problem(request, 404, "Not found", "No case of this code is yours to see.")
-
-
-@api.exception_handler(PermissionDenied)
-def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return problem(request, 403, "Not allowed")
-
-
-@api.exception_handler(ConcurrentEditError)
-def on_concurrent(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:
-    return problem(request, 409, "Changed meanwhile", "The case was changed by someone else; send the event again.")
-
-
 # --- Events in ---------------------------------------------------------------------------------
+
+#: What applying an event does, given the agency's system user as the journal's actor.
+Apply = Callable[[User], dict[str, Any]]
 
 
 class EventResult(Schema):
@@ -218,9 +239,25 @@ class TransferredEvent(EventBody):
     reason: str = Field("", max_length=1000, pattern=TEXT)
 
 
+class NoticeAcknowledgedEvent(EventBody):
+    notice_id: int = Field(
+        ge=1, le=2**31 - 1, description="The number the notice was sent with (Idempotency-Key notice-<number>)."
+    )
+    acknowledged_at: datetime.datetime | None = Field(None, description="When it was read; empty: now.")
+
+
 KeyHeader = Header(None, alias="Idempotency-Key", pattern=KEY)
 EVENTS = BearerToken(Scope.EVENTS_WRITE)
+NOTICES = BearerToken(Scope.NOTICES_ACKNOWLEDGE)
 EVENT_RESPONSES: dict[int, Any] = {200: EventResult, **PROBLEMS}
+#: The scope each kind of event needs, alone or in a batch.
+EVENT_SCOPES: dict[str, str] = {
+    EventKind.INTAKE: Scope.EVENTS_WRITE,
+    EventKind.EXPECTED_RELEASE: Scope.EVENTS_WRITE,
+    EventKind.RELEASED: Scope.EVENTS_WRITE,
+    EventKind.TRANSFERRED: Scope.EVENTS_WRITE,
+    EventKind.NOTICE_ACKNOWLEDGED: Scope.NOTICES_ACKNOWLEDGE,
+}
 
 
 def _key(header: str | None, body: EventBody) -> str:
@@ -230,28 +267,32 @@ def _key(header: str | None, body: EventBody) -> str:
     return key
 
 
-def _receive(request: HttpRequest, kind: str, key: str, body: EventBody, apply: Any) -> EventResult:
+def _caller(request: HttpRequest) -> Caller:
     caller: Caller = request.auth  # type: ignore[attr-defined]  # set by ninja from BearerToken
-    fields = body.model_dump(mode="json", exclude={"idempotency_key"})
+    return caller
+
+
+def _fields(body: EventBody) -> dict[str, Any]:
+    """The body as its hash covers it: the key and the batch's kind left out, so both ways hash the same."""
+    return body.model_dump(mode="json", exclude={"idempotency_key", "kind"})
+
+
+def _receive(caller: Caller, kind: str, key: str, body: EventBody, apply: Apply) -> EventResult:
     try:
-        outcome = services.event_receive(client=caller.client, key=key, kind=kind, body=fields, apply=apply)
+        outcome = services.event_receive(client=caller.client, key=key, kind=kind, body=_fields(body), apply=apply)
     except services.KeyReused as reused:
         raise ApiProblem(409, "Key used before", "This idempotency key came with another event.") from reused
     return EventResult(kind=kind, replayed=outcome.replayed, result=outcome.result)
 
 
-def _event_case(request: HttpRequest, code: str) -> Case:
-    caller: Caller = request.auth  # type: ignore[attr-defined]
+def _event_case(caller: Caller, code: str) -> Case:
     case = rules.event_case(caller.client, code)
     if case is None:
         raise Http404
     return case
 
 
-@api.post("/events/intake", auth=EVENTS, response=EVENT_RESPONSES, url_name="event_intake", tags=["events"])
-def event_intake(request: HttpRequest, body: IntakeEvent, idempotency_key: str | None = KeyHeader) -> EventResult:
-    """An intake registered: the case is opened, and its lead handed to the officer named."""
-    caller: Caller = request.auth  # type: ignore[attr-defined]
+def _intake(caller: Caller, body: IntakeEvent) -> Apply:
     data = IntakeData(
         first_name=body.first_name,
         last_name=body.last_name,
@@ -275,82 +316,36 @@ def event_intake(request: HttpRequest, body: IntakeEvent, idempotency_key: str |
             actor=actor, client=caller.client, data=data, contact_officer=body.contact_officer
         )
 
-    return _receive(request, EventKind.INTAKE, _key(idempotency_key, body), body, apply)
+    return apply
 
 
-@api.post(
-    "/events/expected-release",
-    auth=EVENTS,
-    response=EVENT_RESPONSES,
-    url_name="event_expected_release",
-    tags=["events"],
-)
-def event_expected_release(
-    request: HttpRequest, body: ExpectedReleaseEvent, idempotency_key: str | None = KeyHeader
-) -> EventResult:
-    """The expected release date changed (or is no longer known: null)."""
-    key = _key(idempotency_key, body)
-
+def _expected_release(caller: Caller, body: ExpectedReleaseEvent) -> Apply:
     def apply(actor: User) -> dict[str, Any]:
-        case = _event_case(request, body.case_code)
+        case = _event_case(caller, body.case_code)
         return services.expected_release_change(actor=actor, case=case, expected_release=body.expected_release)
 
-    return _receive(request, EventKind.EXPECTED_RELEASE, key, body, apply)
+    return apply
 
 
-@api.post("/events/released", auth=EVENTS, response=EVENT_RESPONSES, url_name="event_released", tags=["events"])
-def event_released(request: HttpRequest, body: ReleasedEvent, idempotency_key: str | None = KeyHeader) -> EventResult:
-    """The person was released: the planned release is completed, or one at short notice recorded."""
-    key = _key(idempotency_key, body)
-
+def _released(caller: Caller, body: ReleasedEvent) -> Apply:
     def apply(actor: User) -> dict[str, Any]:
-        case = _event_case(request, body.case_code)
+        case = _event_case(caller, body.case_code)
         return services.release_record(actor=actor, case=case, on=body.released_on, reason=body.reason)
 
-    return _receive(request, EventKind.RELEASED, key, body, apply)
+    return apply
 
 
-@api.post("/events/transferred", auth=EVENTS, response=EVENT_RESPONSES, url_name="event_transferred", tags=["events"])
-def event_transferred(
-    request: HttpRequest, body: TransferredEvent, idempotency_key: str | None = KeyHeader
-) -> EventResult:
-    """The person moved (or will move) to another prison or unit: planned, and done once the lead is handed."""
-    key = _key(idempotency_key, body)
-
+def _transferred(caller: Caller, body: TransferredEvent) -> Apply:
     def apply(actor: User) -> dict[str, Any]:
-        case = _event_case(request, body.case_code)
+        case = _event_case(caller, body.case_code)
         return services.transfer_record(
             actor=actor, case=case, on=body.on, to_prison=body.to_prison, to_unit=body.to_unit, reason=body.reason
         )
 
-    return _receive(request, EventKind.TRANSFERRED, key, body, apply)
+    return apply
 
 
-# --- Acknowledgements in, from NAV and the municipality --------------------------------------------
-
-NOTICES = BearerToken(Scope.NOTICES_ACKNOWLEDGE)
-
-
-class NoticeAcknowledgedEvent(EventBody):
-    notice_id: int = Field(
-        ge=1, le=2**31 - 1, description="The number the notice was sent with (Idempotency-Key notice-<number>)."
-    )
-    acknowledged_at: datetime.datetime | None = Field(None, description="When it was read; empty: now.")
-
-
-@api.post(
-    "/events/notice-acknowledged",
-    auth=NOTICES,
-    response=EVENT_RESPONSES,
-    url_name="event_notice_acknowledged",
-    tags=["events"],
-)
-def event_notice_acknowledged(
-    request: HttpRequest, body: NoticeAcknowledgedEvent, idempotency_key: str | None = KeyHeader
-) -> EventResult:
-    """The agency a release notice was sent to acknowledges it; another agency's notice is not found."""
-    caller: Caller = request.auth  # type: ignore[attr-defined]
-    key = _key(idempotency_key, body)
+def _notice_acknowledged(caller: Caller, body: NoticeAcknowledgedEvent) -> Apply:
     at = body.acknowledged_at or timezone.now()
     if timezone.is_naive(at):
         raise ApiProblem(422, "Invalid request", "Give the time with its offset from UTC.")
@@ -365,7 +360,191 @@ def event_notice_acknowledged(
             "acknowledged_at": at.isoformat() if notice.acknowledged_at is None else notice.acknowledged_at.isoformat(),
         }
 
-    return _receive(request, EventKind.NOTICE_ACKNOWLEDGED, key, body, apply)
+    return apply
+
+
+@api.post("/events/intake", auth=EVENTS, response=EVENT_RESPONSES, url_name="event_intake", tags=["events"])
+def event_intake(request: HttpRequest, body: IntakeEvent, idempotency_key: str | None = KeyHeader) -> EventResult:
+    """An intake registered: the case is opened, and its lead handed to the officer named."""
+    caller = _caller(request)
+    return _receive(caller, EventKind.INTAKE, _key(idempotency_key, body), body, _intake(caller, body))
+
+
+@api.post(
+    "/events/expected-release",
+    auth=EVENTS,
+    response=EVENT_RESPONSES,
+    url_name="event_expected_release",
+    tags=["events"],
+)
+def event_expected_release(
+    request: HttpRequest, body: ExpectedReleaseEvent, idempotency_key: str | None = KeyHeader
+) -> EventResult:
+    """The expected release date changed (or is no longer known: null)."""
+    caller = _caller(request)
+    key = _key(idempotency_key, body)
+    return _receive(caller, EventKind.EXPECTED_RELEASE, key, body, _expected_release(caller, body))
+
+
+@api.post("/events/released", auth=EVENTS, response=EVENT_RESPONSES, url_name="event_released", tags=["events"])
+def event_released(request: HttpRequest, body: ReleasedEvent, idempotency_key: str | None = KeyHeader) -> EventResult:
+    """The person was released: the planned release is completed, or one at short notice recorded."""
+    caller = _caller(request)
+    return _receive(caller, EventKind.RELEASED, _key(idempotency_key, body), body, _released(caller, body))
+
+
+@api.post("/events/transferred", auth=EVENTS, response=EVENT_RESPONSES, url_name="event_transferred", tags=["events"])
+def event_transferred(
+    request: HttpRequest, body: TransferredEvent, idempotency_key: str | None = KeyHeader
+) -> EventResult:
+    """The person moved (or will move) to another prison or unit: planned, and done once the lead is handed."""
+    caller = _caller(request)
+    return _receive(caller, EventKind.TRANSFERRED, _key(idempotency_key, body), body, _transferred(caller, body))
+
+
+# --- Acknowledgements in, from NAV and the municipality --------------------------------------------
+
+
+@api.post(
+    "/events/notice-acknowledged",
+    auth=NOTICES,
+    response=EVENT_RESPONSES,
+    url_name="event_notice_acknowledged",
+    tags=["events"],
+)
+def event_notice_acknowledged(
+    request: HttpRequest, body: NoticeAcknowledgedEvent, idempotency_key: str | None = KeyHeader
+) -> EventResult:
+    """The agency a release notice was sent to acknowledges it; another agency's notice is not found."""
+    caller = _caller(request)
+    key = _key(idempotency_key, body)
+    return _receive(caller, EventKind.NOTICE_ACKNOWLEDGED, key, body, _notice_acknowledged(caller, body))
+
+
+# --- Many events in one request ------------------------------------------------------------------
+
+#: The most events one batch may carry.
+BATCH_MAX = 500
+BATCH_KEY = Field(pattern=KEY, description="This event's own idempotency key (required in a batch).")
+
+
+class IntakeItem(IntakeEvent):
+    kind: Literal["intake"]
+    idempotency_key: str = BATCH_KEY  # required here, optional alone
+
+
+class ExpectedReleaseItem(ExpectedReleaseEvent):
+    kind: Literal["expected_release"]
+    idempotency_key: str = BATCH_KEY  # required here, optional alone
+
+
+class ReleasedItem(ReleasedEvent):
+    kind: Literal["released"]
+    idempotency_key: str = BATCH_KEY  # required here, optional alone
+
+
+class TransferredItem(TransferredEvent):
+    kind: Literal["transferred"]
+    idempotency_key: str = BATCH_KEY  # required here, optional alone
+
+
+class NoticeAcknowledgedItem(NoticeAcknowledgedEvent):
+    kind: Literal["notice_ack"]
+    idempotency_key: str = BATCH_KEY  # required here, optional alone
+
+
+BatchItem = Annotated[
+    IntakeItem | ExpectedReleaseItem | ReleasedItem | TransferredItem | NoticeAcknowledgedItem,
+    Field(discriminator="kind"),
+]
+#: How each kind in a batch is applied: as its own endpoint applies it.
+APPLIERS: dict[str, Callable[[Caller, Any], Apply]] = {
+    EventKind.INTAKE: _intake,
+    EventKind.EXPECTED_RELEASE: _expected_release,
+    EventKind.RELEASED: _released,
+    EventKind.TRANSFERRED: _transferred,
+    EventKind.NOTICE_ACKNOWLEDGED: _notice_acknowledged,
+}
+
+
+class EventBatch(Schema):
+    events: list[BatchItem] = Field(min_length=1, max_length=BATCH_MAX)
+
+
+class BatchEventResult(Schema):
+    index: int = Field(description="The event's place in the batch, from 0.")
+    idempotency_key: str
+    kind: str
+    status: int = Field(description="200 if applied or replayed; else the status its own endpoint answers with.")
+    replayed: bool = Field(description="True if an event came before under this key: nothing changed now.")
+    result: dict[str, Any] | None = Field(description="As its own endpoint answers; null if refused.")
+    problem: Problem | None = Field(description="Why it was refused; null if applied or replayed.")
+
+
+class BatchResult(Schema):
+    applied: int
+    replayed: int
+    refused: int
+    events: list[BatchEventResult]
+
+
+BATCH = BearerToken(Scope.EVENTS_WRITE, Scope.NOTICES_ACKNOWLEDGE)
+
+
+@api.post("/events/batch", auth=BATCH, response={200: BatchResult, **PROBLEMS}, url_name="event_batch", tags=["events"])
+def event_batch(request: HttpRequest, body: EventBatch) -> BatchResult:
+    """Many events in one request (up to 500), each with its own idempotency key and its own result.
+
+    Each event is applied in order, by the same service as at its own address, with the same
+    journal entries, in its own savepoint: one refused leaves nothing behind, and the others
+    stand. Each needs the scope its own address needs (events.write; notices.acknowledge for
+    an acknowledgement); an event without it is refused (403), as is one about a case of
+    another prison (404). The answer is 200 with one result per event, in the batch's order;
+    a batch that does not match this description is refused whole (422) and nothing applied.
+    """
+    caller = _caller(request)
+    known = services.received_events(caller.client, [item.idempotency_key for item in body.events])
+    system_user: list[User] = []
+
+    def actor() -> User:
+        if not system_user:
+            system_user.append(services.agency_system_user(caller.client.agency))
+        return system_user[0]
+
+    results = []
+    for index, item in enumerate(body.events):
+        kind, key = item.kind, item.idempotency_key
+        answer = BatchEventResult(
+            index=index, idempotency_key=key, kind=kind, status=200, replayed=False, result=None, problem=None
+        )
+        try:
+            if not rules.has_scope(caller.client, caller.claims, EVENT_SCOPES[kind]):
+                raise ApiProblem(403, "Missing scope", f"This event needs the scope {EVENT_SCOPES[kind]}.")
+            apply = APPLIERS[kind](caller, item)
+            earlier = known.get(key)
+            outcome = services.event_receive(
+                client=caller.client,
+                key=key,
+                kind=kind,
+                body=_fields(item),
+                apply=apply,
+                actor=actor() if earlier is None else None,
+                known=known,
+            )
+        except Exception as exc:
+            problem_body = refusal(exc)
+            if problem_body is None:
+                raise
+            answer.status, answer.problem = problem_body.status, problem_body
+        else:
+            answer.replayed, answer.result = outcome.replayed, outcome.result
+        results.append(answer)
+    return BatchResult(
+        applied=sum(1 for answer in results if answer.status == 200 and not answer.replayed),
+        replayed=sum(1 for answer in results if answer.replayed),
+        refused=sum(1 for answer in results if answer.status != 200),
+        events=results,
+    )
 
 
 # --- Reads out, for a member of the group ----------------------------------------------------------

@@ -41,6 +41,12 @@ from plans.services import measure_take_over
 
 PERSON_FIELDS = ["first_name", "last_name", "birth_date", "national_id", "user"]
 MEMBERSHIP_FIELDS = ["user", "role", "agency", "purpose", "start_date", "end_date", "ended_at", "accepted_at"]
+#: A case's and a membership's relations. Where the related rows are in hand (read or written in
+#: the same transaction), ``full_clean`` leaves them out: each would cost a query to find a row we
+#: hold, and the database's foreign keys stand behind them. Leaving a relation out also leaves out
+#: the unique rules over it: the one open membership per user is checked where one is opened.
+CASE_RELATIONS = ["person", "institution", "previous_case", "lead", "created_by"]
+MEMBERSHIP_RELATIONS = ["case", "user", "agency", "added_by"]
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,7 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
             previous_case=previous,
             created_by=actor,
         )
-        case.full_clean()
+        case.full_clean(exclude=CASE_RELATIONS)
         case.save()
         record_change(actor=actor, action="case.open", obj=case, case=case, old=None, new=snapshot(case, CASE_FIELDS))
         lead = Membership(
@@ -160,7 +166,7 @@ def case_open(*, actor: User, data: IntakeData, person_user: User | None = None)
             accepted_at=timezone.now(),
             added_by=actor,
         )
-        lead.full_clean()
+        lead.full_clean(exclude=MEMBERSHIP_RELATIONS)  # a new case: no membership to collide with
         lead.save()
         record_change(
             actor=actor, action="membership.add", obj=lead, case=case, old=None, new=snapshot(lead, MEMBERSHIP_FIELDS)
@@ -220,7 +226,7 @@ def membership_add(
             accepted_at=timezone.now() if counts_at_once(case, user) else None,
             added_by=actor,
         )
-        membership.full_clean()
+        membership.full_clean(exclude=MEMBERSHIP_RELATIONS)  # the open membership is checked above, locked
         membership.save()
         record_change(
             actor=actor,
@@ -304,7 +310,7 @@ def membership_end(*, actor: User, membership: Membership, end_date: datetime.da
             # Ended now, not at midnight: access ends on the next request.
             membership.ended_at = timezone.now()
             fields.append("ended_at")
-        membership.full_clean()
+        membership.full_clean(exclude=MEMBERSHIP_RELATIONS)  # read above, locked; ending opens nothing
         membership.save(update_fields=fields)
         record_change(
             actor=actor,

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -90,9 +91,11 @@ def readiness_create(*, actor: User, transition: Transition) -> list[ReadinessIt
             item.full_clean(
                 exclude=["transition", "owner", "updated_by"], validate_unique=False, validate_constraints=False
             )
-            item.save()
-            _journal(actor, "readiness.create", item, case, None)
             items.append(item)
+        # One INSERT for the checklist (its ids come back in order), then one entry per item, as before.
+        ReadinessItem.objects.bulk_create(items)
+        for item in items:
+            _journal(actor, "readiness.create", item, case, None)
     return items
 
 
@@ -187,14 +190,20 @@ def readiness_mark_urgent(*, actor: User, transition: Transition, case: Case) ->
     missing = set(
         ReadinessItem.objects.filter(missing_q(), pk__in=[item.pk for item in items]).values_list("pk", flat=True)
     )
-    for item in items:
-        if item.urgent_since is None and item.pk in missing:
-            old = snapshot(item, ITEM_FIELDS)
-            item.urgent_since = now
-            item.version += 1
-            item.save(update_fields=["urgent_since", "version", "updated_at"])
-            _journal(actor, "readiness.urgent", item, case, old)
-            marked += 1
+    urgent = [item for item in items if item.urgent_since is None and item.pk in missing]
+    if not urgent:
+        return 0
+    # One UPDATE for the items marked (locked above), then one entry per item, as before.
+    ReadinessItem.objects.filter(pk__in=[item.pk for item in urgent]).update(
+        urgent_since=now, version=F("version") + 1, updated_at=now
+    )
+    for item in urgent:
+        old = snapshot(item, ITEM_FIELDS)
+        item.urgent_since = now
+        item.version += 1
+        item.updated_at = now
+        _journal(actor, "readiness.urgent", item, case, old)
+        marked += 1
     return marked
 
 

@@ -213,6 +213,7 @@ TABLE = {
     "api:event_released": "405 405 405 405 405 405 405 405 405 405",
     "api:event_transferred": "405 405 405 405 405 405 405 405 405 405",
     "api:event_notice_acknowledged": "405 405 405 405 405 405 405 405 405 405",
+    "api:event_batch": "405 405 405 405 405 405 405 405 405 405",
     # The cost-benefit's assumptions (issue 22): the analyst's own pages; anyone else as if they did not exist.
     "costbenefit:index": "L 404 404 404 404 404 404 404 404 200",
     "costbenefit:start": "L 404 404 404 404 404 404 404 404 405",

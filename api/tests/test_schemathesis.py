@@ -33,7 +33,7 @@ from api.models import Scope
 
 pytestmark = pytest.mark.django_db
 
-#: Examples per operation and mode: 7 operations x 2 modes x 15.
+#: Examples per operation and mode: 8 operations x 2 modes x 15.
 EXAMPLES = 15
 MODES = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
 
@@ -67,6 +67,7 @@ def test_the_api_keeps_its_description_for_every_operation(application, issuer, 
         "POST /api/events/released",
         "POST /api/events/transferred",
         "POST /api/events/notice-acknowledged",
+        "POST /api/events/batch",
         "GET /api/cases",
         "GET /api/cases/{code}",
     }

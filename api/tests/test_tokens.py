@@ -143,3 +143,28 @@ def test_the_keys_are_read_from_the_issuers_jwks_address(call, issuer, settings)
         server.server_close()
     settings.OVERGANG_API_JWKS_URL = "http://127.0.0.1:9/unreachable"
     refused(call("get", CASES, X_Acting_For="kari.kontakt"), 401, "Invalid token")
+
+
+def test_a_token_remembered_as_checked_still_expires_and_goes_with_its_key(call, issuer, settings):
+    """A checked token is not checked again while it lives (api.tokens); its expiry and its key still count."""
+    import datetime
+    from pathlib import Path
+
+    import time_machine
+    from django.utils import timezone
+
+    from api import tokens
+
+    token = issuer.token(lifetime=120)
+    assert call("get", CASES, token=token, X_Acting_For="kari.kontakt").status_code == 200
+    assert any(key[0] == token for key in tokens._checked)
+    assert call("get", CASES, token=token, X_Acting_For="kari.kontakt").status_code == 200
+    # Past its expiry (and the leeway) it is refused, remembered or not.
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=120 + tokens.LEEWAY + 5), tick=False):
+        refused(call("get", CASES, token=token, X_Acting_For="kari.kontakt"), 401, "Invalid token")
+    # The issuer's keys written anew without the token's key: the token is checked again, and refused.
+    fresh = issuer.token(lifetime=120)
+    assert call("get", CASES, token=fresh, X_Acting_For="kari.kontakt").status_code == 200
+    key_file = Path(settings.OVERGANG_API_JWKS_FILE)
+    key_file.write_text(json.dumps(jwks(new_key(), issuer.kid)))  # the same file, the key withdrawn
+    refused(call("get", CASES, token=fresh, X_Acting_For="kari.kontakt"), 401, "Invalid token")
