@@ -6,6 +6,7 @@ decided in ``access.api``); the description and the docs page are public (``docs
 ninja's root answers 404.
 """
 
+from django.db import transaction
 from django.urls import URLPattern
 
 from access.decorators import ACCESS_RULE
@@ -29,8 +30,14 @@ RULES = {
 
 patterns, _app, _namespace = api.urls
 app_name = "api"  # ninja's urls_namespace: it reverses its own addresses under it
+#: Addresses served outside the request's transaction (ATOMIC_REQUESTS): a batch commits each event
+#: in its own transaction (``api.services.event_receive``), so the journal's lock is held for one
+#: event at a time, not for the whole batch while staff wait to write.
+NOT_ONE_TRANSACTION = {"event_batch"}
 for pattern in patterns:
     assert isinstance(pattern, URLPattern) and pattern.name in RULES, pattern
     setattr(pattern.callback, ACCESS_RULE, RULES[pattern.name])
+    if pattern.name in NOT_ONE_TRANSACTION:
+        transaction.non_atomic_requests(pattern.callback)
 
 urlpatterns = patterns

@@ -176,3 +176,14 @@ def test_a_replayed_batch_costs_a_fixed_number_of_queries_and_an_event_a_bounded
     with django_assert_max_num_queries(135 if postgres else 110):
         answer = send(call, released("q-release-2", code))
     assert answer["events"][0]["status"] == 200, answer
+
+
+def test_a_batch_is_not_one_transaction_so_the_journal_is_held_for_one_event_at_a_time():
+    """Each event commits in its own transaction (``api.services.event_receive``): the batch's address
+    is served outside ATOMIC_REQUESTS, which would hold the journal's lock for the whole batch."""
+    from django.urls import resolve, reverse
+
+    served = resolve(reverse("api:event_batch")).func
+    assert "default" in getattr(served, "_non_atomic_requests", set())
+    single = resolve(reverse("api:event_intake")).func
+    assert "default" not in getattr(single, "_non_atomic_requests", set())
