@@ -160,6 +160,7 @@ def test_every_url_name_says_what_it_opened():
         "api:event_released",
         "api:event_transferred",
         "api:event_notice_acknowledged",
+        "api:event_batch",
         "api:openapi-json",
         "api:openapi-view",
         "api:api-root",
