@@ -4,12 +4,16 @@
 ``measurement_step`` measures the indicators not yet measured, one after another until a
 time budget is spent, and closes the measurement when the last is in (the analyst's page
 calls it from its progress poll; ``measurement_take`` runs it to the end, for the nightly
-command). ``baseline_mark`` makes a done measurement its scope's baseline.
+command). ``measurement_record`` writes one whose values were counted for many scopes at once
+(``insight.batch``, the nightly command), done in one go. ``baseline_mark`` makes a done
+measurement its scope's baseline.
 """
 
 from __future__ import annotations
 
+import datetime
 import time
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from insight.models import Baseline, MeasuredValue, Measurement, MeasurementState
-from insight.registry import Count, Median, Period, indicators
+from insight.registry import Count, Median, Period, Value, indicators
 from insight.scopes import Scope
 from insight.statistics import wilson
 from journal.services import record_change
@@ -112,6 +116,61 @@ def measurement_take(*, actor: User, scope: Scope, period: Period, nightly: bool
     measurement = measurement_start(actor=actor, scope=scope, period=period, nightly=nightly)
     while not measurement.done:
         measurement = measurement_step(measurement, budget=float("inf"))
+    return measurement
+
+
+def measurement_record(
+    *,
+    actor: User,
+    scope: Scope,
+    period: Period,
+    values: Mapping[str, Value],
+    nightly: bool = False,
+    started_at: datetime.datetime | None = None,
+) -> Measurement:
+    """Record a whole measurement at once: the values of every registered indicator, counted already.
+
+    Done when written (its values are never changed afterwards, as with ``measurement_take``);
+    journaled like ``measurement_start``, in the same transaction. ``started_at``: when the
+    counting began (by default now).
+    """
+    if period.end > timezone.localdate():
+        raise ValidationError(_("A period cannot end after today."))
+    registered = indicators()
+    if set(values) != {indicator.key for indicator in registered}:
+        # A caller's mistake, never the user's input: no words for a page.
+        raise ValueError("A measurement holds a value for every registered indicator, and only those.")
+    now = timezone.now()
+    with transaction.atomic():
+        measurement = Measurement.objects.create(
+            scope_kind=scope.kind,
+            scope_key=scope.key,
+            period_start=period.start,
+            period_end=period.end,
+            nightly=nightly,
+            state=MeasurementState.DONE,
+            expected=len(registered),
+            started_at=started_at or now,
+            taken_at=now,
+            taken_by=actor,
+        )
+        rows = [_value(indicator.key, indicator.kind, values[indicator.key]) for indicator in registered]
+        for row in rows:
+            row.measurement = measurement
+        MeasuredValue.objects.bulk_create(rows)
+        record_change(
+            actor=actor,
+            action="insight.measure",
+            obj=measurement,
+            case=None,
+            old=None,
+            new={
+                "scope_kind": scope.kind,
+                "period_start": period.start.isoformat(),
+                "period_end": period.end.isoformat(),
+                "state": MeasurementState.DONE.value,
+            },
+        )
     return measurement
 
 

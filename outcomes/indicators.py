@@ -7,14 +7,16 @@ inside its period is left out, never counted as a success or a failure.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from insight.registry import Count, Indicator, Period, register
+from cases.models import Case
+from insight.registry import Cell, Count, Grouped, Indicator, Part, Period, Tally, register
 from insight.scopes import Scope
-from outcomes.cohorts import PERIOD_BY_KEY, count, releases
+from outcomes.cohorts import PERIOD_BY_KEY, Release, count, releases, releases_of
 
 EXIT = _("Københavns Kommune: «Udvikling og tilpasning af Exitprogrammet» (2015)")
 KDI = _(
@@ -28,6 +30,28 @@ def _compute(key: str) -> Callable[[Scope, Period], Count]:
         return count(releases(scope, period.start, period.end), PERIOD_BY_KEY[key], timezone.localdate())
 
     return compute
+
+
+def _grouped(key: str) -> Grouped:
+    """``_compute`` for every release of the period at once, by the case's country and prison."""
+
+    def grouped(period: Period) -> dict[Cell, Part]:
+        released = Case.objects.filter(released_on__gte=period.start, released_on__lte=period.end)
+        cell_of: dict[int, Cell] = {
+            pk: (country, prison)
+            for pk, country, prison in released.values_list("pk", "country", "institution_id").order_by()
+        }
+        by_cell: dict[Cell, list[Release]] = defaultdict(list)
+        for release in releases_of(released):
+            by_cell[cell_of[release.case_id]].append(release)
+        today = timezone.localdate()
+        cells: dict[Cell, Part] = {}
+        for cell, items in by_cell.items():
+            counted = count(items, PERIOD_BY_KEY[key], today)
+            cells[cell] = Tally(counted.numerator, counted.denominator)
+        return cells
+
+    return grouped
 
 
 WORK_OR_EDUCATION = register(
@@ -44,6 +68,7 @@ WORK_OR_EDUCATION = register(
         source=EXIT,
         group="outcomes",
         compute=_compute("3m"),
+        grouped=_grouped("3m"),
     )
 )
 NO_NEW_CHARGE = register(
@@ -60,6 +85,7 @@ NO_NEW_CHARGE = register(
         source=EXIT,
         group="outcomes",
         compute=_compute("1y"),
+        grouped=_grouped("1y"),
     )
 )
 NEW_SENTENCE = register(
@@ -76,5 +102,6 @@ NEW_SENTENCE = register(
         source=KDI,
         group="outcomes",
         compute=_compute("2y"),
+        grouped=_grouped("2y"),
     )
 )

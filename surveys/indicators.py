@@ -8,12 +8,15 @@ these count it from the short surveys. Each counts the responses answered within
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
+from uuid import UUID
 
 from django.utils.translation import gettext_lazy as _
 
-from insight.registry import Count, Indicator, Period, register
+from insight.registry import Answers, Cell, Count, Grouped, Indicator, Part, Period, register
 from insight.scopes import Scope
+from surveys.models import Response, ResponseAnswer, ResponseScope
 from surveys.questions import Answer, Kind
 from surveys.selectors import answer_counts
 
@@ -31,6 +34,45 @@ def yes_share(kind: str, question: str) -> Callable[[Scope, Period], Count]:
     return compute
 
 
+def yes_share_by_cell(kind: str, question: str) -> Grouped:
+    """``yes_share`` for every response of the period at once, by the country and the prison it counts in.
+
+    A response counts in the cells of each country and each prison it names (in practice one of
+    each; one with no prison counts in its country only). The parts keep the responses' ids, so a
+    scope that takes two cells of one response counts it once, as ``responses_in`` does.
+    """
+
+    def grouped(period: Period) -> dict[Cell, Part]:
+        responses = Response.objects.filter(kind=kind, answered_on__gte=period.start, answered_on__lte=period.end)
+        ids = responses.values("pk")
+        countries: dict[UUID, set[str | None]] = defaultdict(set)
+        prisons: dict[UUID, set[int | None]] = defaultdict(set)
+        for response_id, scope_kind, key in (
+            ResponseScope.objects.filter(response__in=ids, kind__in=["country", "prison"])
+            .values_list("response_id", "kind", "key")
+            .order_by()
+        ):
+            if scope_kind == "country":
+                countries[response_id].add(key)
+            elif key.isdigit() and str(int(key)) == key:  # as ``responses_in`` matches the prison's key
+                prisons[response_id].add(int(key))
+        yes: dict[Cell, set[UUID]] = defaultdict(set)
+        answered: dict[Cell, set[UUID]] = defaultdict(set)
+        for response_id, answer in (
+            ResponseAnswer.objects.filter(response__in=ids, question=question, answer__in=Answer.values)
+            .values_list("response_id", "answer")
+            .order_by()
+        ):
+            for country in countries.get(response_id) or {None}:
+                for prison in prisons.get(response_id) or {None}:
+                    answered[(country, prison)].add(response_id)
+                    if answer == Answer.YES:
+                        yes[(country, prison)].add(response_id)
+        return {cell: Answers(frozenset(yes[cell]), frozenset(ids_)) for cell, ids_ in answered.items()}
+
+    return grouped
+
+
 PERSON_SATISFIED = register(
     Indicator(
         key="survey_person_satisfied",
@@ -45,6 +87,7 @@ PERSON_SATISFIED = register(
         source=SOURCE,
         group="satisfaction",
         compute=yes_share(Kind.PERSON, "satisfied"),
+        grouped=yes_share_by_cell(Kind.PERSON, "satisfied"),
     )
 )
 PERSON_KNOWS_NEXT = register(
@@ -60,6 +103,7 @@ PERSON_KNOWS_NEXT = register(
         source=SOURCE,
         group="satisfaction",
         compute=yes_share(Kind.PERSON, "knows_next"),
+        grouped=yes_share_by_cell(Kind.PERSON, "knows_next"),
     )
 )
 PERSON_HEARD = register(
@@ -75,6 +119,7 @@ PERSON_HEARD = register(
         source=SOURCE,
         group="satisfaction",
         compute=yes_share(Kind.PERSON, "heard"),
+        grouped=yes_share_by_cell(Kind.PERSON, "heard"),
     )
 )
 STAFF_SATISFIED = register(
@@ -91,6 +136,7 @@ STAFF_SATISFIED = register(
         source=SOURCE,
         group="satisfaction",
         compute=yes_share(Kind.STAFF, "satisfied"),
+        grouped=yes_share_by_cell(Kind.STAFF, "satisfied"),
     )
 )
 STAFF_COOPERATION = register(
@@ -106,5 +152,6 @@ STAFF_COOPERATION = register(
         source=SOURCE,
         group="satisfaction",
         compute=yes_share(Kind.STAFF, "cooperation"),
+        grouped=yes_share_by_cell(Kind.STAFF, "cooperation"),
     )
 )
