@@ -19,7 +19,9 @@ and scope, on the hand-built world and on a generated one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from contextvars import ContextVar
+from typing import TypeVar, cast
 
 from cases.models import Case
 from insight.registry import Cell, Indicator, Part, Period, Value, indicators
@@ -27,6 +29,22 @@ from insight.scopes import Scope
 
 #: The scopes whose cases are a union of cells.
 BATCHED = frozenset({"country", "region", "prison"})
+
+T = TypeVar("T")
+#: What the grouped variants of one ``measure_all`` share (None outside one).
+_SHARED: ContextVar[dict[Hashable, object] | None] = ContextVar("insight_batch_shared", default=None)
+
+
+def shared(key: Hashable, make: Callable[[], T]) -> T:
+    """What ``make`` gives, made once per ``measure_all`` for every grouped variant that asks by the
+    same key (the three outcomes read the same releases; the obstacle indicators the same open
+    cases). Outside a ``measure_all`` it is made on each call, so nothing is kept between runs."""
+    memo = _SHARED.get()
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = make()
+    return cast(T, memo[key])
 
 
 def _prisons_by_region() -> dict[str, set[int]]:
@@ -74,15 +92,30 @@ def measure_all(
     batched = [scope for scope in scopes if scope.kind in BATCHED]
     regions = _prisons_by_region() if any(scope.kind == "region" for scope in batched) else {}
     values: dict[Scope, dict[str, Value]] = {scope: {} for scope in scopes}
-    for indicator in chosen:
-        if indicator.grouped is not None and batched:
-            cells = indicator.grouped(period)
-            for scope in batched:
-                parts = [part for cell, part in cells.items() if _selects(scope, cell, regions)]
-                values[scope][indicator.key] = _total(parts, indicator, period)
-            rest = [scope for scope in scopes if scope.kind not in BATCHED]
-        else:
-            rest = list(scopes)
-        for scope in rest:
-            values[scope][indicator.key] = indicator.compute(scope, period)
+    token = _SHARED.set({})
+    try:
+        for indicator in chosen:
+            _measure(indicator, period, scopes, batched, regions, values)
+    finally:
+        _SHARED.reset(token)
     return values
+
+
+def _measure(
+    indicator: Indicator,
+    period: Period,
+    scopes: Sequence[Scope],
+    batched: Sequence[Scope],
+    regions: dict[str, set[int]],
+    values: dict[Scope, dict[str, Value]],
+) -> None:
+    """One indicator for every scope: once by cell for the countries, regions and prisons, else scope by scope."""
+    rest = list(scopes)
+    if indicator.grouped is not None and batched:
+        cells = indicator.grouped(period)
+        for scope in batched:
+            parts = [part for cell, part in cells.items() if _selects(scope, cell, regions)]
+            values[scope][indicator.key] = _total(parts, indicator, period)
+        rest = [scope for scope in scopes if scope.kind not in BATCHED]
+    for scope in rest:
+        values[scope][indicator.key] = indicator.compute(scope, period)

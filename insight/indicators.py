@@ -46,6 +46,7 @@ from cases.models import Case, Membership
 from consent.models import Consent
 from consent.selectors import held_on
 from handover.models import Transition, TransitionKind, TransitionState
+from insight.batch import shared
 from insight.registry import Cell, Count, Days, Grouped, Indicator, Median, Part, Period, Places, Tally, register
 from insight.scopes import Scope, cases_in
 from needs.models import Need
@@ -277,22 +278,24 @@ def days_to_conversation_by_cell(period: Period) -> dict[Cell, Part]:
 
 
 def cases_with_consent_by_cell(period: Period) -> dict[Cell, Part]:
-    consent = Consent.objects.filter(held_on(period.end), case=OuterRef("pk"))
+    # "In" a list made once (PostgreSQL hashes it), not "exists" asked again for each case.
+    consented = Consent.objects.filter(held_on(period.end)).values("case_id")
     rows = (
         Case.objects.filter(intake_date__range=(period.start, period.end))
         .values(*_cell_fields(""))
-        .annotate(total=Rows("pk"), yes=Rows("pk", filter=Exists(consent)))
+        .annotate(total=Rows("pk"), yes=Rows("pk", filter=Q(pk__in=consented)))
         .order_by()
     )
     return _tallies(rows, "")
 
 
 def needs_with_measure_by_cell(period: Period) -> dict[Cell, Part]:
-    measured = Measure.objects.filter(needs=OuterRef("pk")).exclude(status=MeasureStatus.REJECTED)
+    # The needs with a measure not rejected, as one list (hashed), not "exists" asked for each need.
+    measured = Measure.needs.through.objects.exclude(measure__status=MeasureStatus.REJECTED).values("need_id")
     rows = (
         Need.objects.filter(recorded_at__date__range=(period.start, period.end))
         .values(*_cell_fields())
-        .annotate(total=Rows("pk"), yes=Rows("pk", filter=Exists(measured)))
+        .annotate(total=Rows("pk"), yes=Rows("pk", filter=Q(pk__in=measured)))
         .order_by()
     )
     return _tallies(rows)
@@ -402,14 +405,32 @@ def handovers_with_overlap_by_cell(period: Period) -> dict[Cell, Part]:
     return _tallies(rows)
 
 
+def _obstacles_by_cell(period: Period) -> dict[tuple[Cell, str | None], int]:
+    """The obstacles that happened in the period, by cell and the agency that failed (one query for all eight)."""
+    rows = (
+        Obstacle.objects.filter(happened_on__range=(period.start, period.end))
+        .values(*_cell_fields(), "failed_agency")
+        .annotate(n=Rows("pk"))
+        .order_by()
+    )
+    return {(_cell(row), row["failed_agency"]): row["n"] for row in rows}
+
+
+def _open_by_cell(period: Period) -> dict[Cell, int]:
+    rows = Case.objects.filter(_open_in(period)).values(*_cell_fields("")).annotate(n=Rows("pk")).order_by()
+    return {_cell(row, ""): row["n"] for row in rows}
+
+
 def _obstacles_per_case_by_cell(agency: str | None) -> Grouped:
     def grouped(period: Period) -> dict[Cell, Part]:
-        obstacles = Obstacle.objects.filter(happened_on__range=(period.start, period.end))
-        if agency is not None:
-            obstacles = obstacles.filter(failed_agency=agency)
-        counted = obstacles.values(*_cell_fields()).annotate(n=Rows("pk")).order_by()
-        cases = Case.objects.filter(_open_in(period)).values(*_cell_fields("")).annotate(n=Rows("pk")).order_by()
-        return _add(_per_cell(counted, numerator=True), _per_cell(cases, numerator=False, prefix=""))
+        obstacles = shared(("obstacles", period), lambda: _obstacles_by_cell(period))
+        cells: dict[Cell, Part] = {
+            cell: Tally(0, n) for cell, n in shared(("open cases", period), lambda: _open_by_cell(period)).items()
+        }
+        for (cell, failed), n in obstacles.items():
+            if agency is None or failed == agency:
+                cells[cell] = cells[cell] + Tally(n, 0) if cell in cells else Tally(n, 0)
+        return cells
 
     return grouped
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from insight.batch import shared
 from insight.registry import Cell, Count, Grouped, Indicator, Part, Period, Tally, register
 from insight.scopes import Scope
 from outcomes.cohorts import PERIOD_BY_KEY, Release, count, releases, releases_of
@@ -32,21 +33,26 @@ def _compute(key: str) -> Callable[[Scope, Period], Count]:
     return compute
 
 
+def _releases_by_cell(period: Period) -> dict[Cell, list[Release]]:
+    """Every release of the period with its outcomes, by the case's country and prison."""
+    released = Case.objects.filter(released_on__gte=period.start, released_on__lte=period.end)
+    cell_of: dict[int, Cell] = {
+        pk: (country, prison)
+        for pk, country, prison in released.values_list("pk", "country", "institution_id").order_by()
+    }
+    by_cell: dict[Cell, list[Release]] = defaultdict(list)
+    for release in releases_of(released):
+        by_cell[cell_of[release.case_id]].append(release)
+    return by_cell
+
+
 def _grouped(key: str) -> Grouped:
-    """``_compute`` for every release of the period at once, by the case's country and prison."""
+    """``_compute`` for every release of the period at once, by cell (the three outcomes share the releases)."""
 
     def grouped(period: Period) -> dict[Cell, Part]:
-        released = Case.objects.filter(released_on__gte=period.start, released_on__lte=period.end)
-        cell_of: dict[int, Cell] = {
-            pk: (country, prison)
-            for pk, country, prison in released.values_list("pk", "country", "institution_id").order_by()
-        }
-        by_cell: dict[Cell, list[Release]] = defaultdict(list)
-        for release in releases_of(released):
-            by_cell[cell_of[release.case_id]].append(release)
         today = timezone.localdate()
         cells: dict[Cell, Part] = {}
-        for cell, items in by_cell.items():
+        for cell, items in shared(("outcomes.releases", period), lambda: _releases_by_cell(period)).items():
             counted = count(items, PERIOD_BY_KEY[key], today)
             cells[cell] = Tally(counted.numerator, counted.denominator)
         return cells

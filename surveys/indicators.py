@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.utils.translation import gettext_lazy as _
 
+from insight.batch import shared
 from insight.registry import Answers, Cell, Count, Grouped, Indicator, Part, Period, register
 from insight.scopes import Scope
 from surveys.models import Response, ResponseAnswer, ResponseScope
@@ -34,41 +35,48 @@ def yes_share(kind: str, question: str) -> Callable[[Scope, Period], Count]:
     return compute
 
 
-def yes_share_by_cell(kind: str, question: str) -> Grouped:
-    """``yes_share`` for every response of the period at once, by the country and the prison it counts in.
+def _answers_by_cell(kind: str, period: Period) -> dict[str, dict[Cell, Part]]:
+    """For each question of the survey, the answers of the period by cell (two queries for all questions).
 
     A response counts in the cells of each country and each prison it names (in practice one of
     each; one with no prison counts in its country only). The parts keep the responses' ids, so a
     scope that takes two cells of one response counts it once, as ``responses_in`` does.
     """
+    ids = Response.objects.filter(kind=kind, answered_on__gte=period.start, answered_on__lte=period.end).values("pk")
+    countries: dict[UUID, set[str | None]] = defaultdict(set)
+    prisons: dict[UUID, set[int | None]] = defaultdict(set)
+    for response_id, scope_kind, key in (
+        ResponseScope.objects.filter(response__in=ids, kind__in=["country", "prison"])
+        .values_list("response_id", "kind", "key")
+        .order_by()
+    ):
+        if scope_kind == "country":
+            countries[response_id].add(key)
+        elif key.isdigit() and str(int(key)) == key:  # as ``responses_in`` matches the prison's key
+            prisons[response_id].add(int(key))
+    yes: dict[str, dict[Cell, set[UUID]]] = defaultdict(lambda: defaultdict(set))
+    answered: dict[str, dict[Cell, set[UUID]]] = defaultdict(lambda: defaultdict(set))
+    for response_id, question, answer in (
+        ResponseAnswer.objects.filter(response__in=ids, answer__in=Answer.values)
+        .values_list("response_id", "question", "answer")
+        .order_by()
+    ):
+        for country in countries.get(response_id) or {None}:
+            for prison in prisons.get(response_id) or {None}:
+                answered[question][(country, prison)].add(response_id)
+                if answer == Answer.YES:
+                    yes[question][(country, prison)].add(response_id)
+    return {
+        question: {cell: Answers(frozenset(yes[question][cell]), frozenset(ids)) for cell, ids in cells.items()}
+        for question, cells in answered.items()
+    }
+
+
+def yes_share_by_cell(kind: str, question: str) -> Grouped:
+    """``yes_share`` for every response of the period at once, by cell (the questions of a survey share the reads)."""
 
     def grouped(period: Period) -> dict[Cell, Part]:
-        responses = Response.objects.filter(kind=kind, answered_on__gte=period.start, answered_on__lte=period.end)
-        ids = responses.values("pk")
-        countries: dict[UUID, set[str | None]] = defaultdict(set)
-        prisons: dict[UUID, set[int | None]] = defaultdict(set)
-        for response_id, scope_kind, key in (
-            ResponseScope.objects.filter(response__in=ids, kind__in=["country", "prison"])
-            .values_list("response_id", "kind", "key")
-            .order_by()
-        ):
-            if scope_kind == "country":
-                countries[response_id].add(key)
-            elif key.isdigit() and str(int(key)) == key:  # as ``responses_in`` matches the prison's key
-                prisons[response_id].add(int(key))
-        yes: dict[Cell, set[UUID]] = defaultdict(set)
-        answered: dict[Cell, set[UUID]] = defaultdict(set)
-        for response_id, answer in (
-            ResponseAnswer.objects.filter(response__in=ids, question=question, answer__in=Answer.values)
-            .values_list("response_id", "answer")
-            .order_by()
-        ):
-            for country in countries.get(response_id) or {None}:
-                for prison in prisons.get(response_id) or {None}:
-                    answered[(country, prison)].add(response_id)
-                    if answer == Answer.YES:
-                        yes[(country, prison)].add(response_id)
-        return {cell: Answers(frozenset(yes[cell]), frozenset(ids_)) for cell, ids_ in answered.items()}
+        return shared(("surveys", kind, period), lambda: _answers_by_cell(kind, period)).get(question, {})
 
     return grouped
 
