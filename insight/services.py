@@ -4,7 +4,7 @@
 ``measurement_step`` measures the indicators not yet measured, one after another until a
 time budget is spent, and closes the measurement when the last is in (the analyst's page
 calls it from its progress poll; ``measurement_take`` runs it to the end, for the nightly
-command). ``measurement_record`` writes one whose values were counted for many scopes at once
+command). ``measurements_record`` writes those whose values were counted for many scopes at once
 (``insight.batch``, the nightly command), done in one go. ``baseline_mark`` makes a done
 measurement its scope's baseline.
 """
@@ -25,7 +25,7 @@ from insight.models import Baseline, MeasuredValue, Measurement, MeasurementStat
 from insight.registry import Count, Median, Period, Value, indicators
 from insight.scopes import Scope
 from insight.statistics import wilson
-from journal.services import record_change
+from journal.services import record_change, record_changes
 
 #: Seconds one step may spend before it hands back (the page polls again).
 STEP_BUDGET = 2.0
@@ -119,59 +119,70 @@ def measurement_take(*, actor: User, scope: Scope, period: Period, nightly: bool
     return measurement
 
 
-def measurement_record(
+def measurements_record(
     *,
     actor: User,
-    scope: Scope,
     period: Period,
-    values: Mapping[str, Value],
+    values: Mapping[Scope, Mapping[str, Value]],
     nightly: bool = False,
     started_at: datetime.datetime | None = None,
-) -> Measurement:
-    """Record a whole measurement at once: the values of every registered indicator, counted already.
+) -> list[Measurement]:
+    """Record whole measurements at once, one per scope: the values of every registered indicator,
+    counted already (``insight.batch``).
 
-    Done when written (its values are never changed afterwards, as with ``measurement_take``);
-    journaled like ``measurement_start``, in the same transaction. ``started_at``: when the
-    counting began (by default now).
+    Each is done when written (its values never change afterwards, as with ``measurement_take``)
+    and journaled like ``measurement_start``; all in one transaction, so a failure leaves none of
+    them. ``started_at``: when the counting began (by default now).
     """
     if period.end > timezone.localdate():
         raise ValidationError(_("A period cannot end after today."))
     registered = indicators()
-    if set(values) != {indicator.key for indicator in registered}:
+    keys = {indicator.key for indicator in registered}
+    if any(set(measured) != keys for measured in values.values()):
         # A caller's mistake, never the user's input: no words for a page.
         raise ValueError("A measurement holds a value for every registered indicator, and only those.")
     now = timezone.now()
     with transaction.atomic():
-        measurement = Measurement.objects.create(
-            scope_kind=scope.kind,
-            scope_key=scope.key,
-            period_start=period.start,
-            period_end=period.end,
-            nightly=nightly,
-            state=MeasurementState.DONE,
-            expected=len(registered),
-            started_at=started_at or now,
-            taken_at=now,
-            taken_by=actor,
+        measurements = Measurement.objects.bulk_create(
+            Measurement(
+                scope_kind=scope.kind,
+                scope_key=scope.key,
+                period_start=period.start,
+                period_end=period.end,
+                nightly=nightly,
+                state=MeasurementState.DONE,
+                expected=len(registered),
+                started_at=started_at or now,
+                taken_at=now,
+                taken_by=actor,
+            )
+            for scope in values
         )
-        rows = [_value(indicator.key, indicator.kind, values[indicator.key]) for indicator in registered]
-        for row in rows:
-            row.measurement = measurement
+        rows = []
+        for measurement, measured in zip(measurements, values.values(), strict=True):
+            for indicator in registered:
+                row = _value(indicator.key, indicator.kind, measured[indicator.key])
+                row.measurement = measurement
+                rows.append(row)
         MeasuredValue.objects.bulk_create(rows)
-        record_change(
+        record_changes(
             actor=actor,
             action="insight.measure",
-            obj=measurement,
-            case=None,
-            old=None,
-            new={
-                "scope_kind": scope.kind,
-                "period_start": period.start.isoformat(),
-                "period_end": period.end.isoformat(),
-                "state": MeasurementState.DONE.value,
-            },
+            changes=[
+                (
+                    measurement,
+                    None,
+                    {
+                        "scope_kind": measurement.scope_kind,
+                        "period_start": period.start.isoformat(),
+                        "period_end": period.end.isoformat(),
+                        "state": MeasurementState.DONE.value,
+                    },
+                )
+                for measurement in measurements
+            ],
         )
-    return measurement
+    return measurements
 
 
 def baseline_mark(*, actor: User, measurement: Measurement) -> Baseline:

@@ -6,8 +6,8 @@ By default: every country with a prison, each region with a prison and each pris
 left alone, so a rerun takes nothing twice. Taken by the system user; each measurement is journaled.
 
 The scopes still to take are counted together (``insight.batch``: each indicator once for every
-country, region and prison, by cell), then each is recorded with its values
-(``measurement_record``, one transaction per scope).
+country, region and prison, by cell), then recorded with their values (``measurements_record``,
+in one transaction).
 """
 
 import datetime
@@ -24,7 +24,7 @@ from insight.models import Measurement, MeasurementState
 from insight.registry import Period
 from insight.scope_names import country_of, parse
 from insight.scopes import Scope
-from insight.services import measurement_record
+from insight.services import measurements_record
 
 
 def every_scope() -> list[Scope]:
@@ -63,25 +63,17 @@ class Command(BaseCommand):
         actor = system_user()
         began = time.monotonic()
         started_at = timezone.now()
-        todo = [
-            scope
-            for scope in dict.fromkeys(scopes)
-            if not Measurement.objects.filter(
-                scope_kind=scope.kind,
-                scope_key=scope.key,
-                period_start=start,
-                period_end=end,
-                nightly=True,
-                state=MeasurementState.DONE,
-            ).exists()
-        ]
+        done = set(
+            Measurement.objects.filter(
+                period_start=start, period_end=end, nightly=True, state=MeasurementState.DONE
+            ).values_list("scope_kind", "scope_key")
+        )
+        todo = [scope for scope in dict.fromkeys(scopes) if (scope.kind, scope.key) not in done]
         period = Period(start, end)
         values = measure_all(period, todo) if todo else {}
         counted = time.monotonic() - began
-        for scope in todo:
-            measurement_record(
-                actor=actor, scope=scope, period=period, values=values[scope], nightly=True, started_at=started_at
-            )
+        if todo:
+            measurements_record(actor=actor, period=period, values=values, nightly=True, started_at=started_at)
         seconds = time.monotonic() - began
         self.stdout.write(
             f"measured {len(todo)} of {len(scopes)} scopes, {start} to {end}, in {seconds:.1f} s "
