@@ -38,6 +38,7 @@ from typing import Any
 
 from django.db.models import Count as Rows
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -226,6 +227,15 @@ def programme_places_used(scope: Scope, period: Period) -> Count:
 # The grouped variants: each the count above, by cell (country, prison), for every case at once
 
 
+def _moments(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first moment of the period and the first after it, in the project's time zone: a moment
+    lies in them exactly when its day (``__date``) lies in the period, and the database compares
+    the stored moments as they are instead of converting each to a day."""
+    start = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time()))
+    after = timezone.make_aware(datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time()))
+    return start, after
+
+
 def _cell(row: dict[str, Any], prefix: str = "case__") -> Cell:
     """The case's cell, read through a relation to the case ("case__") or on the case itself ("")."""
     return (row[f"{prefix}country"], row[f"{prefix}institution_id"])
@@ -293,7 +303,7 @@ def needs_with_measure_by_cell(period: Period) -> dict[Cell, Part]:
     # The needs with a measure not rejected, as one list (hashed), not "exists" asked for each need.
     measured = Measure.needs.through.objects.exclude(measure__status=MeasureStatus.REJECTED).values("need_id")
     rows = (
-        Need.objects.filter(recorded_at__date__range=(period.start, period.end))
+        Need.objects.filter(recorded_at__gte=_moments(period)[0], recorded_at__lt=_moments(period)[1])
         .values(*_cell_fields())
         .annotate(total=Rows("pk"), yes=Rows("pk", filter=Q(pk__in=measured)))
         .order_by()
@@ -316,7 +326,7 @@ def measures_on_time_by_cell(period: Period) -> dict[Cell, Part]:
 
 def proposals_per_member_by_cell(period: Period) -> dict[Cell, Part]:
     proposed = (
-        Measure.objects.filter(proposed_at__date__range=(period.start, period.end))
+        Measure.objects.filter(proposed_at__gte=_moments(period)[0], proposed_at__lt=_moments(period)[1])
         .values(*_cell_fields())
         .annotate(n=Rows("pk"))
         .order_by()

@@ -9,6 +9,7 @@ caught (``test_a_grouped_variant_that_counts_otherwise_is_caught``).
 
 import dataclasses
 import datetime
+import zoneinfo
 from io import StringIO
 
 import pytest
@@ -28,6 +29,8 @@ from insight.registry import Count, Indicator, Median, Period, Tally, Value, ind
 from insight.scopes import Scope
 from insight.tests.world import EXPECTED, PERIOD, build_world
 from journal.models import JournalEntry
+from needs.models import Need
+from plans.models import Measure
 from population.generator import Generator
 from release.models import ReadinessItem, ReadinessKey, ReadinessState
 from surveys.models import Response, ResponseAnswer, ResponseScope
@@ -139,6 +142,25 @@ def test_on_the_hand_built_world_the_batch_gives_what_compute_gives_for_every_sc
     # The batch's value for the hand-built prison is the one worked out by hand.
     batched = measure_all(PERIOD, [world.scope])[world.scope]
     assert {key: batched[key] for key in EXPECTED} == EXPECTED
+
+
+def test_a_moment_near_midnight_counts_on_its_own_day_in_both():
+    """Needs and proposals are counted by the moment they were made; the day is the local one."""
+    world = build_world()
+    a = world.cases["A"]
+    need = Need.objects.filter(case=a).order_by("pk").first()
+    measure = Measure.objects.filter(case=a).order_by("pk").first()
+    assert need is not None and measure is not None
+    oslo = zoneinfo.ZoneInfo("Europe/Oslo")
+    moments = [
+        datetime.datetime(2026, 6, 30, 23, 59, tzinfo=oslo),  # the period's last day, local time
+        datetime.datetime(2026, 7, 1, 0, 0, tzinfo=oslo),  # the first moment after it
+        datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC),  # 00:30 on the first day in Oslo
+    ]
+    for moment in moments:
+        Need.objects.filter(pk=need.pk).update(recorded_at=moment)
+        Measure.objects.filter(pk=measure.pk).update(proposed_at=moment)
+        assert differences(PERIOD, [world.scope, Scope("country", "NO")]) == [], moment
 
 
 def test_the_batch_still_computes_other_scopes_one_by_one():
