@@ -75,10 +75,9 @@ def _selects(scope: Scope, cell: Cell, regions: dict[str, set[int]]) -> bool:
 def _total(parts: Sequence[Part], indicator: Indicator, period: Period) -> Value:
     if not parts:
         return indicator.empty
-    total = parts[0]
-    for part in parts[1:]:
-        total = total + part
-    return total.value(period)
+    if any(type(part) is not type(parts[0]) for part in parts):
+        raise TypeError(f"The cells of {indicator.key} hold parts of different kinds.")
+    return type(parts[0]).combine(parts).value(period)
 
 
 def measure_all(

@@ -21,7 +21,7 @@ Each counts within ``cases_in(scope)`` and says which day puts something in the 
 - programme places used: places taken (a place from a day in the period) over the programmes'
   annual places for the period's length.
 
-Most have a grouped variant (``Indicator.grouped``, the functions ending in ``_by_cell``): the same
+Each has a grouped variant (``Indicator.grouped``, the functions ending in ``_by_cell``): the same
 count for every case's country and prison at once, one or a few queries for the whole period,
 from which ``insight.batch`` puts together each country, region and prison. Each repeats its
 ``compute``'s filters over every case instead of a scope's; ``insight/tests/test_batch.py``

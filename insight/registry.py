@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import statistics
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -78,6 +78,14 @@ class Part:
     def value(self, period: Period) -> Value:
         raise NotImplementedError
 
+    @classmethod
+    def combine(cls, parts: Sequence[Part]) -> Part:
+        """The sum of several parts (at least one); a kind that keeps values joins them in one go."""
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part
+        return total
+
 
 @dataclass(frozen=True)
 class Tally(Part):
@@ -105,6 +113,10 @@ class Days(Part):
         if not isinstance(other, Days):
             return NotImplemented
         return Days(self.values + other.values)
+
+    @classmethod
+    def combine(cls, parts: Sequence[Part]) -> Days:
+        return Days(tuple(value for part in parts if isinstance(part, Days) for value in part.values))
 
     def value(self, period: Period) -> Median:
         return Median(statistics.median(self.values) if self.values else None, len(self.values))
@@ -141,6 +153,13 @@ class Answers(Part):
         if not isinstance(other, Answers):
             return NotImplemented
         return Answers(self.yes | other.yes, self.answered | other.answered)
+
+    @classmethod
+    def combine(cls, parts: Sequence[Part]) -> Answers:
+        answers = [part for part in parts if isinstance(part, Answers)]
+        return Answers(
+            frozenset().union(*(part.yes for part in answers)), frozenset().union(*(part.answered for part in answers))
+        )
 
     def value(self, period: Period) -> Count:
         return Count(len(self.yes), len(self.answered))
