@@ -9,6 +9,11 @@ registers it (``register``) from its ``AppConfig.ready``; this module only keeps
 that measurements, the report and the retention check (issue 24) read every indicator in one
 place. Values are plain counts, never shares: the share, its interval and whether it may be
 shown (``insight.privacy``) are worked out from the counts.
+
+An indicator may also say how to count every prison at once (``grouped``: its count by cell, a
+case's country and prison, in parts that add up), so that the nightly measurement of every
+country, region and prison asks the database once per indicator, not once per scope
+(``insight.batch``). ``compute`` stays the definition; the two are checked to agree.
 """
 
 from __future__ import annotations

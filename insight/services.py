@@ -3,9 +3,9 @@
 ``measurement_start`` opens a measurement (state "running") for a scope and a period;
 ``measurement_step`` measures the indicators not yet measured, one after another until a
 time budget is spent, and closes the measurement when the last is in (the analyst's page
-calls it from its progress poll; ``measurement_take`` runs it to the end, for the nightly
-command). ``measurements_record`` writes those whose values were counted for many scopes at once
-(``insight.batch``, the nightly command), done in one go. ``baseline_mark`` makes a done
+calls it from its progress poll; ``measurement_take`` runs it to the end). ``measurements_record``
+writes those whose values were counted for many scopes at once (``insight.batch``: the nightly
+command), done in one go. ``baseline_mark`` makes a done
 measurement its scope's baseline.
 """
 
