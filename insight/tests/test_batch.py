@@ -14,9 +14,11 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db.models import Count as Rows
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind, SecurityLevel
 from cases.models import Case
@@ -27,6 +29,7 @@ from insight.management.commands.measure import every_scope
 from insight.models import Measurement
 from insight.registry import Count, Indicator, Median, Period, Tally, Value, indicator, indicators
 from insight.scopes import Scope
+from insight.services import measurements_record
 from insight.tests.world import EXPECTED, PERIOD, build_world
 from journal.models import JournalEntry
 from needs.models import Need
@@ -238,3 +241,20 @@ def test_the_command_records_and_journals_each_measurement_once(personas):
     call_command("measure", "--start", "2026-01-01", "--end", "2026-06-30", stdout=out)
     assert f"measured 0 of {len(scopes)}" in out.getvalue()
     assert taken.count() == len(scopes) and JournalEntry.objects.filter(action="insight.measure").count() == journaled
+
+
+def test_recording_refuses_a_period_after_today_and_a_measurement_missing_an_indicator(personas):
+    today = timezone.localdate()
+    scope = Scope("country", "NO")
+    full = {each.key: each.empty for each in indicators()}
+    with pytest.raises(ValidationError):
+        measurements_record(
+            actor=personas.analyst, period=Period(today, today + datetime.timedelta(days=1)), values={scope: full}
+        )
+    missing = dict(full)
+    missing.pop("release_ready")
+    with pytest.raises(ValueError, match="every registered indicator"):
+        measurements_record(actor=personas.analyst, period=Period(today, today), values={scope: missing})
+    assert not Measurement.objects.filter(scope_kind="country", scope_key="NO", period_end=today).exists()
+    taken = measurements_record(actor=personas.analyst, period=Period(today, today), values={scope: full})
+    assert [each.scope for each in taken] == [scope] and taken[0].values.count() == len(full)
