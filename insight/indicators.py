@@ -20,16 +20,25 @@ Each counts within ``cases_in(scope)`` and says which day puts something in the 
   and by the agency that failed (the counts by code are the reentry map's, obstacles.selectors);
 - programme places used: places taken (a place from a day in the period) over the programmes'
   annual places for the period's length.
+
+Each has a grouped variant (``Indicator.grouped``, the functions ending in ``_by_cell``): the same
+count for every case's country and prison at once, one or a few queries for the whole period,
+from which ``insight.batch`` puts together each country, region and prison. Each repeats its
+``compute``'s filters over every case instead of a scope's; ``insight/tests/test_batch.py``
+checks the two agree for every indicator and scope.
 """
 
 from __future__ import annotations
 
 import datetime
 import statistics
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db.models import Count as Rows
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +47,8 @@ from cases.models import Case, Membership
 from consent.models import Consent
 from consent.selectors import held_on
 from handover.models import Transition, TransitionKind, TransitionState
-from insight.registry import Count, Indicator, Median, Period, register
+from insight.batch import shared
+from insight.registry import Cell, Count, Days, Grouped, Indicator, Median, Part, Period, Places, Tally, register
 from insight.scopes import Scope, cases_in
 from needs.models import Need
 from notices.models import Notice
@@ -213,6 +223,243 @@ def programme_places_used(scope: Scope, period: Period) -> Count:
     return Count(taken.count(), round(places * days / 365))
 
 
+# ---------------------------------------------------------------------------------------
+# The grouped variants: each the count above, by cell (country, prison), for every case at once
+
+
+def _moments(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first moment of the period and the first after it, in the project's time zone: a moment
+    lies in them exactly when its day (``__date``) lies in the period, and the database compares
+    the stored moments as they are instead of converting each to a day."""
+    start = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time()))
+    after = timezone.make_aware(datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time()))
+    return start, after
+
+
+def _cell(row: dict[str, Any], prefix: str = "case__") -> Cell:
+    """The case's cell, read through a relation to the case ("case__") or on the case itself ("")."""
+    return (row[f"{prefix}country"], row[f"{prefix}institution_id"])
+
+
+def _cell_fields(prefix: str = "case__") -> tuple[str, str]:
+    return (f"{prefix}country", f"{prefix}institution_id")
+
+
+def _tallies(rows: Iterable[dict[str, Any]], prefix: str = "case__") -> dict[Cell, Part]:
+    """Rows with ``yes`` and ``total`` per cell, as tallies."""
+    return {_cell(row, prefix): Tally(row["yes"], row["total"]) for row in rows}
+
+
+def _add(*tables: dict[Cell, Part]) -> dict[Cell, Part]:
+    cells: dict[Cell, Part] = {}
+    for table in tables:
+        for cell, part in table.items():
+            cells[cell] = cells[cell] + part if cell in cells else part
+    return cells
+
+
+def _per_cell(rows: QuerySet[Any, dict[str, Any]], numerator: bool, prefix: str = "case__") -> dict[Cell, Part]:
+    """Rows with ``n`` per cell, as the numerator (or the denominator) of a tally."""
+    return {_cell(row, prefix): Tally(row["n"], 0) if numerator else Tally(0, row["n"]) for row in rows}
+
+
+def conversation_on_time_by_cell(period: Period) -> dict[Cell, Part]:
+    rows = (
+        Deadline.objects.filter(kind=DeadlineKind.NEEDS_CONVERSATION, due_date__range=(period.start, period.end))
+        .values(*_cell_fields())
+        .annotate(total=Rows("pk"), yes=Rows("pk", filter=Q(met_on__isnull=False, met_on__lte=F("due_date"))))
+        .order_by()
+    )
+    return _tallies(rows)
+
+
+def days_to_conversation_by_cell(period: Period) -> dict[Cell, Part]:
+    rows = (
+        Case.objects.filter(intake_date__range=(period.start, period.end))
+        .annotate(first=Min("conversations__held_on", filter=Q(conversations__part=1)))
+        .filter(first__isnull=False)
+        .values_list("country", "institution_id", "intake_date", "first")
+        .order_by()
+    )
+    days: dict[Cell, list[int]] = defaultdict(list)
+    for country, prison, intake, first in rows:
+        days[(country, prison)].append(max(0, (first - intake).days))
+    return {cell: Days(tuple(values)) for cell, values in days.items()}
+
+
+def cases_with_consent_by_cell(period: Period) -> dict[Cell, Part]:
+    # "In" a list made once (PostgreSQL hashes it), not "exists" asked again for each case.
+    consented = Consent.objects.filter(held_on(period.end)).values("case_id")
+    rows = (
+        Case.objects.filter(intake_date__range=(period.start, period.end))
+        .values(*_cell_fields(""))
+        .annotate(total=Rows("pk"), yes=Rows("pk", filter=Q(pk__in=consented)))
+        .order_by()
+    )
+    return _tallies(rows, "")
+
+
+def needs_with_measure_by_cell(period: Period) -> dict[Cell, Part]:
+    # The needs with a measure not rejected, as one list (hashed), not "exists" asked for each need.
+    measured = Measure.needs.through.objects.exclude(measure__status=MeasureStatus.REJECTED).values("need_id")
+    rows = (
+        Need.objects.filter(recorded_at__gte=_moments(period)[0], recorded_at__lt=_moments(period)[1])
+        .values(*_cell_fields())
+        .annotate(total=Rows("pk"), yes=Rows("pk", filter=Q(pk__in=measured)))
+        .order_by()
+    )
+    return _tallies(rows)
+
+
+def measures_on_time_by_cell(period: Period) -> dict[Cell, Part]:
+    rows = (
+        Measure.objects.filter(status__in=sorted(PLAN_STATUSES), due_date__range=(period.start, period.end))
+        .values(*_cell_fields())
+        .annotate(
+            total=Rows("pk"),
+            yes=Rows("pk", filter=Q(status=MeasureStatus.DONE, done_on__isnull=False, done_on__lte=F("due_date"))),
+        )
+        .order_by()
+    )
+    return _tallies(rows)
+
+
+def proposals_per_member_by_cell(period: Period) -> dict[Cell, Part]:
+    proposed = (
+        Measure.objects.filter(proposed_at__gte=_moments(period)[0], proposed_at__lt=_moments(period)[1])
+        .values(*_cell_fields())
+        .annotate(n=Rows("pk"))
+        .order_by()
+    )
+    members = (
+        Membership.objects.filter(accepted_at__isnull=False, start_date__lte=period.end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+        .values(*_cell_fields())
+        .annotate(n=Rows("pk"))
+        .order_by()
+    )
+    return _add(_per_cell(proposed, numerator=True), _per_cell(members, numerator=False))
+
+
+def _every_release(period: Period) -> QuerySet[Transition]:
+    return Transition.objects.filter(
+        kind__in=RELEASE_KINDS, state=TransitionState.COMPLETED, completed_on__range=(period.start, period.end)
+    )
+
+
+def releases_ready_by_cell(period: Period) -> dict[Cell, Part]:
+    releases = _every_release(period)
+    day_of: dict[int, datetime.date] = {}
+    cell_of: dict[int, Cell] = {}
+    for pk, day, country, prison in releases.values_list(
+        "pk", "completed_on", "case__country", "case__institution_id"
+    ).order_by():
+        if day is not None:
+            day_of[pk], cell_of[pk] = day, (country, prison)
+    in_place: dict[int, set[str]] = {pk: set() for pk in day_of}
+    items = ReadinessItem.objects.filter(
+        transition__in=releases.values("pk"), key__in=[str(key) for key in ON_THE_DAY]
+    ).order_by()
+    for transition_id, key, state, done_on in items.values_list("transition_id", "key", "state", "done_on"):
+        if transition_id in day_of and (
+            state == ReadinessState.NOT_NEEDED
+            or (state == ReadinessState.DONE and done_on is not None and done_on <= day_of[transition_id])
+        ):
+            in_place[transition_id].add(key)
+    cells: dict[Cell, Part] = {}
+    for pk, keys in in_place.items():
+        part = Tally(1 if len(keys) == len(ON_THE_DAY) else 0, 1)
+        cells[cell_of[pk]] = cells[cell_of[pk]] + part if cell_of[pk] in cells else part
+    return cells
+
+
+def nav_notice_days_by_cell(period: Period) -> dict[Cell, Part]:
+    """``_nav_notice_days`` for every release of the period, by cell."""
+    releases = _every_release(period)
+    rows = [
+        (case_id, day, (country, prison))
+        for case_id, day, country, prison in releases.values_list(
+            "case_id", "completed_on", "case__country", "case__institution_id"
+        ).order_by()
+        if day is not None
+    ]
+    cases = releases.values("case_id")
+    told: dict[int, list[datetime.date]] = {}
+    for case_id, day in (
+        ReleaseNotice.objects.filter(case__in=cases, recipient=NoticeRecipient.NAV)
+        .values_list("case_id", "told_on")
+        .order_by()
+    ):
+        told.setdefault(case_id, []).append(day)
+    for case_id, at in (
+        Notice.objects.filter(case__in=cases, agency__kind=AgencyKind.NAV, delivered_at__isnull=False)
+        .values_list("case_id", "delivered_at")
+        .order_by()
+    ):
+        if at is not None:
+            told.setdefault(case_id, []).append(at.date())
+    days: dict[Cell, list[int]] = defaultdict(list)
+    for case_id, released, cell in rows:
+        before = [day for day in told.get(case_id, []) if day <= released]
+        days[cell].append((released - min(before)).days if before else 0)
+    return {cell: Days(tuple(values)) for cell, values in days.items()}
+
+
+def handovers_with_overlap_by_cell(period: Period) -> dict[Cell, Part]:
+    rows = (
+        Transition.objects.filter(state=TransitionState.COMPLETED, completed_on__range=(period.start, period.end))
+        .values(*_cell_fields())
+        .annotate(total=Rows("pk"), yes=Rows("pk", filter=Q(handover_gap=False)))
+        .order_by()
+    )
+    return _tallies(rows)
+
+
+def _obstacles_by_cell(period: Period) -> dict[tuple[Cell, str | None], int]:
+    """The obstacles that happened in the period, by cell and the agency that failed (one query for all eight)."""
+    rows = (
+        Obstacle.objects.filter(happened_on__range=(period.start, period.end))
+        .values(*_cell_fields(), "failed_agency")
+        .annotate(n=Rows("pk"))
+        .order_by()
+    )
+    return {(_cell(row), row["failed_agency"]): row["n"] for row in rows}
+
+
+def _open_by_cell(period: Period) -> dict[Cell, int]:
+    rows = Case.objects.filter(_open_in(period)).values(*_cell_fields("")).annotate(n=Rows("pk")).order_by()
+    return {_cell(row, ""): row["n"] for row in rows}
+
+
+def _obstacles_per_case_by_cell(agency: str | None) -> Grouped:
+    def grouped(period: Period) -> dict[Cell, Part]:
+        obstacles = shared(("obstacles", period), lambda: _obstacles_by_cell(period))
+        cells: dict[Cell, Part] = {
+            cell: Tally(0, n) for cell, n in shared(("open cases", period), lambda: _open_by_cell(period)).items()
+        }
+        for (cell, failed), n in obstacles.items():
+            if agency is None or failed == agency:
+                cells[cell] = cells[cell] + Tally(n, 0) if cell in cells else Tally(n, 0)
+        return cells
+
+    return grouped
+
+
+def programme_places_used_by_cell(period: Period) -> dict[Cell, Part]:
+    rows = (
+        Enrolment.objects.filter(place_from__range=(period.start, period.end))
+        .values(*_cell_fields(), "programme_id", "programme__annual_places")
+        .annotate(n=Rows("pk"))
+        .order_by()
+    )
+    cells: dict[Cell, Part] = {}
+    for row in rows:
+        part = Places(row["n"], frozenset({(row["programme_id"], row["programme__annual_places"] or 0)}))
+        cell = _cell(row)
+        cells[cell] = cells[cell] + part if cell in cells else part
+    return cells
+
+
 def _register() -> None:
     register(
         Indicator(
@@ -228,6 +475,7 @@ def _register() -> None:
             source=SEED_004,
             group="process",
             compute=conversation_on_time,
+            grouped=conversation_on_time_by_cell,
         )
     )
     register(
@@ -244,6 +492,7 @@ def _register() -> None:
             source=SEED_004,
             group="process",
             compute=days_to_conversation,
+            grouped=days_to_conversation_by_cell,
             kind="median",
         )
     )
@@ -261,6 +510,7 @@ def _register() -> None:
             source=SEED_001,
             group="process",
             compute=cases_with_consent,
+            grouped=cases_with_consent_by_cell,
         )
     )
     register(
@@ -274,6 +524,7 @@ def _register() -> None:
             source=SEED_001,
             group="process",
             compute=needs_with_measure,
+            grouped=needs_with_measure_by_cell,
         )
     )
     register(
@@ -287,6 +538,7 @@ def _register() -> None:
             source=SEED_001,
             group="process",
             compute=measures_on_time,
+            grouped=measures_on_time_by_cell,
         )
     )
     register(
@@ -302,6 +554,7 @@ def _register() -> None:
             source=SEED_001,
             group="process",
             compute=proposals_per_member,
+            grouped=proposals_per_member_by_cell,
             kind="rate",
         )
     )
@@ -320,6 +573,7 @@ def _register() -> None:
             source=SEED_002,
             group="release",
             compute=releases_ready,
+            grouped=releases_ready_by_cell,
         )
     )
     register(
@@ -336,6 +590,7 @@ def _register() -> None:
             source=SEED_000,
             group="release",
             compute=nav_notice_days,
+            grouped=nav_notice_days_by_cell,
             kind="median",
         )
     )
@@ -353,6 +608,7 @@ def _register() -> None:
             source=SEED_002,
             group="release",
             compute=handovers_with_overlap,
+            grouped=handovers_with_overlap_by_cell,
         )
     )
     register(
@@ -366,6 +622,7 @@ def _register() -> None:
             source=SEED_001,
             group="obstacles",
             compute=_obstacles_per_case(None),
+            grouped=_obstacles_per_case_by_cell(None),
             kind="rate",
         )
     )
@@ -383,6 +640,7 @@ def _register() -> None:
                 source=SEED_001,
                 group="obstacles",
                 compute=_obstacles_per_case(agency),
+                grouped=_obstacles_per_case_by_cell(agency),
                 kind="rate",
             )
         )
@@ -400,6 +658,7 @@ def _register() -> None:
             source=_("Københavns Kommune, the Exit programme (memo to the committees), 2015"),
             group="programmes",
             compute=programme_places_used,
+            grouped=programme_places_used_by_cell,
             kind="rate",
         )
     )

@@ -9,12 +9,18 @@ registers it (``register``) from its ``AppConfig.ready``; this module only keeps
 that measurements, the report and the retention check (issue 24) read every indicator in one
 place. Values are plain counts, never shares: the share, its interval and whether it may be
 shown (``insight.privacy``) are worked out from the counts.
+
+An indicator may also say how to count every prison at once (``grouped``: its count by cell, a
+case's country and prison, in parts that add up), so that the nightly measurement of every
+country, region and prison asks the database once per indicator, not once per scope
+(``insight.batch``). ``compute`` stays the definition; the two are checked to agree.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import statistics
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -61,6 +67,112 @@ class Median:
 
 Value = Count | Median
 
+#: A cell of a grouped count (``Indicator.grouped``): a case's country and its prison (None when
+#: it has none). A prison's value is its cells', a region's the cells of its prisons, a country's
+#: the cells of that country (``insight.batch``).
+Cell = tuple[str | None, int | None]
+
+
+class Part:
+    """What one cell holds of an indicator's count. The parts of one indicator add up: the sum of a
+    scope's cells gives what ``compute`` counts over the scope."""
+
+    def __add__(self, other: Part) -> Part:
+        raise NotImplementedError
+
+    def value(self, period: Period) -> Value:
+        raise NotImplementedError
+
+    @classmethod
+    def combine(cls, parts: Sequence[Part]) -> Part:
+        """The sum of several parts (at least one); a kind that keeps values joins them in one go."""
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part
+        return total
+
+
+@dataclass(frozen=True)
+class Tally(Part):
+    """Counts: a numerator and a denominator, each summed."""
+
+    numerator: int = 0
+    denominator: int = 0
+
+    def __add__(self, other: Part) -> Tally:
+        if not isinstance(other, Tally):
+            return NotImplemented
+        return Tally(self.numerator + other.numerator, self.denominator + other.denominator)
+
+    def value(self, period: Period) -> Count:
+        return Count(self.numerator, self.denominator)
+
+
+@dataclass(frozen=True)
+class Days(Part):
+    """The values a median is taken of (days): they are kept, not summed."""
+
+    values: tuple[int, ...] = ()
+
+    def __add__(self, other: Part) -> Days:
+        if not isinstance(other, Days):
+            return NotImplemented
+        return Days(self.values + other.values)
+
+    @classmethod
+    def combine(cls, parts: Sequence[Part]) -> Days:
+        return Days(tuple(value for part in parts if isinstance(part, Days) for value in part.values))
+
+    def value(self, period: Period) -> Median:
+        return Median(statistics.median(self.values) if self.values else None, len(self.values))
+
+
+@dataclass(frozen=True)
+class Places(Part):
+    """Programme places taken, and the programmes taken from with their annual places (a set: a
+    programme two prisons took places in offers its places once)."""
+
+    taken: int = 0
+    programmes: frozenset[tuple[int, int]] = frozenset()
+
+    def __add__(self, other: Part) -> Places:
+        if not isinstance(other, Places):
+            return NotImplemented
+        return Places(self.taken + other.taken, self.programmes | other.programmes)
+
+    def value(self, period: Period) -> Count:
+        places = sum(annual for _programme, annual in self.programmes)
+        days = (period.end - period.start).days + 1
+        return Count(self.taken, round(places * days / 365))
+
+
+@dataclass(frozen=True)
+class Answers(Part):
+    """Survey responses by id, those that said yes and all that answered (sets: a response that
+    counts in two cells of a scope counts once)."""
+
+    yes: frozenset[Hashable] = frozenset()
+    answered: frozenset[Hashable] = frozenset()
+
+    def __add__(self, other: Part) -> Answers:
+        if not isinstance(other, Answers):
+            return NotImplemented
+        return Answers(self.yes | other.yes, self.answered | other.answered)
+
+    @classmethod
+    def combine(cls, parts: Sequence[Part]) -> Answers:
+        answers = [part for part in parts if isinstance(part, Answers)]
+        return Answers(
+            frozenset().union(*(part.yes for part in answers)), frozenset().union(*(part.answered for part in answers))
+        )
+
+    def value(self, period: Period) -> Count:
+        return Count(len(self.yes), len(self.answered))
+
+
+#: An indicator counted once for every cell of a period (``insight.batch``).
+Grouped = Callable[[Period], dict[Cell, Part]]
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -74,6 +186,14 @@ class Indicator:
     group: Group
     compute: Callable[[Scope, Period], Value]
     kind: Literal["share", "rate", "median"] = "share"
+    #: The same count for every prison at once, by cell (optional; ``compute`` stays the
+    #: definition, and ``insight/tests/test_batch.py`` checks the two agree for every scope).
+    grouped: Grouped | None = None
+
+    @property
+    def empty(self) -> Value:
+        """The value of a scope with nothing to count."""
+        return Median(None, 0) if self.kind == "median" else Count(0, 0)
 
 
 _INDICATORS: dict[str, Indicator] = {}

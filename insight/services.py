@@ -3,13 +3,17 @@
 ``measurement_start`` opens a measurement (state "running") for a scope and a period;
 ``measurement_step`` measures the indicators not yet measured, one after another until a
 time budget is spent, and closes the measurement when the last is in (the analyst's page
-calls it from its progress poll; ``measurement_take`` runs it to the end, for the nightly
-command). ``baseline_mark`` makes a done measurement its scope's baseline.
+calls it from its progress poll; ``measurement_take`` runs it to the end). ``measurements_record``
+writes those whose values were counted for many scopes at once (``insight.batch``: the nightly
+command), done in one go. ``baseline_mark`` makes a done
+measurement its scope's baseline.
 """
 
 from __future__ import annotations
 
+import datetime
 import time
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,10 +22,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from insight.models import Baseline, MeasuredValue, Measurement, MeasurementState
-from insight.registry import Count, Median, Period, indicators
+from insight.registry import Count, Median, Period, Value, indicators
 from insight.scopes import Scope
 from insight.statistics import wilson
-from journal.services import record_change
+from journal.services import record_change, record_changes
 
 #: Seconds one step may spend before it hands back (the page polls again).
 STEP_BUDGET = 2.0
@@ -113,6 +117,72 @@ def measurement_take(*, actor: User, scope: Scope, period: Period, nightly: bool
     while not measurement.done:
         measurement = measurement_step(measurement, budget=float("inf"))
     return measurement
+
+
+def measurements_record(
+    *,
+    actor: User,
+    period: Period,
+    values: Mapping[Scope, Mapping[str, Value]],
+    nightly: bool = False,
+    started_at: datetime.datetime | None = None,
+) -> list[Measurement]:
+    """Record whole measurements at once, one per scope: the values of every registered indicator,
+    counted already (``insight.batch``).
+
+    Each is done when written (its values never change afterwards, as with ``measurement_take``)
+    and journaled like ``measurement_start``; all in one transaction, so a failure leaves none of
+    them. ``started_at``: when the counting began (by default now).
+    """
+    if period.end > timezone.localdate():
+        raise ValidationError(_("A period cannot end after today."))
+    registered = indicators()
+    keys = {indicator.key for indicator in registered}
+    if any(set(measured) != keys for measured in values.values()):
+        # A caller's mistake, never the user's input: no words for a page.
+        raise ValueError("A measurement holds a value for every registered indicator, and only those.")
+    now = timezone.now()
+    with transaction.atomic():
+        measurements = Measurement.objects.bulk_create(
+            Measurement(
+                scope_kind=scope.kind,
+                scope_key=scope.key,
+                period_start=period.start,
+                period_end=period.end,
+                nightly=nightly,
+                state=MeasurementState.DONE,
+                expected=len(registered),
+                started_at=started_at or now,
+                taken_at=now,
+                taken_by=actor,
+            )
+            for scope in values
+        )
+        rows = []
+        for measurement, measured in zip(measurements, values.values(), strict=True):
+            for indicator in registered:
+                row = _value(indicator.key, indicator.kind, measured[indicator.key])
+                row.measurement = measurement
+                rows.append(row)
+        MeasuredValue.objects.bulk_create(rows)
+        record_changes(
+            actor=actor,
+            action="insight.measure",
+            changes=[
+                (
+                    measurement,
+                    None,
+                    {
+                        "scope_kind": measurement.scope_kind,
+                        "period_start": period.start.isoformat(),
+                        "period_end": period.end.isoformat(),
+                        "state": MeasurementState.DONE.value,
+                    },
+                )
+                for measurement in measurements
+            ],
+        )
+    return measurements
 
 
 def baseline_mark(*, actor: User, measurement: Measurement) -> Baseline:

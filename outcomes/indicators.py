@@ -7,14 +7,17 @@ inside its period is left out, never counted as a success or a failure.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from insight.registry import Count, Indicator, Period, register
+from cases.models import Case
+from insight.batch import shared
+from insight.registry import Cell, Count, Grouped, Indicator, Part, Period, Tally, register
 from insight.scopes import Scope
-from outcomes.cohorts import PERIOD_BY_KEY, count, releases
+from outcomes.cohorts import PERIOD_BY_KEY, Release, count, releases, releases_of
 
 EXIT = _("Københavns Kommune: «Udvikling og tilpasning af Exitprogrammet» (2015)")
 KDI = _(
@@ -28,6 +31,33 @@ def _compute(key: str) -> Callable[[Scope, Period], Count]:
         return count(releases(scope, period.start, period.end), PERIOD_BY_KEY[key], timezone.localdate())
 
     return compute
+
+
+def _releases_by_cell(period: Period) -> dict[Cell, list[Release]]:
+    """Every release of the period with its outcomes, by the case's country and prison."""
+    released = Case.objects.filter(released_on__gte=period.start, released_on__lte=period.end)
+    cell_of: dict[int, Cell] = {
+        pk: (country, prison)
+        for pk, country, prison in released.values_list("pk", "country", "institution_id").order_by()
+    }
+    by_cell: dict[Cell, list[Release]] = defaultdict(list)
+    for release in releases_of(released):
+        by_cell[cell_of[release.case_id]].append(release)
+    return by_cell
+
+
+def _grouped(key: str) -> Grouped:
+    """``_compute`` for every release of the period at once, by cell (the three outcomes share the releases)."""
+
+    def grouped(period: Period) -> dict[Cell, Part]:
+        today = timezone.localdate()
+        cells: dict[Cell, Part] = {}
+        for cell, items in shared(("outcomes.releases", period), lambda: _releases_by_cell(period)).items():
+            counted = count(items, PERIOD_BY_KEY[key], today)
+            cells[cell] = Tally(counted.numerator, counted.denominator)
+        return cells
+
+    return grouped
 
 
 WORK_OR_EDUCATION = register(
@@ -44,6 +74,7 @@ WORK_OR_EDUCATION = register(
         source=EXIT,
         group="outcomes",
         compute=_compute("3m"),
+        grouped=_grouped("3m"),
     )
 )
 NO_NEW_CHARGE = register(
@@ -60,6 +91,7 @@ NO_NEW_CHARGE = register(
         source=EXIT,
         group="outcomes",
         compute=_compute("1y"),
+        grouped=_grouped("1y"),
     )
 )
 NEW_SENTENCE = register(
@@ -76,5 +108,6 @@ NEW_SENTENCE = register(
         source=KDI,
         group="outcomes",
         compute=_compute("2y"),
+        grouped=_grouped("2y"),
     )
 )

@@ -8,12 +8,16 @@ these count it from the short surveys. Each counts the responses answered within
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
+from uuid import UUID
 
 from django.utils.translation import gettext_lazy as _
 
-from insight.registry import Count, Indicator, Period, register
+from insight.batch import shared
+from insight.registry import Answers, Cell, Count, Grouped, Indicator, Part, Period, register
 from insight.scopes import Scope
+from surveys.models import Response, ResponseAnswer, ResponseScope
 from surveys.questions import Answer, Kind
 from surveys.selectors import answer_counts
 
@@ -31,6 +35,52 @@ def yes_share(kind: str, question: str) -> Callable[[Scope, Period], Count]:
     return compute
 
 
+def _answers_by_cell(kind: str, period: Period) -> dict[str, dict[Cell, Part]]:
+    """For each question of the survey, the answers of the period by cell (two queries for all questions).
+
+    A response counts in the cells of each country and each prison it names (in practice one of
+    each; one with no prison counts in its country only). The parts keep the responses' ids, so a
+    scope that takes two cells of one response counts it once, as ``responses_in`` does.
+    """
+    ids = Response.objects.filter(kind=kind, answered_on__gte=period.start, answered_on__lte=period.end).values("pk")
+    countries: dict[UUID, set[str | None]] = defaultdict(set)
+    prisons: dict[UUID, set[int | None]] = defaultdict(set)
+    for response_id, scope_kind, key in (
+        ResponseScope.objects.filter(response__in=ids, kind__in=["country", "prison"])
+        .values_list("response_id", "kind", "key")
+        .order_by()
+    ):
+        if scope_kind == "country":
+            countries[response_id].add(key)
+        elif key.isdigit() and str(int(key)) == key:  # as ``responses_in`` matches the prison's key
+            prisons[response_id].add(int(key))
+    yes: dict[str, dict[Cell, set[UUID]]] = defaultdict(lambda: defaultdict(set))
+    answered: dict[str, dict[Cell, set[UUID]]] = defaultdict(lambda: defaultdict(set))
+    for response_id, question, answer in (
+        ResponseAnswer.objects.filter(response__in=ids, answer__in=Answer.values)
+        .values_list("response_id", "question", "answer")
+        .order_by()
+    ):
+        for country in countries.get(response_id) or {None}:
+            for prison in prisons.get(response_id) or {None}:
+                answered[question][(country, prison)].add(response_id)
+                if answer == Answer.YES:
+                    yes[question][(country, prison)].add(response_id)
+    return {
+        question: {cell: Answers(frozenset(yes[question][cell]), frozenset(ids)) for cell, ids in cells.items()}
+        for question, cells in answered.items()
+    }
+
+
+def yes_share_by_cell(kind: str, question: str) -> Grouped:
+    """``yes_share`` for every response of the period at once, by cell (the questions of a survey share the reads)."""
+
+    def grouped(period: Period) -> dict[Cell, Part]:
+        return shared(("surveys", kind, period), lambda: _answers_by_cell(kind, period)).get(question, {})
+
+    return grouped
+
+
 PERSON_SATISFIED = register(
     Indicator(
         key="survey_person_satisfied",
@@ -45,6 +95,7 @@ PERSON_SATISFIED = register(
         source=SOURCE,
         group="satisfaction",
         compute=yes_share(Kind.PERSON, "satisfied"),
+        grouped=yes_share_by_cell(Kind.PERSON, "satisfied"),
     )
 )
 PERSON_KNOWS_NEXT = register(
@@ -60,6 +111,7 @@ PERSON_KNOWS_NEXT = register(
         source=SOURCE,
         group="satisfaction",
         compute=yes_share(Kind.PERSON, "knows_next"),
+        grouped=yes_share_by_cell(Kind.PERSON, "knows_next"),
     )
 )
 PERSON_HEARD = register(
@@ -75,6 +127,7 @@ PERSON_HEARD = register(
         source=SOURCE,
         group="satisfaction",
         compute=yes_share(Kind.PERSON, "heard"),
+        grouped=yes_share_by_cell(Kind.PERSON, "heard"),
     )
 )
 STAFF_SATISFIED = register(
@@ -91,6 +144,7 @@ STAFF_SATISFIED = register(
         source=SOURCE,
         group="satisfaction",
         compute=yes_share(Kind.STAFF, "satisfied"),
+        grouped=yes_share_by_cell(Kind.STAFF, "satisfied"),
     )
 )
 STAFF_COOPERATION = register(
@@ -106,5 +160,6 @@ STAFF_COOPERATION = register(
         source=SOURCE,
         group="satisfaction",
         compute=yes_share(Kind.STAFF, "cooperation"),
+        grouped=yes_share_by_cell(Kind.STAFF, "cooperation"),
     )
 )
