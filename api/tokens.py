@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 import jwt
 from django.conf import settings
+from django.utils import timezone
 
 ALGORITHMS = ["RS256", "ES256"]
 #: Seconds of clock difference allowed between the issuer and us.
@@ -112,7 +112,7 @@ def _remembered(cache_key: tuple[str, ...]) -> Claims | None:
         if found is None:
             return None
         expires, not_before, claims = found
-        now = time.time()
+        now = timezone.now().timestamp()  # the project clock (core.clock), as the token library reads it
         if not (not_before - LEEWAY <= now < expires + LEEWAY):
             del _checked[cache_key]
             return None

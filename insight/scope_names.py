@@ -9,6 +9,7 @@ country an existing scope lies in (None when it does not exist), which the acces
 from __future__ import annotations
 
 from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import Agency, AgencyKind, Country
@@ -81,6 +82,38 @@ def label(scope: Scope) -> StrOrPromise:
         programme = Programme.objects.filter(slug=scope.key).first()
         return programme.name if programme is not None else scope.key
     return str(scope)
+
+
+def choices(scopes: list[Scope]) -> list[tuple[str, str]]:
+    """Each scope as «kind:key» with its words, for a page's chooser: two queries, whatever their number.
+
+    The same words as ``label`` reads one by one; a programme says it is one («Programme: Exit»),
+    beside the prisons and regions of the same list.
+    """
+    agency_ids = {
+        int(scope.key.partition(":")[0])
+        for scope in scopes
+        if scope.kind in ("prison", "unit", "agency") and scope.key.partition(":")[0].isdigit()
+    }
+    slugs = {scope.key for scope in scopes if scope.kind == "programme"}
+    agencies = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name")) if agency_ids else {}
+    programmes = dict(Programme.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+    found = []
+    for scope in scopes:
+        if scope.kind == "country" and scope.key in Country.values:
+            words = str(Country(scope.key).label)
+        elif scope.kind == "region" and scope.key in Region.values:
+            words = str(Region(scope.key).label)
+        elif scope.kind == "programme":
+            words = _("Programme: %(name)s") % {"name": programmes.get(scope.key, scope.key)}
+        elif scope.kind in ("prison", "unit", "agency") and scope.key.partition(":")[0].isdigit():
+            pk, _sep, unit = scope.key.partition(":")
+            name = agencies.get(int(pk), scope.key)
+            words = f"{name}, {unit}" if unit else name
+        else:
+            words = str(scope)
+        found.append((str(scope), words))
+    return found
 
 
 def named_scopes(country: str | None) -> list[Scope]:

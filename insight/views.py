@@ -24,7 +24,7 @@ from accounts.models import User
 from insight.forms import TakeForm
 from insight.models import Measurement
 from insight.registry import Period
-from insight.scope_names import label, parse
+from insight.scope_names import choices, label, parse
 from insight.scopes import Scope
 from insight.selectors import Figure, Row, baseline, comparison, latest, measurements_of
 from insight.services import baseline_mark, measurement_start, measurement_step
@@ -150,7 +150,7 @@ def _index_page(
         {
             "scope": scope,
             "scope_text": str(scope),
-            "choices": [(str(choice), label(choice)) for choice in scopes_for(request.user)],
+            "choices": choices(scopes_for(request.user)),
             "measurements": list(measurements_of(scope).select_related("taken_by")[:LISTED]),
             "baseline": base,
             "latest": last,

@@ -18,9 +18,9 @@ from access.decorators import AuthenticatedHttpRequest, case_view, signed_in
 from access.insight import may_see, scopes_for, sees_figures
 from access.policy import Ability, CaseAccess
 from access.surveys import answers_staff_survey, enters_paper
-from accounts.models import Agency, Country
 from core.pdf import render_pdf
 from core.posting import post_form
+from insight.scope_names import choices
 from insight.scopes import Scope
 from surveys import selectors
 from surveys.forms import AnswersForm, PaperForm
@@ -157,20 +157,10 @@ def figures(request: AuthenticatedHttpRequest) -> HttpResponse:
     period = selectors.last_four_quarters(timezone.localdate())
     context: dict[str, Any] = {
         "scope": scope,
-        "scopes": allowed,
-        "scope_label": scope_label,
+        "choices": choices(allowed),
         "period": period,
         "person": selectors.survey_figures(scope, Kind.PERSON, period),
         "staff": selectors.survey_figures(scope, Kind.STAFF, period),
         "moments": Moment,
     }
     return render(request, "surveys/figures.html", context)
-
-
-def scope_label(scope: Scope) -> str:
-    if scope.kind == "country":
-        return str(Country(scope.key).label) if scope.key in Country.values else scope.key
-    if scope.kind in ("prison", "agency"):
-        name = Agency.objects.filter(pk=int(scope.key)).values_list("name", flat=True).first()
-        return name or scope.key
-    return scope.key

@@ -200,8 +200,9 @@ SERVICES: dict[str, Service] = {
             "INSERT journal_journalentry",
             "UPDATE cases_case",
             "INSERT journal_journalentry",
-            # readiness_create: ten items, each with its entry
-            *("INSERT release_readinessitem", "INSERT journal_journalentry") * 10,
+            # readiness_create: the ten items in one INSERT, then an entry for each
+            "INSERT release_readinessitem",
+            *("INSERT journal_journalentry",) * 10,
             # transition_complete
             "UPDATE handover_transition",
             "INSERT journal_journalentry",
@@ -209,8 +210,9 @@ SERVICES: dict[str, Service] = {
             "INSERT journal_journalentry",
             # release.sudden
             "INSERT journal_journalentry",
-            # readiness_mark_urgent: every missing item
-            *("UPDATE release_readinessitem", "INSERT journal_journalentry") * 10,
+            # readiness_mark_urgent: every missing item in one UPDATE, then an entry for each
+            "UPDATE release_readinessitem",
+            *("INSERT journal_journalentry",) * 10,
         ),
     ),
     "transition completion": Service(
