@@ -196,6 +196,7 @@ TABLE = {
     "api:event_released": "405 405 405 405",
     "api:event_transferred": "405 405 405 405",
     "api:event_notice_acknowledged": "405 405 405 405",
+    "api:event_batch": "405 405 405 405",
     "api:cases": "401 401 401 401",
     "api:case": "401 401 401 401",
 }

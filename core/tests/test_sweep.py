@@ -9,6 +9,12 @@ import conftest
 from core.tests import sweep
 
 
+@pytest.fixture(autouse=True)
+def no_browser_variable(monkeypatch):
+    """The tests below set what they read: CI's run on PostgreSQL sets OVERGANG_NO_BROWSER for the whole run."""
+    monkeypatch.delenv(sweep.NO_BROWSER_VARIABLE, raising=False)
+
+
 class Item:
     """What the collection hook reads of a collected test."""
 
