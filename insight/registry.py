@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import statistics
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -73,15 +74,15 @@ Value = Count | Median
 Cell = tuple[str | None, int | None]
 
 
-class Part:
+class Part(ABC):
     """What one cell holds of an indicator's count. The parts of one indicator add up: the sum of a
     scope's cells gives what ``compute`` counts over the scope."""
 
-    def __add__(self, other: Part) -> Part:
-        raise NotImplementedError
+    @abstractmethod
+    def __add__(self, other: Part) -> Part: ...
 
-    def value(self, period: Period) -> Value:
-        raise NotImplementedError
+    @abstractmethod
+    def value(self, period: Period) -> Value: ...
 
     @classmethod
     def combine(cls, parts: Sequence[Part]) -> Part:
