@@ -68,6 +68,7 @@ from django.utils import timezone  # noqa: E402  (the one clock; reads settings.
 
 from bench.pages import NATIONAL_PEAK_RATE  # noqa: E402
 from bench.report import compare, render  # noqa: E402
+from core.scratch_database import drop_database as drop_through  # noqa: E402
 
 
 def env_int(name: str, default: int) -> int:
@@ -155,16 +156,7 @@ def recreate_database(name: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
-        # An autovacuum worker on the old database belongs to the superuser, and our role may not
-        # end it (InsufficientPrivilege); it finishes within seconds, so try again a few times.
-        for attempt in range(10):
-            try:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                break
-            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
-                if attempt == 9:
-                    raise
-                time.sleep(3)
+        drop_through(connection, name)
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
@@ -179,7 +171,7 @@ def drop_database(name: str) -> None:
     import psycopg
 
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_through(connection, name)
 
 
 def git(*args: str) -> str:

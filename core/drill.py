@@ -38,6 +38,8 @@ from django.core.management import get_commands
 from django.db import connection
 from django.utils import timezone
 
+from core.scratch_database import drop_database
+
 #: Where ``make backup`` writes (gitignored).
 BACKUP_DIR = Path(settings.BASE_DIR) / "backups"
 REPLAY_COMMAND = "replay_deletions"
@@ -339,7 +341,7 @@ def restored(path: Path) -> Iterator[str]:
 
     name = f"restored_{os.getpid()}_{connection.settings_dict['NAME']}"[:63]
     with _pg_connect() as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        drop_database(admin, name)
         admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
         try:
             done = _run(
@@ -349,7 +351,7 @@ def restored(path: Path) -> Iterator[str]:
                 raise RuntimeError(f"pg_restore failed: {done.stderr.strip()}")
             yield _pg_url(name)
         finally:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            drop_database(admin, name)
 
 
 def _pg_url(name: str) -> str:
@@ -367,7 +369,7 @@ def _pg_drill(path: Path, source: dict[str, TableSum], after_restore: AfterResto
 
     name = f"drill_{os.getpid()}_{connection.settings_dict['NAME']}"[:63]
     with _pg_connect() as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        drop_database(admin, name)
         admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
         try:
             done = _run(
@@ -382,5 +384,5 @@ def _pg_drill(path: Path, source: dict[str, TableSum], after_restore: AfterResto
             report = DrillReport(path, source, sums)
             report.steps = _steps_on_copy(_pg_url(name))
         finally:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            drop_database(admin, name)
     return report

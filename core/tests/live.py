@@ -38,6 +38,7 @@ import pytest
 from django.conf import settings
 
 from core.clock import child_environment
+from core.scratch_database import drop_database
 from core.tests.totp_codes import Codes
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -110,7 +111,10 @@ class _Database:
 
     def drop(self) -> None:
         if self.postgres:
-            self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            import psycopg
+
+            with psycopg.connect(self.admin_url, autocommit=True) as connection:
+                drop_database(connection, self.name)
 
 
 @dataclass

@@ -6,13 +6,14 @@ only read it; the change that must be caught is made in the restored copy.
 """
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from core.drill import backup
+from core.drill import backup, restored
 from core.management.commands.restore_drill import Command as RestoreDrill
 
 
@@ -79,3 +80,35 @@ def test_backup_writes_a_file_the_database_tools_can_read(demo_world, tmp_path):
             assert copy.execute("SELECT count(*) FROM cases_case").fetchone()[0] > 0
         finally:
             copy.close()
+
+
+def restored_copy_exists(url: str) -> bool:
+    if connection.vendor != "postgresql":
+        return Path(url.removeprefix("sqlite:///")).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_database WHERE datname = %s", [url.rsplit("/", 1)[1]])
+        return cursor.fetchone()[0] == 1
+
+
+def open_session(url: str):
+    if connection.vendor != "postgresql":
+        return sqlite3.connect(url.removeprefix("sqlite:///"))
+    import psycopg
+
+    return psycopg.connect(url)
+
+
+def test_a_restored_copy_is_dropped_after_use_even_with_a_session_left_open_on_it(demo_world, tmp_path):
+    # The plain DROP DATABASE waits for other sessions and then refuses; a session of ours left
+    # open must not leave the copy behind (core/scratch_database.py). The case it was written
+    # for, an autovacuum worker on the freshly restored copy, which WITH (FORCE) may not end,
+    # cannot be brought about on cue in a test; its reproduction is in the stop's note.
+    path = backup(tmp_path)
+    with restored(path) as url:
+        assert restored_copy_exists(url)
+        left_open = open_session(url)
+        left_open.execute("SELECT 1")
+    try:
+        assert not restored_copy_exists(url)
+    finally:
+        left_open.close()
