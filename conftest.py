@@ -33,7 +33,8 @@ def pytest_collection_modifyitems(config, items):
     serve them all, and the other worker runs the rest meanwhile (``--dist loadgroup``).
 
     On a day of CI's date sweep (``OVERGANG_SWEEP=k/n``) the live-server tests and the slow
-    tests that do not turn on the day run on one of the n days each (``core.tests.sweep``).
+    tests that do not turn on the day run on one of the n days each, and those that only repeat
+    the real date's run (``sweep.REAL_DATE_ONLY``) on none (``core.tests.sweep``).
     With ``OVERGANG_NO_BROWSER=1`` (CI's run on PostgreSQL) the browser tests are left out.
     """
     live = set()
@@ -58,6 +59,9 @@ def pytest_collection_modifyitems(config, items):
     left: list[pytest.Item] = []
     for item in items:
         path = item.nodeid.split("::")[0]
+        if path in sweep.REAL_DATE_ONLY and item.nodeid not in live:
+            left.append(item)
+            continue
         shared = item.nodeid in live or path in sweep.SLOW_AND_DAY_FREE
         (left if shared and dealt[path] != day[0] else kept).append(item)
     if left:
@@ -72,7 +76,8 @@ def pytest_report_header(config):
     if day is not None:
         return (
             f"date sweep, day {day[0]} of {day[1]}: the live-server tests and the slow day-free tests"
-            f" of this day's share (core/tests/sweep.py); {sweep.SWEEP_POLICY_WORLDS} policy worlds"
+            f" of this day's share, none of the real date's only (core/tests/sweep.py);"
+            f" {sweep.SWEEP_POLICY_WORLDS} policy worlds"
         )
     return None
 

@@ -1,4 +1,5 @@
-"""The date sweep deals the slow tests out over its days: each runs on exactly one (core.tests.sweep)."""
+"""The date sweep deals the slow tests out over its days: each runs on exactly one, or on none if it
+only repeats the real date's run (core.tests.sweep)."""
 
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def collected() -> list[Item]:
         Item("new/tests/test_browser_new.py::test_new", live=True),
         Item("access/tests/test_idor_swap.py::test_swap"),
         Item("core/tests/test_templates.py::test_escape"),
+        Item("access/tests/test_url_walk.py::test_walk"),
         Item("timetable/tests/test_engine.py::test_deadline"),
         Item("timetable/tests/test_reminders.py::test_concurrent_runs", live=True),
         Item("timetable/tests/test_reminders.py::test_the_day_before"),
@@ -74,6 +76,13 @@ def test_every_file_named_exists():
         assert (Path(settings.BASE_DIR) / path).is_file(), path
 
 
+def test_the_real_date_only_files_are_slow_day_free_ones_and_not_dealt():
+    assert sweep.REAL_DATE_ONLY.issubset(sweep.SLOW_AND_DAY_FREE)
+    assert not sweep.REAL_DATE_ONLY & set(sweep.shared_files(sweep.LIVE_WEIGHTS))
+    # The walk renders every address on the day: it stays on one swept day.
+    assert "access/tests/test_url_walk.py" in sweep.shared_files(())
+
+
 def test_outside_the_sweep_every_test_runs(monkeypatch):
     monkeypatch.delenv("OVERGANG_SWEEP", raising=False)
     items, config = collected(), Config()
@@ -98,10 +107,13 @@ def test_over_the_sweep_each_shared_test_runs_on_exactly_one_day_and_the_others_
         assert "timetable/tests/test_engine.py::test_deadline" in {item.nodeid for item in items}
         assert sweep.policy_worlds() == sweep.SWEEP_POLICY_WORLDS
         assert sweep.policy_shares() == 1
-    shared = ("test_browser", "test_idor_swap", "test_templates", "test_concurrent_runs")
+    shared = ("test_browser", "test_url_walk", "test_concurrent_runs")
     assert {nodeid: count for nodeid, count in runs.items() if any(part in nodeid for part in shared)} == {
         item.nodeid: 1 for item in collected() if any(part in item.nodeid for part in shared)
     }
+    # What only repeats the real date's run runs on no swept day.
+    assert "access/tests/test_idor_swap.py::test_swap" not in runs
+    assert "core/tests/test_templates.py::test_escape" not in runs
     assert runs["timetable/tests/test_engine.py::test_deadline"] == 5
     # In a file with a live-server test, its other tests run every day.
     assert runs["timetable/tests/test_reminders.py::test_the_day_before"] == 5
