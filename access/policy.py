@@ -818,7 +818,10 @@ def reasoned_access_by_code(user: User, code: str) -> CaseAccess | None:
     """The look with a reason the user holds on the case of this code now, as a read-only ``CaseAccess``.
 
     It counts only while it has not ended, the user still may open it (role and prison as
-    when it was opened) and the case is open; one query.
+    when it was opened) and the case is open; one query. When it was opened is not compared with
+    now: the look is opened by one server process and read by another, whose clock may be a few
+    milliseconds behind (the date sweep saw the page after the POST answer 404 on 2026-12-06),
+    and the service only ever stamps it with its own now.
     """
     kinds = reason_kinds_for(user)
     if not kinds:
@@ -829,7 +832,6 @@ def reasoned_access_by_code(user: User, code: str) -> CaseAccess | None:
             case__code=code,
             case__institution_id=user.agency_id,
             kind__in=kinds,
-            opened_at__lte=timezone.now(),
             expires_at__gt=timezone.now(),
         )
         .exclude(case__stage=Stage.CLOSED)

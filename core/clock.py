@@ -101,11 +101,15 @@ def child_environment() -> dict[str, str]:
 def travel_from_environment() -> datetime.datetime | None:
     """Move this process's clocks to ``OVERGANG_TODAY`` once; return the moment, or None."""
     global _traveller
-    moment = requested_today()
-    if moment is None or _traveller is not None:
-        return moment
+    if requested_today() is None or _traveller is not None:
+        return requested_today()
     import time_machine  # here, not at the top: see the comment there
 
+    # The moment is worked out after the import, right before travelling: an import that takes
+    # long on a loaded machine would otherwise leave this process that much behind the others.
+    moment = requested_today()
+    if moment is None:
+        return None
     _traveller = time_machine.travel(moment, tick=True)
     _traveller.start()
     # time-machine's clock starts ticking at its first read, not at start(): read it now, so a

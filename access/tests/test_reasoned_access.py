@@ -185,6 +185,15 @@ def test_an_expired_reason_gives_404_again(client_for, coordinator, case):
         assert overview(client_for(coordinator), case).status_code == 404
 
 
+def test_a_look_opened_by_a_server_whose_clock_is_ahead_counts_at_once(client_for, coordinator, case):
+    # The POST is answered by one process and the page after it by another, whose clock may be
+    # a little behind: the look must count on that page too.
+    client = client_for(coordinator)
+    open_with(client, case, Reason.COORDINATE_MEASURES)
+    ReasonedAccess.objects.update(opened_at=timezone.now() + datetime.timedelta(milliseconds=50))
+    assert overview(client, case).status_code == 200
+
+
 def test_an_emergency_lasts_two_hours(client_for, coordinator, case):
     client = client_for(coordinator)
     open_with(client, case, Reason.HEALTH_OR_LIFE)
