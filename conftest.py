@@ -34,7 +34,7 @@ def pytest_collection_modifyitems(config, items):
 
     On a day of CI's date sweep (``OVERGANG_SWEEP=k/n``) the live-server tests and the slow
     tests that do not turn on the day run on one of the n days each, and those that only repeat
-    the real date's run (``sweep.REAL_DATE_ONLY``) on none (``core.tests.sweep``).
+    the real date's run (``sweep.real_date_only``: most browser tests too) on none (``core.tests.sweep``).
     With ``OVERGANG_NO_BROWSER=1`` (CI's run on PostgreSQL) the browser tests are left out.
     """
     live = set()
@@ -59,7 +59,7 @@ def pytest_collection_modifyitems(config, items):
     left: list[pytest.Item] = []
     for item in items:
         path = item.nodeid.split("::")[0]
-        if path in sweep.REAL_DATE_ONLY and item.nodeid not in live:
+        if sweep.real_date_only(path):
             left.append(item)
             continue
         shared = item.nodeid in live or path in sweep.SLOW_AND_DAY_FREE

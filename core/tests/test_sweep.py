@@ -42,6 +42,7 @@ def collected() -> list[Item]:
         Item("cases/tests/test_browser_story.py::test_desktop", live=True),
         Item("cases/tests/test_browser_story.py::test_phone", live=True),
         Item("plans/tests/test_browser_plan.py::test_plan", live=True),
+        Item("plans/tests/test_browser_plan.py::test_plan_on_a_phone", live=True),
         Item("new/tests/test_browser_new.py::test_new", live=True),
         Item("access/tests/test_idor_swap.py::test_swap"),
         Item("core/tests/test_templates.py::test_escape"),
@@ -81,6 +82,10 @@ def test_the_real_date_only_files_are_slow_day_free_ones_and_not_dealt():
     assert not sweep.REAL_DATE_ONLY & set(sweep.shared_files(sweep.LIVE_WEIGHTS))
     # The walk renders every address on the day: it stays on one swept day.
     assert "access/tests/test_url_walk.py" in sweep.shared_files(())
+    for path in sweep.BROWSER_SWEPT:
+        assert sweep.is_browser_file(path) and (Path(settings.BASE_DIR) / path).is_file(), path
+        assert path in sweep.shared_files([path])
+    assert "cases/tests/test_browser_story.py" not in sweep.shared_files(["cases/tests/test_browser_story.py"])
 
 
 def test_outside_the_sweep_every_test_runs(monkeypatch):
@@ -107,13 +112,16 @@ def test_over_the_sweep_each_shared_test_runs_on_exactly_one_day_and_the_others_
         assert "timetable/tests/test_engine.py::test_deadline" in {item.nodeid for item in items}
         assert sweep.policy_worlds() == sweep.SWEEP_POLICY_WORLDS
         assert sweep.policy_shares() == 1
-    shared = ("test_browser", "test_url_walk", "test_concurrent_runs")
+    shared = ("test_browser_plan", "test_url_walk", "test_concurrent_runs")
     assert {nodeid: count for nodeid, count in runs.items() if any(part in nodeid for part in shared)} == {
         item.nodeid: 1 for item in collected() if any(part in item.nodeid for part in shared)
     }
     # What only repeats the real date's run runs on no swept day.
     assert "access/tests/test_idor_swap.py::test_swap" not in runs
     assert "core/tests/test_templates.py::test_escape" not in runs
+    # Nor do the browser tests but those of pages that turn on deadlines and days.
+    assert "cases/tests/test_browser_story.py::test_desktop" not in runs
+    assert "new/tests/test_browser_new.py::test_new" not in runs
     assert runs["timetable/tests/test_engine.py::test_deadline"] == 5
     # In a file with a live-server test, its other tests run every day.
     assert runs["timetable/tests/test_reminders.py::test_the_day_before"] == 5
@@ -121,8 +129,8 @@ def test_over_the_sweep_each_shared_test_runs_on_exactly_one_day_and_the_others_
     assert runs["access/tests/test_policy_property.py::test_policy"] == 5
     # Both tests of one browser file run on the same day, with one gunicorn and one Chromium.
     assert (
-        days_of["cases/tests/test_browser_story.py::test_desktop"]
-        == days_of["cases/tests/test_browser_story.py::test_phone"]
+        days_of["plans/tests/test_browser_plan.py::test_plan"]
+        == days_of["plans/tests/test_browser_plan.py::test_plan_on_a_phone"]
     )
 
 
@@ -136,6 +144,7 @@ def test_the_run_on_postgresql_leaves_the_browser_tests_out_and_keeps_the_other_
         "cases/tests/test_browser_story.py::test_desktop",
         "cases/tests/test_browser_story.py::test_phone",
         "plans/tests/test_browser_plan.py::test_plan",
+        "plans/tests/test_browser_plan.py::test_plan_on_a_phone",
         "new/tests/test_browser_new.py::test_new",
     }
     # Concurrent runs over a live server turn on the database: they stay.
