@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := overgang.settings
 
-.PHONY: run test suite setup lint typecheck security format migrate messages clean pg-roles lock backup restore-drill retention-check migration-lint old-code-check
+.PHONY: run test suite setup lint typecheck security format migrate messages clean pg-roles pg-fresh lock backup restore-drill retention-check migration-lint old-code-check
 
 # Stamp files keep a second `make run` from reinstalling anything.
 # requirements.txt is what production runs; requirements-dev.txt adds the test and development
@@ -78,6 +78,16 @@ pg-roles:
 	echo "SELECT 'CREATE ROLE overgang LOGIN PASSWORD ''overgang'' CREATEDB' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'overgang') \\gexec" | $(PSQL_ADMIN)
 	echo "SELECT 'CREATE ROLE overgang_app LOGIN PASSWORD ''overgang_app'' NOCREATEDB NOCREATEROLE NOSUPERUSER' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'overgang_app') \\gexec" | $(PSQL_ADMIN)
 	echo "SELECT 'CREATE DATABASE overgang OWNER overgang' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'overgang') \\gexec" | $(PSQL_ADMIN)
+
+# CI's database and the scratch copies a run makes of it, dropped: `overgang`, the test databases
+# (test_overgang, one per test worker), the live-server tests' (overgang_live_<pid>) and the
+# restore drill's (restored_<pid>_...). CI calls it before `make pg-roles`: its PostgreSQL cluster
+# may outlive a run, and a run that failed half-way leaves a generated population behind, which
+# the retention check refuses (it generates its own) and the old-code check would find beside the
+# demo world. The bench's databases (overgang_bench_*) stay. As the superuser, so that WITH (FORCE)
+# also ends autovacuum's workers.
+pg-fresh:
+	echo "SELECT format('DROP DATABASE %I WITH (FORCE)', datname) FROM pg_database WHERE datname = 'overgang' OR datname LIKE 'test\\_overgang%' OR datname LIKE 'overgang\\_live\\_%' OR datname LIKE 'restored\\_%' \\gexec" | $(PSQL_ADMIN)
 
 run: setup migrate
 	$(PY) manage.py seed_demo
