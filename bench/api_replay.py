@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-if str(BASE_DIR) not in sys.path:
-    sys.path.insert(0, str(BASE_DIR))
+# First, always: run as a script, this folder comes first in sys.path, and its report.py would
+# stand in for the report app (the bench of 2026-12-06 failed on "'report' is not a package").
+sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "overgang.settings")
 
 ISSUER = "https://issuer.bench/"
