@@ -121,7 +121,7 @@ class Session:
         match = CSRF_INPUT.search(content)
         if status != 200 or match is None:
             raise RuntimeError(f"the second factor's page answered {status} for {username}")
-        codes = CODES.setdefault(password, Codes(password, bench_clock))
+        codes = codes_for(password)
         body = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "code": codes.next_code(username)})
         status, headers, _content = self.request(
             "POST",
@@ -137,6 +137,11 @@ class Session:
 SECOND_FACTOR = "/account/second-factor/verify/"
 #: The codes of the bench's staff authenticators, by secret (the bench password), shared by all threads.
 CODES: dict[str, Codes] = {}
+
+
+def codes_for(password: str) -> Codes:
+    """The codes of the bench's authenticators, whose secret is the bench password: one per process."""
+    return CODES.setdefault(password, Codes(password, bench_clock))
 
 
 def bench_clock() -> float:
@@ -435,7 +440,7 @@ def login_all(args, specs: list[dict], floor_user: str, password: str) -> tuple[
     # The authenticators' steps this run's earlier passes took (each pass is a process of its own):
     # the server refuses a step at or below the last it took for a user.
     steps = Path(args.personas).with_suffix(".steps.json")
-    codes = CODES.setdefault(password, Codes(password, bench_clock))
+    codes = codes_for(password)
     if steps.exists():
         codes.used.update(json.loads(steps.read_text()))
     for username in dict.fromkeys([*(specs[n % len(specs)]["username"] for n in range(args.clients)), floor_user]):
