@@ -1,8 +1,8 @@
 """The three-month follow-up after release as a rule of every seeded rule set (issue 22, point 3).
 
-Kept out of this release's migrations (timetable/migrations/0005_outcome_follow_up.py says why):
-the next release's migration calls ``add_rule`` (and ``remove_rule`` to reverse); until then the
-tests of the follow-up add the rule themselves (outcomes/tests/test_services.py).
+Added by the migration ``timetable/migrations/0006_outcome_follow_up_rule.py`` (``add_rule``,
+reversed by ``remove_rule``), one release after 0005 taught the code the rule's kind and anchor
+(0005's docstring says why). Migrations call these with the historical models (``apps``).
 """
 
 from typing import Any

@@ -28,16 +28,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def follow_up_rule(db):
-    """The rule the next release's migration adds (timetable/follow_up_rule.py); these tests add it now."""
-    from django.apps import apps
-
-    from timetable.follow_up_rule import add_rule
-
-    add_rule(apps)
-
-
-@pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
