@@ -18,13 +18,14 @@ and scope, on the hand-built world and on a generated one.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from contextvars import ContextVar
 from typing import TypeVar, cast
 
 from cases.models import Case
-from insight.registry import Cell, Indicator, Part, Period, Value, indicators
+from insight.registry import Cell, Indicator, Part, Period, Table, TableCounts, Value, add_counts, indicators, tables
 from insight.scopes import Scope
 
 #: The scopes whose cases are a union of cells.
@@ -118,3 +119,35 @@ def _measure(
         rest = [scope for scope in scopes if scope.kind not in BATCHED]
     for scope in rest:
         values[scope][indicator.key] = indicator.compute(scope, period)
+
+
+def count_tables(
+    period: Period, scopes: Sequence[Scope], today: datetime.date, only: Sequence[Table] | None = None
+) -> dict[Scope, dict[str, TableCounts]]:
+    """Every registered table (or ``only`` these) for each scope, as the counts stand on ``today``.
+
+    As ``measure_all``: a table with a grouped variant is counted once by cell for the countries,
+    regions and prisons; the rest, and other kinds of scope, scope by scope.
+    """
+    chosen = list(only) if only is not None else tables()
+    batched = [scope for scope in scopes if scope.kind in BATCHED]
+    regions = _prisons_by_region() if any(scope.kind == "region" for scope in batched) else {}
+    counted: dict[Scope, dict[str, TableCounts]] = {scope: {} for scope in scopes}
+    token = _SHARED.set({})
+    try:
+        for table in chosen:
+            rest = list(scopes)
+            if table.grouped is not None and batched:
+                cells = table.grouped(period, today)
+                for scope in batched:
+                    total: TableCounts = {}
+                    for cell, counts in cells.items():
+                        if _selects(scope, cell, regions):
+                            add_counts(total, counts)
+                    counted[scope][table.key] = total
+                rest = [scope for scope in scopes if scope.kind not in BATCHED]
+            for scope in rest:
+                counted[scope][table.key] = table.compute(scope, period, today)
+    finally:
+        _SHARED.reset(token)
+    return counted

@@ -128,6 +128,39 @@ class MeasuredValue(models.Model):
         raise Immutable("A measured value is never deleted.")
 
 
+class MeasuredTable(models.Model):
+    """One table's raw counts in one measurement (``insight.registry.Table``): the outcome cohorts, the
+    map's obstacles by code. Counts over cases as they stood on ``counted_on``; suppressed only when shown.
+
+    ``counts`` is a list of ``[row, column, n]`` (JSON keeps no tuple keys).
+    """
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.PROTECT, related_name="tables")
+    key = models.CharField(_("table"), max_length=60)
+    counted_on = models.DateField(_("counted on"))
+    counts = models.JSONField(_("counts"), default=list)
+
+    class Meta:
+        verbose_name = _("measured table")
+        verbose_name_plural = _("measured tables")
+        ordering = ["measurement", "id"]
+        constraints = [models.UniqueConstraint(fields=["measurement", "key"], name="measured_table_once_per_table")]
+
+    def __str__(self) -> str:
+        return f"{self.measurement_id}:{self.key} ({len(self.counts)} counts)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise Immutable("A measured table does not change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise Immutable("A measured table is never deleted.")
+
+    def as_counts(self) -> dict[tuple[str, str], int]:
+        return {(str(row), str(column)): int(n) for row, column, n in self.counts}
+
+
 class Baseline(models.Model):
     """The measurement every later one of the scope is compared with (one per scope)."""
 

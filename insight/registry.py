@@ -215,3 +215,45 @@ def indicators() -> list[Indicator]:
 
 def indicator(key: str) -> Indicator:
     return _INDICATORS[key]
+
+
+# ---------------------------------------------------------------------------------------
+# Tables: the report's counts that are no indicator (issue 22, "Measured": the report page
+# serves from measurements). The outcome cohorts and the map's obstacles by code are counted
+# with every measurement, kept with it (``insight.models.MeasuredTable``), and read back by the
+# report, so the page never counts a country's cases while the analyst waits.
+
+#: A table's raw counts: (row, column) -> n. They add up over cells like a ``Tally``; whatever
+#: is shown of them is suppressed when shown (``obstacles.aggregates``), never when stored.
+TableCounts = dict[tuple[str, str], int]
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # stable: measurements keep it for years
+    #: The counts over a scope's cases: for the period, as they stand on the day given.
+    compute: Callable[[Scope, Period, datetime.date], TableCounts]
+    #: The same for every cell at once (``insight.batch``), checked to agree with ``compute``.
+    grouped: Callable[[Period, datetime.date], dict[Cell, TableCounts]] | None = None
+
+
+_TABLES: dict[str, Table] = {}
+
+
+def register_table(table: Table) -> Table:
+    """Add a table; a key is registered once."""
+    if table.key in _TABLES and _TABLES[table.key] is not table:
+        raise ValueError(f"The table {table.key!r} is registered twice.")
+    _TABLES[table.key] = table
+    return table
+
+
+def tables() -> list[Table]:
+    """Every registered table, in the order of registration."""
+    return list(_TABLES.values())
+
+
+def add_counts(total: TableCounts, more: TableCounts) -> None:
+    """Add ``more`` into ``total``."""
+    for entry, n in more.items():
+        total[entry] = total.get(entry, 0) + n

@@ -19,7 +19,7 @@ from typing import Literal
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 
-from insight.models import Baseline, MeasuredValue, Measurement, MeasurementState
+from insight.models import Baseline, MeasuredTable, MeasuredValue, Measurement, MeasurementState
 from insight.privacy import shown_median, shown_rate, shown_share
 from insight.registry import Indicator, indicators
 from insight.scopes import Scope
@@ -75,6 +75,12 @@ def latest(scope: Scope) -> Measurement | None:
     return (
         measurements_of(scope).filter(state=MeasurementState.DONE).order_by("-period_end", "-taken_at", "-pk").first()
     )
+
+
+def tables_of(measurement: Measurement) -> dict[str, MeasuredTable]:
+    """The tables a measurement keeps (``insight.registry.Table``), by key; one query. A measurement
+    taken before its tables were kept has none (the report then counts them on request)."""
+    return {table.key: table for table in measurement.tables.all()}
 
 
 def figure(value: MeasuredValue) -> Figure:

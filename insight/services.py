@@ -1,12 +1,12 @@
 """Taking measurements and marking the baseline (issue 22, point 2): every write, journaled.
 
 ``measurement_start`` opens a measurement (state "running") for a scope and a period;
-``measurement_step`` measures the indicators not yet measured, one after another until a
-time budget is spent, and closes the measurement when the last is in (the analyst's page
-calls it from its progress poll; ``measurement_take`` runs it to the end). ``measurements_record``
-writes those whose values were counted for many scopes at once (``insight.batch``: the nightly
-command), done in one go. ``baseline_mark`` makes a done
-measurement its scope's baseline.
+``measurement_step`` measures the indicators not yet measured, one after another, then counts
+the tables (the report's outcome cohorts and obstacles by code), until a time budget is spent,
+and closes the measurement when the last is in (the analyst's page calls it from its progress
+poll; ``measurement_take`` runs it to the end). ``measurements_record`` writes those whose
+values and tables were counted for many scopes at once (``insight.batch``: the nightly command),
+done in one go. ``baseline_mark`` makes a done measurement its scope's baseline.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from insight.models import Baseline, MeasuredValue, Measurement, MeasurementState
-from insight.registry import Count, Median, Period, Value, indicators
+from insight.models import Baseline, MeasuredTable, MeasuredValue, Measurement, MeasurementState
+from insight.registry import Count, Median, Period, TableCounts, Value, indicators, tables
 from insight.scopes import Scope
 from insight.statistics import wilson
 from journal.services import record_change, record_changes
@@ -82,8 +82,14 @@ def _value(key: str, kind: str, result: Count | Median) -> MeasuredValue:
     )
 
 
+def _table(key: str, counted_on: datetime.date, counts: TableCounts) -> MeasuredTable:
+    rows = [[row, column, n] for (row, column), n in sorted(counts.items()) if n]
+    return MeasuredTable(key=key, counted_on=counted_on, counts=rows)
+
+
 def measurement_step(measurement: Measurement, budget: float = STEP_BUDGET) -> Measurement:
-    """Measure the indicators still missing until the budget is spent; close the measurement when all are in.
+    """Measure the indicators still missing, then the tables (``insight.registry.Table``), until the
+    budget is spent; close the measurement when all are in.
 
     The row is locked while it works, so two polls at once measure nothing twice.
     """
@@ -94,6 +100,7 @@ def measurement_step(measurement: Measurement, budget: float = STEP_BUDGET) -> M
             return locked
         have = set(locked.values.values_list("key", flat=True))
         period = Period(locked.period_start, locked.period_end)
+        spent = False
         for indicator in indicators():
             if indicator.key in have:
                 continue
@@ -102,8 +109,20 @@ def measurement_step(measurement: Measurement, budget: float = STEP_BUDGET) -> M
             value.save()
             have.add(indicator.key)
             if time.monotonic() - began > budget:
+                spent = True
                 break
-        if all(indicator.key in have for indicator in indicators()):
+        counted = set(locked.tables.values_list("key", flat=True))
+        for table in [] if spent else tables():
+            if table.key in counted:
+                continue
+            today = timezone.localdate()
+            row = _table(table.key, today, table.compute(locked.scope, period, today))
+            row.measurement = locked
+            row.save()
+            counted.add(table.key)
+            if time.monotonic() - began > budget:
+                break
+        if all(indicator.key in have for indicator in indicators()) and all(t.key in counted for t in tables()):
             locked.state = MeasurementState.DONE
             locked.taken_at = timezone.now()
             locked.expected = len(have)
@@ -124,11 +143,13 @@ def measurements_record(
     actor: User,
     period: Period,
     values: Mapping[Scope, Mapping[str, Value]],
+    counted: Mapping[Scope, Mapping[str, TableCounts]],
+    counted_on: datetime.date,
     nightly: bool = False,
     started_at: datetime.datetime | None = None,
 ) -> list[Measurement]:
-    """Record whole measurements at once, one per scope: the values of every registered indicator,
-    counted already (``insight.batch``).
+    """Record whole measurements at once, one per scope: the values of every registered indicator
+    and the counts of every registered table, counted already (``insight.batch``) on ``counted_on``.
 
     Each is done when written (its values never change afterwards, as with ``measurement_take``)
     and journaled like ``measurement_start``; all in one transaction, so a failure leaves none of
@@ -141,6 +162,9 @@ def measurements_record(
     if any(set(measured) != keys for measured in values.values()):
         # A caller's mistake, never the user's input: no words for a page.
         raise ValueError("A measurement holds a value for every registered indicator, and only those.")
+    table_keys = {table.key for table in tables()}
+    if set(counted) != set(values) or any(set(each) != table_keys for each in counted.values()):
+        raise ValueError("A measurement holds the counts of every registered table, and only those.")
     now = timezone.now()
     with transaction.atomic():
         measurements = Measurement.objects.bulk_create(
@@ -165,6 +189,13 @@ def measurements_record(
                 row.measurement = measurement
                 rows.append(row)
         MeasuredValue.objects.bulk_create(rows)
+        kept = []
+        for measurement, scope in zip(measurements, values, strict=True):
+            for table in tables():
+                counts = _table(table.key, counted_on, counted[scope][table.key])
+                counts.measurement = measurement
+                kept.append(counts)
+        MeasuredTable.objects.bulk_create(kept)
         record_changes(
             actor=actor,
             action="insight.measure",

@@ -23,7 +23,7 @@ from access.insight import may_mark_baseline, may_measure, may_see, scopes_for, 
 from accounts.models import User
 from insight.forms import TakeForm
 from insight.models import Measurement
-from insight.registry import Period
+from insight.registry import Period, tables
 from insight.scope_names import choices, label, parse
 from insight.scopes import Scope
 from insight.selectors import Figure, Row, baseline, comparison, latest, measurements_of
@@ -210,8 +210,9 @@ def measurement(request: AuthenticatedHttpRequest, measurement_id: int) -> HttpR
 
 
 def _progress(taken: Measurement) -> dict[str, int]:
-    done = taken.values.count()
-    return {"done": done, "of": max(taken.expected, done)}
+    """How far a measurement has come: its indicators, then the report's tables (``insight.registry.Table``)."""
+    done = taken.values.count() + taken.tables.count()
+    return {"done": done, "of": max(taken.expected + len(tables()), done)}
 
 
 @signed_in

@@ -38,7 +38,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, LegalStatus
-from insight.registry import Count, Period
+from insight.registry import Count, Period, TableCounts
 from insight.scopes import Scope, cases_in
 from obstacles.aggregates import Shown, suppress
 from outcomes.models import SUCCESS, FollowUp, NewCharge
@@ -230,20 +230,21 @@ class CohortRow:
     outcomes: list[CohortOutcome]
 
 
-def _outcome(items: list[Release], cohort: Period, period: FollowUpPeriod, today: datetime.date) -> CohortOutcome:
+def _outcome(
+    raw: dict[str, int], size: int, cohort: Period, period: FollowUpPeriod, today: datetime.date
+) -> CohortOutcome:
+    """One cohort of ``size`` releases over one period, from its raw counts by cell (``cohort_counts``)."""
     ends_on = engine.outcome_window_ends(cohort.end, period.months)
     if not ends_on < today:
         return CohortOutcome(period, ends_on, False, {}, None, None, None)
-    raw = {key: 0 for key, _words in period.cells}
-    for release in items:
-        raw[release.cell(period)] += 1
+    raw = {key: raw.get(key, 0) for key, _words in period.cells}
     cells, total = suppress(raw)
     numerator_raw = sum(raw[key] for key in period.counted)
     # With one counted cell the numerator is that cell, suppressed with the others.
     numerator = cells[period.counted[0]] if len(period.counted) == 1 else Shown(numerator_raw)
     may_share = not total.hidden and total.value is not None and total.value >= SMALLEST_SHARE_BASE
     may_share = may_share and not numerator.hidden
-    share = numerator_raw / len(items) if may_share else None
+    share = numerator_raw / size if may_share else None
     return CohortOutcome(
         period,
         ends_on,
@@ -251,8 +252,69 @@ def _outcome(items: list[Release], cohort: Period, period: FollowUpPeriod, today
         cells,
         numerator,
         share,
-        Count(numerator_raw, len(items)) if may_share else None,
+        Count(numerator_raw, size) if may_share else None,
     )
+
+
+#: The column of a cohort's size among its counts (``cohort_counts``).
+RELEASED = "released"
+
+
+def cohort_window(today: datetime.date, grain: Grain = "half") -> Period:
+    """The days of release a table reaches: ``MAX_YEARS_BACK`` years back, to the end of today's cohort."""
+    return Period(datetime.date(today.year - MAX_YEARS_BACK, 1, 1), cohort_of(today, grain).end)
+
+
+def cohort_counts(items: Iterable[Release], grain: Grain = "half") -> TableCounts:
+    """The raw counts behind a cohort table: for each cohort (its first day, ISO), its size
+    (column ``RELEASED``) and each period's cells (column ``"<period>:<cell>"``). They add up over
+    prisons, so the nightly measurement keeps them (``insight.registry.Table``) and the report
+    builds its rows from them (``cohort_rows``); nothing is suppressed before it is shown."""
+    counts: TableCounts = defaultdict(int)
+    for release in items:
+        start = cohort_of(release.released_on, grain).start.isoformat()
+        counts[(start, RELEASED)] += 1
+        for period in PERIODS:
+            counts[(start, f"{period.key}:{release.cell(period)}")] += 1
+    return dict(counts)
+
+
+def cohort_rows(
+    counts: TableCounts, today: datetime.date, grain: Grain = "half", first: datetime.date | None = None
+) -> list[CohortRow]:
+    """The table's rows from its raw counts, as they may be shown on ``today`` (the day the counts
+    were taken): oldest cohort first, up to the one today falls in, each with its three periods.
+
+    ``first``: a day in the first cohort; by default the earliest cohort with a release (at most
+    ``MAX_YEARS_BACK`` years back). No release gives an empty table.
+    """
+    if first is not None:
+        start = cohort_of(first, grain).start
+    else:
+        starts = [datetime.date.fromisoformat(row) for (row, column), n in counts.items() if column == RELEASED and n]
+        if not starts:
+            return []
+        start = cohort_of(max(min(starts), cohort_window(today, grain).start), grain).start
+    last = cohort_of(today, grain)
+    rows = []
+    cohort = cohort_of(start, grain)
+    while cohort.start <= last.start:
+        key = cohort.start.isoformat()
+        size = counts.get((key, RELEASED), 0)
+        _cells, released = suppress({"released": size})
+        outcomes = [
+            _outcome(
+                {cell: counts.get((key, f"{period.key}:{cell}"), 0) for cell, _words in period.cells},
+                size,
+                cohort,
+                period,
+                today,
+            )
+            for period in PERIODS
+        ]
+        rows.append(CohortRow(cohort=cohort, label=cohort_label(cohort), released=released, outcomes=outcomes))
+        cohort = cohort_of(cohort.end + datetime.timedelta(days=1), grain)
+    return rows
 
 
 def cohort_table(
@@ -261,36 +323,8 @@ def cohort_table(
     """The scope's release cohorts, oldest first, up to the one today falls in, each with its three periods.
 
     ``first``: a day in the first cohort; by default the cohort of the scope's earliest release
-    (at most ``MAX_YEARS_BACK`` years back). An empty scope gives an empty table.
+    (at most ``MAX_YEARS_BACK`` years back). An empty scope gives an empty table. Four queries.
     """
-    start = cohort_of(first, grain).start if first else None
-    if start is None:
-        earliest = (
-            cases_in(scope)
-            .filter(released_on__isnull=False)
-            .order_by("released_on")
-            .values_list("released_on", flat=True)
-            .first()
-        )
-        if earliest is None:
-            return []
-        start = cohort_of(max(earliest, datetime.date(today.year - MAX_YEARS_BACK, 1, 1)), grain).start
-    last = cohort_of(today, grain)
-    by_cohort: dict[datetime.date, list[Release]] = defaultdict(list)
-    for release in releases(scope, start, last.end):
-        by_cohort[cohort_of(release.released_on, grain).start].append(release)
-    rows = []
-    cohort = cohort_of(start, grain)
-    while cohort.start <= last.start:
-        items = by_cohort.get(cohort.start, [])
-        _cells, released = suppress({"released": len(items)})
-        rows.append(
-            CohortRow(
-                cohort=cohort,
-                label=cohort_label(cohort),
-                released=released,
-                outcomes=[_outcome(items, cohort, period, today) for period in PERIODS],
-            )
-        )
-        cohort = cohort_of(cohort.end + datetime.timedelta(days=1), grain)
-    return rows
+    window = cohort_window(today, grain)
+    start = cohort_of(first, grain).start if first else window.start
+    return cohort_rows(cohort_counts(releases(scope, start, window.end), grain), today, grain, first)

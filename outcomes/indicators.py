@@ -1,4 +1,5 @@
-"""The outcome indicators (issue 22, point 1; DOMAIN.md §10), registered from ``OutcomesConfig.ready``.
+"""The outcome indicators (issue 22, point 1; DOMAIN.md §10), registered from ``OutcomesConfig.ready``,
+and the counts of the report's cohort table, kept with every measurement (``COHORTS``).
 
 Each counts the releases of the period (the day of release puts a case in it) whose follow-up
 period has passed by the day the indicator is computed (``outcomes.cohorts``): a release still
@@ -7,6 +8,7 @@ inside its period is left out, never counted as a success or a failure.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -15,9 +17,21 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from insight.batch import shared
-from insight.registry import Cell, Count, Grouped, Indicator, Part, Period, Tally, register
+from insight.registry import (
+    Cell,
+    Count,
+    Grouped,
+    Indicator,
+    Part,
+    Period,
+    Table,
+    TableCounts,
+    Tally,
+    register,
+    register_table,
+)
 from insight.scopes import Scope
-from outcomes.cohorts import PERIOD_BY_KEY, Release, count, releases, releases_of
+from outcomes.cohorts import PERIOD_BY_KEY, Release, cohort_counts, cohort_window, count, releases, releases_of
 
 EXIT = _("Københavns Kommune: «Udvikling og tilpasning af Exitprogrammet» (2015)")
 KDI = _(
@@ -111,3 +125,19 @@ NEW_SENTENCE = register(
         grouped=_grouped("2y"),
     )
 )
+
+
+def cohorts_counted(scope: Scope, period: Period, today: datetime.date) -> TableCounts:
+    """The raw counts of the scope's cohort table on ``today`` (``outcomes.cohorts.cohort_counts``).
+    The cohorts are every half-year of release up to today's, whatever the period measured."""
+    window = cohort_window(today)
+    return cohort_counts(releases(scope, window.start, window.end))
+
+
+def cohorts_counted_by_cell(period: Period, today: datetime.date) -> dict[Cell, TableCounts]:
+    """``cohorts_counted`` for every cell at once (four queries)."""
+    window = cohort_window(today)
+    return {cell: cohort_counts(items) for cell, items in _releases_by_cell(window).items()}
+
+
+COHORTS = register_table(Table(key="outcomes.cohorts", compute=cohorts_counted, grouped=cohorts_counted_by_cell))

@@ -5,13 +5,15 @@ The sections are built from plain inputs (``indicator_sections``, ``cohort_secti
 inputs from the other apps of issue 22 through the names of the contract (brief 22):
 
 - insight: ``insight.selectors.baseline(scope)`` and ``latest(scope)`` (measurements);
-- outcomes: ``outcomes.cohorts.cohort_table(scope, today)`` and ``success(scope, period)``;
+- outcomes: ``outcomes.cohorts.cohort_table(scope, today)`` (or ``cohort_rows`` of a measurement's
+  counts) and the 3-month outcome indicator (``success(scope, period)`` when it is not measured);
 - costbenefit: ``costbenefit.gain.gain(...)``;
 - obstacles: the map's counts by code, suppressed as on the map (``obstacles.aggregates.suppress``).
 
-Each reader of another app is one small function below (``_measured``, ``_cohorts``, ``_gain``).
-The indicators come from the scope's latest measurement when it is of the period asked for, else
-they are computed now from the registry (``insight.registry``); the baseline is the scope's.
+Each reader of another app is one small function below (``_measured``, ``_cohorts``, ``_obstacles``,
+``_gain``). The indicators, the cohorts and the obstacles by code come from the scope's latest
+measurement when it is of the period asked for (its values and its tables), else they are counted
+now (``insight.registry``); the baseline is the scope's.
 """
 
 from __future__ import annotations
@@ -20,18 +22,18 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count as DbCount
 from django.utils.translation import gettext as _
 
 from costbenefit.gain import FORMULA, gain
 from insight import selectors as measurements
-from insight.models import Measurement
+from insight.models import MeasuredTable, Measurement
 from insight.registry import Count, Indicator, Median, Period, Value, indicators
-from insight.scopes import Scope, cases_in
+from insight.scopes import Scope
 from obstacles.aggregates import suppress
-from obstacles.models import Obstacle
 from obstacles.selectors import challenges
-from outcomes.cohorts import cohort_table, success
+from obstacles.tables import BY_CODE, by_code
+from outcomes.cohorts import cohort_rows, cohort_table, success
+from outcomes.indicators import COHORTS, WORK_OR_EDUCATION
 from report.data import Bars, Cohort, Cohorts, Figure, Report, Row, Verdict
 from report.shown import change, count_text, figure, share
 
@@ -191,17 +193,6 @@ def gain_section(gain: Gain | None) -> Bars:
     return Bars("gain", title, f"{gain.formula} {note}", rows, unit="money", currency=gain.currency)
 
 
-def obstacle_counts(scope: Scope, period: Period) -> dict[str, int]:
-    """Obstacles per code of the map over the scope's cases, on days in the period; "" for those not coded yet."""
-    found = (
-        Obstacle.objects.filter(case__in=cases_in(scope), happened_on__range=(period.start, period.end))
-        .values("challenge__code")
-        .annotate(n=DbCount("id"))
-        .values_list("challenge__code", "n")
-    )
-    return {code or "": n for code, n in found}
-
-
 def obstacle_section(counts: dict[str, int], labels: dict[str, str]) -> Bars:
     """The map's counts by code, suppressed as on the map: every code (zero too) and the uncoded in one ``suppress``."""
     cells = {code: counts.get(code, 0) for code in labels}
@@ -247,15 +238,9 @@ def _values_of(measurement: Measurement) -> dict[str, Value]:
     return values
 
 
-def _measured(scope: Scope, period: Period) -> tuple[dict[str, Value], dict[str, Value] | None, str]:
-    """The indicators' values for the period, the baseline's, and where they come from in words.
-
-    The latest measurement of the scope if it is of this period (else the values are computed now),
-    and the scope's baseline (``insight.selectors``).
-    """
-    base = measurements.baseline(scope)
+def _of_period(scope: Scope, period: Period) -> Measurement | None:
+    """The scope's latest measurement if it is of this period (the report then serves from it)."""
     later = measurements.latest(scope)
-    baseline_values = _values_of(base) if base is not None else None
     if (
         later is not None
         and later.taken_at is not None
@@ -265,6 +250,21 @@ def _measured(scope: Scope, period: Period) -> tuple[dict[str, Value], dict[str,
             period.end,
         )
     ):
+        return later
+    return None
+
+
+def _measured(
+    scope: Scope, period: Period, later: Measurement | None
+) -> tuple[dict[str, Value], dict[str, Value] | None, str]:
+    """The indicators' values for the period, the baseline's, and where they come from in words.
+
+    From ``later``, the latest measurement of the scope if it is of this period (else the values
+    are computed now), and the scope's baseline (``insight.selectors``).
+    """
+    base = measurements.baseline(scope)
+    baseline_values = _values_of(base) if base is not None else None
+    if later is not None and later.taken_at is not None:
         values = _values_of(later)
         basis = _("Measured on %(day)s.") % {"day": later.taken_at.date().isoformat()}
     else:
@@ -285,18 +285,26 @@ def default_period(scope: Scope, today: datetime.date) -> tuple[datetime.date, d
     return today - datetime.timedelta(days=364), today
 
 
-def _cohorts(scope: Scope, today: datetime.date) -> list[CohortCount]:
-    """Every release cohort of the scope over each follow-up period (``None`` while a period has not ended)."""
+def _cohorts(scope: Scope, today: datetime.date, kept: MeasuredTable | None) -> list[CohortCount]:
+    """Every release cohort of the scope over each follow-up period (``None`` while a period has not
+    ended): from the measurement's counts, as they stood on the day they were taken, else counted now."""
+    rows = cohort_rows(kept.as_counts(), kept.counted_on) if kept is not None else cohort_table(scope, today)
     return [
         CohortCount(row.label, str(outcome.period.measure), outcome.count if outcome.ended else None)
-        for row in cohort_table(scope, today)
+        for row in rows
         for outcome in row.outcomes
     ]
 
 
-def _gain(scope: Scope, period: Period) -> Gain | None:
-    """The gain under the scope's current assumptions, for those of the period whose 3 months have passed."""
-    count: Count = success(scope, period)
+def _obstacles(scope: Scope, period: Period, today: datetime.date, kept: MeasuredTable | None) -> dict[str, int]:
+    """The map's counts by code: from the measurement, else counted now."""
+    counts = kept.as_counts() if kept is not None else by_code(scope, period, today)
+    return {code: n for (code, _column), n in counts.items()}
+
+
+def _gain(scope: Scope, count: Count) -> Gain | None:
+    """The gain under the scope's current assumptions, for the releases of the period whose 3 months
+    have passed (``count``: those in work or in education of them, the 3-month outcome indicator)."""
     found = gain(scope, participants=count.denominator, success=count)
     if found is None or found.low is None or found.central is None or found.high is None:
         return None
@@ -316,15 +324,22 @@ def _gain(scope: Scope, period: Period) -> Gain | None:
 
 
 def build(scope: Scope, scope_label: str, period: Period, today: datetime.date) -> Report:
-    """The report of a scope and period, from the measurements, outcomes, cost-benefit and the map."""
-    values, baseline, basis = _measured(scope, period)
+    """The report of a scope and period, from the measurements, outcomes, cost-benefit and the map.
+
+    Served from the scope's measurement of the period when there is one: its indicators, its
+    outcome cohorts and its obstacles by code (``insight.models.MeasuredTable``); else counted now.
+    """
+    later = _of_period(scope, period)
+    values, baseline, basis = _measured(scope, period, later)
+    kept = measurements.tables_of(later) if later is not None else {}
     measured = [
         Measured(ind, values.get(ind.key), baseline.get(ind.key) if baseline is not None else None)
         for ind in indicators()
     ]
     sections: list[Bars | Cohorts] = list(indicator_sections(measured))
-    sections.append(cohort_section(_("Outcomes by release cohort"), _cohorts(scope, today)))
-    sections.append(gain_section(_gain(scope, period)))
+    sections.append(cohort_section(_("Outcomes by release cohort"), _cohorts(scope, today, kept.get(COHORTS.key))))
+    successes = values.get(WORK_OR_EDUCATION.key)
+    sections.append(gain_section(_gain(scope, successes if isinstance(successes, Count) else success(scope, period))))
     labels = {challenge.code: challenge.text for challenge in challenges()}
-    sections.append(obstacle_section(obstacle_counts(scope, period), labels))
+    sections.append(obstacle_section(_obstacles(scope, period, today, kept.get(BY_CODE.key)), labels))
     return Report(scope_label, period.start, period.end, today, basis, sections)

@@ -23,11 +23,11 @@ from django.utils import timezone
 from accounts.models import Agency, AgencyKind, SecurityLevel
 from cases.models import Case
 from handover.models import Transition, TransitionKind, TransitionState
-from insight.batch import measure_all
+from insight.batch import count_tables, measure_all
 from insight.indicators import conversation_on_time_by_cell
 from insight.management.commands.measure import every_scope
 from insight.models import Measurement
-from insight.registry import Count, Indicator, Median, Period, Tally, Value, indicator, indicators
+from insight.registry import Count, Indicator, Median, Period, Table, Tally, Value, indicator, indicators, tables
 from insight.scopes import Scope
 from insight.services import measurements_record
 from insight.tests.world import EXPECTED, PERIOD, build_world
@@ -56,6 +56,22 @@ def differences(period: Period, scopes: list[Scope], only: list[Indicator] | Non
             want = each.compute(scope, period)
             if batched[scope][each.key] != want:
                 found.append(f"{scope} {each.key}: batch {batched[scope][each.key]}, compute {want}")
+    return found
+
+
+def table_differences(
+    period: Period, scopes: list[Scope], today: datetime.date, only: list[Table] | None = None
+) -> list[str]:
+    """Each (scope, table) where the batch and ``compute`` disagree (the report's cohorts, obstacles by code)."""
+    chosen = only if only is not None else tables()
+    batched = count_tables(period, scopes, today, only=chosen)
+    found = []
+    for scope in scopes:
+        for each in chosen:
+            want = {entry: n for entry, n in each.compute(scope, period, today).items() if n}
+            got = {entry: n for entry, n in batched[scope][each.key].items() if n}
+            if got != want:
+                found.append(f"{scope} {each.key}: batch {sorted(got.items())}, compute {sorted(want.items())}")
     return found
 
 
@@ -142,6 +158,8 @@ def test_on_the_hand_built_world_the_batch_gives_what_compute_gives_for_every_sc
     long = Period(datetime.date(2021, 1, 1), datetime.date(2026, 6, 30))
     assert differences(PERIOD, scopes) == []
     assert differences(long, scopes) == []
+    assert tables() and table_differences(PERIOD, scopes, TODAY) == []
+    assert table_differences(long, scopes, TODAY) == []
     # The batch's value for the hand-built prison is the one worked out by hand.
     batched = measure_all(PERIOD, [world.scope])[world.scope]
     assert {key: batched[key] for key in EXPECTED} == EXPECTED
@@ -192,6 +210,12 @@ def test_on_a_generated_world_the_batch_gives_what_compute_gives_for_every_scope
         assert sum(size(values[Scope("country", country)]["nav_notice_days"]) for country in ("NO", "DK")) > 0
         assert differences(five_years, scopes) == []
         assert differences(year, scopes) == []
+        # The report's tables too, and each has something to count.
+        counted = count_tables(five_years, scopes, TODAY)
+        for table in tables():
+            assert sum(sum(counted[Scope("country", c)][table.key].values()) for c in ("NO", "DK")) > 0, table.key
+        assert table_differences(five_years, scopes, TODAY) == []
+        assert table_differences(year, scopes, TODAY) == []
 
 
 def test_a_grouped_variant_that_counts_otherwise_is_caught():
@@ -215,6 +239,22 @@ def test_a_grouped_variant_that_counts_otherwise_is_caught():
     assert any("conversation_on_time: batch Count(numerator=2, denominator=3)" in line for line in found), found
 
 
+def test_a_grouped_table_that_counts_otherwise_is_caught():
+    """A grouped variant of the obstacles by code that leaves out those not yet placed on the map differs."""
+    build_world()
+    right = next(table for table in tables() if table.key == "obstacles.by_code")
+    assert right.grouped is not None
+    grouped = right.grouped
+
+    def coded_only(period: Period, today: datetime.date):
+        counted = grouped(period, today)
+        return {cell: {entry: n for entry, n in counts.items() if entry[0]} for cell, counts in counted.items()}
+
+    assert table_differences(PERIOD, every_scope(), TODAY, only=[right]) == []
+    found = table_differences(PERIOD, every_scope(), TODAY, only=[dataclasses.replace(right, grouped=coded_only)])
+    assert any("obstacles.by_code" in line and "('', '')" in line for line in found), found
+
+
 def test_the_command_records_and_journals_each_measurement_once(personas):
     build_world()
     out = StringIO()
@@ -224,8 +264,15 @@ def test_the_command_records_and_journals_each_measurement_once(personas):
     taken = Measurement.objects.filter(nightly=True, period_start=PERIOD.start, period_end=PERIOD.end)
     assert sorted(str(each.scope) for each in taken) == sorted(str(scope) for scope in scopes)
     values = measure_all(PERIOD, scopes)
+    counted = count_tables(PERIOD, scopes, timezone.localdate())
+    assert any(counted[scope][key] for scope in scopes for key in counted[scope])
     for measurement in taken:
         assert measurement.done and measurement.expected == len(indicators()) == measurement.values.count()
+        kept = {table.key: table for table in measurement.tables.all()}
+        assert set(kept) == {table.key for table in tables()}
+        for key, counts in counted[measurement.scope].items():
+            assert kept[key].as_counts() == {entry: n for entry, n in counts.items() if n}, key
+            assert kept[key].counted_on == timezone.localdate()
         entries = JournalEntry.objects.filter(action="insight.measure", object_id=str(measurement.pk))
         assert entries.count() == 1
         entry = entries.get()
@@ -243,18 +290,26 @@ def test_the_command_records_and_journals_each_measurement_once(personas):
     assert taken.count() == len(scopes) and JournalEntry.objects.filter(action="insight.measure").count() == journaled
 
 
-def test_recording_refuses_a_period_after_today_and_a_measurement_missing_an_indicator(personas):
+def test_recording_refuses_a_period_after_today_and_a_measurement_missing_an_indicator_or_a_table(personas):
     today = timezone.localdate()
     scope = Scope("country", "NO")
     full = {each.key: each.empty for each in indicators()}
-    with pytest.raises(ValidationError):
-        measurements_record(
-            actor=personas.analyst, period=Period(today, today + datetime.timedelta(days=1)), values={scope: full}
+    counted: dict[Scope, dict[str, dict[tuple[str, str], int]]] = {scope: {table.key: {} for table in tables()}}
+
+    def record(period: Period, values, tables_counted=counted):
+        return measurements_record(
+            actor=personas.analyst, period=period, values=values, counted=tables_counted, counted_on=today
         )
+
+    with pytest.raises(ValidationError):
+        record(Period(today, today + datetime.timedelta(days=1)), {scope: full})
     missing = dict(full)
     missing.pop("release_ready")
     with pytest.raises(ValueError, match="every registered indicator"):
-        measurements_record(actor=personas.analyst, period=Period(today, today), values={scope: missing})
+        record(Period(today, today), {scope: missing})
+    with pytest.raises(ValueError, match="every registered table"):
+        record(Period(today, today), {scope: full}, {scope: {"obstacles.by_code": {}}})
     assert not Measurement.objects.filter(scope_kind="country", scope_key="NO", period_end=today).exists()
-    taken = measurements_record(actor=personas.analyst, period=Period(today, today), values={scope: full})
+    taken = record(Period(today, today), {scope: full})
     assert [each.scope for each in taken] == [scope] and taken[0].values.count() == len(full)
+    assert taken[0].tables.count() == len(tables())

@@ -5,9 +5,9 @@ By default: every country with a prison, each region with a prison and each pris
 ``--years`` choose others. A scope already measured for the same period by a nightly run is
 left alone, so a rerun takes nothing twice. Taken by the system user; each measurement is journaled.
 
-The scopes still to take are counted together (``insight.batch``: each indicator once for every
-country, region and prison, by cell), then recorded with their values (``measurements_record``,
-in one transaction).
+The scopes still to take are counted together (``insight.batch``: each indicator and each of the
+report's tables once for every country, region and prison, by cell), then recorded with their
+values and tables (``measurements_record``, in one transaction).
 """
 
 import datetime
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Agency, AgencyKind
 from accounts.services import system_user
-from insight.batch import measure_all
+from insight.batch import count_tables, measure_all
 from insight.models import Measurement, MeasurementState
 from insight.registry import Period
 from insight.scope_names import country_of, parse
@@ -73,10 +73,20 @@ class Command(BaseCommand):
         )
         todo = [scope for scope in dict.fromkeys(scopes) if (scope.kind, scope.key) not in done]
         period = Period(start, end)
+        today = timezone.localdate()
         values = measure_all(period, todo) if todo else {}
+        tables = count_tables(period, todo, today) if todo else {}
         counted = time.monotonic() - began
         if todo:
-            measurements_record(actor=actor, period=period, values=values, nightly=True, started_at=started_at)
+            measurements_record(
+                actor=actor,
+                period=period,
+                values=values,
+                counted=tables,
+                counted_on=today,
+                nightly=True,
+                started_at=started_at,
+            )
         seconds = time.monotonic() - began
         self.stdout.write(
             f"measured {len(todo)} of {len(scopes)} scopes, {start} to {end}, in {seconds:.1f} s "

@@ -1,0 +1,90 @@
+"""The report serves from the scope's measurement of the period (issue 22, "Measured": the report
+page within the daily page targets at 50,000 cases).
+
+A measurement keeps the indicators and the report's tables (the outcome cohorts, the map's
+obstacles by code); a report of the measured period reads them and counts no case. What happens
+after the measurement shows in the next one, not before: the report says when it was measured.
+"""
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from insight.models import MeasuredTable
+from insight.services import measurement_take
+from insight.tests.world import PERIOD, build_world
+from obstacles.models import Obstacle, ObstacleStage, Source
+from obstacles.selectors import challenges
+from report.data import Bars, Report
+from report.fill import build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+#: Tables a report of a measured period must not read (the cases and what is counted over them).
+COUNTED_TABLES = ('"cases_case"', '"obstacles_obstacle"', '"outcomes_followup"', '"outcomes_newcharge"')
+
+
+def read_while(work: Callable[[], Report]) -> tuple[Report, str]:
+    with CaptureQueriesContext(connection) as captured:
+        result = work()
+    return result, " ".join(query["sql"] for query in captured.captured_queries)
+
+
+def obstacles_of(report) -> Bars:
+    return next(section for section in report.sections if section.key == "obstacles")
+
+
+def test_a_report_of_a_measured_period_reads_the_measurement_and_counts_no_case(personas):
+    world = build_world()
+    today = timezone.localdate()
+    live, counted = read_while(lambda: build(world.scope, "Test", PERIOD, today))
+    assert all(table in counted for table in COUNTED_TABLES[:2]), "counted now, the report reads the cases"
+
+    measurement = measurement_take(actor=personas.analyst, scope=world.scope, period=PERIOD)
+    assert MeasuredTable.objects.filter(measurement=measurement).count() == 2
+    measured, read = read_while(lambda: build(world.scope, "Test", PERIOD, today))
+    assert measured.sections == live.sections
+    assert [table for table in COUNTED_TABLES if table in read] == []
+    assert "Measured on" in measured.basis
+
+
+def test_obstacles_logged_after_the_measurement_show_in_the_next_one(personas):
+    world = build_world()
+    today = timezone.localdate()
+    measurement_take(actor=personas.analyst, scope=world.scope, period=PERIOD)
+    before = obstacles_of(build(world.scope, "Test", PERIOD, today))
+    challenge = challenges()[0]
+    case = world.cases["A"]
+    Obstacle.objects.bulk_create(
+        Obstacle(
+            case=case,
+            source=Source.GROUP,
+            logged_by=case.created_by,
+            logged_at=timezone.now(),
+            what_happened=f"Later {i}",
+            happened_on=datetime.date(2026, 5, 1),
+            stage=ObstacleStage.DURING_SENTENCE,
+            failed_agency="nav",
+            challenge=challenge,
+        )
+        for i in range(6)
+    )
+    assert obstacles_of(build(world.scope, "Test", PERIOD, today)) == before
+
+    measurement_take(actor=personas.analyst, scope=world.scope, period=PERIOD)
+    after = obstacles_of(build(world.scope, "Test", PERIOD, today))
+    # 3 obstacles of the world in the period (a total of fewer than 5), then 9.
+    assert before.total is not None and before.total.text == "fewer than 5"
+    assert after.total is not None and after.total.text == "9"
+    assert challenge.code in {row.key for row in after.rows} - {row.key for row in before.rows}
