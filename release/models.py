@@ -91,7 +91,16 @@ class ReadinessItem(models.Model):
                 name="readiness_done_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["owner", "state"], name="readiness_owner_state")]
+        indexes = [
+            models.Index(fields=["owner", "state"], name="readiness_owner_state"),
+            # "What is due" asks on every staff user's start page whether any item is urgent (nearly
+            # never): a small index of only those, where a scan read every item (6.6 ms at 50,000 cases).
+            models.Index(
+                fields=["urgent_since"],
+                name="readiness_urgent_missing",
+                condition=models.Q(urgent_since__isnull=False, state="missing"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.transition_id}:{self.key} {self.state}"
