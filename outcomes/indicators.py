@@ -135,7 +135,7 @@ def cohorts_counted(scope: Scope, period: Period, today: datetime.date) -> Table
 
 
 def cohorts_counted_by_cell(period: Period, today: datetime.date) -> dict[Cell, TableCounts]:
-    """``cohorts_counted`` for every cell at once (four queries)."""
+    """``cohorts_counted`` for every cell at once (five queries)."""
     window = cohort_window(today)
     return {cell: cohort_counts(items) for cell, items in _releases_by_cell(window).items()}
 

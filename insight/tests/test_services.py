@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from insight.models import Baseline, Immutable, MeasuredValue, Measurement
+from insight.models import Baseline, Immutable, MeasuredTable, MeasuredValue, Measurement
 from insight.registry import Period, indicator
 from insight.scopes import Scope
 from insight.selectors import baseline, comparison, latest
@@ -51,6 +51,15 @@ def test_a_done_measurement_and_its_values_never_change(personas):
     with pytest.raises(Immutable):
         Measurement.objects.get(pk=taken.pk).delete()
     assert Measurement.objects.get(pk=taken.pk).period_end == PERIOD.end
+    # The report's tables kept with it neither (the outcome cohorts, the obstacles by code).
+    table = taken.tables.get(key="obstacles.by_code")
+    kept = table.as_counts()
+    table.counts = [["1.3.2", "", 99]]
+    with pytest.raises(Immutable):
+        table.save()
+    with pytest.raises(Immutable):
+        table.delete()
+    assert MeasuredTable.objects.get(pk=table.pk).as_counts() == kept
 
 
 def test_steps_measure_each_indicator_once_and_close_the_measurement(personas):
