@@ -25,6 +25,21 @@ class Immutable(Exception):
     """A done measurement or a measured value was asked to change."""
 
 
+class WrittenOnce(models.Model):
+    """A row of a measurement: written once, never changed or deleted (``MeasuredValue``, ``MeasuredTable``)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise Immutable(f"{type(self).__name__} {self.pk} does not change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise Immutable(f"{type(self).__name__} {self.pk} is never deleted.")
+
+
 class ScopeKind(models.TextChoices):
     UNIT = "unit", _("unit")
     PRISON = "prison", _("prison")
@@ -94,7 +109,7 @@ class Measurement(models.Model):
         return self.state == MeasurementState.DONE
 
 
-class MeasuredValue(models.Model):
+class MeasuredValue(WrittenOnce):
     """One indicator's value in one measurement: its counts, the value and, for a share, its interval."""
 
     measurement = models.ForeignKey(Measurement, on_delete=models.PROTECT, related_name="values")
@@ -119,16 +134,8 @@ class MeasuredValue(models.Model):
     def __str__(self) -> str:
         return f"{self.measurement_id}:{self.key} {self.value}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise Immutable("A measured value does not change.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise Immutable("A measured value is never deleted.")
-
-
-class MeasuredTable(models.Model):
+class MeasuredTable(WrittenOnce):
     """One table's raw counts in one measurement (``insight.registry.Table``): the outcome cohorts, the
     map's obstacles by code. Counts over cases as they stood on ``counted_on``; suppressed only when shown.
 
@@ -148,14 +155,6 @@ class MeasuredTable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measurement_id}:{self.key} ({len(self.counts)} counts)"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise Immutable("A measured table does not change.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise Immutable("A measured table is never deleted.")
 
     def as_counts(self) -> dict[tuple[str, str], int]:
         return {(str(row), str(column)): int(n) for row, column, n in self.counts}
