@@ -88,3 +88,25 @@ def test_obstacles_logged_after_the_measurement_show_in_the_next_one(personas):
     assert before.total is not None and before.total.text == "fewer than 5"
     assert after.total is not None and after.total.text == "9"
     assert challenge.code in {row.key for row in after.rows} - {row.key for row in before.rows}
+
+
+def test_a_measurement_of_another_prison_is_as_if_it_did_not_exist(client_for, personas, case, other_case):
+    """The kept tables are read only through the report's own access rule: Oslo's coordinator asking
+    for Bergen's measured period gets the same 404 as for a prison that does not exist, in every format."""
+    from django.urls import reverse
+
+    from accounts.models import User
+    from insight.registry import Period
+    from insight.scopes import Scope
+
+    today = timezone.localdate()
+    period = Period(today - datetime.timedelta(days=30), today)
+    bergen = Scope("prison", str(case.institution_id))
+    measurement_take(actor=personas.analyst, scope=bergen, period=period)
+    query = f"?scope=prison:{case.institution_id}&start={period.start}&end={period.end}"
+    tove = User.objects.get(username="tove.koordinator")  # Bergen's coordinator
+    otto = User.objects.get(username="otto.koordinator")  # Oslo's
+    assert case.institution_id != other_case.institution_id
+    assert client_for(tove).get(reverse("report:page") + query).status_code == 200
+    for name in ("report:page", "report:pdf", "report:csv"):
+        assert client_for(otto).get(reverse(name) + query).status_code == 404, name
