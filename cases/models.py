@@ -136,7 +136,11 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["institution", "stage"], name="case_institution_stage")]
+        indexes = [
+            models.Index(fields=["institution", "stage"], name="case_institution_stage"),
+            # A country's cases from the index alone (the country's reentry map joins them to the obstacles).
+            models.Index(fields=["country", "id"], name="case_country"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(stage="closed")

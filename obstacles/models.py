@@ -136,7 +136,12 @@ class Obstacle(models.Model):
         ordering = ["-happened_on", "-id"]
         verbose_name = _("obstacle")
         verbose_name_plural = _("obstacles")
-        indexes = [models.Index(fields=["case", "logged_at"], name="obstacle_case_logged")]
+        indexes = [
+            models.Index(fields=["case", "logged_at"], name="obstacle_case_logged"),
+            # The reentry map counts a scope's obstacles by code since a day (obstacles.selectors.map_figures)
+            # from this index alone: a prison's cases probe it, a country's cases merge with it.
+            models.Index(fields=["case", "happened_on"], include=["challenge"], name="obstacle_case_happened"),
+        ]
 
     def __str__(self) -> str:
         return self.what_happened[:60]

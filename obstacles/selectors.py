@@ -99,7 +99,8 @@ def map_figures(scope: MapScope) -> MapFigures:
     counts: dict[int | None, int] = dict(
         Obstacle.objects.filter(scope.condition())
         .values("challenge_id")
-        .annotate(n=Count("id"))
+        # COUNT(*), not of the id: the count is then read from the index of the case and the day alone.
+        .annotate(n=Count("*"))
         .values_list("challenge_id", "n")
     )
     cells = {str(challenge.pk): counts.get(challenge.pk, 0) for challenge in catalogue}
