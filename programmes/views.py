@@ -124,10 +124,10 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in
 def programme_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The programme's own view: participants by phase, waiting list, places, deadlines, cohorts. Its staff only."""
-    programme = selectors.programme_by_slug(slug)
+    programme = selectors.programme_to_run(slug)
     if not rules.works_for(request.user, programme):
         raise PermissionDenied
-    view = selectors.programme_overview(programme)
+    view = selectors.programme_overview(selectors.with_what_its_view_reads(programme))
     # Issue 17, point 9: each list that names persons is paged by its own parameter; only those
     # on the pages shown are logged as read.
     lists: dict[str, Sequence[Any] | QuerySet[Any]] = {
