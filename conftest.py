@@ -103,6 +103,18 @@ def jinja2_pages_report_their_context():
         yield
 
 
+@pytest.fixture(autouse=True)
+def each_test_reads_the_taxonomy_afresh():
+    """Forget the directory's kept taxonomy (``directory.selectors.taxonomy``) before each test.
+
+    A test's rows are rolled back without the signals that make a worker forget it, so a
+    taxonomy kept from one test would otherwise be seen by the next.
+    """
+    from directory.selectors import forget_taxonomy
+
+    forget_taxonomy()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from core.demo import build_demo

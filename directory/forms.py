@@ -25,10 +25,9 @@ class SearchForm(DsForm):
     )
     open_now = forms.BooleanField(label=_("Open now"), required=False)
 
-    def __init__(self, *args: Any, municipalities: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, life_areas: list[LifeArea], municipalities: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        areas = LifeArea.objects.filter(active=True).select_related("tangle")
-        self.choice_field("life_area").choices = [("", _("Every life area")), *((a.slug, a.name) for a in areas)]
+        self.choice_field("life_area").choices = [("", _("Every life area")), *((a.slug, a.name) for a in life_areas)]
         self.choice_field("municipality").choices = [("", _("Every municipality")), *((m, m) for m in municipalities)]
 
     def filters(self) -> SearchFilters:

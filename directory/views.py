@@ -20,7 +20,7 @@ from core.paging import page_of, query_without
 from core.posting import post_form, refused_with_message
 from directory import selectors
 from directory.forms import AnswerForm, DeclineForm, ReferralForm, SearchForm, VerifyForm
-from directory.models import Referral
+from directory.models import Referral, Setting
 from directory.services import referral_accept, referral_decline, referral_send, service_verify
 from journal.models import AccessPurpose
 from journal.services import record_access
@@ -38,12 +38,22 @@ def _refuse_the_person(request: AuthenticatedHttpRequest) -> HttpResponse | None
 
 
 def _search_context(request: AuthenticatedHttpRequest, home: str = "") -> dict[str, object]:
-    form = SearchForm(request.GET or None, municipalities=selectors.municipalities())
+    form = SearchForm(
+        request.GET or None,
+        life_areas=selectors.taxonomy().life_areas,
+        municipalities=selectors.municipalities(),
+    )
     searched = form.is_bound
+    results = selectors.search(form.filters(), home=home) if searched and form.is_valid() else []
     return {
         "form": form,
         "searched": searched,
-        "results": selectors.search(form.filters(), home=home) if searched and form.is_valid() else [],
+        "results": results,
+        "areas": selectors.areas_of(results),
+        "terms": selectors.terms_of(results),
+        # The labels once, not get_setting_display() on each result: it translates every label
+        # on every call (0.3 ms for 50 results).
+        "setting_names": dict(Setting.choices),
         "limit": selectors.RESULTS,
         "home": home,
         "today": timezone.localdate(),

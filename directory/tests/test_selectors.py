@@ -16,9 +16,19 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Case, Stage
 from core.tests.granted import granted_access as access_of
-from directory.models import Phone, Referral, ReferralStatus, Schedule, Service, ServiceArea, ServiceStatus
+from directory.models import (
+    Phone,
+    Referral,
+    ReferralStatus,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceStatus,
+    TaxonomyTerm,
+)
 from directory.selectors import (
     active_service,
+    forget_taxonomy,
     incoming_referrals,
     municipalities,
     open_at,
@@ -26,12 +36,15 @@ from directory.selectors import (
     referrals_waiting_for,
     service_detail,
     services_for_measures,
+    taxonomy,
+    terms_of,
     unchecked_for_keeper,
     waiting_referrals_sent_by,
 )
 from directory.services import referral_decline, referral_send
 from plans.models import Measure
 from plans.services import measure_service_set
+from reference.models import LifeArea
 
 pytestmark = pytest.mark.django_db
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
@@ -62,6 +75,35 @@ def test_the_municipalities_are_every_served_one_once_in_the_databases_name_orde
     assert set(found) == set(ServiceArea.objects.values_list("name", flat=True))
     by_name = list(ServiceArea.objects.order_by("name").values_list("name", flat=True))
     assert found == list(dict.fromkeys(by_name))
+
+
+@pytest.fixture
+def forgets_taxonomy():
+    """The test's changes are rolled back at its end: the worker's copy of the taxonomy must go too."""
+    yield
+    forget_taxonomy()
+
+
+def test_the_taxonomy_is_kept_and_read_again_when_the_admin_saves_or_after_a_minute(
+    forgets_taxonomy, monkeypatch, django_assert_num_queries
+):
+    kept = taxonomy()
+    with django_assert_num_queries(0):
+        assert taxonomy() is kept
+    housing = LifeArea.objects.get(slug="housing")
+    housing.name_en = "A roof"
+    housing.save()  # as the admin does: this worker forgets at once
+    assert "A roof" in [area.name_en for area in taxonomy().life_areas]
+    LifeArea.objects.filter(slug="housing").update(name_en="Housing")  # as in another worker: no signal here
+    monkeypatch.setattr("directory.selectors.TAXONOMY_KEPT", -1.0)  # the minute has passed
+    assert "Housing" in [area.name_en for area in taxonomy().life_areas]
+
+
+def test_a_term_the_kept_taxonomy_does_not_know_is_read_again(fri, forgets_taxonomy):
+    taxonomy()
+    [new] = TaxonomyTerm.objects.bulk_create([TaxonomyTerm(code="zz-new")])  # a migration's: no signal
+    fri.taxonomy_terms.add(new)
+    assert [term.code for term in terms_of([fri])[fri.pk]][-1] == "zz-new"
 
 
 def test_one_entry_is_read_with_what_its_page_shows_and_a_missing_one_is_404(fri, django_assert_num_queries):
