@@ -87,6 +87,8 @@ class Decision(models.Model):
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Set by meetings.selectors.decisions_for for the reader: the linked measure's title, if the reader sees it.
+    measure_title: str | None
 
     class Meta:
         ordering = ["recorded_at", "id"]

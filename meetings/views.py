@@ -89,8 +89,9 @@ def _detail(
     show_attendance = manage and (asked == "attendance" or "attendance_form" in forms)
     show_decision = manage and (asked == "decision" or "decision_form" in forms or "new_measure_form" in forms)
     previous = selectors.previous_meeting(meeting)
-    members = selectors.members_on(meeting)
     open_measures = measures_for_case(access).filter(status__in=OPEN_STATUSES) if show_decision else None
+    # Read once for the agenda and for naming the decisions' measures.
+    measures = selectors.visible_measure_titles(access)
     # Minutes written for an audience the viewer is not in are neither shown nor offered for editing.
     minutes_readable = access.reads(meeting.minutes_audience)
     context = {
@@ -98,13 +99,13 @@ def _detail(
         "case": access.case,
         "meeting": meeting,
         "previous": previous,
-        "agenda": selectors.agenda(access, meeting, previous),
+        "agenda": selectors.agenda(access, meeting, previous, measures),
         "agenda_obstacles": obstacles_for_agenda(access, meeting, previous),
         "attendance": selectors.attendance_for(meeting),
-        "decisions": list(selectors.decisions_for(access, meeting)),
-        "members": members,
+        "decisions": selectors.decisions_for(access, meeting, measures),
+        # The members are read only for the form that lists them (a query, ~1 ms, on every page before).
         "attendance_form": forms.get("attendance_form")
-        or (AttendanceForm(members=members) if show_attendance else None),
+        or (AttendanceForm(members=selectors.members_on(meeting)) if show_attendance else None),
         "minutes_readable": minutes_readable,
         "audience_labels": audience_labels(for_person=access.is_person),
         "readers": audience_readers(access.case) if manage else None,
