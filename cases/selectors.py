@@ -77,7 +77,8 @@ class CasePage:
 def caseload_for(user: User, *, search: str = "", page_number: str | int | None = None) -> CasePage:
     """Return one page of the user's caseload, searched, logging one access event per case listed.
 
-    Two queries whatever the number of cases (the count and the page), and the log's insert.
+    One query when the first page holds every case (nearly always), else two (the count and
+    the page), and the log's insert.
     """
     lead = Membership.objects.filter(pk=OuterRef("lead_id"))
     mine = Membership.objects.filter(membership_is_current(), case=OuterRef("pk"), user_id=user.pk)
@@ -88,6 +89,16 @@ def caseload_for(user: User, *, search: str = "", page_number: str | int | None 
         scoped = scoped.filter(condition)
     listed = (
         scoped.select_related("person", "institution")
+        # What the list shows, and no identity number to decrypt per case.
+        .only(
+            "code",
+            "stage",
+            "intake_date",
+            "legal_status",
+            "person__first_name",
+            "person__last_name",
+            "institution__name",
+        )
         .annotate(
             lead_name=Subquery(
                 lead.annotate(name=Concat(F("user__first_name"), Value(" "), F("user__last_name"))).values("name")[:1]
@@ -99,8 +110,7 @@ def caseload_for(user: User, *, search: str = "", page_number: str | int | None 
         )
         .order_by("person__last_name", "person__first_name", "intake_date", "pk")
     )
-    page = Paginator(listed, CASES_PAGE_SIZE).get_page(page_number)
-    cases: list[Case] = list(page.object_list)
+    page, cases = _page_of_cases(listed, page_number)
     for case in cases:
         my_role = getattr(case, "my_role", None)  # the annotation above
         case.my_role_label = Role(my_role).label if my_role else ""
@@ -109,6 +119,21 @@ def caseload_for(user: User, *, search: str = "", page_number: str | int | None 
             viewer=user, case_ids=[case.pk for case in cases], purpose=AccessPurpose.CASELOAD, view="cases:caseload"
         )
     return CasePage(page=page, cases=cases, search=" ".join(search.split())[:SEARCH_MAX])
+
+
+def _page_of_cases(listed: QuerySet[Case], page_number: str | int | None) -> tuple[Page[Any], list[Case]]:
+    """The page of cases asked for, and its cases; the first page is read without a count when it holds them all.
+
+    At 50,000 cases the longest caseload has under 40 cases: one row more than a page tells
+    that it fits, and the count's query is saved (0.6 ms CPU of the list's 12).
+    """
+    if page_number in (None, "", "1", 1):
+        first = list(listed[: CASES_PAGE_SIZE + 1])
+        if len(first) <= CASES_PAGE_SIZE:
+            return Paginator(first, CASES_PAGE_SIZE).get_page(1), first
+        return Paginator(listed, CASES_PAGE_SIZE).get_page(1), first[:CASES_PAGE_SIZE]
+    page = Paginator(listed, CASES_PAGE_SIZE).get_page(page_number)
+    return page, list(page.object_list)
 
 
 def current_members(case: Case) -> QuerySet[Membership]:
@@ -122,6 +147,32 @@ def current_members(case: Case) -> QuerySet[Membership]:
         )
         .order_by("-leads", "start_date", "id")
     )
+
+
+def members_in_brief(case: Case) -> list[Membership]:
+    """The current members as the case overview names them, lead first: name, role, agency and purpose only.
+
+    ``current_members`` without the incoming flag, which only the group page shows, and with
+    the lead told from the loaded case instead of a join: about half its CPU (1.3 -> 0.7 ms).
+    """
+    members = list(
+        Membership.objects.filter(membership_is_current(), case_id=case.pk)
+        .select_related("user", "agency")
+        .only(
+            "case",
+            "role",
+            "purpose",
+            "user__first_name",
+            "user__last_name",
+            "user__username",
+            "agency__name",
+            "agency__country",
+        )
+        .order_by("start_date", "id")
+    )
+    for member in members:
+        member.case = case  # ``is_lead`` reads the case's lead: no query
+    return sorted(members, key=lambda member: not member.is_lead)  # stable: by start date after the lead
 
 
 def past_members(case: Case) -> QuerySet[Membership]:
@@ -150,10 +201,27 @@ def latest_changes(access: CaseAccess, limit: int = 10, *, describe: bool = Fals
     """
     if not access.can(Ability.VIEW_JOURNAL):
         return []
-    entries = list(journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")[:limit])
+    entries = journal_for_case(access).select_related("actor", "actor_agency").order_by("-at", "-id")
     if not describe:
-        return say(entries)
-    return describe_changes(entries, hidden=None if _journal_hides_nothing(access) else _hidden_references(access))
+        # A sentence reads only these columns, and the brief list shows no more (0.89 -> 0.77 ms CPU).
+        return say(entries.only(*BRIEF_ENTRY_FIELDS)[:limit])
+    return describe_changes(
+        list(entries[:limit]), hidden=None if _journal_hides_nothing(access) else _hidden_references(access)
+    )
+
+
+#: The columns of a journal entry that ``journal.display.say`` and the brief list of changes read.
+BRIEF_ENTRY_FIELDS = (
+    "at",
+    "action",
+    "object_type",
+    "old",
+    "new",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__username",
+    "actor_agency__name",
+)
 
 
 #: Changes on one page of the change log.

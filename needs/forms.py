@@ -9,19 +9,25 @@ from needs.models import ConversationPart, Need, NeedStatus
 from reference.models import Knot, LifeArea
 
 
+def life_area_choices() -> list[Any]:
+    """The active life areas grouped under their tangle, after a blank: a life area field's choices (one query)."""
+    areas = LifeArea.objects.filter(active=True).select_related("tangle").order_by("tangle__code", "position")
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for area in areas:
+        groups.setdefault(f"{area.tangle.code}. {area.tangle.name}", []).append((area.pk, area.name))
+    return [("", "---------"), *groups.items()]
+
+
 class LifeAreaChoiceField(InRangeModelChoiceField):
     """Life areas grouped under their tangle."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(queryset=LifeArea.objects.none(), **kwargs)
 
-    def set_choices(self) -> None:
-        areas = LifeArea.objects.filter(active=True).select_related("tangle").order_by("tangle__code", "position")
+    def set_choices(self, choices: list[Any] | None = None) -> None:
+        """Offer the active life areas: ``choices`` if the caller read them already (``life_area_choices``)."""
         self.queryset = LifeArea.objects.filter(active=True)
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for area in areas:
-            groups.setdefault(f"{area.tangle.code}. {area.tangle.name}", []).append((area.pk, area.name))
-        self.choices = [("", "---------"), *groups.items()]
+        self.choices = life_area_choices() if choices is None else choices
 
 
 class NeedsChoiceField(InRangeModelMultipleChoiceField):
@@ -55,9 +61,9 @@ class NeedForm(DsForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, life_areas: list[Any] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        life_area_field(self).set_choices()
+        life_area_field(self).set_choices(life_areas)
         self.model_choice_field("knot").queryset = Knot.objects.all()  # what a choice is checked against
         self.choice_field("knot").choices = [
             ("", "---------"),
@@ -79,10 +85,10 @@ class ResourceForm(DsForm):
     life_area = LifeAreaChoiceField(label=_("Life area"), required=False)
     description = forms.CharField(label=_("Strength"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, life_areas: list[Any] | None = None, **kwargs) -> None:
         kwargs.setdefault("auto_id", "resource_%s")  # shares the needs map with NeedForm: unique ids
         super().__init__(*args, **kwargs)
-        life_area_field(self).set_choices()
+        life_area_field(self).set_choices(life_areas)
 
 
 class ConversationForm(DsForm):

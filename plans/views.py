@@ -17,7 +17,7 @@ from core.posting import Refusal, post_form
 from directory import selectors as directory_selectors
 from directory.forms import ReferralForm
 from journal.display import say
-from needs.selectors import needs_for_case
+from needs.selectors import need_names, needs_for_case
 from ownwords.selectors import words_on_measure
 from plans import selectors
 from plans.forms import MeasureEditForm, MoveForm, NoteForm, ProposalForm
@@ -48,7 +48,7 @@ def _annotate_rights(access: CaseAccess, measures: list[Measure]) -> None:
 
 
 def _plan_context(access: CaseAccess, asked: str | None = None, **extra) -> dict:
-    needs = list(needs_for_case(access))
+    needs = need_names(access)
     measures = selectors.measure_list(access, needs)
     _annotate_rights(access, measures)
     by_need = selectors.plan_by_need(access, measures, needs)

@@ -23,8 +23,11 @@ from needs.selectors import (
     resources_for_case,
     volunteer_sharing,
     volunteers_in_group,
+    words_by_need,
 )
 from needs.services import resource_create
+from ownwords.selectors import case_words
+from ownwords.services import need_words_write, wish_write
 from reference.models import Tangle
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +88,30 @@ def test_needs_by_tangle_lists_every_tangle_in_order_with_the_visible_needs_unde
     assert [need for needs in grouped.values() for need in needs] == list(needs_for_case(viewer))
     without = needs_by_tangle(access(personas.municipal_without_consent, case))
     assert list(without) == list(grouped) and not any(without.values())  # the tangles stay, empty
+
+
+def shown_with_words_marked(viewer) -> list[Need]:
+    return [need for needs in needs_by_tangle(viewer, words_marked=True).values() for need in needs]
+
+
+@pytest.mark.parametrize("persona", sorted(SEES))
+def test_words_by_need_are_the_words_each_viewer_reads_on_the_needs_shown(
+    personas, case, persona, django_assert_num_queries
+):
+    viewer = access(getattr(personas, persona), case)
+    shown = shown_with_words_marked(viewer)
+    with django_assert_num_queries(0):  # nobody wrote on a need shown: the words are not read
+        assert words_by_need(viewer, shown) == {}
+    for need in Need.objects.filter(case=case):  # the private need too
+        need_words_write(actor=personas.person, need=need, text=f"Om {need.life_area.slug}")
+    wish_write(actor=personas.person, case=case, text="Et eget sted å bo.")
+    shown = shown_with_words_marked(viewer)
+    got = words_by_need(viewer, shown)
+    expected = {pk: words for pk, words in case_words(viewer).by_need.items() if pk in {need.pk for need in shown}}
+    assert {pk: [words.pk for words in listed] for pk, listed in got.items()} == {
+        pk: [words.pk for words in listed] for pk, listed in expected.items()
+    }
+    assert set(got) == {need.pk for need in shown}  # one word on each need shown, none on the hidden ones
 
 
 def test_need_for_case_gives_a_visible_need_and_404_for_a_hidden_or_another_cases_one(personas, case, thomas):

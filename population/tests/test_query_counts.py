@@ -38,18 +38,19 @@ PINNED = {
     # one for emergency accesses by people outside the group, shown to the staff who run the case (issue 17, point 10)
     # +1: the applications whose answer is late (issue 18); +1 the newest achievements (issue 18, point 4);
     # +1 the person's own words this viewer reads (issue 18, point 3), whatever their number
-    ("case_overview", "contact_officer"): 19,
-    ("needs_map", "contact_officer"): 12,  # +1: the person's own words on the needs shown (issue 18, point 3)
+    ("case_overview", "contact_officer"): 18,  # -1: no resources, which the staff's overview does not show
+    # +1: the person's own words on the needs shown (issue 18, point 3); -1: the life areas read once for both forms
+    ("needs_map", "contact_officer"): 10,  # -1: the words are read only if the person wrote on a need shown
     ("group", "contact_officer"): 7,  # the add form only when asked for
     ("consent", "contact_officer"): 6,  # the form for a new consent only when asked for
-    ("case_overview", "nav_with_consent"): 12,  # +1 achievements, +1 own words, as for the contact officer
-    ("needs_map", "nav_with_consent"): 8,
+    ("case_overview", "nav_with_consent"): 11,  # +1 achievements, +1 own words; -1 resources, not shown to staff
+    ("needs_map", "nav_with_consent"): 7,  # the words only if the person wrote on a need shown
     ("group", "nav_with_consent"): 5,
     # +1 the person's own words (achievements are on their own page); +2 whether a few questions wait
     # for the person (issue 22: surveys.selectors.due_moment reads the plan's first version and the
     # moments answered).
-    ("case_overview", "person"): 15,
-    ("needs_map", "person"): 9,
+    ("case_overview", "person"): 14,  # -1: no needs conversations (the deadline for proposals is the staff's)
+    ("needs_map", "person"): 8,  # the words only if the person wrote on a need shown
     ("group", "person"): 5,
     ("consent", "person"): 6,
     ("plan", "contact_officer"): 8,  # the proposal form only when asked for
@@ -69,7 +70,7 @@ PINNED = {
 ON_DEMAND = {"plan": ["proposal"], "group": ["member"], "consent": ["consent"], "meeting": ["attendance", "decision"]}
 # One more: the count of the paged list (issue 17, point 9); and one more: whether the quarter's
 # survey waits for this member of staff (issue 22, surveys.selectors.staff_survey_due).
-PINNED_MY_CASES = 6
+PINNED_MY_CASES = 5  # -1: no count when the first page holds the whole caseload (cases.selectors)
 #: And the reminders that did not reach the lead's group by e-mail (issue 16, hole 12), and the
 #: emergency accesses to the cases the user leads (issue 17, point 10). Two more: the referrals waiting
 #: for an answer, to the user's agency and sent by the user (issue 21), one query each. One more:
