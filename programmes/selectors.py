@@ -41,9 +41,9 @@ def programmes() -> QuerySet[Programme]:
 
 
 def programme_by_slug(slug: str) -> Programme:
-    programme = programmes().filter(slug=slug).first()
-    if programme is None:
-        raise Http404
+    """The programme by its short name, with everything its page shows (as ``programmes``)."""
+    programme = programme_to_run(slug)
+    models.prefetch_related_objects([programme], "criteria", "phases", "outcome_measures", "sources")
     return programme
 
 
