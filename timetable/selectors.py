@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,7 @@ from django.utils.translation import pgettext_lazy
 
 from access.policy import CaseAccess, case_facts_visible, cases_visible_to, sees_unit, unit_cases_for
 from accounts.models import Role, User
-from cases.models import Case, Membership, Stage, membership_is_current
+from cases.models import Case, Membership, Stage, membership_is_current, stage_now
 from cases.selectors import case_search_condition
 from core.paging import page_of
 from handover.models import Transition, TransitionKind, TransitionState
@@ -65,12 +66,20 @@ def token_hash(token: str) -> str:
 class RuleBook:
     """The rule sets in force and who follows which; loaded once per request or batch."""
 
-    def __init__(self, case_ids: Sequence[int] | None = None, overrides: dict[int, int] | None = None) -> None:
+    def __init__(
+        self,
+        case_ids: Sequence[int] | None = None,
+        overrides: dict[int, int] | None = None,
+        institutions: dict[int, int] | None = None,
+    ) -> None:
+        """``overrides`` (case to rule set) and ``institutions`` (prison to rule set) when read with the cases."""
         self.rule_sets = {rs.pk: rs for rs in RuleSet.objects.all()}
         self.rules: dict[int, list[engine.RuleData]] = {pk: [] for pk in self.rule_sets}
         for rule in Rule.objects.all():  # in each set's order (Rule.Meta.ordering)
             self.rules[rule.rule_set_id].append(engine.RuleData.of(rule))
-        self.by_institution = dict(InstitutionRuleSet.objects.values_list("institution_id", "rule_set_id"))
+        if institutions is None:
+            institutions = dict(InstitutionRuleSet.objects.values_list("institution_id", "rule_set_id"))
+        self.by_institution = institutions
         if overrides is None:
             overrides = dict(
                 CaseRuleSet.objects.filter(case_id__in=case_ids or []).values_list("case_id", "rule_set_id")
@@ -80,6 +89,14 @@ class RuleBook:
         for rs in sorted(self.rule_sets.values(), key=lambda r: (r.country, r.is_country_default, r.version)):
             if rs.is_country_default:
                 self.defaults[rs.country] = rs.pk
+
+    @classmethod
+    def of(cls, cases: Sequence[Any]) -> RuleBook:
+        """The rule book of cases read ``with_rule_sets`` (or their rows): who follows which is read with them."""
+        return cls(
+            overrides={case.pk: case.override_rule_set for case in cases if case.override_rule_set},
+            institutions={case.institution_id: case.prison_rule_set for case in cases if case.prison_rule_set},
+        )
 
     def rule_set_for(self, case: Case) -> RuleSet | None:
         pk = (
@@ -92,28 +109,61 @@ class RuleBook:
         return self.rules[rule_set.pk] if rule_set else []
 
 
+def with_rule_sets(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases, each with the rule set it follows by its own choice and by its prison's, if any (``RuleBook.of``)."""
+    return cases.annotate(
+        override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]),
+        prison_rule_set=Subquery(
+            InstitutionRuleSet.objects.filter(institution=OuterRef("institution")).values("rule_set")[:1]
+        ),
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Case facts in bulk
+
+#: The case's columns that ``facts_for_cases`` and ``RuleBook.rule_set_for`` read, by the names
+#: they read: a list of many cases loads these only (``only``, or ``values_list`` with ``named``).
+FACTS_FIELDS = (
+    "country",
+    "institution_id",
+    "lead_id",
+    "legal_status",
+    "intake_date",
+    "sentence_start",
+    "sentence_days",
+    "sentence_years",
+    "sentence_months",
+    "sentence_term_days",
+    "remand_days",
+    "isolation_days",
+    "expected_release",
+    "released_on",
+)
 
 
 def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
     """Return the timetable facts of many cases with one query per kind of fact.
 
-    The queries filter by the ids of the cases given, already read: repeating the condition
-    that chose them as a subquery in each query cost more CPU to build than the ids to send,
-    and for a prison's 376 cases it cost PostgreSQL 14 ms more than it saved Python (7.6 ms).
+    The cases, or rows of their ``FACTS_FIELDS`` by the same names. The queries filter by the
+    ids of the cases given, already read: repeating the condition that chose them as a subquery
+    in each query cost more CPU to build than the ids to send, and for a prison's 376 cases it
+    cost PostgreSQL 14 ms more than it saved Python (7.6 ms).
     """
     if not cases:
         return {}
     case_ids = [case.pk for case in cases]
     today = timezone.localdate()
-    # The day of each stored moment, in the zone looked up once (timezone.localdate looks it up per call).
-    zone = timezone.get_current_timezone()
 
-    conversations: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    # Each kind of fact is reduced to what the engine reads as its rows come, not kept per case
+    # to be filtered again (for a prison's 376 cases: 17.9 -> 16.0 ms of CPU).
+    done_on: dict[int, datetime.date] = {}  # the first part 1 of the needs conversation held
+    reviewed_on: dict[int, datetime.date] = {}  # the latest needs conversation held, then plan version
     held = NeedsConversation.objects.filter(case_id__in=case_ids, completed=True).order_by()
     for case_id, part, held_on in held.values_list("case_id", "part", "held_on"):
-        conversations[case_id].append({"part": part, "held_on": held_on})
+        if part == 1:
+            done_on[case_id] = min(held_on, done_on.get(case_id, held_on))
+        reviewed_on[case_id] = max(held_on, reviewed_on.get(case_id, held_on))
     members: dict[int, list[engine.Member]] = defaultdict(list)
     # Whether a member leads is read from the cases given (their lead), not joined in the
     # database: the join made PostgreSQL scan every case to hash them (15 ms at 50,000 cases).
@@ -124,53 +174,57 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
         .order_by("case_id", "start_date", "id")
     )
     for case_id, membership_id, user_id, role, start_date, agency_id in current:
-        members[case_id].append(engine.Member(user_id, role, membership_id == lead_of[case_id], start_date, agency_id))
-    for listed in members.values():
-        listed.sort(key=lambda member: not member.is_lead)  # the lead first; stable: the rest by start, then id
+        is_lead = membership_id == lead_of[case_id]
+        member = engine.Member(user_id, role, is_lead, start_date, agency_id)
+        if is_lead:  # the lead first; the rest by start, then id
+            members[case_id].insert(0, member)
+        else:
+            members[case_id].append(member)
     notices: dict[int, list[engine.Notice]] = defaultdict(list)
     told = ReleaseNotice.objects.filter(case_id__in=case_ids)
     for case_id, recipient, release_date, told_on in told.values_list(
         "case_id", "recipient", "release_date", "told_on"
     ):
         notices[case_id].append(engine.Notice(recipient, release_date, told_on))
-    needs: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    # The stored moments are read as days in the current zone (TruncDate), as the facts use them:
+    # a day loads for less CPU than a moment in a zone, and a prison's 993 measures are 360 days
+    # (measured for 376 cases: 3.7 -> 1.4 ms for the proposals, 2.2 -> 1.4 ms for the plans).
+    # The needs in no order: the engine asks whether any is open (their order joined two tables).
+    housing_open: set[int] = set()
+    income_open: set[int] = set()
+    income_settled_on: dict[int, datetime.date] = {}  # the latest change of an income need, all settled
     housing_and_income = Need.objects.filter(case_id__in=case_ids, life_area__slug__in=["housing", "income"])
-    for case_id, slug, status, updated_at in housing_and_income.values_list(
-        "case_id", "life_area__slug", "status", "updated_at"
-    ):
-        needs[case_id].append({"life_area__slug": slug, "status": status, "updated_at": updated_at})
+    for case_id, slug, status, updated_on in housing_and_income.values_list(
+        "case_id", "life_area__slug", "status", TruncDate("updated_at")
+    ).order_by():
+        if slug == "housing":
+            if status not in SETTLED_NEED_STATUSES:
+                housing_open.add(case_id)
+        elif status not in SETTLED_NEED_STATUSES:  # an income need open: income is not settled
+            income_open.add(case_id)
+        else:
+            income_settled_on[case_id] = max(updated_on, income_settled_on.get(case_id, updated_on))
 
-    proposals: dict[int, list[datetime.date]] = defaultdict(list)
-    proposed = Measure.objects.filter(case_id__in=case_ids).order_by().values_list("case_id", "proposed_at")
-    for case_id, proposed_at in proposed:
-        proposals[case_id].append(proposed_at.astimezone(zone).date())
-    reviews: dict[int, datetime.date] = {}
+    first_proposal: dict[int, datetime.date] = {}
+    if done_on:  # only a proposal on or after the needs conversation counts: none to read without one
+        proposed = Measure.objects.filter(case_id__in=list(done_on)).values_list("case_id", TruncDate("proposed_at"))
+        for case_id, proposed_on in proposed.order_by().distinct():
+            if proposed_on >= done_on[case_id]:
+                first_proposal[case_id] = min(proposed_on, first_proposal.get(case_id, proposed_on))
     latest_versions = (
         PlanVersion.objects.filter(case_id__in=case_ids)
         .values_list("case_id")
-        .annotate(latest=Max("created_at"))
+        .annotate(latest=Max(TruncDate("created_at")))
         .order_by()
     )
     for case_id, latest in latest_versions:
-        reviews[case_id] = latest.astimezone(zone).date()
+        reviewed_on[case_id] = max(latest, reviewed_on.get(case_id, latest))
 
     # The follow-up three months after release (outcomes, issue 22): one query, whatever the number of cases.
     followed_up = dict(FollowUp.objects.filter(case_id__in=case_ids).values_list("case_id", "assessed_on"))
 
     result = {}
     for case in cases:
-        held_rows = conversations.get(case.pk, [])
-        part1 = [row["held_on"] for row in held_rows if row["part"] == 1]
-        done = min(part1) if part1 else None
-        review_dates = [row["held_on"] for row in held_rows] + ([reviews[case.pk]] if case.pk in reviews else [])
-        case_needs = needs.get(case.pk, [])
-        income = [row for row in case_needs if row["life_area__slug"] == "income"]
-        income_settled = (
-            max(row["updated_at"] for row in income).astimezone(zone).date()
-            if income and all(row["status"] in SETTLED_NEED_STATUSES for row in income)
-            else None
-        )
-        first_proposal = min((d for d in proposals.get(case.pk, []) if done and d >= done), default=None)
         result[case.pk] = engine.CaseFacts(
             case_id=case.pk,
             country=case.country,
@@ -184,16 +238,14 @@ def facts_for_cases(cases: Sequence[Case]) -> dict[int, engine.CaseFacts]:
             remand_days=case.remand_days,
             isolation_days=case.isolation_days,
             expected_release=case.expected_release,
-            conversation_done=done,
-            latest_plan_review=max(review_dates) if review_dates else None,
+            conversation_done=done_on.get(case.pk),
+            latest_plan_review=reviewed_on.get(case.pk),
             proposals_tracked=True,
-            first_proposal=first_proposal,
-            members=tuple(members.get(case.pk, [])),
-            notices=tuple(notices.get(case.pk, [])),
-            housing_open=any(
-                row["life_area__slug"] == "housing" and row["status"] not in SETTLED_NEED_STATUSES for row in case_needs
-            ),
-            income_settled_on=income_settled,
+            first_proposal=first_proposal.get(case.pk),
+            members=tuple(members.get(case.pk, ())),
+            notices=tuple(notices.get(case.pk, ())),
+            housing_open=case.pk in housing_open,
+            income_settled_on=None if case.pk in income_open else income_settled_on.get(case.pk),
             released_on=case.released_on,
             outcome_follow_up_on=followed_up.get(case.pk),
         )
@@ -391,21 +443,26 @@ def due_for(
     cases on the pages are logged as read. Without it (the calendar feed) all is returned.
     """
     today = timezone.localdate()
-    # The open cases the user sees, each with the rule set it follows, if not its prison's.
+    # The open cases the user sees, each with the rule sets it may follow, the user who leads it, and
+    # whether a release with a handover gap was recorded: the gap's full condition (``open_handover_gap``)
+    # cost 1.5 ms of CPU in this query on every request, so it is asked (``handover_gap_days``) only of
+    # the cases the user leads that have such a release, nearly always none.
     cases = list(
-        cases_visible_to(user)
-        .exclude(stage=Stage.CLOSED)
+        with_rule_sets(cases_visible_to(user).exclude(stage=Stage.CLOSED))
         .select_related("person")
+        .only("code", "person__first_name", "person__last_name", *FACTS_FIELDS)
         .annotate(
-            override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1]),
-            handover_gap_on=open_handover_gap(user),
+            lead_user_id=F("lead__user_id"),
+            gap_recorded=Exists(Transition.objects.filter(case=OuterRef("pk"), handover_gap=True)),
         )
         .order_by("id")
     )
     stage_counts = unit_stage_counts(user)
     if not cases or user.role == Role.PERSON:
         return DueList(today, [], [], [], [], stage_counts)
-    book = RuleBook(overrides={case.pk: case.override_rule_set for case in cases if case.override_rule_set})
+    led = [case for case in cases if case.lead_user_id == user.pk]
+    gap_days = handover_gap_days(user, [case for case in led if case.gap_recorded])
+    book = RuleBook.of(cases)
     facts = facts_for_cases(cases)
     sees_facts = case_facts_visible(user, cases, {case.pk: facts[case.pk].members for case in cases})
     mine: list[tuple[engine.DeadlineResult, DueItem]] = []
@@ -423,8 +480,10 @@ def due_for(
     groups = engine.sort_due(mine, today)
     listed = [(group, item) for group in ("overdue", "this_week", "later") for _, item in groups[group]]
     page = None
-    alerts = reminder_alerts_for(user, cases)
-    gaps: list[Case] = [case for case in cases if case.handover_gap_on is not None]
+    alerts = reminder_alerts_for(user, led)  # the lead's only: none to ask for where the user leads none
+    gaps: list[Case] = [case for case in cases if gap_days.get(case.pk) is not None]
+    for gap in gaps:
+        gap.handover_gap_on = gap_days[gap.pk]  # type: ignore[attr-defined]  # the day shown with the case
     side: dict[str, Page[Any]] = {}
     if per_page is not None:
         page = Paginator(listed, per_page).get_page(page_number)
@@ -465,38 +524,79 @@ def open_handover_gap(user: User) -> Subquery:
     (seed 002 ch. 4: no authority lets go before another has taken hold). It stays on
     the lead's "what is due" until an incoming member has taken hold (``handover.rules``).
     """
-    held = Membership.objects.filter(incoming_for=OuterRef("pk"), accepted_at__isnull=False).filter(
-        attended_hold_meeting()
-    )
+    held = taken_hold(Membership.objects.filter(incoming_for=OuterRef("pk")))
     return Subquery(
-        Transition.objects.filter(
-            case=OuterRef("pk"),
-            case__lead__user_id=user.pk,
-            kind__in=TransitionKind.releases(),
-            state=TransitionState.COMPLETED,
-            handover_gap=True,
-        )
+        gap_releases(user)
+        .filter(case=OuterRef("pk"))
         .exclude(Exists(held))
         .order_by("-completed_on", "-id")
         .values("completed_on")[:1]
     )
 
 
+def gap_releases(user: User) -> QuerySet[Transition]:
+    """The releases with a handover gap on the cases the user leads, whether anyone has taken hold since or not."""
+    return Transition.objects.filter(
+        case__lead__user_id=user.pk,
+        kind__in=TransitionKind.releases(),
+        state=TransitionState.COMPLETED,
+        handover_gap=True,
+    )
+
+
+def taken_hold(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Of these memberships, those that have taken hold: accepted, and present at a hold meeting."""
+    return memberships.filter(accepted_at__isnull=False).filter(attended_hold_meeting())
+
+
+def handover_gap_days(user: User, cases: Sequence[Case]) -> dict[int, datetime.date | None]:
+    """Of these cases, the day of the latest release of each with an open handover gap (``open_handover_gap``).
+
+    In two plain queries, the second only if anyone was to come in: the one nested condition
+    cost 1.3 ms of CPU to build, these 0.5 ms. None for no cases.
+    """
+    days: dict[int, datetime.date | None] = {}
+    if not cases:
+        return days
+    releases = list(
+        gap_releases(user)
+        .filter(case_id__in=[case.pk for case in cases])
+        .order_by("-completed_on", "-id")
+        .values_list("id", "case_id", "completed_on", "incoming")  # a row per incoming member, if any
+    )
+    incoming = {member for _release, _case, _on, member in releases if member is not None}
+    took_hold: set[int] = set()
+    if incoming:
+        took_hold = set(taken_hold(Membership.objects.filter(pk__in=incoming)).values_list("pk", flat=True))
+    held = {release for release, _case, _on, member in releases if member in took_hold}
+    for release, case_id, completed_on, _member in releases:  # the latest first
+        if release not in held:
+            days.setdefault(case_id, completed_on)
+    return days
+
+
 def reminder_alerts_for(user: User, cases: Sequence[Case]) -> list[Reminder]:
     """Of these open cases, the reminders whose e-mail was given up on, where the user is the lead.
 
-    One query. Shown while the deadline is open, so the lead can tell the recipient another way.
+    Shown while the deadline is open, so the lead can tell the recipient another way. Nearly
+    always there are none: a plain query (0.3 ms of CPU) says so, and the lead's, with the
+    recipients (0.9 ms), runs only when it finds one; none runs for no cases.
     """
-    return list(
-        Reminder.objects.filter(
-            deadline__case_id__in=[case.pk for case in cases],
-            deadline__case__lead__user_id=user.pk,
-            deadline__state__in=OPEN_STATES,
-        )
-        .exclude(alert="")
-        .select_related("recipient", "deadline", "deadline__case")
+    if not cases:
+        return []
+    by_pk = {case.pk: case for case in cases}
+    reminders = Reminder.objects.filter(deadline__case_id__in=list(by_pk), deadline__state__in=OPEN_STATES)
+    given_up = reminders.exclude(alert="")
+    if not given_up.exists():
+        return []
+    alerts = list(
+        given_up.filter(deadline__case__lead__user_id=user.pk)
+        .select_related("recipient", "deadline")
         .order_by("deadline__due_date", "id")
     )
+    for alert in alerts:
+        alert.deadline.case = by_pk[alert.deadline.case_id]  # the case given: no join, no query
+    return alerts
 
 
 def unit_stage_counts(user: User) -> list[dict[str, Any]] | None:
@@ -556,24 +656,26 @@ def unit_overview_for(
         return None
     today = timezone.localdate()
     unit = unit_cases_for(user)
-    read = unit.annotate(
-        override_rule_set=Subquery(CaseRuleSet.objects.filter(case=OuterRef("pk")).values("rule_set")[:1])
-    )
-    if log:  # the page lists the cases by name; the counts alone need neither names nor order
-        read = read.select_related("person").order_by("person__last_name", "person__first_name", "intake_date", "pk")
+    read = with_rule_sets(unit).annotate(stage_today=stage_now(today))  # counted per stage
+    cases: Sequence[Any]
+    if log:  # the page lists the cases by name
+        cases = list(
+            read.select_related("person").order_by("person__last_name", "person__first_name", "intake_date", "pk")
+        )
     else:
-        read = read.order_by()
-    cases = list(read)
-    book = RuleBook(overrides={case.pk: case.override_rule_set for case in cases if case.override_rule_set})
+        # The counts alone need neither names nor order, nor a model instance per case: the columns
+        # the facts read, by the same names, cost 1.3 ms for a prison's 376 cases, the instances 3.2.
+        counted = ("pk", *FACTS_FIELDS, "stage_today", "override_rule_set", "prison_rule_set")
+        cases = list(read.values_list(*counted, named=True).order_by())
+    book = RuleBook.of(cases)
     facts = facts_for_cases(cases)
     rows = []
+    counts: dict[str, dict[str, Any]] = {}
     for case in cases:
         overdue = engine.overdue_count(book.rules_for(case), facts[case.pk], today)
-        rows.append(UnitRow(case, overdue, engine.risks(facts[case.pk], today)))
-    counts: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        stage_today = row.case.stage_on(today)
-        entry = counts.setdefault(stage_today, {"stage": stage_today, "cases": 0, "overdue": 0, "at_risk": 0})
+        row = UnitRow(case, overdue, engine.risks(facts[case.pk], today))
+        rows.append(row)
+        entry = counts.setdefault(case.stage_today, {"stage": case.stage_today, "cases": 0, "overdue": 0, "at_risk": 0})
         entry["cases"] += 1
         entry["overdue"] += row.overdue
         entry["at_risk"] += 1 if row.risks else 0

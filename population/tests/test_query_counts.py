@@ -77,14 +77,16 @@ PINNED_MY_CASES = 5  # -1: no count when the first page holds the whole caseload
 #: the directory's entries the user keeps that nobody has checked for a year (issue 21, point 5).
 #: One more: the person's meeting requests on the cases the user leads (issue 18, point 3).
 #: One more: the follow-ups three months after release among the cases' facts (issue 22; 20 -> 21).
-PINNED_WHAT_IS_DUE = 21
+#: Two fewer: the prison's rule set read with the cases, and no reminder alerts asked where the user leads none.
+PINNED_WHAT_IS_DUE = 19
 #: Overdue deadlines and risks are evaluated on request from the unit's case facts, one query per
 #: kind of fact, instead of read from the rows compute_deadlines writes (issue 17, point 10). One more:
 #: the referral lists of issue 21 on the coordinator's what is due (measured 15 -> 16 at both sizes).
 #: One more: the directory's entries the user keeps that need checking (issue 21, point 5; 16 -> 17).
 #: One more: the meeting requests on the cases the user leads, none for a coordinator (issue 18; 17 -> 18).
 #: One more: the follow-ups three months after release among the unit's case facts (issue 22; 18 -> 19).
-PINNED_UNIT = 19
+#: One fewer: the prison's rule set is read with the unit's cases (timetable.selectors.with_rule_sets; 19 -> 18).
+PINNED_UNIT = 18
 PINNED_FLOOR = 2
 #: Every staff request reads the device that passed the session's second factor (django-otp's
 #: OTPMiddleware, issue 23): one query more than the pins above, for every staff page; the person
