@@ -8,8 +8,8 @@ from django.utils import timezone, translation
 
 from cases.models import Case
 from programmes import selectors
-from programmes.eligibility import Status
-from programmes.models import CatchmentCount, Programme
+from programmes.eligibility import Facts, Status, evaluate
+from programmes.models import CatchmentCount, Programme, ProgrammeFacts
 from programmes.services import catchment_count, programme_facts_set
 from timetable import engine
 
@@ -135,3 +135,40 @@ def test_places_count_this_year_against_the_annual_number(exit_programme):
     )
     assert Programme.objects.get(slug="tog").annual_places is None
     assert selectors.places_of(Programme.objects.get(slug="tog")).free is None
+
+
+def pending_facts_as_each_case_gives_them(programme: Programme) -> tuple[dict[int, Facts], dict[int, Facts]]:
+    """The facts the programme's view reads of each applicant and waiting person with their enrolments (in one
+    query), and the facts read case by case from the whole case, its recorded facts and the person's cases."""
+    today = timezone.localdate()
+    read, whole = {}, {}
+    for row in selectors.open_enrolments_of(programme):
+        if row.state not in selectors.PENDING_STATES:
+            continue
+        read[row.pk] = selectors.pending_facts(row, today)
+        case = Case.objects.select_related("person", "institution").get(pk=row.case_id)
+        others = Case.objects.filter(person_id=case.person_id).exclude(pk=case.pk).count()
+        whole[row.pk] = selectors.facts_for(case, selectors.recorded_facts(case), others, today)
+    return read, whole
+
+
+def test_the_view_reads_each_pending_persons_facts_with_the_enrolments_as_the_case_gives_them(
+    exit_programme, yusuf, mikkel, karl
+):
+    from programmes.services import enrolment_apply
+
+    tog = Programme.objects.get(slug="tog")
+    enrolment_apply(actor=karl, case=mikkel, programme=tog, by_person=False, person_agrees=True)
+    for programme in (exit_programme, tog):
+        read, whole = pending_facts_as_each_case_gives_them(programme)
+        assert read and read == whole
+    # Without recorded facts: the answers are not known, as on the case's own page.
+    ProgrammeFacts.objects.filter(case=yusuf).delete()
+    read, whole = pending_facts_as_each_case_gives_them(exit_programme)
+    assert read and read == whole
+    overview = selectors.programme_overview(exit_programme)
+    rules = selectors.rules_of(exit_programme)
+    ends = {pk: evaluate(rules, facts).end for pk, facts in whole.items()}
+    assert {deadline.enrolment.pk: deadline.day for deadline in overview.deadlines} == {
+        pk: end for pk, end in ends.items() if end is not None
+    }
