@@ -4,6 +4,7 @@ The worked examples are computed by hand from the rules in DOMAIN.md §7 and the
 each row says what it shows.
 """
 
+import dataclasses
 import datetime
 import itertools
 
@@ -516,3 +517,129 @@ def test_overdue_count_agrees_with_evaluate(rule_set):
             assert engine.overdue_count(rules, f, day) == expected
             seen.add(expected)
     assert len(seen) > 1  # the rows reach different counts, so the agreement says something
+
+
+# ---------------------------------------------------------------------------------------
+# What the unit's counts read (issue 15, speed): the facts of a kind not read change nothing
+
+some_days = st.dates(min_value=D(2026, 1, 1), max_value=D(2026, 12, 31))
+maybe_days = st.none() | some_days
+
+
+@st.composite
+def case_facts(draw) -> tuple[engine.CaseFacts, datetime.date]:
+    """Facts of a case and a day, mostly weeks before its release, with notices of that release (or another)."""
+    release = draw(maybe_days)
+    on = st.sampled_from([release, D(2026, 7, 1)]) if release else some_days
+    members = st.builds(
+        engine.Member,
+        user_id=st.integers(1, 4),
+        role=st.sampled_from(["probation", "municipality", "contact_officer", "nav"]),
+        is_lead=st.booleans(),
+        start_date=some_days,
+    )
+    notices = st.builds(
+        engine.Notice, recipient=st.sampled_from(["nav", "municipality"]), release_date=on, told_on=some_days
+    )
+    near = st.integers(-10, 70).map(lambda days: release - datetime.timedelta(days=days)) if release else some_days
+    today = draw(near | some_days)
+    return engine.CaseFacts(
+        case_id=1,
+        country=draw(countries),
+        legal_status=draw(st.sampled_from(["sentenced", "remand"])),
+        intake_date=draw(some_days),
+        sentence_start=draw(maybe_days),
+        sentence_days=draw(st.none() | st.integers(1, 900)),
+        sentence_years=draw(st.integers(0, 1)),
+        sentence_months=draw(st.integers(0, 8)),
+        sentence_term_days=draw(st.integers(0, 20)),
+        remand_days=draw(st.integers(0, 40)),
+        isolation_days=draw(st.integers(0, 5)),
+        expected_release=release,
+        conversation_done=draw(maybe_days),
+        latest_plan_review=draw(maybe_days),
+        proposals_tracked=True,
+        first_proposal=draw(maybe_days),
+        members=tuple(draw(st.lists(members, max_size=3))),
+        notices=tuple(draw(st.lists(notices, max_size=4))),
+        housing_open=draw(st.booleans()),
+        income_settled_on=draw(maybe_days),
+        released_on=draw(maybe_days),
+        outcome_follow_up_on=draw(maybe_days),
+    ), today
+
+
+#: What each kind of fact read in bulk sets in the facts (``timetable.selectors.facts_for_cases``).
+UNREAD = {
+    engine.MEMBERS: {"members": ()},
+    engine.NOTICES: {"notices": ()},
+    engine.NEEDS: {"housing_open": False, "income_settled_on": None},
+    engine.PLAN_VERSIONS: {"latest_plan_review": None},
+    engine.FOLLOW_UPS: {"outcome_follow_up_on": None},
+}
+
+
+def without(f: engine.CaseFacts, kinds) -> engine.CaseFacts:
+    """The facts with the kinds of fact not read left out, as ``facts_for_cases`` leaves them."""
+    return dataclasses.replace(f, **{name: value for kind in kinds for name, value in UNREAD[kind].items()})
+
+
+def columns_of(f: engine.CaseFacts) -> engine.CaseFacts:
+    """The case's own columns only: what the counts know before reading the facts."""
+    return dataclasses.replace(without(f, UNREAD), conversation_done=None, first_proposal=None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(case=case_facts())
+def test_at_risk_is_whether_there_are_risks(case):
+    f, today = case
+    assert engine.at_risk(f, today) == bool(engine.risks(f, today))
+
+
+@pytest.mark.django_db
+@settings(max_examples=300, deadline=None)
+@given(case=case_facts())
+def test_the_counts_read_what_they_need_and_nothing_else_changes_them(case):
+    f, today = case
+    for code in ("no-pop", "dk-god-loesladelse"):
+        rules = rules_of(code)
+        read = engine.counts_read(rules, columns_of(f), today)
+        partial = without(f, set(UNREAD) - read)
+        assert engine.overdue_count(rules, partial, today) == engine.overdue_count(rules, f, today)
+        assert engine.at_risk(partial, today) == engine.at_risk(f, today)
+
+
+@pytest.mark.django_db
+def test_what_the_counts_read_around_the_release_changes_no_count():
+    """Every day from ten weeks before to a few days after releases on each weekday, with and without facts."""
+    sets = [rules_of("no-pop"), rules_of("dk-god-loesladelse")]
+    checked = 0
+    for release, country, days, back in itertools.product(
+        [D(2026, 6, 1) + datetime.timedelta(days=n) for n in range(7)], ["NO", "DK"], [None, 200, 500], range(-3, 72)
+    ):
+        today = release - datetime.timedelta(days=back)
+        for told, joined in itertools.product(["", "nav", "municipality", "both"], [(), ("probation",)]):
+            f = facts(
+                country,
+                release - datetime.timedelta(days=days or 100),
+                days,
+                intake=release - datetime.timedelta(days=120),
+                expected_release=release,
+                notices=tuple(
+                    engine.Notice(to, release, release - datetime.timedelta(days=60))
+                    for to in ("nav", "municipality")
+                    if told in (to, "both")
+                ),
+                members=tuple(engine.Member(2, role, False, release - datetime.timedelta(days=90)) for role in joined),
+                housing_open=True,
+                income_settled_on=release - datetime.timedelta(days=3),
+                released_on=release if back < 0 else None,
+                outcome_follow_up_on=release,
+            )
+            assert engine.at_risk(f, today) == bool(engine.risks(f, today))
+            for rules in sets:
+                partial = without(f, set(UNREAD) - engine.counts_read(rules, columns_of(f), today))
+                assert engine.overdue_count(rules, partial, today) == engine.overdue_count(rules, f, today)
+                assert engine.at_risk(partial, today) == engine.at_risk(f, today)
+                checked += 1
+    assert checked > 50_000
