@@ -188,9 +188,13 @@ def consent_is_active(case_ref: str = "pk") -> Exists:
 
 
 def covered_membership_ids(case: Case) -> set[int]:
-    """The memberships the case's active consent covers (none without one)."""
-    consent = Consent.objects.filter(case=case, withdrawn_at__isnull=True).first()
-    return set(consent.scope.values_list("pk", flat=True)) if consent else set()
+    """The memberships the case's active consent covers (none without one).
+
+    One query, with or without a consent (a case has at most one active: ``consent_one_active_per_case``),
+    so the pages that ask make as many queries whatever the case's consent.
+    """
+    active = Membership.objects.filter(consents__case=case, consents__withdrawn_at__isnull=True)
+    return set(active.values_list("pk", flat=True))
 
 
 def case_facts_visible(user: User, cases: Sequence[Case], members: dict[int, Sequence[GroupMember]]) -> set[int]:

@@ -61,7 +61,8 @@ PINNED = {
     # tangles and conversations its changes refer to are named, one query per kind (+5), whatever their number
     # (issue 19) +1: the obstacles logged since the previous meeting, on the agenda, whatever their number
     # -1: the members on the meeting's day are read only for the attendance form, when asked for
-    ("meeting", "contact_officer"): 21,
+    # -1: the members the consent covers, in one query with or without a consent (access.policy.covered_membership_ids)
+    ("meeting", "contact_officer"): 20,
     ("meeting", "nav_with_consent"): 17,
     ("meeting", "person"): 17,
 }

@@ -6,11 +6,12 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
-from access.policy import CaseAccess
+from access.policy import CaseAccess, covered_membership_ids
 from accounts.models import User
 from cases.models import Case, Membership
 from cases.services import membership_end
-from consent.services import consent_withdraw
+from consent.models import Consent
+from consent.services import consent_give, consent_withdraw
 from core.audience import PERSON_LABELS, Audience, VolunteerItem
 from core.tests.granted import granted_access as access
 from needs.models import Need
@@ -133,3 +134,23 @@ def test_the_person_reads_the_audiences_in_their_own_words(case):
         labels = [str(PERSON_LABELS[Audience(value)]) for value in Audience.values]
     assert [row.label for row in rows] == labels
     assert all(row.readers[0] == f"{case.person.full_name} (you)" for row in rows)
+
+
+def test_the_members_covered_are_those_of_the_cases_active_consent_in_one_query_with_or_without_it(
+    personas, case, other_case, django_assert_num_queries
+):
+    scope = set(Consent.objects.get(case=case, withdrawn_at__isnull=True).scope.values_list("pk", flat=True))
+    nils = Membership.objects.get(case=case, user=personas.nav_with_consent, ended_at__isnull=True)
+    others = set(Membership.objects.filter(case=other_case).values_list("pk", flat=True))
+    lead = other_case.lead.user
+    members = Membership.objects.filter(case=other_case, ended_at__isnull=True)
+    consent_give(actor=lead, case=other_case, given_on=other_case.intake_date, explained_by=lead, scope=members)
+    # Lars's consent covers his members, none of Jonas's.
+    assert covered_membership_ids(other_case) == set(members.values_list("pk", flat=True))
+    with django_assert_num_queries(1):
+        covered = covered_membership_ids(case)
+    assert covered == scope and nils.pk in covered
+    assert not covered & others
+    consent_withdraw(actor=personas.person, case=case)
+    with django_assert_num_queries(1):
+        assert covered_membership_ids(case) == set()
