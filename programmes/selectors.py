@@ -31,6 +31,7 @@ from programmes.models import (
     ProgrammeStaff,
 )
 from timetable import engine
+from timetable.selectors import ROAD_FIELDS  # the case's columns that ``case_road`` reads
 
 #: Counts from 1 to 4 are shown as "fewer than 5" (DOMAIN.md §10): no one can be recognised.
 SUPPRESS_BELOW = 5
@@ -79,22 +80,6 @@ def rules_of(programme: Programme) -> list[eligibility.Rule]:
         )
         for criterion in criteria
     ]
-
-
-#: The case's columns that ``case_road`` reads.
-ROAD_FIELDS = (
-    "country",
-    "legal_status",
-    "intake_date",
-    "sentence_start",
-    "sentence_days",
-    "sentence_years",
-    "sentence_months",
-    "sentence_term_days",
-    "remand_days",
-    "isolation_days",
-    "expected_release",
-)
 
 
 def case_road(case: Case) -> engine.Road | None:

@@ -122,12 +122,9 @@ def with_rule_sets(cases: QuerySet[Case]) -> QuerySet[Case]:
 # ---------------------------------------------------------------------------------------
 # Case facts in bulk
 
-#: The case's columns that ``facts_for_cases`` and ``RuleBook.rule_set_for`` read, by the names
-#: they read: a list of many cases loads these only (``only``, or ``values_list`` with ``named``).
-FACTS_FIELDS = (
+#: The case's columns the engine's road reads (``engine.road`` of the case's facts).
+ROAD_FIELDS = (
     "country",
-    "institution_id",
-    "lead_id",
     "legal_status",
     "intake_date",
     "sentence_start",
@@ -138,8 +135,10 @@ FACTS_FIELDS = (
     "remand_days",
     "isolation_days",
     "expected_release",
-    "released_on",
 )
+#: The case's columns that ``facts_for_cases`` and ``RuleBook.rule_set_for`` read, by the names
+#: they read: a list of many cases loads these only (``only``, or ``values_list`` with ``named``).
+FACTS_FIELDS = (*ROAD_FIELDS, "institution_id", "lead_id", "released_on")
 
 
 def facts_for_cases(
