@@ -458,8 +458,11 @@ def cmd_cpu(args) -> dict:
             client.force_login(user)
         for url in urls[: args.warmup]:
             client.get(url)
-        entry = samples.setdefault(page, {"cpu": [], "wall": [], "personas": [], "db_cpu": 0.0, "db_requests": 0})
+        entry = samples.setdefault(
+            page, {"cpu": [], "wall": [], "personas": [], "by_persona": {}, "db_cpu": 0.0, "db_requests": 0}
+        )
         entry["personas"].append(label)
+        own = entry["by_persona"].setdefault(label, [])
         profiling = profiler is not None and page == args.profile
         db_before = database_cpu()
         for number in range(args.repeat):
@@ -471,6 +474,7 @@ def cmd_cpu(args) -> dict:
             if profiling:
                 profiler.disable()
             entry["cpu"].append((time.process_time() - cpu) * 1000)
+            own.append(entry["cpu"][-1])
             entry["wall"].append((time.perf_counter() - wall) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"{url} as {label}: {response.status_code}")
@@ -487,6 +491,10 @@ def cmd_cpu(args) -> dict:
             # The low decile: on a busy machine other processes only ever add to a request's time.
             "cpu_ms_p10": round(statistics.quantiles(entry["cpu"], n=10)[0], 2),
             "cpu_ms_mean": round(statistics.fmean(entry["cpu"]), 2),
+            # Each persona's own median: a page staff and the person both open differs by who reads it.
+            "cpu_ms_median_by_persona": {
+                label: round(statistics.median(values), 2) for label, values in entry["by_persona"].items()
+            },
             "wall_ms_median": round(statistics.median(entry["wall"]), 2),
             # PostgreSQL's own CPU for these requests (its backend process, in clock ticks: coarse).
             "db_cpu_ms_mean": round(entry["db_cpu"] / entry["db_requests"], 2) if entry["db_requests"] else None,

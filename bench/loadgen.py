@@ -381,21 +381,18 @@ def open_loop_plan(specs: list[dict], clients: int, count: int) -> list[tuple[in
     return plan
 
 
-def summarise_open(arrivals: list[Arrival], measured_from: float, seconds: float, late_ms: float) -> dict:
-    """Per page p50/p95/p99 of the latency from the intended send time, over the arrivals
-    intended within the measured window; errors over all arrivals."""
-    measured = [a for a in arrivals if a.intended >= measured_from and a.answered is not None]
+def _page_summary(arrivals: list[Arrival], measured_from: float, seconds: float) -> dict[str, dict]:
+    """Page -> p50/p95/p99 of the latency from the intended send time, over the arrivals intended
+    within the measured window; errors over all of them."""
     pages: dict[str, dict] = {}
     for arrival in arrivals:
-        page = arrival.item[1]
-        entry = pages.setdefault(page, {"all": 0, "errors": 0, "ms": [], "service_ms": []})
+        entry = pages.setdefault(arrival.item[1], {"all": 0, "errors": 0, "ms": [], "service_ms": []})
         entry["all"] += 1
         if arrival.status != 200:
             entry["errors"] += 1
-    for arrival in measured:
-        entry = pages[arrival.item[1]]
-        entry["ms"].append(arrival.latency * 1000)
-        entry["service_ms"].append(arrival.service * 1000)
+        if arrival.intended >= measured_from and arrival.answered is not None:
+            entry["ms"].append(arrival.latency * 1000)
+            entry["service_ms"].append(arrival.service * 1000)
     summary = {}
     for page, entry in sorted(pages.items()):
         values = entry["ms"]
@@ -410,6 +407,29 @@ def summarise_open(arrivals: list[Arrival], measured_from: float, seconds: float
             "service_p95_ms": round(percentile(entry["service_ms"], 0.95), 2),
             "req_per_s": round(len(values) / seconds, 1),
         }
+    return summary
+
+
+def summarise_open(
+    arrivals: list[Arrival], measured_from: float, seconds: float, late_ms: float, labels: Sequence[str] = ()
+) -> dict:
+    """Per page p50/p95/p99 of the latency from the intended send time, over the arrivals
+    intended within the measured window; errors over all arrivals.
+
+    With ``labels`` (the persona label of each client number), the same per persona as well:
+    a page several personas open (the case overview: staff and the person) is one line in
+    ``pages``, its heaviest version setting the p95, and ``by_persona`` shows each one's share.
+    The floor is left out there: it is always the analyst's.
+    """
+    measured = [a for a in arrivals if a.intended >= measured_from and a.answered is not None]
+    summary = _page_summary(arrivals, measured_from, seconds)
+    by_persona: dict[str, dict[str, dict]] = {}
+    if labels:
+        grouped: dict[str, list[Arrival]] = {}
+        for arrival in arrivals:
+            if arrival.item[1] != FLOOR["name"]:
+                grouped.setdefault(labels[arrival.item[0]], []).append(arrival)
+        by_persona = {label: _page_summary(group, measured_from, seconds) for label, group in sorted(grouped.items())}
     lags = [a.send_lag * 1000 for a in measured]
     # Achieved rates: sends and answers that fell within the measured window, whichever arrival.
     measured_to = measured_from + seconds
@@ -429,7 +449,23 @@ def summarise_open(arrivals: list[Arrival], measured_from: float, seconds: float
             "max": round(max(lags), 2) if lags else None,
         },
         "errors": sum(entry["errors"] for entry in summary.values()),
+        **({"by_persona": by_persona} if labels else {}),
     }
+
+
+def only_pages(specs: list[dict], pages: Sequence[str]) -> list[dict]:
+    """The personas with only ``pages`` of theirs; those left with none are left out.
+
+    For a before/after run whose before side has fewer pages: the after side is also measured
+    on the before side's mix, so the two sides' rates and latencies compare like for like.
+    """
+    wanted = set(pages)
+    kept = []
+    for spec in specs:
+        own = {page: targets for page, targets in spec["pages"].items() if page in wanted}
+        if own:
+            kept.append({**spec, "pages": own})
+    return kept
 
 
 def login_all(args, specs: list[dict], floor_user: str, password: str) -> tuple[dict, list[str]]:
@@ -474,10 +510,11 @@ def run_open(args, personas: dict, password: str) -> dict:
     loop = OpenLoop(offsets, plan, send, senders=args.senders)
     arrivals = loop.run()
     measured_from = loop.start + args.warmup
-    summary = summarise_open(arrivals, measured_from, args.seconds, args.late_ms)
+    clients = [specs[n % len(specs)] for n in range(args.clients)]
+    labels = [client["label"] for client in clients]
+    summary = summarise_open(arrivals, measured_from, args.seconds, args.late_ms, labels)
     scheduled = sum(1 for offset in offsets if offset >= args.warmup)
     ok = [a for a in arrivals if a.status == 200]
-    clients = [specs[n % len(specs)] for n in range(args.clients)]
     return {
         "mode": "open",
         "rate": args.rate,
@@ -592,10 +629,13 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=128, help="open loop: sender threads")
     parser.add_argument("--late-ms", type=float, default=10.0, help="open loop: a send later than this is late")
     parser.add_argument("--seed", type=int, default=2026, help="open loop: seed of the Poisson schedule")
+    parser.add_argument("--pages", default="", help="only these pages, comma-separated (personas with none drop out)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     password = os.environ["BENCH_PASSWORD"]
     personas = json.loads(Path(args.personas).read_text())
+    if args.pages:
+        personas["clients"] = only_pages(personas["clients"], args.pages.split(","))
     result = run_open(args, personas, password) if args.rate else run_closed(args, personas, password)
     Path(args.out).write_text(json.dumps(result, indent=2))
     print(json.dumps({k: v for k, v in result.items() if k not in {"pages", "personas"}}, indent=2))

@@ -275,6 +275,102 @@ def open_section(results: dict) -> list[str]:
     return lines
 
 
+def persona_queries(size: dict, page: str, persona: str) -> str:
+    """A page's query count for one persona at one size: the range over that persona's targets."""
+    entry = size["queries"].get(f"{page}@{persona}")
+    if entry is None:
+        return "–"
+    low, high = entry.get("min", entry["queries"]), entry.get("max", entry["queries"])
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def persona_verdicts(results: dict) -> dict[tuple[str, str], list[str]]:
+    """(page, persona) -> the targets that persona's version of the page misses ([] = all met),
+    over every size, for the pages more than one persona opens and every page of the person."""
+    sizes = sorted(
+        (key for key in results["sizes"] if results["sizes"][key].get("open", {}).get("by_persona")), key=int
+    )
+    if not sizes:
+        return {}
+    small = results["sizes"][sizes[0]]
+    openers: dict[str, set[str]] = {}
+    for persona, pages in small["open"]["by_persona"].items():
+        for page in pages:
+            openers.setdefault(page, set()).add(persona)
+    verdicts: dict[tuple[str, str], list[str]] = {}
+    for page in [p for p in PAGE_ORDER if p in openers]:
+        for persona in sorted(openers[page], key=lambda label: (label != "person", label)):
+            if len(openers[page]) < 2 and persona != "person":
+                continue
+            misses: list[str] = []
+            for key in sizes:
+                size = results["sizes"][key]
+                entry = size["open"]["by_persona"].get(persona, {}).get(page)
+                if entry is None:
+                    continue
+                floor = size["open"]["pages"].get("floor", {}).get("p95_ms")
+                p95 = entry["p95_ms"]
+                if not p95 <= TARGET_P95_MS:
+                    misses.append(f"p95 {p95:.0f} > {TARGET_P95_MS} ms at {int(key):,}")
+                if floor and p95 / floor > TARGET_OPEN_FLOOR_RATIO:
+                    misses.append(f"{p95 / floor:.2f} × floor at {int(key):,}")
+                if entry["errors"]:
+                    misses.append(f"{entry['errors']} errors at {int(key):,}")
+                if key != sizes[0]:
+                    first = small["open"]["by_persona"].get(persona, {}).get(page, {}).get("p95_ms")
+                    if first and p95 / first > TARGET_GROWTH:
+                        misses.append(f"{p95 / first:.2f} × the p95 at {int(sizes[0]):,}")
+                    if persona_queries(small, page, persona) != persona_queries(size, page, persona):
+                        misses.append("query counts differ")
+            verdicts[(page, persona)] = misses
+    return verdicts
+
+
+def persona_section(results: dict) -> list[str]:
+    """The open loop's latency per page and persona: a page several personas open is one line of the
+    table above, its heaviest version setting the p95; here each persona's own (issue 18 asks it of
+    the person's pages)."""
+    verdicts = persona_verdicts(results)
+    if not verdicts:
+        return []
+    sizes = sorted(
+        (key for key in results["sizes"] if results["sizes"][key].get("open", {}).get("by_persona")), key=int
+    )
+    header = " | ".join(f"p50 / p95 at {int(key):,} (ms)" for key in sizes)
+    lines = [
+        "### Per persona",
+        "",
+        "The same requests split by who opened them, for the pages more than one persona opens and every "
+        "page of the person (each persona's p95 is over fewer requests than the page's: the person's about "
+        "one in eighty of the arrivals, so their p95 is about their third slowest). The same targets, "
+        "each against the floor of its size; the query counts are that persona's, over its targets.",
+        "",
+        f"| page | persona | {header} | p95 ÷ floor | queries | targets |",
+        "|---|---|" + "---:|" * len(sizes) + "---:|---:|---|",
+    ]
+    large = results["sizes"][sizes[-1]]
+    floor_large = large["open"]["pages"].get("floor", {}).get("p95_ms")
+    for (page, persona), misses in verdicts.items():
+        cells = []
+        for key in sizes:
+            entry = results["sizes"][key]["open"]["by_persona"].get(persona, {}).get(page, {})
+            cells.append(f"{_fmt(entry.get('p50_ms'))} / {_fmt(entry.get('p95_ms'))}")
+        entry = large["open"]["by_persona"].get(persona, {}).get(page, {})
+        ratio = entry["p95_ms"] / floor_large if floor_large and entry else None
+        queries = " / ".join(dict.fromkeys(persona_queries(results["sizes"][key], page, persona) for key in sizes))
+        verdict = "met" if not misses else "**missed**: " + "; ".join(misses)
+        lines.append(f"| {page} | {persona} | {' | '.join(cells)} | {_fmt(ratio, 2)} | {queries} | {verdict} |")
+    person = [misses for (page, persona), misses in verdicts.items() if persona == "person"]
+    if person:
+        lines += [
+            "",
+            "The person's pages: **"
+            + ("every target met" if not any(person) else "targets missed (see the table)")
+            + "**.",
+        ]
+    return [*lines, ""]
+
+
 def _describe(results: dict) -> str:
     """The run's label, commit and start: `label` `abc1234567` (subject…), started."""
     commit = results.get("git", {})
@@ -299,17 +395,36 @@ def compare(before: dict, after: dict) -> str:
         "| cases | closed loop before (req/s) | per core | closed loop after (req/s) | per core | change |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
+    # Where the after side opens more pages, it was also measured on the before side's mix (bench.run,
+    # same_mix_of): those passes are the ones compared.
+    same_mix = {key: after["sizes"][key].get("load_same_mix") is not None for key in sizes}
     for key in sizes:
         b, a = before["sizes"][key], after["sizes"][key]
-        rb, ra = b["load"]["req_per_s"], a["load"]["req_per_s"]
+        rb, ra = b["load"]["req_per_s"], a.get("load_same_mix", a["load"])["req_per_s"]
         change = f"{(ra / rb - 1) * 100:+.0f} %" if rb else "–"
         lines.append(
-            f"| {int(key):,} | {_fmt(rb)} | {_fmt(per_core(b, cores_b))} | {_fmt(ra)} | "
-            f"{_fmt(per_core(a, cores_a))} | {change} |"
+            f"| {int(key):,} | {_fmt(rb)} | {_fmt(rb / cores_b)} | {_fmt(ra)} | {_fmt(ra / cores_a)} | {change} |"
         )
-    opened = [key for key in sizes if before["sizes"][key].get("open") and after["sizes"][key].get("open")]
+    if any(same_mix.values()):
+        mixed = [
+            f"{int(key):,} cases {_fmt(after['sizes'][key]['load']['req_per_s'])} req/s "
+            f"({_fmt(per_core(after['sizes'][key], cores_a))} per core)"
+            for key in sizes
+            if same_mix[key]
+        ]
+        lines += [
+            "",
+            "The after side opens pages the before side did not have, so it was measured a second time on the "
+            'before side\'s pages and clients: those passes are the "after" above and below. On its own, '
+            f"larger mix it answered {'; '.join(mixed)}.",
+        ]
+
+    def after_open(key: str) -> dict:
+        return after["sizes"][key].get("open_same_mix") or after["sizes"][key].get("open") or {}
+
+    opened = [key for key in sizes if before["sizes"][key].get("open") and after_open(key)]
     if opened:
-        rates = {before["sizes"][opened[0]]["open"]["rate"], after["sizes"][opened[0]]["open"]["rate"]}
+        rates = {before["sizes"][opened[0]]["open"]["rate"], after_open(opened[0])["rate"]}
         header = " | ".join(f"before / after at {int(key):,}" for key in opened)
         lines += [
             "",
@@ -319,11 +434,11 @@ def compare(before: dict, after: dict) -> str:
             f"| page | {header} | queries before / after |",
             "|---|" + "---:|" * len(opened) + "---:|",
         ]
-        pages = [p for p in [*PAGE_ORDER, "floor"] if p in after["sizes"][opened[-1]]["open"]["pages"]]
+        pages = [p for p in [*PAGE_ORDER, "floor"] if p in after_open(opened[-1])["pages"]]
         for page in pages:
             cells = [
                 f"{_fmt(before['sizes'][key]['open']['pages'].get(page, {}).get('p95_ms'))} / "
-                f"{_fmt(after['sizes'][key]['open']['pages'].get(page, {}).get('p95_ms'))}"
+                f"{_fmt(after_open(key)['pages'].get(page, {}).get('p95_ms'))}"
                 for key in opened
             ]
             queries = (
@@ -331,8 +446,7 @@ def compare(before: dict, after: dict) -> str:
             )
             lines.append(f"| {page} | {' | '.join(cells)} | {queries} |")
         errors = [
-            f"{int(key):,}: {before['sizes'][key]['open']['errors']} / {after['sizes'][key]['open']['errors']}"
-            for key in opened
+            f"{int(key):,}: {before['sizes'][key]['open']['errors']} / {after_open(key)['errors']}" for key in opened
         ]
         lines += ["", f"Open-loop errors before / after: {'; '.join(errors)}."]
     return "\n".join(lines) + "\n"
@@ -481,6 +595,7 @@ def render(results: dict, json_name: str) -> str:
         "",
         *capacity_section(results, sizes),
         *open_section(results),
+        *persona_section(results),
         f"## Closed loop: pages at {small_n:,} and {large_n:,} cases ({s['clients']} concurrent clients; "
         "issue 6's targets)",
         "",

@@ -12,8 +12,14 @@ checks that the access events written equal the case pages read. Then it writes
 Before and after in one run: ``BENCH_BEFORE=<git ref> make bench`` first benches that commit
 (exported with ``git archive`` into a temporary directory, with this tree's bench/ laid over it
 so that both sides are measured the same way, in databases ``overgang_bench_<size>_before``),
-then this tree, and RESULTS.md shows the two side by side. Two results files made apart can be
-compared with ``python bench/report.py --compare before.json after.json``.
+then this tree, and RESULTS.md shows the two side by side. A tree older than this bench's
+Django tasks (they read models and the second factor an old tree lacks) takes the tasks of the
+bench that last drove it, ``BENCH_BEFORE_BENCH=<git ref>``: bench/ from that commit, with this
+tree's load generator, so the load is made the same way on both sides. Where the before side
+opens fewer pages, this tree is measured a second time on the before side's mix (the same
+pages and clients, closed and open loop), and the comparison reads those passes: like for
+like. Two results files made apart can be compared with
+``python bench/report.py --compare before.json after.json``.
 
 Settings come from the environment only: OVERGANG_ENV=production, a DJANGO_SECRET_KEY
 generated for this run (or taken from the environment; never written anywhere),
@@ -100,6 +106,7 @@ LABEL = re.sub(r"[^a-z0-9_]", "_", os.environ.get("BENCH_LABEL", "").lower())
 # A label also names the databases, so that two benches on one PostgreSQL do not share them.
 DB_SUFFIX = f"_{LABEL}" if LABEL else ""
 BEFORE = os.environ.get("BENCH_BEFORE", "")
+BEFORE_BENCH = os.environ.get("BENCH_BEFORE_BENCH", "")
 DROP = os.environ.get("BENCH_DROP", "0") == "1"
 SERVICES = env_int("BENCH_SERVICES", 10_000)
 #: Intake events replayed through the API (as many release events follow, then all again). The
@@ -192,14 +199,28 @@ def commit_of(ref: str = "HEAD") -> dict:
     return commit
 
 
-def export_tree(ref: str, into: Path) -> Path:
-    """The application at ``ref`` with this tree's bench/ laid over it, the venv and Node
-    packages linked: the same bench, the other code."""
+def export_tree(ref: str, into: Path, bench_ref: str = "") -> Path:
+    """The application at ``ref`` with this tree's bench/ laid over it (or, with ``bench_ref``,
+    bench/ of that commit: the Django tasks that can read the older tree; the load generator
+    is always this tree's, see bench_size), the venv and Node packages linked: the same bench,
+    the other code."""
     into.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", ref], cwd=BASE_DIR, check=True, capture_output=True).stdout  # noqa: S603, S607
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)  # noqa: S603, S607
     shutil.rmtree(into / "bench", ignore_errors=True)
-    shutil.copytree(BENCH_DIR, into / "bench", ignore=shutil.ignore_patterns("results", "__pycache__", "RESULTS.md"))
+    if bench_ref:
+        bench = subprocess.run(  # noqa: S603
+            ["git", "archive", bench_ref, "bench"],  # noqa: S607
+            cwd=BASE_DIR,
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(into)], input=bench, check=True)  # noqa: S603, S607
+        shutil.rmtree(into / "bench" / "results", ignore_errors=True)
+    else:
+        shutil.copytree(
+            BENCH_DIR, into / "bench", ignore=shutil.ignore_patterns("results", "__pycache__", "RESULTS.md")
+        )
     for name in (".venv", "node_modules"):
         if (BASE_DIR / name).exists():
             (into / name).symlink_to((BASE_DIR / name).resolve())
@@ -255,7 +276,12 @@ def machine() -> dict:
     }
 
 
-def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = "") -> dict:
+def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = "", same_mix: dict | None = None) -> dict:
+    """One size: load, nightly passes, imports, CPU per page, then the load passes under gunicorn.
+
+    ``same_mix`` ({"pages": [...], "clients": N}, from a before side with fewer pages): this tree
+    is loaded a second time on that mix, closed and open loop (``load_same_mix``, ``open_same_mix``).
+    """
     database = f"overgang_bench_{size}{suffix}"
     env = production_env(database, root)
     result: dict = {"cases": size, "database": database}
@@ -386,15 +412,19 @@ def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = ""
         start_new_session=True,
     )
 
-    def load(name: str, think: float = 0.0, rate: float = 0.0) -> dict:
+    def load(name: str, think: float = 0.0, rate: float = 0.0, mix: dict | None = None) -> dict:
         load_file = workdir / f"{name}_{size}{suffix}.json"
         seconds = OPEN_SECONDS if rate else SECONDS
+        clients = mix["clients"] if mix else CLIENTS
+        # This tree's load generator on both sides of a before/after run (not the before tree's).
         command = [PYTHON, str(BENCH_DIR / "loadgen.py"), "--base", f"http://127.0.0.1:{PORT}"]
         command += ["--personas", str(personas_file), "--seconds", str(seconds), "--warmup", str(WARMUP)]
-        command += ["--clients", str(CLIENTS), "--max-requests", str(MAX_REQUESTS), "--out", str(load_file)]
+        command += ["--clients", str(clients), "--max-requests", str(MAX_REQUESTS), "--out", str(load_file)]
         command += ["--think", str(think)]
         if rate:
             command += ["--rate", str(rate), "--arrivals", ARRIVALS, "--senders", str(SENDERS), "--seed", str(SEED)]
+        if mix:
+            command += ["--pages", ",".join(mix["pages"])]
         run(command, env_with_password)
         return json.loads(load_file.read_text())
 
@@ -412,12 +442,18 @@ def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = ""
                 f"{size:,} cases: open loop sent {result['open']['sent_per_s']}/s of {RATE:g}/s intended, "
                 f"{result['open']['late']} late, {result['open']['errors']} errors"
             )
+        standard = {"pages": sorted(set(result["load"]["pages"]) - {"floor"}), "clients": CLIENTS}
+        if same_mix and same_mix != standard:
+            log(f"{size:,} cases: again on the before side's mix ({same_mix['clients']} clients: {same_mix['pages']})")
+            result["load_same_mix"] = load("load_same_mix", mix=same_mix)
+            if RATE:
+                result["open_same_mix"] = load("open_same_mix", rate=RATE, mix=same_mix)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     after = django_task("events", env, "--after", str(before["last_id"]))
     expected = dict(result["load"]["expected_events"])
-    for other in ("load_think", "open"):
+    for other in ("load_think", "open", "load_same_mix", "open_same_mix"):
         for kind, count in result.get(other, {}).get("expected_events", {}).items():
             expected[kind] += count
     result["access_events"] = {
@@ -448,7 +484,7 @@ def bench_size(size: int, workdir: Path, root: Path = BASE_DIR, suffix: str = ""
     return result
 
 
-def bench_all(root: Path, suffix: str, commit: dict, label: str) -> dict:
+def bench_all(root: Path, suffix: str, commit: dict, label: str, before: dict | None = None) -> dict:
     """Every size for the code in ``root``; the results dictionary of one run."""
     started = timezone.now()
     log(f"[{label or 'this tree'}] commit {commit['commit'][:10]}: {commit['subject']}")
@@ -479,7 +515,9 @@ def bench_all(root: Path, suffix: str, commit: dict, label: str) -> dict:
                 "seed": SEED,
                 "environment": "OVERGANG_ENV=production, DATABASE_CONN_MAX_AGE=60, SECURE_SSL_REDIRECT=false",
             },
-            "sizes": {str(size): bench_size(size, workdir, root, suffix) for size in SIZES},
+            "sizes": {
+                str(size): bench_size(size, workdir, root, suffix, same_mix_of(before, str(size))) for size in SIZES
+            },
         }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -488,6 +526,15 @@ def bench_all(root: Path, suffix: str, commit: dict, label: str) -> dict:
                 drop_database(f"overgang_bench_{size}{suffix}")
     results["finished"] = timezone.now().isoformat(timespec="seconds")
     return results
+
+
+def same_mix_of(before: dict | None, size: str) -> dict | None:
+    """The before side's pages and clients at ``size`` (bench_size measures on it only where they
+    differ from this tree's)."""
+    if before is None or size not in before["sizes"]:
+        return None
+    pages = sorted(page for page in before["sizes"][size]["load"]["pages"] if page != "floor")
+    return {"pages": pages, "clients": before["settings"]["clients"]}
 
 
 def write_json(results: dict) -> Path:
@@ -509,13 +556,13 @@ def main() -> None:
     if BEFORE:
         exported = Path(tempfile.mkdtemp(prefix="overgang-before-")) / "tree"
         try:
-            export_tree(BEFORE, exported)
+            export_tree(BEFORE, exported, BEFORE_BENCH)
             before = bench_all(exported, f"_before{DB_SUFFIX}", commit_of(BEFORE), "before")
         finally:
             shutil.rmtree(exported.parent, ignore_errors=True)
         before_path = write_json(before)
         log(f"wrote {before_path.relative_to(BASE_DIR)}")
-    results = bench_all(BASE_DIR, DB_SUFFIX, commit_of("HEAD"), LABEL or ("after" if BEFORE else ""))
+    results = bench_all(BASE_DIR, DB_SUFFIX, commit_of("HEAD"), LABEL or ("after" if BEFORE else ""), before)
     json_path = write_json(results)
     notes = BENCH_DIR / "notes.md"
     if notes.exists():

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bench.loadgen import Arrival, OpenLoop, arrival_offsets, fetch, open_loop_plan, summarise_open
+from bench.loadgen import Arrival, OpenLoop, arrival_offsets, fetch, only_pages, open_loop_plan, summarise_open
 
 SLOW_SECONDS = 0.3
 
@@ -149,3 +149,31 @@ def test_open_loop_plan_follows_the_closed_loops_rounds():
     ]
     assert plan[1][2] == "/cases/c3/"
     assert plan[2][2] in {"/cases/c1/", "/cases/c2/"}
+
+
+def test_the_summary_per_persona_splits_a_page_several_open():
+    # The case overview opened by two personas: one line per page, and each persona's own share.
+    arrivals = [
+        Arrival(0, (0, "case_overview", "/"), intended=10.0, sent=10.0, answered=10.090, status=200),
+        Arrival(1, (1, "case_overview", "/"), intended=10.1, sent=10.1, answered=10.120, status=200),
+        Arrival(2, (1, "floor", "/"), intended=10.2, sent=10.2, answered=10.210, status=200),
+        Arrival(3, (1, "case_overview", "/"), intended=10.3, sent=10.3, answered=10.330, status=500),
+    ]
+    summary = summarise_open(arrivals, measured_from=10.0, seconds=1.0, late_ms=10, labels=["officer", "person"])
+    assert summary["pages"]["case_overview"]["requests_measured"] == 3
+    assert summary["pages"]["case_overview"]["p95_ms"] == pytest.approx(90)
+    by_persona = summary["by_persona"]
+    assert by_persona["officer"]["case_overview"]["p95_ms"] == pytest.approx(90)
+    assert by_persona["person"]["case_overview"]["p95_ms"] == pytest.approx(30)
+    assert by_persona["person"]["case_overview"]["errors"] == 1
+    assert "floor" not in by_persona["person"]  # always the analyst's: not a persona's page
+    assert "by_persona" not in summarise_open(arrivals, measured_from=10.0, seconds=1.0, late_ms=10)
+
+
+def test_only_pages_keeps_the_mix_of_an_older_tree():
+    specs = [
+        {"label": "officer", "pages": {"my_cases": [""], "directory_search": [""]}},
+        {"label": "adviser", "pages": {"programme": ["exit"]}},
+    ]
+    assert only_pages(specs, ["my_cases", "case_overview"]) == [{"label": "officer", "pages": {"my_cases": [""]}}]
+    assert specs[0]["pages"] == {"my_cases": [""], "directory_search": [""]}  # the personas file is left as it was
