@@ -159,7 +159,8 @@ clean:
 # The benchmark of issue 6: PostgreSQL on 127.0.0.1 (role overgang), 500 and 50,000 cases,
 # gunicorn with production settings, a separate load generator (closed loop, and an open loop at
 # the national peak rate); writes bench/RESULTS.md. BENCH_BEFORE=<git ref> benches that commit
-# first and shows the two side by side (bench/run.py lists the other knobs).
+# first and shows the two side by side; issue 15's: BENCH_BEFORE=c0f4a07 BENCH_BEFORE_BENCH=d765e67
+# (the tree before the change, with the bench that drove it then; bench/run.py lists the other knobs).
 .PHONY: bench
 bench: setup
 	$(PY) bench/run.py
