@@ -105,14 +105,16 @@ def jinja2_pages_report_their_context():
 
 @pytest.fixture(autouse=True)
 def each_test_reads_the_taxonomy_afresh():
-    """Forget the directory's kept taxonomy (``directory.selectors.taxonomy``) before each test.
+    """Forget the kept taxonomy (``directory.selectors.taxonomy``) and reference data (``reference.names``).
 
     A test's rows are rolled back without the signals that make a worker forget it, so a
     taxonomy kept from one test would otherwise be seen by the next.
     """
     from directory.selectors import forget_taxonomy
+    from reference.names import forget
 
     forget_taxonomy()
+    forget()  # the reference data the journal's display keeps (reference.names), for the same reason
 
 
 @pytest.fixture(scope="session")

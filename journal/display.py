@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from journal.actions import action_label
 from journal.models import JournalEntry
 from journal.services import REDACTED
+from reference import names as reference_names
 
 #: Models that moved to another app. The journal is append-only, so entries written before
 #: the move keep the old label (meetings 0004 moved the meeting from the cases app).
@@ -121,7 +122,7 @@ def moment_in_words(value: datetime.datetime) -> str:
     return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j. F Y H:i")
 
 
-def _named(obj: models.Model) -> str:
+def name_of(obj: models.Model) -> str:
     """An object's name; the objects whose own name carries a raw date are named here."""
     from handover.models import Transition
     from meetings.models import Meeting
@@ -152,12 +153,55 @@ def _object_name(entry: JournalEntry, names: dict, model: type[models.Model] | N
     return ""
 
 
+def references(entries: Iterable[JournalEntry]) -> dict[type[models.Model], set[Any]]:
+    """The ids of the other objects the entries name, by model: in their changed fields and sentences.
+
+    A caller that has (or can read together with something else) the names of some of them
+    passes those to ``describe_changes`` as ``known``.
+    """
+    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
+    for entry in entries:
+        model = _model_for(entry)
+        for related, pks in _references(entry, model, _rows(entry, model)):
+            wanted[related].update(pks)
+    return wanted
+
+
+def _rows(entry: JournalEntry, model: type[models.Model] | None) -> list[tuple[str, models.Field | None, Any, Any]]:
+    """The entry's changed fields a reader has a name for, as (label, field, old, new)."""
+    rows = []
+    for name, old, new in entry.changed_fields():
+        field = _field(model, name)
+        label = _label(field, name)
+        if label is not None:
+            rows.append((label, field, old, new))
+    return rows
+
+
+def _references(
+    entry: JournalEntry, model: type[models.Model] | None, rows: list[tuple[str, models.Field | None, Any, Any]]
+) -> list[tuple[type[models.Model], list[Any]]]:
+    found = []
+    for _name, field, old, new in rows:
+        if field is not None and field.is_relation and field.related_model is not None:
+            pks = [pk for value in (old, new) for pk in (value if isinstance(value, list) else [value])]
+            found.append((field.related_model, [pk for pk in pks if pk not in (None, "", REDACTED)]))
+    # The objects a sentence is named by: a need's life area, a delivery note's measure.
+    values = {**(entry.old or {}), **(entry.new or {})}
+    for name in ("life_area", "measure"):
+        field = _field(model, name)
+        if field is not None and field.related_model is not None and values.get(name) not in (None, ""):
+            found.append((field.related_model, [values[name]]))
+    return found
+
+
 def describe_changes(
     entries: Iterable[JournalEntry],
     *,
     hidden: dict[str, set[str]] | None = None,
     known: dict[str, dict[str, str]] | None = None,
     titles: dict[str, dict[str, str]] | None = None,
+    kept_reference: bool = False,
 ) -> list[JournalEntry]:
     """Set ``entry.sentence`` and ``entry.display`` (label, old, new) in words, with one query per related model.
 
@@ -168,6 +212,9 @@ def describe_changes(
     agenda's needs and measures): those are not read again, and any other is hidden.
     ``titles`` names the entries' own objects, by model label, where the caller has a fuller
     name for them than the one references use (the agenda says a need's summary too).
+    With ``kept_reference``, the reference data (tangles, knots, life areas, agencies) is named
+    from what the worker keeps (``reference.names``), with no query most times: for a page whose
+    number of queries must not depend on what its entries name (the meeting's agenda).
     """
     entries = list(entries)
     hidden = hidden or {}
@@ -176,24 +223,9 @@ def describe_changes(
     plans = []
     for entry in entries:
         model = _model_for(entry)
-        rows = []
-        for name, old, new in entry.changed_fields():
-            field = _field(model, name)
-            label = _label(field, name)
-            if label is None:
-                continue
-            rows.append((label, field, old, new))
-            if field is not None and field.is_relation and field.related_model is not None:
-                for value in (old, new):
-                    for pk in value if isinstance(value, list) else [value]:
-                        if pk not in (None, "", REDACTED):
-                            wanted[field.related_model].add(pk)
-        # The objects a sentence is named by: a need's life area, a delivery note's measure.
-        values = {**(entry.old or {}), **(entry.new or {})}
-        for name in ("life_area", "measure"):
-            field = _field(model, name)
-            if field is not None and field.related_model is not None and values.get(name) not in (None, ""):
-                wanted[field.related_model].add(values[name])
+        rows = _rows(entry, model)
+        for related, ids in _references(entry, model, rows):
+            wanted[related].update(ids)
         plans.append((entry, model, rows))
 
     names: dict[type[models.Model], dict[str, str]] = {}
@@ -203,10 +235,15 @@ def describe_changes(
             names[related] = known[label]
             continue
         secret = hidden.get(label, set())
-        queryset = related._default_manager.filter(pk__in=[pk for pk in pks if str(pk) not in secret])
+        shown = [pk for pk in pks if str(pk) not in secret]
+        if kept_reference and reference_names.kept(related):
+            kept = reference_names.by_id(related, {str(pk) for pk in shown})
+            names[related] = {str(pk): name_of(kept[str(pk)]) for pk in shown if str(pk) in kept}
+            continue
+        queryset = related._default_manager.filter(pk__in=shown)
         related_fields = {f.name for f in related._meta.get_fields() if f.is_relation and f.many_to_one}
         queryset = queryset.select_related(*({"user", "life_area"} & related_fields))
-        names[related] = {str(obj.pk): _named(obj) for obj in queryset}
+        names[related] = {str(obj.pk): name_of(obj) for obj in queryset}
 
     def words(field: models.Field | None, value: Any) -> str:
         if value is None or value == "" or value == []:

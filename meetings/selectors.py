@@ -1,19 +1,25 @@
 """Reads of meetings: the list, one meeting, its attendance, decisions, its agenda and the handover review."""
 
+import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from access.policy import CaseAccess
+from accounts.models import User
 from cases.models import Case, Membership, lead_flag, membership_is_open
+from directory.models import Service
 from handover import rules
 from handover.models import Transition, TransitionState
-from journal.display import describe_changes
+from journal.display import describe_changes, name_of, references
 from journal.models import JournalEntry
 from meetings.models import Attendance, Decision, MeasureHandover, Meeting, MeetingKind, NeedReview
-from needs.models import Need
+from needs.models import Need, NeedsConversation
 from needs.selectors import needs_for_case
 from plans.models import OPEN_STATUSES, Measure
 from plans.selectors import responsible_candidates, visible_measures
@@ -66,49 +72,93 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     )
 
 
-def visible_measure_titles(access: CaseAccess) -> dict[str, str]:
-    """The titles of the case's measures this viewer sees, by id as text (as the journal names objects)."""
+def _measure_titles_and_names(
+    access: CaseAccess, wanted: dict[type[models.Model], set[Any]]
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The titles of the measures this viewer sees, and the names of the people and services the changes name.
+
+    One query, whatever the changes name: the people and services are read with the titles
+    (a union, each row with its kind, its id as text and the columns its name is made of).
+    Read each on its own, the contact officer's agenda took up to 2 more queries as its changes
+    named them (``journal.display`` reads the reference data they name from what the worker keeps).
+    Returns the titles, and the names by model label for ``describe_changes(known=...)``.
+    """
+    users, services = wanted.get(User), wanted.get(Service)
     # Unordered: a lookup by id needs no order, and compiling the plan's order cost a fifth of the read.
-    return {str(pk): title for pk, title in visible_measures(access).order_by().values_list("pk", "title")}
+    measures = visible_measures(access).order_by()
+    if not users and not services:  # most agendas: the titles alone, the plain read costs less to compile
+        return {str(pk): title for pk, title in measures.values_list("pk", "title")}, {}
+    blank = Value("", output_field=CharField())
+    key = Cast("pk", CharField())
+    parts: list[QuerySet[Any, Any]] = [measures.values_list(Value("measure"), key, "title", blank, blank)]
+    if users:
+        parts.append(User.objects.filter(pk__in=users).order_by().values_list(Value("user"), key, *USER_NAME_FIELDS))
+    if services:
+        parts.append(
+            Service.objects.filter(pk__in=services).order_by().values_list(Value("service"), key, "name", blank, blank)
+        )
+    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    titles: dict[str, str] = {}
+    names: dict[str, dict[str, str]] = {"accounts.user": {}, "directory.service": {}}
+    for kind, pk, first, second, third in combined:
+        if kind == "measure":
+            titles[pk] = first
+        elif kind == "user":
+            names["accounts.user"][pk] = name_of(User(username=first, first_name=second, last_name=third))
+        else:  # SQLite keeps a service's id as 32 hex digits, the journal as text with hyphens
+            names["directory.service"][str(uuid.UUID(pk))] = name_of(Service(name=first))
+    return titles, names
 
 
-def agenda(
-    access: CaseAccess, meeting: Meeting, previous: Meeting | None, measures: dict[str, str] | None = None
-) -> list[AgendaItem]:
-    """Every change to needs and measures since the previous meeting of the same kind, up to this one.
+def agenda(access: CaseAccess, meeting: Meeting, previous: Meeting | None) -> list[AgendaItem]:
+    """Every change to needs and measures since the previous meeting of the same kind, up to this one."""
+    return agenda_and_measures(access, meeting, previous)[0]
+
+
+def agenda_and_measures(
+    access: CaseAccess, meeting: Meeting, previous: Meeting | None
+) -> tuple[list[AgendaItem], dict[str, str]]:
+    """Every change to needs and measures since the previous meeting of the same kind, up to this one;
+    and the titles of the case's measures the viewer sees, by id as text (as the journal names objects).
 
     Limited to the needs and measures this viewer may see, so the agenda never shows a
     private need or a measure outside the viewer's rights: the changes to the others are
     left out as they are read. Each change is said in a sentence, its fields in words
-    (``journal.display``), naming only the needs and measures this viewer sees; a few
-    queries whatever the size (one per kind of other object the changes name).
-    ``measures`` is ``visible_measure_titles(access)`` if the caller has read it already.
+    (``journal.display``), naming only the needs and measures this viewer sees. The same
+    queries whatever the size and whatever the changes name: the needs (with their needs
+    conversation), the changes, and the measures with the people and services the changes name.
     """
-    # Only the names are read: whole needs with their tangle and knot took twice as long (0.79 ms, now 0.38).
-    visible_needs = list(
-        needs_for_case(access)
-        .select_related(None)
-        .select_related("life_area")
-        .only("summary", "own_words", "life_area")
-        .order_by()  # named by id below: their order is the entries'
-    )
-    needs = {str(need.pk): f"{need.life_area.name}: {need.summary or need.own_words}" for need in visible_needs}
-    # A measure's needs are named by their life area: the words of a need belong to its own changes.
-    areas = {str(need.pk): need.life_area.name for need in visible_needs}
-    if measures is None:
-        measures = visible_measure_titles(access)
     entries = JournalEntry.objects.filter(
         case=access.case, object_type__in=AGENDA_OBJECT_TYPES, at__lte=meeting.starts_at
     )
     if previous is not None:
         entries = entries.filter(at__gt=previous.starts_at)
-    shown = [
-        entry
-        for entry in entries.select_related("actor", "actor_agency").only(*AGENDA_ENTRY_FIELDS).order_by("at", "id")
-        if entry.object_id in (needs if entry.object_type == "needs.need" else measures)
-    ]
-    describe_changes(shown, known={"needs.need": areas, "plans.measure": measures}, titles={"needs.need": needs})
-    return [
+    read = list(entries.select_related("actor", "actor_agency").only(*AGENDA_ENTRY_FIELDS).order_by("at", "id"))
+    wanted = references(read)
+    # Only the names are read: whole needs with their tangle and knot took twice as long (0.79 ms, now 0.38).
+    needs_read = needs_for_case(access).select_related(None).order_by()  # named by id: their order is the entries'
+    named_conversations = bool(wanted.get(NeedsConversation))
+    if named_conversations:
+        # A need's changes name its needs conversation, set when the need is recorded and never changed.
+        needs_read = needs_read.select_related("life_area", "conversation").only(
+            "summary", "own_words", "life_area", "conversation__part", "conversation__held_on"
+        )
+    else:
+        needs_read = needs_read.select_related("life_area").only("summary", "own_words", "life_area")
+    visible_needs = list(needs_read)
+    needs = {str(need.pk): f"{need.life_area.name}: {need.summary or need.own_words}" for need in visible_needs}
+    # A measure's needs are named by their life area: the words of a need belong to its own changes.
+    areas = {str(need.pk): need.life_area.name for need in visible_needs}
+    conversations = {
+        str(need.conversation_id): name_of(need.conversation)
+        for need in visible_needs
+        if named_conversations and need.conversation is not None
+    }
+    measures, names = _measure_titles_and_names(access, wanted)
+    shown = [entry for entry in read if entry.object_id in (needs if entry.object_type == "needs.need" else measures)]
+    known = {"needs.need": areas, "plans.measure": measures, "needs.needsconversation": conversations, **names}
+    describe_changes(shown, known=known, titles={"needs.need": needs}, kept_reference=True)
+    items = [
         AgendaItem(
             entry,
             needs[entry.object_id] if entry.object_type == "needs.need" else measures[entry.object_id],
@@ -116,6 +166,7 @@ def agenda(
         )
         for entry in shown
     ]
+    return items, measures
 
 
 def attendance_for(meeting: Meeting) -> list[Attendance]:
@@ -132,7 +183,7 @@ def decisions_for(access: CaseAccess, meeting: Meeting, measures: dict[str, str]
     those who may see it.
 
     A measure can reveal a private need, so a decision's measure is named (``measure_title``)
-    only if it is among ``measures``, ``visible_measure_titles(access)``: the access module's
+    only if it is among ``measures``, the titles ``agenda_and_measures`` read: the access module's
     measure condition, read once for the agenda and the decisions.
     """
     decisions = list(

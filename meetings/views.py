@@ -91,7 +91,7 @@ def _detail(
     previous = selectors.previous_meeting(meeting)
     open_measures = measures_for_case(access).filter(status__in=OPEN_STATUSES) if show_decision else None
     # Read once for the agenda and for naming the decisions' measures.
-    measures = selectors.visible_measure_titles(access)
+    agenda, measures = selectors.agenda_and_measures(access, meeting, previous)
     # Minutes written for an audience the viewer is not in are neither shown nor offered for editing.
     minutes_readable = access.reads(meeting.minutes_audience)
     context = {
@@ -99,7 +99,7 @@ def _detail(
         "case": access.case,
         "meeting": meeting,
         "previous": previous,
-        "agenda": selectors.agenda(access, meeting, previous, measures),
+        "agenda": agenda,
         "agenda_obstacles": obstacles_for_agenda(access, meeting, previous),
         "attendance": selectors.attendance_for(meeting),
         "decisions": selectors.decisions_for(access, meeting, measures),

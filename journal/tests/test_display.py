@@ -66,3 +66,41 @@ def test_a_meetings_entry_is_put_in_words_before_and_after_the_model_moved(objec
         (described,) = describe_changes([entry])
     assert ("kind", None, "Group meeting") in described.display
     assert ("the person attends", None, "yes") in described.display
+
+
+def test_reference_data_is_named_from_what_the_worker_keeps_and_an_edit_is_seen_at_once(
+    django_assert_num_queries,
+):
+    """Tangles, knots, life areas and agencies: a table read once, then no query; a save forgets it."""
+    from accounts.models import Agency
+    from journal.display import describe_changes
+    from journal.models import JournalEntry
+    from reference import names
+    from reference.models import Knot, LifeArea
+
+    names.forget()
+    knot = Knot.objects.select_related("tangle").order_by("pk")[0]
+    area = LifeArea.objects.filter(tangle=knot.tangle).order_by("pk")[0]
+    first, second = Agency.objects.order_by("pk")[:2]
+    need = JournalEntry(
+        object_type="needs.need", old=None, new={"tangle": knot.tangle_id, "life_area": area.pk, "knot": knot.pk}
+    )
+    measure = JournalEntry(
+        object_type="plans.measure", old={"responsible_agency": first.pk}, new={"responsible_agency": second.pk}
+    )
+    with translation.override("en"):
+        with django_assert_num_queries(3):  # the tangles, the knots, the life areas: a query each
+            describe_changes([need], kept_reference=True)
+        with django_assert_num_queries(1):  # the agencies
+            describe_changes([measure], kept_reference=True)
+        with django_assert_num_queries(0):
+            need_words, measure_words = describe_changes([need, measure], kept_reference=True)
+        assert {("tangle", None, knot.tangle.name), ("knot", None, knot.name)} <= set(need_words.display)
+        assert ("life area", None, area.name) in need_words.display
+        assert measure_words.display == [("responsible agency", first.name, second.name)]
+        second.name = "Renamed office"
+        second.save()
+        (measure_words,) = describe_changes([measure], kept_reference=True)
+    assert measure_words.display == [("responsible agency", first.name, "Renamed office")]
+    with django_assert_num_queries(1):  # without kept_reference, the agencies are read as before
+        describe_changes([measure])

@@ -25,17 +25,20 @@ from meetings.services import (
     minutes_record,
     need_review_record,
 )
+from meetings.tests.test_query_budget import warm_count
 from needs.models import Need
 from plans.models import Measure
 from plans.services import measure_move, measure_propose, measure_update
-from plans.tests.test_query_budget import count_queries, grow
+from plans.tests.test_query_budget import grow
 
 pytestmark = pytest.mark.django_db
 
 #: Measured: 34 for the contact officer: the meeting page's 25 plus 9 for the checklist (the transition,
 #: outgoing and incoming members, members who stay, needs, their reviews, measures, what this review
 #: did with them, the next meeting). Other kinds of meeting keep the pinned 25.
-REVIEW_PAGE_BUDGET = 34
+#: 27 since the agenda names what its changes refer to with no query of its own
+#: (meetings.selectors.agenda_and_measures).
+REVIEW_PAGE_BUDGET = 27
 
 
 def _at(days: int, hour: int = 10) -> datetime.datetime:
@@ -338,7 +341,7 @@ def test_the_review_page_costs_the_same_queries_however_large_the_checklist(
 ):
     client = client_for(personas.contact_officer)
     url = _url("detail", case, review)
-    small = count_queries(client, url)
+    small = warm_count(client, url)
     today = timezone.localdate()
     grow(case, personas, today, 6)
     for measure in Measure.objects.filter(case=case, title__startswith="M", status="chosen"):
@@ -358,7 +361,7 @@ def test_the_review_page_costs_the_same_queries_however_large_the_checklist(
     )
     for need in Need.objects.filter(case=case)[:4]:
         need_review_record(actor=personas.contact_officer, meeting=review, need=need, note="ok")
-    large = count_queries(client, url)
+    large = warm_count(client, url)
     assert small == large, (small, large)
     with django_assert_max_num_queries(REVIEW_PAGE_BUDGET):
         client.get(url)

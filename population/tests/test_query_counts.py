@@ -62,9 +62,12 @@ PINNED = {
     # (issue 19) +1: the obstacles logged since the previous meeting, on the agenda, whatever their number
     # -1: the members on the meeting's day are read only for the attendance form, when asked for
     # -1: the members the consent covers, in one query with or without a consent (access.policy.covered_membership_ids)
-    ("meeting", "contact_officer"): 20,
-    ("meeting", "nav_with_consent"): 17,
-    ("meeting", "person"): 17,
+    # -5: the reference data the changes name (tangles, knots, life areas, agencies) from what the worker keeps
+    # (reference.names), the people and services with the measures' titles, the conversations with the needs:
+    # as many whatever the agenda names (the page opened once before counting warms the worker)
+    ("meeting", "contact_officer"): 15,
+    ("meeting", "nav_with_consent"): 12,
+    ("meeting", "person"): 12,
 }
 #: The forms with choice lists a page builds when asked for (``?form=``): with them the count
 #: must not grow with the case either.
