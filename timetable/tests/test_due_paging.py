@@ -86,3 +86,29 @@ def test_a_page_number_out_of_range_or_not_a_number_shows_a_page_not_an_error(cl
     for param in ("page", *selectors.SIDE_LISTS):
         response = client.get(reverse("timetable:due"), {param: asked})
         assert response.status_code == 200, param
+
+
+def test_before_the_start_asks_nothing_of_those_given_no_case_and_the_same_of_the_others(
+    personas, django_assert_num_queries
+):
+    """``views._before_start``: the list is empty, with no query built, where ``before_start_cases`` gives none.
+
+    For the others it is ``before_start_due`` of their cases, unchanged.
+    """
+    from django.db.models.query import EmptyQuerySet
+
+    from access.summons import before_start_cases
+    from summons.selectors import before_start_due
+    from timetable.views import _before_start
+
+    waiting = register_waiting(personas.contact_officer, "Aksel", 20)
+    for user in (personas.nav_with_consent, personas.municipal_without_consent, personas.volunteer):
+        assert isinstance(before_start_cases(user), EmptyQuerySet)
+        with django_assert_num_queries(0):
+            assert _before_start(user) == []
+    officer = personas.contact_officer
+    assert not isinstance(before_start_cases(officer), EmptyQuerySet)
+    assert [item.case.pk for item in _before_start(officer)] == [
+        item.case.pk for item in before_start_due(before_start_cases(officer))
+    ]
+    assert waiting.pk in {item.case.pk for item in _before_start(officer)}
