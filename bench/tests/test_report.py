@@ -27,7 +27,7 @@ def test_a_page_heavy_for_staff_is_judged_for_the_person_on_its_own():
     results = {"sizes": {"500": _size(50, 95, 40, 12), "50000": _size(50, 80, 45, 12)}}
     verdicts = persona_verdicts(results)
     assert verdicts[("case_overview", "person")] == []
-    assert verdicts[("case_overview", "contact_officer")] == ["1.90 × floor at 500", "1.60 × floor at 50,000"]
+    assert verdicts[("case_overview", "contact_officer")] == ["500: 1.90 × floor", "50,000: 1.60 × floor"]
     assert verdicts[("my_road", "person")] == []  # the person's own page, though only they open it
     assert ("my_cases", "contact_officer") not in verdicts  # one persona opens it: the page's line says it
     assert "The person's pages: **every target met**." in "\n".join(persona_section(results))
@@ -35,7 +35,7 @@ def test_a_page_heavy_for_staff_is_judged_for_the_person_on_its_own():
 
 def test_the_person_misses_when_their_count_moves_with_the_size():
     results = {"sizes": {"500": _size(50, 60, 40, 12), "50000": _size(50, 60, 45, 13)}}
-    assert persona_verdicts(results)[("case_overview", "person")] == ["query counts differ"]
+    assert persona_verdicts(results)[("case_overview", "person")] == ["50,000: query counts differ"]
     assert "targets missed" in "\n".join(persona_section(results))
 
 
