@@ -7,7 +7,7 @@ contact officer's meeting on the 50,000-case bench: 16 to 22 queries, now 16 wit
 ``kept_reference``). These tables change only in the admin or by migration: a worker reads
 each whole once (3 to 630 rows, one query each; the 630 agencies ~7 ms CPU, the others under
 1 ms) and keeps it for ``KEPT`` seconds. The worker that saves or deletes a row forgets at
-once (the signals below), every other worker within that time; an id not yet kept (a row added
+once (``reference.apps``), every other worker within that time; an id not yet kept (a row added
 since) reads the table again.
 
 Only the fields a name is made of are read. The objects are kept, not their names, so a name
@@ -17,7 +17,6 @@ is said in the language active when it is asked for (``reference.models.Named.na
 import time
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save
 
 #: How long a worker keeps a table it read, in seconds (as the directory keeps its taxonomy).
 KEPT = 60.0
@@ -53,8 +52,3 @@ def by_id(model: type[models.Model], ids: set[str]) -> dict[str, models.Model]:
 def forget(**_signal: object) -> None:
     """Read the tables again when next asked: a tangle, knot, life area or agency was saved or deleted."""
     _kept.clear()
-
-
-for _label in FIELDS:
-    for _signal in (post_save, post_delete):
-        _signal.connect(forget, sender=_label, dispatch_uid=f"reference.names.forget.{_label}")
