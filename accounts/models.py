@@ -93,6 +93,10 @@ GROUP_ROLES = frozenset(
 )
 
 
+#: What ``User.display_name`` reads: a list that shows users by name loads these only (``only``).
+USER_NAME_FIELDS = ("username", "first_name", "last_name")
+
+
 class User(AbstractUser):
     """A user of Overgang; staff belong to one agency, the person to none."""
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from access.policy import CaseAccess
-from accounts.models import User
+from accounts.models import USER_NAME_FIELDS, User
 from cases.models import Case, Membership, lead_flag, membership_is_open
 from directory.models import Service
 from handover import rules
@@ -26,8 +26,6 @@ from plans.selectors import responsible_candidates, visible_measures
 
 #: The journal's object types that make up "changes to needs and plan" (POP step 6.3).
 AGENDA_OBJECT_TYPES = ("needs.need", "plans.measure")
-#: What ``User.display_name`` reads: all the meeting page shows of a user.
-USER_NAME_FIELDS = ("username", "first_name", "last_name")
 #: What the agenda reads of a change: not its hash chain, nor the rest of who made it.
 AGENDA_ENTRY_FIELDS = (
     "at",

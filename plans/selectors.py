@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from access.policy import CaseAccess
+from accounts.models import USER_NAME_FIELDS
 from cases.models import Case, Membership, membership_is_current
 from journal.models import JournalEntry
 from needs.models import Need, NeedsConversation
@@ -52,9 +53,6 @@ def _with_details(measures: QuerySet[Measure]) -> QuerySet[Measure]:
         .order_by("due_date", "id")
     )
 
-
-#: What ``User.display_name`` reads.
-USER_NAME_FIELDS = ("username", "first_name", "last_name")
 
 #: What the plan shows of a measure (plans/_plan_body.html, plans/_measure_row.html) and what decides
 #: the viewer's moves on it (``CaseAccess.can_move_measure``, ``can_edit_measure``) and its service.
