@@ -9,7 +9,6 @@ reads on both, so the search page costs the same queries whatever it finds.
 from __future__ import annotations
 
 import datetime
-import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from django.utils import timezone
 from access.directory import referrals_to_answer, services_to_check_by
 from access.policy import CaseAccess, cases_visible_to
 from accounts.models import User
+from core.kept import Kept
 from directory.models import (
     VERIFY_EVERY,
     WEEKDAY_CODES,
@@ -157,22 +157,26 @@ def terms_of(services: list[Service]) -> dict[uuid.UUID, list[TaxonomyTerm]]:
     return terms
 
 
-#: How long a worker keeps the taxonomy it read, in seconds. The terms change only by migration,
-#: the life areas' and tangles' names and use in the admin: the worker that saves forgets at once
-#: (``directory.apps``), every other worker within this time.
-TAXONOMY_KEPT = 60.0
-
-
 @dataclass(frozen=True)
 class Taxonomy:
     """The life areas the search offers (active, in order) and every term with its life area or tangle."""
 
     life_areas: list[LifeArea]
     terms: dict[uuid.UUID, TaxonomyTerm]
-    read_at: float
 
 
-_kept: Taxonomy | None = None
+def read_taxonomy() -> Taxonomy:
+    """The taxonomy as the search shows it (2 queries)."""
+    return Taxonomy(
+        life_areas=list(LifeArea.objects.filter(active=True)),
+        terms={term.pk: term for term in TaxonomyTerm.objects.select_related("life_area", "tangle")},
+    )
+
+
+#: The taxonomy as this worker keeps it (``core.kept``). The terms change only by migration, the
+#: life areas' and tangles' names and use in the admin: the worker that saves forgets at once
+#: (``directory.apps``), every other worker within a minute.
+KEPT_TAXONOMY = Kept(read_taxonomy)
 
 
 def taxonomy(*, fresh: bool = False) -> Taxonomy:
@@ -180,21 +184,12 @@ def taxonomy(*, fresh: bool = False) -> Taxonomy:
 
     Each search page read the life areas for its form (0.4 ms CPU) and the terms of its results.
     """
-    global _kept
-    now = time.monotonic()
-    if fresh or _kept is None or now - _kept.read_at > TAXONOMY_KEPT:
-        _kept = Taxonomy(
-            life_areas=list(LifeArea.objects.filter(active=True)),
-            terms={term.pk: term for term in TaxonomyTerm.objects.select_related("life_area", "tangle")},
-            read_at=now,
-        )
-    return _kept
+    return KEPT_TAXONOMY(fresh=fresh)
 
 
-def forget_taxonomy(**_signal: object) -> None:
-    """Read the taxonomy again when next asked: a life area, tangle or term was saved or deleted."""
-    global _kept
-    _kept = None
+def forget_taxonomy() -> None:
+    """Read the taxonomy again when next asked (the tests' rows are rolled back without a signal)."""
+    KEPT_TAXONOMY.forget()
 
 
 def municipalities() -> list[str]:

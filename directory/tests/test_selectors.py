@@ -27,6 +27,7 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.selectors import (
+    KEPT_TAXONOMY,
     active_service,
     forget_taxonomy,
     incoming_referrals,
@@ -95,7 +96,7 @@ def test_the_taxonomy_is_kept_and_read_again_when_the_admin_saves_or_after_a_min
     housing.save()  # as the admin does: this worker forgets at once
     assert "A roof" in [area.name_en for area in taxonomy().life_areas]
     LifeArea.objects.filter(slug="housing").update(name_en="Housing")  # as in another worker: no signal here
-    monkeypatch.setattr("directory.selectors.TAXONOMY_KEPT", -1.0)  # the minute has passed
+    monkeypatch.setattr(KEPT_TAXONOMY, "seconds", -1.0)  # the minute has passed
     assert "Housing" in [area.name_en for area in taxonomy().life_areas]
 
 
