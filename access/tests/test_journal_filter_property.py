@@ -15,6 +15,7 @@ import pytest
 from django.db import transaction
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, seed, settings
 
 from access.policy import CaseAccess, access_by_code, needs_condition
@@ -32,7 +33,7 @@ from access.tests.test_policy_property import (
 )
 from accounts.models import Role
 from core.audience import Audience
-from directory.models import Referral
+from directory.models import Referral, Service
 from journal.models import JournalEntry
 from journal.services import record_change
 from meetings.models import Decision, MeasureHandover, Meeting, NeedReview
@@ -115,13 +116,16 @@ def former_journal_filter(access: CaseAccess) -> Q:
 
 
 def add_journalled_objects(built: Built) -> dict[int, dict[int, tuple[str, int]]]:
-    """A review of each need, a delivery note and a decision on each measure, the person's words; each journalled.
+    """A review of each need; a delivery note, a handover, a referral and a decision on each measure; the
+    person's words; each journalled.
 
     Returns, by case index, each entry's id -> what grants it: ("need", i), ("measure", i),
     ("decision", i) (the measure's, and the audience), or ("wish", 0).
     """
     grants: dict[int, dict[int, tuple[str, int]]] = {}
     officer = built.users[Viewer("staff", 0)]
+    service = Service.objects.order_by("pk").first()  # a directory's service to refer to (the demo's)
+    assert service is not None
     with transaction.atomic():
         for c, case in enumerate(built.cases):
             person = built.users[Viewer("person", c)]
@@ -148,6 +152,24 @@ def add_journalled_objects(built: Built) -> dict[int, dict[int, tuple[str, int]]
             for m, measure_id in enumerate(built.measure_ids[c]):
                 note = DeliveryNote.objects.create(measure_id=measure_id, text="x", written_by=officer)
                 journal(note, ("measure", m))
+                handover = MeasureHandover.objects.create(
+                    meeting=meeting,
+                    measure_id=measure_id,
+                    action="closed",
+                    reason="x",
+                    from_user=officer,
+                    recorded_by=officer,
+                )
+                journal(handover, ("measure", m))
+                referral = Referral.objects.create(
+                    service=service,
+                    measure_id=measure_id,
+                    case=case,
+                    shared="x",
+                    sent_by=officer,
+                    sent_at=timezone.now(),
+                )
+                journal(referral, ("measure", m))
                 decision = Decision.objects.create(
                     meeting=meeting, text="x", audience=Audience.GROUP, measure_id=measure_id, recorded_by=officer
                 )
