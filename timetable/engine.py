@@ -24,8 +24,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy, pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from accounts.models import Country, Role
@@ -33,6 +33,28 @@ from cases.sentence import Term
 from core.workdays import add_working_days, is_public_holiday
 from timetable.models import Anchor, DeadlineKind, DeadlineState, OffsetUnit
 from timetable.sources import in_words
+
+#: The anchors and units as the text the rules hold, compared with it in the loops over every rule of every
+#: case: text to text, not text to a member of the choices (14 ns, not 40; a prison's counts compare some
+#: 12,000 times a request).
+_INTAKE, _SENTENCE_START, _NEEDS_CONVERSATION, _LATEST_PLAN_REVIEW = (
+    Anchor.INTAKE.value,
+    Anchor.SENTENCE_START.value,
+    Anchor.NEEDS_CONVERSATION.value,
+    Anchor.LATEST_PLAN_REVIEW.value,
+)
+_PAROLE, _RELEASE, _PROBATION_JOINED, _RELEASED = (
+    Anchor.PAROLE.value,
+    Anchor.RELEASE.value,
+    Anchor.PROBATION_JOINED.value,
+    Anchor.RELEASED.value,
+)
+_DAYS, _WEEKS, _MONTHS, _WORKING_DAYS = (
+    OffsetUnit.DAYS.value,
+    OffsetUnit.WEEKS.value,
+    OffsetUnit.MONTHS.value,
+    OffsetUnit.WORKING_DAYS.value,
+)
 
 # ---------------------------------------------------------------------------------------
 # Deadlines the pages and services compute from one date (not from a rule set)
@@ -122,13 +144,13 @@ working_days_after = lru_cache(maxsize=8192)(add_working_days)
 
 def shift(day: datetime.date, offset: int, unit: str, country: str) -> datetime.date:
     """Move a date by an offset in the unit; working days follow the country's calendar."""
-    if unit == OffsetUnit.DAYS:
+    if unit == _DAYS:
         return day + datetime.timedelta(days=offset)
-    if unit == OffsetUnit.WEEKS:
+    if unit == _WEEKS:
         return day + datetime.timedelta(weeks=offset)
-    if unit == OffsetUnit.MONTHS:
+    if unit == _MONTHS:
         return add_months(day, offset)
-    if unit == OffsetUnit.WORKING_DAYS:
+    if unit == _WORKING_DAYS:
         return working_days_after(day, offset, country)
     raise ValueError(f"Unknown offset unit {unit!r}")
 
@@ -184,9 +206,14 @@ class Notice:
     told_on: datetime.date
 
 
-@dataclass(frozen=True)
+@dataclass
 class CaseFacts:
-    """What the timetable needs to know about one case, fetched in bulk by the selectors."""
+    """What the timetable needs to know about one case, fetched in bulk by the selectors.
+
+    Not frozen, though nothing changes the facts once built: a prison's overview builds them for
+    every open case, and a frozen class's ``__init__`` sets each of the 22 fields through
+    ``object.__setattr__`` (376 cases: 0.75 ms of CPU, 0.24 ms as a plain class).
+    """
 
     case_id: int
     country: str
@@ -540,12 +567,19 @@ UNIT_WORDS: dict[str, StrOrPromise] = {
 
 def describe(rule: RuleData) -> str:
     """Say the rule in words: "7 days after intake", "8 weeks before expected release"."""
-    amount = abs(rule.offset)
-    unit_words = UNIT_WORDS[rule.unit] % {"n": amount}
-    anchor = Anchor(rule.anchor).label
-    if rule.offset == 0:
+    return _described(rule.offset, rule.unit, rule.anchor, get_language())
+
+
+#: The words of an offset, a unit and an anchor in a language, a pure function of them kept per process:
+#: "what is due" says a rule on each of its rows, and the lazy texts cost 13 µs a row (18 rows: 0.23 ms).
+@lru_cache(maxsize=1024)
+def _described(offset: int, unit: str, anchor_key: str, language: str | None) -> str:
+    amount = abs(offset)
+    unit_words = UNIT_WORDS[unit] % {"n": amount}
+    anchor = Anchor(anchor_key).label
+    if offset == 0:
         return str(_("on %(anchor)s") % {"anchor": anchor})
-    if rule.offset < 0:
+    if offset < 0:
         return str(_("%(amount)s before %(anchor)s") % {"amount": unit_words, "anchor": anchor})
     return str(_("within %(amount)s after %(anchor)s") % {"amount": unit_words, "anchor": anchor})
 
@@ -645,35 +679,41 @@ def notice_receiver(recipient: str, country: str) -> str:
 
 
 def anchor_date(anchor: str, facts: CaseFacts, case_road: Road | None) -> datetime.date | None:
-    if anchor == Anchor.INTAKE:
+    if anchor == _INTAKE:
         return facts.intake_date
-    if anchor == Anchor.SENTENCE_START:
+    if anchor == _SENTENCE_START:
         return facts.sentence_start
-    if anchor == Anchor.NEEDS_CONVERSATION:
+    if anchor == _NEEDS_CONVERSATION:
         return facts.conversation_done
-    if anchor == Anchor.LATEST_PLAN_REVIEW:
+    if anchor == _LATEST_PLAN_REVIEW:
         return facts.latest_plan_review
-    if anchor == Anchor.PAROLE:
+    if anchor == _PAROLE:
         if case_road is not None and case_road.parole is not None:
             return case_road.parole
         return facts.expected_release
-    if anchor == Anchor.RELEASE:
+    if anchor == _RELEASE:
         return release_date(facts, case_road)
-    if anchor == Anchor.PROBATION_JOINED:
+    if anchor == _PROBATION_JOINED:
         return facts.joined(Role.PROBATION)
-    if anchor == Anchor.RELEASED:
+    if anchor == _RELEASED:
         return facts.released_on
     raise ValueError(f"Unknown anchor {anchor!r}")
 
 
-def met_on(kind: str, facts: CaseFacts, case_road: Road | None) -> datetime.date | None:
-    """Return the day the recorded facts show the deadline met, or None."""
-    if kind in {
+#: The deadlines met by the needs conversation (``met_on``): a set made once, not on each call.
+CONVERSATION_KINDS = frozenset(
+    {
         DeadlineKind.NEEDS_CONVERSATION,
         DeadlineKind.HOUSING_CONVERSATION,
         DeadlineKind.ACTION_PLAN,
         DeadlineKind.EXECUTION_PLAN,
-    }:
+    }
+)
+
+
+def met_on(kind: str, facts: CaseFacts, case_road: Road | None) -> datetime.date | None:
+    """Return the day the recorded facts show the deadline met, or None."""
+    if kind in CONVERSATION_KINDS:
         return facts.conversation_done
     if kind == DeadlineKind.PROPOSALS:
         return facts.first_proposal
@@ -726,7 +766,7 @@ def state_of(due: datetime.date | None, met: datetime.date | None, today: dateti
 
 def needs_road(rules: Sequence[RuleData], facts: CaseFacts) -> bool:
     """Whether a deadline's date may hang on the road: a parole anchor, or a release not recorded."""
-    return facts.expected_release is None or any(rule.anchor == Anchor.PAROLE for rule in rules)
+    return facts.expected_release is None or any(rule.anchor == _PAROLE for rule in rules)
 
 
 def evaluate(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.date) -> list[DeadlineResult]:
@@ -769,8 +809,8 @@ def overdue_count(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.d
     case_road = road(facts) if needs_road(rules, facts) else None
     count = 0
     for rule in rules:
-        if not applies(rule, facts):
-            continue
+        if (rule.min_sentence_days is not None or rule.max_sentence_days is not None) and not applies(rule, facts):
+            continue  # ``applies`` called only where it may say no: most rules apply to every sentence
         anchor = anchor_date(rule.anchor, facts, case_road)
         due = shift(anchor, rule.offset, rule.unit, facts.country) if anchor is not None else None
         if due is None or due >= today:
@@ -813,16 +853,16 @@ def counts_read(rules: Sequence[RuleData], facts: CaseFacts, today: datetime.dat
     found: set[str] = set()
     release = facts.expected_release
     for rule in rules:
-        if not applies(rule, facts):
+        if (rule.min_sentence_days is not None or rule.max_sentence_days is not None) and not applies(rule, facts):
             continue  # neither its anchor nor what shows it met is read
-        if rule.anchor == Anchor.PROBATION_JOINED:
+        if rule.anchor == _PROBATION_JOINED:
             found.add(MEMBERS)
-        elif rule.anchor == Anchor.LATEST_PLAN_REVIEW:
+        elif rule.anchor == _LATEST_PLAN_REVIEW:
             found.add(PLAN_VERSIONS)
         reads = MET_READS.get(rule.kind)
         if reads is None or reads <= found:
             continue
-        if rule.anchor in COLUMN_ANCHORS or (rule.anchor == Anchor.RELEASE and release is not None):
+        if rule.anchor in COLUMN_ANCHORS or (rule.anchor == _RELEASE and release is not None):
             anchor = anchor_date(rule.anchor, facts, None)
             if anchor is None or shift(anchor, rule.offset, rule.unit, facts.country) >= today:
                 continue  # not past due: what shows it met is not read
