@@ -104,17 +104,21 @@ def jinja2_pages_report_their_context():
 
 
 @pytest.fixture(autouse=True)
-def each_test_reads_the_taxonomy_afresh():
-    """Forget the kept taxonomy (``directory.selectors.taxonomy``) and reference data (``reference.names``).
+def each_test_reads_kept_reference_data_afresh():
+    """Forget the reference data workers keep (``core.kept``): the taxonomy, names, programmes' definitions, map codes.
 
     A test's rows are rolled back without the signals that make a worker forget it, so a
-    taxonomy kept from one test would otherwise be seen by the next.
+    table kept from one test would otherwise be seen by the next.
     """
     from directory.selectors import forget_taxonomy
+    from programmes.selectors import KEPT_DEFINITIONS
     from reference.names import forget
+    from report.fill import KEPT_CHALLENGES
 
     forget_taxonomy()
     forget()  # the reference data the journal's display keeps (reference.names), for the same reason
+    KEPT_DEFINITIONS.forget()  # the programmes' criteria, phases and measures (their own view)
+    KEPT_CHALLENGES.forget()  # the map's codes the report names
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,22 @@ def page_of(items: Sequence[Any] | QuerySet[Any], number: str | int | None, per_
     return Paginator(items, per_page or SIDE_PAGE_SIZE).get_page(number)
 
 
+class Counted(Sequence[Any]):
+    """Rows whose number is already known, to be paged: the paginator reads the page's rows only, and
+    does not count them in a query of its own (it asks ``len``). The programme's ended enrolments are
+    counted with its cohorts (``programmes.selectors.programme_overview``)."""
+
+    def __init__(self, rows: QuerySet[Any], count: int) -> None:
+        self.rows = rows
+        self.number = count
+
+    def __len__(self) -> int:
+        return self.number
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows[index]
+
+
 def query_without(query: QueryDict, param: str) -> str:
     """The address's parameters without ``param``, encoded, for the links of the list that ``param`` pages."""
     kept = query.copy()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from access import programmes as rules
 from access.decorators import AuthenticatedHttpRequest, case_view, signed_in
 from access.policy import Ability, CaseAccess
-from core.paging import page_of
+from core.paging import Counted, page_of
 from core.posting import post_form, refused_with_message
 from journal.models import AccessPurpose
 from journal.services import record_access
@@ -127,7 +127,7 @@ def programme_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     programme = selectors.programme_to_run(slug)
     if not rules.works_for(request.user, programme):
         raise PermissionDenied
-    view = selectors.programme_overview(selectors.with_what_its_view_reads(programme))
+    view = selectors.programme_overview(programme, selectors.kept_definition(programme))
     # Issue 17, point 9: each list that names persons is paged by its own parameter; only those
     # on the pages shown are logged as read.
     lists: dict[str, Sequence[Any] | QuerySet[Any]] = {
@@ -135,7 +135,7 @@ def programme_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         "waiting": view.waiting,
         **{f"phase-{group.phase.key}": group.participants for group in view.phases},
         "deadlines": view.deadlines,
-        "closed": view.closed,
+        "closed": Counted(view.closed, view.closed_count),
     }
     pages = {name: page_of(rows, request.GET.get(name)) for name, rows in lists.items()}
     named = [

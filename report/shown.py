@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from insight.registry import Better, Count, Median, Value
 from obstacles.aggregates import Shown, suppress
@@ -139,9 +140,13 @@ def change(baseline: Value, later: Value, kind: str, better: Better) -> tuple[st
     return "", ""
 
 
+#: Each verdict in words (an English msgid), translated only when asked for (``group_title`` in ``report.fill``).
+VERDICTS = {
+    "better": gettext_noop("better"),
+    "worse": gettext_noop("worse"),
+    "unclear": gettext_noop("no clear change"),
+}
+
+
 def verdict_text(verdict: Verdict) -> str:
-    return {
-        "better": _("better"),
-        "worse": _("worse"),
-        "unclear": _("no clear change"),
-    }.get(verdict, "")
+    return _(VERDICTS[verdict]) if verdict in VERDICTS else ""

@@ -23,9 +23,10 @@ from access.decorators import AuthenticatedHttpRequest, signed_in
 from access.insight import may_see, scopes_for, sees_figures
 from core.pdf import render_pdf
 from insight.registry import Period
+from insight.selectors import latest
 from report import charts
 from report.data import Bars, Cohorts, Report
-from report.fill import build, default_period
+from report.fill import build, period_of_latest
 from report.forms import MAX_SCOPE, ReportForm
 from report.selectors import parse_scope, scope_choices, scope_label
 from report.shown import verdict_text
@@ -44,7 +45,9 @@ def _asked(request: AuthenticatedHttpRequest) -> tuple[ReportForm, Report | None
     scope = parse_scope(asked) if len(asked) <= MAX_SCOPE else None
     if scope is None or not may_see(user, scope):
         raise Http404  # a scope one may not ask for is as one that does not exist
-    start, end = default_period(scope, today)
+    # The scope's latest measurement, read once: it gives the default period, and the report serves from it.
+    later = latest(scope)
+    start, end = period_of_latest(later, today)
     data = {
         "scope": str(scope),
         "start": request.GET.get("start") or start.isoformat(),
@@ -55,7 +58,7 @@ def _asked(request: AuthenticatedHttpRequest) -> tuple[ReportForm, Report | None
     if not form.is_valid():
         return form, None
     period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
-    return form, build(scope, scope_label(scope), period, today)
+    return form, build(scope, scope_label(scope), period, today, later)
 
 
 def _context(report: Report | None) -> dict[str, object]:
