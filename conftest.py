@@ -105,7 +105,7 @@ def jinja2_pages_report_their_context():
 
 @pytest.fixture(autouse=True)
 def each_test_reads_kept_reference_data_afresh():
-    """Forget the reference data workers keep (``core.kept``): the taxonomy, names, programmes' definitions, map codes.
+    """Forget the reference data workers keep (``core.kept``): taxonomy, names, definitions, map codes, rule sets.
 
     A test's rows are rolled back without the signals that make a worker forget it, so a
     table kept from one test would otherwise be seen by the next.
@@ -114,11 +114,13 @@ def each_test_reads_kept_reference_data_afresh():
     from programmes.selectors import KEPT_DEFINITIONS
     from reference.names import forget
     from report.fill import KEPT_CHALLENGES
+    from timetable.selectors import KEPT_RULE_SETS
 
     forget_taxonomy()
     forget()  # the reference data the journal's display keeps (reference.names), for the same reason
     KEPT_DEFINITIONS.forget()  # the programmes' criteria, phases and measures (their own view)
     KEPT_CHALLENGES.forget()  # the map's codes the report names
+    KEPT_RULE_SETS.forget()  # the rule sets and their rules (every page of deadlines)
 
 
 @pytest.fixture(scope="session")

@@ -83,7 +83,8 @@ PINNED_MY_CASES = 5  # -1: no count when the first page holds the whole caseload
 #: One more: the follow-ups three months after release among the cases' facts (issue 22; 20 -> 21).
 #: Two fewer: the prison's rule set read with the cases, and no reminder alerts asked where the user leads none.
 #: One fewer: the rule sets and their rules in one query (timetable.selectors.RuleBook; 19 -> 18).
-PINNED_WHAT_IS_DUE = 18
+#: One fewer: the rule sets kept per worker (timetable.selectors.KEPT_RULE_SETS; 18 -> 17).
+PINNED_WHAT_IS_DUE = 17
 #: Overdue deadlines and risks are evaluated on request from the unit's case facts, one query per
 #: kind of fact, instead of read from the rows compute_deadlines writes (issue 17, point 10). One more:
 #: the referral lists of issue 21 on the coordinator's what is due (measured 15 -> 16 at both sizes).
@@ -92,7 +93,8 @@ PINNED_WHAT_IS_DUE = 18
 #: One more: the follow-ups three months after release among the unit's case facts (issue 22; 18 -> 19).
 #: One fewer: the prison's rule set is read with the unit's cases (timetable.selectors.with_rule_sets; 19 -> 18).
 #: One fewer: the rule sets and their rules in one query (timetable.selectors.RuleBook; 18 -> 17).
-PINNED_UNIT = 17
+#: One fewer: the rule sets kept per worker (timetable.selectors.KEPT_RULE_SETS; 17 -> 16).
+PINNED_UNIT = 16
 PINNED_FLOOR = 2
 #: Every staff request reads the device that passed the session's second factor (django-otp's
 #: OTPMiddleware, issue 23): one query more than the pins above, for every staff page; the person

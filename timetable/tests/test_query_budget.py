@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 # 26: the follow-ups three months after release of the cases' facts (issue 22), one query.
 # 25: the prison's rule set is read with the cases (timetable.selectors.with_rule_sets), not asked again.
 # 24: the rule sets and their rules in one query (timetable.selectors.RuleBook), not two.
-DUE_BUDGET = 24
+# 23: the rule sets kept per worker (timetable.selectors.KEPT_RULE_SETS), read on its first request only.
+DUE_BUDGET = 23
 
 
 def officer_with_cases(n: int) -> User:
@@ -78,8 +79,13 @@ def officer_with_cases(n: int) -> User:
 
 
 def count_due_queries(client, user) -> tuple[int, str]:
-    """The page's queries, the access events' INSERT counted as one: see ``insert_statements``."""
+    """The page's queries, the access events' INSERT counted as one: see ``insert_statements``.
+
+    The page is opened once before counting: a worker's first request reads the reference data it
+    keeps (the rule sets), which is not the page's.
+    """
     client.force_login(user)
+    client.get(reverse("timetable:due"))
     before = AccessEvent.objects.count()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("timetable:due"))

@@ -33,6 +33,7 @@ from timetable.models import (
     RuleSet,
 )
 from timetable.selectors import (
+    KEPT_RULE_SETS,
     RuleBook,
     active_feed,
     calendar_events,
@@ -115,6 +116,23 @@ def test_the_rule_book_gives_each_case_its_sets_rules_in_order_and_an_override_f
     overridden = RuleBook(overrides={case.pk: other.pk})
     assert overridden.rule_set_for(case) == other
     assert overridden.rule_set_for(denmark.case) == danish  # the override is the one case's only
+
+
+def test_the_rule_sets_are_kept_per_worker_and_a_saved_rule_is_seen_at_once(
+    case, monkeypatch, django_assert_num_queries
+):
+    """Read once, then no query for them; a rule saved (as in the admin) is in the next book."""
+    RuleBook(overrides={}, institutions={})
+    with django_assert_num_queries(0):  # who follows which is given: nothing else to read
+        book = RuleBook(overrides={}, institutions={})
+    first = book.rules_for(case)[0]
+    rule = Rule.objects.get(pk=first.id)
+    rule.offset += 1
+    rule.save()
+    assert RuleBook(overrides={}, institutions={}).rules_for(case)[0].offset == first.offset + 1
+    Rule.objects.filter(pk=rule.pk).update(offset=first.offset)  # as another worker: no signal here
+    monkeypatch.setattr(KEPT_RULE_SETS, "seconds", -1.0)  # the minute has passed
+    assert RuleBook(overrides={}, institutions={}).rules_for(case)[0].offset == first.offset
 
 
 def test_facts_for_cases_read_each_cases_own_facts(case, other_case, personas):
