@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -352,16 +351,16 @@ def build(
     scope_label: str,
     period: Period,
     today: datetime.date,
-    latest: Measurement | Literal["read"] | None = "read",
+    latest: Measurement | None,
 ) -> Report:
     """The report of a scope and period, from the measurements, outcomes, cost-benefit and the map.
 
     Served from the scope's measurement of the period when there is one: its indicators, its
     outcome cohorts and its obstacles by code (``insight.models.MeasuredTable``); else counted now.
-    ``latest``: the scope's latest measurement, as the caller has read it for the default period
-    (``period_of_latest``: one query fewer), or "read" to read it here.
+    ``latest``: the scope's latest measurement (``insight.selectors.latest``), as the caller read
+    it: the view reads it once, for the default period (``period_of_latest``) and for this.
     """
-    later = _of_period(measurements.latest(scope) if latest == "read" else latest, period)
+    later = _of_period(latest, period)
     values, baseline, basis = _measured(scope, period, later)
     kept = measurements.tables_of(later) if later is not None else {}
     measured = [

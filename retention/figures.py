@@ -22,6 +22,7 @@ from accounts.services import system_user
 from cases.models import Case, Stage
 from insight.registry import Period, indicators
 from insight.scopes import Scope
+from insight.selectors import latest
 from obstacles.selectors import MapScope, map_figures, zone_figures
 from population.generator import USERNAME_PREFIX, Generator
 from population.measure import measure
@@ -93,7 +94,7 @@ def figures(today: datetime.date) -> dict[str, Any]:
     year = Period(today - datetime.timedelta(days=364), today)
     for country in Country.values:
         where = Scope("country", country)
-        result[f"report {where}"] = repr(build(where, str(where), year, today))
+        result[f"report {where}"] = repr(build(where, str(where), year, today, latest(where)))
     result["deadlines"] = sorted(
         Deadline.objects.values_list("kind", "state", "owner_role").annotate(n=Count("pk")).order_by()
     )

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from insight.models import MeasuredTable
+from insight.selectors import latest
 from insight.services import measurement_take
 from insight.tests.world import PERIOD, build_world
 from obstacles.models import Obstacle, ObstacleStage, Source
@@ -48,12 +49,12 @@ def obstacles_of(report) -> Bars:
 def test_a_report_of_a_measured_period_reads_the_measurement_and_counts_no_case(personas):
     world = build_world()
     today = timezone.localdate()
-    live, counted = read_while(lambda: build(world.scope, "Test", PERIOD, today))
+    live, counted = read_while(lambda: build(world.scope, "Test", PERIOD, today, latest(world.scope)))
     assert all(table in counted for table in COUNTED_TABLES[:2]), "counted now, the report reads the cases"
 
     measurement = measurement_take(actor=personas.analyst, scope=world.scope, period=PERIOD)
     assert MeasuredTable.objects.filter(measurement=measurement).count() == 2
-    measured, read = read_while(lambda: build(world.scope, "Test", PERIOD, today))
+    measured, read = read_while(lambda: build(world.scope, "Test", PERIOD, today, latest(world.scope)))
     assert measured.sections == live.sections
     assert [table for table in COUNTED_TABLES if table in read] == []
     assert "Measured on" in measured.basis
@@ -63,7 +64,7 @@ def test_obstacles_logged_after_the_measurement_show_in_the_next_one(personas):
     world = build_world()
     today = timezone.localdate()
     measurement_take(actor=personas.analyst, scope=world.scope, period=PERIOD)
-    before = obstacles_of(build(world.scope, "Test", PERIOD, today))
+    before = obstacles_of(build(world.scope, "Test", PERIOD, today, latest(world.scope)))
     challenge = challenges()[0]
     case = world.cases["A"]
     Obstacle.objects.bulk_create(
@@ -80,10 +81,10 @@ def test_obstacles_logged_after_the_measurement_show_in_the_next_one(personas):
         )
         for i in range(6)
     )
-    assert obstacles_of(build(world.scope, "Test", PERIOD, today)) == before
+    assert obstacles_of(build(world.scope, "Test", PERIOD, today, latest(world.scope))) == before
 
     measurement_take(actor=personas.analyst, scope=world.scope, period=PERIOD)
-    after = obstacles_of(build(world.scope, "Test", PERIOD, today))
+    after = obstacles_of(build(world.scope, "Test", PERIOD, today, latest(world.scope)))
     # 3 obstacles of the world in the period (a total of fewer than 5), then 9.
     assert before.total is not None and before.total.text == "fewer than 5"
     assert after.total is not None and after.total.text == "9"
