@@ -329,15 +329,19 @@ class Cohort:
     still_in: int
 
 
-def cohorts(programme: Programme) -> list[Cohort]:
-    """The programme's cohorts by the year the place began, newest first (counted by the database)."""
-    rows = (
-        Enrolment.objects.filter(programme=programme, place_from__isnull=False)
+def enrolments_counted(programme: Programme) -> list[tuple[int | None, str, int]]:
+    """Every enrolment of the programme counted by the year its place began (None: no place yet) and by state."""
+    return list(
+        Enrolment.objects.filter(programme=programme)
         .values_list(ExtractYear("place_from"), "state")
         .annotate(number=models.Count("pk"))
         .order_by()
     )
-    return cohorts_of(list(rows))
+
+
+def cohorts(programme: Programme) -> list[Cohort]:
+    """The programme's cohorts by the year the place began, newest first (counted by the database)."""
+    return cohorts_of(enrolments_counted(programme))
 
 
 def cohorts_of(rows: list[tuple[int | None, str, int]]) -> list[Cohort]:
@@ -562,12 +566,7 @@ def programme_overview(programme: Programme, definition: Definition | None = Non
     deadlines.sort(key=lambda deadline: (deadline.day, deadline.enrolment.pk))
     # Every enrolment counted by the year its place began and state, in one query: the cohorts (those
     # with a place), and how many have ended, which paging the ended ones would count in a query of its own.
-    counted = list(
-        Enrolment.objects.filter(programme=programme)
-        .values_list(ExtractYear("place_from"), "state")
-        .annotate(number=models.Count("pk"))
-        .order_by()
-    )
+    counted = enrolments_counted(programme)
     cohort_rows = cohorts_of(counted)
     measures = definition.measures
     outcomes = [
