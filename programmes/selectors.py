@@ -543,13 +543,12 @@ def closed_enrolments_of(programme: Programme) -> QuerySet[Enrolment]:
     )
 
 
-def programme_overview(programme: Programme, definition: Definition | None = None) -> ProgrammeOverview:
+def programme_overview(programme: Programme) -> ProgrammeOverview:
     """The programme's own view: its applicants, waiting list, participants by phase, places, deadlines, cohorts.
 
-    ``definition``: the programme's criteria, phases and measures as the worker keeps them
-    (``kept_definition``); read from the programme's own rows without it.
+    Its criteria, phases and measures are the definition the worker keeps (``kept_definition``).
     """
-    definition = definition or definition_of(programme)
+    definition = kept_definition(programme)
     # The open enrolments only: the ended ones of every year are paged by the database.
     enrolments = list(open_enrolments_of(programme))
     applicants = [e for e in enrolments if e.state == EnrolmentState.APPLIED]

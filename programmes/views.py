@@ -127,7 +127,7 @@ def programme_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     programme = selectors.programme_to_run(slug)
     if not rules.works_for(request.user, programme):
         raise PermissionDenied
-    view = selectors.programme_overview(programme, selectors.kept_definition(programme))
+    view = selectors.programme_overview(programme)
     # Issue 17, point 9: each list that names persons is paged by its own parameter; only those
     # on the pages shown are logged as read.
     lists: dict[str, Sequence[Any] | QuerySet[Any]] = {

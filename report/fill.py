@@ -295,14 +295,9 @@ def _measured(
     return values, baseline_values, basis
 
 
-def default_period(scope: Scope, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The period a report shows unless asked for another: the latest measurement's (so the page serves
-    from it), else the year up to today."""
-    return period_of_latest(measurements.latest(scope), today)
-
-
-def period_of_latest(later: Measurement | None, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """``default_period`` from the scope's latest measurement as read (``insight.selectors.latest``)."""
+def default_period(later: Measurement | None, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The period a report shows unless asked for another: the scope's latest measurement's (``later``, as
+    ``insight.selectors.latest`` read it; so the page serves from it), else the year up to today."""
     if later is not None:
         return later.period_start, later.period_end
     return today - datetime.timedelta(days=364), today
@@ -358,7 +353,7 @@ def build(
     Served from the scope's measurement of the period when there is one: its indicators, its
     outcome cohorts and its obstacles by code (``insight.models.MeasuredTable``); else counted now.
     ``latest``: the scope's latest measurement (``insight.selectors.latest``), as the caller read
-    it: the view reads it once, for the default period (``period_of_latest``) and for this.
+    it: the view reads it once, for the default period (``default_period``) and for this.
     """
     later = _of_period(latest, period)
     values, baseline, basis = _measured(scope, period, later)

@@ -26,7 +26,7 @@ from insight.registry import Period
 from insight.selectors import latest
 from report import charts
 from report.data import Bars, Cohorts, Report
-from report.fill import build, period_of_latest
+from report.fill import build, default_period
 from report.forms import MAX_SCOPE, ReportForm
 from report.selectors import parse_scope, scope_choices, scope_label
 from report.shown import verdict_text
@@ -47,7 +47,7 @@ def _asked(request: AuthenticatedHttpRequest) -> tuple[ReportForm, Report | None
         raise Http404  # a scope one may not ask for is as one that does not exist
     # The scope's latest measurement, read once: it gives the default period, and the report serves from it.
     later = latest(scope)
-    start, end = period_of_latest(later, today)
+    start, end = default_period(later, today)
     data = {
         "scope": str(scope),
         "start": request.GET.get("start") or start.isoformat(),
